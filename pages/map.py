@@ -1,0 +1,107 @@
+"""Home: the film's places on a map of Brussels; a selected place shows its scenes and moss."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from explorer.fragments import esc, fact_html, legend_html, md, place_header_html, provenance_html, scene_html
+from explorer.i18n import t
+from explorer.mapview import build_map, selection_layer
+from explorer.selection import clicked_place_id, resolve_selection
+from explorer_app import ui
+
+content = ui.content()
+lang = ui.language()
+MAP_KEY = "place_map"
+
+
+def select_place(place_id: str | None) -> None:
+    """Put the selection in the URL, so a link or QR code opens the same view."""
+    st.query_params.pop("scene", None)
+    if place_id:
+        st.query_params["place"] = place_id
+    else:
+        st.query_params.pop("place", None)
+
+
+def on_map_click() -> None:
+    place_id = clicked_place_id(st.session_state.get(MAP_KEY), content)
+    if place_id:
+        select_place(place_id)
+
+
+selection = resolve_selection(content, st.query_params.get("place"), st.query_params.get("scene"))
+if selection.unknown_place:
+    st.info(t("There is no place called “{value}” in the explorer, so here is the whole map.", lang,
+              value=selection.unknown_place), icon=":material/explore:")
+    st.query_params.pop("place", None)
+if selection.unknown_scene:
+    st.info(t("There is no scene called “{value}”; showing the whole map.", lang, value=selection.unknown_scene),
+            icon=":material/explore:")
+    st.query_params.pop("scene", None)
+
+ui.page_header(
+    t("The film's Brussels", lang),
+    t("Stefan's last days before the summer, from a building site to a marsh full of moss. "
+      "Tap a place on the map to read what happens there and which mosses grow nearby.", lang),
+)
+
+map_column, panel = st.columns([3, 2], gap="large")
+with map_column:
+    place = selection.place
+    st_folium(
+        build_map(content, lang),
+        key=MAP_KEY,
+        height=520,
+        use_container_width=True,
+        returned_objects=["last_active_drawing", "last_object_clicked_count"],
+        feature_group_to_add=selection_layer(place),
+        center=(place.lat, place.lon) if place else None,
+        on_change=on_map_click,
+    )
+    st.html(legend_html(lang))
+
+with panel:
+    place = selection.place
+    if place is None:
+        st.html(
+            f'<div class="hx-intro"><h2 class="hx-place-name">{esc(t("Where Here happens", lang))}</h2>'
+            f'<p class="hx-lede">{esc(t("Bas Devos filmed Here in Brussels, often within walking distance of his home. Only one place is documented exactly: the Moeraske marsh where Stefan meets Shuxiu. For his apartment only the commune is known, and the other places we set on the map ourselves, as illustrations. Each marker says which.", lang))}</p>'
+            f'<ol class="hx-intro-steps"><li>{esc(t("Choose a marker, or a place from the list below the map.", lang))}</li>'
+            f'<li>{esc(t("Read the scenes set there, in story order.", lang))}</li>'
+            f'<li>{esc(t("Discover the mosses that fit the spot, and the director’s words about them.", lang))}</li></ol></div>'
+        )
+        st.page_link(ui.SCENES_PAGE, label=t("Or follow the story scene by scene", lang), icon=":material/movie:")
+    else:
+        st.html(place_header_html(place, lang))
+        st.html(provenance_html(place, content, lang))
+        scenes = content.scenes_at(place.id)
+        st.subheader(t("Scenes here", lang), anchor=False)
+        if not scenes:
+            st.caption(t("No scene is set here.", lang))
+        for scene in scenes:
+            with st.container(border=True, key=f"panel-scene-{scene.id}"):
+                st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
+                st.page_link(ui.SCENES_PAGE, label=t("See it in the story", lang), icon=":material/arrow_forward:",
+                             query_params={"scene": scene.id})
+        facts = content.facts_at(place.id)
+        st.subheader(t("Moss here", lang), anchor=False)
+        if not facts:
+            st.caption(t("No moss fact is tied to this place.", lang))
+        for fact in facts:
+            with st.container(border=True, key=f"panel-fact-{fact.id}"):
+                st.html(fact_html(fact, content, lang))
+        st.button(t("Back to all places", lang), icon=":material/close:", on_click=select_place, args=(None,),
+                  key="clear-place")
+
+st.subheader(t("All places", lang), anchor=False)
+st.caption(t("The same as tapping a marker: choose a place to read its scenes and moss.", lang))
+with st.container(horizontal=True, key="place-list"):
+    for item in content.places:
+        st.button(
+            md(item.name.get(lang)),
+            key=f"place-{item.id}",
+            icon=":material/park:" if item.kind == "green" else ":material/location_city:",
+            type="primary" if selection.place == item else "secondary",
+            on_click=select_place,
+            args=(item.id,),
+        )

@@ -1,0 +1,54 @@
+"""Moss: the director's words, the city mosses to look for, and how to look."""
+
+import streamlit as st
+
+from explorer.fragments import fact_html
+from explorer.i18n import t
+from explorer_app import ui
+
+content = ui.content()
+lang = ui.language()
+
+
+def place_links(place_ids: tuple[str, ...]) -> None:
+    with st.container(horizontal=True, key=None):
+        for place_id in place_ids:
+            place = content.place(place_id)
+            st.page_link(ui.MAP_PAGE, label=place.name.get(lang), icon=":material/location_on:",
+                         query_params={"place": place_id})
+
+
+def fact_cards(facts, columns: int = 2) -> None:
+    cols = st.columns(columns, gap="medium")
+    for i, fact in enumerate(facts):
+        with cols[i % columns], st.container(border=True, key=f"fact-{fact.id}"):
+            st.html(fact_html(fact, content, lang))
+            place_links(fact.places)
+
+
+ui.page_header(
+    t("Moss: a forest at your feet", lang),
+    t("Shuxiu studies moss; Stefan learns to see it. While writing the film, Bas Devos read about the smallest plants "
+      "and began to notice them everywhere in Brussels. Here is what he said, and how you can look for yourself.", lang),
+)
+
+words = [f for f in content.facts if f.kind in ("interview", "director")]
+species = [f for f in content.facts if f.kind == "species"]
+general = [f for f in content.facts if f.kind == "general"]
+
+st.header(t("In the director's words", lang), anchor="words")
+fact_cards(words)
+
+st.header(t("City mosses to look for", lang), anchor="look-for")
+st.caption(t("Three common, tough mosses of Brussels walls and pavements. A hand lens helps.", lang))
+fact_cards(species, columns=3)
+
+st.header(t("How to look", lang), anchor="how-to-look")
+tip_columns = st.columns(len(content.tips) or 1, gap="small")
+for column, tip in zip(tip_columns, content.tips, strict=False):
+    with column, st.container(border=True, key=f"tip-{tip.id}"):
+        st.markdown(f"**{ui.md(tip.title.get(lang))}**")
+        st.write(ui.md(tip.text.get(lang)))
+
+st.header(t("More about moss", lang), anchor="more")
+fact_cards(general)

@@ -1,0 +1,51 @@
+"""The story in order as a timeline, filterable by theme, time of day and character."""
+
+import streamlit as st
+
+from explorer.fragments import scene_html
+from explorer.i18n import THEME_LABELS, TIME_LABELS, label, n_, t
+from explorer.model import THEMES, TIMES_OF_DAY
+from explorer.selection import filter_scenes, resolve_selection
+from explorer_app import ui
+
+content = ui.content()
+lang = ui.language()
+
+ui.page_header(
+    t("The story, scene by scene", lang),
+    t("From the last day on the building site to a light, open ending. The order and the times of day are our "
+      "reconstruction from reviews and the director's interview; the film does not label them.", lang),
+)
+
+selection = resolve_selection(content, None, st.query_params.get("scene"))
+if selection.unknown_scene:
+    st.info(t("There is no scene called “{value}”; here is the whole story.", lang, value=selection.unknown_scene),
+            icon=":material/movie:")
+    st.query_params.pop("scene", None)
+
+used_times = [x for x in TIMES_OF_DAY if any(s.time_of_day == x for s in content.scenes)]
+characters = [p.id for p in content.characters() if any(p.id in s.characters for s in content.scenes)]
+names = {p.id: p.name for p in content.people}
+
+with st.container(border=True, key="scene-filters"):
+    themes = st.pills(t("Themes", lang), THEMES, selection_mode="multi", key="theme", bind="query-params",
+                      format_func=lambda x: label(THEME_LABELS, x, lang))
+    times = st.pills(t("Time of day", lang), used_times, selection_mode="multi", key="time", bind="query-params",
+                     format_func=lambda x: label(TIME_LABELS, x, lang))
+    who = st.pills(t("Characters", lang), characters, selection_mode="multi", key="who", bind="query-params",
+                   format_func=lambda x: names[x])
+
+scenes = filter_scenes(content.scenes, themes or (), times or (), who or ())
+st.caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(content.scenes)))
+if not scenes:
+    st.info(t("No scene matches all of these filters. Remove one to see more.", lang), icon=":material/filter_alt_off:")
+
+for scene in scenes:
+    with st.container(border=True, key=f"scene-{scene.id}"):
+        st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
+        place = content.place(scene.place) if scene.place else None
+        if place is not None:
+            st.page_link(ui.MAP_PAGE, label=t("On the map: {place}", lang, place=place.name.get(lang)),
+                         icon=":material/location_on:", query_params={"place": place.id})
+        else:
+            st.caption(t("The film gives no place for this scene that we can map.", lang))

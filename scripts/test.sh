@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Run every check and test (installing what they need the first time): bash scripts/test.sh [pytest options]
+source "$(dirname "$0")/_venv.sh"
+ensure_venv requirements-test.lock
+
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium for the browser tests ..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium (or set CHROMIUM=...)." >&2
+    exit 1
+  fi
+fi
+
+echo "== ruff"
+.venv/bin/ruff check .
+echo "== content check"
+.venv/bin/python -m explorer check data
+if [ -f ../shared/tools/check_quotes.py ]; then
+  echo "== quotations"
+  .venv/bin/python ../shared/tools/check_quotes.py data
+fi
+echo "== tests"
+exec .venv/bin/python -m pytest "$@"

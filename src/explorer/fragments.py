@@ -1,0 +1,184 @@
+"""Small HTML fragments for content, always escaped so that content can never inject markup or script."""
+
+from __future__ import annotations
+
+import html
+
+from explorer.i18n import PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
+from explorer.model import Content, Place, Quote
+
+_EXTRA_ESCAPES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:")
+
+PALETTE = {
+    "moss": "#4f6b34",
+    "moss_dark": "#2f4420",
+    "moss_light": "#dfe8cf",
+    "concrete": "#6f726b",
+    "concrete_light": "#e6e5df",
+    "paper": "#f5f4ef",
+    "ink": "#23261f",
+}
+
+
+def esc(text: object) -> str:
+    """Escape text for HTML, and also for JavaScript template strings it may end up in."""
+    return html.escape(str(text), quote=True).translate(_EXTRA_ESCAPES)
+
+
+def md(text: object) -> str:
+    """Escape text for Streamlit markdown (widget labels, headers) so it shows literally."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
+def attribution(quote: Quote, content: Content) -> str:
+    """Who said a quotation and where, as plain text: 'Bas Devos, Interview ..., 2023'."""
+    source = content.source(quote.source)
+    speaker = content.person(quote.speaker).name if quote.speaker else source.author
+    parts = [speaker] if speaker else []
+    parts.append(source.citation() if not speaker or speaker != source.author else _without_author(source))
+    return ", ".join(parts)
+
+
+def _without_author(source) -> str:
+    return ", ".join(p for p in (source.title, source.outlet, str(source.year) if source.year else "") if p)
+
+
+def quote_html(quote: Quote, content: Content, language: str = "en") -> str:
+    """A quotation set apart, with its attribution."""
+    return (
+        '<figure class="hx-quote">'
+        f"<blockquote>{esc(quote.text)}</blockquote>"
+        f"<figcaption>{esc(t('Quoted from', language))}: {esc(attribution(quote, content))}</figcaption>"
+        "</figure>"
+    )
+
+
+def provenance_html(place: Place, content: Content, language: str = "en") -> str:
+    """How we know where a place is: the label, what it means, and the sources or our reason."""
+    parts = [
+        f'<div class="hx-prov hx-prov-{esc(place.provenance)}">',
+        f'<div class="hx-prov-head">{marker_svg(place.kind, place.provenance)}'
+        f"<strong>{esc(label(PROVENANCE_LABELS, place.provenance, language))}</strong></div>",
+        f"<p>{esc(t(PROVENANCE_EXPLANATIONS[place.provenance], language))}</p>",
+    ]
+    if place.commune:
+        parts.append(f"<p><strong>{esc(t('Commune', language))}:</strong> {esc(place.commune)}</p>")
+    if place.why is not None:
+        parts.append(f"<p><strong>{esc(t('Why here', language))}:</strong> {esc(place.why.get(language))}</p>")
+    if place.evidence:
+        heading = t("Sources", language) if place.provenance != "illustrative" else t("Background", language)
+        items = "".join(f"<li>{source_html(content.source(s), language)}</li>" for s in place.evidence)
+        parts.append(f"<p><strong>{esc(heading)}:</strong></p><ul>{items}</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def source_html(source, language: str = "en", links: bool = True) -> str:
+    """A citation; its title links to the source when it has a public address."""
+    citation = esc(source.citation())
+    if links and source.url:
+        return f'<a href="{esc(source.url)}" target="_blank" rel="noopener noreferrer">{citation}</a>'
+    return citation
+
+
+def marker_svg(kind: str, provenance: str, size: int = 22) -> str:
+    """The map's marker symbol as inline SVG, for legends and panels."""
+    fill, stroke = _marker_colours(kind, provenance)
+    dash = {"documented": "", "commune": ' stroke-dasharray="5 3"', "illustrative": ' stroke-dasharray="2 3"'}
+    inner = (
+        f'<circle cx="11" cy="11" r="3.5" fill="{PALETTE["moss"] if kind == "green" else PALETTE["concrete"]}"/>'
+        if provenance == "illustrative"
+        else ""
+    )
+    return (
+        f'<svg class="hx-symbol" width="{size}" height="{size}" viewBox="0 0 22 22" aria-hidden="true">'
+        f'<circle cx="11" cy="11" r="8" fill="{fill}" stroke="{stroke}" stroke-width="3"{dash[provenance]}/>'
+        f"{inner}</svg>"
+    )
+
+
+def _marker_colours(kind: str, provenance: str) -> tuple[str, str]:
+    base = PALETTE["moss"] if kind == "green" else PALETTE["concrete"]
+    if provenance == "illustrative":
+        return "#ffffff", base
+    if provenance == "commune":
+        return base, "#ffffff"
+    return base, PALETTE["ink"]
+
+
+def legend_html(language: str = "en") -> str:
+    """The map legend: colour tells green from city; the outline tells how we know the place."""
+    groups = [
+        (
+            t("Colour", language),
+            [
+                (marker_svg("green", "documented"), t("Green place: nature, woods, moss", language)),
+                (marker_svg("city", "documented"), t("City place: streets and buildings", language)),
+            ],
+        ),
+        (
+            t("Outline", language),
+            [
+                (marker_svg("green", "documented"), t("Solid: documented filming location", language)),
+                (marker_svg("city", "commune"), t("Dashed: only the commune is known", language)),
+                (marker_svg("city", "illustrative"), t("Hollow: an illustration we placed", language)),
+            ],
+        ),
+    ]
+    html_groups = []
+    for heading, rows in groups:
+        items = "".join(f"<li>{svg}<span>{esc(text)}</span></li>" for svg, text in rows)
+        html_groups.append(f"<div><p>{esc(heading)}</p><ul>{items}</ul></div>")
+    return f'<div class="hx-legend" role="group" aria-label="{esc(t("Map legend", language))}">{"".join(html_groups)}</div>'
+
+
+def scene_html(scene, content: Content, language: str = "en", *, selected: bool = False) -> str:
+    """A scene card: number, title, time of day, who is in it, our note, and its quote if any."""
+    from explorer.i18n import THEME_LABELS, TIME_LABELS
+
+    who = ", ".join(content.person(c).name for c in scene.characters)
+    meta = [f'<span class="hx-chip hx-time-{esc(scene.time_of_day)}">{esc(label(TIME_LABELS, scene.time_of_day, language))}</span>']
+    meta += [f'<span class="hx-chip">{esc(label(THEME_LABELS, th, language))}</span>' for th in scene.themes]
+    parts = [
+        f'<article class="hx-scene{" hx-selected" if selected else ""}" id="scene-{esc(scene.id)}">',
+        f'<h4><span class="hx-num">{scene.order}</span>{esc(scene.title.get(language))}</h4>',
+        f'<div class="hx-meta">{"".join(meta)}</div>',
+    ]
+    if who:
+        parts.append(f'<p class="hx-who"><strong>{esc(t("With", language))}:</strong> {esc(who)}</p>')
+    parts.append(f"<p>{esc(scene.note.get(language))}</p>")
+    if scene.quote is not None:
+        parts.append(quote_html(scene.quote, content, language))
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def fact_html(fact, content: Content, language: str = "en") -> str:
+    """A moss fact: the director's words set apart (if any), then our explanation and its source."""
+    parts = [f'<article class="hx-fact hx-fact-{esc(fact.kind)}">', f"<h4>{esc(fact.title.get(language))}</h4>"]
+    if fact.species:
+        parts.append(f'<p class="hx-species"><em>{esc(fact.species)}</em></p>')
+    if fact.quote is not None:
+        parts.append(quote_html(fact.quote, content, language))
+    parts.append(f"<p>{esc(fact.explanation.get(language))}</p>")
+    if fact.look_for is not None:
+        parts.append(f'<p class="hx-look"><strong>{esc(t("Where to look", language))}:</strong> '
+                     f"{esc(fact.look_for.get(language))}</p>")
+    if fact.quote is None:
+        parts.append(f'<p class="hx-src">{esc(t("Source", language))}: '
+                     f"{source_html(content.source(fact.source), language)}</p>")
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def place_header_html(place: Place, language: str = "en") -> str:
+    """The selected place's name, kind and description."""
+    from explorer.i18n import KIND_LABELS
+
+    return (
+        f'<div class="hx-place-head">'
+        f'<span class="hx-chip hx-kind-{esc(place.kind)}">{esc(label(KIND_LABELS, place.kind, language))}</span>'
+        f'<h2 class="hx-place-name">{esc(place.name.get(language))}</h2>'
+        f'<p class="hx-lede">{esc(place.description.get(language))}</p></div>'
+    )

@@ -1,0 +1,118 @@
+"""Build the explorer's folium map from content: a pure function, unit-tested on its output."""
+
+from __future__ import annotations
+
+import folium
+
+from explorer.fragments import PALETTE, _marker_colours, esc
+from explorer.i18n import PROVENANCE_LABELS, label
+from explorer.model import Content, Place
+
+ASSET_BASE = "/explorer-assets"
+LEAFLET_JS = "leaflet/leaflet.js"
+LEAFLET_CSS = "leaflet/leaflet.css"
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+MARKER_SIZE = 30
+
+
+def place_features(content: Content, language: str = "en") -> dict:
+    """The places as a GeoJSON FeatureCollection; display text is HTML-escaped."""
+    features = []
+    for place in content.places:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                "properties": {
+                    "id": place.id,
+                    "kind": place.kind,
+                    "provenance": place.provenance,
+                    "label": f"{esc(place.name.get(language))} · "
+                    f"{esc(label(PROVENANCE_LABELS, place.provenance, language))}",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _marker_style(feature: dict) -> dict:
+    props = feature["properties"]
+    fill, stroke = _marker_colours(props["kind"], props["provenance"])
+    border = {"documented": "solid", "commune": "dashed", "illustrative": "dotted"}[props["provenance"]]
+    dot = (
+        f'<i style="background:{PALETTE["moss"] if props["kind"] == "green" else PALETTE["concrete"]}"></i>'
+        if props["provenance"] == "illustrative"
+        else ""
+    )
+    return {
+        "className": f"hx-marker hx-{props['kind']} hx-{props['provenance']}",
+        "html": f'<span data-place="{esc(props["id"])}" style="background:{fill};border:4px {border} {stroke}">'
+        f"{dot}</span>",
+        "iconSize": [MARKER_SIZE, MARKER_SIZE],
+        "iconAnchor": [MARKER_SIZE // 2, MARKER_SIZE // 2],
+    }
+
+
+MARKER_CSS = f"""
+<style>
+.hx-marker {{ background: none; border: none; cursor: pointer; }}
+.hx-marker span {{ display: flex; align-items: center; justify-content: center; box-sizing: border-box;
+  width: {MARKER_SIZE}px; height: {MARKER_SIZE}px; border-radius: 50%;
+  box-shadow: 0 1px 4px rgba(0,0,0,.45); }}
+.hx-marker span i {{ display: block; width: 8px; height: 8px; border-radius: 50%; }}
+.hx-marker:focus {{ outline: none; }}
+.hx-marker:focus span, .hx-marker:hover span {{ transform: scale(1.2); box-shadow: 0 0 0 3px {PALETTE["paper"]},
+  0 0 0 6px {PALETTE["moss_dark"]}; }}
+.leaflet-tooltip {{ font: 15px/1.3 "Source Sans Pro", "Source Sans 3", sans-serif; color: {PALETTE["ink"]}; }}
+.leaflet-tooltip table {{ border-collapse: collapse; }}
+.leaflet-container {{ background: {PALETTE["concrete_light"]}; font-family: sans-serif; }}
+</style>
+"""
+
+
+def build_map(content: Content, language: str = "en", *, asset_base: str = ASSET_BASE) -> folium.Map:
+    """A folium map of Brussels with one marker per place; Leaflet is loaded from ``asset_base``."""
+    lats = [p.lat for p in content.places]
+    lons = [p.lon for p in content.places]
+    fmap = folium.Map(
+        location=[(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2],
+        zoom_start=13,
+        tiles=None,
+        control_scale=True,
+        min_zoom=10,
+        max_zoom=18,
+        prefer_canvas=False,
+    )
+    # Only Leaflet itself is needed, served by the app (no jQuery, Bootstrap or icon fonts, no CDN).
+    fmap.default_js = [("leaflet", f"{asset_base}/{LEAFLET_JS}")]
+    fmap.default_css = [("leaflet_css", f"{asset_base}/{LEAFLET_CSS}")]
+    folium.TileLayer(tiles=OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(fmap)
+    fmap.get_root().header.add_child(folium.Element(MARKER_CSS), name="hx_marker_css")
+    folium.GeoJson(
+        place_features(content, language),
+        name="places",
+        marker=folium.Marker(icon=folium.DivIcon()),
+        style_function=_marker_style,
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False),
+    ).add_to(fmap)
+    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+    return fmap
+
+
+def selection_layer(place: Place | None) -> folium.FeatureGroup:
+    """A layer that rings the selected place; st_folium swaps it in without redrawing the map."""
+    group = folium.FeatureGroup(name="selection", control=False)
+    if place is not None:
+        folium.CircleMarker(
+            location=[place.lat, place.lon],
+            radius=24,
+            color=PALETTE["moss_dark"],
+            weight=4,
+            fill=True,
+            fill_opacity=0.12,
+            interactive=False,
+        ).add_to(group)
+    return group

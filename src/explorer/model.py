@@ -1,0 +1,189 @@
+"""The explorer's content as frozen dataclasses with stable ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DEFAULT_LANGUAGE = "en"
+
+PlaceKind = Literal["city", "green"]
+Provenance = Literal["documented", "commune", "illustrative"]
+TimeOfDay = Literal["day", "dusk", "night"]
+PersonKind = Literal["character", "cast", "crew"]
+FactKind = Literal["interview", "director", "general", "species"]
+
+PLACE_KINDS: tuple[str, ...] = ("city", "green")
+PROVENANCES: tuple[str, ...] = ("documented", "commune", "illustrative")
+TIMES_OF_DAY: tuple[str, ...] = ("day", "dusk", "night")
+THEMES: tuple[str, ...] = ("soup", "moss", "migration", "night-and-insomnia", "language", "care")
+PERSON_KINDS: tuple[str, ...] = ("character", "cast", "crew")
+FACT_KINDS: tuple[str, ...] = ("interview", "director", "general", "species")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in one or more languages; English is always present."""
+
+    by_language: tuple[tuple[str, str], ...]
+
+    def get(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """The text in ``language``, falling back to English."""
+        values = dict(self.by_language)
+        return values.get(language) or values[DEFAULT_LANGUAGE]
+
+    def __str__(self) -> str:
+        return self.get()
+
+    @classmethod
+    def english(cls, text: str) -> Text:
+        return cls(((DEFAULT_LANGUAGE, text),))
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    outlet: str
+    year: int = 0  # 0 when unknown
+    author: str = ""
+    url: str = ""
+    note: str = ""
+
+    def citation(self) -> str:
+        """A one-line citation: author, title, outlet, year."""
+        parts = [p for p in (self.author, self.title) if p]
+        if self.outlet and self.outlet != self.title:
+            parts.append(self.outlet)
+        if self.year:
+            parts.append(str(self.year))
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    kind: PersonKind
+    description: Text | None = None
+    plays: str = ""  # for cast: the character id
+    role: str = ""  # for crew: what they did
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim quotation, who said it and where it was published."""
+
+    text: str
+    source: str  # source id
+    speaker: str = ""  # person id, or empty when the source's author speaks
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: Text
+    description: Text
+    lat: float
+    lon: float
+    kind: PlaceKind
+    provenance: Provenance
+    commune: str = ""
+    evidence: tuple[str, ...] = ()  # source ids
+    why: Text | None = None  # for illustrative places: why the spot is plausible
+
+
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    order: int
+    title: Text
+    time_of_day: TimeOfDay
+    note: Text
+    characters: tuple[str, ...] = ()
+    place: str = ""  # place id; empty when the film gives no mappable place
+    themes: tuple[str, ...] = ()
+    based_on: tuple[str, ...] = ()  # source ids
+    quote: Quote | None = None
+
+
+@dataclass(frozen=True)
+class MossFact:
+    id: str
+    kind: FactKind
+    title: Text
+    explanation: Text
+    source: str
+    places: tuple[str, ...] = ()
+    quote: Quote | None = None
+    species: str = ""  # scientific name, for species to look for
+    look_for: Text | None = None
+
+
+@dataclass(frozen=True)
+class Tip:
+    """How to look at moss: a short, practical hint."""
+
+    id: str
+    title: Text
+    text: Text
+
+
+@dataclass(frozen=True)
+class Film:
+    title: str
+    year: int
+    director: str
+    runtime_minutes: int
+    country: str
+    languages: tuple[str, ...]
+    format: Text
+    synopsis: Text
+    dedication: Text
+    awards: tuple[Text, ...]
+    sources: tuple[str, ...]
+    press: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True)
+class Content:
+    """All the explorer's content, validated; references between records resolve."""
+
+    film: Film
+    places: tuple[Place, ...]
+    scenes: tuple[Scene, ...]
+    facts: tuple[MossFact, ...]
+    tips: tuple[Tip, ...]
+    sources: tuple[Source, ...]
+    people: tuple[Person, ...]
+    _index: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    def __post_init__(self) -> None:
+        for name in ("places", "scenes", "facts", "sources", "people", "tips"):
+            self._index[name] = {item.id: item for item in getattr(self, name)}
+
+    def place(self, place_id: str) -> Place | None:
+        return self._index["places"].get(place_id)
+
+    def scene(self, scene_id: str) -> Scene | None:
+        return self._index["scenes"].get(scene_id)
+
+    def fact(self, fact_id: str) -> MossFact | None:
+        return self._index["facts"].get(fact_id)
+
+    def source(self, source_id: str) -> Source:
+        return self._index["sources"][source_id]
+
+    def person(self, person_id: str) -> Person:
+        return self._index["people"][person_id]
+
+    def characters(self) -> tuple[Person, ...]:
+        return tuple(p for p in self.people if p.kind == "character")
+
+    def scenes_at(self, place_id: str) -> tuple[Scene, ...]:
+        """The scenes set at a place, in story order."""
+        return tuple(s for s in self.scenes if s.place == place_id)
+
+    def facts_at(self, place_id: str) -> tuple[MossFact, ...]:
+        """The moss facts tied to a place."""
+        return tuple(f for f in self.facts if place_id in f.places)

@@ -1,0 +1,69 @@
+"""What the visitor has selected, read from URL query parameters, and scene filtering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from explorer.model import Content, Place, Scene
+
+MAX_ECHO = 40
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The place (and possibly scene) a URL asks for, plus any ids it named that do not exist."""
+
+    place: Place | None = None
+    scene: Scene | None = None
+    unknown_place: str = ""
+    unknown_scene: str = ""
+
+
+def resolve_selection(content: Content, place_id: str | None, scene_id: str | None = None) -> Selection:
+    """Turn ``?place=`` and ``?scene=`` values into records; a scene selects its own place."""
+    place = content.place(place_id) if place_id else None
+    scene = content.scene(scene_id) if scene_id else None
+    if scene is not None and scene.place:
+        place = content.place(scene.place)
+    return Selection(
+        place=place,
+        scene=scene,
+        unknown_place=_echo(place_id) if place_id and content.place(place_id) is None else "",
+        unknown_scene=_echo(scene_id) if scene_id and scene is None else "",
+    )
+
+
+def _echo(value: str) -> str:
+    """A bad value, shortened, safe to repeat back to the visitor."""
+    value = " ".join(str(value).split())
+    return value if len(value) <= MAX_ECHO else value[: MAX_ECHO - 1] + "…"
+
+
+def filter_scenes(
+    scenes: Iterable[Scene],
+    themes: Iterable[str] = (),
+    times: Iterable[str] = (),
+    characters: Iterable[str] = (),
+) -> tuple[Scene, ...]:
+    """Scenes matching every non-empty filter; within one filter any chosen value matches."""
+    themes, times, characters = set(themes), set(times), set(characters)
+    return tuple(
+        s
+        for s in scenes
+        if (not themes or themes & set(s.themes))
+        and (not times or s.time_of_day in times)
+        and (not characters or characters & set(s.characters))
+    )
+
+
+def clicked_place_id(map_state: object, content: Content) -> str | None:
+    """The place id in st_folium's returned state after a marker click, if it names a real place."""
+    if not isinstance(map_state, dict):
+        return None
+    feature = map_state.get("last_active_drawing")
+    if not isinstance(feature, dict):
+        return None
+    properties = feature.get("properties")
+    place_id = properties.get("id") if isinstance(properties, dict) else None
+    return place_id if isinstance(place_id, str) and content.place(place_id) is not None else None

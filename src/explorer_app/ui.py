@@ -1,0 +1,150 @@
+"""Shared page chrome: cached content, styles, and the widgets every page uses."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from explorer.errors import ContentError, Problem
+from explorer.fragments import PALETTE, esc
+from explorer.fragments import md as _md
+from explorer.i18n import t
+from explorer.loader import DEFAULT_DATA_DIR, FILES, load_content
+from explorer.model import Content
+
+ROOT = Path(__file__).resolve().parents[2]
+MAP_PAGE = "pages/map.py"
+SCENES_PAGE = "pages/scenes.py"
+MOSS_PAGE = "pages/moss.py"
+ABOUT_PAGE = "pages/about.py"
+
+
+def data_dir() -> Path:
+    """The content folder: ``EXPLORER_DATA_DIR`` if set, else the project's ``data/``."""
+    return Path(os.environ.get("EXPLORER_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def _signature(folder: Path) -> tuple:
+    """Changes whenever a content file changes, so edits show without restarting the app."""
+    result = []
+    for name in FILES:
+        path = folder / name
+        stat = path.stat() if path.exists() else None
+        result.append((name, stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1))
+    return tuple(result)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(folder: str, signature: tuple) -> Content | tuple[Problem, ...]:
+    try:
+        return load_content(folder)
+    except ContentError as exc:
+        return exc.problems
+
+
+def content_or_problems() -> Content | tuple[Problem, ...]:
+    folder = data_dir()
+    return _load(str(folder), _signature(folder))
+
+
+def content() -> Content:
+    """The validated content (app.py has already stopped on problems)."""
+    loaded = content_or_problems()
+    if not isinstance(loaded, Content):
+        st.stop()
+    return loaded
+
+
+def language() -> str:
+    """The interface language. English for now; the data and strings are ready for more."""
+    return "en"
+
+
+def show_problem_page(problems: tuple[Problem, ...]) -> None:
+    """A clear page listing every content problem, instead of a traceback."""
+    lang = language()
+    st.title(t("The explorer's content needs fixing", lang))
+    st.error(
+        t(
+            "{count} problem(s) were found in the content files, so the explorer cannot open. "
+            "Nothing was changed; fix the files below and reload this page.",
+            lang,
+            count=len(problems),
+        )
+    )
+    st.html(
+        '<ol class="hx-problems">' + "".join(f"<li><code>{esc(p)}</code></li>" for p in problems) + "</ol>"
+    )
+    st.caption(t("To check the content yourself, run: python -m explorer check data", lang))
+
+
+def inject_style() -> None:
+    """The app's own CSS, on top of the theme in .streamlit/config.toml."""
+    st.html(f"<style>{_CSS}</style>")
+
+
+def page_header(title: str, lede: str) -> None:
+    st.html(
+        f'<header class="hx-header"><p class="hx-kicker">{esc(t("Here · Bas Devos · 2023", language()))}</p>'
+        f"<h1>{esc(title)}</h1><p>{esc(lede)}</p></header>"
+    )
+
+
+P = PALETTE
+_CSS = f"""
+.block-container {{ padding-top: 2.2rem; max-width: 1320px; }}
+.hx-header h1 {{ font-size: 2.1rem; line-height: 1.15; margin: 0 0 .35rem; color: {P['moss_dark']};
+  font-family: Georgia, 'DejaVu Serif', serif; font-weight: 600; }}
+.hx-header p {{ margin: 0 0 .4rem; font-size: 1.05rem; max-width: 46rem; color: {P['ink']}; }}
+.hx-header .hx-kicker {{ text-transform: uppercase; letter-spacing: .12em; font-size: .75rem; color: {P['concrete']};
+  margin-bottom: .2rem; }}
+.hx-place-name {{ font-family: Georgia, 'DejaVu Serif', serif; color: {P['moss_dark']}; font-size: 1.7rem;
+  margin: .3rem 0 .4rem; padding: 0; line-height: 1.2; }}
+.hx-lede {{ font-size: 1.05rem; }}
+.hx-chip {{ display: inline-block; font-size: .78rem; padding: .08rem .55rem; margin: 0 .3rem .3rem 0;
+  border-radius: 999px; background: {P['concrete_light']}; color: {P['ink']}; }}
+.hx-kind-green, .hx-time-day {{ background: {P['moss_light']}; color: {P['moss_dark']}; }}
+.hx-time-dusk {{ background: #efe0c8; color: #5a4220; }}
+.hx-time-night {{ background: #2d3142; color: #eef0f6; }}
+.hx-kind-city {{ background: {P['concrete_light']}; }}
+.hx-prov {{ border-left: 4px solid {P['concrete']}; background: #fff; padding: .6rem .9rem; margin: .6rem 0 1rem;
+  border-radius: 0 8px 8px 0; font-size: .95rem; }}
+.hx-prov-documented {{ border-color: {P['moss_dark']}; }}
+.hx-prov-illustrative {{ border-left-style: dotted; }}
+.hx-prov-commune {{ border-left-style: dashed; }}
+.hx-prov p {{ margin: .25rem 0; }} .hx-prov ul {{ margin: .1rem 0 .2rem 1.1rem; }}
+.hx-prov-head {{ display: flex; align-items: center; gap: .5rem; }}
+.hx-scene, .hx-fact {{ padding: .1rem 0 .2rem; }}
+.hx-scene h4, .hx-fact h4 {{ margin: .1rem 0 .35rem; padding: 0; font-size: 1.08rem; display: flex;
+  align-items: baseline; gap: .5rem; }}
+.hx-num {{ display: inline-flex; min-width: 1.7rem; height: 1.7rem; align-items: center; justify-content: center;
+  border-radius: 50%; background: {P['moss']}; color: #fff; font-size: .85rem; font-weight: 700; }}
+.hx-selected .hx-num {{ background: {P['moss_dark']}; box-shadow: 0 0 0 3px {P['moss_light']}; }}
+.hx-scene p, .hx-fact p {{ margin: .3rem 0; }}
+.hx-who {{ color: {P['concrete']}; font-size: .92rem; }}
+.hx-quote {{ margin: .6rem 0 .5rem; padding: .5rem .9rem; border-left: 4px solid {P['moss']};
+  background: {P['moss_light']}55; border-radius: 0 8px 8px 0; }}
+.hx-quote blockquote {{ margin: 0; font-family: Georgia, 'DejaVu Serif', serif; font-size: 1.08rem; font-style: italic;
+  color: {P['moss_dark']}; }}
+.hx-quote blockquote::before {{ content: "\\201C"; }} .hx-quote blockquote::after {{ content: "\\201D"; }}
+.hx-quote figcaption {{ font-size: .82rem; color: {P['concrete']}; margin-top: .25rem; }}
+.hx-species {{ color: {P['moss_dark']}; }}
+.hx-src {{ font-size: .82rem; color: {P['concrete']}; }}
+.hx-legend {{ display: flex; flex-wrap: wrap; gap: .3rem 2rem; font-size: .88rem; margin: .2rem 0 .6rem; }}
+.hx-legend p {{ margin: 0; font-weight: 600; font-size: .78rem; text-transform: uppercase; letter-spacing: .08em;
+  color: {P['concrete']}; }}
+.hx-legend ul {{ list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .1rem 1rem; }}
+.hx-legend li {{ display: flex; align-items: center; gap: .35rem; margin: 0; }}
+.hx-symbol {{ flex: none; }}
+.hx-problems code {{ white-space: pre-wrap; }}
+.hx-intro-steps {{ padding-left: 1.2rem; }} .hx-intro-steps li {{ margin: .25rem 0; }}
+@media (max-width: 640px) {{
+  .block-container {{ padding: 1.2rem .9rem 2rem; }}
+  .hx-header h1 {{ font-size: 1.6rem; }}
+  .hx-place-name {{ font-size: 1.4rem; }}
+}}
+"""
+
+md = _md  # re-exported for pages
