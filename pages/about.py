@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.fragments import esc, marker_svg, quote_html, source_html
+from explorer.fragments import esc, quote_html, source_html, symbol_html
 from explorer.i18n import PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
 from explorer.model import PROVENANCES
 from explorer_app import ui
@@ -53,7 +53,7 @@ for column, provenance in zip(columns, PROVENANCES, strict=True):
     places = [p for p in content.places if p.provenance == provenance]
     with column, st.container(border=True, key=f"prov-{provenance}"):
         st.html(
-            f"<div class='hx-prov-head'>{marker_svg('city' if provenance != 'documented' else 'green', provenance)}"
+            f"<div class='hx-prov-head'>{symbol_html('city' if provenance != 'documented' else 'green', provenance)}"
             f"<strong>{esc(label(PROVENANCE_LABELS, provenance, lang))}</strong></div>"
             f"<p>{esc(t(PROVENANCE_EXPLANATIONS[provenance], lang))}</p>"
         )

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from explorer.fragments import esc, fact_html, legend_html, md, place_header_html, provenance_html, scene_html
+from explorer.fragments import fact_html, intro_html, legend_html, md, place_header_html, provenance_html, scene_html
 from explorer.i18n import t
 from explorer.mapview import build_map, selection_layer
 from explorer.selection import clicked_place_id, resolve_selection
@@ -63,13 +63,7 @@ with map_column:
 with panel:
     place = selection.place
     if place is None:
-        st.html(
-            f'<div class="hx-intro"><h2 class="hx-place-name">{esc(t("Where Here happens", lang))}</h2>'
-            f'<p class="hx-lede">{esc(t("Bas Devos filmed Here in Brussels, often within walking distance of his home. Only one place is documented exactly: the Moeraske marsh where Stefan meets Shuxiu. For his apartment only the commune is known, and the other places we set on the map ourselves, as illustrations. Each marker says which.", lang))}</p>'
-            f'<ol class="hx-intro-steps"><li>{esc(t("Choose a marker, or a place from the list below the map.", lang))}</li>'
-            f'<li>{esc(t("Read the scenes set there, in story order.", lang))}</li>'
-            f'<li>{esc(t("Discover the mosses that fit the spot, and the director’s words about them.", lang))}</li></ol></div>'
-        )
+        st.html(intro_html(lang))
         st.page_link(ui.SCENES_PAGE, label=t("Or follow the story scene by scene", lang), icon=":material/movie:")
     else:
         st.html(place_header_html(place, lang))

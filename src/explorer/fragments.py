@@ -58,7 +58,7 @@ def provenance_html(place: Place, content: Content, language: str = "en") -> str
     """How we know where a place is: the label, what it means, and the sources or our reason."""
     parts = [
         f'<div class="hx-prov hx-prov-{esc(place.provenance)}">',
-        f'<div class="hx-prov-head">{marker_svg(place.kind, place.provenance)}'
+        f'<div class="hx-prov-head">{symbol_html(place.kind, place.provenance)}'
         f"<strong>{esc(label(PROVENANCE_LABELS, place.provenance, language))}</strong></div>",
         f"<p>{esc(t(PROVENANCE_EXPLANATIONS[place.provenance], language))}</p>",
     ]
@@ -82,29 +82,25 @@ def source_html(source, language: str = "en", links: bool = True) -> str:
     return citation
 
 
-def marker_svg(kind: str, provenance: str, size: int = 22) -> str:
-    """The map's marker symbol as inline SVG, for legends and panels."""
-    fill, stroke = _marker_colours(kind, provenance)
-    dash = {"documented": "", "commune": ' stroke-dasharray="5 3"', "illustrative": ' stroke-dasharray="2 3"'}
-    inner = (
-        f'<circle cx="11" cy="11" r="3.5" fill="{PALETTE["moss"] if kind == "green" else PALETTE["concrete"]}"/>'
-        if provenance == "illustrative"
-        else ""
-    )
-    return (
-        f'<svg class="hx-symbol" width="{size}" height="{size}" viewBox="0 0 22 22" aria-hidden="true">'
-        f'<circle cx="11" cy="11" r="8" fill="{fill}" stroke="{stroke}" stroke-width="3"{dash[provenance]}/>'
-        f"{inner}</svg>"
-    )
+def symbol_html(kind: str, provenance: str) -> str:
+    """The marker symbol used on the map, in legends and panels (styled by :data:`SYMBOL_CSS`)."""
+    return f'<span class="hx-sym hx-sym-{esc(kind)} hx-sym-{esc(provenance)}" aria-hidden="true"><i></i></span>'
 
 
-def _marker_colours(kind: str, provenance: str) -> tuple[str, str]:
-    base = PALETTE["moss"] if kind == "green" else PALETTE["concrete"]
-    if provenance == "illustrative":
-        return "#ffffff", base
-    if provenance == "commune":
-        return base, "#ffffff"
-    return base, PALETTE["ink"]
+SYMBOL_CSS = f"""
+.hx-sym {{ display: inline-flex; flex: none; align-items: center; justify-content: center; box-sizing: border-box;
+  width: 22px; height: 22px; border-radius: 50%; border: 3px solid {PALETTE["ink"]}; vertical-align: middle; }}
+.hx-sym i {{ display: none; width: 30%; height: 30%; border-radius: 50%; }}
+.hx-sym-green {{ background: {PALETTE["moss"]}; }}
+.hx-sym-city {{ background: {PALETTE["concrete"]}; }}
+.hx-sym-commune {{ border: 3px dashed #ffffff; box-shadow: 0 0 0 1px {PALETTE["ink"]}; }}
+.hx-sym-illustrative {{ background: #ffffff; }}
+.hx-sym-illustrative i {{ display: block; }}
+.hx-sym-green.hx-sym-illustrative {{ border-color: {PALETTE["moss"]}; }}
+.hx-sym-green.hx-sym-illustrative i {{ background: {PALETTE["moss"]}; }}
+.hx-sym-city.hx-sym-illustrative {{ border-color: {PALETTE["concrete"]}; }}
+.hx-sym-city.hx-sym-illustrative i {{ background: {PALETTE["concrete"]}; }}
+"""
 
 
 def legend_html(language: str = "en") -> str:
@@ -113,16 +109,16 @@ def legend_html(language: str = "en") -> str:
         (
             t("Colour", language),
             [
-                (marker_svg("green", "documented"), t("Green place: nature, woods, moss", language)),
-                (marker_svg("city", "documented"), t("City place: streets and buildings", language)),
+                (symbol_html("green", "documented"), t("Green place: nature, woods, moss", language)),
+                (symbol_html("city", "documented"), t("City place: streets and buildings", language)),
             ],
         ),
         (
             t("Outline", language),
             [
-                (marker_svg("green", "documented"), t("Solid: documented filming location", language)),
-                (marker_svg("city", "commune"), t("Dashed: only the commune is known", language)),
-                (marker_svg("city", "illustrative"), t("Hollow: an illustration we placed", language)),
+                (symbol_html("green", "documented"), t("Dark ring: documented filming location", language)),
+                (symbol_html("city", "commune"), t("Dashed ring: only the commune is known", language)),
+                (symbol_html("city", "illustrative"), t("Hollow: an illustration we placed ourselves", language)),
             ],
         ),
     ]
@@ -181,4 +177,24 @@ def place_header_html(place: Place, language: str = "en") -> str:
         f'<span class="hx-chip hx-kind-{esc(place.kind)}">{esc(label(KIND_LABELS, place.kind, language))}</span>'
         f'<h2 class="hx-place-name">{esc(place.name.get(language))}</h2>'
         f'<p class="hx-lede">{esc(place.description.get(language))}</p></div>'
+    )
+
+
+def intro_html(language: str = "en") -> str:
+    """The map page's panel before any place is chosen."""
+    steps = [
+        t("Choose a marker, or a place from the list below the map.", language),
+        t("Read the scenes set there, in story order.", language),
+        t("Discover the mosses that fit the spot, and the director’s words about them.", language),
+    ]
+    lede = t(
+        "Bas Devos filmed Here in Brussels, often within walking distance of his home. Only one place is documented "
+        "exactly: the Moeraske marsh where Stefan meets Shuxiu. For his apartment only the commune is known, and the "
+        "other places we set on the map ourselves, as illustrations. Each marker says which.",
+        language,
+    )
+    items = "".join(f"<li>{esc(step)}</li>" for step in steps)
+    return (
+        f'<div class="hx-intro"><h2 class="hx-place-name">{esc(t("Where Here happens", language))}</h2>'
+        f'<p class="hx-lede">{esc(lede)}</p><ol class="hx-intro-steps">{items}</ol></div>'
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import folium
 
-from explorer.fragments import PALETTE, _marker_colours, esc
+from explorer.fragments import PALETTE, SYMBOL_CSS, esc
 from explorer.i18n import PROVENANCE_LABELS, label
 from explorer.model import Content, Place
 
@@ -40,17 +40,10 @@ def place_features(content: Content, language: str = "en") -> dict:
 
 def _marker_style(feature: dict) -> dict:
     props = feature["properties"]
-    fill, stroke = _marker_colours(props["kind"], props["provenance"])
-    border = {"documented": "solid", "commune": "dashed", "illustrative": "dotted"}[props["provenance"]]
-    dot = (
-        f'<i style="background:{PALETTE["moss"] if props["kind"] == "green" else PALETTE["concrete"]}"></i>'
-        if props["provenance"] == "illustrative"
-        else ""
-    )
+    kind, provenance, place_id = esc(props["kind"]), esc(props["provenance"]), esc(props["id"])
     return {
-        "className": f"hx-marker hx-{props['kind']} hx-{props['provenance']}",
-        "html": f'<span data-place="{esc(props["id"])}" style="background:{fill};border:4px {border} {stroke}">'
-        f"{dot}</span>",
+        "className": f"hx-marker hx-{kind} hx-{provenance}",
+        "html": f'<span class="hx-sym hx-sym-{kind} hx-sym-{provenance}" data-place="{place_id}"><i></i></span>',
         "iconSize": [MARKER_SIZE, MARKER_SIZE],
         "iconAnchor": [MARKER_SIZE // 2, MARKER_SIZE // 2],
     }
@@ -58,17 +51,16 @@ def _marker_style(feature: dict) -> dict:
 
 MARKER_CSS = f"""
 <style>
+{SYMBOL_CSS}
 .hx-marker {{ background: none; border: none; cursor: pointer; }}
-.hx-marker span {{ display: flex; align-items: center; justify-content: center; box-sizing: border-box;
-  width: {MARKER_SIZE}px; height: {MARKER_SIZE}px; border-radius: 50%;
-  box-shadow: 0 1px 4px rgba(0,0,0,.45); }}
-.hx-marker span i {{ display: block; width: 8px; height: 8px; border-radius: 50%; }}
+.hx-marker .hx-sym {{ width: {MARKER_SIZE}px; height: {MARKER_SIZE}px; border-width: 4px;
+  box-shadow: 0 1px 5px rgba(0, 0, 0, .5); transition: transform .12s; }}
+.hx-marker .hx-sym-commune {{ box-shadow: 0 0 0 1px {PALETTE["ink"]}, 0 1px 5px rgba(0, 0, 0, .5); }}
 .hx-marker:focus {{ outline: none; }}
-.hx-marker:focus span, .hx-marker:hover span {{ transform: scale(1.2); box-shadow: 0 0 0 3px {PALETTE["paper"]},
-  0 0 0 6px {PALETTE["moss_dark"]}; }}
+.hx-marker:focus .hx-sym, .hx-marker:hover .hx-sym {{ transform: scale(1.2);
+  box-shadow: 0 0 0 3px {PALETTE["paper"]}, 0 0 0 6px {PALETTE["moss_dark"]}; }}
 .leaflet-tooltip {{ font: 15px/1.3 "Source Sans Pro", "Source Sans 3", sans-serif; color: {PALETTE["ink"]}; }}
-.leaflet-tooltip table {{ border-collapse: collapse; }}
-.leaflet-container {{ background: {PALETTE["concrete_light"]}; font-family: sans-serif; }}
+.leaflet-container {{ background: {PALETTE["concrete_light"]}; }}
 </style>
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.errors import ContentError, Problem
-from explorer.fragments import PALETTE, esc
+from explorer.fragments import PALETTE, SYMBOL_CSS, esc
 from explorer.fragments import md as _md
 from explorer.i18n import t
 from explorer.loader import DEFAULT_DATA_DIR, FILES, load_content
@@ -82,7 +82,7 @@ def show_problem_page(problems: tuple[Problem, ...]) -> None:
 
 def inject_style() -> None:
     """The app's own CSS, on top of the theme in .streamlit/config.toml."""
-    st.html(f"<style>{_CSS}</style>")
+    st.html(f"<style>{SYMBOL_CSS}{_CSS}</style>")
 
 
 def page_header(title: str, lede: str) -> None:
@@ -137,7 +137,9 @@ _CSS = f"""
   color: {P['concrete']}; }}
 .hx-legend ul {{ list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .1rem 1rem; }}
 .hx-legend li {{ display: flex; align-items: center; gap: .35rem; margin: 0; }}
-.hx-symbol {{ flex: none; }}
+.hx-facts {{ display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }}
+.hx-facts dt {{ font-weight: 600; }} .hx-facts dd {{ margin: 0; }}
+.hx-sources li {{ margin: .3rem 0; }}
 .hx-problems code {{ white-space: pre-wrap; }}
 .hx-intro-steps {{ padding-left: 1.2rem; }} .hx-intro-steps li {{ margin: .25rem 0; }}
 @media (max-width: 640px) {{
