@@ -87,7 +87,7 @@ def _read_all(data_dir: Path) -> tuple[Content | None, list[Problem]]:
         refs.sources(reader, "source", (fact.source,) if fact.source else ())
         for place_id in fact.places:
             refs.place(reader, "places", place_id)
-        refs.quote(reader, fact.quote)
+        refs.quote(reader, fact.quote, check_source=False)  # the fact's source, checked above
     if film is not None:
         film_reader, film_value = film
         refs.sources(film_reader, "sources", film_value.sources)
@@ -333,10 +333,10 @@ class _References:
         elif person.kind != "character":
             reader.problem(field, f"must name a character, but {person_id!r} is {person.kind}", person_id)
 
-    def quote(self, reader: RecordReader, quote: Quote | None, field: str = "source") -> None:
+    def quote(self, reader: RecordReader, quote: Quote | None, field: str = "source", check_source: bool = True) -> None:
         if quote is None:
             return
-        if quote.source and quote.source not in self.source_ids:
+        if check_source and quote.source and quote.source not in self.source_ids:
             reader.problem(field, "names a source that is not in sources.toml", quote.source)
         if quote.speaker and quote.speaker not in self.people:
             reader.problem("speaker", "names a person that is not in people.toml", quote.speaker)

@@ -98,13 +98,14 @@ def selection_layer(place: Place | None) -> folium.FeatureGroup:
     """A layer that rings the selected place; st_folium swaps it in without redrawing the map."""
     group = folium.FeatureGroup(name="selection", control=False)
     if place is not None:
-        folium.CircleMarker(
+        ring = folium.CircleMarker(
             location=[place.lat, place.lon],
             radius=24,
             color=PALETTE["moss_dark"],
             weight=4,
             fill=True,
             fill_opacity=0.12,
-            interactive=False,
-        ).add_to(group)
+        )
+        ring.options["interactive"] = False  # folium drops this option; clicks must reach the marker
+        ring.add_to(group)
     return group

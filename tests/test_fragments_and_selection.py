@@ -1,0 +1,107 @@
+"""HTML fragments escape content; selection from the URL; scene filters; map clicks resolved by id."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HOSTILE
+from explorer import load_content
+from explorer.fragments import (
+    attribution,
+    esc,
+    fact_html,
+    legend_html,
+    md,
+    place_header_html,
+    provenance_html,
+    quote_html,
+    scene_html,
+)
+from explorer.selection import clicked_place_id, filter_scenes, resolve_selection
+
+
+def test_esc_neutralises_markup_and_template_syntax():
+    out = esc(HOSTILE)
+    for raw in ("<", ">", "`", "${", "\\", "{{"):
+        assert raw not in out
+    assert "&lt;script&gt;" in out
+
+
+def test_md_shows_markdown_and_html_literally():
+    assert md("**bold** <b>x</b> :red[y] $x$") == r"\*\*bold\*\* \<b\>x\<\/b\> \:red\[y\] \$x\$".replace("\\/", "/")
+
+
+def test_every_fragment_escapes_hostile_content(hostile_data):
+    hostile = load_content(hostile_data)
+    place = hostile.place("moeraske")
+    fragments = [
+        place_header_html(place),
+        provenance_html(place, hostile),
+        scene_html(hostile.scene("micro-forest"), hostile),
+        fact_html(hostile.fact("invisible-green-world"), hostile),
+    ]
+    for fragment in fragments:
+        assert "<script>" not in fragment and "<b>bold" not in fragment
+    assert "&lt;script&gt;alert" in fragments[0] and "&lt;script&gt;alert" in fragments[2]
+    assert "&lt;script&gt;alert" in fragments[3]
+
+
+def test_quote_is_set_apart_and_attributed(content):
+    scene = content.scene("micro-forest")
+    html = quote_html(scene.quote, content)
+    assert "<blockquote>What you are holding in your hand is a micro-forest</blockquote>" in html
+    assert "Shuxiu, Festival programme note" in html
+    fact = content.fact("resilient-like-cliffs")
+    assert attribution(fact.quote, content).startswith("Bas Devos, Interview with Bas Devos, 73rd Berlinale")
+
+
+def test_press_quote_is_attributed_to_the_critic(content):
+    assert attribution(content.film.press[0], content).startswith("Sheri Linden, Review of Here, The Hollywood Reporter")
+
+
+def test_provenance_says_how_we_know(content):
+    documented = provenance_html(content.place("moeraske"), content)
+    assert "Documented location" in documented and "Knack Focus" in documented
+    commune = provenance_html(content.place("apartment"), content)
+    assert "Commune known" in commune and "Jette" in commune and "New York Times" in commune
+    illustrative = provenance_html(content.place("hotel"), content)
+    assert "Illustration" in illustrative and "Why here" in illustrative
+
+
+def test_legend_names_both_kinds_and_all_provenances():
+    legend = legend_html()
+    for text in ("Green place", "City place", "documented", "commune", "illustration"):
+        assert text in legend
+    assert legend.count("hx-sym ") == 5
+
+
+def test_resolve_selection(content):
+    assert resolve_selection(content, "moeraske").place.id == "moeraske"
+    chosen = resolve_selection(content, None, "hospital-forest")
+    assert chosen.scene.id == "hospital-forest" and chosen.place.id == "hospital"
+    assert resolve_selection(content, None, None) == resolve_selection(content, "", "")
+
+
+@pytest.mark.parametrize("bad", ["atlantis", "<script>", "x" * 500, "MOERASKE"])
+def test_unknown_place_is_reported_not_selected(content, bad):
+    chosen = resolve_selection(content, bad)
+    assert chosen.place is None and chosen.unknown_place
+    assert len(chosen.unknown_place) <= 40
+
+
+def test_filter_scenes(content):
+    moss = filter_scenes(content.scenes, themes=["moss"])
+    assert moss and all("moss" in s.themes for s in moss)
+    night_with_sister = filter_scenes(content.scenes, times=["night"], characters=["sister"])
+    assert [s.id for s in night_with_sister] == ["hospital-forest"]
+    assert filter_scenes(content.scenes) == content.scenes
+    assert filter_scenes(content.scenes, themes=["soup"], times=["night"], characters=["mechanic"]) == ()
+
+
+def test_clicked_place_id_uses_the_feature_id_only(content):
+    state = {"last_active_drawing": {"type": "Feature", "properties": {"id": "garage"},
+                                     "geometry": {"type": "Point", "coordinates": [4.3958, 50.8814]}}}
+    assert clicked_place_id(state, content) == "garage"  # coordinates are the Moeraske's: ignored
+    for bad in (None, {}, {"last_active_drawing": None}, {"last_active_drawing": {"properties": {"id": "nope"}}},
+                {"last_active_drawing": {"properties": "x"}}, "garbage"):
+        assert clicked_place_id(bad, content) is None

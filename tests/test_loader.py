@@ -1,0 +1,180 @@
+"""Loading and validating content: good content loads; each kind of breakage gets its own clear message."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, replace_in
+from explorer import ContentError, ExplorerError, load_content
+from explorer.loader import check
+from explorer.model import THEMES
+
+
+def messages(data_dir: Path) -> list[str]:
+    return [str(p) for p in check(data_dir)]
+
+
+def test_real_content_is_valid_and_complete(content):
+    assert check(DATA) == []
+    assert len(content.places) >= 10
+    assert len(content.scenes) >= 12
+    assert len(content.facts) >= 15
+    interview = [f for f in content.facts if f.kind == "interview"]
+    assert len(interview) >= 6 and all(f.quote and f.quote.source == "interview-berlinale-2023" for f in interview)
+    species = {f.species for f in content.facts if f.kind == "species"}
+    assert {"Grimmia pulvinata", "Tortula muralis", "Bryum argenteum"} <= species
+    assert all(f.places for f in content.facts), "every fact names the places where it fits"
+
+
+def test_scenes_are_in_story_order_and_use_known_themes(content):
+    orders = [s.order for s in content.scenes]
+    assert orders == sorted(orders) and len(set(orders)) == len(orders)
+    assert all(set(s.themes) <= set(THEMES) for s in content.scenes)
+
+
+def test_only_the_moeraske_is_documented_and_jette_is_commune_only(content):
+    documented = [p.id for p in content.places if p.provenance == "documented"]
+    assert documented == ["moeraske"]
+    apartment = content.place("apartment")
+    assert apartment.provenance == "commune" and apartment.commune == "Jette"
+    for place in content.places:
+        if place.provenance == "illustrative":
+            assert place.why is not None and place.why.get()
+
+
+def test_records_are_frozen(content):
+    with pytest.raises(AttributeError):
+        content.places[0].lat = 0.0  # type: ignore[misc]
+
+
+def test_missing_field(data_copy):
+    replace_in(data_copy / "places.toml", 'kind = "green"\nprovenance = "documented"', 'provenance = "documented"')
+    assert messages(data_copy) == ["data/places.toml: place 'moeraske': kind: is required but missing"]
+
+
+def test_wrong_type_names_file_record_field_and_value(data_copy):
+    replace_in(data_copy / "places.toml", "lat = 50.8814", 'lat = "north"')
+    assert messages(data_copy) == [
+        "data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got 'north')"
+    ]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("lat = 50.8814", "lat = 95.0", "lat: must be a number between -90 and 90 (got 95.0)"),
+    ("lon = 4.3958", "lon = -181", "lon: must be a number between -180 and 180 (got -181)"),
+    ("lon = 4.3958", "lon = true", "lon: must be a number between -180 and 180 (got True)"),
+])
+def test_coordinates_out_of_range(data_copy, old, new, expected):
+    replace_in(data_copy / "places.toml", old, new)
+    assert messages(data_copy) == [f"data/places.toml: place 'moeraske': {expected}"]
+
+
+def test_duplicate_id(data_copy):
+    replace_in(data_copy / "places.toml", 'id = "garage"', 'id = "moeraske"')
+    found = messages(data_copy)
+    assert "data/places.toml: place 'moeraske': id: is used by another place in this file (got 'moeraske')" in found
+
+
+def test_dangling_references_are_each_reported(data_copy):
+    replace_in(data_copy / "scenes.toml", 'place = "moeraske"', 'place = "atlantis"')
+    replace_in(data_copy / "scenes.toml", 'characters = ["stefan", "mechanic"]', 'characters = ["stefan", "ghost"]')
+    replace_in(data_copy / "moss.toml", 'source = "bruzz-2024"', 'source = "nowhere"')
+    found = messages(data_copy)
+    assert "data/scenes.toml: scene 'micro-forest': place: names a place that is not in places.toml (got 'atlantis')" in found
+    assert "data/scenes.toml: scene 'garage': characters: names a person that is not in people.toml (got 'ghost')" in found
+    assert "data/moss.toml: fact 'oldest-land-plant': source: names a source that is not in sources.toml (got 'nowhere')" in found
+    assert len(found) == 3
+
+
+def test_reference_to_a_person_who_is_not_a_character(data_copy):
+    replace_in(data_copy / "scenes.toml", 'characters = ["shuxiu"]\nthemes = ["language"',
+               'characters = ["liyo-gong"]\nthemes = ["language"')
+    assert messages(data_copy) == [
+        "data/scenes.toml: scene 'names-forgotten': characters: must name a character, but 'liyo-gong' is cast "
+        "(got 'liyo-gong')"
+    ]
+
+
+def test_malformed_toml_is_reported_and_other_files_still_checked(data_copy):
+    (data_copy / "film.toml").write_text('title = "Here"\nyear = [', encoding="utf-8")
+    replace_in(data_copy / "places.toml", "lat = 50.8814", 'lat = "north"')
+    found = messages(data_copy)
+    assert found[0].startswith("data/film.toml: is not valid TOML: ")
+    assert "data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got 'north')" in found
+
+
+def test_missing_file(data_copy):
+    (data_copy / "people.toml").unlink()
+    found = messages(data_copy)
+    assert found[0] == "data/people.toml: file is missing"
+    assert any("names a person that is not in people.toml" in m for m in found)
+
+
+def test_unknown_field_catches_typos(data_copy):
+    replace_in(data_copy / "places.toml", 'kind = "green"\nprovenance = "documented"',
+               'kind = "green"\ndescripton = "typo"\nprovenance = "documented"')
+    assert messages(data_copy)[0].startswith("data/places.toml: place 'moeraske': descripton: is not a known field")
+
+
+def test_provenance_rules(data_copy):
+    replace_in(data_copy / "places.toml", 'evidence = ["nyt-dargis-2024"]\n', "")
+    replace_in(data_copy / "places.toml", 'why.en = "The film does not name the hospital.', 'note.en = "x')
+    found = messages(data_copy)
+    assert "data/places.toml: place 'apartment': evidence: is required but missing" in found
+    assert "data/places.toml: place 'hospital': why: is required but missing" in found
+
+
+def test_text_field_needs_english(data_copy):
+    replace_in(data_copy / "places.toml", 'name.en = "The hotel where a friend works"', 'name.fr = "L\'hôtel"')
+    assert messages(data_copy) == [
+        "data/places.toml: place 'hotel': name.en: is required but missing (English is the fallback)"
+    ]
+
+
+def test_all_problems_are_collected_at_once(data_copy):
+    replace_in(data_copy / "places.toml", "lat = 50.8814", 'lat = "north"')
+    replace_in(data_copy / "places.toml", 'kind = "city"', 'kind = "town"')
+    replace_in(data_copy / "scenes.toml", "order = 2\n", "order = 1\n")
+    replace_in(data_copy / "sources.toml", "year = 2023", "year = 23")
+    with pytest.raises(ContentError) as raised:
+        load_content(data_copy)
+    assert len(raised.value.problems) == 4
+    assert isinstance(raised.value, ExplorerError)
+    assert "4 problems in the explorer's content" in str(raised.value)
+
+
+def test_scenes_with_nan_never_escape(data_copy):
+    replace_in(data_copy / "places.toml", "lat = 50.8814", "lat = nan")
+    found = messages(data_copy)
+    assert found == ["data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got nan)"]
+    assert not math.isnan(load_content(DATA).place("moeraske").lat)
+
+
+def test_not_a_folder(tmp_path):
+    assert [str(p) for p in check(tmp_path / "nope")] == [f"{tmp_path / 'nope'}: is not a folder of content files"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_cli_check_passes_on_real_content():
+    result = run_cli("check", str(DATA))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All content in" in result.stdout
+
+
+def test_cli_check_lists_every_problem_and_fails(data_copy):
+    replace_in(data_copy / "places.toml", "lat = 50.8814", 'lat = "north"')
+    replace_in(data_copy / "scenes.toml", 'place = "moeraske"', 'place = "atlantis"')
+    result = run_cli("check", str(data_copy))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got 'north')" in lines
+    assert "data/scenes.toml: scene 'micro-forest': place: names a place that is not in places.toml (got 'atlantis')" in lines
+    assert "2 problems found" in result.stdout

@@ -1,0 +1,100 @@
+"""The map builder's output: one marker per place, ids not coordinates, local assets only, safe text."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+from streamlit_folium import _get_header, _get_map_string
+
+from conftest import HOSTILE
+from explorer import load_content
+from explorer.mapview import ASSET_BASE, OSM_TILES, build_map, place_features, selection_layer
+
+
+def rendered(fmap: folium.Map) -> str:
+    return fmap.get_root().render()
+
+
+def geojson_layer(fmap: folium.Map) -> folium.GeoJson:
+    layers = [c for c in fmap._children.values() if isinstance(c, folium.GeoJson)]
+    assert len(layers) == 1
+    return layers[0]
+
+
+def test_one_feature_per_place_with_its_id(content):
+    features = geojson_layer(build_map(content)).data["features"]
+    assert [f["properties"]["id"] for f in features] == [p.id for p in content.places]
+    for feature, place in zip(features, content.places, strict=True):
+        assert feature["geometry"]["coordinates"] == [place.lon, place.lat]
+        assert feature["properties"]["kind"] == place.kind
+        assert feature["properties"]["provenance"] == place.provenance
+
+
+def test_markers_carry_kind_and_provenance_classes(content):
+    html = rendered(build_map(content))
+    for place in content.places:
+        assert f'data-place=\\"{place.id}\\"' in html or f'data-place="{place.id}"' in html
+    assert "hx-sym-green hx-sym-documented" in html
+    assert "hx-sym-city hx-sym-commune" in html
+    assert "hx-sym-city hx-sym-illustrative" in html
+
+
+def test_tooltip_names_the_place_and_its_provenance(content):
+    features = place_features(content)["features"]
+    labels = {f["properties"]["id"]: f["properties"]["label"] for f in features}
+    assert labels["moeraske"] == "Moeraske nature reserve · Documented location"
+    assert labels["hotel"].endswith("· Illustration")
+
+
+def test_only_local_scripts_and_styles(content):
+    fmap = build_map(content)
+    html = rendered(fmap)
+    urls = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert urls and all(u.startswith(ASSET_BASE + "/") for u in urls), urls
+    for cdn in ("jsdelivr", "cdnjs", "jquery", "bootstrap", "fontawesome"):
+        assert cdn not in html
+    # what streamlit-folium hands to the browser: no script from elsewhere either
+    assert "https://" not in _get_header(fmap)
+
+
+def test_the_only_network_resource_is_the_tile_layer(content):
+    script = _get_map_string(build_map(content))
+    hosts = set(re.findall(r"https?://([^/\"'\s]+)", script))
+    assert hosts <= {"tile.openstreetmap.org", "www.openstreetmap.org"}, hosts
+    assert json.dumps(OSM_TILES)[1:-1] in script or OSM_TILES in script
+    assert "OpenStreetMap" in script  # attribution
+
+
+def test_map_is_fitted_to_the_places(content):
+    bounds = build_map(content).get_bounds()
+    lats = [p.lat for p in content.places]
+    lons = [p.lon for p in content.places]
+    assert bounds == [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def test_hostile_text_is_escaped_in_tooltips(hostile_data):
+    hostile = load_content(hostile_data)
+    label = next(f for f in place_features(hostile)["features"] if f["properties"]["id"] == "moeraske")
+    text = label["properties"]["label"]
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "`" not in text and "${" not in text and "\\" not in text
+    script = _get_map_string(build_map(hostile))
+    assert "<script>alert" not in script and "<b>bold" not in script
+
+
+def test_selection_layer_rings_the_selected_place(content):
+    place = content.place("moeraske")
+    group = selection_layer(place)
+    markers = [c for c in group._children.values() if isinstance(c, folium.CircleMarker)]
+    assert len(markers) == 1 and markers[0].location == [place.lat, place.lon]
+    assert not markers[0].options.get("interactive", True)
+    assert not [c for c in selection_layer(None)._children.values()]
+
+
+def test_build_map_is_pure(content):
+    first, second = build_map(content), build_map(content)
+    assert first is not second
+    strip = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731  folium's random element ids
+    assert strip(rendered(first)) == strip(rendered(second))
