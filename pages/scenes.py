@@ -28,12 +28,9 @@ characters = [p.id for p in content.characters() if any(p.id in s.characters for
 names = {p.id: p.name for p in content.people}
 
 with st.container(border=True, key="scene-filters"):
-    themes = st.pills(t("Themes", lang), THEMES, selection_mode="multi", key="theme", bind="query-params",
-                      format_func=lambda x: label(THEME_LABELS, x, lang))
-    times = st.pills(t("Time of day", lang), used_times, selection_mode="multi", key="time", bind="query-params",
-                     format_func=lambda x: label(TIME_LABELS, x, lang))
-    who = st.pills(t("Characters", lang), characters, selection_mode="multi", key="who", bind="query-params",
-                   format_func=lambda x: names[x])
+    themes = ui.url_pills(t("Themes", lang), list(THEMES), "theme", lambda x: label(THEME_LABELS, x, lang))
+    times = ui.url_pills(t("Time of day", lang), used_times, "time", lambda x: label(TIME_LABELS, x, lang))
+    who = ui.url_pills(t("Characters", lang), characters, "who", lambda x: names[x])
 
 scenes = filter_scenes(content.scenes, themes or (), times or (), who or ())
 st.caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(content.scenes)))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import HOSTILE
+
 from explorer import load_content
 from explorer.fragments import (
     attribution,

@@ -8,7 +8,6 @@ import re
 import folium
 from streamlit_folium import _get_header, _get_map_string
 
-from conftest import HOSTILE
 from explorer import load_content
 from explorer.mapview import ASSET_BASE, OSM_TILES, build_map, place_features, selection_layer
 

@@ -67,3 +67,16 @@ def clicked_place_id(map_state: object, content: Content) -> str | None:
     properties = feature.get("properties")
     place_id = properties.get("id") if isinstance(properties, dict) else None
     return place_id if isinstance(place_id, str) and content.place(place_id) is not None else None
+
+
+def split_known(values: Iterable[str], options: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Values from a URL split into those that are known options and those that are not (echo-safe)."""
+    allowed = list(options)
+    known, unknown = [], []
+    for value in values:
+        if value in allowed:
+            if value not in known:
+                known.append(value)
+        else:
+            unknown.append(_echo(value))
+    return known, unknown

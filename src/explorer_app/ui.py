@@ -150,3 +150,27 @@ _CSS = f"""
 """
 
 md = _md  # re-exported for pages
+
+
+def url_pills(label: str, options: list[str], key: str, format_func) -> list[str]:
+    """Multi-select pills whose choice lives in the URL as ids (``?theme=soup&theme=moss``).
+
+    Unknown values in the URL are dropped with a note naming them.
+    """
+    from explorer.selection import split_known
+
+    if key not in st.session_state:
+        known, unknown = split_known(st.query_params.get_all(key), options)
+        st.session_state[key] = known
+        if unknown:
+            st.info(
+                t("Ignored in the link: {values} (not a choice for “{label}”).", language(),
+                  values=", ".join(f"“{v}”" for v in unknown), label=label),
+                icon=":material/link_off:",
+            )
+    chosen = st.pills(label, options, selection_mode="multi", key=key, format_func=format_func)
+    if chosen:
+        st.query_params[key] = chosen
+    else:
+        st.query_params.pop(key, None)
+    return chosen

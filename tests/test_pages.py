@@ -1,0 +1,201 @@
+"""Every page under streamlit.testing's AppTest: rendering, deep links, list selection, filters, bad content."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from conftest import ROOT, replace_in
+from streamlit.testing.v1 import AppTest
+
+APP = str(ROOT / "app.py")
+PAGES = ["pages/map.py", "pages/scenes.py", "pages/moss.py", "pages/about.py"]
+
+
+def app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def html_of(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+@pytest.fixture(autouse=True)
+def real_data(monkeypatch):
+    monkeypatch.delenv("EXPLORER_DATA_DIR", raising=False)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_error(page):
+    at = app()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception
+    assert "hx-header" in html_of(at)
+
+
+def test_map_home_without_selection_shows_the_intro_and_every_place_button(content):
+    at = app()
+    assert "Where Here happens" in html_of(at)
+    labels = [b.label for b in at.button if b.key and b.key.startswith("place-")]
+    assert len(labels) == len(content.places)
+    assert "Map legend" in html_of(at)
+
+
+def test_deep_link_to_a_place_shows_its_scenes_and_moss(content):
+    at = app(place="moeraske")
+    page = html_of(at)
+    assert "Moeraske nature reserve" in page and "Documented location" in page
+    for scene in content.scenes_at("moeraske"):
+        assert scene.title.get() in page
+    for fact in content.facts_at("moeraske"):
+        assert fact.title.get() in page
+    assert "Where Here happens" not in page
+    assert at.button(key="place-moeraske").proto.type == "primary"
+
+
+def test_scenes_at_a_place_are_in_story_order():
+    page = html_of(app(place="building-site"))
+    assert page.index("Towers seen from afar") < page.index("Inside the unfinished building")
+
+
+@pytest.mark.parametrize("bad", ["atlantis", "<script>alert(1)</script>", "' OR 1=1 --"])
+def test_unknown_place_shows_a_gentle_note_and_the_default_view(bad):
+    at = app(place=bad)
+    assert not at.exception
+    assert len(at.info) == 1 and "There is no place called" in at.info[0].value
+    assert "Where Here happens" in html_of(at)
+    assert "place" not in at.query_params
+
+
+def test_deep_link_to_a_scene_selects_its_place_and_marks_the_scene():
+    at = app(scene="hospital-forest")
+    page = html_of(at)
+    assert "The hospital where his sister works" in page
+    assert 'class="hx-scene hx-selected" id="scene-hospital-forest"' in page
+
+
+def test_place_button_selects_the_place_and_puts_it_in_the_url():
+    at = app()
+    at.button(key="place-garage").click().run()
+    assert at.query_params["place"] in ("garage", ["garage"])
+    assert "The mechanic's garage" in html_of(at) or "The mechanic&#x27;s garage" in html_of(at)
+    assert "The car will not start" in html_of(at)
+    at.button(key="clear-place").click().run()
+    assert "place" not in at.query_params
+    assert "Where Here happens" in html_of(at)
+
+
+def test_scene_links_point_to_the_timeline_and_back(content):
+    at = app(place="moeraske")
+    links = [(p.proto.page, dict(p.proto.query_string and [kv.split("=") for kv in p.proto.query_string.split("&")]))
+             for p in at.get("page_link")]
+    assert any(page.endswith("scenes") and q == {"scene": "micro-forest"} for page, q in links), links
+
+
+def test_timeline_lists_every_scene_in_order(content):
+    at = app()
+    at.switch_page("pages/scenes.py").run()
+    page = html_of(at)
+    positions = [page.index(f'id="scene-{s.id}"') for s in content.scenes]
+    assert positions == sorted(positions)
+
+
+def test_timeline_filters_by_theme_time_and_character(content):
+    at = app()
+    at.switch_page("pages/scenes.py").run()
+    at.button_group(key="theme").set_value(["soup"]).run()
+    page = html_of(at)
+    soup = [s for s in content.scenes if "soup" in s.themes]
+    assert all(f'id="scene-{s.id}"' in page for s in soup)
+    assert 'id="scene-towers"' not in page
+    at.button_group(key="time").set_value(["night"]).run()
+    page = html_of(at)
+    assert 'id="scene-restaurant-rain"' in page and 'id="scene-hotel-delivery"' not in page
+    at.button_group(key="who").set_value(["mechanic"]).run()
+    assert len(at.info) == 1 and "No scene matches" in at.info[0].value
+
+
+def test_timeline_filters_come_from_the_url():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["who"] = "sister"
+    at.switch_page("pages/scenes.py").run()
+    page = html_of(at)
+    assert 'id="scene-hospital-forest"' in page and 'id="scene-towers"' not in page
+
+
+def test_timeline_filter_values_in_the_url_are_ids_and_unknown_ones_are_named():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["theme"] = ["soup", "bananas"]
+    at.switch_page("pages/scenes.py").run()
+    assert not at.exception
+    assert "“bananas”" in at.info[0].value
+    assert at.button_group(key="theme").value == ["soup"]
+    assert at.query_params["theme"] in ("soup", ["soup"])  # the unknown value is gone from the URL
+    page = html_of(at)
+    assert 'id="scene-fridge-soup"' in page and 'id="scene-towers"' not in page
+
+
+def test_timeline_scene_links_to_its_place():
+    at = app()
+    at.switch_page("pages/scenes.py").run()
+    targets = [p.proto.query_string for p in at.get("page_link")]
+    assert "place=moeraske" in targets and "place=apartment" in targets
+
+
+def test_unknown_scene_in_timeline_link():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["scene"] = "nope"
+    at.switch_page("pages/scenes.py").run()
+    assert not at.exception and "There is no scene called" in at.info[0].value
+
+
+def test_moss_page_sets_the_directors_words_apart_and_lists_city_mosses(content):
+    at = app()
+    at.switch_page("pages/moss.py").run()
+    page = html_of(at)
+    assert page.count("<blockquote>") >= 6
+    assert "Moss is a very resilient plant." in page
+    for species in ("Grimmia pulvinata", "Tortula muralis", "Bryum argenteum"):
+        assert species in page
+    tips = " ".join(m.value for m in at.markdown)
+    for word in ("lens", "rain", "walls", "pavements"):
+        assert word in tips.lower()
+
+
+def test_about_page_lists_every_source_and_the_provenance_legend(content):
+    at = app()
+    at.switch_page("pages/about.py").run()
+    page = html_of(at)
+    for source in content.sources:
+        assert html.escape(source.citation()) in page
+    for word in ("Documented location", "Commune known", "Illustration"):
+        assert word in page
+    assert "Stefan Gota" in page and "Grimm Vandekerckhove" in page
+
+
+def test_broken_content_shows_a_problem_page_not_a_traceback(data_copy, monkeypatch):
+    replace_in(data_copy / "places.toml", "lat = 50.8814", 'lat = "north"')
+    replace_in(data_copy / "scenes.toml", 'place = "moeraske"', 'place = "atlantis"')
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(data_copy))
+    at = app()
+    assert not at.exception
+    assert "needs fixing" in at.title[0].value
+    page = html_of(at)
+    assert "place &#x27;moeraske&#x27;: lat: must be a number between -90 and 90 (got &#x27;north&#x27;)" in page
+    assert "names a place that is not in places.toml" in page
+    assert "2 problem(s)" in at.error[0].value
+
+
+def test_hostile_content_is_shown_as_text(hostile_data, monkeypatch):
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(hostile_data))
+    at = app(place="moeraske")
+    assert not at.exception
+    page = html_of(at)
+    assert "<script>alert" not in page and "<b>bold" not in page
+    assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page
+    label = at.button(key="place-moeraske").label
+    assert "\\<script\\>" in label  # markdown-escaped, so shown literally
