@@ -14,9 +14,11 @@ lang = ui.language()
 MAP_KEY = "place_map"
 
 
-def select_place(place_id: str | None) -> None:
+def select_place(place_id: str | None, pan: bool = False) -> None:
     """Put the selection in the URL, so a link or QR code opens the same view."""
     st.query_params.pop("scene", None)
+    if pan and place_id:
+        st.session_state["pan_to"] = place_id
     if place_id:
         st.query_params["place"] = place_id
     else:
@@ -55,7 +57,8 @@ with map_column:
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked_count"],
         feature_group_to_add=selection_layer(place),
-        center=(place.lat, place.lon) if place else None,
+        # Pan only when the place was chosen from the list: a marker the visitor tapped is already in view.
+        center=(place.lat, place.lon) if place and st.session_state.pop("pan_to", None) == place.id else None,
         on_change=on_map_click,
     )
     st.html(legend_html(lang))
@@ -97,5 +100,5 @@ with st.container(horizontal=True, key="place-list"):
             icon=":material/park:" if item.kind == "green" else ":material/location_city:",
             type="primary" if selection.place == item else "secondary",
             on_click=select_place,
-            args=(item.id,),
+            args=(item.id, True),
         )

@@ -1,0 +1,156 @@
+"""What only a browser shows: the map, clicks on it, the layout at phone width; all with no network."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from browser import CHROMIUM, FLAGS, Visit, running_app
+from conftest import HOSTILE
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+TILE_HOSTS = {"tile.openstreetmap.org"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture
+def visit(browser):
+    opened = Visit(browser)
+    yield opened
+    opened.close()
+
+
+def only_tiles_left_the_machine(visit: Visit) -> None:
+    hosts = {urlparse(u).hostname for u in visit.external}
+    assert hosts <= TILE_HOSTS, visit.external
+
+
+def query(url: str) -> dict:
+    return parse_qs(urlparse(url).query)
+
+
+def test_every_marker_shows_with_local_assets_only(visit, base_url, content):
+    visit.open(base_url)
+    for place in content.places:
+        expect(visit.marker(place.id)).to_be_visible()
+    assert visit.map.locator(".hx-marker").count() == len(content.places)
+    only_tiles_left_the_machine(visit)
+
+
+def test_clicking_a_marker_shows_its_scenes_and_moss(visit, base_url, content):
+    visit.open(base_url)
+    visit.marker("moeraske").click()
+    panel = visit.page.locator(".hx-place-name")
+    expect(panel).to_have_text("Moeraske nature reserve", timeout=15_000)
+    for scene in content.scenes_at("moeraske"):
+        expect(visit.page.locator(f"#scene-{scene.id}")).to_be_visible()
+    for fact in content.facts_at("moeraske"):
+        expect(visit.page.get_by_text(fact.title.get(), exact=True)).to_be_visible()
+    assert query(visit.page.url) == {"place": ["moeraske"]}
+    # another marker replaces the selection, and the map is not re-mounted (no blink)
+    visit.map.locator("body").evaluate("() => { window.hxStamp = 'same map'; }")
+    visit.marker("apartment").click()
+    expect(panel).to_have_text("Stefan's apartment", timeout=15_000)
+    expect(visit.page.locator("#scene-fridge-soup")).to_be_visible()
+    assert visit.map.locator("body").evaluate("() => window.hxStamp") == "same map"
+    only_tiles_left_the_machine(visit)
+
+
+def test_list_buttons_do_the_same_as_a_click(visit, base_url):
+    visit.open(base_url)
+    visit.page.get_by_role("button", name="The mechanic's garage").click()
+    expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
+    expect(visit.page.locator("#scene-garage")).to_be_visible()
+    expect(visit.page.get_by_text("Wall screw-moss", exact=True)).to_be_visible()
+    expect(visit.page).to_have_url(re.compile(r"\?place=garage$"))
+
+
+def test_keyboard_users_can_choose_a_place(visit, base_url):
+    visit.open(base_url)
+    button = visit.page.get_by_role("button", name="The hotel where a friend works")
+    button.focus()
+    visit.page.keyboard.press("Enter")
+    expect(visit.page.locator(".hx-place-name")).to_have_text("The hotel where a friend works", timeout=15_000)
+
+
+def test_deep_link_opens_the_same_view(visit, base_url):
+    visit.open(f"{base_url}/?place=hospital")
+    expect(visit.page.locator(".hx-place-name")).to_have_text("The hospital where his sister works")
+    expect(visit.page.locator("#scene-hospital-forest")).to_be_visible()
+
+
+def test_panning_does_not_rerun_the_app(visit, base_url):
+    sent: list[int] = []
+    visit.page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(1)))
+    visit.open(base_url)
+    visit.page.wait_for_timeout(1500)
+    before = len(sent)
+    box = visit.page.locator("iframe[title*='st_folium']").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    visit.page.mouse.move(x, y)
+    visit.page.mouse.down()
+    visit.page.mouse.move(x - 120, y + 80, steps=8)
+    visit.page.mouse.up()
+    visit.page.mouse.wheel(0, -300)
+    visit.page.wait_for_timeout(1500)
+    assert len(sent) == before, "panning or zooming the map sent a message that reruns the app"
+    visit.page.get_by_role("button", name="Moeraske nature reserve").click()
+    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+    assert len(sent) > before  # a real interaction is seen, so the check above can fail
+
+
+def test_scene_links_to_its_place_and_back(visit, base_url, content):
+    visit.page.goto(f"{base_url}/scenes?theme=moss")
+    visit.page.locator(".hx-scene").first.wait_for()
+    assert visit.page.locator(".hx-scene").count() == len([s for s in content.scenes if "moss" in s.themes])
+    assert query(visit.page.url) == {"theme": ["moss"]}
+    visit.page.get_by_role("link", name="On the map: Moeraske nature reserve").click()
+    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+    assert query(visit.page.url) == {"place": ["moeraske"]}
+
+
+@pytest.mark.parametrize("width", [390])
+def test_at_phone_width_the_panel_sits_under_the_map(browser, base_url, width):
+    visit = Visit(browser, width=width, height=844)
+    try:
+        visit.open(f"{base_url}/?place=moeraske")
+        frame = visit.page.locator("iframe[title*='st_folium']").bounding_box()
+        panel = visit.page.locator(".hx-place-name").bounding_box()
+        assert frame["width"] <= width
+        assert panel["y"] >= frame["y"] + frame["height"], (frame, panel)
+        overflow = visit.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, "the page scrolls sideways on a phone"
+    finally:
+        visit.close()
+
+
+def test_hostile_content_is_shown_as_text_in_tooltips_and_page(browser, hostile_data):
+    with running_app(hostile_data) as url:
+        visit = Visit(browser)
+        try:
+            visit.open(f"{url}/?place=moeraske")
+            visit.marker("moeraske").hover()
+            tooltip = visit.map.locator(".leaflet-tooltip")
+            expect(tooltip).to_contain_text("<script>alert('pwned')</script><b>bold</b>")
+            assert visit.map.locator(".leaflet-tooltip b").count() == 0
+            expect(visit.page.locator(".hx-place-name")).to_contain_text("<script>alert('pwned')</script>")
+            assert HOSTILE.split("</script>")[1][:10] in visit.page.locator(".hx-lede").first.inner_text()
+            visit.page.wait_for_timeout(500)
+            assert visit.dialogs == [], "content ran a script"
+        finally:
+            visit.close()
