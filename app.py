@@ -1,28 +1,119 @@
-"""Entry script: page setup, content check, and navigation between the explorer's pages."""
+"""Entry and home page: the film's places on a map of Brussels; a selected place shows its scenes and moss.
+
+The other pages live in ``pages/`` and are found by Streamlit's page discovery; ``ui.setup_page`` gives every
+page the same chrome (config, style, top navigation) and stops with a clear page if the content is broken.
+"""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
+from explorer.fragments import (
+    fact_html,
+    intro_html,
+    legend_html,
+    md,
+    place_header_html,
+    provenance_html,
+    scene_html,
+    selected_strip_html,
+)
 from explorer.i18n import t
+from explorer.mapview import build_map, selection_layer
+from explorer.selection import clicked_place_id, resolve_selection
 from explorer_app import ui
 
-st.set_page_config(
-    page_title="Here · moss and city explorer",
-    page_icon="assets/icon.png",
-    layout="wide",
-    initial_sidebar_state="collapsed",
-)
-ui.inject_style()
-
-loaded = ui.content_or_problems()
-if not isinstance(loaded, ui.Content):
-    ui.show_problem_page(loaded)
-    st.stop()
-
+content = ui.setup_page("map")
 lang = ui.language()
-pages = [
-    st.Page(ui.MAP_PAGE, title=t("Map", lang), icon=":material/map:", default=True),
-    st.Page(ui.SCENES_PAGE, title=t("Scenes", lang), icon=":material/movie:", url_path="scenes"),
-    st.Page(ui.MOSS_PAGE, title=t("Moss", lang), icon=":material/grass:", url_path="moss"),
-    st.Page(ui.ABOUT_PAGE, title=t("About", lang), icon=":material/info:", url_path="about"),
-]
-st.navigation(pages, position="top").run()
+MAP_KEY = "place_map"
+
+
+def select_place(place_id: str | None, pan: bool = False) -> None:
+    """Put the selection in the URL, so a link or QR code opens the same view."""
+    st.query_params.pop("scene", None)
+    if pan and place_id:
+        st.session_state["pan_to"] = place_id
+    if place_id:
+        st.query_params["place"] = place_id
+    else:
+        st.query_params.pop("place", None)
+
+
+def on_map_click() -> None:
+    place_id = clicked_place_id(st.session_state.get(MAP_KEY), content)
+    if place_id:
+        select_place(place_id)
+
+
+selection = resolve_selection(content, st.query_params.get("place"), st.query_params.get("scene"))
+if selection.unknown_place:
+    st.info(t("There is no place called “{value}” in the explorer, so here is the whole map.", lang,
+              value=selection.unknown_place), icon=":material/explore:")
+    st.query_params.pop("place", None)
+if selection.unknown_scene:
+    st.info(t("There is no scene called “{value}”; showing the whole map.", lang, value=selection.unknown_scene),
+            icon=":material/explore:")
+    st.query_params.pop("scene", None)
+
+ui.page_header(
+    t("The film's Brussels", lang),
+    t("Stefan's last days before the summer, from a building site to a marsh full of moss. "
+      "Tap a place on the map to read what happens there and which mosses grow nearby.", lang),
+)
+
+map_column, panel = st.columns([3, 2], gap="large")
+with map_column:
+    place = selection.place
+    st_folium(
+        build_map(content, lang),
+        key=MAP_KEY,
+        height=500,
+        use_container_width=True,
+        returned_objects=["last_active_drawing", "last_object_clicked_count"],
+        feature_group_to_add=selection_layer(place),
+        # Pan only when the place was chosen from the list: a marker the visitor tapped is already in view.
+        center=(place.lat, place.lon) if place and st.session_state.pop("pan_to", None) == place.id else None,
+        on_change=on_map_click,
+    )
+    if place is not None:
+        st.html(selected_strip_html(place, len(content.scenes_at(place.id)), len(content.facts_at(place.id)), lang))
+    st.html(legend_html(lang))
+
+with panel:
+    place = selection.place
+    if place is None:
+        st.html(intro_html(lang))
+        st.page_link(ui.SCENES_PAGE, label=t("Or follow the story scene by scene", lang), icon=":material/movie:")
+    else:
+        st.html(place_header_html(place, lang))
+        st.html(provenance_html(place, content, lang))
+        scenes = content.scenes_at(place.id)
+        st.subheader(t("Scenes here", lang), anchor=False)
+        if not scenes:
+            st.caption(t("No scene is set here.", lang))
+        for scene in scenes:
+            with st.container(border=True, key=f"panel-scene-{scene.id}"):
+                st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
+                st.page_link(ui.SCENES_PAGE, label=t("See it in the story", lang), icon=":material/arrow_forward:",
+                             query_params={"scene": scene.id})
+        facts = content.facts_at(place.id)
+        st.subheader(t("Moss here", lang), anchor=False)
+        if not facts:
+            st.caption(t("No moss fact is tied to this place.", lang))
+        for fact in facts:
+            with st.container(border=True, key=f"panel-fact-{fact.id}"):
+                st.html(fact_html(fact, content, lang))
+        st.button(t("Back to all places", lang), icon=":material/close:", on_click=select_place, args=(None,),
+                  key="clear-place")
+
+st.subheader(t("All places", lang), anchor=False)
+st.caption(t("The same as tapping a marker: choose a place to read its scenes and moss.", lang))
+with st.container(horizontal=True, key="place-list"):
+    for item in content.places:
+        st.button(
+            md(item.name.get(lang)),
+            key=f"place-{item.id}",
+            icon=":material/park:" if item.kind == "green" else ":material/location_city:",
+            type="primary" if selection.place == item else "secondary",
+            on_click=select_place,
+            args=(item.id, True),
+        )

@@ -7,7 +7,7 @@ from explorer.i18n import PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
 from explorer.model import PROVENANCES
 from explorer_app import ui
 
-content = ui.content()
+content = ui.setup_page("about")
 lang = ui.language()
 film = content.film
 

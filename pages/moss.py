@@ -6,7 +6,7 @@ from explorer.fragments import fact_html
 from explorer.i18n import t
 from explorer_app import ui
 
-content = ui.content()
+content = ui.setup_page("moss")
 lang = ui.language()
 
 

@@ -8,7 +8,7 @@ from explorer.model import THEMES, TIMES_OF_DAY
 from explorer.selection import filter_scenes, resolve_selection
 from explorer_app import ui
 
-content = ui.content()
+content = ui.setup_page("scenes")
 lang = ui.language()
 
 ui.page_header(
@@ -27,22 +27,27 @@ used_times = [x for x in TIMES_OF_DAY if any(s.time_of_day == x for s in content
 characters = [p.id for p in content.characters() if any(p.id in s.characters for s in content.scenes)]
 names = {p.id: p.name for p in content.people}
 
-with st.container(border=True, key="scene-filters"):
+filter_column, timeline = st.columns([1, 2], gap="large")
+with filter_column, st.container(border=True, key="scene-filters"):
     themes = ui.url_pills(t("Themes", lang), list(THEMES), "theme", lambda x: label(THEME_LABELS, x, lang))
     times = ui.url_pills(t("Time of day", lang), used_times, "time", lambda x: label(TIME_LABELS, x, lang))
     who = ui.url_pills(t("Characters", lang), characters, "who", lambda x: names[x])
 
 scenes = filter_scenes(content.scenes, themes or (), times or (), who or ())
-st.caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(content.scenes)))
-if not scenes:
-    st.info(t("No scene matches all of these filters. Remove one to see more.", lang), icon=":material/filter_alt_off:")
+with filter_column:
+    st.caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(content.scenes)))
+with timeline:
+    if not scenes:
+        st.info(t("No scene matches all of these filters. Remove one to see more.", lang), icon=":material/filter_alt_off:")
+    for scene in scenes:
+        with st.container(border=True, key=f"scene-{scene.id}"):
+            st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
+            place = content.place(scene.place) if scene.place else None
+            if place is not None:
+                st.page_link(ui.MAP_PAGE, label=t("On the map: {place}", lang, place=place.name.get(lang)),
+                             icon=":material/location_on:", query_params={"place": place.id})
+            else:
+                st.caption(t("The film gives no place for this scene that we can map.", lang))
 
-for scene in scenes:
-    with st.container(border=True, key=f"scene-{scene.id}"):
-        st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
-        place = content.place(scene.place) if scene.place else None
-        if place is not None:
-            st.page_link(ui.MAP_PAGE, label=t("On the map: {place}", lang, place=place.name.get(lang)),
-                         icon=":material/location_on:", query_params={"place": place.id})
-        else:
-            st.caption(t("The film gives no place for this scene that we can map.", lang))
+if selection.scene is not None and selection.scene in scenes:
+    ui.scroll_to(f"scene-{selection.scene.id}")

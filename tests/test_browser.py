@@ -154,3 +154,30 @@ def test_hostile_content_is_shown_as_text_in_tooltips_and_page(browser, hostile_
             assert visit.dialogs == [], "content ran a script"
         finally:
             visit.close()
+
+
+def test_a_fresh_server_opens_a_deep_link_to_a_subpage_directly(browser):
+    """A QR code may point straight at /scenes right after the app starts: it must get the full page."""
+    with running_app() as url:
+        visit = Visit(browser)
+        try:
+            visit.page.goto(f"{url}/scenes?scene=micro-forest")
+            expect(visit.page.locator(".hx-header h1")).to_have_text("The story, scene by scene", timeout=30_000)
+            nav = visit.page.locator(".st-key-hx-nav")
+            for label in ("Map", "Scenes", "Moss", "About"):
+                expect(nav.get_by_text(label, exact=True)).to_be_visible()
+            expect(visit.page.locator("#scene-micro-forest.hx-selected")).to_be_in_viewport(timeout=10_000)
+            assert visit.page.locator("[data-testid=stSidebar]").count() == 0 or not visit.page.locator(
+                "[data-testid=stSidebarNav]").is_visible()
+        finally:
+            visit.close()
+
+
+def test_navigation_reaches_every_page(visit, base_url):
+    visit.open(base_url)
+    nav = visit.page.locator(".st-key-hx-nav")
+    for label, heading in (("Scenes", "The story, scene by scene"), ("Moss", "Moss: a forest at your feet"),
+                           ("About", "About the film and this explorer"), ("Map", "The film's Brussels")):
+        nav.get_by_text(label, exact=True).click()
+        expect(visit.page.locator(".hx-header h1")).to_have_text(heading, timeout=15_000)
+    only_tiles_left_the_machine(visit)

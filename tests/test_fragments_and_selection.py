@@ -50,13 +50,13 @@ def test_quote_is_set_apart_and_attributed(content):
     scene = content.scene("micro-forest")
     html = quote_html(scene.quote, content)
     assert "<blockquote>What you are holding in your hand is a micro-forest</blockquote>" in html
-    assert "Shuxiu, Festival programme note" in html
+    assert "— Shuxiu · Festival programme note, October 2024" in html
     fact = content.fact("resilient-like-cliffs")
-    assert attribution(fact.quote, content).startswith("Bas Devos, Interview with Bas Devos, 73rd Berlinale")
+    assert attribution(fact.quote, content) == "Bas Devos · Interview with Bas Devos, 73rd Berlinale, 2023"
 
 
 def test_press_quote_is_attributed_to_the_critic(content):
-    assert attribution(content.film.press[0], content).startswith("Sheri Linden, Review of Here, The Hollywood Reporter")
+    assert attribution(content.film.press[0], content) == "Sheri Linden · Review of Here, The Hollywood Reporter"
 
 
 def test_provenance_says_how_we_know(content):

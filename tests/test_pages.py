@@ -9,7 +9,7 @@ from conftest import ROOT, replace_in
 from streamlit.testing.v1 import AppTest
 
 APP = str(ROOT / "app.py")
-PAGES = ["pages/map.py", "pages/scenes.py", "pages/moss.py", "pages/about.py"]
+PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/about.py"]
 
 
 def app(**query: str) -> AppTest:

@@ -32,16 +32,11 @@ def md(text: object) -> str:
 
 
 def attribution(quote: Quote, content: Content) -> str:
-    """Who said a quotation and where, as plain text: 'Bas Devos, Interview ..., 2023'."""
+    """Who said a quotation and where, as plain text: 'Bas Devos · Interview with Bas Devos, 73rd Berlinale, 2023'."""
     source = content.source(quote.source)
     speaker = content.person(quote.speaker).name if quote.speaker else source.author
-    parts = [speaker] if speaker else []
-    parts.append(source.citation() if not speaker or speaker != source.author else _without_author(source))
-    return ", ".join(parts)
-
-
-def _without_author(source) -> str:
-    return ", ".join(p for p in (source.title, source.outlet, str(source.year) if source.year else "") if p)
+    citation = source.citation(with_author=speaker != source.author)
+    return f"{speaker} · {citation}" if speaker else citation
 
 
 def quote_html(quote: Quote, content: Content, language: str = "en") -> str:
@@ -49,7 +44,7 @@ def quote_html(quote: Quote, content: Content, language: str = "en") -> str:
     return (
         '<figure class="hx-quote">'
         f"<blockquote>{esc(quote.text)}</blockquote>"
-        f"<figcaption>{esc(t('Quoted from', language))}: {esc(attribution(quote, content))}</figcaption>"
+        f"<figcaption>— {esc(attribution(quote, content))}</figcaption>"
         "</figure>"
     )
 
@@ -173,7 +168,7 @@ def place_header_html(place: Place, language: str = "en") -> str:
     from explorer.i18n import KIND_LABELS
 
     return (
-        f'<div class="hx-place-head">'
+        f'<div class="hx-place-head" id="hx-panel">'
         f'<span class="hx-chip hx-kind-{esc(place.kind)}">{esc(label(KIND_LABELS, place.kind, language))}</span>'
         f'<h2 class="hx-place-name">{esc(place.name.get(language))}</h2>'
         f'<p class="hx-lede">{esc(place.description.get(language))}</p></div>'
@@ -197,4 +192,18 @@ def intro_html(language: str = "en") -> str:
     return (
         f'<div class="hx-intro"><h2 class="hx-place-name">{esc(t("Where Here happens", language))}</h2>'
         f'<p class="hx-lede">{esc(lede)}</p><ol class="hx-intro-steps">{items}</ol></div>'
+    )
+
+
+def selected_strip_html(place: Place, scenes: int, facts: int, language: str = "en") -> str:
+    """A one-line summary under the map, linking down to the panel (useful on phones)."""
+    from explorer.i18n import n_
+
+    counts = " · ".join(
+        (n_("{count} scene", "{count} scenes", scenes, language), n_("{count} moss fact", "{count} moss facts", facts, language))
+    )
+    return (
+        f'<a class="hx-strip" href="#hx-panel">{symbol_html(place.kind, place.provenance)}'
+        f"<span><strong>{esc(place.name.get(language))}</strong><br><small>{esc(counts)}</small></span>"
+        f'<span class="hx-strip-go" aria-hidden="true">↓</span></a>'
     )

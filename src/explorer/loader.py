@@ -164,7 +164,7 @@ def _source(r: RecordReader) -> Source:
     return Source(
         id=r.identifier(),
         title=r.string("title"),
-        outlet=r.string("outlet"),
+        outlet=r.string("outlet", required=False),
         year=r.integer("year", 1900, 2100, required=False),
         author=r.string("author", required=False),
         url=r.url("url"),

@@ -44,20 +44,22 @@ class Text:
 class Source:
     id: str
     title: str
-    outlet: str
+    outlet: str = ""
     year: int = 0  # 0 when unknown
     author: str = ""
     url: str = ""
     note: str = ""
 
-    def citation(self) -> str:
-        """A one-line citation: author, title, outlet, year."""
-        parts = [p for p in (self.author, self.title) if p]
-        if self.outlet and self.outlet != self.title:
+    def citation(self, with_author: bool = True) -> str:
+        """A one-line citation: author, title, outlet, year (each only once)."""
+        parts = [self.author] if with_author and self.author else []
+        parts.append(self.title)
+        if self.outlet and self.outlet not in self.title:
             parts.append(self.outlet)
-        if self.year:
-            parts.append(str(self.year))
-        return ", ".join(parts)
+        text = ", ".join(parts)
+        if self.year and str(self.year) not in text:
+            text += f", {self.year}"
+        return text
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from explorer.loader import DEFAULT_DATA_DIR, FILES, load_content
 from explorer.model import Content
 
 ROOT = Path(__file__).resolve().parents[2]
-MAP_PAGE = "pages/map.py"
+MAP_PAGE = "app.py"
 SCENES_PAGE = "pages/scenes.py"
 MOSS_PAGE = "pages/moss.py"
 ABOUT_PAGE = "pages/about.py"
@@ -49,12 +50,35 @@ def content_or_problems() -> Content | tuple[Problem, ...]:
     return _load(str(folder), _signature(folder))
 
 
-def content() -> Content:
-    """The validated content (app.py has already stopped on problems)."""
+def setup_page(page: str) -> Content:
+    """Every page starts here: page config, style, navigation; then the content, or a problem page and stop."""
+    st.set_page_config(
+        page_title=t("Here · moss and city explorer", language()),
+        page_icon=str(ROOT / "assets" / "icon.png"),
+        layout="wide",
+        initial_sidebar_state="collapsed",
+    )
+    inject_style()
     loaded = content_or_problems()
     if not isinstance(loaded, Content):
+        show_problem_page(loaded)
         st.stop()
+    navigation(page)
     return loaded
+
+
+def navigation(current: str) -> None:
+    """The top navigation bar, the same on every page."""
+    lang = language()
+    items = [
+        ("map", MAP_PAGE, t("Map", lang), ":material/map:"),
+        ("scenes", SCENES_PAGE, t("Scenes", lang), ":material/movie:"),
+        ("moss", MOSS_PAGE, t("Moss", lang), ":material/grass:"),
+        ("about", ABOUT_PAGE, t("About", lang), ":material/info:"),
+    ]
+    with st.container(horizontal=True, key="hx-nav", gap="small"):
+        for name, path, label, icon in items:
+            st.page_link(path, label=label, icon=icon, disabled=name == current)
 
 
 def language() -> str:
@@ -94,7 +118,13 @@ def page_header(title: str, lede: str) -> None:
 
 P = PALETTE
 _CSS = f"""
-.block-container {{ padding-top: 2.2rem; max-width: 1320px; }}
+.block-container {{ padding-top: 1.2rem; max-width: 1320px; }}
+header[data-testid="stHeader"] {{ display: none; }}
+.st-key-hx-nav {{ border-bottom: 1px solid {P['concrete_light']}; padding-bottom: .3rem; margin-bottom: .4rem; }}
+.st-key-hx-nav a[aria-disabled="true"], .st-key-hx-nav [data-testid="stPageLink-NavLink"][disabled] {{
+  background: {P['moss_light']}; opacity: 1; }}
+.st-key-hx-nav a[aria-disabled="true"] span, .st-key-hx-nav a[aria-disabled="true"] p {{ color: {P['moss_dark']};
+  font-weight: 600; }}
 .hx-header h1 {{ font-size: 2.1rem; line-height: 1.15; margin: 0 0 .35rem; color: {P['moss_dark']};
   font-family: Georgia, 'DejaVu Serif', serif; font-weight: 600; }}
 .hx-header p {{ margin: 0 0 .4rem; font-size: 1.05rem; max-width: 46rem; color: {P['ink']}; }}
@@ -142,8 +172,14 @@ _CSS = f"""
 .hx-sources li {{ margin: .3rem 0; }}
 .hx-problems code {{ white-space: pre-wrap; }}
 .hx-intro-steps {{ padding-left: 1.2rem; }} .hx-intro-steps li {{ margin: .25rem 0; }}
+.hx-strip {{ display: flex; align-items: center; gap: .7rem; padding: .55rem .8rem; margin: .2rem 0 .4rem;
+  background: #fff; border: 1px solid {P['moss_light']}; border-left: 4px solid {P['moss']}; border-radius: 8px;
+  color: {P['ink']} !important; text-decoration: none !important; }}
+.hx-strip small {{ color: {P['concrete']}; }}
+.hx-strip-go {{ margin-left: auto; font-size: 1.3rem; color: {P['moss']}; }}
+@media (min-width: 641px) {{ .hx-strip {{ display: none; }} }}
 @media (max-width: 640px) {{
-  .block-container {{ padding: 1.2rem .9rem 2rem; }}
+  .block-container {{ padding: .8rem .9rem 2rem; }}
   .hx-header h1 {{ font-size: 1.6rem; }}
   .hx-place-name {{ font-size: 1.4rem; }}
 }}
@@ -174,3 +210,17 @@ def url_pills(label: str, options: list[str], key: str, format_func) -> list[str
     else:
         st.query_params.pop(key, None)
     return chosen
+
+
+def scroll_to(element_id: str) -> None:
+    """Scroll the page to an element once it is rendered (for deep links to one scene)."""
+    import streamlit.components.v1 as components
+
+    target = json.dumps(element_id)
+    components.html(
+        "<script>(function(){let n=0;const doc=window.parent.document;const go=()=>{"
+        "const el=doc.getElementById(" + target + ");"
+        "if(el){el.scrollIntoView({block:'start',behavior:'smooth'});}else if(n++<50){setTimeout(go,100);}};"
+        "setTimeout(go,200);})();</script>",
+        height=0,
+    )
