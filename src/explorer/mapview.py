@@ -90,7 +90,7 @@ def build_map(content: Content, language: str = "en", *, asset_base: str = ASSET
         style_function=_marker_style,
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False),
     ).add_to(fmap)
-    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(50, 50))
     return fmap
 
 
