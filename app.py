@@ -17,7 +17,7 @@ from explorer.fragments import (
     scene_html,
     selected_strip_html,
 )
-from explorer.i18n import t
+from explorer.i18n import n_, t
 from explorer.mapview import build_map, selection_layer
 from explorer.selection import clicked_place_id, resolve_selection
 from explorer_app import ui
@@ -25,6 +25,7 @@ from explorer_app import ui
 content = ui.setup_page("map")
 lang = ui.language()
 MAP_KEY = "place_map"
+FACTS_SHOWN = 4  # more moss facts fold away, so a phone's panel stays readable
 
 
 def select_place(place_id: str | None, pan: bool = False) -> None:
@@ -99,9 +100,15 @@ with panel:
         st.subheader(t("Moss here", lang), anchor=False)
         if not facts:
             st.caption(t("No moss fact is tied to this place.", lang))
-        for fact in facts:
+        shown, more = facts[:FACTS_SHOWN], facts[FACTS_SHOWN:]
+        for fact in shown:
             with st.container(border=True, key=f"panel-fact-{fact.id}"):
                 st.html(fact_html(fact, content, lang))
+        if more:
+            with st.expander(n_("{count} more moss fact", "{count} more moss facts", len(more), lang)):
+                for fact in more:
+                    with st.container(border=True, key=f"panel-fact-{fact.id}"):
+                        st.html(fact_html(fact, content, lang))
         st.button(t("Back to all places", lang), icon=":material/close:", on_click=select_place, args=(None,),
                   key="clear-place")
 

@@ -59,7 +59,11 @@ def test_clicking_a_marker_shows_its_scenes_and_moss(visit, base_url, content):
     expect(panel).to_have_text("Moeraske nature reserve", timeout=15_000)
     for scene in content.scenes_at("moeraske"):
         expect(visit.page.locator(f"#scene-{scene.id}")).to_be_visible()
-    for fact in content.facts_at("moeraske"):
+    facts = content.facts_at("moeraske")
+    for fact in facts[:4]:
+        expect(visit.page.get_by_text(fact.title.get(), exact=True)).to_be_visible()
+    visit.page.get_by_text(f"{len(facts) - 4} more moss facts").click()  # the rest are folded away
+    for fact in facts[4:]:
         expect(visit.page.get_by_text(fact.title.get(), exact=True)).to_be_visible()
     assert query(visit.page.url) == {"place": ["moeraske"]}
     # another marker replaces the selection, and the map is not re-mounted (no blink)
