@@ -48,10 +48,10 @@ def on_map_click() -> None:
 selection = resolve_selection(content, st.query_params.get("place"), st.query_params.get("scene"))
 if selection.unknown_place:
     st.info(t("There is no place called “{value}” in the explorer, so here is the whole map.", lang,
-              value=selection.unknown_place), icon=":material/explore:")
+              value=md(selection.unknown_place)), icon=":material/explore:")
     st.query_params.pop("place", None)
 if selection.unknown_scene:
-    st.info(t("There is no scene called “{value}”; showing the whole map.", lang, value=selection.unknown_scene),
+    st.info(t("There is no scene called “{value}”; showing the whole map.", lang, value=md(selection.unknown_scene)),
             icon=":material/explore:")
     st.query_params.pop("scene", None)
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.fragments import fact_html
+from explorer.fragments import fact_html, md
 from explorer.i18n import t
 from explorer_app import ui
 
@@ -11,10 +11,10 @@ lang = ui.language()
 
 
 def place_links(place_ids: tuple[str, ...]) -> None:
-    with st.container(horizontal=True, key=None):
+    with st.container(horizontal=True):
         for place_id in place_ids:
             place = content.place(place_id)
-            st.page_link(ui.MAP_PAGE, label=place.name.get(lang), icon=":material/location_on:",
+            st.page_link(ui.MAP_PAGE, label=md(place.name.get(lang)), icon=":material/location_on:",
                          query_params={"place": place_id})
 
 
@@ -32,9 +32,9 @@ ui.page_header(
       "and began to notice them everywhere in Brussels. Here is what he said, and how you can look for yourself.", lang),
 )
 
-words = [f for f in content.facts if f.kind in ("interview", "director")]
-species = [f for f in content.facts if f.kind == "species"]
-general = [f for f in content.facts if f.kind == "general"]
+words = content.facts_of_kind("interview", "director")
+species = content.facts_of_kind("species")
+general = content.facts_of_kind("general")
 
 st.header(t("In the director's words", lang), anchor="words")
 fact_cards(words)
@@ -47,8 +47,8 @@ st.header(t("How to look", lang), anchor="how-to-look")
 tip_columns = st.columns(len(content.tips) or 1, gap="small")
 for column, tip in zip(tip_columns, content.tips, strict=False):
     with column, st.container(border=True, key=f"tip-{tip.id}"):
-        st.markdown(f"**{ui.md(tip.title.get(lang))}**")
-        st.write(ui.md(tip.text.get(lang)))
+        st.markdown(f"**{md(tip.title.get(lang))}**")
+        st.write(md(tip.text.get(lang)))
 
 st.header(t("More about moss", lang), anchor="more")
 fact_cards(general)

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from explorer.fragments import scene_html
+from explorer.fragments import md, scene_html
 from explorer.i18n import THEME_LABELS, TIME_LABELS, label, n_, t
-from explorer.model import THEMES, TIMES_OF_DAY
-from explorer.selection import filter_scenes, resolve_selection
+from explorer.model import THEMES
+from explorer.selection import characters_in, filter_scenes, resolve_selection, times_used
 from explorer_app import ui
 
 content = ui.setup_page("scenes")
@@ -19,19 +19,17 @@ ui.page_header(
 
 selection = resolve_selection(content, None, st.query_params.get("scene"))
 if selection.unknown_scene:
-    st.info(t("There is no scene called “{value}”; here is the whole story.", lang, value=selection.unknown_scene),
+    st.info(t("There is no scene called “{value}”; here is the whole story.", lang, value=md(selection.unknown_scene)),
             icon=":material/movie:")
     st.query_params.pop("scene", None)
 
-used_times = [x for x in TIMES_OF_DAY if any(s.time_of_day == x for s in content.scenes)]
-characters = [p.id for p in content.characters() if any(p.id in s.characters for s in content.scenes)]
-names = {p.id: p.name for p in content.people}
+names = {p.id: md(p.name) for p in content.people}
 
 filter_column, timeline = st.columns([1, 2], gap="large")
 with filter_column, st.container(border=True, key="scene-filters"):
     themes = ui.url_pills(t("Themes", lang), list(THEMES), "theme", lambda x: label(THEME_LABELS, x, lang))
-    times = ui.url_pills(t("Time of day", lang), used_times, "time", lambda x: label(TIME_LABELS, x, lang))
-    who = ui.url_pills(t("Characters", lang), characters, "who", lambda x: names[x])
+    times = ui.url_pills(t("Time of day", lang), times_used(content.scenes), "time", lambda x: label(TIME_LABELS, x, lang))
+    who = ui.url_pills(t("Characters", lang), characters_in(content), "who", lambda x: names[x])
 
 scenes = filter_scenes(content.scenes, themes or (), times or (), who or ())
 with filter_column:
@@ -44,7 +42,7 @@ with timeline:
             st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
             place = content.place(scene.place) if scene.place else None
             if place is not None:
-                st.page_link(ui.MAP_PAGE, label=t("On the map: {place}", lang, place=place.name.get(lang)),
+                st.page_link(ui.MAP_PAGE, label=t("On the map: {place}", lang, place=md(place.name.get(lang))),
                              icon=":material/location_on:", query_params={"place": place.id})
             else:
                 st.caption(t("The film gives no place for this scene that we can map.", lang))

@@ -12,7 +12,8 @@ from explorer.model import Content
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-HOSTILE = "<script>alert('pwned')</script><b>bold</b> `${7*7}` \\u0041 {{x}}"
+HOSTILE = "<script>alert('pwned')</script><b>bold</b> `${7*7}` \\u0041 {{x}} [win](https://evil.example) :red[**HACKED**] $x$"
+MARKDOWN_LINK = "](https://evil.example)"
 
 
 @pytest.fixture(scope="session")
@@ -49,4 +50,12 @@ def hostile_data(data_copy: Path) -> Path:
                f"title.en = {toml_string('Micro ' + HOSTILE)}")
     replace_in(data_copy / "moss.toml", 'title.en = "An invisible green world"',
                f"title.en = {toml_string('Invisible ' + HOSTILE)}")
+    replace_in(data_copy / "moss.toml", 'title.en = "Take a hand lens"', f"title.en = {toml_string(HOSTILE)}")
+    replace_in(data_copy / "moss.toml", 'text.en = "A simple magnifier', f"text.en = {toml_string(HOSTILE)}\n#")
+    replace_in(places, 'commune = "Evere"', f"commune = {toml_string(HOSTILE)}")
+    replace_in(places, 'why.en = "The film does not name the hospital.', f"why.en = {toml_string(HOSTILE)}\n#")
+    replace_in(data_copy / "people.toml", 'name = "Shuxiu"', f"name = {toml_string('Shuxiu ' + HOSTILE)}")
+    replace_in(data_copy / "sources.toml", 'title = "Review of Here"', f"title = {toml_string(HOSTILE)}")
+    replace_in(data_copy / "film.toml", '{ en = "Berlinale 2023: FIPRESCI prize" }', f"{{ en = {toml_string(HOSTILE)} }}")
+    replace_in(data_copy / "film.toml", 'synopsis.en = "Stefan,', f"synopsis.en = {toml_string(HOSTILE)}\n#")
     return data_copy

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import HOSTILE
 
@@ -68,11 +70,21 @@ def test_provenance_says_how_we_know(content):
     assert "Illustration" in illustrative and "Why here" in illustrative
 
 
-def test_legend_names_both_kinds_and_all_provenances():
+def test_legend_pairs_each_symbol_with_its_meaning():
     legend = legend_html()
-    for text in ("Green place", "City place", "documented", "commune", "illustration"):
-        assert text in legend
-    assert legend.count("hx-sym ") == 5
+    rows = re.findall(r'<li><span class="hx-sym ([^"]+)"[^>]*><i></i></span><span>([^<]+)</span></li>', legend)
+    assert rows == [
+        ("hx-sym-green hx-sym-documented", "Green place: nature, woods, moss"),
+        ("hx-sym-city hx-sym-documented", "City place: streets and buildings"),
+        ("hx-sym-green hx-sym-documented", "Dark ring: documented filming location"),
+        ("hx-sym-city hx-sym-commune", "Dashed ring: only the commune is known"),
+        ("hx-sym-city hx-sym-illustrative", "Hollow: an illustration we placed ourselves"),
+    ]
+
+
+def test_conflicting_place_and_scene_follow_the_scene(content):
+    chosen = resolve_selection(content, "atlantis", "hospital-forest")
+    assert chosen.place.id == "hospital" and chosen.unknown_place == ""
 
 
 def test_resolve_selection(content):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import subprocess
 import sys
 from pathlib import Path
@@ -108,11 +107,49 @@ def test_malformed_toml_is_reported_and_other_files_still_checked(data_copy):
     assert "data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got 'north')" in found
 
 
-def test_missing_file(data_copy):
+def test_missing_file_is_reported_without_a_flood_of_dangling_references(data_copy):
     (data_copy / "people.toml").unlink()
+    assert messages(data_copy) == ["data/people.toml: file is missing"]
+
+
+def test_a_byte_order_mark_is_accepted(data_copy):
+    places = data_copy / "places.toml"
+    places.write_text("\ufeff" + places.read_text(encoding="utf-8"), encoding="utf-8")
+    assert messages(data_copy) == []
+
+
+def test_unknown_tables_and_empty_files_are_reported(data_copy):
+    (data_copy / "places.toml").write_text("", encoding="utf-8")
+    text = (data_copy / "moss.toml").read_text(encoding="utf-8").replace("[[tip]]", "[[tips]]")
+    (data_copy / "moss.toml").write_text(text, encoding="utf-8")
     found = messages(data_copy)
-    assert found[0] == "data/people.toml: file is missing"
-    assert any("names a person that is not in people.toml" in m for m in found)
+    assert "data/places.toml: place: no [[place]] records: at least one is needed" in found
+    assert "data/moss.toml: tips: is not a known table; this file holds [[fact]] and [[tip]]" in found
+
+
+def test_ids_with_a_trailing_newline_are_refused(data_copy):
+    replace_in(data_copy / "places.toml", 'id = "hotel"', 'id = "hotel\\n"')
+    found = messages(data_copy)
+    assert found[0] == ("data/places.toml: place 'hotel\\n': id: must be lower-case letters, digits and single hyphens, "
+                        "like 'moeraske' (got 'hotel\\n')")
+
+
+def test_film_fields(data_copy):
+    replace_in(data_copy / "film.toml", 'languages = ["French", "Dutch", "Romanian", "Mandarin Chinese"]', "languages = []")
+    replace_in(data_copy / "film.toml", '{ en = "Berlinale 2023: FIPRESCI prize" }', "42")
+    replace_in(data_copy / "film.toml", 'quote = "A movie of quiet magnificence"', "quote = 5")
+    assert sorted(messages(data_copy)) == [
+        "data/film.toml: film: awards[2]: must be a string or a table of languages like { en = \"...\" } (got 42)",
+        "data/film.toml: film: languages: must be a non-empty list of names (got [])",
+        "data/film.toml: press quote #1: quote: must be a non-empty string (got 5)",
+    ]
+
+
+def test_speaker_without_a_quote(data_copy):
+    replace_in(data_copy / "moss.toml", 'species = "Bryum argenteum"', 'species = "Bryum argenteum"\nspeaker = "bas-devos"')
+    assert messages(data_copy) == [
+        "data/moss.toml: fact 'bryum-argenteum': speaker: is given, but there is no quote for it to attribute"
+    ]
 
 
 def test_unknown_field_catches_typos(data_copy):
@@ -148,11 +185,11 @@ def test_all_problems_are_collected_at_once(data_copy):
     assert "4 problems in the explorer's content" in str(raised.value)
 
 
-def test_scenes_with_nan_never_escape(data_copy):
+def test_not_a_number_is_refused(data_copy):
     replace_in(data_copy / "places.toml", "lat = 50.8814", "lat = nan")
-    found = messages(data_copy)
-    assert found == ["data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got nan)"]
-    assert not math.isnan(load_content(DATA).place("moeraske").lat)
+    assert messages(data_copy) == ["data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got nan)"]
+    with pytest.raises(ContentError):
+        load_content(data_copy)
 
 
 def test_not_a_folder(tmp_path):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import folium
 from streamlit_folium import _get_header, _get_map_string
 
 from explorer import load_content
-from explorer.mapview import ASSET_BASE, OSM_TILES, build_map, place_features, selection_layer
+from explorer.mapview import ASSET_BASE, BRUSSELS, OSM_TILES, build_map, place_features, selection_layer
 
 
 def rendered(fmap: folium.Map) -> str:
@@ -97,3 +98,10 @@ def test_build_map_is_pure(content):
     assert first is not second
     strip = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731  folium's random element ids
     assert strip(rendered(first)) == strip(rendered(second))
+
+
+def test_a_map_without_places_still_shows_brussels(content):
+    empty = replace(content, places=())
+    fmap = build_map(empty)
+    assert geojson_layer(fmap).data["features"] == []
+    assert fmap.location == list(BRUSSELS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from conftest import ROOT, replace_in
+from conftest import MARKDOWN_LINK, ROOT, replace_in
 from streamlit.testing.v1 import AppTest
 
 APP = str(ROOT / "app.py")
@@ -188,6 +188,40 @@ def test_broken_content_shows_a_problem_page_not_a_traceback(data_copy, monkeypa
     assert "place &#x27;moeraske&#x27;: lat: must be a number between -90 and 90 (got &#x27;north&#x27;)" in page
     assert "names a place that is not in places.toml" in page
     assert "2 problem(s)" in at.error[0].value
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    """Every text on the page that Streamlit renders as Markdown."""
+    texts = [b.label for b in at.button] + [p.proto.label for p in at.get("page_link")]
+    texts += [e.value for kind in ("markdown", "caption", "info", "error", "title", "header", "subheader")
+              for e in at.get(kind)]
+    for group in at.get("button_group"):
+        texts += [option.content for option in group.proto.options]
+    return texts
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_content_never_becomes_markup_on_any_page(hostile_data, monkeypatch, page):
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(hostile_data))
+    at = app(place="moeraske")
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception
+    texts = markdown_texts(at)
+    assert texts
+    assert any("evil" in text for text in texts + [html_of(at)]), "the hostile text should be on the page"
+    for text in texts:
+        assert MARKDOWN_LINK not in text and ":red[" not in text, text
+    page_html = html_of(at)
+    assert "<script>alert" not in page_html and "<b>bold" not in page_html
+
+
+@pytest.mark.parametrize("query", [{"place": "[win](https://evil.example) :red[x]"},
+                                   {"scene": "[win](https://evil.example)"}])
+def test_query_values_are_echoed_as_text(query):
+    at = app(**query)
+    note = at.info[0].value
+    assert MARKDOWN_LINK not in note and ":red[" not in note and "evil" in note
 
 
 def test_hostile_content_is_shown_as_text(hostile_data, monkeypatch):

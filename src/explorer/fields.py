@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from explorer.errors import Problem
 from explorer.model import DEFAULT_LANGUAGE, Text
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
-URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")
+URL_PATTERN = re.compile(r"https?://[^\s/$.?#][^\s]*")
 
 
 class RecordReader:
@@ -41,7 +41,7 @@ class RecordReader:
         value = self._get("id", True)
         if value is None:
             return ""
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
+        if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
             self.problem("id", "must be lower-case letters, digits and single hyphens, like 'moeraske'", value)
             return ""
         return value
@@ -57,7 +57,7 @@ class RecordReader:
 
     def url(self, field: str) -> str:
         value = self.string(field, required=False)
-        if value and not URL_PATTERN.match(value):
+        if value and not URL_PATTERN.fullmatch(value):
             self.problem(field, "must be a web address starting with http:// or https://", value)
             return ""
         return value
@@ -75,7 +75,7 @@ class RecordReader:
         pairs: list[tuple[str, str]] = []
         ok = True
         for language, item in value.items():
-            if not LANGUAGE_PATTERN.match(language):
+            if not isinstance(language, str) or not LANGUAGE_PATTERN.fullmatch(language):
                 self.problem(f"{field}.{language}", "is not a two-letter language code")
                 ok = False
             elif not isinstance(item, str) or not item.strip():
@@ -127,7 +127,7 @@ class RecordReader:
         for item in value:
             if options is not None and item not in options:
                 self.problem(field, f"must only hold {', '.join(options)}", item)
-            elif options is None and (not isinstance(item, str) or not ID_PATTERN.match(item)):
+            elif options is None and (not isinstance(item, str) or not ID_PATTERN.fullmatch(item)):
                 self.problem(field, "must hold ids like 'moeraske'", item)
             elif item in result:
                 self.problem(field, "lists the same id twice", item)
@@ -135,11 +135,21 @@ class RecordReader:
                 result.append(item)
         return tuple(result)
 
+    def names(self, field: str) -> tuple[str, ...]:
+        """A required, non-empty list of non-empty strings (e.g. language names)."""
+        value = self._get(field, True)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not value or not all(isinstance(x, str) and x.strip() for x in value):
+            self.problem(field, "must be a non-empty list of names", value)
+            return ()
+        return tuple(x.strip() for x in value)
+
     def reference(self, field: str, required: bool = True) -> str:
         value = self._get(field, required)
         if value is None:
             return ""
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
+        if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
             self.problem(field, "must be an id like 'moeraske'", value)
             return ""
         return value

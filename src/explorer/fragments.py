@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import html
 
-from explorer.i18n import PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
-from explorer.model import Content, Place, Quote
+from explorer.i18n import (
+    KIND_LABELS,
+    PROVENANCE_EXPLANATIONS,
+    PROVENANCE_LABELS,
+    THEME_LABELS,
+    TIME_LABELS,
+    label,
+    n_,
+    t,
+)
+from explorer.model import Content, Film, MossFact, Person, Place, Quote, Scene, Source
 
 _EXTRA_ESCAPES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:")
@@ -39,7 +48,7 @@ def attribution(quote: Quote, content: Content) -> str:
     return f"{speaker} · {citation}" if speaker else citation
 
 
-def quote_html(quote: Quote, content: Content, language: str = "en") -> str:
+def quote_html(quote: Quote, content: Content) -> str:
     """A quotation set apart, with its attribution."""
     return (
         '<figure class="hx-quote">'
@@ -63,13 +72,13 @@ def provenance_html(place: Place, content: Content, language: str = "en") -> str
         parts.append(f"<p><strong>{esc(t('Why here', language))}:</strong> {esc(place.why.get(language))}</p>")
     if place.evidence:
         heading = t("Sources", language) if place.provenance != "illustrative" else t("Background", language)
-        items = "".join(f"<li>{source_html(content.source(s), language)}</li>" for s in place.evidence)
+        items = "".join(f"<li>{source_html(content.source(s))}</li>" for s in place.evidence)
         parts.append(f"<p><strong>{esc(heading)}:</strong></p><ul>{items}</ul>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def source_html(source, language: str = "en", links: bool = True) -> str:
+def source_html(source: Source, links: bool = True) -> str:
     """A citation; its title links to the source when it has a public address."""
     citation = esc(source.citation())
     if links and source.url:
@@ -124,12 +133,11 @@ def legend_html(language: str = "en") -> str:
     return f'<div class="hx-legend" role="group" aria-label="{esc(t("Map legend", language))}">{"".join(html_groups)}</div>'
 
 
-def scene_html(scene, content: Content, language: str = "en", *, selected: bool = False) -> str:
+def scene_html(scene: Scene, content: Content, language: str = "en", *, selected: bool = False) -> str:
     """A scene card: number, title, time of day, who is in it, our note, and its quote if any."""
-    from explorer.i18n import THEME_LABELS, TIME_LABELS
-
     who = ", ".join(content.person(c).name for c in scene.characters)
-    meta = [f'<span class="hx-chip hx-time-{esc(scene.time_of_day)}">{esc(label(TIME_LABELS, scene.time_of_day, language))}</span>']
+    time = label(TIME_LABELS, scene.time_of_day, language)
+    meta = [f'<span class="hx-chip hx-time-{esc(scene.time_of_day)}">{esc(time)}</span>']
     meta += [f'<span class="hx-chip">{esc(label(THEME_LABELS, th, language))}</span>' for th in scene.themes]
     parts = [
         f'<article class="hx-scene{" hx-selected" if selected else ""}" id="scene-{esc(scene.id)}">',
@@ -140,33 +148,31 @@ def scene_html(scene, content: Content, language: str = "en", *, selected: bool 
         parts.append(f'<p class="hx-who"><strong>{esc(t("With", language))}:</strong> {esc(who)}</p>')
     parts.append(f"<p>{esc(scene.note.get(language))}</p>")
     if scene.quote is not None:
-        parts.append(quote_html(scene.quote, content, language))
+        parts.append(quote_html(scene.quote, content))
     parts.append("</article>")
     return "".join(parts)
 
 
-def fact_html(fact, content: Content, language: str = "en") -> str:
+def fact_html(fact: MossFact, content: Content, language: str = "en") -> str:
     """A moss fact: the director's words set apart (if any), then our explanation and its source."""
     parts = [f'<article class="hx-fact hx-fact-{esc(fact.kind)}">', f"<h4>{esc(fact.title.get(language))}</h4>"]
     if fact.species:
         parts.append(f'<p class="hx-species"><em>{esc(fact.species)}</em></p>')
     if fact.quote is not None:
-        parts.append(quote_html(fact.quote, content, language))
+        parts.append(quote_html(fact.quote, content))
     parts.append(f"<p>{esc(fact.explanation.get(language))}</p>")
     if fact.look_for is not None:
         parts.append(f'<p class="hx-look"><strong>{esc(t("Where to look", language))}:</strong> '
                      f"{esc(fact.look_for.get(language))}</p>")
     if fact.quote is None:
         parts.append(f'<p class="hx-src">{esc(t("Source", language))}: '
-                     f"{source_html(content.source(fact.source), language)}</p>")
+                     f"{source_html(content.source(fact.source))}</p>")
     parts.append("</article>")
     return "".join(parts)
 
 
 def place_header_html(place: Place, language: str = "en") -> str:
     """The selected place's name, kind and description."""
-    from explorer.i18n import KIND_LABELS
-
     return (
         f'<div class="hx-place-head" id="hx-panel">'
         f'<span class="hx-chip hx-kind-{esc(place.kind)}">{esc(label(KIND_LABELS, place.kind, language))}</span>'
@@ -197,8 +203,6 @@ def intro_html(language: str = "en") -> str:
 
 def selected_strip_html(place: Place, scenes: int, facts: int, language: str = "en") -> str:
     """A one-line summary under the map, linking down to the panel (useful on phones)."""
-    from explorer.i18n import n_
-
     counts = " · ".join(
         (n_("{count} scene", "{count} scenes", scenes, language), n_("{count} moss fact", "{count} moss facts", facts, language))
     )
@@ -207,3 +211,47 @@ def selected_strip_html(place: Place, scenes: int, facts: int, language: str = "
         f"<span><strong>{esc(place.name.get(language))}</strong><br><small>{esc(counts)}</small></span>"
         f'<span class="hx-strip-go" aria-hidden="true">↓</span></a>'
     )
+
+
+def provenance_card_html(provenance: str, language: str = "en") -> str:
+    """One provenance label with its symbol and meaning, for the About page's legend."""
+    kind = "green" if provenance == "documented" else "city"
+    return (
+        f"<div class='hx-prov-head'>{symbol_html(kind, provenance)}"
+        f"<strong>{esc(label(PROVENANCE_LABELS, provenance, language))}</strong></div>"
+        f"<p>{esc(t(PROVENANCE_EXPLANATIONS[provenance], language))}</p>"
+    )
+
+
+def film_facts_html(film: Film, language: str = "en") -> str:
+    """Country, running time, languages and format as a definition list."""
+    rows = [
+        (t("Country", language), film.country),
+        (t("Running time", language), t("{minutes} minutes", language, minutes=film.runtime_minutes)),
+        (t("Languages", language), ", ".join(film.languages)),
+        (t("Format", language), film.format.get(language)),
+    ]
+    return "<dl class='hx-facts'>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>"
+
+
+def awards_html(film: Film, language: str = "en") -> str:
+    return "<ul>" + "".join(f"<li>{esc(a.get(language))}</li>" for a in film.awards) + "</ul>"
+
+
+def cast_html(cast: tuple[Person, ...], content: Content) -> str:
+    """Actors and the characters they play."""
+    items = "".join(f"<li><strong>{esc(p.name)}</strong>: {esc(content.person(p.plays).name)}</li>" for p in cast)
+    return f"<ul>{items}</ul>"
+
+
+def crew_html(crew: tuple[Person, ...]) -> str:
+    return "<ul>" + "".join(f"<li>{esc(p.role)}: <strong>{esc(p.name)}</strong></li>" for p in crew) + "</ul>"
+
+
+def sources_html(sources: tuple[Source, ...]) -> str:
+    """Every source with its note; titles link out where the source is public."""
+    items = []
+    for source in sources:
+        note = f"<br><small>{esc(source.note)}</small>" if source.note else ""
+        items.append(f"<li>{source_html(source)}{note}</li>")
+    return f"<ul class='hx-sources'>{''.join(items)}</ul>"

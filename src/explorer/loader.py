@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -33,6 +34,14 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 T = TypeVar("T")
 
 FILES = ("film.toml", "places.toml", "scenes.toml", "moss.toml", "sources.toml", "people.toml")
+# The record tables each file holds, and whether the file must hold at least one of them.
+RECORD_TABLES = {
+    "places.toml": (("place", True),),
+    "scenes.toml": (("scene", True),),
+    "moss.toml": (("fact", True), ("tip", False)),
+    "sources.toml": (("source", True),),
+    "people.toml": (("person", True),),
+}
 
 
 def load_content(data_dir: Path | str = DEFAULT_DATA_DIR) -> Content:
@@ -58,6 +67,19 @@ def _read_all(data_dir: Path) -> tuple[Content | None, list[Problem]]:
     def path(name: str) -> str:
         return f"{label}/{name}"
 
+    for name, kinds in RECORD_TABLES.items():
+        table = tables[name]
+        if table is None:
+            continue
+        known = {kind for kind, _ in kinds}
+        for key in table:
+            if key not in known:
+                expected = " and ".join(f"[[{k}]]" for k in sorted(known))
+                problems.append(Problem(path(name), "", key, f"is not a known table; this file holds {expected}"))
+        for kind, required in kinds:
+            if required and not table.get(kind):
+                problems.append(Problem(path(name), "", kind, f"no [[{kind}]] records: at least one is needed"))
+
     sources = _records(tables["sources.toml"], path("sources.toml"), "source", _source, problems)
     people = _records(tables["people.toml"], path("people.toml"), "person", _person, problems)
     places = _records(tables["places.toml"], path("places.toml"), "place", _place, problems)
@@ -66,7 +88,8 @@ def _read_all(data_dir: Path) -> tuple[Content | None, list[Problem]]:
     tips = _records(tables["moss.toml"], path("moss.toml"), "tip", _tip, problems)
     film = _film(tables["film.toml"], path("film.toml"), problems)
 
-    refs = _References(problems, sources, people, places)
+    loaded = {name: tables[name] is not None for name in FILES}
+    refs = _References(problems, sources, people, places, loaded)
     for reader, person in people:
         if person.plays:
             refs.character(reader, "plays", person.plays)
@@ -115,7 +138,7 @@ def _read_toml(data_dir: Path, name: str, problems: list[Problem]) -> dict | Non
         problems.append(Problem(label, "", "", "file is missing"))
         return None
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
+        return tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(label, "", "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
     except tomllib.TOMLDecodeError as exc:
@@ -150,11 +173,11 @@ def _records(
     return built
 
 
-def _quote(reader: RecordReader, source_field: str = "source") -> Quote | None:
-    text = reader.string("quote", required=False)
+def _quote(reader: RecordReader, required: bool = False) -> Quote | None:
+    text = reader.string("quote", required=required)
     if not text:
         return None
-    source = reader.reference(source_field)
+    source = reader.reference("source")
     speaker = reader.reference("speaker", required=False)
     return Quote(text=text, source=source, speaker=speaker)
 
@@ -247,7 +270,9 @@ def _fact(r: RecordReader) -> MossFact:
     quote_text = r.string("quote", required=kind in ("interview", "director"))
     if quote_text:
         speaker = r.reference("speaker", required=False)
-        fact = MossFact(**{**fact.__dict__, "quote": Quote(quote_text, fact.source, speaker)})
+        fact = replace(fact, quote=Quote(quote_text, fact.source, speaker))
+    elif "speaker" in r.raw:
+        r.problem("speaker", "is given, but there is no quote for it to attribute")
     return fact
 
 
@@ -265,18 +290,15 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
         ("title", "year", "director", "runtime_minutes", "country", "languages", "format", "synopsis",
          "dedication", "awards", "sources", "press")
     )
-    languages = r.raw.get("languages")
-    if not isinstance(languages, list) or not all(isinstance(x, str) and x for x in languages):
-        r.problem("languages", "must be a list of language names", languages)
-        languages = []
     awards_raw = r.raw.get("awards", [])
     awards: list[Text] = []
     if not isinstance(awards_raw, list):
         r.problem("awards", "must be a list of texts", awards_raw)
     else:
         for position, award in enumerate(awards_raw, start=1):
-            sub = RecordReader(problems, file, "award", {"text": award}, position)
-            text = sub.text("text")
+            sub = RecordReader(problems, file, "film", {f"awards[{position}]": award}, position)
+            sub.label = "film"
+            text = sub.text(f"awards[{position}]")
             if text:
                 awards.append(text)
     press: list[Quote] = []
@@ -287,8 +309,7 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
     for position, raw in enumerate(press_raw, start=1):
         sub = RecordReader(problems, file, "press quote", raw, position)
         sub.no_other_fields(("quote", "source", "speaker"))
-        sub.string("quote")
-        quote = _quote(sub)
+        quote = _quote(sub, required=True)
         if quote:
             press.append(quote)
     film = Film(
@@ -297,7 +318,7 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
         director=r.string("director"),
         runtime_minutes=r.integer("runtime_minutes", 1, 1000),
         country=r.string("country"),
-        languages=tuple(languages),
+        languages=r.names("languages"),
         format=r.text("format") or Text.english(""),
         synopsis=r.text("synopsis") or Text.english(""),
         dedication=r.text("dedication") or Text.english(""),
@@ -309,24 +330,28 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
 
 
 class _References:
-    """Checks that ids named in one record exist in another file."""
+    """Checks that ids named in one record exist in another file (if that file could be read at all)."""
 
-    def __init__(self, problems: list[Problem], sources, people, places):
-        self.problems = problems
+    def __init__(self, problems: list[Problem], sources, people, places, loaded: dict[str, bool]):
         self.source_ids = {s.id for _, s in sources}
         self.people = {p.id: p for _, p in people}
         self.place_ids = {p.id for _, p in places}
+        self.loaded = loaded
 
     def sources(self, reader: RecordReader, field: str, ids: Iterable[str]) -> None:
+        if not self.loaded["sources.toml"]:
+            return
         for source_id in ids:
             if source_id not in self.source_ids:
                 reader.problem(field, "names a source that is not in sources.toml", source_id)
 
     def place(self, reader: RecordReader, field: str, place_id: str) -> None:
-        if place_id not in self.place_ids:
+        if self.loaded["places.toml"] and place_id not in self.place_ids:
             reader.problem(field, "names a place that is not in places.toml", place_id)
 
     def character(self, reader: RecordReader, field: str, person_id: str) -> None:
+        if not self.loaded["people.toml"]:
+            return
         person = self.people.get(person_id)
         if person is None:
             reader.problem(field, "names a person that is not in people.toml", person_id)
@@ -336,7 +361,7 @@ class _References:
     def quote(self, reader: RecordReader, quote: Quote | None, field: str = "source", check_source: bool = True) -> None:
         if quote is None:
             return
-        if check_source and quote.source and quote.source not in self.source_ids:
+        if check_source and self.loaded["sources.toml"] and quote.source and quote.source not in self.source_ids:
             reader.problem(field, "names a source that is not in sources.toml", quote.source)
-        if quote.speaker and quote.speaker not in self.people:
+        if self.loaded["people.toml"] and quote.speaker and quote.speaker not in self.people:
             reader.problem("speaker", "names a person that is not in people.toml", quote.speaker)

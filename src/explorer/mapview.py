@@ -16,6 +16,7 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 MARKER_SIZE = 30
+BRUSSELS = (50.8503, 4.3517)  # the centre, for a map with no places
 
 
 def place_features(content: Content, language: str = "en") -> dict:
@@ -67,8 +68,8 @@ MARKER_CSS = f"""
 
 def build_map(content: Content, language: str = "en", *, asset_base: str = ASSET_BASE) -> folium.Map:
     """A folium map of Brussels with one marker per place; Leaflet is loaded from ``asset_base``."""
-    lats = [p.lat for p in content.places]
-    lons = [p.lon for p in content.places]
+    lats = [p.lat for p in content.places] or [BRUSSELS[0]]
+    lons = [p.lon for p in content.places] or [BRUSSELS[1]]
     fmap = folium.Map(
         location=[(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2],
         zoom_start=13,

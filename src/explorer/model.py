@@ -179,12 +179,19 @@ class Content:
     def person(self, person_id: str) -> Person:
         return self._index["people"][person_id]
 
+    def people_of_kind(self, kind: str) -> tuple[Person, ...]:
+        return tuple(p for p in self.people if p.kind == kind)
+
     def characters(self) -> tuple[Person, ...]:
-        return tuple(p for p in self.people if p.kind == "character")
+        return self.people_of_kind("character")
 
     def scenes_at(self, place_id: str) -> tuple[Scene, ...]:
         """The scenes set at a place, in story order."""
         return tuple(s for s in self.scenes if s.place == place_id)
+
+    def facts_of_kind(self, *kinds: str) -> tuple[MossFact, ...]:
+        """The moss facts of the given kinds, in file order."""
+        return tuple(f for f in self.facts if f.kind in kinds)
 
     def facts_at(self, place_id: str) -> tuple[MossFact, ...]:
         """The moss facts tied to a place."""

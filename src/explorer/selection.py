@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from explorer.model import Content, Place, Scene
+from explorer.model import TIMES_OF_DAY, Content, Place, Scene
 
 MAX_ECHO = 40
 
@@ -21,15 +21,18 @@ class Selection:
 
 
 def resolve_selection(content: Content, place_id: str | None, scene_id: str | None = None) -> Selection:
-    """Turn ``?place=`` and ``?scene=`` values into records; a scene selects its own place."""
+    """Turn ``?place=`` and ``?scene=`` values into records.
+
+    A known scene selects its own place (it is the more precise of the two), and then ``place`` is ignored.
+    """
     place = content.place(place_id) if place_id else None
     scene = content.scene(scene_id) if scene_id else None
     if scene is not None and scene.place:
-        place = content.place(scene.place)
+        return Selection(place=content.place(scene.place), scene=scene)
     return Selection(
         place=place,
         scene=scene,
-        unknown_place=_echo(place_id) if place_id and content.place(place_id) is None else "",
+        unknown_place=_echo(place_id) if place_id and place is None else "",
         unknown_scene=_echo(scene_id) if scene_id and scene is None else "",
     )
 
@@ -38,6 +41,18 @@ def _echo(value: str) -> str:
     """A bad value, shortened, safe to repeat back to the visitor."""
     value = " ".join(str(value).split())
     return value if len(value) <= MAX_ECHO else value[: MAX_ECHO - 1] + "…"
+
+
+def times_used(scenes: Iterable[Scene]) -> list[str]:
+    """The times of day that occur in these scenes, in the fixed day-dusk-night order."""
+    used = {s.time_of_day for s in scenes}
+    return [time for time in TIMES_OF_DAY if time in used]
+
+
+def characters_in(content: Content) -> list[str]:
+    """Ids of the characters who appear in at least one scene, in people.toml order."""
+    present = {c for s in content.scenes for c in s.characters}
+    return [p.id for p in content.characters() if p.id in present]
 
 
 def filter_scenes(

@@ -101,7 +101,7 @@ def show_problem_page(problems: tuple[Problem, ...]) -> None:
     st.html(
         '<ol class="hx-problems">' + "".join(f"<li><code>{esc(p)}</code></li>" for p in problems) + "</ol>"
     )
-    st.caption(t("To check the content yourself, run: python -m explorer check data", lang))
+    st.caption(t("To check the content yourself, run: python -m explorer check {folder}", lang, folder=_md(data_dir())))
 
 
 def inject_style() -> None:
@@ -121,9 +121,9 @@ _CSS = f"""
 .block-container {{ padding-top: 1.2rem; max-width: 1320px; }}
 header[data-testid="stHeader"] {{ display: none; }}
 .st-key-hx-nav {{ border-bottom: 1px solid {P['concrete_light']}; padding-bottom: .3rem; margin-bottom: .4rem; }}
-.st-key-hx-nav a[aria-disabled="true"], .st-key-hx-nav [data-testid="stPageLink-NavLink"][disabled] {{
-  background: {P['moss_light']}; opacity: 1; }}
-.st-key-hx-nav a[aria-disabled="true"] span, .st-key-hx-nav a[aria-disabled="true"] p {{ color: {P['moss_dark']};
+.st-key-hx-nav a[data-testid="stPageLink-NavLink"][disabled] {{ background: {P['moss_light']}; opacity: 1;
+  pointer-events: none; }}
+.st-key-hx-nav a[data-testid="stPageLink-NavLink"][disabled] * {{ color: {P['moss_dark']} !important; opacity: 1;
   font-weight: 600; }}
 .hx-header h1 {{ font-size: 2.1rem; line-height: 1.15; margin: 0 0 .35rem; color: {P['moss_dark']};
   font-family: Georgia, 'DejaVu Serif', serif; font-weight: 600; }}
@@ -185,8 +185,6 @@ header[data-testid="stHeader"] {{ display: none; }}
 }}
 """
 
-md = _md  # re-exported for pages
-
 
 def url_pills(label: str, options: list[str], key: str, format_func) -> list[str]:
     """Multi-select pills whose choice lives in the URL as ids (``?theme=soup&theme=moss``).
@@ -201,7 +199,7 @@ def url_pills(label: str, options: list[str], key: str, format_func) -> list[str
         if unknown:
             st.info(
                 t("Ignored in the link: {values} (not a choice for “{label}”).", language(),
-                  values=", ".join(f"“{v}”" for v in unknown), label=label),
+                  values=", ".join(f"“{_md(v)}”" for v in unknown), label=label),
                 icon=":material/link_off:",
             )
     chosen = st.pills(label, options, selection_mode="multi", key=key, format_func=format_func)
