@@ -46,21 +46,23 @@ def on_map_click() -> None:
 
 
 selection = resolve_selection(content, st.query_params.get("place"), st.query_params.get("scene"))
+# The notes stay while the link's bad value is in the address; choosing a place replaces it.
 if selection.unknown_place:
     st.info(t("There is no place called “{value}” in the explorer, so here is the whole map.", lang,
               value=md(selection.unknown_place)), icon=":material/explore:")
-    st.query_params.pop("place", None)
 if selection.unknown_scene:
     st.info(t("There is no scene called “{value}”; showing the whole map.", lang, value=md(selection.unknown_scene)),
             icon=":material/explore:")
-    st.query_params.pop("scene", None)
+if selection.scene is not None and selection.place is not None and "place" in st.query_params:
+    st.query_params["place"] = selection.place.id  # the scene decides; keep the address consistent
 
 ui.page_header(
     t("The film's Brussels", lang),
     t("Stefan's last days before the summer, from a building site to a marsh full of moss. "
-      "Tap a place on the map to read what happens there and which mosses grow nearby.", lang),
+      "Choose a place on the map to read what happens there and which mosses grow nearby.", lang),
 )
 
+pan_to = st.session_state.pop("pan_to", None)
 map_column, panel = st.columns([3, 2], gap="large")
 with map_column:
     place = selection.place
@@ -72,7 +74,7 @@ with map_column:
         returned_objects=["last_active_drawing", "last_object_clicked_count"],
         feature_group_to_add=selection_layer(place),
         # Pan only when the place was chosen from the list: a marker the visitor tapped is already in view.
-        center=(place.lat, place.lon) if place and st.session_state.pop("pan_to", None) == place.id else None,
+        center=(place.lat, place.lon) if place and pan_to == place.id else None,
         on_change=on_map_click,
     )
     if place is not None:
@@ -124,3 +126,6 @@ with st.container(horizontal=True, key="place-list"):
             on_click=select_place,
             args=(item.id, True),
         )
+
+if pan_to and selection.place is not None and pan_to == selection.place.id:
+    ui.scroll_to("hx-top")  # chosen from the list at the bottom: bring the map and the panel into view

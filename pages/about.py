@@ -43,7 +43,8 @@ with right:
     st.html(cast_html(content.people_of_kind("cast"), content))
     st.subheader(t("Crew", lang), anchor=False)
     st.html(crew_html(content.people_of_kind("crew")))
-    st.caption(t("Credits as listed in the Berlinale 2023 programme.", lang))
+    st.caption(t("Credits as listed in the Berlinale 2023 programme; the actors who play the other roles are not "
+                 "named in our sources.", lang))
 
 st.header(t("How we know where places are", lang), anchor="provenance")
 st.write(t("This explorer never presents a place we chose ourselves as a real filming location. Each place carries "

@@ -19,11 +19,12 @@ def place_links(place_ids: tuple[str, ...]) -> None:
 
 
 def fact_cards(facts, columns: int = 2) -> None:
-    cols = st.columns(columns, gap="medium")
-    for i, fact in enumerate(facts):
-        with cols[i % columns], st.container(border=True, key=f"fact-{fact.id}"):
-            st.html(fact_html(fact, content, lang))
-            place_links(fact.places)
+    """Cards in rows, so a phone (one column) reads them in the same order as a desktop."""
+    for start in range(0, len(facts), columns):
+        for column, fact in zip(st.columns(columns, gap="medium"), facts[start:start + columns], strict=False):
+            with column, st.container(border=True, key=f"fact-{fact.id}"):
+                st.html(fact_html(fact, content, lang))
+                place_links(fact.places)
 
 
 ui.page_header(

@@ -21,7 +21,6 @@ selection = resolve_selection(content, None, st.query_params.get("scene"))
 if selection.unknown_scene:
     st.info(t("There is no scene called “{value}”; here is the whole story.", lang, value=md(selection.unknown_scene)),
             icon=":material/movie:")
-    st.query_params.pop("scene", None)
 
 names = {p.id: md(p.name) for p in content.people}
 
@@ -35,6 +34,9 @@ scenes = filter_scenes(content.scenes, themes or (), times or (), who or ())
 with filter_column:
     st.caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(content.scenes)))
 with timeline:
+    if selection.scene is not None and selection.scene not in scenes:
+        st.info(t("The scene you followed a link to, “{title}”, is hidden by the filters.", lang,
+                  title=md(selection.scene.title.get(lang))), icon=":material/filter_alt:")
     if not scenes:
         st.info(t("No scene matches all of these filters. Remove one to see more.", lang), icon=":material/filter_alt_off:")
     for scene in scenes:
@@ -48,4 +50,4 @@ with timeline:
                 st.caption(t("The film gives no place for this scene that we can map.", lang))
 
 if selection.scene is not None and selection.scene in scenes:
-    ui.scroll_to(f"scene-{selection.scene.id}")
+    ui.scroll_to(f"scene-{selection.scene.id}", block="center")

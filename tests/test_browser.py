@@ -185,3 +185,32 @@ def test_navigation_reaches_every_page(visit, base_url):
         nav.get_by_text(label, exact=True).click()
         expect(visit.page.locator(".hx-header h1")).to_have_text(heading, timeout=15_000)
     only_tiles_left_the_machine(visit)
+
+
+def test_markers_have_names_and_answer_the_keyboard(visit, base_url, content):
+    visit.open(base_url)
+    for place in content.places:
+        assert visit.marker(place.id).get_attribute("aria-label") == place.name.get()
+    visit.marker("restaurant").focus()
+    visit.page.keyboard.press("Enter")
+    expect(visit.page.locator(".hx-place-name")).to_have_text("The aunt's Chinese restaurant", timeout=15_000)
+    assert query(visit.page.url) == {"place": ["restaurant"]}
+
+
+def test_at_phone_width_no_marker_hides_another(browser, base_url, content):
+    visit = Visit(browser, width=390, height=844)
+    try:
+        visit.open(base_url)
+        boxes = {p.id: visit.marker(p.id).locator(".hx-sym").bounding_box() for p in content.places}
+        ids = list(boxes)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                first, second = boxes[a], boxes[b]
+                apart = (first["x"] + first["width"] <= second["x"] or second["x"] + second["width"] <= first["x"]
+                         or first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"])
+                assert apart, f"markers {a} and {b} overlap at phone width"
+        visit.marker("hospital").click()
+        expect(visit.page.locator(".hx-place-name")).to_have_text("The hospital where his sister works",
+                                                                  timeout=15_000)
+    finally:
+        visit.close()

@@ -76,7 +76,7 @@ def test_legend_pairs_each_symbol_with_its_meaning():
     assert rows == [
         ("hx-sym-green hx-sym-documented", "Green place: nature, woods, moss"),
         ("hx-sym-city hx-sym-documented", "City place: streets and buildings"),
-        ("hx-sym-green hx-sym-documented", "Dark ring: documented filming location"),
+        ("hx-sym-green hx-sym-documented", "Dark ring: documented in a named source"),
         ("hx-sym-city hx-sym-commune", "Dashed ring: only the commune is known"),
         ("hx-sym-city hx-sym-illustrative", "Hollow: an illustration we placed ourselves"),
     ]

@@ -39,7 +39,7 @@ def test_every_page_renders_without_error(page):
 
 def test_map_home_without_selection_shows_the_intro_and_every_place_button(content):
     at = app()
-    assert "Where Here happens" in html_of(at)
+    assert "Where the film happens" in html_of(at)
     labels = [b.label for b in at.button if b.key and b.key.startswith("place-")]
     assert len(labels) == len(content.places)
     assert "Map legend" in html_of(at)
@@ -53,7 +53,7 @@ def test_deep_link_to_a_place_shows_its_scenes_and_moss(content):
         assert scene.title.get() in page
     for fact in content.facts_at("moeraske"):
         assert fact.title.get() in page
-    assert "Where Here happens" not in page
+    assert "Where the film happens" not in page
     assert at.button(key="place-moeraske").proto.type == "primary"
 
 
@@ -67,8 +67,10 @@ def test_unknown_place_shows_a_gentle_note_and_the_default_view(bad):
     at = app(place=bad)
     assert not at.exception
     assert len(at.info) == 1 and "There is no place called" in at.info[0].value
-    assert "Where Here happens" in html_of(at)
-    assert "place" not in at.query_params
+    assert "Where the film happens" in html_of(at)
+    assert at.query_params["place"] == bad  # the link's value stays, so the note stays on later reruns
+    at.run()
+    assert "There is no place called" in at.info[0].value
 
 
 def test_deep_link_to_a_scene_selects_its_place_and_marks_the_scene():
@@ -86,7 +88,7 @@ def test_place_button_selects_the_place_and_puts_it_in_the_url():
     assert "The car will not start" in html_of(at)
     at.button(key="clear-place").click().run()
     assert "place" not in at.query_params
-    assert "Where Here happens" in html_of(at)
+    assert "Where the film happens" in html_of(at)
 
 
 def test_scene_links_point_to_the_timeline_and_back(content):

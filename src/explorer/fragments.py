@@ -120,7 +120,7 @@ def legend_html(language: str = "en") -> str:
         (
             t("Outline", language),
             [
-                (symbol_html("green", "documented"), t("Dark ring: documented filming location", language)),
+                (symbol_html("green", "documented"), t("Dark ring: documented in a named source", language)),
                 (symbol_html("city", "commune"), t("Dashed ring: only the commune is known", language)),
                 (symbol_html("city", "illustrative"), t("Hollow: an illustration we placed ourselves", language)),
             ],
@@ -189,14 +189,14 @@ def intro_html(language: str = "en") -> str:
         t("Discover the mosses that fit the spot, and the director’s words about them.", language),
     ]
     lede = t(
-        "Bas Devos filmed Here in Brussels, often within walking distance of his home. Only one place is documented "
-        "exactly: the Moeraske marsh where Stefan meets Shuxiu. For his apartment only the commune is known, and the "
-        "other places we set on the map ourselves, as illustrations. Each marker says which.",
+        "Bas Devos shot the film in Brussels, often within walking distance of his home. Only one place is documented "
+        "exactly: the Moeraske marsh, where Stefan comes upon Shuxiu gathering moss. For his apartment only the "
+        "commune is known; the other places we set on the map ourselves, as illustrations. Each marker says which.",
         language,
     )
     items = "".join(f"<li>{esc(step)}</li>" for step in steps)
     return (
-        f'<div class="hx-intro"><h2 class="hx-place-name">{esc(t("Where Here happens", language))}</h2>'
+        f'<div class="hx-intro"><h2 class="hx-place-name">{esc(t("Where the film happens", language))}</h2>'
         f'<p class="hx-lede">{esc(lede)}</p><ol class="hx-intro-steps">{items}</ol></div>'
     )
 

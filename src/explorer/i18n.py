@@ -50,7 +50,7 @@ PROVENANCE_LABELS = {
     "illustrative": "Illustration",
 }
 PROVENANCE_EXPLANATIONS = {
-    "documented": "A named public source says the film was shot here.",
+    "documented": "A named public source places the film here.",
     "commune": "Sources name only the commune; the marker stands at its centre, not at a real address.",
     "illustrative": "The film does not say where this is. We placed the marker ourselves, as an illustration.",
 }

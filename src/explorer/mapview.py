@@ -16,6 +16,24 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 MARKER_SIZE = 30
+
+# Per marker: a name for screen readers, Enter or Space to choose it, and no tooltip left over after a tap.
+MARKER_BEHAVIOUR = folium.JsCode("""
+function (feature, layer) {
+  layer.on("add", function () {
+    const el = layer.getElement();
+    if (!el) { return; }
+    el.setAttribute("aria-label", feature.properties.name);
+    el.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        layer.fire("click", {latlng: layer.getLatLng()}, true);
+      }
+    });
+  });
+  layer.on("click", function () { layer.closeTooltip(); });
+}
+""")
 BRUSSELS = (50.8503, 4.3517)  # the centre, for a map with no places
 
 
@@ -31,6 +49,7 @@ def place_features(content: Content, language: str = "en") -> dict:
                     "id": place.id,
                     "kind": place.kind,
                     "provenance": place.provenance,
+                    "name": place.name.get(language),  # plain text, only ever set as an attribute
                     "label": f"{esc(place.name.get(language))} · "
                     f"{esc(label(PROVENANCE_LABELS, place.provenance, language))}",
                 },
@@ -62,6 +81,10 @@ MARKER_CSS = f"""
   box-shadow: 0 0 0 3px {PALETTE["paper"]}, 0 0 0 6px {PALETTE["moss_dark"]}; }}
 .leaflet-tooltip {{ font: 15px/1.3 "Source Sans Pro", "Source Sans 3", sans-serif; color: {PALETTE["ink"]}; }}
 .leaflet-container {{ background: {PALETTE["concrete_light"]}; }}
+@media (max-width: 520px) {{
+  .hx-marker .hx-sym {{ width: 22px; height: 22px; margin: 4px; border-width: 3px; }}
+  .leaflet-control-scale {{ display: none; }}
+}}
 </style>
 """
 
@@ -78,6 +101,8 @@ def build_map(content: Content, language: str = "en", *, asset_base: str = ASSET
         min_zoom=10,
         max_zoom=18,
         prefer_canvas=False,
+        zoom_snap=0.25,  # fit the places as tightly as the screen allows, phones included
+        zoom_delta=0.5,
     )
     # Only Leaflet itself is needed, served by the app (no jQuery, Bootstrap or icon fonts, no CDN).
     fmap.default_js = [("leaflet", f"{asset_base}/{LEAFLET_JS}")]
@@ -89,9 +114,10 @@ def build_map(content: Content, language: str = "en", *, asset_base: str = ASSET
         name="places",
         marker=folium.Marker(icon=folium.DivIcon()),
         style_function=_marker_style,
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False),
+        on_each_feature=MARKER_BEHAVIOUR,
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False, direction="top", offset=(0, -14)),
     ).add_to(fmap)
-    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(50, 50))
+    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(28, 28))
     return fmap
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import explorer
 from explorer.errors import ContentError, Problem
 from explorer.fragments import PALETTE, SYMBOL_CSS, esc
 from explorer.fragments import md as _md
@@ -27,13 +28,16 @@ def data_dir() -> Path:
     return Path(os.environ.get("EXPLORER_DATA_DIR") or DEFAULT_DATA_DIR)
 
 
+LIBRARY = Path(explorer.__file__).parent
+
+
 def _signature(folder: Path) -> tuple:
-    """Changes whenever a content file changes, so edits show without restarting the app."""
+    """Changes whenever a content file (or the library reading it) changes, so edits show without a restart."""
+    paths = [folder / name for name in FILES] + sorted(LIBRARY.glob("*.py"))
     result = []
-    for name in FILES:
-        path = folder / name
+    for path in paths:
         stat = path.stat() if path.exists() else None
-        result.append((name, stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1))
+        result.append((path.name, stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1))
     return tuple(result)
 
 
@@ -60,7 +64,7 @@ def setup_page(page: str) -> Content:
     )
     inject_style()
     loaded = content_or_problems()
-    if not isinstance(loaded, Content):
+    if isinstance(loaded, tuple):  # the problems; not isinstance(Content), which a code reload would defeat
         show_problem_page(loaded)
         st.stop()
     navigation(page)
@@ -111,7 +115,7 @@ def inject_style() -> None:
 
 def page_header(title: str, lede: str) -> None:
     st.html(
-        f'<header class="hx-header"><p class="hx-kicker">{esc(t("Here · Bas Devos · 2023", language()))}</p>'
+        f'<header class="hx-header" id="hx-top"><p class="hx-kicker">{esc(t("Here · Bas Devos · 2023", language()))}</p>'
         f"<h1>{esc(title)}</h1><p>{esc(lede)}</p></header>"
     )
 
@@ -152,6 +156,9 @@ header[data-testid="stHeader"] {{ display: none; }}
 .hx-num {{ display: inline-flex; min-width: 1.7rem; height: 1.7rem; align-items: center; justify-content: center;
   border-radius: 50%; background: {P['moss']}; color: #fff; font-size: .85rem; font-weight: 700; }}
 .hx-selected .hx-num {{ background: {P['moss_dark']}; box-shadow: 0 0 0 3px {P['moss_light']}; }}
+[class*="st-key-scene-"]:has(.hx-selected), [class*="st-key-panel-scene-"]:has(.hx-selected) {{
+  border: 2px solid {P['moss']}; background: #fff; scroll-margin-top: 1rem; }}
+.hx-sources a, .hx-prov a {{ color: {P['moss_dark']}; }}
 .hx-scene p, .hx-fact p {{ margin: .3rem 0; }}
 .hx-who {{ color: {P['concrete']}; font-size: .92rem; }}
 .hx-quote {{ margin: .6rem 0 .5rem; padding: .5rem .9rem; border-left: 4px solid {P['moss']};
@@ -210,15 +217,15 @@ def url_pills(label: str, options: list[str], key: str, format_func) -> list[str
     return chosen
 
 
-def scroll_to(element_id: str) -> None:
+def scroll_to(element_id: str, block: str = "start") -> None:
     """Scroll the page to an element once it is rendered (for deep links to one scene)."""
     import streamlit.components.v1 as components
 
-    target = json.dumps(element_id)
+    target, where = json.dumps(element_id), json.dumps(block)
     components.html(
         "<script>(function(){let n=0;const doc=window.parent.document;const go=()=>{"
         "const el=doc.getElementById(" + target + ");"
-        "if(el){el.scrollIntoView({block:'start',behavior:'smooth'});}else if(n++<50){setTimeout(go,100);}};"
+        "if(el){el.scrollIntoView({block:" + where + "});}else if(n++<50){setTimeout(go,100);}};"
         "setTimeout(go,200);})();</script>",
         height=0,
     )
