@@ -84,6 +84,18 @@ def test_list_buttons_do_the_same_as_a_click(visit, base_url):
     expect(visit.page).to_have_url(re.compile(r"\?place=garage$"))
 
 
+def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url):
+    visit = Visit(browser, width=390, height=844)
+    try:
+        visit.open(f"{base_url}/?place=moeraske")  # a long panel: the list is far below the map
+        frame = visit.page.locator("iframe[title*='st_folium']")
+        visit.page.get_by_role("button", name="The mechanic's garage").click()
+        expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
+        expect(frame).to_be_in_viewport(timeout=10_000)
+    finally:
+        visit.close()
+
+
 def test_keyboard_users_can_choose_a_place(visit, base_url):
     visit.open(base_url)
     button = visit.page.get_by_role("button", name="The hotel where a friend works")
