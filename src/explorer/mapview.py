@@ -117,7 +117,7 @@ def build_map(content: Content, language: str = "en", *, asset_base: str = ASSET
         on_each_feature=MARKER_BEHAVIOUR,
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False, direction="top", offset=(0, -14)),
     ).add_to(fmap)
-    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(28, 28))
+    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))
     return fmap
 
 
