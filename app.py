@@ -20,10 +20,13 @@ from explorer.fragments import (
 from explorer.i18n import n_, t
 from explorer.mapview import build_map, selection_layer
 from explorer.selection import clicked_place_id, resolve_selection
+from explorer.settings import place_link
 from explorer_app import ui
 
 content = ui.setup_page("map")
+settings = ui.settings()
 lang = ui.language()
+links = not settings.kiosk  # a kiosk has no way out of the explorer
 MAP_KEY = "place_map"
 FACTS_SHOWN = 4  # more moss facts fold away, so a phone's panel stays readable
 
@@ -67,9 +70,9 @@ map_column, panel = st.columns([3, 2], gap="large")
 with map_column:
     place = selection.place
     st_folium(
-        build_map(content, lang),
+        build_map(content, lang, settings=settings),
         key=MAP_KEY,
-        height=500,
+        height=760 if settings.kiosk else 500,
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked_count"],
         feature_group_to_add=selection_layer(place),
@@ -88,7 +91,9 @@ with panel:
         st.page_link(ui.SCENES_PAGE, label=t("Or follow the story scene by scene", lang), icon=":material/movie:")
     else:
         st.html(place_header_html(place, lang))
-        st.html(provenance_html(place, content, lang))
+        st.html(provenance_html(place, content, lang, links=links))
+        if settings.kiosk and settings.public_url:
+            ui.continue_on_phone(place_link(settings, place.id))
         scenes = content.scenes_at(place.id)
         st.subheader(t("Scenes here", lang), anchor=False)
         if not scenes:
@@ -105,12 +110,12 @@ with panel:
         shown, more = facts[:FACTS_SHOWN], facts[FACTS_SHOWN:]
         for fact in shown:
             with st.container(border=True, key=f"panel-fact-{fact.id}"):
-                st.html(fact_html(fact, content, lang))
+                st.html(fact_html(fact, content, lang, links=links))
         if more:
             with st.expander(n_("{count} more moss fact", "{count} more moss facts", len(more), lang)):
                 for fact in more:
                     with st.container(border=True, key=f"panel-fact-{fact.id}"):
-                        st.html(fact_html(fact, content, lang))
+                        st.html(fact_html(fact, content, lang, links=links))
         st.button(t("Back to all places", lang), icon=":material/close:", on_click=select_place, args=(None,),
                   key="clear-place")
 

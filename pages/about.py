@@ -61,4 +61,4 @@ for column, provenance in zip(columns, PROVENANCES, strict=True):
 st.header(t("Sources", lang), anchor="sources")
 st.write(t("Everything in the explorer comes from these sources. Quotations are verbatim; all other text is our own "
            "summary.", lang))
-st.html(sources_html(content.sources))
+st.html(sources_html(content.sources, links=not ui.settings().kiosk))

@@ -8,6 +8,7 @@ from explorer_app import ui
 
 content = ui.setup_page("moss")
 lang = ui.language()
+links = not ui.settings().kiosk  # a kiosk has no way out of the explorer
 
 
 def place_links(place_ids: tuple[str, ...]) -> None:
@@ -23,7 +24,7 @@ def fact_cards(facts, columns: int = 2) -> None:
     for start in range(0, len(facts), columns):
         for column, fact in zip(st.columns(columns, gap="medium"), facts[start:start + columns], strict=False):
             with column, st.container(border=True, key=f"fact-{fact.id}"):
-                st.html(fact_html(fact, content, lang))
+                st.html(fact_html(fact, content, lang, links=links))
                 place_links(fact.places)
 
 

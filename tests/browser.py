@@ -26,10 +26,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data_dir: Path | None = None) -> Iterator[str]:
-    """Start ``streamlit run serve.py`` bound to 127.0.0.1; yield its base URL; stop it afterwards."""
+def running_app(data_dir: Path | None = None, **settings: str) -> Iterator[str]:
+    """Start ``streamlit run serve.py`` bound to 127.0.0.1; yield its base URL; stop it afterwards.
+
+    ``settings`` are environment variables such as ``EXPLORER_TILES="offline"``.
+    """
     port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLORER_")}
+    env.update(settings, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     if data_dir is not None:
         env["EXPLORER_DATA_DIR"] = str(data_dir)
     log = (ROOT / ".pytest-app.log").open("w") if os.environ.get("KEEP_APP_LOG") else subprocess.DEVNULL

@@ -203,7 +203,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 def test_cli_check_passes_on_real_content():
     result = run_cli("check", str(DATA))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "All content in" in result.stdout
+    assert "The settings and all content in" in result.stdout
 
 
 def test_cli_check_lists_every_problem_and_fails(data_copy):
@@ -215,3 +215,14 @@ def test_cli_check_lists_every_problem_and_fails(data_copy):
     assert "data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got 'north')" in lines
     assert "data/scenes.toml: scene 'micro-forest': place: names a place that is not in places.toml (got 'atlantis')" in lines
     assert "2 problems found" in result.stdout
+
+
+def test_basemap_geometry_is_checked(data_copy):
+    replace_in(data_copy / "basemap.toml", "point = [50.8745, 4.3330]", "point = [50.8745]")
+    replace_in(data_copy / "basemap.toml", 'kind = "railway"', 'kind = "motorway"')
+    replace_in(data_copy / "basemap.toml", "area = [[50.8842, 4.3905], [50.8852, 4.3990]", "area = [[50.8842, 4.3905], [50.8852, 'x']")
+    found = messages(data_copy)
+    assert "data/basemap.toml: feature 'jette': point: must be a [lat, lon] pair (got [50.8745])" in found
+    assert any(m.startswith("data/basemap.toml: feature 'railway-north-east': kind: must be one of commune") for m in found)
+    assert ("data/basemap.toml: feature 'moeraske-reserve': area[2]: must be [lat, lon] with lat from -90 to 90 and "
+            "lon from -180 to 180 (got [50.8852, 'x'])") in found

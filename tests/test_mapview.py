@@ -10,11 +10,13 @@ import folium
 from streamlit_folium import _get_header, _get_map_string
 
 from explorer import load_content
-from explorer.mapview import ASSET_BASE, BRUSSELS, OSM_TILES, build_map, place_features, selection_layer
+from explorer.mapview import ASSET_BASE, BRUSSELS, build_map, place_features, selection_layer
+from explorer.settings import OSM_TILES, Settings
 
 
 def rendered(fmap: folium.Map) -> str:
-    return fmap.get_root().render()
+    """The map's whole HTML page, with the \\uXXXX escapes of folium's JSON turned back into characters."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), fmap.get_root().render())
 
 
 def geojson_layer(fmap: folium.Map) -> folium.GeoJson:
@@ -68,10 +70,10 @@ def test_the_only_network_resource_is_the_tile_layer(content):
 
 
 def test_map_is_fitted_to_the_places(content):
-    bounds = build_map(content).get_bounds()
+    fits = [c for c in build_map(content)._children.values() if isinstance(c, folium.map.FitBounds)]
     lats = [p.lat for p in content.places]
     lons = [p.lon for p in content.places]
-    assert bounds == [[min(lats), min(lons)], [max(lats), max(lons)]]
+    assert [f.bounds for f in fits] == [[[min(lats), min(lons)], [max(lats), max(lons)]]]
 
 
 def test_hostile_text_is_escaped_in_tooltips(hostile_data):
@@ -105,3 +107,52 @@ def test_a_map_without_places_still_shows_brussels(content):
     fmap = build_map(empty)
     assert geojson_layer(fmap).data["features"] == []
     assert fmap.location == list(BRUSSELS)
+
+
+def tile_layers(fmap: folium.Map) -> list[folium.TileLayer]:
+    return [c for c in fmap._children.values() if isinstance(c, folium.TileLayer)]
+
+
+def basemap_group(fmap: folium.Map) -> folium.FeatureGroup:
+    groups = [c for c in fmap._children.values() if isinstance(c, folium.FeatureGroup) and c.layer_name == "basemap"]
+    assert len(groups) == 1
+    return groups[0]
+
+
+def test_offline_map_has_no_tiles_and_draws_its_own_basemap(content):
+    fmap = build_map(content, settings=Settings(tiles="offline"))
+    assert tile_layers(fmap) == []
+    group = basemap_group(fmap)
+    assert group.show is True
+    html = rendered(fmap)
+    assert "https://" not in _get_map_string(fmap)
+    for name in ("Jette", "Evere", "Atomium", "Schaerbeek / Schaarbeek", "Moeraske"):
+        assert f"<span>{name}</span>" in html
+    assert "Simplified map drawn by this explorer" in html
+    polylines = [c for c in group._children.values() if isinstance(c, folium.PolyLine) and not isinstance(c, folium.Polygon)]
+    assert {tuple(map(tuple, p.locations))[0] for p in polylines} == {
+        f.points[0] for f in content.basemap if f.kind in ("canal", "railway")}
+
+
+def test_basemap_never_takes_clicks(content):
+    group = basemap_group(build_map(content, settings=Settings(tiles="offline")))
+    assert group._children
+    assert all(child.options.get("interactive") is False for child in group._children.values())
+
+
+def test_online_map_keeps_the_basemap_for_when_tiles_fail(content):
+    fmap = build_map(content, settings=Settings())
+    assert [t.tiles for t in tile_layers(fmap)] == [OSM_TILES]
+    assert basemap_group(fmap).show is False
+    script = _get_map_string(fmap)
+    assert '.on("tileerror"' in script and "Map tiles unavailable" in script
+
+
+def test_kiosk_map_has_no_links_and_large_touch_targets(content):
+    kiosk = rendered(build_map(content, settings=Settings(kiosk=True)))
+    assert "<a " not in kiosk and "openstreetmap.org/copyright" not in kiosk
+    assert "setPrefix(false)" in kiosk
+    assert kiosk.count('"iconSize": [48, 48]') == len(content.places)
+    ordinary = rendered(build_map(content))
+    assert ordinary.count('"iconSize": [30, 30]') == len(content.places)
+    assert "<a href=" in ordinary and "openstreetmap.org/copyright" in ordinary

@@ -7,24 +7,29 @@ import sys
 from pathlib import Path
 
 from explorer.loader import DEFAULT_DATA_DIR, check
+from explorer.settings import SettingsError, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    check_cmd = commands.add_parser("check", help="validate the content files and list every problem")
+    check_cmd = commands.add_parser("check", help="validate the settings and the content files; list every problem")
     check_cmd.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR), help="folder of content files")
     args = parser.parse_args(argv)
 
     data_dir = Path(args.data_dir)
     problems = check(data_dir)
+    try:
+        load_settings()
+    except SettingsError as exc:
+        problems = [*exc.problems, *problems]
     for problem in problems:
         print(problem)
     if problems:
         count = len(problems)
         print(f"\n{count} problem{'s' if count != 1 else ''} found in {data_dir}. Fix them and run the check again.")
         return 1
-    print(f"All content in {data_dir} is valid.")
+    print(f"The settings and all content in {data_dir} are valid.")
     return 0
 
 

@@ -135,6 +135,29 @@ class RecordReader:
                 result.append(item)
         return tuple(result)
 
+    def points(self, field: str, minimum: int) -> tuple[tuple[float, float], ...]:
+        """A list of at least ``minimum`` [lat, lon] pairs (one bare pair when ``minimum`` is 1)."""
+        value = self._get(field, True)
+        if value is None:
+            return ()
+        pairs = [value] if minimum == 1 else value
+        shape = "a [lat, lon] pair" if minimum == 1 else f"a list of at least {minimum} [lat, lon] pairs"
+        if not isinstance(pairs, list) or len(pairs) < minimum or (minimum == 1 and len(value) != 2):
+            self.problem(field, f"must be {shape}", value)
+            return ()
+        result = []
+        for position, pair in enumerate(pairs, start=1):
+            where = field if minimum == 1 else f"{field}[{position}]"
+            if (
+                not isinstance(pair, list) or len(pair) != 2
+                or any(isinstance(x, bool) or not isinstance(x, int | float) for x in pair)
+                or not (-90 <= pair[0] <= 90 and -180 <= pair[1] <= 180)
+            ):
+                self.problem(where, "must be [lat, lon] with lat from -90 to 90 and lon from -180 to 180", pair)
+                return ()
+            result.append((float(pair[0]), float(pair[1])))
+        return tuple(result)
+
     def names(self, field: str) -> tuple[str, ...]:
         """A required, non-empty list of non-empty strings (e.g. language names)."""
         value = self._get(field, True)

@@ -58,8 +58,11 @@ def quote_html(quote: Quote, content: Content) -> str:
     )
 
 
-def provenance_html(place: Place, content: Content, language: str = "en") -> str:
-    """How we know where a place is: the label, what it means, and the sources or our reason."""
+def provenance_html(place: Place, content: Content, language: str = "en", *, links: bool = True) -> str:
+    """How we know where a place is: the label, what it means, and the sources or our reason.
+
+    ``links=False`` (a kiosk) shows sources as plain text: nothing leads out of the explorer.
+    """
     parts = [
         f'<div class="hx-prov hx-prov-{esc(place.provenance)}">',
         f'<div class="hx-prov-head">{symbol_html(place.kind, place.provenance)}'
@@ -72,7 +75,7 @@ def provenance_html(place: Place, content: Content, language: str = "en") -> str
         parts.append(f"<p><strong>{esc(t('Why here', language))}:</strong> {esc(place.why.get(language))}</p>")
     if place.evidence:
         heading = t("Sources", language) if place.provenance != "illustrative" else t("Background", language)
-        items = "".join(f"<li>{source_html(content.source(s))}</li>" for s in place.evidence)
+        items = "".join(f"<li>{source_html(content.source(s), links)}</li>" for s in place.evidence)
         parts.append(f"<p><strong>{esc(heading)}:</strong></p><ul>{items}</ul>")
     parts.append("</div>")
     return "".join(parts)
@@ -153,7 +156,7 @@ def scene_html(scene: Scene, content: Content, language: str = "en", *, selected
     return "".join(parts)
 
 
-def fact_html(fact: MossFact, content: Content, language: str = "en") -> str:
+def fact_html(fact: MossFact, content: Content, language: str = "en", *, links: bool = True) -> str:
     """A moss fact: the director's words set apart (if any), then our explanation and its source."""
     parts = [f'<article class="hx-fact hx-fact-{esc(fact.kind)}">', f"<h4>{esc(fact.title.get(language))}</h4>"]
     if fact.species:
@@ -166,7 +169,7 @@ def fact_html(fact: MossFact, content: Content, language: str = "en") -> str:
                      f"{esc(fact.look_for.get(language))}</p>")
     if fact.quote is None:
         parts.append(f'<p class="hx-src">{esc(t("Source", language))}: '
-                     f"{source_html(content.source(fact.source))}</p>")
+                     f"{source_html(content.source(fact.source), links)}</p>")
     parts.append("</article>")
     return "".join(parts)
 
@@ -248,10 +251,61 @@ def crew_html(crew: tuple[Person, ...]) -> str:
     return "<ul>" + "".join(f"<li>{esc(p.role)}: <strong>{esc(p.name)}</strong></li>" for p in crew) + "</ul>"
 
 
-def sources_html(sources: tuple[Source, ...]) -> str:
-    """Every source with its note; titles link out where the source is public."""
+def sources_html(sources: tuple[Source, ...], *, links: bool = True) -> str:
+    """Every source with its note; titles link out where the source is public (unless ``links`` is off)."""
     items = []
     for source in sources:
         note = f"<br><small>{esc(source.note)}</small>" if source.note else ""
-        items.append(f"<li>{source_html(source)}{note}</li>")
+        address = f"<br><small>{esc(source.url)}</small>" if source.url and not links else ""
+        items.append(f"<li>{source_html(source, links)}{note}{address}</li>")
     return f"<ul class='hx-sources'>{''.join(items)}</ul>"
+
+
+SLIDE_SECONDS = 7
+
+
+def attract_slides(content: Content, language: str = "en") -> list[tuple[str, str, str, str]]:
+    """(kicker, title, text, quote) for each slide of a kiosk's attract screen: scenes with their places,
+    in story order, then the moss the director talks about."""
+    slides = []
+    for scene in content.scenes:
+        place = content.place(scene.place) if scene.place else None
+        kicker = t("Scene {number}", language, number=scene.order)
+        if place is not None:
+            kicker += " · " + place.name.get(language)
+        slides.append((kicker, scene.title.get(language), scene.note.get(language),
+                       scene.quote.text if scene.quote else ""))
+    for fact in content.facts_of_kind("interview"):
+        slides.append((t("Moss", language), fact.title.get(language), fact.explanation.get(language),
+                       fact.quote.text if fact.quote else ""))
+    return slides
+
+
+def attract_html(content: Content, language: str = "en") -> tuple[str, str]:
+    """The attract screen as (css, markup): slides that cycle by themselves; touching anywhere opens the map."""
+    slides = attract_slides(content, language)
+    count = len(slides)
+    cycle = count * SLIDE_SECONDS
+    share = 100 / count
+    css = (
+        f"@keyframes hx-cycle {{ 0% {{ opacity: 0; transform: translateY(12px); }} "
+        f"{share * 0.08:.3f}% {{ opacity: 1; transform: none; }} {share * 0.92:.3f}% {{ opacity: 1; transform: none; }} "
+        f"{share:.3f}% {{ opacity: 0; }} 100% {{ opacity: 0; }} }}\n"
+        + "".join(f".hx-slide:nth-child({i + 1}) {{ animation-delay: {i * SLIDE_SECONDS}s; }}\n" for i in range(count))
+        + f".hx-slide {{ animation: hx-cycle {cycle}s linear infinite; }}"
+    )
+    items = []
+    for kicker, title, text, quote in slides:
+        quote_block = f"<blockquote>{esc(quote)}</blockquote>" if quote else ""
+        items.append(
+            f'<article class="hx-slide"><p class="hx-slide-kicker">{esc(kicker)}</p><h2>{esc(title)}</h2>'
+            f"<p>{esc(text)}</p>{quote_block}</article>"
+        )
+    markup = (
+        f'<a class="hx-attract" href="./" aria-label="{esc(t("Touch to explore the film’s Brussels", language))}">'
+        f'<div class="hx-attract-head"><p>{esc(t("Here · Bas Devos · 2023", language))}</p>'
+        f"<h1>{esc(t('A moss-and-city explorer', language))}</h1></div>"
+        f'<div class="hx-slides">{"".join(items)}</div>'
+        f'<p class="hx-attract-call">{esc(t("Touch the screen to explore", language))}</p></a>'
+    )
+    return css, markup

@@ -11,12 +11,14 @@ from typing import TypeVar
 from explorer.errors import ContentError, Problem
 from explorer.fields import RecordReader
 from explorer.model import (
+    BASEMAP_KINDS,
     FACT_KINDS,
     PERSON_KINDS,
     PLACE_KINDS,
     PROVENANCES,
     THEMES,
     TIMES_OF_DAY,
+    BasemapFeature,
     Content,
     Film,
     MossFact,
@@ -33,7 +35,7 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 T = TypeVar("T")
 
-FILES = ("film.toml", "places.toml", "scenes.toml", "moss.toml", "sources.toml", "people.toml")
+FILES = ("film.toml", "places.toml", "scenes.toml", "moss.toml", "sources.toml", "people.toml", "basemap.toml")
 # The record tables each file holds, and whether the file must hold at least one of them.
 RECORD_TABLES = {
     "places.toml": (("place", True),),
@@ -41,6 +43,7 @@ RECORD_TABLES = {
     "moss.toml": (("fact", True), ("tip", False)),
     "sources.toml": (("source", True),),
     "people.toml": (("person", True),),
+    "basemap.toml": (("feature", True),),
 }
 
 
@@ -86,6 +89,7 @@ def _read_all(data_dir: Path) -> tuple[Content | None, list[Problem]]:
     scenes = _records(tables["scenes.toml"], path("scenes.toml"), "scene", _scene, problems)
     facts = _records(tables["moss.toml"], path("moss.toml"), "fact", _fact, problems)
     tips = _records(tables["moss.toml"], path("moss.toml"), "tip", _tip, problems)
+    basemap = _records(tables["basemap.toml"], path("basemap.toml"), "feature", _feature, problems)
     film = _film(tables["film.toml"], path("film.toml"), problems)
 
     loaded = {name: tables[name] is not None for name in FILES}
@@ -127,6 +131,7 @@ def _read_all(data_dir: Path) -> tuple[Content | None, list[Problem]]:
         tips=tuple(t for _, t in tips),
         sources=tuple(s for _, s in sources),
         people=tuple(p for _, p in people),
+        basemap=tuple(f for _, f in basemap),
     )
     return content, problems
 
@@ -279,6 +284,19 @@ def _fact(r: RecordReader) -> MossFact:
 def _tip(r: RecordReader) -> Tip:
     r.no_other_fields(("id", "title", "text"))
     return Tip(id=r.identifier(), title=r.text("title") or Text.english(""), text=r.text("text") or Text.english(""))
+
+
+def _feature(r: RecordReader) -> BasemapFeature:
+    kind = r.choice("kind", tuple(BASEMAP_KINDS))
+    geometry = BASEMAP_KINDS.get(kind, "")
+    r.no_other_fields(("id", "kind", "name", geometry) if geometry else ("id", "kind", "name", "point", "line", "area"))
+    minimum = {"point": 1, "line": 2, "area": 3}.get(geometry, 1)
+    return BasemapFeature(
+        id=r.identifier(),
+        kind=kind,
+        name=r.text("name") or Text.english(""),
+        points=r.points(geometry, minimum) if geometry else (),
+    )
 
 
 def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[RecordReader, Film] | None:

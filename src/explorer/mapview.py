@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import folium
+from functools import partial
 
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from explorer.basemap import BASEMAP_CSS, basemap_layer
 from explorer.fragments import PALETTE, SYMBOL_CSS, esc
-from explorer.i18n import PROVENANCE_LABELS, label
+from explorer.i18n import PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place
+from explorer.settings import OSM_COPYRIGHT_URL, OSM_TILES, Settings
 
 ASSET_BASE = "/explorer-assets"
 LEAFLET_JS = "leaflet/leaflet.js"
 LEAFLET_CSS = "leaflet/leaflet.css"
 
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 MARKER_SIZE = 30
-
+TOUCH_SIZE = 48  # the smallest comfortable touch target
 # Per marker: a name for screen readers, Enter or Space to choose it, and no tooltip left over after a tap.
 MARKER_BEHAVIOUR = folium.JsCode("""
 function (feature, layer) {
@@ -58,21 +62,23 @@ def place_features(content: Content, language: str = "en") -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _marker_style(feature: dict) -> dict:
+def _marker_style(feature: dict, size: int = MARKER_SIZE) -> dict:
+    """The DivIcon of one place; ``size`` is the tap target (48 px in a kiosk), the symbol stays the same."""
     props = feature["properties"]
     kind, provenance, place_id = esc(props["kind"]), esc(props["provenance"]), esc(props["id"])
     return {
         "className": f"hx-marker hx-{kind} hx-{provenance}",
         "html": f'<span class="hx-sym hx-sym-{kind} hx-sym-{provenance}" data-place="{place_id}"><i></i></span>',
-        "iconSize": [MARKER_SIZE, MARKER_SIZE],
-        "iconAnchor": [MARKER_SIZE // 2, MARKER_SIZE // 2],
+        "iconSize": [size, size],
+        "iconAnchor": [size // 2, size // 2],
     }
 
 
 MARKER_CSS = f"""
 <style>
 {SYMBOL_CSS}
-.hx-marker {{ background: none; border: none; cursor: pointer; }}
+.hx-marker {{ background: none; border: none; cursor: pointer; display: flex; align-items: center;
+  justify-content: center; }}
 .hx-marker .hx-sym {{ width: {MARKER_SIZE}px; height: {MARKER_SIZE}px; border-width: 4px;
   box-shadow: 0 1px 5px rgba(0, 0, 0, .5); transition: transform .12s; }}
 .hx-marker .hx-sym-commune {{ box-shadow: 0 0 0 1px {PALETTE["ink"]}, 0 1px 5px rgba(0, 0, 0, .5); }}
@@ -89,8 +95,58 @@ MARKER_CSS = f"""
 """
 
 
-def build_map(content: Content, language: str = "en", *, asset_base: str = ASSET_BASE) -> folium.Map:
-    """A folium map of Brussels with one marker per place; Leaflet is loaded from ``asset_base``."""
+class MapChrome(MacroElement):
+    """Attribution and the fallback to the simplified map when tiles cannot be loaded."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            {%- if this.prefix is not none %}
+            map.attributionControl.setPrefix({{ this.prefix|tojson }});
+            {%- endif %}
+            {%- if this.note %}
+            map.attributionControl.addAttribution({{ this.note|tojson }});
+            {%- endif %}
+            {%- if this.tiles %}
+            var fellBack = false;
+            {{ this.tiles.get_name() }}.on("tileerror", function () {
+                if (fellBack) { return; }
+                fellBack = true;
+                map.addLayer({{ this.basemap.get_name() }});
+                {{ this.basemap.get_name() }}.bringToBack();
+                map.getContainer().classList.add("hx-tiles-failed");
+                map.attributionControl.addAttribution({{ this.fallback_note|tojson }});
+            });
+            {%- endif %}
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, prefix: str | None, note: str, tiles=None, basemap=None, fallback_note: str = ""):
+        super().__init__()
+        self._name = "MapChrome"
+        self.prefix, self.note = prefix, note
+        self.tiles, self.basemap, self.fallback_note = tiles, basemap, fallback_note
+
+
+def tile_attribution(settings: Settings) -> str:
+    """The tiles' credit as HTML: a link to the OpenStreetMap copyright page, except in a kiosk (no way out)."""
+    text = esc(settings.tile_attribution)
+    if settings.tile_url == OSM_TILES and not settings.kiosk:
+        return text.replace("OpenStreetMap", f'<a href="{OSM_COPYRIGHT_URL}" target="_blank" rel="noopener">OpenStreetMap</a>')
+    return text
+
+
+def build_map(
+    content: Content, language: str = "en", *, settings: Settings | None = None, asset_base: str = ASSET_BASE
+) -> folium.Map:
+    """A folium map of Brussels with one marker per place; Leaflet is loaded from ``asset_base``.
+
+    Online, the tiles come from the configured tile server and the simplified map appears only if they fail;
+    offline, there are no tiles and the simplified map drawn from ``content.basemap`` is the background.
+    """
+    settings = settings or Settings()
     lats = [p.lat for p in content.places] or [BRUSSELS[0]]
     lons = [p.lon for p in content.places] or [BRUSSELS[1]]
     fmap = folium.Map(
@@ -107,17 +163,31 @@ def build_map(content: Content, language: str = "en", *, asset_base: str = ASSET
     # Only Leaflet itself is needed, served by the app (no jQuery, Bootstrap or icon fonts, no CDN).
     fmap.default_js = [("leaflet", f"{asset_base}/{LEAFLET_JS}")]
     fmap.default_css = [("leaflet_css", f"{asset_base}/{LEAFLET_CSS}")]
-    folium.TileLayer(tiles=OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(fmap)
-    fmap.get_root().header.add_child(folium.Element(MARKER_CSS), name="hx_marker_css")
+    fmap.get_root().header.add_child(folium.Element(MARKER_CSS + BASEMAP_CSS), name="hx_marker_css")
+
+    tiles = None
+    basemap = basemap_layer(content, language, show=settings.offline)
+    if not settings.offline:
+        tiles = folium.TileLayer(tiles=settings.tile_url, attr=tile_attribution(settings), name="tiles", max_zoom=19)
+        tiles.add_to(fmap)
+    basemap.add_to(fmap)
     folium.GeoJson(
         place_features(content, language),
         name="places",
         marker=folium.Marker(icon=folium.DivIcon()),
-        style_function=_marker_style,
+        style_function=partial(_marker_style, size=TOUCH_SIZE if settings.kiosk else MARKER_SIZE),
         on_each_feature=MARKER_BEHAVIOUR,
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False, direction="top", offset=(0, -14)),
     ).add_to(fmap)
     fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))
+    simplified = esc(t("Simplified map drawn by this explorer; shapes are approximate", language))
+    MapChrome(
+        prefix=False if settings.kiosk else None,
+        note=simplified if settings.offline else "",
+        tiles=tiles,
+        basemap=basemap,
+        fallback_note=esc(t("Map tiles unavailable", language)) + " · " + simplified,
+    ).add_to(fmap)
     return fmap
 
 

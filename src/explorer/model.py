@@ -19,6 +19,10 @@ TIMES_OF_DAY: tuple[str, ...] = ("day", "dusk", "night")
 THEMES: tuple[str, ...] = ("soup", "moss", "migration", "night-and-insomnia", "language", "care")
 PERSON_KINDS: tuple[str, ...] = ("character", "cast", "crew")
 FACT_KINDS: tuple[str, ...] = ("interview", "director", "general", "species")
+# basemap feature kind -> the geometry field it takes
+BASEMAP_KINDS: dict[str, str] = {
+    "commune": "point", "landmark": "point", "canal": "line", "railway": "line", "reserve": "area", "ring": "area",
+}
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,16 @@ class Tip:
 
 
 @dataclass(frozen=True)
+class BasemapFeature:
+    """A piece of the explorer's own simplified map: a name, a line or an area; points are (lat, lon)."""
+
+    id: str
+    kind: str
+    name: Text
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
 class Film:
     title: str
     year: int
@@ -158,6 +172,7 @@ class Content:
     tips: tuple[Tip, ...]
     sources: tuple[Source, ...]
     people: tuple[Person, ...]
+    basemap: tuple[BasemapFeature, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:

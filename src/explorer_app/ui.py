@@ -13,19 +13,48 @@ from explorer.errors import ContentError, Problem
 from explorer.fragments import PALETTE, SYMBOL_CSS, esc
 from explorer.fragments import md as _md
 from explorer.i18n import t
-from explorer.loader import DEFAULT_DATA_DIR, FILES, load_content
+from explorer.loader import FILES, load_content
 from explorer.model import Content
+from explorer.settings import DEFAULT_SETTINGS_FILE, SETTINGS, SETTINGS_FILE_VARIABLE, Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_PAGE = "app.py"
 SCENES_PAGE = "pages/scenes.py"
 MOSS_PAGE = "pages/moss.py"
 ABOUT_PAGE = "pages/about.py"
+ATTRACT_PAGE = "pages/attract.py"
+
+
+def _stat(path: Path) -> tuple:
+    stat = path.stat() if path.exists() else None
+    return (str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _settings(environment: tuple, file: tuple) -> Settings | tuple[Problem, ...]:
+    try:
+        return load_settings(dict(environment))
+    except SettingsError as exc:
+        return exc.problems
+
+
+def settings_or_problems() -> Settings | tuple[Problem, ...]:
+    """The validated settings (read again when the environment or the settings file changes)."""
+    names = {SETTINGS_FILE_VARIABLE} | {variable for variable, _ in SETTINGS.values()}
+    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k in names))
+    file = Path(os.environ.get(SETTINGS_FILE_VARIABLE) or DEFAULT_SETTINGS_FILE)
+    return _settings(environment, _stat(file))
+
+
+def settings() -> Settings:
+    """The settings (setup_page has already stopped on problems)."""
+    loaded = settings_or_problems()
+    return loaded if not isinstance(loaded, tuple) else Settings()
 
 
 def data_dir() -> Path:
-    """The content folder: ``EXPLORER_DATA_DIR`` if set, else the project's ``data/``."""
-    return Path(os.environ.get("EXPLORER_DATA_DIR") or DEFAULT_DATA_DIR)
+    """The content folder from the settings (``EXPLORER_DATA_DIR``), else the project's ``data/``."""
+    return settings().data_dir
 
 
 LIBRARY = Path(explorer.__file__).parent
@@ -55,7 +84,10 @@ def content_or_problems() -> Content | tuple[Problem, ...]:
 
 
 def setup_page(page: str) -> Content:
-    """Every page starts here: page config, style, navigation; then the content, or a problem page and stop."""
+    """Every page starts here: page config, style, navigation, kiosk behaviour; then the content.
+
+    Invalid settings or content give a page listing every problem, and the page stops there.
+    """
     st.set_page_config(
         page_title=t("Here · moss and city explorer", language()),
         page_icon=str(ROOT / "assets" / "icon.png"),
@@ -63,11 +95,22 @@ def setup_page(page: str) -> Content:
         initial_sidebar_state="collapsed",
     )
     inject_style()
+    configured = settings_or_problems()
+    if isinstance(configured, tuple):
+        show_problem_page(configured, t("The explorer's settings need fixing", language()),
+                          t("Fix the settings file or the environment variables named below, then restart the "
+                            "explorer.", language()))
+        st.stop()
+    if configured.kiosk:
+        st.html(f"<style>{_KIOSK_CSS}</style>")
     loaded = content_or_problems()
     if isinstance(loaded, tuple):  # the problems; not isinstance(Content), which a code reload would defeat
         show_problem_page(loaded)
         st.stop()
-    navigation(page)
+    if page != "attract":
+        navigation(page)
+        if configured.kiosk:
+            idle_timer(configured.idle_timeout)
     return loaded
 
 
@@ -90,22 +133,18 @@ def language() -> str:
     return "en"
 
 
-def show_problem_page(problems: tuple[Problem, ...]) -> None:
-    """A clear page listing every content problem, instead of a traceback."""
+def show_problem_page(problems: tuple[Problem, ...], title: str = "", advice: str = "") -> None:
+    """A clear page listing every problem with the content or the settings, instead of a traceback."""
     lang = language()
-    st.title(t("The explorer's content needs fixing", lang))
+    st.title(title or t("The explorer's content needs fixing", lang))
     st.error(
-        t(
-            "{count} problem(s) were found in the content files, so the explorer cannot open. "
-            "Nothing was changed; fix the files below and reload this page.",
-            lang,
-            count=len(problems),
-        )
+        t("{count} problem(s) were found, so the explorer cannot open. Nothing was changed.", lang, count=len(problems))
+        + " " + (advice or t("Fix the files below and reload this page.", lang))
     )
     st.html(
         '<ol class="hx-problems">' + "".join(f"<li><code>{esc(p)}</code></li>" for p in problems) + "</ol>"
     )
-    st.caption(t("To check the content yourself, run: python -m explorer check {folder}", lang, folder=_md(data_dir())))
+    st.caption(t("To check them yourself, run: python -m explorer check {folder}", lang, folder=_md(data_dir())))
 
 
 def inject_style() -> None:
@@ -229,3 +268,88 @@ def scroll_to(element_id: str, block: str = "start") -> None:
         "setTimeout(go,200);})();</script>",
         height=0,
     )
+
+
+def continue_on_phone(url: str) -> None:
+    """Kiosk: a QR code that opens the same place on the visitor's own phone."""
+    from explorer.qr import qr_png
+
+    lang = language()
+    with st.container(key="hx-qr", horizontal=True, vertical_alignment="center"):
+        st.image(qr_png(url), width=150)
+        st.markdown(f"**{t('Continue on your phone', lang)}**  \n"
+                    + t("Scan the code to take this place with you.", lang))
+
+
+def idle_timer(seconds: int) -> None:
+    """Kiosk: after ``seconds`` without a touch, key or scroll (on the page or in the map), open the attract
+    screen. It is a new page load, so the visitor's session and selection are gone."""
+    import streamlit.components.v1 as components
+
+    components.html(_IDLE_SCRIPT.replace("TIMEOUT_MS", str(int(seconds * 1000))), height=0)
+
+
+_IDLE_SCRIPT = """<script>
+(function () {
+  const top = window.parent;
+  const doc = top.document;
+  const state = top.__hxIdle = top.__hxIdle || { last: Date.now() };
+  const bump = function () { state.last = Date.now(); };
+  const events = ["pointerdown", "pointermove", "keydown", "touchstart", "wheel", "scroll", "input"];
+  function watch(d) {
+    if (!d || d.__hxIdleWatched) { return; }
+    d.__hxIdleWatched = true;
+    events.forEach(function (name) { d.addEventListener(name, bump, { capture: true, passive: true }); });
+  }
+  function attractUrl() {
+    const url = new URL(top.location.href);
+    const parts = url.pathname.split("/");
+    const last = parts[parts.length - 1];
+    if (["", "scenes", "moss", "about", "attract"].indexOf(last) >= 0) { parts[parts.length - 1] = "attract"; }
+    else { parts.push("attract"); }
+    return url.origin + parts.join("/");
+  }
+  bump();
+  watch(doc);
+  setInterval(function () {
+    doc.querySelectorAll("iframe").forEach(function (frame) {
+      try { watch(frame.contentDocument); } catch (error) { /* another origin: not ours */ }
+    });
+    if (Date.now() - state.last > TIMEOUT_MS) { top.location.assign(attractUrl()); }
+  }, 500);
+})();
+</script>"""
+
+_KIOSK_CSS = f"""
+html {{ font-size: 18px; }}
+.block-container {{ max-width: none; padding-left: 3vw; padding-right: 3vw; }}
+.stButton button, a[data-testid="stPageLink-NavLink"], [data-testid="stExpander"] summary,
+[data-testid="stButtonGroup"] button {{ min-height: 48px; min-width: 48px; }}
+.st-key-hx-nav a[data-testid="stPageLink-NavLink"] {{ padding: 0 1.1rem; font-size: 1.1rem; }}
+.st-key-hx-qr {{ background: #fff; border-radius: 10px; padding: .8rem 1rem; border: 1px solid {PALETTE['moss_light']}; }}
+"""
+
+ATTRACT_CSS = f"""
+.block-container {{ padding: 0 !important; max-width: none !important; }}
+[data-testid="stAppViewContainer"], [data-testid="stMain"] {{ background: {PALETTE['moss_dark']}; }}
+.hx-attract {{ position: fixed; inset: 0; z-index: 999; display: flex; flex-direction: column; justify-content: space-between;
+  padding: 6vh 7vw; background: radial-gradient(circle at 80% 20%, #3e5a2b 0%, {PALETTE['moss_dark']} 55%, #1f2d15 100%);
+  color: {PALETTE['paper']} !important; text-decoration: none !important; cursor: pointer; }}
+.hx-attract-head p {{ text-transform: uppercase; letter-spacing: .2em; font-size: max(14px, 1.3vmin); margin: 0;
+  color: {PALETTE['moss_light']}; }}
+.hx-attract-head h1 {{ font-family: Georgia, 'DejaVu Serif', serif; font-size: max(34px, 6vmin); margin: .3em 0 0;
+  color: {PALETTE['paper']}; line-height: 1.1; padding: 0; }}
+.hx-slides {{ position: relative; flex: 1; margin: 4vh 0; }}
+.hx-slide {{ position: absolute; inset: 0; opacity: 0; display: flex; flex-direction: column; justify-content: center;
+  max-width: 70rem; }}
+.hx-slide-kicker {{ color: {PALETTE['moss_light']}; font-size: max(16px, 2vmin); letter-spacing: .08em; margin: 0; }}
+.hx-slide h2 {{ font-family: Georgia, 'DejaVu Serif', serif; font-size: max(30px, 5.2vmin); color: #fff; margin: .3em 0;
+  line-height: 1.15; padding: 0; }}
+.hx-slide p {{ font-size: max(18px, 2.6vmin); line-height: 1.45; margin: 0; color: {PALETTE['paper']}; }}
+.hx-slide blockquote {{ font-family: Georgia, 'DejaVu Serif', serif; font-style: italic; font-size: max(20px, 3vmin);
+  color: {PALETTE['moss_light']}; margin: 1em 0 0; padding-left: 1em; border-left: 4px solid {PALETTE['moss']}; }}
+.hx-slide blockquote::before {{ content: "\\201C"; }} .hx-slide blockquote::after {{ content: "\\201D"; }}
+.hx-attract-call {{ align-self: center; font-size: max(20px, 2.8vmin); margin: 0; padding: .6em 1.6em; border-radius: 999px;
+  border: 2px solid {PALETTE['moss_light']}; color: #fff; animation: hx-pulse 2.4s ease-in-out infinite; }}
+@keyframes hx-pulse {{ 0%, 100% {{ opacity: .65; }} 50% {{ opacity: 1; }} }}
+"""

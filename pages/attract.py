@@ -1,0 +1,11 @@
+"""Kiosk attract screen: scenes and moss cycle by themselves until someone touches the screen."""
+
+import streamlit as st
+
+from explorer.fragments import attract_html
+from explorer_app import ui
+
+content = ui.setup_page("attract")
+css, markup = attract_html(content, ui.language())
+st.html(f"<style>{css}{ui.ATTRACT_CSS}</style>")
+st.html(markup)

@@ -1,0 +1,72 @@
+"""The explorer's own simplified map of north-east Brussels, drawn from data/basemap.toml (no tiles needed)."""
+
+from __future__ import annotations
+
+import folium
+
+from explorer.fragments import PALETTE, esc
+from explorer.model import BasemapFeature, Content
+
+BASEMAP_CSS = f"""
+<style>
+.hx-base-label {{ pointer-events: none !important; white-space: nowrap; }}
+.hx-base-label span {{ display: inline-block; transform: translate(-50%, -50%); }}
+.hx-base-commune span {{ font: 600 11px/1.1 "Source Sans Pro", sans-serif; letter-spacing: .12em; text-transform: uppercase;
+  color: #8d8f88; text-shadow: 0 0 3px {PALETTE["concrete_light"]}, 0 0 3px {PALETTE["concrete_light"]}; }}
+.hx-base-landmark span {{ font: italic 12px/1.1 Georgia, serif; color: #5f625b; transform: translate(8px, -50%);
+  text-shadow: 0 0 3px {PALETTE["concrete_light"]}, 0 0 3px {PALETTE["concrete_light"]}; }}
+.hx-base-landmark span::before {{ content: ""; position: absolute; left: -9px; top: 50%; width: 6px; height: 6px;
+  margin-top: -3px; border-radius: 50%; background: #5f625b; }}
+.hx-base-area span {{ font: italic 600 12px/1.1 Georgia, serif; color: {PALETTE["moss_dark"]}; }}
+</style>
+"""
+
+LINE_STYLES = {
+    "canal": {"color": "#9dbbd0", "weight": 7, "opacity": 0.9},
+    "railway": {"color": "#6a6c66", "weight": 2.5, "opacity": 0.9, "dash_array": "7 5"},
+}
+AREA_STYLES = {
+    "reserve": {"color": PALETTE["moss"], "weight": 1, "fill": True, "fill_color": PALETTE["moss"], "fill_opacity": 0.22},
+    "ring": {"color": "#cfcdc4", "weight": 6, "fill": True, "fill_color": "#ecebe5", "fill_opacity": 0.6},
+}
+
+
+def basemap_layer(content: Content, language: str = "en", *, show: bool = True) -> folium.FeatureGroup:
+    """Areas, then lines, then labels: a quiet background for the place markers; nothing in it takes clicks."""
+    group = folium.FeatureGroup(name="basemap", control=False, show=show)
+    order = {"ring": 0, "reserve": 1, "canal": 2, "railway": 3, "commune": 4, "landmark": 5}
+    for feature in sorted(content.basemap, key=lambda f: order[f.kind]):
+        for element in _draw(feature, language):
+            element.add_to(group)
+    return group
+
+
+def _draw(feature: BasemapFeature, language: str) -> list[folium.Element]:
+    points = [list(p) for p in feature.points]
+    name = feature.name.get(language)
+    if feature.kind in LINE_STYLES:
+        shapes = [folium.PolyLine(points, **LINE_STYLES[feature.kind])]
+    elif feature.kind in AREA_STYLES:
+        shapes = [folium.Polygon(points, **AREA_STYLES[feature.kind])]
+    else:
+        shapes = []
+    for shape in shapes:
+        shape.options["interactive"] = False  # folium drops this option; clicks must reach the places
+    if feature.kind in ("commune", "landmark"):
+        return [_label(points[0], name, feature.kind)]
+    if feature.kind == "reserve":
+        lat = sum(p[0] for p in points) / len(points)
+        lon = sum(p[1] for p in points) / len(points)
+        return [*shapes, _label([lat, lon], name, "area")]
+    return shapes
+
+
+def _label(location: list[float], text: str, kind: str) -> folium.Marker:
+    marker = folium.Marker(
+        location,
+        icon=folium.DivIcon(html=f"<span>{esc(text)}</span>", class_name=f"hx-base-label hx-base-{kind}",
+                            icon_size=(0, 0)),
+    )
+    marker.options["interactive"] = False
+    marker.options["keyboard"] = False
+    return marker

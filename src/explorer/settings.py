@@ -1,0 +1,164 @@
+"""Run-time settings: an optional TOML file, overridden by environment variables, validated at start."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from explorer.errors import ExplorerError, Problem
+from explorer.loader import DEFAULT_DATA_DIR
+
+PROJECT_ROOT = DEFAULT_DATA_DIR.parent
+DEFAULT_SETTINGS_FILE = PROJECT_ROOT / "explorer.toml"
+TILE_MODES = ("online", "offline")
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
+
+# setting name -> (environment variable, what it is)
+SETTINGS = {
+    "tiles": ("EXPLORER_TILES", "online (map tiles from tile_url) or offline (a simplified map, no network)"),
+    "tile_url": ("EXPLORER_TILE_URL", "tile address with {z}, {x} and {y}"),
+    "tile_attribution": ("EXPLORER_TILE_ATTRIBUTION", "credit line shown for the tiles"),
+    "kiosk": ("EXPLORER_KIOSK", "true for an unattended touch screen"),
+    "idle_timeout": ("EXPLORER_IDLE_TIMEOUT", "seconds without a touch before a kiosk returns to its attract screen"),
+    "public_url": ("EXPLORER_PUBLIC_URL", "public address of the explorer, for 'continue on your phone' QR codes"),
+    "data_dir": ("EXPLORER_DATA_DIR", "folder of content files"),
+}
+SETTINGS_FILE_VARIABLE = "EXPLORER_SETTINGS"
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
+TILE_URL = re.compile(r"https?://\S+")
+
+
+class SettingsError(ExplorerError):
+    """One or more settings are invalid; all of them are in ``problems``."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("invalid settings:\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Settings:
+    tiles: str = "online"
+    tile_url: str = OSM_TILES
+    tile_attribution: str = OSM_ATTRIBUTION
+    kiosk: bool = False
+    idle_timeout: int = 120
+    public_url: str = ""
+    data_dir: Path = field(default=DEFAULT_DATA_DIR)
+
+    @property
+    def offline(self) -> bool:
+        return self.tiles == "offline"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = None) -> Settings:
+    """Settings from ``file`` (default: $EXPLORER_SETTINGS or explorer.toml, if present) and the environment."""
+    environ = os.environ if environ is None else environ
+    problems: list[Problem] = []
+    raw: dict[str, tuple[str, object]] = {}  # name -> (where it came from, value)
+
+    path = file or Path(environ.get(SETTINGS_FILE_VARIABLE) or DEFAULT_SETTINGS_FILE)
+    explicit = file is not None or bool(environ.get(SETTINGS_FILE_VARIABLE))
+    if path.is_file():
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(Problem(str(path), "", "", f"is not valid TOML: {exc}"))
+            table = {}
+        for name, value in table.items():
+            if name not in SETTINGS:
+                problems.append(Problem(str(path), "", name, f"is not a known setting (known: {', '.join(SETTINGS)})"))
+            else:
+                raw[name] = (str(path), value)
+    elif explicit:
+        problems.append(Problem(str(path), "", "", "settings file not found"))
+    for name, (variable, _) in SETTINGS.items():
+        if variable in environ:
+            raw[name] = (f"environment: {variable}", environ[variable])
+
+    values: dict[str, object] = {}
+    for name, (where, value) in raw.items():
+        try:
+            values[name] = _PARSERS[name](value)
+        except ValueError as exc:
+            origin, _, variable = where.partition(": ")
+            problems.append(Problem(origin, "", variable or name, str(exc), value))
+    if problems:
+        raise SettingsError(problems)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _tiles(value: object) -> str:
+    text = str(value).strip().lower() if isinstance(value, str) else value
+    if text not in TILE_MODES:
+        raise ValueError(f"must be one of {', '.join(TILE_MODES)}")
+    return str(text)
+
+
+def _tile_url(value: object) -> str:
+    if not isinstance(value, str) or not TILE_URL.fullmatch(value.strip()) or not all(
+        part in value for part in ("{z}", "{x}", "{y}")
+    ):
+        raise ValueError("must be a web address with {z}, {x} and {y}, like " + OSM_TILES)
+    return value.strip()
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty text")
+    return value.strip()
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    raise ValueError("must be true or false")
+
+
+def _seconds(value: object) -> int:
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 86_400:
+        raise ValueError("must be a whole number of seconds from 1 to 86400")
+    return value
+
+
+def _public_url(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a web address like https://here.example.org")
+    text = value.strip().rstrip("/")
+    if text and not PUBLIC_URL.fullmatch(text):
+        raise ValueError("must be a web address like https://here.example.org (no spaces, query or fragment)")
+    return text
+
+
+def _folder(value: object) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a folder path")
+    return Path(value.strip())
+
+
+_PARSERS = {
+    "tiles": _tiles,
+    "tile_url": _tile_url,
+    "tile_attribution": _text,
+    "kiosk": _flag,
+    "idle_timeout": _seconds,
+    "public_url": _public_url,
+    "data_dir": _folder,
+}
+
+
+def place_link(settings: Settings, place_id: str) -> str:
+    """The public address that opens a place, for QR codes; empty when no public address is set."""
+    return f"{settings.public_url}/?place={place_id}" if settings.public_url else ""

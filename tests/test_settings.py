@@ -1,0 +1,101 @@
+"""Settings: defaults, file and environment, and a clear message for every bad value."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from conftest import ROOT
+from PIL import Image
+
+from explorer.qr import qr_png
+from explorer.settings import OSM_TILES, Settings, SettingsError, load_settings, place_link
+
+
+def messages(environ: dict, file: Path | None = None) -> list[str]:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(environ, file)
+    return [str(p) for p in raised.value.problems]
+
+
+def test_defaults_without_file_or_environment(tmp_path):
+    empty = tmp_path / "explorer.toml"
+    empty.write_text("")
+    settings = load_settings({}, empty)
+    assert settings == Settings()
+    assert settings.tiles == "online" and settings.tile_url == OSM_TILES
+    assert settings.kiosk is False and settings.idle_timeout == 120 and settings.public_url == ""
+
+
+def test_file_then_environment(tmp_path):
+    file = tmp_path / "explorer.toml"
+    file.write_text('tiles = "offline"\nkiosk = true\nidle_timeout = 300\npublic_url = "https://here.example.org/"\n')
+    settings = load_settings({"EXPLORER_IDLE_TIMEOUT": "45"}, file)
+    assert settings.offline and settings.kiosk and settings.idle_timeout == 45
+    assert settings.public_url == "https://here.example.org"
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("EXPLORER_TILES", "satellite", "must be one of online, offline"),
+    ("EXPLORER_IDLE_TIMEOUT", "-5", "must be a whole number of seconds from 1 to 86400"),
+    ("EXPLORER_IDLE_TIMEOUT", "two minutes", "must be a whole number of seconds from 1 to 86400"),
+    ("EXPLORER_PUBLIC_URL", "here dot org", "must be a web address like https://here.example.org"),
+    ("EXPLORER_PUBLIC_URL", "https://here.example.org/?utm=1", "must be a web address like https://here.example.org"),
+    ("EXPLORER_PUBLIC_URL", "javascript:alert(1)", "must be a web address like https://here.example.org"),
+    ("EXPLORER_KIOSK", "maybe", "must be true or false"),
+    ("EXPLORER_TILE_URL", "https://tiles.example.org/tile.png", "must be a web address with {z}, {x} and {y}"),
+])
+def test_each_bad_environment_value_is_named(variable, value, message):
+    found = messages({variable: value})
+    assert len(found) == 1
+    assert found[0].startswith(f"environment: {variable}: {message}")
+    assert found[0].endswith(f"(got {value!r})")
+
+
+def test_all_problems_are_collected(tmp_path):
+    file = tmp_path / "explorer.toml"
+    file.write_text('tiles = "paper"\nidle_timeout = -1\ncolour = "green"\n')
+    found = messages({"EXPLORER_PUBLIC_URL": "nope"}, file)
+    assert found == [
+        f"{file}: colour: is not a known setting (known: tiles, tile_url, tile_attribution, kiosk, idle_timeout, "
+        "public_url, data_dir)",
+        f"{file}: tiles: must be one of online, offline (got 'paper')",
+        f"{file}: idle_timeout: must be a whole number of seconds from 1 to 86400 (got -1)",
+        "environment: EXPLORER_PUBLIC_URL: must be a web address like https://here.example.org (no spaces, query or "
+        "fragment) (got 'nope')",
+    ]
+
+
+def test_malformed_or_missing_settings_file(tmp_path):
+    broken = tmp_path / "explorer.toml"
+    broken.write_text("kiosk = tru")
+    assert messages({}, broken)[0].startswith(f"{broken}: is not valid TOML:")
+    missing = tmp_path / "nowhere.toml"
+    assert messages({"EXPLORER_SETTINGS": str(missing)}) == [f"{missing}: settings file not found"]
+
+
+def test_kiosk_accepts_the_usual_words():
+    for word in ("1", "true", "YES", "on"):
+        assert load_settings({"EXPLORER_KIOSK": word}).kiosk is True
+    for word in ("0", "false", "no", "off", ""):
+        assert load_settings({"EXPLORER_KIOSK": word}).kiosk is False
+
+
+def test_place_link_and_qr_code_encode_the_public_address():
+    settings = Settings(public_url="https://here.example.org/festival")
+    url = place_link(settings, "moeraske")
+    assert url == "https://here.example.org/festival/?place=moeraske"
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png(url))))]
+    assert decoded == [url]
+    assert place_link(Settings(), "moeraske") == ""
+
+
+def test_check_command_reports_bad_settings_too():
+    result = subprocess.run([sys.executable, "-m", "explorer", "check"], capture_output=True, text=True, timeout=60,
+                            env={"EXPLORER_TILES": "satellite", "PATH": ""}, cwd=ROOT)
+    assert result.returncode == 1
+    assert "environment: EXPLORER_TILES: must be one of online, offline (got 'satellite')" in result.stdout
