@@ -286,14 +286,21 @@ def idle_timer(seconds: int) -> None:
     screen. It is a new page load, so the visitor's session and selection are gone."""
     import streamlit.components.v1 as components
 
-    components.html(_IDLE_SCRIPT.replace("TIMEOUT_MS", str(int(seconds * 1000))), height=0)
+    # A component's sandboxed frame may not navigate the page, so it installs the timer in the page itself, once.
+    main = _IDLE_SCRIPT.replace("TIMEOUT_MS", str(int(seconds * 1000)))
+    components.html(
+        "<script>(function(){const doc=window.parent.document;if(doc.getElementById('hx-idle')){return;}"
+        "const s=doc.createElement('script');s.id='hx-idle';s.textContent=" + json.dumps(main) + ";"
+        "doc.head.appendChild(s);})();</script>",
+        height=0,
+    )
 
 
-_IDLE_SCRIPT = """<script>
+_IDLE_SCRIPT = """
 (function () {
-  const top = window.parent;
-  const doc = top.document;
-  const state = top.__hxIdle = top.__hxIdle || { last: Date.now() };
+  const win = window;
+  const doc = win.document;
+  const state = win.__hxIdle = win.__hxIdle || { last: Date.now() };
   const bump = function () { state.last = Date.now(); };
   const events = ["pointerdown", "pointermove", "keydown", "touchstart", "wheel", "scroll", "input"];
   function watch(d) {
@@ -302,7 +309,7 @@ _IDLE_SCRIPT = """<script>
     events.forEach(function (name) { d.addEventListener(name, bump, { capture: true, passive: true }); });
   }
   function attractUrl() {
-    const url = new URL(top.location.href);
+    const url = new URL(win.location.href);
     const parts = url.pathname.split("/");
     const last = parts[parts.length - 1];
     if (["", "scenes", "moss", "about", "attract"].indexOf(last) >= 0) { parts[parts.length - 1] = "attract"; }
@@ -315,10 +322,10 @@ _IDLE_SCRIPT = """<script>
     doc.querySelectorAll("iframe").forEach(function (frame) {
       try { watch(frame.contentDocument); } catch (error) { /* another origin: not ours */ }
     });
-    if (Date.now() - state.last > TIMEOUT_MS) { top.location.assign(attractUrl()); }
+    if (Date.now() - state.last > TIMEOUT_MS) { win.location.assign(attractUrl()); }
   }, 500);
 })();
-</script>"""
+"""
 
 _KIOSK_CSS = f"""
 html {{ font-size: 18px; }}

@@ -1,0 +1,127 @@
+"""In Chromium: the offline map with every outside request refused, the tile fallback, and the kiosk."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import urlparse
+
+import pytest
+import zxingcpp
+from browser import CHROMIUM, FLAGS, Visit, running_app
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+PUBLIC = "https://here.example.org"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def offline_url():
+    with running_app(EXPLORER_TILES="offline") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def kiosk_url():
+    with running_app(EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_IDLE_TIMEOUT="4",
+                     EXPLORER_PUBLIC_URL=PUBLIC) as url:
+        yield url
+
+
+def test_offline_map_works_and_nothing_even_tries_to_leave(browser, offline_url, content):
+    visit = Visit(browser)
+    try:
+        visit.open(offline_url)
+        for place in content.places:
+            expect(visit.marker(place.id)).to_be_visible()
+        expect(visit.map.get_by_text("Evere", exact=True)).to_be_visible()
+        expect(visit.map.locator(".leaflet-control-attribution")).to_contain_text("Simplified map")
+        visit.marker("moeraske").click()
+        expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+        for label in ("Scenes", "Moss", "About"):
+            visit.page.locator(".st-key-hx-nav").get_by_text(label, exact=True).click()
+            expect(visit.page.locator(".hx-header h1")).to_be_visible()
+        visit.page.wait_for_timeout(500)
+        assert visit.external == [], "no request may even try to leave the machine"
+    finally:
+        visit.close()
+
+
+def test_when_tiles_cannot_be_reached_the_simplified_map_appears(browser):
+    with running_app() as url:  # online tiles, but Visit refuses every outside request
+        visit = Visit(browser)
+        try:
+            visit.open(url)
+            expect(visit.map.locator(".leaflet-container.hx-tiles-failed")).to_be_attached(timeout=15_000)
+            expect(visit.map.get_by_text("Jette", exact=True)).to_be_visible()
+            expect(visit.map.locator(".leaflet-control-attribution")).to_contain_text("Map tiles unavailable")
+            visit.marker("garage").click()
+            expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
+            assert visit.external and all(urlparse(u).hostname == "tile.openstreetmap.org" for u in visit.external)
+        finally:
+            visit.close()
+
+
+def all_links(visit: Visit) -> list[str]:
+    hrefs = []
+    for frame in visit.page.frames:
+        hrefs += frame.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    return hrefs
+
+
+def test_kiosk_has_no_way_out_and_offers_a_qr_code(browser, kiosk_url):
+    visit = Visit(browser, width=1920, height=1080)
+    try:
+        visit.open(f"{kiosk_url}/?place=moeraske")
+        qr = visit.page.locator(".st-key-hx-qr img")
+        expect(qr).to_be_visible()
+        png = qr.screenshot()
+        assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [f"{PUBLIC}/?place=moeraske"]
+        for path in ("/?place=moeraske", "/scenes", "/moss", "/about"):
+            visit.page.goto(f"{kiosk_url}{path}")
+            visit.page.locator(".hx-header h1").wait_for()
+            visit.page.wait_for_timeout(800)
+            outside = [h for h in all_links(visit) if not h.startswith(kiosk_url)]
+            assert outside == [], f"{path} links out of the kiosk: {outside}"
+        toolbar = visit.page.locator("[data-testid=stToolbar], [data-testid=stMainMenu], [data-testid=stAppDeployButton]")
+        assert not any(toolbar.nth(i).is_visible() for i in range(toolbar.count()))
+        small = visit.page.evaluate("""() => [...document.querySelectorAll('button, a[data-testid=stPageLink-NavLink]')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => e.getBoundingClientRect()).filter(r => r.height < 48 || r.width < 48).length""")
+        assert small == 0, "every touch target is at least 48 px"
+    finally:
+        visit.close()
+
+
+def test_idle_kiosk_returns_to_the_attract_screen_and_forgets_the_visitor(browser, kiosk_url):
+    visit = Visit(browser, width=1080, height=1920)
+    try:
+        visit.open(f"{kiosk_url}/?place=moeraske")
+        expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve")
+        for _ in range(6):  # someone is using it: no reset while they touch the screen
+            visit.page.mouse.move(300, 300 + _ * 10)
+            visit.page.wait_for_timeout(1000)
+        assert "place=moeraske" in visit.page.url
+        expect(visit.page).to_have_url(re.compile(r"/attract$"), timeout=15_000)
+        slides = visit.page.locator(".hx-slide")
+        expect(slides.first).to_be_attached()
+        showing = "() => [...document.querySelectorAll('.hx-slide')].filter(s => getComputedStyle(s).opacity > 0.9)"
+        visit.page.wait_for_function(f"({showing})().length === 1", timeout=5_000)
+        first = visit.page.evaluate(f"() => ({showing})()[0].querySelector('h2').textContent")
+        visit.page.wait_for_function(f"({showing})().length === 1 && ({showing})()[0].querySelector('h2').textContent "
+                                     f"!== {first!r}", timeout=15_000)  # it moves on by itself
+        visit.page.mouse.click(540, 960)
+        expect(visit.page.locator(".hx-intro")).to_be_visible(timeout=15_000)
+        assert urlparse(visit.page.url).query == "" and urlparse(visit.page.url).path == "/"
+        expect(visit.page.locator(".hx-place-name")).to_have_text("Where the film happens")
+    finally:
+        visit.close()

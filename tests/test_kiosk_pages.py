@@ -1,0 +1,93 @@
+"""Kiosk mode and settings under AppTest: no way out of the app, the QR code, the attract screen, bad settings."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+import zxingcpp
+from conftest import ROOT
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+APP = str(ROOT / "app.py")
+PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/about.py", "pages/attract.py"]
+KIOSK = {"EXPLORER_KIOSK": "1", "EXPLORER_PUBLIC_URL": "https://here.example.org", "EXPLORER_TILES": "offline"}
+
+
+@pytest.fixture
+def kiosk(monkeypatch):
+    for name in ("EXPLORER_DATA_DIR", "EXPLORER_SETTINGS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in KIOSK.items():
+        monkeypatch.setenv(name, value)
+
+
+def run(page: str = "app.py", **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "app.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def everything(at: AppTest) -> str:
+    parts = [h.proto.body for h in at.get("html")]
+    parts += [e.value for kind in ("markdown", "caption", "info") for e in at.get(kind)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_links_out_of_the_app_in_kiosk_mode(kiosk, page):
+    text = everything(run(page, place="moeraske"))
+    assert not re.search(r"href=[\"']?(?:https?:|//)", text), re.findall(r"href=\S+", text)
+    assert not re.search(r"\]\((?:https?:|//)", text)
+
+
+def test_outside_kiosk_mode_sources_do_link_out(monkeypatch):
+    monkeypatch.delenv("EXPLORER_KIOSK", raising=False)
+    assert 'href="https://' in everything(run("pages/about.py"))
+
+
+def test_kiosk_shows_a_qr_code_for_the_selected_place(kiosk):
+    at = run(place="moeraske")
+    assert len(at.get("image")) == 1  # the image itself is decoded in the browser test and in test_settings
+    assert "Continue on your phone" in everything(at)
+
+
+def test_no_qr_code_without_a_public_address(kiosk, monkeypatch):
+    monkeypatch.delenv("EXPLORER_PUBLIC_URL")
+    at = run(place="moeraske")
+    assert len(at.get("image")) == 0
+    assert "Continue on your phone" not in everything(at)
+
+
+def test_attract_screen_cycles_scenes_and_leads_to_the_map(kiosk, content):
+    at = run("pages/attract.py")
+    page = everything(at)
+    assert page.count('class="hx-slide"') == len(content.scenes) + len(content.facts_of_kind("interview"))
+    assert '<a class="hx-attract" href="./"' in page
+    assert not at.get("page_link")  # no navigation: the whole screen is the way in
+
+
+def test_invalid_settings_show_a_problem_page(monkeypatch):
+    monkeypatch.setenv("EXPLORER_TILES", "satellite")
+    monkeypatch.setenv("EXPLORER_IDLE_TIMEOUT", "-5")
+    at = run()
+    assert "settings need fixing" in at.title[0].value
+    page = everything(at)
+    assert "environment: EXPLORER_TILES: must be one of online, offline (got &#x27;satellite&#x27;)" in page
+    assert "EXPLORER_IDLE_TIMEOUT" in page
+    assert "2 problem(s)" in at.error[0].value
+
+
+def test_qr_png_decodes_to_the_place_link():
+    from explorer.qr import qr_png
+    from explorer.settings import Settings, place_link
+
+    url = place_link(Settings(public_url="https://here.example.org"), "garage")
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png(url))))] == [url]
