@@ -329,6 +329,10 @@ _IDLE_SCRIPT = """
 
 _KIOSK_CSS = f"""
 html {{ font-size: 18px; }}
+@media (orientation: portrait) {{
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"]) {{ flex-direction: column; }}
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ width: 100% !important; flex: 1 1 auto !important; }}
+}}
 .block-container {{ max-width: none; padding-left: 3vw; padding-right: 3vw; }}
 .stButton button, a[data-testid="stPageLink-NavLink"], [data-testid="stExpander"] summary,
 [data-testid="stButtonGroup"] button {{ min-height: 48px; min-width: 48px; }}
@@ -342,6 +346,11 @@ ATTRACT_CSS = f"""
 .hx-attract {{ position: fixed; inset: 0; z-index: 999; display: flex; flex-direction: column; justify-content: space-between;
   padding: 6vh 7vw; background: radial-gradient(circle at 80% 20%, #3e5a2b 0%, {PALETTE['moss_dark']} 55%, #1f2d15 100%);
   color: {PALETTE['paper']} !important; text-decoration: none !important; cursor: pointer; }}
+.hx-attract::after {{ content: ""; position: absolute; right: -12vmin; bottom: -12vmin; width: 70vmin; height: 70vmin;
+  border-radius: 50%; border: 3px solid rgba(223, 232, 207, .18); pointer-events: none;
+  background: radial-gradient(circle, rgba(223, 232, 207, .16) 2px, transparent 3px) 0 0 / 22px 22px; }}
+.hx-attract::before {{ content: ""; position: absolute; right: 14vmin; bottom: 14vmin; width: 18vmin; height: 18vmin;
+  border-radius: 50%; border: 2px solid rgba(223, 232, 207, .25); pointer-events: none; }}
 .hx-attract-head p {{ text-transform: uppercase; letter-spacing: .2em; font-size: max(14px, 1.3vmin); margin: 0;
   color: {PALETTE['moss_light']}; }}
 .hx-attract-head h1 {{ font-family: Georgia, 'DejaVu Serif', serif; font-size: max(34px, 6vmin); margin: .3em 0 0;
