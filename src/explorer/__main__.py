@@ -14,20 +14,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="validate the settings and the content files; list every problem")
-    check_cmd.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR), help="folder of content files")
+    check_cmd.add_argument("data_dir", nargs="?", default=None,
+                           help="folder of content files (default: the data_dir setting, else data/)")
     args = parser.parse_args(argv)
 
-    data_dir = Path(args.data_dir)
-    problems = check(data_dir)
+    settings_problems: list = []
+    data_dir = Path(args.data_dir) if args.data_dir else DEFAULT_DATA_DIR
     try:
-        load_settings()
+        settings = load_settings()
+        data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     except SettingsError as exc:
-        problems = [*exc.problems, *problems]
+        settings_problems = list(exc.problems)
+    problems = [*settings_problems, *check(data_dir)]
     for problem in problems:
         print(problem)
     if problems:
         count = len(problems)
-        print(f"\n{count} problem{'s' if count != 1 else ''} found in {data_dir}. Fix them and run the check again.")
+        print(f"\n{count} problem{'s' if count != 1 else ''} found. Fix them and run the check again.")
         return 1
     print(f"The settings and all content in {data_dir} are valid.")
     return 0
