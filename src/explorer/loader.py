@@ -11,6 +11,7 @@ from typing import TypeVar
 from explorer.errors import ContentError, Problem
 from explorer.fields import RecordReader
 from explorer.model import (
+    AGE_BANDS,
     BASEMAP_KINDS,
     FACT_KINDS,
     PERSON_KINDS,
@@ -18,15 +19,18 @@ from explorer.model import (
     PROVENANCES,
     THEMES,
     TIMES_OF_DAY,
+    Activity,
     BasemapFeature,
     Content,
     Film,
     MossFact,
     Person,
     Place,
+    Question,
     Quote,
     Scene,
     Source,
+    Term,
     Text,
     Tip,
 )
@@ -35,7 +39,8 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 T = TypeVar("T")
 
-FILES = ("film.toml", "places.toml", "scenes.toml", "moss.toml", "sources.toml", "people.toml", "basemap.toml")
+FILES = ("film.toml", "places.toml", "scenes.toml", "moss.toml", "sources.toml", "people.toml", "basemap.toml",
+         "classroom.toml")
 # The record tables each file holds, and whether the file must hold at least one of them.
 RECORD_TABLES = {
     "places.toml": (("place", True),),
@@ -44,6 +49,7 @@ RECORD_TABLES = {
     "sources.toml": (("source", True),),
     "people.toml": (("person", True),),
     "basemap.toml": (("feature", True),),
+    "classroom.toml": (("question", True), ("term", True), ("activity", True)),
 }
 
 
@@ -90,6 +96,9 @@ def _read_all(data_dir: Path) -> tuple[Content | None, list[Problem]]:
     facts = _records(tables["moss.toml"], path("moss.toml"), "fact", _fact, problems)
     tips = _records(tables["moss.toml"], path("moss.toml"), "tip", _tip, problems)
     basemap = _records(tables["basemap.toml"], path("basemap.toml"), "feature", _feature, problems)
+    questions = _records(tables["classroom.toml"], path("classroom.toml"), "question", _question, problems)
+    terms = _records(tables["classroom.toml"], path("classroom.toml"), "term", _term, problems)
+    activities = _records(tables["classroom.toml"], path("classroom.toml"), "activity", _activity, problems)
     film = _film(tables["film.toml"], path("film.toml"), problems)
 
     loaded = {name: tables[name] is not None for name in FILES}
@@ -115,8 +124,20 @@ def _read_all(data_dir: Path) -> tuple[Content | None, list[Problem]]:
         for place_id in fact.places:
             refs.place(reader, "places", place_id)
         refs.quote(reader, fact.quote, check_source=False)  # the fact's source, checked above
+    scene_ids = {scene.id for _, scene in scenes}
+    scenes_loaded = tables["scenes.toml"] is not None
+    for reader, question in questions:
+        if scenes_loaded and question.scene and question.scene not in scene_ids:
+            reader.problem("scene", "names a scene that is not in scenes.toml", question.scene)
+    for reader, term in terms:
+        for scene_id in term.scenes:
+            if scenes_loaded and scene_id not in scene_ids:
+                reader.problem("scenes", "names a scene that is not in scenes.toml", scene_id)
+        refs.quote(reader, term.quote)
     if film is not None:
         film_reader, film_value = film
+        if scenes_loaded and film_value.spoilers_after and film_value.spoilers_after not in scene_ids:
+            film_reader.problem("spoilers_after", "names a scene that is not in scenes.toml", film_value.spoilers_after)
         refs.sources(film_reader, "sources", film_value.sources)
         for quote in film_value.press:
             refs.quote(film_reader, quote, field="press")
@@ -132,6 +153,9 @@ def _read_all(data_dir: Path) -> tuple[Content | None, list[Problem]]:
         sources=tuple(s for _, s in sources),
         people=tuple(p for _, p in people),
         basemap=tuple(f for _, f in basemap),
+        questions=tuple(q for _, q in questions),
+        terms=tuple(t for _, t in terms),
+        activities=tuple(a for _, a in activities),
     )
     return content, problems
 
@@ -286,6 +310,34 @@ def _tip(r: RecordReader) -> Tip:
     return Tip(id=r.identifier(), title=r.text("title") or Text.english(""), text=r.text("text") or Text.english(""))
 
 
+def _question(r: RecordReader) -> Question:
+    r.no_other_fields(("id", "scene", "ages", "text"))
+    return Question(
+        id=r.identifier(), scene=r.reference("scene"), ages=r.ids("ages", required=True, options=AGE_BANDS),
+        text=r.text("text") or Text.english(""),
+    )
+
+
+def _term(r: RecordReader) -> Term:
+    r.no_other_fields(("id", "name", "explanation", "where", "scenes", "quote", "source", "speaker"))
+    return Term(
+        id=r.identifier(),
+        name=r.text("name") or Text.english(""),
+        explanation=r.text("explanation") or Text.english(""),
+        where=r.text("where") or Text.english(""),
+        scenes=r.ids("scenes", required=True),
+        quote=_quote(r, required=True) or Quote("", ""),
+    )
+
+
+def _activity(r: RecordReader) -> Activity:
+    r.no_other_fields(("id", "title", "ages", "minutes", "text"))
+    return Activity(
+        id=r.identifier(), title=r.text("title") or Text.english(""), ages=r.ids("ages", required=True, options=AGE_BANDS),
+        minutes=r.integer("minutes", 1, 600), text=r.text("text") or Text.english(""),
+    )
+
+
 def _feature(r: RecordReader) -> BasemapFeature:
     kind = r.choice("kind", tuple(BASEMAP_KINDS))
     geometry = BASEMAP_KINDS.get(kind, "")
@@ -306,7 +358,7 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
     r.label = "film"
     r.no_other_fields(
         ("title", "year", "director", "runtime_minutes", "country", "languages", "format", "synopsis",
-         "dedication", "awards", "sources", "press")
+         "dedication", "awards", "sources", "press", "spoilers_after")
     )
     awards_raw = r.raw.get("awards", [])
     awards: list[Text] = []
@@ -343,6 +395,7 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
         awards=tuple(awards),
         sources=r.ids("sources", required=True),
         press=tuple(press),
+        spoilers_after=r.reference("spoilers_after", required=False),
     )
     return r, film
 

@@ -20,6 +20,7 @@ THEMES: tuple[str, ...] = ("soup", "moss", "migration", "night-and-insomnia", "l
 PERSON_KINDS: tuple[str, ...] = ("character", "cast", "crew")
 FACT_KINDS: tuple[str, ...] = ("interview", "director", "general", "species")
 # basemap feature kind -> the geometry field it takes
+AGE_BANDS: tuple[str, ...] = ("10-13", "14-18", "adults")
 BASEMAP_KINDS: dict[str, str] = {
     "commune": "point", "landmark": "point", "canal": "line", "railway": "line", "reserve": "area", "ring": "area",
 }
@@ -136,6 +137,37 @@ class Tip:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A discussion question about one scene, for one or more age bands."""
+
+    id: str
+    scene: str
+    ages: tuple[str, ...]
+    text: Text
+
+
+@dataclass(frozen=True)
+class Term:
+    """A film-language term: what it means, where it shows in the film, and the director's words."""
+
+    id: str
+    name: Text
+    explanation: Text
+    where: Text
+    scenes: tuple[str, ...]
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    title: Text
+    ages: tuple[str, ...]
+    minutes: int
+    text: Text
+
+
+@dataclass(frozen=True)
 class BasemapFeature:
     """A piece of the explorer's own simplified map: a name, a line or an area; points are (lat, lon)."""
 
@@ -159,6 +191,7 @@ class Film:
     awards: tuple[Text, ...]
     sources: tuple[str, ...]
     press: tuple[Quote, ...] = ()
+    spoilers_after: str = ""  # scene id: the scenes after it are hidden in spoiler-safe mode
 
 
 @dataclass(frozen=True)
@@ -173,6 +206,9 @@ class Content:
     sources: tuple[Source, ...]
     people: tuple[Person, ...]
     basemap: tuple[BasemapFeature, ...] = ()
+    questions: tuple[Question, ...] = ()
+    terms: tuple[Term, ...] = ()
+    activities: tuple[Activity, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -207,6 +243,18 @@ class Content:
     def facts_of_kind(self, *kinds: str) -> tuple[MossFact, ...]:
         """The moss facts of the given kinds, in file order."""
         return tuple(f for f in self.facts if f.kind in kinds)
+
+    def spoilers(self) -> frozenset[str]:
+        """Ids of the scenes after the first encounter: hidden in spoiler-safe mode."""
+        limit = self.scene(self.film.spoilers_after)
+        return frozenset(s.id for s in self.scenes if limit is not None and s.order > limit.order)
+
+    def visible_scenes(self, spoiler_safe: bool) -> tuple[Scene, ...]:
+        hidden = self.spoilers() if spoiler_safe else frozenset()
+        return tuple(s for s in self.scenes if s.id not in hidden)
+
+    def questions_for(self, scene_id: str, age: str | None = None) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.scene == scene_id and (age is None or age in q.ages))
 
     def facts_at(self, place_id: str) -> tuple[MossFact, ...]:
         """The moss facts tied to a place."""
