@@ -48,6 +48,8 @@ def on_map_click() -> None:
         select_place(place_id)
 
 
+safe = ui.spoiler_safe()
+hidden = content.spoilers() if safe else frozenset()
 selection = resolve_selection(content, st.query_params.get("place"), st.query_params.get("scene"))
 # The notes stay while the link's bad value is in the address; choosing a place replaces it.
 if selection.unknown_place:
@@ -81,28 +83,32 @@ with map_column:
         on_change=on_map_click,
     )
     if place is not None:
-        st.html(selected_strip_html(place, len(content.scenes_at(place.id)), len(content.facts_at(place.id)), lang))
+        shown = [s for s in content.scenes_at(place.id) if s.id not in hidden]
+        st.html(selected_strip_html(place, len(shown), len(content.facts_at(place.id)), lang))
     st.html(legend_html(lang))
 
 with panel:
     place = selection.place
     if place is None:
         st.html(intro_html(lang))
-        st.page_link(ui.SCENES_PAGE, label=t("Or follow the story scene by scene", lang), icon=":material/movie:")
+        st.page_link(ui.SCENES_PAGE, label=t("Or follow the story scene by scene", lang), icon=":material/movie:",
+                     query_params=ui.link_params() or None)
     else:
         st.html(place_header_html(place, lang))
         st.html(provenance_html(place, content, lang, links=links))
         if settings.kiosk and settings.public_url:
             ui.continue_on_phone(place_link(settings, place.id))
-        scenes = content.scenes_at(place.id)
+        scenes = [s for s in content.scenes_at(place.id) if s.id not in hidden]
         st.subheader(t("Scenes here", lang), anchor=False)
-        if not scenes:
+        if len(scenes) < len(content.scenes_at(place.id)):
+            ui.spoiler_note()
+        elif not scenes:
             st.caption(t("No scene is set here.", lang))
         for scene in scenes:
             with st.container(border=True, key=f"panel-scene-{scene.id}"):
                 st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
                 st.page_link(ui.SCENES_PAGE, label=t("See it in the story", lang), icon=":material/arrow_forward:",
-                             query_params={"scene": scene.id})
+                             query_params=ui.link_params(scene=scene.id))
         facts = content.facts_at(place.id)
         st.subheader(t("Moss here", lang), anchor=False)
         if not facts:

@@ -56,7 +56,7 @@ for column, provenance in zip(columns, PROVENANCES, strict=True):
         for place in content.places:
             if place.provenance == provenance:
                 st.page_link(ui.MAP_PAGE, label=md(place.name.get(lang)), icon=":material/location_on:",
-                             query_params={"place": place.id})
+                             query_params=ui.link_params(place=place.id))
 
 st.header(t("Sources", lang), anchor="sources")
 st.write(t("Everything in the explorer comes from these sources. Quotations are verbatim; all other text is our own "

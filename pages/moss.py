@@ -16,7 +16,7 @@ def place_links(place_ids: tuple[str, ...]) -> None:
         for place_id in place_ids:
             place = content.place(place_id)
             st.page_link(ui.MAP_PAGE, label=md(place.name.get(lang)), icon=":material/location_on:",
-                         query_params={"place": place_id})
+                         query_params=ui.link_params(place=place_id))
 
 
 def fact_cards(facts, columns: int = 2) -> None:

@@ -30,11 +30,15 @@ with filter_column, st.container(border=True, key="scene-filters"):
     times = ui.url_pills(t("Time of day", lang), times_used(content.scenes), "time", lambda x: label(TIME_LABELS, x, lang))
     who = ui.url_pills(t("Characters", lang), characters_in(content), "who", lambda x: names[x])
 
-scenes = filter_scenes(content.scenes, themes or (), times or (), who or ())
+story = content.visible_scenes(ui.spoiler_safe())
+scenes = filter_scenes(story, themes or (), times or (), who or ())
 with filter_column:
-    st.caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(content.scenes)))
+    st.caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(story)))
 with timeline:
-    if selection.scene is not None and selection.scene not in scenes:
+    ui.spoiler_note()
+    if selection.scene is not None and selection.scene.id in content.spoilers() and ui.spoiler_safe():
+        pass  # the spoiler note above says why it is not shown
+    elif selection.scene is not None and selection.scene not in scenes:
         st.info(t("The scene you followed a link to, “{title}”, is hidden by the filters.", lang,
                   title=md(selection.scene.title.get(lang))), icon=":material/filter_alt:")
     if not scenes:
@@ -45,7 +49,7 @@ with timeline:
             place = content.place(scene.place) if scene.place else None
             if place is not None:
                 st.page_link(ui.MAP_PAGE, label=t("On the map: {place}", lang, place=md(place.name.get(lang))),
-                             icon=":material/location_on:", query_params={"place": place.id})
+                             icon=":material/location_on:", query_params=ui.link_params(place=place.id))
             else:
                 st.caption(t("The film gives no place for this scene that we can map.", lang))
 

@@ -268,7 +268,7 @@ def attract_slides(content: Content, language: str = "en") -> list[tuple[str, st
     """(kicker, title, text, quote) for each slide of a kiosk's attract screen: scenes with their places,
     in story order, then the moss the director talks about."""
     slides = []
-    for scene in content.scenes:
+    for scene in content.visible_scenes(spoiler_safe=True):  # a foyer: many have not seen the film yet
         place = content.place(scene.place) if scene.place else None
         kicker = t("Scene {number}", language, number=scene.order)
         if place is not None:
@@ -309,3 +309,32 @@ def attract_html(content: Content, language: str = "en") -> tuple[str, str]:
         f'<p class="hx-attract-call">{esc(t("Touch the screen to explore", language))}</p></a>'
     )
     return css, markup
+
+
+def term_html(term, content: Content, language: str = "en", *, hide_where: bool = False) -> str:
+    """A glossary entry: the term, what it means, where it shows in the film, and the director's words."""
+    where = (t("Where it shows is hidden in spoiler-safe mode.", language) if hide_where
+             else term.where.get(language))
+    return (
+        f'<article class="hx-term"><h4>{esc(term.name.get(language))}</h4>'
+        f"<p>{esc(term.explanation.get(language))}</p>"
+        f'<p class="hx-where"><strong>{esc(t("In the film", language))}:</strong> {esc(where)}</p>'
+        f"{quote_html(term.quote, content)}</article>"
+    )
+
+
+def questions_html(scene: Scene, questions, language: str = "en") -> str:
+    """One scene's discussion questions as a numbered list under its title."""
+    items = "".join(f"<li>{esc(q.text.get(language))}</li>" for q in questions)
+    return (
+        f'<article class="hx-scene"><h4><span class="hx-num">{scene.order}</span>{esc(scene.title.get(language))}</h4>'
+        f'<ol class="hx-questions">{items}</ol></article>'
+    )
+
+
+def activity_html(activity, language: str = "en") -> str:
+    return (
+        f'<article class="hx-activity"><h4>{esc(activity.title.get(language))}</h4>'
+        f'<p class="hx-who">{esc(t("{minutes} minutes", language, minutes=activity.minutes))}</p>'
+        f"<p>{esc(activity.text.get(language))}</p></article>"
+    )

@@ -163,7 +163,7 @@ def build_map(
     # Only Leaflet itself is needed, served by the app (no jQuery, Bootstrap or icon fonts, no CDN).
     fmap.default_js = [("leaflet", f"{asset_base}/{LEAFLET_JS}")]
     fmap.default_css = [("leaflet_css", f"{asset_base}/{LEAFLET_CSS}")]
-    fmap.get_root().header.add_child(folium.Element(MARKER_CSS + BASEMAP_CSS), name="hx_marker_css")
+    fmap.get_root().header.add_child(folium.Element(MARKER_CSS + BASEMAP_CSS + WALK_CSS), name="hx_marker_css")
 
     tiles = None
     basemap = basemap_layer(content, language, show=settings.offline)
@@ -206,3 +206,33 @@ def selection_layer(place: Place | None) -> folium.FeatureGroup:
         ring.options["interactive"] = False  # folium drops this option; clicks must reach the marker
         ring.add_to(group)
     return group
+
+
+def walk_layer(walk) -> folium.FeatureGroup:
+    """Stefan's walk: a line through the stops in story order, with their numbers; nothing in it takes clicks."""
+    group = folium.FeatureGroup(name="walk", control=False)
+    if len(walk.stops) >= 2:
+        line = folium.PolyLine([[s.lat, s.lon] for s in walk.stops], color=PALETTE["moss_dark"], weight=4,
+                               opacity=0.85, dash_array="2 9", line_cap="round")
+        line.options["interactive"] = False
+        line.add_to(group)
+    for number, stop in enumerate(walk.stops, start=1):
+        badge = folium.Marker(
+            [stop.lat, stop.lon],
+            icon=folium.DivIcon(html=f'<span class="hx-walk-num">{number}</span>', class_name="hx-walk-label",
+                                icon_size=(0, 0)),
+        )
+        badge.options["interactive"] = False
+        badge.options["keyboard"] = False
+        badge.add_to(group)
+    return group
+
+
+WALK_CSS = f"""
+<style>
+.hx-walk-label {{ pointer-events: none !important; }}
+.hx-walk-num {{ position: absolute; left: 8px; top: -30px; min-width: 20px; height: 20px; padding: 0 5px;
+  border-radius: 10px; background: {PALETTE["moss_dark"]}; color: #fff; font: 700 12px/20px sans-serif;
+  text-align: center; box-shadow: 0 1px 3px rgba(0,0,0,.4); }}
+</style>
+"""

@@ -23,6 +23,9 @@ SCENES_PAGE = "pages/scenes.py"
 MOSS_PAGE = "pages/moss.py"
 ABOUT_PAGE = "pages/about.py"
 ATTRACT_PAGE = "pages/attract.py"
+WALK_PAGE = "pages/walk.py"
+CLASSROOM_PAGE = "pages/classroom.py"
+MAKE_PAGE = "pages/make.py"
 
 
 def _stat(path: Path) -> tuple:
@@ -114,18 +117,56 @@ def setup_page(page: str) -> Content:
     return loaded
 
 
+SPOILER_PARAM = "spoilers"
+
+
+def spoiler_safe() -> bool:
+    """Spoiler-safe mode lives in the URL (``?spoilers=hide``), so a shared link keeps it."""
+    return st.query_params.get(SPOILER_PARAM) == "hide"
+
+
+def link_params(**params: str) -> dict[str, str]:
+    """Query parameters for an internal link, carrying spoiler-safe mode along."""
+    if spoiler_safe():
+        params[SPOILER_PARAM] = "hide"
+    return params
+
+
+def _toggle_spoilers() -> None:
+    if st.session_state.get("hx-spoiler-toggle"):
+        st.query_params[SPOILER_PARAM] = "hide"
+    else:
+        st.query_params.pop(SPOILER_PARAM, None)
+
+
+def spoiler_note() -> None:
+    """Said wherever scenes are hidden."""
+    if spoiler_safe():
+        st.info(t("Spoiler-safe: the scenes after Stefan and Shuxiu first meet, and the ending, are hidden. "
+                  "Switch it off at the top of the page once you have seen the film.", language()),
+                icon=":material/visibility_off:")
+
+
 def navigation(current: str) -> None:
-    """The top navigation bar, the same on every page."""
+    """The top navigation bar, the same on every page, with the spoiler-safe switch."""
     lang = language()
     items = [
         ("map", MAP_PAGE, t("Map", lang), ":material/map:"),
         ("scenes", SCENES_PAGE, t("Scenes", lang), ":material/movie:"),
         ("moss", MOSS_PAGE, t("Moss", lang), ":material/grass:"),
+        ("walk", WALK_PAGE, t("Walk", lang), ":material/directions_walk:"),
+        ("classroom", CLASSROOM_PAGE, t("Classroom", lang), ":material/school:"),
+        ("make", MAKE_PAGE, t("Make", lang), ":material/palette:"),
         ("about", ABOUT_PAGE, t("About", lang), ":material/info:"),
     ]
-    with st.container(horizontal=True, key="hx-nav", gap="small"):
+    query = link_params()
+    with st.container(horizontal=True, key="hx-nav", gap="small", vertical_alignment="center"):
         for name, path, label, icon in items:
-            st.page_link(path, label=label, icon=icon, disabled=name == current)
+            st.page_link(path, label=label, icon=icon, disabled=name == current, query_params=query or None)
+        st.session_state["hx-spoiler-toggle"] = spoiler_safe()
+        st.toggle(t("Spoiler-safe", lang), key="hx-spoiler-toggle", on_change=_toggle_spoilers,
+                  help=t("Hide the scenes after the first encounter and the ending, for people who have not seen "
+                         "the film yet.", lang))
 
 
 def language() -> str:
@@ -369,3 +410,29 @@ ATTRACT_CSS = f"""
   border: 2px solid {PALETTE['moss_light']}; color: #fff; animation: hx-pulse 2.4s ease-in-out infinite; }}
 @keyframes hx-pulse {{ 0%, 100% {{ opacity: .65; }} 50% {{ opacity: 1; }} }}
 """
+
+
+def url_choice(label: str, options: list[str], key: str, format_func, default: str) -> str:
+    """A single choice kept in the URL as an id (``?age=14-18``); an unknown value falls back with a note."""
+    if key not in st.session_state:
+        value = st.query_params.get(key)
+        if value is not None and value not in options:
+            st.info(t("Ignored in the link: “{value}” is not a choice for “{label}”.", language(),
+                      value=_md(value[:40]), label=label), icon=":material/link_off:")
+        st.session_state[key] = value if value in options else default
+    chosen = st.segmented_control(label, options, key=key, format_func=format_func, required=True)
+    st.query_params[key] = chosen or default
+    return chosen or default
+
+
+def handout_bytes(age: str, scene_ids: tuple[str, ...], language: str) -> bytes:
+    """The classroom handout PDF for an age band and scenes (cached: teachers often pick the same)."""
+    return _handout_bytes(age, scene_ids, language, _signature(data_dir()))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _handout_bytes(age: str, scene_ids: tuple[str, ...], language: str, signature: tuple) -> bytes:
+    from explorer.handout import handout_pdf
+
+    loaded = content_or_problems()
+    return handout_pdf(loaded, age, [loaded.scene(i) for i in scene_ids], language)

@@ -1,0 +1,60 @@
+"""Classroom: discussion questions by age band, a film-language glossary, activities, and a printable handout."""
+
+import streamlit as st
+
+from explorer.fragments import activity_html, questions_html, term_html
+from explorer.handout import AGE_LABELS
+from explorer.i18n import t
+from explorer.model import AGE_BANDS
+from explorer_app import ui
+
+content = ui.setup_page("classroom")
+lang = ui.language()
+safe = ui.spoiler_safe()
+hidden = content.spoilers() if safe else frozenset()
+
+ui.page_header(
+    t("In the classroom", lang),
+    t("Questions for every scene, the film language the director talks about, activities, and a handout you can "
+      "print. Choose an age band; everything on this page follows it.", lang),
+)
+ui.spoiler_note()
+
+age = ui.url_choice(t("Age band", lang), list(AGE_BANDS), "age", lambda a: t(AGE_LABELS[a], lang), default="14-18")
+scenes = content.visible_scenes(safe)
+
+questions_tab, glossary_tab, activities_tab, handout_tab = st.tabs(
+    [t("Questions", lang), t("Film language", lang), t("Activities", lang), t("Handout (PDF)", lang)]
+)
+with questions_tab:
+    for scene in scenes:
+        questions = content.questions_for(scene.id, age)
+        if questions:
+            with st.container(border=True, key=f"questions-{scene.id}"):
+                st.html(questions_html(scene, questions, lang))
+with glossary_tab:
+    columns = st.columns(2, gap="medium")
+    for i, term in enumerate(content.terms):
+        with columns[i % 2], st.container(border=True, key=f"term-{term.id}"):
+            st.html(term_html(term, content, lang, hide_where=bool(set(term.scenes) & hidden)))
+with activities_tab:
+    for activity in content.activities:
+        if age in activity.ages:
+            with st.container(border=True, key=f"activity-{activity.id}"):
+                st.html(activity_html(activity, lang))
+with handout_tab:
+    st.write(t("Choose the scenes to discuss. The handout lists their questions for the age band above, with space "
+               "to write, then the film-language glossary and the activities.", lang))
+    chosen = st.multiselect(
+        t("Scenes in the handout", lang), [s.id for s in scenes], default=[s.id for s in scenes][:4],
+        format_func=lambda i: f"{content.scene(i).order}. {content.scene(i).title.get(lang)}", key="handout-scenes",
+    )
+    if chosen:
+        ordered = tuple(s.id for s in scenes if s.id in chosen)
+        st.download_button(
+            t("Download the handout (PDF)", lang), data=ui.handout_bytes(age, ordered, lang),
+            file_name=f"here-handout-{age}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+            type="primary", key="handout-download",
+        )
+    else:
+        st.info(t("Choose at least one scene for the handout.", lang))

@@ -1,0 +1,57 @@
+"""Make something: a 4:3 postcard of a place and a quotation, and the moss lens for your own photos."""
+
+import streamlit as st
+
+from explorer.fragments import attribution
+from explorer.i18n import t
+from explorer.lens import MAX_BYTES, LensError, lens_png
+from explorer.postcard import postcard_png
+from explorer_app import ui
+
+content = ui.setup_page("make")
+lang = ui.language()
+hidden = content.spoilers() if ui.spoiler_safe() else frozenset()
+
+ui.page_header(
+    t("Make your own", lang),
+    t("Send a postcard from the film's Brussels, or look at moss you found as Shuxiu does, through a microscope.",
+      lang),
+)
+postcard_tab, lens_tab = st.tabs([t("Postcard", lang), t("Moss lens", lang)])
+
+with postcard_tab:
+    quotes = [s.quote for s in content.scenes if s.quote and s.id not in hidden]
+    quotes += [f.quote for f in content.facts if f.quote]
+    quotes += list(content.film.press)
+    controls, preview = st.columns([1, 2], gap="large")
+    with controls:
+        place_id = st.selectbox(t("Place", lang), [p.id for p in content.places], key="card-place",
+                                format_func=lambda i: content.place(i).name.get(lang))
+        index = st.selectbox(t("Quotation", lang), range(len(quotes)), key="card-quote",
+                             format_func=lambda i: f"“{quotes[i].text[:70]}{'…' if len(quotes[i].text) > 70 else ''}” "
+                                                   f"({attribution(quotes[i], content).split(' · ')[0]})")
+        card = postcard_png(content, content.place(place_id), quotes[index], lang)
+        st.download_button(t("Download the postcard (PNG)", lang), data=card, file_name=f"here-postcard-{place_id}.png",
+                           mime="image/png", icon=":material/download:", type="primary", key="card-download")
+        st.caption(t("4:3, like the film: 1600 × 1200 pixels. Quotations are verbatim, with their source.", lang))
+    with preview:
+        st.image(card, use_container_width=True)
+
+with lens_tab:
+    st.write(t("Take a sharp, close photo of moss (a wall, a pavement crack, a tree trunk), then choose the part to "
+               "enlarge. Your photo is only used to draw the view: it is not kept.", lang))
+    upload = st.file_uploader(t("Your moss photo (JPEG, PNG or WebP, up to {mb} MB)", lang, mb=MAX_BYTES // 1_048_576),
+                              type=["jpg", "jpeg", "png", "webp"], key="lens-upload")
+    if upload is not None:
+        controls, view = st.columns([1, 2], gap="large")
+        with controls:
+            x = st.slider(t("Look left or right", lang), 0, 100, 50, key="lens-x")
+            y = st.slider(t("Look up or down", lang), 0, 100, 50, key="lens-y")
+            zoom = st.slider(t("Magnification", lang), 1.0, 8.0, 3.0, 0.5, key="lens-zoom")
+            contrast = st.slider(t("Contrast", lang), 0.8, 2.5, 1.5, 0.1, key="lens-contrast")
+        with view:
+            try:
+                st.image(lens_png(upload.getvalue(), (x / 100, y / 100), zoom, contrast), width=560)
+            except LensError as problem:
+                st.error(t("The moss lens cannot use this file: {reason}", lang, reason=str(problem)),
+                         icon=":material/broken_image:")

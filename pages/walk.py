@@ -1,0 +1,60 @@
+"""Stefan's walk: the film's places in story order, on the map, with distances, walking times and a GPX file."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from explorer.fragments import md
+from explorer.i18n import PROVENANCE_LABELS, label, t
+from explorer.mapview import build_map, walk_layer
+from explorer.walk import stefans_walk, walk_gpx
+from explorer_app import ui
+
+content = ui.setup_page("walk")
+settings = ui.settings()
+lang = ui.language()
+
+ui.page_header(
+    t("Stefan's walk", lang),
+    t("The film's places in the order the story reaches them, as one route you can walk or cycle. "
+      "Distances are straight lines between the places; streets make the real way longer.", lang),
+)
+safe = ui.spoiler_safe()
+walk = stefans_walk(content, content.visible_scenes(safe))
+if safe:
+    ui.spoiler_note()
+if walk.has_illustrations:
+    st.warning(t("This route is a suggestion: most of its stops are places we chose ourselves as illustrations, "
+                 "not documented filming locations. Only the Moeraske is documented.", lang),
+               icon=":material/info:")
+
+map_column, legs_column = st.columns([3, 2], gap="large")
+with map_column:
+    st_folium(build_map(content, lang, settings=settings), key="walk_map", height=760 if settings.kiosk else 520,
+              use_container_width=True, returned_objects=[], feature_group_to_add=walk_layer(walk))
+with legs_column:
+    st.subheader(t("The route", lang), anchor=False)
+    rows = []
+    for number, leg in enumerate(walk.legs, start=1):
+        rows.append({
+            t("Leg", lang): number,
+            t("From", lang): leg.start.name.get(lang),
+            t("To", lang): leg.end.name.get(lang),
+            t("km", lang): round(leg.metres / 1000, 2),
+            t("Minutes on foot", lang): leg.minutes,
+            t("Destination is", lang): label(PROVENANCE_LABELS, leg.end.provenance, lang),
+        })
+    st.dataframe(rows, hide_index=True, use_container_width=True, key="walk-legs")
+    st.metric(t("Total", lang), t("{km} km", lang, km=f"{walk.metres / 1000:.1f}"),
+              t("about {hours} h {minutes} min on foot", lang, hours=walk.minutes // 60, minutes=walk.minutes % 60),
+              delta_color="off")
+    st.download_button(
+        t("Download the route (GPX)", lang),
+        data=walk_gpx(walk, t("Stefan's walk (Here, Bas Devos)", lang),
+                      t("A suggested route through the places of the film; most stops are illustrations.", lang),
+                      lang).encode("utf-8"),
+        file_name="here-stefans-walk.gpx",
+        mime="application/gpx+xml",
+        icon=":material/download:",
+        key="walk-gpx",
+    )
+    st.caption(md(t("Stops: {names}", lang, names=" → ".join(s.name.get(lang) for s in walk.stops))))

@@ -1,0 +1,83 @@
+"""The moss lens: a visitor's photo seen as through Shuxiu's microscope. Uploads are checked; nothing is stored."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageDraw, ImageEnhance, ImageOps, UnidentifiedImageError
+
+from explorer.errors import ExplorerError
+from explorer.fragments import PALETTE
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # about 7,300 x 5,500: any phone photo, far below a decompression bomb
+FORMATS = ("JPEG", "PNG", "WEBP")
+VIEW = 900
+
+
+class LensError(ExplorerError):
+    """An upload the moss lens cannot use; the message says why, for the visitor."""
+
+
+def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """A checked, fully decoded RGB image from uploaded bytes, or a :class:`LensError` saying what is wrong."""
+    if not data:
+        raise LensError("The file is empty.")
+    if len(data) > max_bytes:
+        raise LensError(f"The file is {len(data) / 1_048_576:.1f} MB; photos up to {max_bytes // 1_048_576} MB are accepted.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in FORMATS:
+                raise LensError(f"This is a {image.format} file; please choose a JPEG, PNG or WebP photo.")
+            width, height = image.size
+            if width * height > max_pixels:
+                raise LensError(f"The photo is {width} x {height} pixels, too large to look at here; "
+                                f"please send one of at most {max_pixels // 1_000_000} megapixels.")
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise LensError("The file claims to be an enormous image; it was refused.") from exc
+    except UnidentifiedImageError as exc:
+        raise LensError("This file is not a photo the lens can read; please choose a JPEG, PNG or WebP image.") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise LensError("The photo seems damaged and could not be read completely; please try another one.") from exc
+    return ImageOps.exif_transpose(image).convert("RGB")
+
+
+def microscope_view(image: Image.Image, focus: tuple[float, float] = (0.5, 0.5), zoom: float = 3.0,
+                    contrast: float = 1.5) -> Image.Image:
+    """A circular field of view on an enlarged detail around ``focus`` (fractions of width and height)."""
+    width, height = image.size
+    side = max(8, int(min(width, height) / max(zoom, 1.0)))
+    cx = min(max(focus[0], 0.0), 1.0) * width
+    cy = min(max(focus[1], 0.0), 1.0) * height
+    left = int(min(max(cx - side / 2, 0), width - side))
+    top = int(min(max(cy - side / 2, 0), height - side))
+    detail = image.crop((left, top, left + side, top + side)).resize((VIEW, VIEW), Image.Resampling.LANCZOS)
+    detail = ImageEnhance.Contrast(detail).enhance(contrast)
+    detail = ImageEnhance.Color(detail).enhance(1.25)
+    detail = ImageEnhance.Sharpness(detail).enhance(1.6)
+
+    field = Image.new("RGB", (VIEW, VIEW), (12, 14, 10))
+    mask = Image.new("L", (VIEW, VIEW), 0)
+    inset = 30
+    ImageDraw.Draw(mask).ellipse((inset, inset, VIEW - inset, VIEW - inset), fill=255)
+    field.paste(detail, (0, 0), mask)
+    draw = ImageDraw.Draw(field)
+    draw.ellipse((inset, inset, VIEW - inset, VIEW - inset), outline=PALETTE["moss_light"], width=6)
+    # a reticle: a fine cross and a scale bar, as in an eyepiece
+    mid = VIEW // 2
+    draw.line((mid - 40, mid, mid + 40, mid), fill=(255, 255, 255), width=1)
+    draw.line((mid, mid - 40, mid, mid + 40), fill=(255, 255, 255), width=1)
+    draw.line((VIEW * 0.62, VIEW * 0.8, VIEW * 0.76, VIEW * 0.8), fill=(255, 255, 255), width=3)
+    return field
+
+
+def lens_png(data: bytes, focus: tuple[float, float] = (0.5, 0.5), zoom: float = 3.0, contrast: float = 1.5) -> bytes:
+    """Upload bytes in, microscope view PNG bytes out; raises :class:`LensError` for unusable uploads."""
+    view = microscope_view(open_photo(data), focus, zoom, contrast)
+    buffer = io.BytesIO()
+    view.save(buffer, format="PNG")
+    return buffer.getvalue()
