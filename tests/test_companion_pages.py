@@ -1,0 +1,119 @@
+"""AppTest for the classroom, walk and make pages, and spoiler-safe mode on every page."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def plain_settings(monkeypatch):
+    for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_TILES"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(page: str = "app.py", **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "app.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    parts = [h.proto.body for h in at.get("html")]
+    parts += [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    return "\n".join(parts)
+
+
+def test_classroom_shows_questions_for_the_age_band_from_the_url(content):
+    at = run("pages/classroom.py", age="10-13")
+    text = page_text(at)
+    for question in content.questions:
+        shown = " ".join(question.text.get().split()).replace("'", "&#x27;")
+        assert (shown in text) == ("10-13" in question.ages), question.id
+    for term in content.terms:
+        assert term.name.get() in text
+    assert "A story without a conflict" not in text  # an activity for older pupils
+
+
+def test_classroom_age_band_can_be_changed_and_lands_in_the_url():
+    at = run("pages/classroom.py")
+    at.get("button_group")[0].set_value("adults").run()
+    assert at.query_params["age"] in ("adults", ["adults"])
+    assert "A story without a conflict" in page_text(at)
+
+
+def test_classroom_unknown_age_band_gets_a_note():
+    at = run("pages/classroom.py", age="toddlers")
+    assert "“toddlers”" in at.info[0].value
+
+
+def test_classroom_offers_the_handout():
+    at = run("pages/classroom.py")
+    assert len(at.get("download_button")) == 1
+    at.multiselect(key="handout-scenes").set_value([]).run()
+    assert not at.get("download_button") and "at least one scene" in page_text(at)
+
+
+def test_walk_page_lists_every_leg_and_offers_the_gpx(content):
+    at = run("pages/walk.py")
+    frame = at.dataframe[0].value
+    assert len(frame) == len({s.place for s in content.scenes if s.place}) - 1
+    assert "suggestion" in at.warning[0].value
+    assert len(at.get("download_button")) == 1
+
+
+def test_make_page_draws_a_postcard():
+    at = run("pages/make.py")
+    assert len(at.get("image")) == 1
+    assert len(at.get("download_button")) == 1
+    at.selectbox(key="card-place").set_value("garage").run()
+    assert not at.exception and len(at.get("image")) == 1
+
+
+SPOILER = {"spoilers": "hide"}
+
+
+def test_spoiler_safe_map_panel_hides_later_scenes_and_says_so(content):
+    at = run(place="moeraske", **SPOILER)
+    text = page_text(at)
+    assert "A micro-forest in the hand" not in text and "Spoiler-safe" in text
+    links = [p.proto.query_string for p in at.get("page_link")]
+    assert links and all("spoilers=hide" in q for q in links)
+
+
+def test_spoiler_safe_timeline(content):
+    text = page_text(run("pages/scenes.py", **SPOILER))
+    for scene in content.scenes:
+        assert (f'id="scene-{scene.id}"' in text) == (scene.id not in content.spoilers())
+    assert "Spoiler-safe" in text
+
+
+def test_spoiler_safe_classroom(content):
+    text = page_text(run("pages/classroom.py", age="adults", **SPOILER))
+    assert "The film ends lightly" not in text and "Critics call the film gentle" not in text
+    assert "Where it shows is hidden in spoiler-safe mode." in text  # e.g. the cut from the hospital to the forest
+    assert "Stefan turns everything left" in text or "The soup becomes a gift" in text
+
+
+def test_spoiler_safe_walk_and_postcard(content):
+    walk = page_text(run("pages/walk.py", **SPOILER))
+    assert "Moeraske nature reserve" not in walk.split("Stops:")[-1]
+    make = run("pages/make.py", **SPOILER)
+    options = make.selectbox(key="card-quote").options
+    assert not any("micro-forest" in o for o in options) and not any("Sorry I fell asleep" in o for o in options)
+
+
+def test_spoiler_switch_puts_the_mode_in_the_url():
+    at = run()
+    at.toggle(key="hx-spoiler-toggle").set_value(True).run()
+    assert at.query_params["spoilers"] in ("hide", ["hide"])
+    at.toggle(key="hx-spoiler-toggle").set_value(False).run()
+    assert "spoilers" not in at.query_params

@@ -1,0 +1,168 @@
+"""Classroom content, the handout PDF, Stefan's walk and its GPX, the postcard, the moss lens, spoiler-safe."""
+
+from __future__ import annotations
+
+import io
+import struct
+import xml.etree.ElementTree as ET
+import zlib
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from explorer.handout import handout_pdf
+from explorer.lens import MAX_BYTES, LensError, lens_png, open_photo
+from explorer.model import AGE_BANDS
+from explorer.postcard import HEIGHT, WIDTH, postcard_png
+from explorer.walk import haversine_m, stefans_walk, walk_gpx, walking_minutes
+
+GPX = "{http://www.topografix.com/GPX/1/1}"
+GLOSSARY = {"static-frame", "four-three", "sixteen-mm", "ellipsis", "cut-as-page", "natural-light",
+            "sound-and-silence", "tempo", "dream-and-reality"}
+
+
+def test_every_scene_has_two_or_three_questions_with_age_bands(content):
+    for scene in content.scenes:
+        questions = content.questions_for(scene.id)
+        assert 2 <= len(questions) <= 3, scene.id
+        assert all(q.ages and set(q.ages) <= set(AGE_BANDS) for q in questions)
+    for age in AGE_BANDS:
+        assert sum(1 for q in content.questions if age in q.ages) >= 10
+
+
+def test_glossary_and_activities(content):
+    assert {term.id for term in content.terms} == GLOSSARY
+    for term in content.terms:
+        assert term.quote.speaker == "bas-devos" and term.quote.source == "interview-berlinale-2023"
+        assert term.where.get() and term.explanation.get()
+    assert len(content.activities) >= 3
+    assert {"tableau", "moss-walk", "no-conflict"} <= {a.id for a in content.activities}
+
+
+def test_spoilers_are_the_scenes_after_the_first_encounter(content):
+    first = content.scene("restaurant-rain")
+    assert content.spoilers() == {s.id for s in content.scenes if s.order > first.order}
+    assert "ending" in content.spoilers() and "micro-forest" in content.spoilers()
+    assert [s.id for s in content.visible_scenes(True)][-1] == "restaurant-rain"
+    assert content.visible_scenes(False) == content.scenes
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_handout_holds_the_chosen_scenes_and_their_questions_for_the_age_band(content):
+    chosen = [content.scene("fridge-soup"), content.scene("restaurant-rain")]
+    data = handout_pdf(content, "10-13", chosen)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for scene in chosen:
+        assert scene.title.get() in text
+        for question in content.questions_for(scene.id, "10-13"):
+            assert " ".join(question.text.get().split()) in text
+        for question in content.questions_for(scene.id):
+            if "10-13" not in question.ages:
+                assert question.text.get()[:40] not in text
+    assert content.scene("towers").title.get() not in text
+    assert "Ages 10 to 13" in text
+    assert "“A good cut is like flipping a page and starting a new chapter.”" in text  # real Unicode text
+    assert "A 4:3 tableau in your street" in text
+
+
+def test_handout_activities_follow_the_age_band(content):
+    assert "A story without a conflict" not in pdf_text(handout_pdf(content, "10-13", [content.scene("bus")]))
+    assert "A story without a conflict" in pdf_text(handout_pdf(content, "adults", [content.scene("bus")]))
+
+
+def test_haversine_and_walking_time():
+    assert haversine_m((50.0, 4.0), (51.0, 4.0)) == pytest.approx(111_195, rel=1e-3)
+    assert haversine_m((50.8503, 4.3517), (50.8503, 4.3517)) == 0
+    assert walking_minutes(4500) == 60 and walking_minutes(1) == 1
+
+
+def test_walk_follows_the_story_and_adds_up(content):
+    walk = stefans_walk(content)
+    assert walk.stops[0].id == "building-site" and walk.stops[-1].id == "moeraske"
+    assert len({s.id for s in walk.stops}) == len(walk.stops) == len({s.place for s in content.scenes if s.place})
+    assert len(walk.legs) == len(walk.stops) - 1
+    assert walk.metres == pytest.approx(sum(leg.metres for leg in walk.legs))
+    assert walk.minutes == sum(leg.minutes for leg in walk.legs)
+    assert walk.has_illustrations
+
+
+def test_spoiler_safe_walk_stops_at_the_first_encounter(content):
+    walk = stefans_walk(content, content.visible_scenes(True))
+    assert walk.stops[-1].id == "restaurant" and "moeraske" not in {s.id for s in walk.stops}
+
+
+def test_gpx_is_valid_and_its_distances_match_the_walk(content):
+    walk = stefans_walk(content)
+    root = ET.fromstring(walk_gpx(walk, "Stefan's walk <&>", "a suggestion"))
+    assert root.tag == f"{GPX}gpx" and root.get("version") == "1.1"
+    points = root.findall(f"{GPX}rte/{GPX}rtept")
+    assert [p.findtext(f"{GPX}name") for p in points] == [s.name.get() for s in walk.stops]
+    coords = [(float(p.get("lat")), float(p.get("lon"))) for p in points]
+    legs = [haversine_m(a, b) for a, b in zip(coords, coords[1:], strict=False)]
+    assert legs == pytest.approx([leg.metres for leg in walk.legs], abs=0.5)
+    assert root.findtext(f"{GPX}rte/{GPX}name") == "Stefan's walk <&>"
+
+
+def test_postcard_is_four_by_three(content):
+    card = Image.open(io.BytesIO(postcard_png(content, content.place("moeraske"), content.scene("micro-forest").quote)))
+    assert card.format == "PNG" and card.size == (WIDTH, HEIGHT) and WIDTH * 3 == HEIGHT * 4
+    long_quote = content.fact("touch-the-ground").quote
+    assert Image.open(io.BytesIO(postcard_png(content, content.place("hotel"), long_quote))).size == (1600, 1200)
+
+
+def photo(size=(1200, 900), fmt="JPEG") -> bytes:
+    image = Image.new("RGB", size, (60, 110, 40))
+    for x in range(0, size[0], 40):
+        image.paste((120, 170, 70), (x, 0, x + 8, size[1]))
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def test_moss_lens_on_a_good_photo():
+    view = Image.open(io.BytesIO(lens_png(photo(), (0.2, 0.8), zoom=4)))
+    assert view.size == (900, 900)
+    assert view.getpixel((5, 5)) == (12, 14, 10)  # outside the circular field
+    assert view.getpixel((450, 300)) != (12, 14, 10)
+    assert open_photo(photo(fmt="PNG")).mode == "RGB" and open_photo(photo(fmt="WEBP")).size == (1200, 900)
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims an enormous image (a decompression bomb)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def gif() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("P", (10, 10)).save(buffer, format="GIF")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "The file is empty."),
+    (b"%PDF-1.7 not a photo at all", "not a photo the lens can read"),
+    (photo()[:3000], "seems damaged"),
+    (b"\xff" * (MAX_BYTES + 1), "photos up to 8 MB are accepted"),
+    (png_claiming(9000, 9000), "too large to look at here"),
+    (png_claiming(100_000, 100_000), "claims to be an enormous image"),
+    (gif(), "This is a GIF file"),
+])
+def test_moss_lens_refuses_hostile_files_with_a_clear_message(data, message):
+    with pytest.raises(LensError) as raised:
+        lens_png(data)
+    assert message in str(raised.value)
+
+
+def test_moss_lens_stores_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lens_png(photo())
+    assert list(tmp_path.iterdir()) == []
