@@ -1,0 +1,77 @@
+"""In Chromium at phone width: the handout download, the walk on the map, the postcard and the moss lens."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect, sync_playwright
+from pypdf import PdfReader
+
+from browser import CHROMIUM, FLAGS, Visit, running_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with running_app(EXPLORER_TILES="offline") as url:
+        yield url
+
+
+@pytest.fixture
+def phone(browser):
+    visit = Visit(browser, width=390, height=844)
+    yield visit
+    visit.close()
+
+
+def test_teacher_downloads_a_handout(phone, base_url):
+    phone.page.goto(f"{base_url}/classroom?age=10-13")
+    phone.page.get_by_role("tab", name="Handout (PDF)").click()
+    with phone.page.expect_download() as download:
+        phone.page.get_by_role("button", name="Download the handout (PDF)").click()
+    text = " ".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+    assert "Ages 10 to 13" in text and "Towers seen from afar" in text
+    assert phone.external == []
+
+
+def test_walk_is_drawn_on_the_map(phone, base_url, content):
+    phone.open(f"{base_url}/walk")
+    numbers = phone.map.locator(".hx-walk-num")
+    expect(numbers.first).to_be_attached(timeout=20_000)
+    assert numbers.count() == len({s.place for s in content.scenes if s.place})
+    with phone.page.expect_download() as download:
+        phone.page.get_by_role("button", name="Download the route (GPX)").click()
+    assert download.value.suggested_filename.endswith(".gpx")
+
+
+def test_postcard_and_moss_lens(phone, base_url, tmp_path):
+    phone.page.goto(f"{base_url}/make")
+    card = phone.page.locator("[data-testid=stImage] img").first
+    expect(card).to_be_visible(timeout=20_000)
+    box = card.bounding_box()
+    assert box["width"] / box["height"] == pytest.approx(4 / 3, rel=0.02)
+    phone.page.get_by_role("tab", name="Moss lens").click()
+    bad = tmp_path / "moss.jpg"
+    bad.write_bytes(b"this is not a photo")
+    phone.page.locator("input[type=file]").set_input_files(str(bad))
+    expect(phone.page.get_by_text("The moss lens cannot use this file")).to_be_visible(timeout=15_000)
+    good = tmp_path / "wall.jpg"
+    image = Image.new("RGB", (800, 600), (70, 120, 50))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG")
+    good.write_bytes(buffer.getvalue())
+    phone.page.locator("input[type=file]").set_input_files(str(good))
+    expect(phone.page.get_by_text("The moss lens cannot use this file")).to_have_count(0, timeout=15_000)
+    expect(phone.page.locator("[data-testid=stImage] img").nth(1)).to_be_visible(timeout=15_000)
+    assert phone.external == []
