@@ -6,9 +6,10 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
+
 from browser import CHROMIUM, FLAGS, Visit, running_app
 from conftest import HOSTILE
-from playwright.sync_api import expect, sync_playwright
 
 pytestmark = pytest.mark.browser
 TILE_HOSTS = {"tile.openstreetmap.org"}

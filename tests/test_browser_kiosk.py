@@ -8,9 +8,10 @@ from urllib.parse import urlparse
 
 import pytest
 import zxingcpp
-from browser import CHROMIUM, FLAGS, Visit, running_app
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
+
+from browser import CHROMIUM, FLAGS, Visit, running_app
 
 pytestmark = pytest.mark.browser
 PUBLIC = "https://here.example.org"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import HOSTILE
 
+from conftest import HOSTILE
 from explorer import load_content
 from explorer.fragments import (
     attribution,

@@ -7,9 +7,10 @@ import re
 
 import pytest
 import zxingcpp
-from conftest import ROOT
 from PIL import Image
 from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
 
 APP = str(ROOT / "app.py")
 PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/about.py", "pages/attract.py"]

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, replace_in
 
+from conftest import DATA, replace_in
 from explorer import ContentError, ExplorerError, load_content
 from explorer.loader import check
 from explorer.model import THEMES

@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 
 import pytest
-from conftest import MARKDOWN_LINK, ROOT, replace_in
 from streamlit.testing.v1 import AppTest
+
+from conftest import MARKDOWN_LINK, ROOT, replace_in
 
 APP = str(ROOT / "app.py")
 PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/about.py"]

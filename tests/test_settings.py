@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from conftest import ROOT
 from PIL import Image
 
+from conftest import ROOT
 from explorer.qr import qr_png
 from explorer.settings import OSM_TILES, Settings, SettingsError, load_settings, place_link
 
