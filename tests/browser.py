@@ -33,7 +33,7 @@ def running_app(data_dir: Path | None = None, **settings: str) -> Iterator[str]:
     """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLORER_")}
-    env.update(settings, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env.update(settings)  # usage statistics stay as .streamlit/config.toml says: off, and tested
     if data_dir is not None:
         env["EXPLORER_DATA_DIR"] = str(data_dir)
     log = (ROOT / ".pytest-app.log").open("w") if os.environ.get("KEEP_APP_LOG") else subprocess.DEVNULL

@@ -71,7 +71,11 @@ def test_attract_screen_cycles_scenes_and_leads_to_the_map(kiosk, content):
     at = run("pages/attract.py")
     page = everything(at)
     # a foyer: many visitors have not seen the film, so the attract screen never shows the later scenes
-    assert page.count('class="hx-slide"') == len(content.visible_scenes(True)) + len(content.facts_of_kind("interview"))
+    scenes = content.visible_scenes(True)
+    places = {s.place for s in scenes if s.place}
+    assert page.count('class="hx-slide"') == len(scenes) + len(places) + len(content.facts_of_kind("interview"))
+    for place_id in places:
+        assert content.place(place_id).description.get().replace("'", "&#x27;") in page
     for scene_id in content.spoilers():
         assert content.scene(scene_id).title.get() not in page
     assert '<a class="hx-attract" href="./"' in page

@@ -146,6 +146,8 @@ def test_online_map_keeps_the_basemap_for_when_tiles_fail(content):
     assert basemap_group(fmap).show is False
     script = _get_map_string(fmap)
     assert '.on("tileerror"' in script and "Map tiles unavailable" in script
+    # one failed tile among good ones is no reason to fall back: only when none could be loaded
+    assert '.on("load"' in script and "loaded > 0" in script
 
 
 def test_kiosk_map_has_no_links_and_large_touch_targets(content):

@@ -47,6 +47,10 @@ def test_file_then_environment(tmp_path):
     ("EXPLORER_PUBLIC_URL", "https://here.example.org/?utm=1", "must be a web address like https://here.example.org"),
     ("EXPLORER_PUBLIC_URL", "javascript:alert(1)", "must be a web address like https://here.example.org"),
     ("EXPLORER_KIOSK", "maybe", "must be true or false"),
+    ("EXPLORER_IDLE_TIMEOUT", "--5", "must be a whole number of seconds from 1 to 86400"),
+    ("EXPLORER_IDLE_TIMEOUT", "²", "must be a whole number of seconds from 1 to 86400"),
+    ("EXPLORER_PUBLIC_URL", "http://-", "must be a web address like https://here.example.org"),
+    ("EXPLORER_PUBLIC_URL", "https://here.example.org:99999", "must be a web address like https://here.example.org"),
     ("EXPLORER_TILE_URL", "https://tiles.example.org/tile.png", "must be a web address with {z}, {x} and {y}"),
 ])
 def test_each_bad_environment_value_is_named(variable, value, message):
@@ -81,8 +85,20 @@ def test_malformed_or_missing_settings_file(tmp_path):
 def test_kiosk_accepts_the_usual_words():
     for word in ("1", "true", "YES", "on"):
         assert load_settings({"EXPLORER_KIOSK": word}).kiosk is True
-    for word in ("0", "false", "no", "off", ""):
+    for word in ("0", "false", "no", "off", "", "  "):
         assert load_settings({"EXPLORER_KIOSK": word}).kiosk is False
+
+
+def test_empty_variables_count_as_unset(tmp_path):
+    empty = tmp_path / "explorer.toml"
+    empty.write_text("")
+    variables = {"EXPLORER_TILES": "", "EXPLORER_PUBLIC_URL": " ", "EXPLORER_IDLE_TIMEOUT": ""}
+    assert load_settings(variables, empty) == Settings()
+
+
+def test_a_settings_folder_or_unreadable_file_gets_a_message(tmp_path):
+    assert messages({"EXPLORER_SETTINGS": str(tmp_path)}) == [f"{tmp_path}: is a folder, not a settings file"]
+    assert messages({}, tmp_path) == [f"{tmp_path}: is a folder, not a settings file"]
 
 
 def test_place_link_and_qr_code_encode_the_public_address():

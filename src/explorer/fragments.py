@@ -265,8 +265,8 @@ SLIDE_SECONDS = 7
 
 
 def attract_slides(content: Content, language: str = "en") -> list[tuple[str, str, str, str]]:
-    """(kicker, title, text, quote) for each slide of a kiosk's attract screen: scenes with their places,
-    in story order, then the moss the director talks about."""
+    """(kicker, title, text, quote) for each slide of a kiosk's attract screen: each scene in story order,
+    followed by its place the first time the story reaches it, then the moss the director talks about."""
     slides = []
     for scene in content.visible_scenes(spoiler_safe=True):  # a foyer: many have not seen the film yet
         place = content.place(scene.place) if scene.place else None
@@ -275,6 +275,9 @@ def attract_slides(content: Content, language: str = "en") -> list[tuple[str, st
             kicker += " · " + place.name.get(language)
         slides.append((kicker, scene.title.get(language), scene.note.get(language),
                        scene.quote.text if scene.quote else ""))
+        if place is not None and not any(kicker == place.name.get(language) for kicker, *_ in slides):
+            slides.append((place.name.get(language), label(PROVENANCE_LABELS, place.provenance, language),
+                           place.description.get(language), ""))
     for fact in content.facts_of_kind("interview"):
         slides.append((t("Moss", language), fact.title.get(language), fact.explanation.get(language),
                        fact.quote.text if fact.quote else ""))

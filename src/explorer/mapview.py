@@ -109,9 +109,12 @@ class MapChrome(MacroElement):
             map.attributionControl.addAttribution({{ this.note|tojson }});
             {%- endif %}
             {%- if this.tiles %}
-            var fellBack = false;
-            {{ this.tiles.get_name() }}.on("tileerror", function () {
-                if (fellBack) { return; }
+            var fellBack = false, loaded = 0, failed = 0;
+            {{ this.tiles.get_name() }}.on("tileload", function () { loaded += 1; });
+            {{ this.tiles.get_name() }}.on("tileerror", function () { failed += 1; });
+            // when every visible tile has either loaded or failed: fall back only if none could be loaded
+            {{ this.tiles.get_name() }}.on("load", function () {
+                if (fellBack || loaded > 0 || failed === 0) { return; }
                 fellBack = true;
                 map.addLayer({{ this.basemap.get_name() }});
                 {{ this.basemap.get_name() }}.bringToBack();
@@ -128,6 +131,14 @@ class MapChrome(MacroElement):
         self._name = "MapChrome"
         self.prefix, self.note = prefix, note
         self.tiles, self.basemap, self.fallback_note = tiles, basemap, fallback_note
+
+
+KIOSK_MAP_CSS = """
+<style>
+.leaflet-control-zoom a { width: 48px !important; height: 48px !important; line-height: 48px !important;
+  font-size: 26px !important; }
+</style>
+"""
 
 
 def tile_attribution(settings: Settings) -> str:
@@ -163,7 +174,8 @@ def build_map(
     # Only Leaflet itself is needed, served by the app (no jQuery, Bootstrap or icon fonts, no CDN).
     fmap.default_js = [("leaflet", f"{asset_base}/{LEAFLET_JS}")]
     fmap.default_css = [("leaflet_css", f"{asset_base}/{LEAFLET_CSS}")]
-    fmap.get_root().header.add_child(folium.Element(MARKER_CSS + BASEMAP_CSS + WALK_CSS), name="hx_marker_css")
+    touch = KIOSK_MAP_CSS if settings.kiosk else ""
+    fmap.get_root().header.add_child(folium.Element(MARKER_CSS + BASEMAP_CSS + WALK_CSS + touch), name="hx_marker_css")
 
     tiles = None
     basemap = basemap_layer(content, language, show=settings.offline)

@@ -32,7 +32,8 @@ SETTINGS = {
 SETTINGS_FILE_VARIABLE = "EXPLORER_SETTINGS"
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
-PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+PUBLIC_URL = re.compile(rf"https?://{_LABEL}(?:\.{_LABEL})*(?::(?P<port>\d{{1,5}}))?(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
 TILE_URL = re.compile(r"https?://\S+")
 
 
@@ -65,13 +66,19 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
     problems: list[Problem] = []
     raw: dict[str, tuple[str, object]] = {}  # name -> (where it came from, value)
 
-    path = file or Path(environ.get(SETTINGS_FILE_VARIABLE) or DEFAULT_SETTINGS_FILE)
-    explicit = file is not None or bool(environ.get(SETTINGS_FILE_VARIABLE))
-    if path.is_file():
+    named = (environ.get(SETTINGS_FILE_VARIABLE) or "").strip()
+    path = file or Path(named or DEFAULT_SETTINGS_FILE)
+    explicit = file is not None or bool(named)
+    if path.is_dir():
+        problems.append(Problem(str(path), "", "", "is a folder, not a settings file"))
+    elif path.is_file():
         try:
             table = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problems.append(Problem(str(path), "", "", f"is not valid TOML: {exc}"))
+            table = {}
+        except OSError as exc:
+            problems.append(Problem(str(path), "", "", f"cannot be read ({exc.strerror or exc})"))
             table = {}
         for name, value in table.items():
             if name not in SETTINGS:
@@ -81,7 +88,7 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
     elif explicit:
         problems.append(Problem(str(path), "", "", "settings file not found"))
     for name, (variable, _) in SETTINGS.items():
-        if variable in environ:
+        if environ.get(variable, "").strip():  # an empty variable counts as unset
             raw[name] = (f"environment: {variable}", environ[variable])
 
     values: dict[str, object] = {}
@@ -126,7 +133,7 @@ def _flag(value: object) -> bool:
 
 
 def _seconds(value: object) -> int:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 86_400:
         raise ValueError("must be a whole number of seconds from 1 to 86400")
@@ -137,7 +144,8 @@ def _public_url(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a web address like https://here.example.org")
     text = value.strip().rstrip("/")
-    if text and not PUBLIC_URL.fullmatch(text):
+    match = PUBLIC_URL.fullmatch(text) if text else None
+    if text and (match is None or (match["port"] and not 0 < int(match["port"]) <= 65535)):
         raise ValueError("must be a web address like https://here.example.org (no spaces, query or fragment)")
     return text
 

@@ -165,8 +165,8 @@ def navigation(current: str) -> None:
             st.page_link(path, label=label, icon=icon, disabled=name == current, query_params=query or None)
         st.session_state["hx-spoiler-toggle"] = spoiler_safe()
         st.toggle(t("Spoiler-safe", lang), key="hx-spoiler-toggle", on_change=_toggle_spoilers,
-                  help=t("Hide the scenes after the first encounter and the ending, for people who have not seen "
-                         "the film yet.", lang))
+                  help=None if settings().kiosk else t("Hide the scenes after the first encounter and the ending, "
+                                                        "for people who have not seen the film yet.", lang))
 
 
 def language() -> str:
@@ -328,7 +328,9 @@ def idle_timer(seconds: int) -> None:
     import streamlit.components.v1 as components
 
     # A component's sandboxed frame may not navigate the page, so it installs the timer in the page itself, once.
-    main = _IDLE_SCRIPT.replace("TIMEOUT_MS", str(int(seconds * 1000)))
+    base = "/" + st.get_option("server.baseUrlPath").strip("/")
+    attract = (base.rstrip("/") + "/attract") if base != "/" else "/attract"
+    main = _IDLE_SCRIPT.replace("TIMEOUT_MS", str(int(seconds * 1000))).replace("ATTRACT_PATH", json.dumps(attract))
     components.html(
         "<script>(function(){const doc=window.parent.document;if(doc.getElementById('hx-idle')){return;}"
         "const s=doc.createElement('script');s.id='hx-idle';s.textContent=" + json.dumps(main) + ";"
@@ -349,21 +351,16 @@ _IDLE_SCRIPT = """
     d.__hxIdleWatched = true;
     events.forEach(function (name) { d.addEventListener(name, bump, { capture: true, passive: true }); });
   }
-  function attractUrl() {
-    const url = new URL(win.location.href);
-    const parts = url.pathname.split("/");
-    const last = parts[parts.length - 1];
-    if (["", "scenes", "moss", "about", "attract"].indexOf(last) >= 0) { parts[parts.length - 1] = "attract"; }
-    else { parts.push("attract"); }
-    return url.origin + parts.join("/");
-  }
+  // no long-press menu: it offers ways out of the kiosk (open in a new tab, search the web)
+  doc.addEventListener("contextmenu", function (event) { event.preventDefault(); }, true);
   bump();
   watch(doc);
   setInterval(function () {
     doc.querySelectorAll("iframe").forEach(function (frame) {
       try { watch(frame.contentDocument); } catch (error) { /* another origin: not ours */ }
     });
-    if (Date.now() - state.last > TIMEOUT_MS) { win.location.assign(attractUrl()); }
+    // replace, not assign: the next visitor cannot go back to the previous visitor's page
+    if (Date.now() - state.last > TIMEOUT_MS) { win.location.replace(ATTRACT_PATH); }
   }, 500);
 })();
 """
@@ -375,8 +372,11 @@ html {{ font-size: 18px; }}
   [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ width: 100% !important; flex: 1 1 auto !important; }}
 }}
 .block-container {{ max-width: none; padding-left: 3vw; padding-right: 3vw; }}
-.stButton button, a[data-testid="stPageLink-NavLink"], [data-testid="stExpander"] summary,
-[data-testid="stButtonGroup"] button {{ min-height: 48px; min-width: 48px; }}
+html, body {{ overscroll-behavior-x: none; }}  /* no swipe back to the previous visitor */
+button, a[data-testid="stPageLink-NavLink"], [data-testid="stExpander"] summary, [role="tab"],
+[data-baseweb="select"] > div, [data-testid="stToggle"] label {{ min-height: 48px !important; min-width: 48px !important; }}
+[data-testid="stToggle"] label {{ display: flex; align-items: center; }}
+[data-testid="stElementToolbar"], [data-testid="stHeaderActionElements"] {{ display: none !important; }}
 .st-key-hx-nav a[data-testid="stPageLink-NavLink"] {{ padding: 0 1.1rem; font-size: 1.1rem; }}
 .st-key-hx-qr {{ background: #fff; border-radius: 10px; padding: .8rem 1rem; border: 1px solid {PALETTE['moss_light']}; }}
 """
