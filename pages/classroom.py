@@ -33,10 +33,11 @@ with questions_tab:
             with st.container(border=True, key=f"questions-{scene.id}"):
                 st.html(questions_html(scene, questions, lang))
 with glossary_tab:
-    columns = st.columns(2, gap="medium")
-    for i, term in enumerate(content.terms):
-        with columns[i % 2], st.container(border=True, key=f"term-{term.id}"):
-            st.html(term_html(term, content, lang, hide_where=bool(set(term.scenes) & hidden)))
+    terms = content.terms
+    for start in range(0, len(terms), 2):  # in rows, so a phone reads them in the same order as a desktop
+        for column, term in zip(st.columns(2, gap="medium"), terms[start:start + 2], strict=False):
+            with column, st.container(border=True, key=f"term-{term.id}"):
+                st.html(term_html(term, content, lang, hide_where=bool(set(term.scenes) & hidden)))
 with activities_tab:
     for activity in content.activities:
         if age in activity.ages:

@@ -230,8 +230,10 @@ header[data-testid="stHeader"] {{ display: none; }}
 .hx-prov-commune {{ border-left-style: dashed; }}
 .hx-prov p {{ margin: .25rem 0; }} .hx-prov ul {{ margin: .1rem 0 .2rem 1.1rem; }}
 .hx-prov-head {{ display: flex; align-items: center; gap: .5rem; }}
-.hx-scene, .hx-fact {{ padding: .1rem 0 .2rem; }}
-.hx-scene h4, .hx-fact h4 {{ margin: .1rem 0 .35rem; padding: 0; font-size: 1.08rem; display: flex;
+.hx-scene, .hx-fact, .hx-term, .hx-activity {{ padding: .1rem 0 .2rem; }}
+.hx-term p, .hx-activity p {{ margin: .3rem 0; }}
+.hx-questions li {{ margin: .35rem 0; }}
+.hx-scene h4, .hx-fact h4, .hx-term h4, .hx-activity h4 {{ margin: .1rem 0 .35rem; padding: 0; font-size: 1.08rem; display: flex;
   align-items: baseline; gap: .5rem; }}
 .hx-num {{ display: inline-flex; min-width: 1.7rem; height: 1.7rem; align-items: center; justify-content: center;
   border-radius: 50%; background: {P['moss']}; color: #fff; font-size: .85rem; font-weight: 700; }}
