@@ -12,9 +12,9 @@ import explorer
 from explorer.errors import ContentError, Problem
 from explorer.fragments import PALETTE, SYMBOL_CSS, esc
 from explorer.fragments import md as _md
-from explorer.i18n import t
+from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from explorer.loader import FILES, load_content
-from explorer.model import Content
+from explorer.model import DEFAULT_LANGUAGE, Content
 from explorer.settings import DEFAULT_SETTINGS_FILE, SETTINGS, SETTINGS_FILE_VARIABLE, Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,9 +126,11 @@ def spoiler_safe() -> bool:
 
 
 def link_params(**params: str) -> dict[str, str]:
-    """Query parameters for an internal link, carrying spoiler-safe mode along."""
+    """Query parameters for an internal link, carrying spoiler-safe mode and a chosen language along."""
     if spoiler_safe():
         params[SPOILER_PARAM] = "hide"
+    if st.query_params.get(LANGUAGE_PARAM) in LANGUAGES:
+        params[LANGUAGE_PARAM] = st.query_params[LANGUAGE_PARAM]
     return params
 
 
@@ -164,14 +166,41 @@ def navigation(current: str) -> None:
         for name, path, label, icon in items:
             st.page_link(path, label=label, icon=icon, disabled=name == current, query_params=query or None)
         st.session_state["hx-spoiler-toggle"] = spoiler_safe()
+        language_switch()
         st.toggle(t("Spoiler-safe", lang), key="hx-spoiler-toggle", on_change=_toggle_spoilers,
                   help=None if settings().kiosk else t("Hide the scenes after the first encounter and the ending, "
                                                         "for people who have not seen the film yet.", lang))
 
 
+LANGUAGE_PARAM = "lang"
+
+
 def language() -> str:
-    """The interface language. English for now; the data and strings are ready for more."""
-    return "en"
+    """The interface language: ``?lang=`` in the URL, else the browser's language, else English."""
+    chosen = st.query_params.get(LANGUAGE_PARAM)
+    if chosen in LANGUAGES:
+        return chosen
+    locale = (getattr(st.context, "locale", None) or "").replace("_", "-").split("-")[0].lower()
+    return locale if locale in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _set_language(code: str) -> None:
+    st.query_params[LANGUAGE_PARAM] = code
+
+
+def language_switch() -> None:
+    """EN / FR / NL, kept in the URL so a link or QR code opens the same language. A kiosk gets big buttons."""
+    current = language()
+    if settings().kiosk:
+        with st.container(horizontal=True, key="hx-lang-buttons", gap="small"):
+            for code in LANGUAGES:
+                st.button(code.upper(), key=f"hx-lang-{code}", type="primary" if code == current else "secondary",
+                          on_click=_set_language, args=(code,), help=LANGUAGE_NAMES[code])
+        return
+    st.session_state["hx-lang"] = current
+    st.segmented_control(t("Language", current), list(LANGUAGES), key="hx-lang", format_func=str.upper,
+                         label_visibility="collapsed", required=True,
+                         on_change=lambda: _set_language(st.session_state["hx-lang"] or current))
 
 
 def show_problem_page(problems: tuple[Problem, ...], title: str = "", advice: str = "") -> None:
