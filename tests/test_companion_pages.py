@@ -46,7 +46,7 @@ def test_classroom_shows_questions_for_the_age_band_from_the_url(content):
 
 def test_classroom_age_band_can_be_changed_and_lands_in_the_url():
     at = run("pages/classroom.py")
-    at.get("button_group")[0].set_value("adults").run()
+    at.button_group(key="age").set_value("adults").run()
     assert at.query_params["age"] in ("adults", ["adults"])
     assert "A story without a conflict" in page_text(at)
 

@@ -163,11 +163,11 @@ def test_provenance_rules(data_copy):
     replace_in(data_copy / "places.toml", 'why.en = "The film does not name the hospital.', 'note.en = "x')
     found = messages(data_copy)
     assert "data/places.toml: place 'apartment': evidence: is required but missing" in found
-    assert "data/places.toml: place 'hospital': why: is required but missing" in found
+    assert "data/places.toml: place 'hospital': why.en: is required but missing (English is the fallback)" in found
 
 
 def test_text_field_needs_english(data_copy):
-    replace_in(data_copy / "places.toml", 'name.en = "The hotel where a friend works"', 'name.fr = "L\'hôtel"')
+    replace_in(data_copy / "places.toml", 'name.en = "The hotel where a friend works"\n', "")
     assert messages(data_copy) == [
         "data/places.toml: place 'hotel': name.en: is required but missing (English is the fallback)"
     ]

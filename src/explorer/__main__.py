@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from explorer.loader import DEFAULT_DATA_DIR, check
+from explorer.fields import TRANSLATIONS
+from explorer.loader import DEFAULT_DATA_DIR, check, missing_translations
 from explorer.settings import SettingsError, load_settings
 
 
@@ -14,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="validate the settings and the content files; list every problem")
+    check_cmd.add_argument("--translations", action="store_true",
+                           help="list every text that lacks its French or Dutch version")
     check_cmd.add_argument("data_dir", nargs="?", default=None,
                            help="folder of content files (default: the data_dir setting, else data/)")
     args = parser.parse_args(argv)
@@ -26,13 +29,24 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         settings_problems = list(exc.problems)
     problems = [*settings_problems, *check(data_dir)]
+    missing = missing_translations(data_dir) if not problems else []
+    if not problems:
+        print(f"The settings and all content in {data_dir} are valid.")
+    if missing:
+        counts = {lang: sum(1 for p in missing if p.field.endswith("." + lang)) for lang in TRANSLATIONS}
+        summary = ", ".join(f"{lang}: {count}" for lang, count in counts.items() if count)
+        if args.translations:
+            for problem in missing:
+                print(problem)
+            print()
+        print(f"Translations missing ({summary}); English is shown there."
+              + ("" if args.translations else " List them with: python -m explorer check --translations"))
     for problem in problems:
         print(problem)
     if problems:
         count = len(problems)
         print(f"\n{count} problem{'s' if count != 1 else ''} found. Fix them and run the check again.")
         return 1
-    print(f"The settings and all content in {data_dir} are valid.")
     return 0
 
 

@@ -9,6 +9,17 @@ from collections.abc import Sequence
 from explorer.errors import Problem
 from explorer.model import DEFAULT_LANGUAGE, Text
 
+TRANSLATIONS = ("fr", "nl")  # languages every text should have besides English
+
+
+class Findings(list):
+    """The problems found while reading, plus (separately) the missing translations, which are not errors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.missing: list[Problem] = []
+
+
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")
 URL_PATTERN = re.compile(r"https?://[^\s/$.?#][^\s]*")
@@ -63,11 +74,12 @@ class RecordReader:
         return value
 
     def text(self, field: str, required: bool = True) -> Text | None:
-        """A text field: a string (English) or a table of language code to string, with 'en'."""
+        """A text field: a table of language code to string, with 'en'; or a plain string, the same in every language."""
         value = self._get(field, required)
         if value is None:
             return None
-        if isinstance(value, str):
+        same_everywhere = isinstance(value, str)  # a plain string: a name that is the same in every language
+        if same_everywhere:
             value = {DEFAULT_LANGUAGE: value}
         if not isinstance(value, dict):
             self.problem(field, "must be a string or a table of languages like { en = \"...\" }", value)
@@ -86,6 +98,11 @@ class RecordReader:
         if DEFAULT_LANGUAGE not in value:
             self.problem(f"{field}.{DEFAULT_LANGUAGE}", "is required but missing (English is the fallback)")
             ok = False
+        missing = getattr(self.problems, "missing", None)
+        if missing is not None and not same_everywhere:
+            for language in TRANSLATIONS:
+                if language not in value:
+                    missing.append(Problem(self.file, self.label, f"{field}.{language}", "translation missing; English is shown"))
         return Text(tuple(pairs)) if ok else None
 
     def number(self, field: str, low: float, high: float) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from explorer.errors import ContentError, Problem
-from explorer.fields import RecordReader
+from explorer.fields import Findings, RecordReader
 from explorer.model import (
     AGE_BANDS,
     BASEMAP_KINDS,
@@ -66,8 +66,15 @@ def check(data_dir: Path | str = DEFAULT_DATA_DIR) -> list[Problem]:
     return _read_all(Path(data_dir))[1]
 
 
-def _read_all(data_dir: Path) -> tuple[Content | None, list[Problem]]:
-    problems: list[Problem] = []
+def missing_translations(data_dir: Path | str = DEFAULT_DATA_DIR) -> list[Problem]:
+    """Every text field without its French or Dutch version (the app shows English there)."""
+    problems = Findings()
+    _read_all(Path(data_dir), problems)
+    return problems.missing
+
+
+def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Content | None, list[Problem]]:
+    problems = problems if problems is not None else []
     if not data_dir.is_dir():
         return None, [Problem(str(data_dir), "", "", "is not a folder of content files")]
     tables = {name: _read_toml(data_dir, name, problems) for name in FILES}

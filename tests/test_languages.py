@@ -1,0 +1,136 @@
+"""English, French and Dutch: catalogs complete and in step with the code, pages in each language, fallbacks."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+
+import pytest
+from babel.messages.pofile import read_po
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, replace_in
+from explorer.handout import handout_pdf
+from explorer.i18n import LOCALE_DIR, t
+
+APP = str(ROOT / "app.py")
+PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/walk.py", "pages/classroom.py", "pages/make.py",
+         "pages/about.py"]
+
+
+def catalog(language: str):
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "explorer.po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def template_ids() -> set:
+    with (LOCALE_DIR / "explorer.pot").open("rb") as source:
+        return {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(source) if m.id}
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_every_ui_string_is_translated(language):
+    messages = [m for m in catalog(language) if m.id]
+    ids = {m.id if isinstance(m.id, str) else tuple(m.id) for m in messages}
+    assert ids == template_ids()
+    for message in messages:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(s.strip() for s in strings), message.id
+        assert "fuzzy" not in message.flags, message.id
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        for placeholder in re.findall(r"\{\w+\}", source):
+            assert all(placeholder in s for s in strings), (message.id, placeholder)
+
+
+def test_the_template_knows_every_string_the_code_translates():
+    """Literal t("...") calls anywhere in the code, including inside f-strings, are in the catalog template."""
+    ids = {i if isinstance(i, str) else i[0] for i in template_ids()}
+    code = "\n".join(p.read_text(encoding="utf-8") for folder in ("src", "pages") for p in (ROOT / folder).rglob("*.py"))
+    code += (ROOT / "app.py").read_text(encoding="utf-8")
+    used = set(re.findall(r"""\bt\(\s*"((?:[^"\\]|\\.)+)"\s*[,)]""", code))
+    used |= set(re.findall(r"""\bt\(\s*'((?:[^'\\]|\\.)+)'\s*[,)]""", code))
+    missing = {u for u in used if u.replace('\\"', '"') not in ids}
+    assert not missing, missing
+
+
+def english_strings() -> list[str]:
+    """UI strings whose English text would betray an untranslated page (long enough not to collide)."""
+    french = {m.id: m.string for m in catalog("fr") if m.id and isinstance(m.id, str)}
+    return [i for i, s in french.items() if "{" not in i and len(i) >= 9 and s != i]
+
+
+def page_texts(at: AppTest) -> str:
+    parts = [h.proto.body for h in at.get("html")]
+    parts += [e.value for kind in ("markdown", "caption", "info", "warning", "title", "header", "subheader")
+              for e in at.get(kind)]
+    parts += [b.label for b in at.button] + [p.proto.label for p in at.get("page_link")]
+    for tab in at.get("tab"):
+        parts.append(tab.label)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_in_the_language_with_no_english_ui_left(monkeypatch, language, page):
+    for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS"):
+        monkeypatch.delenv(name, raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = language
+    at.query_params["place"] = "garage"
+    at.run()
+    if page != "app.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    text = page_texts(at)
+    left = [s for s in english_strings() if s in text]
+    assert left == [], f"English UI strings on {page} in {language}: {left}"
+    assert t("Map", language) in text
+
+
+def test_links_keep_the_chosen_language():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "nl"
+    at.run()
+    assert all("lang=nl" in p.proto.query_string for p in at.get("page_link"))
+
+
+def test_an_unknown_language_falls_back_to_english():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "klingon"
+    at.run()
+    assert not at.exception and "The film&#x27;s Brussels" in page_texts(at)
+
+
+def test_places_and_scenes_are_translated(content):
+    for place in content.places:
+        assert place.name.get("fr") != place.name.get("en") or place.id == "moeraske"
+        assert place.description.get("nl") != place.description.get("en")
+    for scene in content.scenes:
+        assert scene.title.get("fr") != scene.title.get("en") and scene.note.get("nl") != scene.note.get("en")
+
+
+def test_a_missing_translation_falls_back_to_english():
+    from explorer.model import Text
+
+    text = Text((("en", "Moss"), ("fr", "Mousse")))
+    assert text.get("fr") == "Mousse" and text.get("nl") == "Moss" and text.get("xx") == "Moss"
+
+
+def test_check_reports_a_removed_translation(data_copy):
+    replace_in(data_copy / "places.toml", 'name.nl = "Het Chinese restaurant van de tante"\n', "")
+    result = subprocess.run([sys.executable, "-m", "explorer", "check", "--translations", str(data_copy)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, "a missing translation is not an error: English is shown"
+    assert "data/places.toml: place 'restaurant': name.nl: translation missing; English is shown" in result.stdout
+
+
+def test_the_handout_is_in_the_chosen_language(content):
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        handout_pdf(content, "14-18", [content.scene("fridge-soup")], "fr"))).pages)
+    text = " ".join(text.split())
+    assert "Scènes et questions" in text and "Langage du cinéma" in text
+    assert "Vider le frigo" in text
+    assert "Scenes and questions" not in text
