@@ -36,7 +36,7 @@ with left:
     st.html(awards_html(film, lang))
     st.subheader(t("What the critics said", lang), anchor=False)
     for quote in film.press:
-        st.html(quote_html(quote, content))
+        st.html(quote_html(quote, content, lang))
 
 with right:
     st.subheader(t("Cast", lang), anchor=False)

@@ -105,6 +105,27 @@ class RecordReader:
                     missing.append(Problem(self.file, self.label, f"{field}.{language}", "translation missing; English is shown"))
         return Text(tuple(pairs)) if ok else None
 
+    def translations(self, field: str) -> tuple[tuple[str, str], ...]:
+        """An optional table of language code to our translation of a quotation (no English required)."""
+        value = self._get(field, False)
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            self.problem(field, "must be a table of languages like { fr = \"...\" }", value)
+            return ()
+        result = []
+        for language, item in value.items():
+            if not LANGUAGE_PATTERN.fullmatch(language) or not isinstance(item, str) or not item.strip():
+                self.problem(f"{field}.{language}", "must be a non-empty string under a two-letter language code", item)
+            else:
+                result.append((language, item.strip()))
+        missing = getattr(self.problems, "missing", None)
+        if missing is not None:
+            for language in TRANSLATIONS:
+                if language not in value:
+                    missing.append(Problem(self.file, self.label, f"{field}.{language}", "translation missing; English is shown"))
+        return tuple(result)
+
     def number(self, field: str, low: float, high: float) -> float:
         value = self._get(field, True)
         if value is None:

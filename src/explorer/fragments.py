@@ -48,11 +48,14 @@ def attribution(quote: Quote, content: Content) -> str:
     return f"{speaker} · {citation}" if speaker else citation
 
 
-def quote_html(quote: Quote, content: Content) -> str:
-    """A quotation set apart, with its attribution."""
+def quote_html(quote: Quote, content: Content, language: str = "en") -> str:
+    """A quotation set apart, in its original words, with its attribution and our translation if needed."""
+    translation = quote.translation(language)
+    ours = (f'<p class="hx-translation">{esc(translation)} <em>({esc(t("our translation", language))})</em></p>'
+            if translation else "")
     return (
         '<figure class="hx-quote">'
-        f"<blockquote>{esc(quote.text)}</blockquote>"
+        f"<blockquote>{esc(quote.text)}</blockquote>{ours}"
         f"<figcaption>— {esc(attribution(quote, content))}</figcaption>"
         "</figure>"
     )
@@ -151,7 +154,7 @@ def scene_html(scene: Scene, content: Content, language: str = "en", *, selected
         parts.append(f'<p class="hx-who"><strong>{esc(t("With", language))}:</strong> {esc(who)}</p>')
     parts.append(f"<p>{esc(scene.note.get(language))}</p>")
     if scene.quote is not None:
-        parts.append(quote_html(scene.quote, content))
+        parts.append(quote_html(scene.quote, content, language))
     parts.append("</article>")
     return "".join(parts)
 
@@ -162,7 +165,7 @@ def fact_html(fact: MossFact, content: Content, language: str = "en", *, links: 
     if fact.species:
         parts.append(f'<p class="hx-species"><em>{esc(fact.species)}</em></p>')
     if fact.quote is not None:
-        parts.append(quote_html(fact.quote, content))
+        parts.append(quote_html(fact.quote, content, language))
     parts.append(f"<p>{esc(fact.explanation.get(language))}</p>")
     if fact.look_for is not None:
         parts.append(f'<p class="hx-look"><strong>{esc(t("Where to look", language))}:</strong> '
@@ -322,7 +325,7 @@ def term_html(term, content: Content, language: str = "en", *, hide_where: bool 
         f'<article class="hx-term"><h4>{esc(term.name.get(language))}</h4>'
         f"<p>{esc(term.explanation.get(language))}</p>"
         f'<p class="hx-where"><strong>{esc(t("In the film", language))}:</strong> {esc(where)}</p>'
-        f"{quote_html(term.quote, content)}</article>"
+        f"{quote_html(term.quote, content, language)}</article>"
     )
 
 

@@ -86,7 +86,7 @@ PROVENANCE_EXPLANATIONS = {
 INLINE_STRINGS = (
     N_("Commune"), N_("Why here"), N_("Map legend"), N_("With"), N_("Where to look"), N_("Source"),
     N_("Where the film happens"), N_("Touch to explore the film’s Brussels"), N_("Touch the screen to explore"),
-    N_("In the film"), N_("Continue on your phone"), N_("Language"),
+    N_("In the film"), N_("Continue on your phone"), N_("Language"), N_("our translation"),
 )
 
 

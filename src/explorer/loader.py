@@ -215,7 +215,7 @@ def _quote(reader: RecordReader, required: bool = False) -> Quote | None:
         return None
     source = reader.reference("source")
     speaker = reader.reference("speaker", required=False)
-    return Quote(text=text, source=source, speaker=speaker)
+    return Quote(text=text, source=source, speaker=speaker, translations=reader.translations("quote_translation"))
 
 
 def _source(r: RecordReader) -> Source:
@@ -268,7 +268,7 @@ def _place(r: RecordReader) -> Place:
 def _scene(r: RecordReader) -> Scene:
     r.no_other_fields(
         ("id", "order", "title", "time_of_day", "note", "characters", "place", "themes", "based_on",
-         "quote", "source", "speaker")
+         "quote", "source", "speaker", "quote_translation")
     )
     scene = Scene(
         id=r.identifier(),
@@ -289,7 +289,8 @@ def _scene(r: RecordReader) -> Scene:
 
 def _fact(r: RecordReader) -> MossFact:
     r.no_other_fields(
-        ("id", "kind", "title", "explanation", "source", "places", "quote", "speaker", "species", "look_for")
+        ("id", "kind", "title", "explanation", "source", "places", "quote", "speaker", "species", "look_for",
+         "quote_translation")
     )
     kind = r.choice("kind", FACT_KINDS)
     fact = MossFact(
@@ -306,7 +307,8 @@ def _fact(r: RecordReader) -> MossFact:
     quote_text = r.string("quote", required=kind in ("interview", "director"))
     if quote_text:
         speaker = r.reference("speaker", required=False)
-        fact = replace(fact, quote=Quote(quote_text, fact.source, speaker))
+        fact = replace(fact, quote=Quote(quote_text, fact.source, speaker,
+                                         translations=r.translations("quote_translation")))
     elif "speaker" in r.raw:
         r.problem("speaker", "is given, but there is no quote for it to attribute")
     return fact
@@ -326,7 +328,7 @@ def _question(r: RecordReader) -> Question:
 
 
 def _term(r: RecordReader) -> Term:
-    r.no_other_fields(("id", "name", "explanation", "where", "scenes", "quote", "source", "speaker"))
+    r.no_other_fields(("id", "name", "explanation", "where", "scenes", "quote", "source", "speaker", "quote_translation"))
     return Term(
         id=r.identifier(),
         name=r.text("name") or Text.english(""),
@@ -385,7 +387,7 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
         press_raw = []
     for position, raw in enumerate(press_raw, start=1):
         sub = RecordReader(problems, file, "press quote", raw, position)
-        sub.no_other_fields(("quote", "source", "speaker"))
+        sub.no_other_fields(("quote", "source", "speaker", "quote_translation"))
         quote = _quote(sub, required=True)
         if quote:
             press.append(quote)

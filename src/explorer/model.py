@@ -84,6 +84,12 @@ class Quote:
     text: str
     source: str  # source id
     speaker: str = ""  # person id, or empty when the source's author speaks
+    language: str = DEFAULT_LANGUAGE  # the language it was said in
+    translations: tuple[tuple[str, str], ...] = ()  # our translations, by language
+
+    def translation(self, language: str) -> str:
+        """Our translation into ``language``, or empty when it is the original language or not translated."""
+        return dict(self.translations).get(language, "") if language != self.language else ""
 
 
 @dataclass(frozen=True)

@@ -277,6 +277,7 @@ header[data-testid="stHeader"] {{ display: none; }}
 .hx-quote blockquote {{ margin: 0; font-family: Georgia, 'DejaVu Serif', serif; font-size: 1.08rem; font-style: italic;
   color: {P['moss_dark']}; }}
 .hx-quote blockquote::before {{ content: "\\201C"; }} .hx-quote blockquote::after {{ content: "\\201D"; }}
+.hx-translation {{ margin: .3rem 0 0; font-size: .95rem; color: {P['ink']}; }}
 .hx-quote figcaption {{ font-size: .82rem; color: {P['concrete']}; margin-top: .25rem; }}
 .hx-species {{ color: {P['moss_dark']}; }}
 .hx-src {{ font-size: .82rem; color: {P['concrete']}; }}
