@@ -134,3 +134,59 @@ def test_the_handout_is_in_the_chosen_language(content):
     assert "Scènes et questions" in text and "Langage du cinéma" in text
     assert "Vider le frigo" in text
     assert "Scenes and questions" not in text
+
+
+def every_text(content) -> str:
+    """All text the handout and the postcard may print, in every language, plus the translated UI strings."""
+    parts = []
+    for records in (content.places, content.scenes, content.facts, content.tips, content.terms, content.activities,
+                    content.questions, content.people):
+        for record in records:
+            for value in vars(record).values():
+                if hasattr(value, "by_language"):
+                    parts += [text for _, text in value.by_language]
+                elif hasattr(value, "translations"):
+                    parts += [value.text] + [text for _, text in value.translations]
+                elif isinstance(value, str):
+                    parts.append(value)
+    for language in ("fr", "nl"):
+        for message in catalog(language):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            parts += [s for s in strings if s]
+    return "".join(parts)
+
+
+@pytest.mark.parametrize(("family", "style"), [("sans", ""), ("sans", "B"), ("serif", "B"), ("serif", "I")])
+def test_the_fonts_cover_every_character_used(content, family, style):
+    from fontTools.ttLib import TTFont
+
+    from explorer.fonts import font_path
+
+    cmap = TTFont(str(font_path(family, style))).getBestCmap()
+    used = {ch for ch in every_text(content) if not ch.isspace()}
+    assert not {ch for ch in used if ord(ch) not in cmap}, "characters the font cannot draw"
+
+
+def test_kiosk_offers_three_large_language_buttons(monkeypatch):
+    monkeypatch.setenv("EXPLORER_KIOSK", "1")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    labels = [b.label for b in at.button if b.key and b.key.startswith("hx-lang-")]
+    assert labels == ["EN", "FR", "NL"]
+    at.button(key="hx-lang-nl").click().run()
+    assert at.query_params["lang"] in ("nl", ["nl"])
+    assert "Het Brussel van de film" in page_texts(at)
+
+
+def test_an_unknown_language_in_a_link_gets_a_note():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "de"
+    at.run()
+    assert any("“de”" in info.value for info in at.info)
+
+
+def test_the_handout_in_dutch(content):
+    data = handout_pdf(content, "adults", [content.scene("micro-forest")], "nl")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert "Volwassenen" in text and "Een microbos in de hand" in text and "Filmtaal" in text
+    assert "Een goede snede is als een bladzijde omslaan en een nieuw hoofdstuk beginnen. (onze vertaling)" in text

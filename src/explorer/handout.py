@@ -8,10 +8,10 @@ from fpdf import FPDF
 
 from explorer.fonts import STYLES, font_path
 from explorer.fragments import attribution
-from explorer.i18n import t
+from explorer.i18n import N_, t
 from explorer.model import Content, Scene
 
-AGE_LABELS = {"10-13": "Ages 10 to 13", "14-18": "Ages 14 to 18", "adults": "Adults"}
+AGE_LABELS = {"10-13": N_("Ages 10 to 13"), "14-18": N_("Ages 14 to 18"), "adults": N_("Adults")}
 MOSS = (79, 107, 52)
 MOSS_DARK = (47, 68, 32)
 GREY = (111, 114, 107)
@@ -80,6 +80,9 @@ def handout_pdf(content: Content, age: str, scenes: Iterable[Scene], language: s
         pdf.set_font("serif", "I", 10)
         pdf.set_text_color(*MOSS_DARK)
         pdf.multi_cell(0, 5, f"“{term.quote.text}” · {attribution(term.quote, content)}", new_x="LMARGIN", new_y="NEXT")
+        translation = term.quote.translation(language)
+        if translation:
+            _paragraph(pdf, f"{translation} ({t('our translation', language)})", size=9.5, colour=GREY)
         pdf.ln(2)
 
     activities = [a for a in content.activities if age in a.ages]

@@ -71,6 +71,13 @@ def postcard_png(content: Content, place: Place, quote: Quote, language: str = "
         draw.text((margin, y), line, font=quote_font, fill=ink)
         y += int(size * 1.3)
     y += 30
+    translation = quote.translation(language)
+    if translation:
+        note_font = _font("serif", "", 26)
+        for line in _wrap(draw, f"{translation} ({t('our translation', language)})", note_font, text_width):
+            draw.text((margin, y), line, font=note_font, fill=_rgb(PALETTE["concrete"]))
+            y += 34
+        y += 10
     credit_font = _font("sans", "", 28)
     for line in _wrap(draw, "— " + attribution(quote, content), credit_font, text_width):
         draw.text((margin, y), line, font=credit_font, fill=_rgb(PALETTE["concrete"]))

@@ -112,6 +112,7 @@ def setup_page(page: str) -> Content:
         st.stop()
     if page != "attract":
         navigation(page)
+        language_note()
         if configured.kiosk:
             idle_timer(configured.idle_timeout)
     return loaded
@@ -182,6 +183,14 @@ def language() -> str:
         return chosen
     locale = (getattr(st.context, "locale", None) or "").replace("_", "-").split("-")[0].lower()
     return locale if locale in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language_note() -> None:
+    """A link asking for a language the explorer does not have gets a note, in the language shown instead."""
+    chosen = st.query_params.get(LANGUAGE_PARAM)
+    if chosen is not None and chosen not in LANGUAGES:
+        st.info(t("The language “{value}” is not available; choose English, French or Dutch at the top.",
+                  language(), value=_md(chosen[:20])), icon=":material/translate:")
 
 
 def _set_language(code: str) -> None:
