@@ -25,4 +25,6 @@ ensure_venv() {
     .venv/bin/python -m pip install --quiet --no-deps -e .
     echo "$want" > "$stamp"
   fi
+  # the French and Dutch catalogs: compile any .po newer than its .mo
+  .venv/bin/python -c "from explorer.i18n import compile_catalogs; compile_catalogs()"
 }

@@ -75,3 +75,18 @@ def test_postcard_and_moss_lens(phone, base_url, tmp_path):
     expect(phone.page.get_by_text("The moss lens cannot use this file")).to_have_count(0, timeout=15_000)
     expect(phone.page.locator("[data-testid=stImage] img").nth(1)).to_be_visible(timeout=15_000)
     assert phone.external == []
+
+
+def test_the_browser_language_is_used_and_the_switch_keeps_it_in_the_url(browser, base_url):
+    context = browser.new_context(locale="fr-BE", viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+                   else r.abort())
+        page.goto(base_url)
+        expect(page.locator(".hx-header h1")).to_have_text("Le Bruxelles du film", timeout=30_000)
+        page.locator(".st-key-hx-nav").get_by_text("NL", exact=True).click()
+        expect(page.locator(".hx-header h1")).to_have_text("Het Brussel van de film", timeout=15_000)
+        assert "lang=nl" in page.url
+    finally:
+        context.close()
