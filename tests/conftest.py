@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 HOSTILE = "<script>alert('pwned')</script><b>bold</b> `${7*7}` \\u0041 {{x}} [win](https://evil.example) :red[**HACKED**] $x$"
 MARKDOWN_LINK = "](https://evil.example)"
+FIPRESCI_AWARD = (
+    '{ en = "Berlinale 2023: FIPRESCI prize", fr = "Berlinale 2023 : prix FIPRESCI", nl = "Berlinale 2023: FIPRESCI-prijs" }'
+)
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +59,6 @@ def hostile_data(data_copy: Path) -> Path:
     replace_in(places, 'why.en = "The film does not name the hospital.', f"why.en = {toml_string(HOSTILE)}\n#")
     replace_in(data_copy / "people.toml", 'name = "Shuxiu"', f"name = {toml_string('Shuxiu ' + HOSTILE)}")
     replace_in(data_copy / "sources.toml", 'title = "Review of Here"', f"title = {toml_string(HOSTILE)}")
-    replace_in(data_copy / "film.toml", '{ en = "Berlinale 2023: FIPRESCI prize" }', f"{{ en = {toml_string(HOSTILE)} }}")
+    replace_in(data_copy / "film.toml", FIPRESCI_AWARD, f"{{ en = {toml_string(HOSTILE)} }}")
     replace_in(data_copy / "film.toml", 'synopsis.en = "Stefan,', f"synopsis.en = {toml_string(HOSTILE)}\n#")
     return data_copy

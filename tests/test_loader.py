@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, replace_in
+from conftest import DATA, FIPRESCI_AWARD, replace_in
 from explorer import ContentError, ExplorerError, load_content
 from explorer.loader import check
 from explorer.model import THEMES
@@ -136,7 +136,7 @@ def test_ids_with_a_trailing_newline_are_refused(data_copy):
 
 def test_film_fields(data_copy):
     replace_in(data_copy / "film.toml", 'languages = ["French", "Dutch", "Romanian", "Mandarin Chinese"]', "languages = []")
-    replace_in(data_copy / "film.toml", '{ en = "Berlinale 2023: FIPRESCI prize" }', "42")
+    replace_in(data_copy / "film.toml", FIPRESCI_AWARD, "42")
     replace_in(data_copy / "film.toml", 'quote = "A movie of quiet magnificence"', "quote = 5")
     assert sorted(messages(data_copy)) == [
         "data/film.toml: film: awards[2]: must be a string or a table of languages like { en = \"...\" } (got 42)",
