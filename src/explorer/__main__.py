@@ -19,7 +19,12 @@ def main(argv: list[str] | None = None) -> int:
                            help="list every text that lacks its French or Dutch version")
     check_cmd.add_argument("data_dir", nargs="?", default=None,
                            help="folder of content files (default: the data_dir setting, else data/)")
+    export_cmd = commands.add_parser("export", help="write a static copy of the explorer (works offline, no server)")
+    export_cmd.add_argument("target", help="folder to write the site into")
+    export_cmd.add_argument("--lang", default="en", choices=("en", "fr", "nl"), help="language of the copy")
     args = parser.parse_args(argv)
+    if args.command == "export":
+        return _export(Path(args.target), args.lang)
 
     settings_problems: list = []
     data_dir = Path(args.data_dir) if args.data_dir else DEFAULT_DATA_DIR
@@ -47,6 +52,21 @@ def main(argv: list[str] | None = None) -> int:
         count = len(problems)
         print(f"\n{count} problem{'s' if count != 1 else ''} found. Fix them and run the check again.")
         return 1
+    return 0
+
+
+def _export(target: Path, language: str) -> int:
+    from explorer.errors import ContentError
+    from explorer.export import export_site
+    from explorer.loader import load_content
+
+    try:
+        content = load_content(load_settings().data_dir)
+    except (ContentError, SettingsError) as exc:
+        print(exc)
+        return 1
+    files = export_site(content, target, language)
+    print(f"Wrote {len(files)} pages to {target}; open {target / 'index.html'} in a browser.")
     return 0
 
 
