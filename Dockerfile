@@ -9,7 +9,7 @@ COPY requirements.lock pyproject.toml README.md ./
 RUN pip install -r requirements.lock
 
 COPY . .
-RUN pip install --no-deps . \
+RUN pip install --no-deps -e . \
     && python -c "from explorer.i18n import compile_catalogs; compile_catalogs()" \
     && python -m explorer check
 
