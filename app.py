@@ -5,7 +5,6 @@ page the same chrome (config, style, top navigation) and stops with a clear page
 """
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from explorer.fragments import (
     fact_html,
@@ -18,10 +17,11 @@ from explorer.fragments import (
     selected_strip_html,
 )
 from explorer.i18n import n_, t
-from explorer.mapview import build_map, selection_layer
+from explorer.mapview import selection_layer
 from explorer.selection import clicked_place_id, resolve_selection
 from explorer.settings import place_link
 from explorer_app import ui
+from explorer_app.fastmap import place_map
 
 content = ui.setup_page("map")
 settings = ui.settings()
@@ -71,13 +71,12 @@ pan_to = st.session_state.pop("pan_to", None)
 map_column, panel = st.columns([3, 2], gap="large")
 with map_column:
     place = selection.place
-    st_folium(
-        build_map(content, lang, settings=settings),
+    place_map(
+        content, ui.content_signature(), lang, settings,
         key=MAP_KEY,
         height=760 if settings.kiosk else 500,
-        use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked_count"],
-        feature_group_to_add=selection_layer(place),
+        selection=selection_layer(place),
         # Pan only when the place was chosen from the list: a marker the visitor tapped is already in view.
         center=(place.lat, place.lon) if place and pan_to == place.id else None,
         on_change=on_map_click,

@@ -81,6 +81,11 @@ def _load(folder: str, signature: tuple) -> Content | tuple[Problem, ...]:
         return exc.problems
 
 
+def content_signature() -> tuple:
+    """Changes whenever the content (or the library reading it) changes."""
+    return _signature(data_dir())
+
+
 def content_or_problems() -> Content | tuple[Problem, ...]:
     folder = data_dir()
     return _load(str(folder), _signature(folder))
