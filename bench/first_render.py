@@ -1,0 +1,81 @@
+"""Benchmark (a): time until the map's markers are visible in headless Chromium, over the time a bare one-line
+Streamlit page takes to show its text. Both servers run side by side; alternated; median of N.
+
+Run: .venv/bin/python bench/first_render.py [N]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import CHROMIUM, FLAGS, LOCAL, free_port, running_app  # noqa: E402
+
+
+def bare_app():
+    import contextlib
+    import subprocess
+    import urllib.request
+
+    @contextlib.contextmanager
+    def run():
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "bare.py"),
+                                 "--server.port", str(port), "--server.address", "127.0.0.1",
+                                 "--server.headless", "true"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    return run()
+
+
+def measure(browser, url: str, ready) -> float:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    ready(page)
+    elapsed = time.perf_counter() - start
+    context.close()
+    return elapsed
+
+
+def main(rounds: int = 7) -> float:
+    with running_app(EXPLORER_TILES="offline") as explorer_url, bare_app() as bare_url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        markers = lambda page: page.frame_locator("iframe[title*='st_folium']").locator(".hx-marker").first.wait_for(  # noqa: E731
+            state="visible", timeout=60_000)
+        text = lambda page: page.get_by_text("Hello, Brussels").wait_for(state="visible", timeout=60_000)  # noqa: E731
+        measure(browser, explorer_url, markers)  # warm both servers' caches once
+        measure(browser, bare_url, text)
+        ours, base = [], []
+        for _ in range(rounds):
+            ours.append(measure(browser, explorer_url, markers))
+            base.append(measure(browser, bare_url, text))
+        browser.close()
+    ratio = statistics.median(ours) / statistics.median(base)
+    print(f"first render, markers visible: median {statistics.median(ours):.2f} s; bare page text: median "
+          f"{statistics.median(base):.2f} s; ratio {ratio:.2f} (target <= 1.25)")
+    return ratio
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
