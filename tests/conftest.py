@@ -19,6 +19,19 @@ FIPRESCI_AWARD = (
 )
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright, for the browser tests (one per test module)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, FLAGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content(DATA)

@@ -6,21 +6,13 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from browser import CHROMIUM, FLAGS, Visit, running_app
+from browser import Visit, running_app
 from conftest import HOSTILE
 
 pytestmark = pytest.mark.browser
 TILE_HOSTS = {"tile.openstreetmap.org"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
