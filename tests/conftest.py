@@ -19,6 +19,20 @@ FIPRESCI_AWARD = (
 )
 
 
+def run_page(page: str = "app.py", **query: str):
+    """Run the app under AppTest with URL query parameters, switch to ``page``, and check it raised nothing."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "app.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium, driven by Playwright, for the browser tests (one per test module)."""

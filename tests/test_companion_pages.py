@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from conftest import run_page as run
 
 APP = str(ROOT / "app.py")
 
@@ -14,17 +15,6 @@ APP = str(ROOT / "app.py")
 def plain_settings(monkeypatch):
     for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_TILES"):
         monkeypatch.delenv(name, raising=False)
-
-
-def run(page: str = "app.py", **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "app.py":
-        at.switch_page(page).run()
-    assert not at.exception
-    return at
 
 
 def page_text(at: AppTest) -> str:

@@ -11,6 +11,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from conftest import run_page as run
 
 APP = str(ROOT / "app.py")
 PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/about.py", "pages/attract.py"]
@@ -23,17 +24,6 @@ def kiosk(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     for name, value in KIOSK.items():
         monkeypatch.setenv(name, value)
-
-
-def run(page: str = "app.py", **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "app.py":
-        at.switch_page(page).run()
-    assert not at.exception
-    return at
 
 
 def everything(at: AppTest) -> str:
