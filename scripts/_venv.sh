@@ -5,6 +5,9 @@ cd "$ROOT"
 
 ensure_venv() {
   local lock="$1"
+  # start.sh and test.sh may run at the same time: one of them builds .venv, the other waits for it
+  exec 9>"$ROOT/.venv.lock"
+  if command -v flock >/dev/null; then flock 9; fi
   local python="${PYTHON:-python3}"
   if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
     echo "The explorer needs Python 3.11 or newer; '$python' is $("$python" --version 2>&1 || echo missing)." >&2
@@ -27,4 +30,5 @@ ensure_venv() {
   fi
   # the French and Dutch catalogs: compile any .po newer than its .mo
   .venv/bin/python -c "from explorer.i18n import compile_catalogs; compile_catalogs()"
+  exec 9>&-
 }
