@@ -15,8 +15,8 @@ import folium
 import streamlit as st
 import streamlit_folium as sf
 
-from explorer.mapview import build_map
-from explorer.model import Content
+from explorer.mapview import build_map, selection_layer
+from explorer.model import Content, Place
 from explorer.settings import Settings
 
 
@@ -41,8 +41,8 @@ def render_map(fmap: folium.Map) -> dict:
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
-def _rendered(_content: Content, content_signature: tuple, language: str, settings: Settings) -> dict:
-    return render_map(build_map(_content, language, settings=settings))
+def _rendered(content_signature: str, language: str, settings_key: str, _content: Content, _settings: Settings) -> dict:
+    return render_map(build_map(_content, language, settings=_settings))
 
 
 def feature_group_script(group: folium.FeatureGroup) -> str:
@@ -50,25 +50,39 @@ def feature_group_script(group: folium.FeatureGroup) -> str:
     return sf._get_feature_group_string(group, folium.Map(tiles=None), idx=0)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _selection_script(content_signature: str, place_id: str, _content: Content) -> str:
+    place = _content.place(place_id) if place_id else None
+    return feature_group_script(selection_layer(place))
+
+
+# st_folium's frontend sends the map's state whenever it differs from the last one it knows, starting with
+# this default. With the same keys, in the frontend's order and with its initial values, loading the map
+# sends nothing, so a first visit costs one script run instead of two.
+INITIAL_STATE = {"last_object_clicked_count": 0, "last_active_drawing": None}
+
+
 def place_map(
-    content: Content, content_signature: tuple, language: str, settings: Settings, *, key: str, height: int,
-    selection: folium.FeatureGroup, center: tuple[float, float] | None, on_change: Callable[[], None],
+    content: Content, content_signature: str, language: str, settings: Settings, settings_key: str, *, key: str,
+    height: int, selected: Place | None, center: tuple[float, float] | None, on_change: Callable[[], None],
     returned_objects: list[str],
 ):
-    """The st_folium component for the explorer's map, without re-rendering the map on every rerun."""
-    rendered = _rendered(content, content_signature, language, settings)
+    """The st_folium component for the explorer's map, without re-rendering the map on every rerun.
+
+    ``selected`` is drawn on a small extra layer (cached per place); the rest of the map is rendered once.
+    """
+    rendered = _rendered(content_signature, language, settings_key, content, settings)
     hash_key = sf.generate_js_hash(rendered["script"], key, False)
 
     def changed() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})
         on_change()
 
-    defaults = {"last_active_drawing": None, "last_object_clicked_count": None}
     return sf._component_func(
         script=rendered["script"], header=rendered["header"], html=rendered["html"], id=rendered["id"],
         key=hash_key, height=height, width=None, returned_objects=returned_objects,
-        default={k: v for k, v in defaults.items() if k in returned_objects}, zoom=None, center=center,
-        feature_group=feature_group_script(selection), return_on_hover=False, layer_control=None,
-        pixelated=False, css_links=rendered["css_links"], js_links=rendered["js_links"], on_change=changed,
-        wrap_longitude=False,
+        default={k: v for k, v in INITIAL_STATE.items() if k in returned_objects}, zoom=None, center=center,
+        feature_group=_selection_script(content_signature, selected.id if selected else "", content),
+        return_on_hover=False, layer_control=None, pixelated=False, css_links=rendered["css_links"],
+        js_links=rendered["js_links"], on_change=changed, wrap_longitude=False,
     )

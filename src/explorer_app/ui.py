@@ -33,20 +33,24 @@ def _stat(path: Path) -> tuple:
     return (str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1)
 
 
+# Caches take short string keys and skip hashing the heavy arguments (a leading underscore): Streamlit's
+# hashing of tuples and dataclasses cost more per run than the whole rest of the page's work.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _settings(environment: tuple, file: tuple) -> Settings | tuple[Problem, ...]:
+def _settings(key: str, _environment: tuple) -> Settings | tuple[Problem, ...]:
     try:
-        return load_settings(dict(environment))
+        return load_settings(dict(_environment))
     except SettingsError as exc:
         return exc.problems
 
 
+_SETTING_VARIABLES = frozenset({SETTINGS_FILE_VARIABLE} | {variable for variable, _ in SETTINGS.values()})
+
+
 def settings_or_problems() -> Settings | tuple[Problem, ...]:
     """The validated settings (read again when the environment or the settings file changes)."""
-    names = {SETTINGS_FILE_VARIABLE} | {variable for variable, _ in SETTINGS.values()}
-    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k in names))
+    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k in _SETTING_VARIABLES))
     file = Path(os.environ.get(SETTINGS_FILE_VARIABLE) or DEFAULT_SETTINGS_FILE)
-    return _settings(environment, _stat(file))
+    return _settings(repr((environment, _stat(file))), environment)
 
 
 def settings() -> Settings:
@@ -55,33 +59,41 @@ def settings() -> Settings:
     return loaded if not isinstance(loaded, tuple) else Settings()
 
 
+def settings_key(configured: Settings) -> str:
+    """A short cache key for a settings value."""
+    return repr(configured)
+
+
 def data_dir() -> Path:
     """The content folder from the settings (``EXPLORER_DATA_DIR``), else the project's ``data/``."""
     return settings().data_dir
 
 
 LIBRARY = Path(explorer.__file__).parent
+_LIBRARY_FILES = tuple(sorted(LIBRARY.glob("*.py")))
 
 
-def _signature(folder: Path) -> tuple:
+def _signature(folder: Path) -> str:
     """Changes whenever a content file (or the library reading it) changes, so edits show without a restart."""
-    paths = [folder / name for name in FILES] + sorted(LIBRARY.glob("*.py"))
     result = []
-    for path in paths:
-        stat = path.stat() if path.exists() else None
-        result.append((path.name, stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1))
-    return tuple(result)
+    for path in [folder / name for name in FILES] + list(_LIBRARY_FILES):
+        try:
+            stat = path.stat()
+            result.append(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}")
+        except OSError:
+            result.append(f"{path.name}:missing")
+    return "|".join(result)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(folder: str, signature: tuple) -> Content | tuple[Problem, ...]:
+def _load(folder: str, signature: str) -> Content | tuple[Problem, ...]:
     try:
         return load_content(folder)
     except ContentError as exc:
         return exc.problems
 
 
-def content_signature() -> tuple:
+def content_signature() -> str:
     """Changes whenever the content (or the library reading it) changes."""
     return _signature(data_dir())
 
@@ -477,7 +489,7 @@ def handout_bytes(age: str, scene_ids: tuple[str, ...], language: str) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _handout_bytes(age: str, scene_ids: tuple[str, ...], language: str, signature: tuple) -> bytes:
+def _handout_bytes(age: str, scene_ids: tuple[str, ...], language: str, signature: str) -> bytes:
     from explorer.handout import handout_pdf
 
     loaded = content_or_problems()
