@@ -7,6 +7,8 @@ page the same chrome (config, style, top navigation) and stops with a clear page
 import streamlit as st
 
 from explorer.fragments import (
+    cards_html,
+    esc,
     fact_html,
     intro_html,
     legend_html,
@@ -14,6 +16,7 @@ from explorer.fragments import (
     place_header_html,
     provenance_html,
     scene_html,
+    section_html,
     selected_strip_html,
 )
 from explorer.i18n import n_, t
@@ -27,18 +30,24 @@ settings = ui.settings()
 lang = ui.language()
 links = not settings.kiosk  # a kiosk has no way out of the explorer
 MAP_KEY = "place_map"
+LIST_KEY = "place-list"
 FACTS_SHOWN = 4  # more moss facts fold away, so a phone's panel stays readable
 
 
 def select_place(place_id: str | None, pan: bool = False) -> None:
     """Put the selection in the URL, so a link or QR code opens the same view."""
-    st.query_params.pop("scene", None)
+    if "scene" in st.query_params:
+        del st.query_params["scene"]
     if pan and place_id:
         st.session_state["pan_to"] = place_id
     if place_id:
         st.query_params["place"] = place_id
     else:
         st.query_params.pop("place", None)
+
+
+def on_list_pick() -> None:
+    select_place(st.session_state.get(LIST_KEY), pan=True)
 
 
 def on_map_click() -> None:
@@ -87,10 +96,11 @@ def explorer() -> None:
             center=(place.lat, place.lon) if place and pan_to == place.id else None,
             on_change=on_map_click,
         )
+        strip = ""
         if place is not None:
             shown = [s for s in content.scenes_at(place.id) if s.id not in hidden]
-            st.html(selected_strip_html(place, len(shown), len(content.facts_at(place.id)), lang))
-        st.html(legend_html(lang))
+            strip = selected_strip_html(place, len(shown), len(content.facts_at(place.id)), lang)
+        st.html(strip + legend_html(lang))
 
     with panel:
         if place is None:
@@ -100,18 +110,16 @@ def explorer() -> None:
         else:
             place_panel(place, selection)
 
-    st.subheader(t("All places", lang), anchor=False)
-    st.caption(t("The same as tapping a marker: choose a place to read its scenes and moss.", lang))
-    with st.container(horizontal=True, key="place-list"):
-        for item in content.places:
-            st.button(
-                md(item.name.get(lang)),
-                key=f"place-{item.id}",
-                icon=":material/park:" if item.kind == "green" else ":material/location_city:",
-                type="primary" if place == item else "secondary",
-                on_click=select_place,
-                args=(item.id, True),
-            )
+    # The place list: one widget (not one button per place), so choosing a place sends little.
+    labels = {item.id: (":material/park: " if item.kind == "green" else ":material/location_city: ")
+              + md(item.name.get(lang)) for item in content.places}
+    st.session_state[LIST_KEY] = place.id if place else None
+    hint = t("The same as tapping a marker: choose a place to read its scenes and moss.", lang)
+    st.html(section_html(t("All places", lang), f'<p class="hx-none">{esc(hint)}</p>'))
+    st.pills(
+        t("All places", lang), list(labels), key=LIST_KEY, selection_mode="single", on_change=on_list_pick,
+        format_func=labels.__getitem__, label_visibility="collapsed",
+    )
 
     if pan_to and place is not None and pan_to == place.id:
         ui.scroll_to("hx-top")  # chosen from the list at the bottom: bring the map and the panel into view
@@ -119,33 +127,29 @@ def explorer() -> None:
 
 def place_panel(place, selection) -> None:
     """What happens at a place and which mosses grow there."""
-    st.html(place_header_html(place, lang) + provenance_html(place, content, lang, links=links))
-    if settings.kiosk and settings.public_url:
-        ui.continue_on_phone(place_link(settings, place.id))
     scenes = [s for s in content.scenes_at(place.id) if s.id not in hidden]
-    st.subheader(t("Scenes here", lang), anchor=False)
+    none_here = f'<p class="hx-none">{esc(t("No scene is set here.", lang))}</p>'
+    scenes_heading = section_html(t("Scenes here", lang), "" if content.scenes_at(place.id) else none_here)
+    if settings.kiosk and settings.public_url:
+        st.html(place_header_html(place, lang) + provenance_html(place, content, lang, links=links))
+        ui.continue_on_phone(place_link(settings, place.id))
+        st.html(scenes_heading)
+    else:
+        st.html(place_header_html(place, lang) + provenance_html(place, content, lang, links=links) + scenes_heading)
     if len(scenes) < len(content.scenes_at(place.id)):
         ui.spoiler_note()
-    elif not scenes:
-        st.caption(t("No scene is set here.", lang))
     for scene in scenes:
-        with st.container(border=True, key=f"panel-scene-{scene.id}"):
-            st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
-            st.page_link(ui.SCENES_PAGE, label=t("See it in the story", lang), icon=":material/arrow_forward:",
-                         query_params=ui.link_params(scene=scene.id))
+        # a card, and under it the way to the same scene in the story (a page link: no page reload)
+        st.html(cards_html([scene_html(scene, content, lang, selected=selection.scene == scene)], "hx-card-top"))
+        st.page_link(ui.SCENES_PAGE, label=t("See it in the story", lang), icon=":material/arrow_forward:",
+                     query_params=ui.link_params(scene=scene.id))
     facts = content.facts_at(place.id)
-    st.subheader(t("Moss here", lang), anchor=False)
-    if not facts:
-        st.caption(t("No moss fact is tied to this place.", lang))
     shown, more = facts[:FACTS_SHOWN], facts[FACTS_SHOWN:]
-    for fact in shown:
-        with st.container(border=True, key=f"panel-fact-{fact.id}"):
-            st.html(fact_html(fact, content, lang, links=links))
+    st.html(section_html(t("Moss here", lang), cards_html([fact_html(f, content, lang, links=links) for f in shown])
+                         or f'<p class="hx-none">{esc(t("No moss fact is tied to this place.", lang))}</p>'))
     if more:
         with st.expander(n_("{count} more moss fact", "{count} more moss facts", len(more), lang)):
-            for fact in more:
-                with st.container(border=True, key=f"panel-fact-{fact.id}"):
-                    st.html(fact_html(fact, content, lang, links=links))
+            st.html(cards_html([fact_html(f, content, lang, links=links) for f in more]))
     st.button(t("Back to all places", lang), icon=":material/close:", on_click=select_place, args=(None,),
               key="clear-place")
 

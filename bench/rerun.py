@@ -53,7 +53,7 @@ async def measure(explorer_base: str, bare_base: str, rounds: int) -> tuple[list
     return ours, base, errors
 
 
-def main(rounds: int = 25) -> float:
+def main(rounds: int = 60) -> float:
     args = tuple(sys.argv[2:])
     with running_server("serve.py", extra_args=args) as explorer, running_server("bench/serve_bare.py", extra_args=args) as bare:
         ours, base, errors = asyncio.run(measure(explorer.base, bare.base, rounds))
@@ -67,4 +67,4 @@ def main(rounds: int = 25) -> float:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 25)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 60)

@@ -35,6 +35,7 @@ class Widget:
     id: str
     kind: str
     fragment_id: str
+    options: list[str] = field(default_factory=list)  # a button group's (pills') labels, as the frontend sends them
 
 
 @dataclass
@@ -117,6 +118,14 @@ class Tab:
         state = WidgetState(id=widget.id, trigger_value=True)
         return await self._rerun([state], widget.fragment_id, time.perf_counter())
 
+    async def choose(self, user_key: str, index: int | None) -> Run:
+        """Tap one option of single-choice pills or a segmented control (None: tap the chosen one to let go)."""
+        widget = self.widget(user_key)
+        state = WidgetState(id=widget.id)
+        state.string_array_value.data[:] = [] if index is None else [widget.options[index]]
+        self.values[widget.id] = state
+        return await self._rerun([], widget.fragment_id, time.perf_counter())
+
     async def set_json(self, user_key: str, value: object) -> Run:
         """Set a JSON-valued widget (a custom component such as the map) as its frontend does."""
         widget = self.widget(user_key)
@@ -185,7 +194,9 @@ class Tab:
             elif element_type in WIDGET_TYPES:
                 widget_id = getattr(element, element_type).id
                 if widget_id:
-                    self.widgets[widget_id] = Widget(widget_id, element_type, msg.delta.fragment_id)
+                    options = [f"{o.content_icon} {o.content}" if o.content_icon else o.content
+                               for o in element.button_group.options] if element_type == "button_group" else []
+                    self.widgets[widget_id] = Widget(widget_id, element_type, msg.delta.fragment_id, options)
         elif (kind == "script_finished" and self._finished is not None and not self._finished.done()
               and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
             self._finished.set_result(msg.script_finished)

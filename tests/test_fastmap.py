@@ -26,3 +26,21 @@ def test_selection_layer_script_targets_the_component_map(content):
     assert "map_div.addLayer(feature_group_feature_group_0)" in script
     assert "L.circleMarker" in script and "50.8814" in script
     assert "L.circleMarker" not in feature_group_script(folium.FeatureGroup())
+
+
+def test_initial_state_is_what_the_frontend_starts_from():
+    """The frontend only sends the map's state when it differs from the default it was given (compared as JSON
+    text). Same keys, same order, same initial values: loading the map sends nothing and costs no rerun."""
+    import json
+    import re
+    from pathlib import Path
+
+    from explorer_app.fastmap import INITIAL_STATE
+
+    bundle = next((Path(sf.__file__).parent / "frontend" / "build" / "static" / "js").glob("main.*.js")).read_text()
+    state_keys = re.search(r"let c=\{(.*?)\};", bundle).group(1)
+    order = [k for k in re.findall(r"(\w+):", state_keys) if k in INITIAL_STATE]
+    assert order == list(INITIAL_STATE)
+    initial = re.search(r"window\.__GLOBAL_DATA__=\{(.*?)\}", bundle).group(1)
+    for name, value in INITIAL_STATE.items():
+        assert f"{name}:{json.dumps(value)}" in initial

@@ -41,8 +41,9 @@ def test_every_page_renders_without_error(page):
 def test_map_home_without_selection_shows_the_intro_and_every_place_button(content):
     at = app()
     assert "Where the film happens" in html_of(at)
-    labels = [b.label for b in at.button if b.key and b.key.startswith("place-")]
-    assert len(labels) == len(content.places)
+    places = at.pills(key="place-list")
+    assert places.options == [p.name.get() for p in content.places]  # one choice per place, by name
+    assert places.value is None
     assert "Map legend" in html_of(at)
 
 
@@ -55,7 +56,7 @@ def test_deep_link_to_a_place_shows_its_scenes_and_moss(content):
     for fact in content.facts_at("moeraske"):
         assert fact.title.get() in page
     assert "Where the film happens" not in page
-    assert at.button(key="place-moeraske").proto.type == "primary"
+    assert at.pills(key="place-list").value == "moeraske"  # the list shows the same choice
 
 
 def test_scenes_at_a_place_are_in_story_order():
@@ -81,15 +82,20 @@ def test_deep_link_to_a_scene_selects_its_place_and_marks_the_scene():
     assert 'class="hx-scene hx-selected" id="scene-hospital-forest"' in page
 
 
-def test_place_button_selects_the_place_and_puts_it_in_the_url():
+def test_place_list_selects_the_place_and_puts_it_in_the_url():
     at = app()
-    at.button(key="place-garage").click().run()
+    at.pills(key="place-list").set_value("garage").run()
     assert at.query_params["place"] in ("garage", ["garage"])
     assert "The mechanic's garage" in html_of(at) or "The mechanic&#x27;s garage" in html_of(at)
     assert "The car will not start" in html_of(at)
+    assert at.pills(key="place-list").value == "garage"
     at.button(key="clear-place").click().run()
     assert "place" not in at.query_params
     assert "Where the film happens" in html_of(at)
+    assert at.pills(key="place-list").value is None
+    at.pills(key="place-list").set_value("moeraske").run()
+    at.pills(key="place-list").set_value(None).run()  # tapping the chosen place again lets it go
+    assert "place" not in at.query_params
 
 
 def test_scene_links_point_to_the_timeline_and_back(content):
@@ -234,5 +240,5 @@ def test_hostile_content_is_shown_as_text(hostile_data, monkeypatch):
     page = html_of(at)
     assert "<script>alert" not in page and "<b>bold" not in page
     assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page
-    label = at.button(key="place-moeraske").label
+    label = next(o.content for o in at.pills(key="place-list").proto.options if "script" in o.content)
     assert "\\<script\\>" in label  # markdown-escaped, so shown literally

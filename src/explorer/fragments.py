@@ -177,6 +177,17 @@ def fact_html(fact: MossFact, content: Content, language: str = "en", *, links: 
     return "".join(parts)
 
 
+def section_html(title: str, body: str = "") -> str:
+    """A panel section: its heading, then its content (one element instead of several)."""
+    return f'<section class="hx-section"><h3>{esc(title)}</h3>{body}</section>'
+
+
+def cards_html(fragments: list[str], extra_class: str = "") -> str:
+    """Fragments as bordered cards, the look of a bordered container without one element per card."""
+    classes = f"hx-card {esc(extra_class)}".strip()
+    return "".join(f'<div class="{classes}">{fragment}</div>' for fragment in fragments)
+
+
 def place_header_html(place: Place, language: str = "en") -> str:
     """The selected place's name, kind and description."""
     return (

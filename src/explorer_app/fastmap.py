@@ -9,6 +9,7 @@ pyproject.toml because this uses its internals; tests/test_fastmap.py checks the
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import folium
@@ -40,9 +41,22 @@ def render_map(fmap: folium.Map) -> dict:
     }
 
 
-@st.cache_resource(show_spinner=False, max_entries=24)
-def _rendered(content_signature: str, language: str, settings_key: str, _content: Content, _settings: Settings) -> dict:
-    return render_map(build_map(_content, language, settings=_settings))
+# Plain dictionaries, not st.cache_resource: these are looked up on every rerun, and Streamlit's cache
+# wrapper (hashing its arguments) cost more than the lookup is worth. Entries are few and small: one map per
+# language and settings, one selection layer per place.
+_RENDERED: dict[tuple[str, str, str], dict] = {}
+_SELECTION: dict[tuple[str, str], str] = {}
+_LOCK = threading.Lock()
+
+
+def _rendered(content_signature: str, language: str, settings_key: str, content: Content, settings: Settings) -> dict:
+    key = (content_signature, language, settings_key)
+    with _LOCK:
+        if key not in _RENDERED:
+            if len(_RENDERED) >= 24:
+                _RENDERED.clear()  # content edited many times: start again
+            _RENDERED[key] = render_map(build_map(content, language, settings=settings))
+        return _RENDERED[key]
 
 
 def feature_group_script(group: folium.FeatureGroup) -> str:
@@ -50,10 +64,15 @@ def feature_group_script(group: folium.FeatureGroup) -> str:
     return sf._get_feature_group_string(group, folium.Map(tiles=None), idx=0)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _selection_script(content_signature: str, place_id: str, _content: Content) -> str:
-    place = _content.place(place_id) if place_id else None
-    return feature_group_script(selection_layer(place))
+def _selection_script(content_signature: str, place_id: str, content: Content) -> str:
+    key = (content_signature, place_id)
+    with _LOCK:
+        if key not in _SELECTION:
+            if len(_SELECTION) >= 512:
+                _SELECTION.clear()
+            place = content.place(place_id) if place_id else None
+            _SELECTION[key] = feature_group_script(selection_layer(place))
+        return _SELECTION[key]
 
 
 # st_folium's frontend sends the map's state whenever it differs from the last one it knows, starting with
@@ -72,7 +91,10 @@ def place_map(
     ``selected`` is drawn on a small extra layer (cached per place); the rest of the map is rendered once.
     """
     rendered = _rendered(content_signature, language, settings_key, content, settings)
-    hash_key = sf.generate_js_hash(rendered["script"], key, False)
+    hash_keys = rendered.setdefault("hash_keys", {})
+    if key not in hash_keys:
+        hash_keys[key] = sf.generate_js_hash(rendered["script"], key, False)
+    hash_key = hash_keys[key]
 
     def changed() -> None:
         st.session_state[key] = st.session_state.get(hash_key, {})

@@ -317,6 +317,11 @@ header[data-testid="stHeader"] {{ display: none; }}
 .hx-sources li {{ margin: .3rem 0; }}
 .hx-problems code {{ white-space: pre-wrap; }}
 .hx-intro-steps {{ padding-left: 1.2rem; }} .hx-intro-steps li {{ margin: .25rem 0; }}
+.hx-section h3 {{ font-size: 1.45rem; font-weight: 600; margin: 1rem 0 .6rem; padding: 0; color: {P['ink']}; }}
+.hx-none {{ color: {P['concrete']}; font-size: .9rem; }}
+.hx-card {{ border: 1px solid {P['concrete_light']}; border-radius: .5rem; padding: .9rem 1rem; margin: 0 0 .8rem; }}
+.hx-card-top {{ margin: 0 0 -.6rem; border-bottom-left-radius: 0; border-bottom-right-radius: 0; }}
+.hx-card:has(.hx-selected) {{ border: 2px solid {P['moss']}; background: #fff; scroll-margin-top: 1rem; }}
 .hx-strip {{ display: flex; align-items: center; gap: .7rem; padding: .55rem .8rem; margin: .2rem 0 .4rem;
   background: #fff; border: 1px solid {P['moss_light']}; border-left: 4px solid {P['moss']}; border-radius: 8px;
   color: {P['ink']} !important; text-decoration: none !important; }}

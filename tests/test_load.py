@@ -1,0 +1,65 @@
+"""The websocket load client (bench/stclient.py, bench/load.py) against the real server: a small run."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+from load import run_load, warm_up  # noqa: E402
+from rerun import map_key, marker_tap  # noqa: E402
+from server import running_server  # noqa: E402
+from stclient import Tab  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server("serve.py") as running:
+        yield running
+
+
+def test_five_visitors_load_the_map_and_each_select_three_places(server):
+    report = asyncio.run(_small_run(server))
+    assert report.errors == []
+    assert report.completed == 5
+    assert report.interactions == 20  # one load and three selections each
+    assert report.latency_ms["load"]["n"] == 5 and report.latency_ms["select"]["n"] == 15
+    assert report.latency_ms["all"]["p95"] > 0
+    assert report.rss_per_session_mb is not None and report.server_cpu_percent is not None
+    assert "5 sessions" in report.summary() and "0 errors" in report.summary()
+
+
+async def _small_run(server):
+    await warm_up(server.base)
+    return await run_load(server.base, 5, 2.0, think=(0.1, 0.3), pid=server.pid)
+
+
+def test_a_tap_on_a_marker_reruns_only_the_map_fragment_and_selects_the_place(server):
+    async def go():
+        tab, first = await Tab.open(server.base)
+        assert first.errors == [] and first.status == 0
+        run = await tab.set_json(map_key(tab), marker_tap("garage", 1))
+        await tab.close()
+        return tab, run
+
+    tab, run = asyncio.run(go())
+    assert run.errors == []
+    assert run.status == 3  # FINISHED_FRAGMENT_RUN_SUCCESSFULLY: the header and navigation were not rerun
+    assert "place=garage" in tab.query_string
+
+
+def test_the_client_reports_what_a_visitor_would_see_as_an_error(server):
+    async def go():
+        tab, _ = await Tab.open(server.base, query_string="place=nowhere")
+        with pytest.raises(Exception, match="no widget"):
+            tab.widget("no-such-widget")
+        await tab.close()
+        return tab
+
+    tab = asyncio.run(go())
+    assert tab.errors == []  # an unknown place is a friendly note, not an error
