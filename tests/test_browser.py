@@ -70,7 +70,7 @@ def test_clicking_a_marker_shows_its_scenes_and_moss(visit, base_url, content):
 
 def test_list_buttons_do_the_same_as_a_click(visit, base_url):
     visit.open(base_url)
-    visit.page.get_by_role("button", name="The mechanic's garage").click()
+    visit.page.get_by_role("radio", name="The mechanic's garage").click()
     expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
     expect(visit.page.locator("#scene-garage")).to_be_visible()
     expect(visit.page.get_by_text("Wall screw-moss", exact=True)).to_be_visible()
@@ -82,7 +82,7 @@ def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url)
     try:
         visit.open(f"{base_url}/?place=moeraske")  # a long panel: the list is far below the map
         frame = visit.page.locator("iframe[title*='st_folium']")
-        visit.page.get_by_role("button", name="The mechanic's garage").click()
+        visit.page.get_by_role("radio", name="The mechanic's garage").click()
         expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
         expect(frame).to_be_in_viewport(timeout=10_000)
     finally:
@@ -91,7 +91,7 @@ def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url)
 
 def test_keyboard_users_can_choose_a_place(visit, base_url):
     visit.open(base_url)
-    button = visit.page.get_by_role("button", name="The hotel where a friend works")
+    button = visit.page.get_by_role("radio", name="The hotel where a friend works")
     button.focus()
     visit.page.keyboard.press("Enter")
     expect(visit.page.locator(".hx-place-name")).to_have_text("The hotel where a friend works", timeout=15_000)
@@ -118,7 +118,7 @@ def test_panning_does_not_rerun_the_app(visit, base_url):
     visit.page.mouse.wheel(0, -300)
     visit.page.wait_for_timeout(1500)
     assert len(sent) == before, "panning or zooming the map sent a message that reruns the app"
-    visit.page.get_by_role("button", name="Moeraske nature reserve").click()
+    visit.page.get_by_role("radio", name="Moeraske nature reserve").click()
     expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
     assert len(sent) > before  # a real interaction is seen, so the check above can fail
 
@@ -217,5 +217,32 @@ def test_at_phone_width_no_marker_hides_another(browser, base_url, content):
         visit.marker("hospital").click()
         expect(visit.page.locator(".hx-place-name")).to_have_text("The hospital where his sister works",
                                                                   timeout=15_000)
+    finally:
+        visit.close()
+
+
+def test_a_visit_costs_one_script_run_and_a_tap_reruns_only_the_map_fragment(browser, base_url):
+    """The map sends nothing back on load (its initial state matches), and a tap reruns only the fragment."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    runs: list[BackMsg] = []
+
+    def sent(payload) -> None:
+        if isinstance(payload, bytes | bytearray):
+            msg = BackMsg()
+            msg.ParseFromString(bytes(payload))
+            if msg.WhichOneof("type") == "rerun_script":
+                runs.append(msg)
+
+    visit = Visit(browser, width=390, height=844)
+    try:
+        visit.page.on("websocket", lambda ws: ws.on("framesent", sent))
+        visit.open(base_url)
+        visit.page.wait_for_timeout(2_000)  # st_folium reports map moves after 250 ms; give it time
+        assert len(runs) == 1, [r.rerun_script.widget_states for r in runs]
+        visit.marker("garage").click()
+        expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
+        assert len(runs) == 2
+        assert runs[1].rerun_script.fragment_id  # only the map, panel and list reran
     finally:
         visit.close()
