@@ -1,5 +1,6 @@
 """Benchmark (a): time until the map's markers are visible in headless Chromium, over the time a bare one-line
-Streamlit page takes to show its text. Both servers run side by side; alternated; median of N.
+Streamlit page takes to show its text. Both servers run side by side, with the same server settings
+(``bench/serve_bare.py``); every request leaving the machine is refused; alternated; median of N.
 
 Run: .venv/bin/python bench/first_render.py [N]
 """
@@ -13,37 +14,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import ROOT, running_server  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "tests"))
-from browser import CHROMIUM, FLAGS, LOCAL, free_port, running_app  # noqa: E402
-
-
-def bare_app():
-    import contextlib
-    import subprocess
-    import urllib.request
-
-    @contextlib.contextmanager
-    def run():
-        port = free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "bare.py"),
-                                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                                 "--server.headless", "true"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-
-    return run()
+from browser import CHROMIUM, FLAGS, LOCAL  # noqa: E402
 
 
 def measure(browser, url: str, ready) -> float:
@@ -59,7 +34,9 @@ def measure(browser, url: str, ready) -> float:
 
 
 def main(rounds: int = 7) -> float:
-    with running_app(EXPLORER_TILES="offline") as explorer_url, bare_app() as bare_url, sync_playwright() as p:
+    with running_server("serve.py", env={"EXPLORER_TILES": "offline"}) as explorer, \
+            running_server("bench/serve_bare.py") as bare, sync_playwright() as p:
+        explorer_url, bare_url = explorer.base, bare.base
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         markers = lambda page: page.frame_locator("iframe[title*='st_folium']").locator(".hx-marker").first.wait_for(  # noqa: E731
             state="visible", timeout=60_000)

@@ -18,6 +18,7 @@ import random
 import statistics
 import sys
 import time
+import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -72,13 +73,21 @@ def percentiles(values: list[float]) -> dict[str, float]:
             "n": len(ordered)}
 
 
+def page_cookies(base: str) -> str:
+    """GET the page as a browser does first; the cookies it sets (e.g. a sticky-session cookie), as a header."""
+    with urllib.request.urlopen(base + "/", timeout=30) as response:
+        response.read()
+        return "; ".join(c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or [])
+
+
 async def visitor(base: str, number: int, delay: float, think: tuple[float, float], all_done: asyncio.Event,
                   finished: list[int], timings: dict[str, list[float]], sizes: dict[str, list[int]],
-                  errors: list[str]) -> bool:
+                  errors: list[str], fetch_page: bool = False) -> bool:
     await asyncio.sleep(delay)
     rng = random.Random(number)
     try:
-        tab, run = await Tab.open(base)
+        cookie = await asyncio.to_thread(page_cookies, base) if fetch_page else ""
+        tab, run = await Tab.open(base, cookie=cookie)
     except Exception as exc:  # connection refused, handshake failed, timeout
         errors.append(f"session {number}: could not open: {exc!r}")
         finished.append(number)
@@ -112,7 +121,7 @@ async def visitor(base: str, number: int, delay: float, think: tuple[float, floa
 
 
 async def run_load(base: str, sessions: int, over: float, think: tuple[float, float] = (1.0, 3.0),
-                   pid: int | None = None) -> Report:
+                   pid: int | None = None, fetch_page: bool = False) -> Report:
     report = Report(sessions, over)
     timings: dict[str, list[float]] = {"load": [], "select": []}
     sizes: dict[str, list[int]] = {"load": [], "select": []}
@@ -123,7 +132,7 @@ async def run_load(base: str, sessions: int, over: float, think: tuple[float, fl
         cpu_start = cpu_seconds(pid)
     start = time.perf_counter()
     tasks = [asyncio.create_task(visitor(base, i, over * i / sessions, think, all_done, finished, timings, sizes,
-                                         report.errors)) for i in range(sessions)]
+                                         report.errors, fetch_page)) for i in range(sessions)]
     # Wait until every visitor has made their three selections; their pages are all still open then.
     while len(finished) < sessions:
         await asyncio.sleep(0.1)

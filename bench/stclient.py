@@ -53,11 +53,12 @@ class Run:
 class Tab:
     """One visitor's tab. ``await Tab.open(url)`` loads the page; ``click`` and ``set_json`` interact."""
 
-    def __init__(self, base_url: str, *, locale: str = "en-GB", timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, *, locale: str = "en-GB", timeout: float = 30.0, cookie: str = "") -> None:
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.base_url = base_url.rstrip("/")
         self.locale = locale
         self.timeout = timeout
+        self.cookie = cookie  # e.g. a load balancer's sticky-session cookie, sent with the websocket handshake
         self.query_string = ""
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}
@@ -75,7 +76,8 @@ class Tab:
         tab.query_string = query_string
         start = time.perf_counter()
         tab._socket = await asyncio.wait_for(
-            websockets.connect(tab.ws_url, subprotocols=["streamlit"], max_size=None, compression=None), tab.timeout
+            websockets.connect(tab.ws_url, subprotocols=["streamlit"], max_size=None, compression=None,
+                               additional_headers={"Cookie": tab.cookie} if tab.cookie else None), tab.timeout
         )
         tab._reader = asyncio.create_task(tab._read())
         run = await tab._rerun([], "", start)

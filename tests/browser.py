@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from server import running_server  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -31,37 +24,12 @@ def running_app(data_dir: Path | None = None, **settings: str) -> Iterator[str]:
 
     ``settings`` are environment variables such as ``EXPLORER_TILES="offline"``.
     """
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EXPLORER_")}
-    env.update(settings)  # usage statistics stay as .streamlit/config.toml says: off, and tested
+    env = dict(settings)  # usage statistics stay as .streamlit/config.toml says: off, and tested
     if data_dir is not None:
         env["EXPLORER_DATA_DIR"] = str(data_dir)
-    log = (ROOT / ".pytest-app.log").open("w") if os.environ.get("KEEP_APP_LOG") else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not start (exit code {proc.poll()})")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    log = ROOT / ".pytest-app.log" if os.environ.get("KEEP_APP_LOG") else None
+    with running_server("serve.py", env=env, log=log) as server:
+        yield server.base
 
 
 class Visit:
