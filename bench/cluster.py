@@ -51,7 +51,11 @@ def running_nginx(listen: int, replicas: list[int]):
         proc = subprocess.Popen([binary, "-p", prefix, "-c", "nginx.conf", "-g", "daemon off;"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            wait_healthy(f"http://127.0.0.1:{listen}", proc, timeout=20)
+            try:
+                wait_healthy(f"http://127.0.0.1:{listen}", proc, timeout=20)
+            except RuntimeError as exc:
+                proc.kill()
+                raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode(errors='replace')}") from exc
             yield f"http://127.0.0.1:{listen}"
         finally:
             proc.terminate()
@@ -81,37 +85,51 @@ def check_stickiness(base: str, visitors: int = 40) -> tuple[Counter, list[str]]
     return spread, problems
 
 
+@contextlib.contextmanager
+def running_cluster():
+    """Two replicas (sharing one cookie secret) and nginx in front; yields (nginx URL, the two servers)."""
+    secret = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+    ports = [free_port(), free_port()]
+    with running_server("serve.py", port=ports[0], env=secret) as one, \
+            running_server("serve.py", port=ports[1], env=secret) as two, \
+            running_nginx(free_port(), ports) as base:
+        yield base, [one, two]
+
+
+def run_cluster(sessions: int, over: float, think: tuple[float, float] = (1.0, 3.0)) -> dict:
+    with running_cluster() as (base, replicas):
+        spread, problems = check_stickiness(base)
+
+        async def go():
+            for replica in replicas:
+                await warm_up(replica.base)
+            return await run_load(base, sessions, over, think=think, fetch_page=True)
+
+        cpu = [cpu_seconds(r.pid) for r in replicas]
+        started = time.perf_counter()
+        report = asyncio.run(go())
+        wall = time.perf_counter() - started
+        used = [cpu_seconds(r.pid) - c for r, c in zip(replicas, cpu, strict=True)]
+    ok = not problems and len(spread) == 2 and not report.errors and all(u > 0 for u in used)
+    return {"spread": spread, "moved": problems, "report": report, "cpu_percent": [100 * u / wall for u in used],
+            "ok": ok}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=300)
     parser.add_argument("--over", type=float, default=60.0)
     args = parser.parse_args(argv)
-    secret = ("--server.cookieSecret", secrets.token_hex(32))  # the same on every replica
-    ports = [free_port(), free_port()]
-    with running_server("serve.py", port=ports[0], extra_args=secret) as one, \
-            running_server("serve.py", port=ports[1], extra_args=secret) as two, \
-            running_nginx(free_port(), ports) as base:
-        spread, problems = check_stickiness(base)
-        print(f"sticky sessions: {sum(spread.values())} visitors over {len(spread)} replicas "
-              f"({', '.join(f'{k}: {v}' for k, v in sorted(spread.items()))}); {len(problems)} visitors moved")
-        for problem in problems[:5]:
-            print("  moved:", problem)
-
-        async def go():
-            await warm_up(one.base)
-            await warm_up(two.base)
-            return await run_load(base, args.sessions, args.over, fetch_page=True)
-
-        cpu = [cpu_seconds(one.pid), cpu_seconds(two.pid)]
-        started = time.perf_counter()
-        report = asyncio.run(go())
-        wall = time.perf_counter() - started
-        used = [cpu_seconds(one.pid) - cpu[0], cpu_seconds(two.pid) - cpu[1]]
-    print("through nginx: " + report.summary())
-    print("  replica CPU over the run: " + ", ".join(f"{100 * u / wall:.0f}%" for u in used))
-    ok = not problems and len(spread) == 2 and not report.errors and all(u > 0.5 for u in used)
-    print("cluster run: " + ("all checks passed" if ok else "FAILED"))
-    return 0 if ok else 1
+    result = run_cluster(args.sessions, args.over)
+    spread = result["spread"]
+    print(f"sticky sessions: {sum(spread.values())} visitors over {len(spread)} replicas "
+          f"({', '.join(f'{k}: {v}' for k, v in sorted(spread.items()))}); {len(result['moved'])} visitors moved")
+    for problem in result["moved"][:5]:
+        print("  moved:", problem)
+    print("through nginx: " + result["report"].summary())
+    print("  replica CPU over the run: " + ", ".join(f"{c:.0f}%" for c in result["cpu_percent"]))
+    print("cluster run: " + ("all checks passed" if result["ok"] else "FAILED"))
+    return 0 if result["ok"] else 1
 
 
 if __name__ == "__main__":

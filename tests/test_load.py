@@ -63,3 +63,18 @@ def test_the_client_reports_what_a_visitor_would_see_as_an_error(server):
 
     tab = asyncio.run(go())
     assert tab.errors == []  # an unknown place is a friendly note, not an error
+
+
+def test_two_replicas_behind_nginx_keep_each_visitor_on_one_replica():
+    from cluster import CONFIG, nginx_config, run_cluster
+
+    config = nginx_config(9000, [9001, 9002, 9003])
+    assert "listen 127.0.0.1:9000;" in config and config.count("server 127.0.0.1:900") == 3
+    assert "8601" not in config and "hash $hx_route consistent;" in config
+    assert "proxy_set_header Upgrade $http_upgrade;" in CONFIG.read_text()  # websockets pass through
+
+    result = run_cluster(sessions=6, over=2.0, think=(0.1, 0.3))
+    assert result["moved"] == []  # a visitor's cookie always reaches the same replica
+    assert len(result["spread"]) == 2  # and visitors as a whole reach both
+    assert result["report"].errors == [] and result["report"].completed == 6
+    assert result["ok"]
