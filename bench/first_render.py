@@ -2,7 +2,8 @@
 Streamlit page takes to show its text. Both servers run side by side, with the same server settings
 (``bench/serve_bare.py``); every request leaving the machine is refused; alternated; median of N.
 
-Run: .venv/bin/python bench/first_render.py [N]
+Run: .venv/bin/python bench/first_render.py [N] [--map-only]
+(--map-only measures ``bench/map_only.py``, a page with nothing but the map, instead of the explorer.)
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ def measure(browser, url: str, ready) -> float:
     return elapsed
 
 
-def main(rounds: int = 7) -> float:
-    with running_server("serve.py", env={"EXPLORER_TILES": "offline"}) as explorer, \
+def main(rounds: int = 7, map_only: bool = False) -> float:
+    script = "bench/serve_map_only.py" if map_only else "serve.py"
+    with running_server(script, env={"EXPLORER_TILES": "offline"}) as explorer, \
             running_server("bench/serve_bare.py") as bare, sync_playwright() as p:
         explorer_url, bare_url = explorer.base, bare.base
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -49,10 +51,12 @@ def main(rounds: int = 7) -> float:
             base.append(measure(browser, bare_url, text))
         browser.close()
     ratio = statistics.median(ours) / statistics.median(base)
-    print(f"first render, markers visible: median {statistics.median(ours):.2f} s; bare page text: median "
+    what = "first render (map alone)" if map_only else "first render"
+    print(f"{what}, markers visible: median {statistics.median(ours):.2f} s; bare page text: median "
           f"{statistics.median(base):.2f} s; ratio {ratio:.2f} (target <= 1.25)")
     return ratio
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    main(int(numbers[0]) if numbers else 7, map_only="--map-only" in sys.argv)

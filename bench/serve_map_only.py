@@ -1,0 +1,9 @@
+"""Serves ``bench/map_only.py`` (the map alone) as ``serve.py`` serves the explorer: ``streamlit run bench/serve_map_only.py``."""
+
+import streamlit as st
+
+from explorer_app import tuning
+from explorer_app.assets import asset_routes
+
+tuning.apply()
+app = st.App("map_only.py", routes=asset_routes())
