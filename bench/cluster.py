@@ -36,7 +36,10 @@ def nginx_config(listen: int, replicas: list[int]) -> str:
     text = CONFIG.read_text()
     text = text.replace("listen 127.0.0.1:8600;", f"listen 127.0.0.1:{listen};")
     servers = "".join(f"        server 127.0.0.1:{port};\n" for port in replicas)
-    return text.replace("        server 127.0.0.1:8601;\n        server 127.0.0.1:8602;\n", servers)
+    text = text.replace("        server 127.0.0.1:8601;\n        server 127.0.0.1:8602;\n", servers)
+    # for the checks only (a public deployment should not show its internal addresses): who answered
+    marker = "            proxy_buffering off;\n"
+    return text.replace(marker, marker + "            add_header X-Hx-Replica $upstream_addr always;\n")
 
 
 @contextlib.contextmanager
@@ -72,11 +75,19 @@ def replica_of(base: str, cookie: str = "") -> tuple[str, str]:
 
 
 def check_stickiness(base: str, visitors: int = 40) -> tuple[Counter, list[str]]:
-    """Every visitor's requests reach one replica; visitors as a whole reach all of them."""
+    """Every visitor's requests reach one replica; visitors as a whole reach all of them.
+
+    A visitor's first request (the page, before it has the cookie) is placed by its address, like every
+    request of a browser that refuses cookies; from then on the cookie decides.
+    """
     spread: Counter = Counter()
     problems = []
+    no_cookie = {replica_of(base)[0] for _ in range(5)}
+    if len(no_cookie) != 1:
+        problems.append(f"requests without a cookie from one address went to {sorted(no_cookie)}")
     for _ in range(visitors):
-        first, cookie = replica_of(base)
+        _, cookie = replica_of(base)
+        first, _ = replica_of(base, cookie)
         spread[first] += 1
         for _ in range(3):
             again, _ = replica_of(base, cookie)

@@ -31,10 +31,14 @@ async def visitor(base: str, number: int, errors: list[str]) -> None:
     try:
         tab, run = await Tab.open(base)
         errors += [f"visitor {number}: {e}" for e in run.errors]
-        run = await tab.set_json(map_key(tab), marker_tap(PLACES[number % len(PLACES)], 1))
-        errors += [f"visitor {number}: {e}" for e in run.errors]
-        run = await tab.choose("place-list", LIST_ORDER.index(PLACES[(number + 3) % len(PLACES)]))
-        errors += [f"visitor {number}: {e}" for e in run.errors]
+        for step, place in enumerate((PLACES[number % len(PLACES)], PLACES[(number + 3) % len(PLACES)])):
+            if step == 0:
+                run = await tab.set_json(map_key(tab), marker_tap(place, 1))
+            else:
+                run = await tab.choose("place-list", LIST_ORDER.index(place))
+            errors += [f"visitor {number}: {e}" for e in run.errors]
+            if f"place={place}" not in tab.query_string:
+                errors.append(f"visitor {number}: selecting {place} left the address at {tab.query_string!r}")
         await tab.close()
     except Exception as exc:
         errors.append(f"visitor {number}: {exc!r}")

@@ -77,6 +77,7 @@ class Tab:
         start = time.perf_counter()
         tab._socket = await asyncio.wait_for(
             websockets.connect(tab.ws_url, subprotocols=["streamlit"], max_size=None, compression=None,
+                               origin=tab.base_url,  # as a browser does, so Streamlit's origin check applies
                                additional_headers={"Cookie": tab.cookie} if tab.cookie else None), tab.timeout
         )
         tab._reader = asyncio.create_task(tab._read())

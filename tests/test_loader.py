@@ -226,3 +226,14 @@ def test_basemap_geometry_is_checked(data_copy):
     assert any(m.startswith("data/basemap.toml: feature 'railway-north-east': kind: must be one of commune") for m in found)
     assert ("data/basemap.toml: feature 'moeraske-reserve': area[2]: must be [lat, lon] with lat from -90 to 90 and "
             "lon from -180 to 180 (got [50.8852, 'x'])") in found
+
+
+def test_two_places_with_the_same_name_in_a_language_are_reported(data_copy):
+    """The list of places tells them apart by name, so a shared name would make one unreachable there."""
+    replace_in(data_copy / "places.toml", 'name.fr = "La promenade le long du chemin de fer"',
+               'name.fr = "  réserve naturelle du  Moeraske"')
+    problems = [str(p) for p in check(data_copy)]
+    assert problems == [
+        "data/places.toml: place 'railway-walk': name: is also the fr name of place 'moeraske' "
+        "(got 'réserve naturelle du  Moeraske')"
+    ], problems

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import socket
+import subprocess
+import sys
+import tomllib
 
+from conftest import ROOT
 from explorer_app import tuning
 
 
@@ -12,35 +17,59 @@ def test_accepted_connections_send_without_waiting_for_acks():
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     try:
-        assert listener in tuning.listening_sockets()
-        assert tuning.set_nodelay() >= 1
         client = socket.create_connection(listener.getsockname())
-        accepted, _ = listener.accept()
-        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
-        client.close()
-        accepted.close()
+        before, _ = listener.accept()
+        assert before.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0  # what Streamlit leaves
+        assert tuning.set_nodelay() >= 1
+        client2 = socket.create_connection(listener.getsockname())
+        after, _ = listener.accept()
+        assert after.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        for s in (client, before, client2, after):
+            s.close()
+        assert listener.fileno() != -1  # the copies were closed, not the socket itself
     finally:
         listener.close()
 
 
-def test_serve_py_applies_it_and_the_config_keeps_reruns_lean():
-    import tomllib
-
-    from conftest import ROOT
-
-    assert "tuning.apply()" in (ROOT / "serve.py").read_text()
-    assert "tuning.apply()" in (ROOT / "bench" / "serve_bare.py").read_text()  # the baseline is served alike
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["fileWatcherType"] == "none"  # ~350 ms per new session otherwise
-    assert config["runner"]["postScriptGC"] is False  # ~35 ms holding the interpreter lock per run otherwise
+IMPORT_AS_STREAMLIT_DOES = """
+import runpy, socket, sys
+listener = socket.socket(family=socket.AF_INET)  # bound before the app module is imported, as Streamlit does
+listener.bind(("127.0.0.1", 0)); listener.listen()
+runpy.run_path(sys.argv[1], run_name="served")
+from streamlit.runtime import runtime
+print(listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), runtime.MESSAGE_FLUSH_INTERVAL_SECS)
+"""
 
 
-def test_the_flush_interval_setting_still_exists_and_is_shortened():
+def test_importing_serve_py_tunes_the_bound_socket_and_the_flush_interval():
+    for script in ("serve.py", "bench/serve_bare.py"):  # the baseline is served alike
+        out = subprocess.run([sys.executable, "-c", IMPORT_AS_STREAMLIT_DOES, str(ROOT / script)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr[-2000:]
+        nodelay, interval = out.stdout.split()[-2:]
+        assert int(nodelay) == 1 and float(interval) == tuning.FLUSH_INTERVAL, (script, out.stdout)
+
+
+def test_streamlit_flush_loop_reads_the_setting_each_time():
     from streamlit.runtime import runtime
 
+    loop = inspect.getsource(runtime.Runtime._loop_coroutine)
+    assert "asyncio.sleep(MESSAGE_FLUSH_INTERVAL_SECS)" in loop  # a module global, so our value is used
     before = runtime.MESSAGE_FLUSH_INTERVAL_SECS
     try:
         assert tuning.set_flush_interval() is True
         assert runtime.MESSAGE_FLUSH_INTERVAL_SECS == tuning.FLUSH_INTERVAL
     finally:
         runtime.MESSAGE_FLUSH_INTERVAL_SECS = before
+
+
+def test_a_failing_tuning_step_does_not_stop_the_server(monkeypatch, capsys):
+    monkeypatch.setattr(tuning, "listening_sockets", lambda: (_ for _ in ()).throw(ReferenceError("dead proxy")))
+    tuning.apply()  # must not raise
+    assert "set_nodelay skipped" in capsys.readouterr().err
+
+
+def test_the_config_keeps_reruns_lean():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"  # ~350 ms per new session otherwise
+    assert config["runner"]["postScriptGC"] is False  # ~35 ms holding the interpreter lock per run otherwise

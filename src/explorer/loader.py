@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from explorer.errors import ContentError, Problem
 from explorer.fields import Findings, RecordReader
+from explorer.i18n import LANGUAGES
 from explorer.model import (
     AGE_BANDS,
     BASEMAP_KINDS,
@@ -113,8 +114,14 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
     for reader, person in people:
         if person.plays:
             refs.character(reader, "plays", person.plays)
+    names: dict[tuple[str, str], str] = {}
     for reader, place in places:
         refs.sources(reader, "evidence", place.evidence)
+        for language in LANGUAGES:  # the list of places tells places apart by name, so names must differ
+            name = " ".join(place.name.get(language).split()).casefold()
+            other = names.setdefault((language, name), place.id)
+            if other != place.id:
+                reader.problem("name", f"is also the {language} name of place {other!r}", place.name.get(language))
     orders: dict[int, str] = {}
     for reader, scene in scenes:
         if scene.place:

@@ -51,6 +51,9 @@ _LOCK = threading.Lock()
 
 def _rendered(content_signature: str, language: str, settings_key: str, content: Content, settings: Settings) -> dict:
     key = (content_signature, language, settings_key)
+    found = _RENDERED.get(key)  # the usual case: no lock, so sessions never wait on each other
+    if found is not None:
+        return found
     with _LOCK:
         if key not in _RENDERED:
             if len(_RENDERED) >= 24:
@@ -66,6 +69,9 @@ def feature_group_script(group: folium.FeatureGroup) -> str:
 
 def _selection_script(content_signature: str, place_id: str, content: Content) -> str:
     key = (content_signature, place_id)
+    found = _SELECTION.get(key)
+    if found is not None:
+        return found
     with _LOCK:
         if key not in _SELECTION:
             if len(_SELECTION) >= 512:

@@ -17,21 +17,38 @@ cycles while messages are waiting, so the shorter interval costs nothing when th
 
 from __future__ import annotations
 
-import gc
+import os
 import socket
+import stat
+import sys
 
 
 def listening_sockets() -> list[socket.socket]:
-    """This process's listening TCP sockets."""
+    """Copies (dups) of this process's listening TCP sockets, found through /proc/self/fd (Linux).
+
+    Options set on a copy apply to the socket itself. The caller closes the copies.
+    """
     found = []
-    for obj in gc.get_objects():
-        if isinstance(obj, socket.socket) and obj.fileno() != -1 and obj.type == socket.SOCK_STREAM \
-                and obj.family in (socket.AF_INET, socket.AF_INET6):
-            try:
-                if obj.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
-                    found.append(obj)
-            except OSError:
+    fd_dir = "/proc/self/fd"
+    for name in os.listdir(fd_dir) if os.path.isdir(fd_dir) else []:
+        try:
+            fd = int(name)
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
                 continue
+            sock = socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM)
+        except (OSError, ValueError):
+            continue
+        try:
+            family = sock.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN)
+            listening = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+            kind = sock.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)
+        except OSError:
+            sock.close()
+            continue
+        if listening and kind == socket.SOCK_STREAM and family in (socket.AF_INET, socket.AF_INET6):
+            found.append(sock)
+        else:
+            sock.close()
     return found
 
 
@@ -40,10 +57,16 @@ FLUSH_INTERVAL = 0.001  # seconds
 
 def set_nodelay() -> int:
     """Set TCP_NODELAY on every listening TCP socket of this process; the number of sockets changed."""
-    sockets = listening_sockets()
-    for sock in sockets:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return len(sockets)
+    changed = 0
+    for sock in listening_sockets():
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            changed += 1
+        except OSError:
+            pass
+        finally:
+            sock.close()
+    return changed
 
 
 def set_flush_interval(seconds: float = FLUSH_INTERVAL) -> bool:
@@ -57,6 +80,10 @@ def set_flush_interval(seconds: float = FLUSH_INTERVAL) -> bool:
 
 
 def apply() -> None:
-    """Both of the above (called by serve.py and bench/serve_bare.py)."""
-    set_nodelay()
-    set_flush_interval()
+    """Both of the above (called by serve.py and bench/serve_bare.py). Never stops the server from starting:
+    without them the explorer is slower, not broken."""
+    for step in (set_nodelay, set_flush_interval):
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 - a tuning step must not take the server down
+            print(f"explorer: server tuning step {step.__name__} skipped: {exc!r}", file=sys.stderr)
