@@ -94,3 +94,13 @@ def test_two_replicas_behind_nginx_keep_each_visitor_on_one_replica():
     assert len(result["spread"]) == 2  # and visitors as a whole reach both
     assert result["report"].errors == [] and result["report"].completed == 6
     assert result["ok"]
+
+
+def test_leaflet_is_served_locally_and_may_be_cached(server):
+    import urllib.request
+
+    from explorer_app.assets import CACHE_CONTROL
+
+    with urllib.request.urlopen(f"{server.base}/explorer-assets/leaflet/leaflet.js", timeout=10) as response:
+        assert response.status == 200 and b"Leaflet" in response.read(2000)
+        assert response.headers["Cache-Control"] == CACHE_CONTROL
