@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import LIST_ORDER  # noqa: E402
-from rerun import PLACES, map_key, marker_tap  # noqa: E402
+from load import select  # noqa: E402
+from rerun import PLACES  # noqa: E402
 from server import rss_mb, running_server  # noqa: E402
 from stclient import Tab  # noqa: E402
 
@@ -32,13 +32,8 @@ async def visitor(base: str, number: int, errors: list[str]) -> None:
         tab, run = await Tab.open(base)
         errors += [f"visitor {number}: {e}" for e in run.errors]
         for step, place in enumerate((PLACES[number % len(PLACES)], PLACES[(number + 3) % len(PLACES)])):
-            if step == 0:
-                run = await tab.set_json(map_key(tab), marker_tap(place, 1))
-            else:
-                run = await tab.choose("place-list", LIST_ORDER.index(place))
-            errors += [f"visitor {number}: {e}" for e in run.errors]
-            if f"place={place}" not in tab.query_string:
-                errors.append(f"visitor {number}: selecting {place} left the address at {tab.query_string!r}")
+            _, problems = await select(tab, place, by_list=step == 1)
+            errors += [f"visitor {number}: {p}" for p in problems]
         await tab.close()
     except Exception as exc:
         errors.append(f"visitor {number}: {exc!r}")

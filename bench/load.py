@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from rerun import PLACES, map_key, marker_tap  # noqa: E402
 from server import cpu_seconds, rss_mb, running_server  # noqa: E402
-from stclient import Tab  # noqa: E402
+from stclient import Run, Tab  # noqa: E402
 
 from explorer.loader import load_content  # noqa: E402
 
@@ -73,6 +73,18 @@ def percentiles(values: list[float]) -> dict[str, float]:
             "n": len(ordered)}
 
 
+async def select(tab: Tab, place: str, *, by_list: bool, taps: int = 1) -> tuple[Run, list[str]]:
+    """Choose a place as a visitor does, by a marker tap or in the list; the run, and what went wrong."""
+    if by_list:
+        run = await tab.choose("place-list", LIST_ORDER.index(place))
+    else:
+        run = await tab.set_json(map_key(tab), marker_tap(place, taps))
+    problems = list(run.errors)
+    if f"place={place}" not in tab.query_string:
+        problems.append(f"selecting {place} left the address at {tab.query_string!r}")
+    return run, problems
+
+
 def page_cookies(base: str) -> str:
     """GET the page as a browser does first; the cookies it sets (e.g. a sticky-session cookie), as a header."""
     with urllib.request.urlopen(base + "/", timeout=30) as response:
@@ -97,20 +109,13 @@ async def visitor(base: str, number: int, delay: float, think: tuple[float, floa
     sizes["load"].append(run.bytes)
     errors += [f"session {number}: load: {e}" for e in run.errors]
     try:
-        key = map_key(tab)
         for step, place in enumerate(rng.sample(PLACES, 3)):
             await asyncio.sleep(rng.uniform(*think))
-            if step == 1:
-                run = await tab.choose("place-list", LIST_ORDER.index(place))
-            else:
-                run = await tab.set_json(key, marker_tap(place, step + 1))
+            run, problems = await select(tab, place, by_list=step == 1, taps=step + 1)
             timings["select"].append(run.seconds)
             sizes["select"].append(run.bytes)
-            errors += [f"session {number}: select {place}: {e}" for e in run.errors]
-            if f"place={place}" not in tab.query_string:
-                errors.append(f"session {number}: selecting {place} left the address at {tab.query_string!r}")
-                ok = False
-            ok = ok and not run.errors
+            errors += [f"session {number}: {p}" for p in problems]
+            ok = ok and not problems
     except Exception as exc:
         errors.append(f"session {number}: {exc!r}")
         ok = False

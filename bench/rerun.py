@@ -31,7 +31,7 @@ def marker_tap(place_id: str, count: int) -> dict:
 
 
 def map_key(tab: Tab) -> str:
-    return next(w.id for w in tab.widgets.values() if w.kind == "component_instance").split("-", 2)[2]
+    return tab.component_key()
 
 
 async def measure(explorer_base: str, bare_base: str, rounds: int) -> tuple[list[float], list[float], list[str]]:

@@ -37,6 +37,12 @@ class Widget:
     fragment_id: str
     options: list[str] = field(default_factory=list)  # a button group's (pills') labels, as the frontend sends them
 
+    @property
+    def user_key(self) -> str:
+        """The ``key=`` the page gave the widget: Streamlit's ids read ``$$ID-<hash>-<user key>``."""
+        parts = self.id.split("-", 2)
+        return parts[2] if len(parts) == 3 and parts[0] == "$$ID" else ""
+
 
 @dataclass
 class Run:
@@ -93,23 +99,15 @@ class Tab:
                 await self._reader
 
     def widget(self, user_key: str) -> Widget:
-        """The widget made with ``key=user_key`` in the last run (Streamlit puts the user key at the id's end)."""
-        for widget_id, widget in self.widgets.items():
-            if widget_id.endswith("-" + user_key):
+        """The widget made with ``key=user_key`` in the last run."""
+        for widget in self.widgets.values():
+            if widget.user_key == user_key:
                 return widget
         raise ProtocolError(f"no widget with key {user_key!r} on the page (have {sorted(self.widgets)[:5]}…)")
 
-    def keys(self, prefix: str) -> list[str]:
-        """User keys of the widgets on the page that start with ``prefix``."""
-        found = []
-        for widget_id in self.widgets:
-            user_key = widget_id.rsplit("-", 1)[-1] if "-" in widget_id else ""
-            # user keys may themselves contain dashes; keep everything after the hash part
-            parts = widget_id.split("-", 2)
-            user_key = parts[2] if len(parts) == 3 else user_key
-            if user_key.startswith(prefix):
-                found.append(user_key)
-        return found
+    def component_key(self) -> str:
+        """The user key of the page's (first) custom component, such as the map."""
+        return next(w.user_key for w in self.widgets.values() if w.kind == "component_instance")
 
     async def rerun(self) -> Run:
         """Run the page again with nothing changed (what pressing R in the browser does)."""

@@ -44,22 +44,27 @@ def render_map(fmap: folium.Map) -> dict:
 # Plain dictionaries, not st.cache_resource: these are looked up on every rerun, and Streamlit's cache
 # wrapper (hashing its arguments) cost more than the lookup is worth. Entries are few and small: one map per
 # language and settings, one selection layer per place.
-_RENDERED: dict[tuple[str, str, str], dict] = {}
-_SELECTION: dict[tuple[str, str], str] = {}
+_RENDERED: dict[tuple, dict] = {}
+_SELECTION: dict[tuple, str] = {}
 _LOCK = threading.Lock()
 
 
-def _rendered(content_signature: str, language: str, settings_key: str, content: Content, settings: Settings) -> dict:
-    key = (content_signature, language, settings_key)
-    found = _RENDERED.get(key)  # the usual case: no lock, so sessions never wait on each other
+def _memo(cache: dict, key: tuple, limit: int, build: Callable[[], object]):
+    """The cached value for ``key``, built once; a hit takes no lock, so sessions never wait on each other."""
+    found = cache.get(key)
     if found is not None:
         return found
     with _LOCK:
-        if key not in _RENDERED:
-            if len(_RENDERED) >= 24:
-                _RENDERED.clear()  # content edited many times: start again
-            _RENDERED[key] = render_map(build_map(content, language, settings=settings))
-        return _RENDERED[key]
+        if key not in cache:
+            if len(cache) >= limit:
+                cache.clear()  # content edited many times: start again
+            cache[key] = build()
+        return cache[key]
+
+
+def _rendered(content_signature: str, language: str, settings_key: str, content: Content, settings: Settings) -> dict:
+    return _memo(_RENDERED, (content_signature, language, settings_key), 24,
+                 lambda: render_map(build_map(content, language, settings=settings)))
 
 
 def feature_group_script(group: folium.FeatureGroup) -> str:
@@ -68,17 +73,8 @@ def feature_group_script(group: folium.FeatureGroup) -> str:
 
 
 def _selection_script(content_signature: str, place_id: str, content: Content) -> str:
-    key = (content_signature, place_id)
-    found = _SELECTION.get(key)
-    if found is not None:
-        return found
-    with _LOCK:
-        if key not in _SELECTION:
-            if len(_SELECTION) >= 512:
-                _SELECTION.clear()
-            place = content.place(place_id) if place_id else None
-            _SELECTION[key] = feature_group_script(selection_layer(place))
-        return _SELECTION[key]
+    return _memo(_SELECTION, (content_signature, place_id), 512,
+                 lambda: feature_group_script(selection_layer(content.place(place_id) if place_id else None)))
 
 
 # st_folium's frontend sends the map's state whenever it differs from the last one it knows, starting with
