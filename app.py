@@ -20,10 +20,10 @@ from explorer.fragments import (
     selected_strip_html,
 )
 from explorer.i18n import n_, t
-from explorer.selection import clicked_place_id, resolve_selection
+from explorer.selection import resolve_selection
 from explorer.settings import place_link
 from explorer_app import ui
-from explorer_app.fastmap import place_map
+from explorer_app.mapcomponent import place_map
 
 content = ui.setup_page("map")
 settings = ui.settings()
@@ -48,12 +48,6 @@ def select_place(place_id: str | None, pan: bool = False) -> None:
 
 def on_list_pick() -> None:
     select_place(st.session_state.get(LIST_KEY), pan=True)
-
-
-def on_map_click() -> None:
-    place_id = clicked_place_id(st.session_state.get(MAP_KEY), content)
-    if place_id:
-        select_place(place_id)
 
 
 safe = ui.spoiler_safe()
@@ -90,11 +84,11 @@ def explorer() -> None:
             content, signature, lang, settings, settings_key,
             key=MAP_KEY,
             height=760 if settings.kiosk else 500,
-            returned_objects=["last_active_drawing", "last_object_clicked_count"],
             selected=place,
             # Pan only when the place was chosen from the list: a marker the visitor tapped is already in view.
             center=(place.lat, place.lon) if place and pan_to == place.id else None,
-            on_change=on_map_click,
+            on_click=select_place,
+            label=t("Map", lang),
         )
         strip = ""
         if place is not None:

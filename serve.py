@@ -6,9 +6,11 @@ a shorter flush interval; see ``explorer_app/tuning.py``): together 45 to 85 ms 
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from explorer_app import tuning
 from explorer_app.assets import asset_routes
+from explorer_app.preload import PreloadMiddleware
 
 tuning.apply()
-app = st.App("app.py", routes=asset_routes())
+app = st.App("app.py", routes=asset_routes(), middleware=[Middleware(PreloadMiddleware)])

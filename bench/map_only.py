@@ -11,11 +11,10 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from explorer_app import ui  # noqa: E402
-from explorer_app.fastmap import place_map  # noqa: E402
+from explorer_app.mapcomponent import place_map  # noqa: E402
 
 st.set_page_config(layout="wide")
 content = ui.content_or_problems()
 settings = ui.settings()
 place_map(content, ui.content_signature(), "en", settings, ui.settings_key(settings), key="place_map", height=500,
-          selected=None, center=None, on_change=lambda: None,
-          returned_objects=["last_active_drawing", "last_object_clicked_count"])
+          selected=None, center=None, on_click=lambda place_id: None)

@@ -1,13 +1,13 @@
 """Stefan's walk: the film's places in story order, on the map, with distances, walking times and a GPX file."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from explorer.fragments import md
 from explorer.i18n import PROVENANCE_LABELS, label, t
-from explorer.mapview import build_map, walk_layer
+from explorer.mapview import walk_layer
 from explorer.walk import stefans_walk, walk_gpx
 from explorer_app import ui
+from explorer_app.mapcomponent import map_component
 
 content = ui.setup_page("walk")
 settings = ui.settings()
@@ -29,8 +29,9 @@ if walk.has_illustrations:
 
 map_column, legs_column = st.columns([3, 2], gap="large")
 with map_column:
-    st_folium(build_map(content, lang, settings=settings), key="walk_map", height=760 if settings.kiosk else 520,
-              use_container_width=True, returned_objects=[], feature_group_to_add=walk_layer(walk))
+    map_component(content, ui.content_signature(), lang, settings, ui.settings_key(settings), key="walk_map",
+                  height=760 if settings.kiosk else 520, label=t("Map", lang),
+                  overlay=(f"walk:{lang}:{safe}", lambda: walk_layer(walk)))
 with legs_column:
     st.subheader(t("The route", lang), anchor=False)
     rows = []

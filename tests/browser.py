@@ -53,7 +53,8 @@ class Visit:
 
     @property
     def map(self):
-        return self.page.frame_locator("iframe[title*='st_folium']")
+        """The map: Leaflet's box, in the map component's shadow root (Playwright's CSS reaches into it)."""
+        return self.page.locator(".hx-map")
 
     def marker(self, place_id: str):
         return self.map.locator(f".hx-marker:has([data-place='{place_id}'])")

@@ -60,11 +60,11 @@ def test_clicking_a_marker_shows_its_scenes_and_moss(visit, base_url, content):
         expect(visit.page.get_by_text(fact.title.get(), exact=True)).to_be_visible()
     assert query(visit.page.url) == {"place": ["moeraske"]}
     # another marker replaces the selection, and the map is not re-mounted (no blink)
-    visit.map.locator("body").evaluate("() => { window.hxStamp = 'same map'; }")
+    visit.map.evaluate("box => { box.hxStamp = 'same map'; }")
     visit.marker("apartment").click()
     expect(panel).to_have_text("Stefan's apartment", timeout=15_000)
     expect(visit.page.locator("#scene-fridge-soup")).to_be_visible()
-    assert visit.map.locator("body").evaluate("() => window.hxStamp") == "same map"
+    assert visit.map.evaluate("box => box.hxStamp") == "same map"
     only_tiles_left_the_machine(visit)
 
 
@@ -81,7 +81,7 @@ def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url)
     visit = Visit(browser, width=390, height=844)
     try:
         visit.open(f"{base_url}/?place=moeraske")  # a long panel: the list is far below the map
-        frame = visit.page.locator("iframe[title*='st_folium']")
+        frame = visit.map
         visit.page.get_by_role("radio", name="The mechanic's garage").click()
         expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
         expect(frame).to_be_in_viewport(timeout=10_000)
@@ -109,7 +109,7 @@ def test_panning_does_not_rerun_the_app(visit, base_url):
     visit.open(base_url)
     visit.page.wait_for_timeout(1500)
     before = len(sent)
-    box = visit.page.locator("iframe[title*='st_folium']").bounding_box()
+    box = visit.map.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     visit.page.mouse.move(x, y)
     visit.page.mouse.down()
@@ -138,7 +138,7 @@ def test_at_phone_width_the_panel_sits_under_the_map(browser, base_url, width):
     visit = Visit(browser, width=width, height=844)
     try:
         visit.open(f"{base_url}/?place=moeraske")
-        frame = visit.page.locator("iframe[title*='st_folium']").bounding_box()
+        frame = visit.map.bounding_box()
         panel = visit.page.locator(".hx-place-name").bounding_box()
         assert frame["width"] <= width
         assert panel["y"] >= frame["y"] + frame["height"], (frame, panel)

@@ -54,7 +54,7 @@ def test_when_tiles_cannot_be_reached_the_simplified_map_appears(browser):
         visit = Visit(browser)
         try:
             visit.open(url)
-            expect(visit.map.locator(".leaflet-container.hx-tiles-failed")).to_be_attached(timeout=15_000)
+            expect(visit.page.locator(".hx-map.leaflet-container.hx-tiles-failed")).to_be_attached(timeout=15_000)
             expect(visit.map.get_by_text("Jette", exact=True)).to_be_visible()
             expect(visit.map.locator(".leaflet-control-attribution")).to_contain_text("Map tiles unavailable")
             visit.marker("garage").click()
@@ -64,19 +64,29 @@ def test_when_tiles_cannot_be_reached_the_simplified_map_appears(browser):
             visit.close()
 
 
-SMALL_TARGETS = """() => [...document.querySelectorAll(
-    'button, a[href], [role=tab], [data-testid=stToggle] label, [data-baseweb=select] > div')]
+# Every match in the page and in its open shadow roots (the map draws in one).
+DEEP_ALL = """const deepAll = (selector) => {
+  const found = [], roots = [document];
+  while (roots.length) {
+    const root = roots.pop();
+    found.push(...root.querySelectorAll(selector));
+    root.querySelectorAll('*').forEach((e) => { if (e.shadowRoot) roots.push(e.shadowRoot); });
+  }
+  return found;
+};"""
+SMALL_TARGETS = "() => { " + DEEP_ALL + """ return deepAll(
+    'button, a[href], [role=tab], [data-testid=stToggle] label, [data-baseweb=select] > div')
     .filter(e => e.offsetParent !== null && !e.closest('.leaflet-control-attribution')
                  && e.getAttribute('data-testid') !== 'stSkipToContent')  /* shown only to keyboard users */
     .map(e => [e.tagName, e.getAttribute('data-testid') || e.getAttribute('role') || '', e.getBoundingClientRect()])
     .filter(([, , r]) => r.width > 0 && (r.height < 48 || r.width < 48))
-    .map(([tag, id, r]) => `${tag} ${id} ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+    .map(([tag, id, r]) => `${tag} ${id} ${Math.round(r.width)}x${Math.round(r.height)}`); }"""
 
 
 def all_links(visit: Visit) -> list[str]:
     hrefs = []
     for frame in visit.page.frames:
-        hrefs += frame.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        hrefs += frame.evaluate("() => { " + DEEP_ALL + " return deepAll('a[href]').map(a => a.href); }")
     return hrefs
 
 
@@ -98,7 +108,7 @@ def test_kiosk_has_no_way_out_and_offers_a_qr_code(browser, kiosk_url):
                 "[data-testid=stToolbar], [data-testid=stMainMenu], [data-testid=stAppDeployButton]")
             assert not any(toolbar.nth(i).is_visible() for i in range(toolbar.count()))
             small = []
-            for frame in visit.page.frames:  # the map's own frame too: its zoom buttons
+            for frame in visit.page.frames:  # the map's zoom buttons are in its shadow root: looked at too
                 small += frame.evaluate(SMALL_TARGETS)
             assert small == [], f"{path}: touch targets under 48 px: {small}"
     finally:

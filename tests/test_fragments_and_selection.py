@@ -110,10 +110,7 @@ def test_filter_scenes(content):
     assert filter_scenes(content.scenes, themes=["soup"], times=["night"], characters=["mechanic"]) == ()
 
 
-def test_clicked_place_id_uses_the_feature_id_only(content):
-    state = {"last_active_drawing": {"type": "Feature", "properties": {"id": "garage"},
-                                     "geometry": {"type": "Point", "coordinates": [4.3958, 50.8814]}}}
-    assert clicked_place_id(state, content) == "garage"  # coordinates are the Moeraske's: ignored
-    for bad in (None, {}, {"last_active_drawing": None}, {"last_active_drawing": {"properties": {"id": "nope"}}},
-                {"last_active_drawing": {"properties": "x"}}, "garbage"):
+def test_clicked_place_id_accepts_only_a_real_place_id(content):
+    assert clicked_place_id("garage", content) == "garage"
+    for bad in (None, "", "nope", {"id": "garage"}, ["garage"], 50.8814, "garbage"):
         assert clicked_place_id(bad, content) is None

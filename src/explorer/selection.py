@@ -72,16 +72,9 @@ def filter_scenes(
     )
 
 
-def clicked_place_id(map_state: object, content: Content) -> str | None:
-    """The place id in st_folium's returned state after a marker click, if it names a real place."""
-    if not isinstance(map_state, dict):
-        return None
-    feature = map_state.get("last_active_drawing")
-    if not isinstance(feature, dict):
-        return None
-    properties = feature.get("properties")
-    place_id = properties.get("id") if isinstance(properties, dict) else None
-    return place_id if isinstance(place_id, str) and content.place(place_id) is not None else None
+def clicked_place_id(value: object, content: Content) -> str | None:
+    """The place id the map reported for a tapped marker, if it names a real place (the browser is an input)."""
+    return value if isinstance(value, str) and content.place(value) is not None else None
 
 
 def split_known(values: Iterable[str], options: Iterable[str]) -> tuple[list[str], list[str]]:

@@ -1,0 +1,85 @@
+// The explorer's map, drawn by Leaflet in the page itself (a Streamlit v2 component, no iframe).
+//
+// Python renders the folium map once into `data.script` (Leaflet calls that create `map_div` on the element
+// `map_element`) and sends it with the map's styles; this module loads Leaflet (served by the app), draws the
+// map in the component's shadow root, and reports a tapped place's id as the trigger value `clicked`.
+// Streamlit calls this function again whenever `data` changes: the map is drawn once per `data.map_key`,
+// later calls only move the selection ring and, when asked, the view.
+
+const scripts = {};
+
+function loadScript(src) {
+  if (!scripts[src]) {
+    scripts[src] = window.L ? Promise.resolve() : new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = resolve;
+      tag.onerror = () => { delete scripts[src]; reject(new Error(`could not load ${src}`)); };
+      document.head.appendChild(tag);
+    });
+  }
+  return scripts[src];
+}
+
+function el(tag, attributes) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) { node.setAttribute(name, value); }
+  return node;
+}
+
+function watchClicks(map, report) {
+  map.eachLayer((layer) => {
+    const id = layer.feature && layer.feature.properties && layer.feature.properties.id;
+    if (typeof id === "string" && !layer.__hxWatched) {
+      layer.__hxWatched = true;
+      layer.on("click", () => report(id));
+    }
+  });
+}
+
+function update(state, data) {
+  const { map } = state;
+  if (data.overlay !== state.overlayScript) {
+    if (state.overlay) { map.removeLayer(state.overlay); state.overlay = null; }
+    if (data.overlay) { state.overlay = new Function("L", "map_div", `${data.overlay}\nreturn overlay;`)(window.L, map); }
+    state.overlayScript = data.overlay;
+  }
+  const center = data.center ? JSON.stringify(data.center) : null;
+  if (center && center !== state.center) { map.setView(data.center, map.getZoom()); }
+  state.center = center;
+}
+
+async function draw(root, data, report) {
+  // The box keeps its height while Leaflet loads (nothing below it jumps), and Leaflet's styles load meanwhile.
+  const box = el("div", { class: "hx-map", role: "region", "aria-label": data.label || "Map" });
+  box.style.height = `${data.height}px`;
+  const style = el("style");
+  style.textContent = data.css;
+  const container = el("div", { class: "hx-map-root" });
+  container.append(el("link", { rel: "stylesheet", href: data.leaflet_css }), style, box);
+  const previous = root.__hxState;
+  root.__hxState = null;
+  if (previous) { previous.map.remove(); }
+  root.replaceChildren(container);
+  await loadScript(data.leaflet_js);
+  const map = new Function("L", "map_element", `${data.script}\nreturn map_div;`)(window.L, box);
+  if (data.clickable) { watchClicks(map, report); }
+  return { map, key: data.map_key, overlay: null, overlayScript: "", center: null };
+}
+
+export default function ({ data, parentElement, setTriggerValue }) {
+  const root = parentElement;
+  const report = (id) => setTriggerValue("clicked", id);
+  root.__hxLatest = data;
+  if (!root.__hxDrawing || root.__hxKey !== data.map_key) {
+    root.__hxKey = data.map_key;
+    root.__hxDrawing = draw(root, data, report).then((state) => { root.__hxState = state; return state; });
+  }
+  root.__hxDrawing.then((state) => {
+    if (state.key === data.map_key && root.__hxLatest === data) { update(state, data); }
+  }).catch((error) => {
+    const note = el("p", { class: "hx-map-error", role: "alert" });
+    note.textContent = `${data.error || "The map could not be drawn."} (${error.message})`;
+    root.replaceChildren(note);
+  });
+}

@@ -1,0 +1,119 @@
+"""The explorer's maps, drawn by Leaflet in the page itself: a Streamlit v2 component instead of an iframe.
+
+streamlit-folium's ``st_folium`` draws a map in an iframe that loads its own page and a 225 KB script before
+Leaflet can start, and it renders the whole folium map again on every rerun. Here the folium map (built by the
+pure ``explorer.mapview.build_map``) is turned into Leaflet's JavaScript once per content, language and settings,
+with streamlit-folium's own functions, and ``leaflet_map.js`` runs it in a shadow root of the page. Only the
+small selection layer changes between runs. A tapped marker sends its place's id, never coordinates.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import folium
+import streamlit as st
+import streamlit_folium as sf
+
+from explorer.i18n import t
+from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS, build_map, selection_layer
+from explorer.model import Content, Place
+from explorer.selection import clicked_place_id
+from explorer.settings import Settings
+
+COMPONENT = "explorer_map"
+_JS = (Path(__file__).with_name("leaflet_map.js")).read_text(encoding="utf-8")
+_component = st.components.v2.component(COMPONENT, js=_JS)
+
+# The map's own element: the component gives it to the script instead of an element id (ids do not reach
+# into a shadow root).
+_MAP_BY_ID = re.compile(r'L\.map\(\s*"map_div"')
+_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def render_map(fmap: folium.Map) -> dict:
+    """The map as Leaflet's JavaScript and its styles (what the component needs), rendered once."""
+    fmap.get_root().render()
+    fmap.render()
+    script, found = _MAP_BY_ID.subn('L.map(map_element', sf._get_map_string(fmap))
+    if found != 1:
+        raise ValueError("the rendered map does not create its Leaflet map on 'map_div'")
+    header = fmap.get_root().header
+    # Only the styles the explorer adds (markers, simplified map, walk); folium's page-level rules (html, body,
+    # the viewport) belong to a page of its own, not to a part of ours.
+    css = "\n".join("\n".join(_STYLE.findall(child.render())) for name, child in header._children.items()
+                    if name.startswith("hx_"))
+    return {"script": script, "css": css}
+
+
+def overlay_script(group: folium.FeatureGroup) -> str:
+    """The JavaScript that adds ``group`` (a selection ring, a walk) to ``map_div``, as the variable ``overlay``;
+    the component swaps overlays without drawing the map again."""
+    group._id = "overlay"
+    scratch = folium.Map(tiles=None)
+    group.add_to(scratch)
+    group.render()
+    script = sf.generate_leaflet_string(group, base_id="overlay").replace(sf.get_full_id(scratch), "map_div")
+    return script + "\nvar overlay = feature_group_overlay;"
+
+
+# Plain dictionaries, not st.cache_resource: these are looked up on every rerun, and Streamlit's cache wrapper
+# (hashing its arguments) costs more than the lookup. Entries are few and small: one map per language and
+# settings, one selection ring per place.
+_RENDERED: dict[tuple, dict] = {}
+_OVERLAY: dict[tuple, str] = {}
+_LOCK = threading.Lock()
+
+
+def _memo(cache: dict, key: tuple, limit: int, build: Callable[[], object]):
+    """The cached value for ``key``, built once; a hit takes no lock, so sessions never wait on each other."""
+    found = cache.get(key)
+    if found is not None:
+        return found
+    with _LOCK:
+        if key not in cache:
+            if len(cache) >= limit:
+                cache.clear()  # content edited many times: start again
+            cache[key] = build()
+        return cache[key]
+
+
+def map_component(
+    content: Content, content_signature: str, language: str, settings: Settings, settings_key: str, *, key: str,
+    height: int, overlay: tuple[str, Callable[[], folium.FeatureGroup]] | None = None,
+    center: tuple[float, float] | None = None, on_click: Callable[[str], None] | None = None, label: str = "Map",
+):
+    """The explorer's map (every place as a marker) with one overlay, the view moved to ``center`` if given.
+
+    ``overlay`` is a cache key and a function that builds the layer: it is rendered once per key. A tap on a
+    marker calls ``on_click`` with the place's id, once it is checked against the content.
+    """
+    rendered = _memo(_RENDERED, (content_signature, language, settings_key), 24,
+                     lambda: render_map(build_map(content, language, settings=settings)))
+    overlay_js = _memo(_OVERLAY, (content_signature, overlay[0]), 512, lambda: overlay_script(overlay[1]())) \
+        if overlay else ""
+
+    def clicked() -> None:
+        place_id = clicked_place_id((st.session_state.get(key) or {}).get("clicked"), content)
+        if place_id and on_click is not None:
+            on_click(place_id)
+
+    return _component(
+        key=key, height=height,
+        data={"map_key": f"{content_signature}:{language}:{settings_key}", "script": rendered["script"],
+              "css": rendered["css"], "height": height, "label": label,
+              "error": t("The map could not be drawn.", language),
+              "leaflet_js": f"{ASSET_BASE}/{LEAFLET_JS}", "leaflet_css": f"{ASSET_BASE}/{LEAFLET_CSS}",
+              "overlay": overlay_js, "center": list(center) if center else None, "clickable": on_click is not None},
+        on_clicked_change=clicked,
+    )
+
+
+def place_map(content: Content, content_signature: str, language: str, settings: Settings, settings_key: str, *,
+              selected: Place | None, **kwargs):
+    """The explorer's map with ``selected`` ringed (one ring per place, rendered once)."""
+    return map_component(content, content_signature, language, settings, settings_key,
+                         overlay=(f"ring:{selected.id if selected else ''}", lambda: selection_layer(selected)), **kwargs)
