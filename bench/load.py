@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from rerun import PLACES, map_key, marker_tap  # noqa: E402
+from rerun import PLACES, tap_marker  # noqa: E402
 from server import cpu_seconds, rss_mb, running_server  # noqa: E402
 from stclient import Run, Tab  # noqa: E402
 
@@ -73,12 +73,12 @@ def percentiles(values: list[float]) -> dict[str, float]:
             "n": len(ordered)}
 
 
-async def select(tab: Tab, place: str, *, by_list: bool, taps: int = 1) -> tuple[Run, list[str]]:
+async def select(tab: Tab, place: str, *, by_list: bool) -> tuple[Run, list[str]]:
     """Choose a place as a visitor does, by a marker tap or in the list; the run, and what went wrong."""
     if by_list:
         run = await tab.choose("place-list", LIST_ORDER.index(place))
     else:
-        run = await tab.set_json(map_key(tab), marker_tap(place, taps))
+        run = await tap_marker(tab, place)
     problems = list(run.errors)
     if f"place={place}" not in tab.query_string:
         problems.append(f"selecting {place} left the address at {tab.query_string!r}")
@@ -111,7 +111,7 @@ async def visitor(base: str, number: int, delay: float, think: tuple[float, floa
     try:
         for step, place in enumerate(rng.sample(PLACES, 3)):
             await asyncio.sleep(rng.uniform(*think))
-            run, problems = await select(tab, place, by_list=step == 1, taps=step + 1)
+            run, problems = await select(tab, place, by_list=step == 1)
             timings["select"].append(run.seconds)
             sizes["select"].append(run.bytes)
             errors += [f"session {number}: {p}" for p in problems]
@@ -164,9 +164,8 @@ async def warm_up(base: str) -> None:
     """One visit per place first, so the run measures a server that has rendered its map once, as after any
     first visitor."""
     tab, _ = await Tab.open(base)
-    key = map_key(tab)
-    for n, place in enumerate(PLACES):
-        await tab.set_json(key, marker_tap(place, n + 1))
+    for place in PLACES:
+        await tap_marker(tab, place)
     await tab.close()
 
 

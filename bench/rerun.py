@@ -1,8 +1,8 @@
 """Benchmark (b): server time of one rerun after a place is selected, over a bare page's rerun.
 
 Both servers run side by side (``serve.py`` and ``bench/bare.py``); one websocket client (``stclient.Tab``)
-alternates between them: on the explorer it taps a marker (the map component's value, as st_folium's
-frontend sends it), on the bare page it asks for a rerun. The time is from sending the request to receiving
+alternates between them: on the explorer it taps a marker (the map component's trigger, as its frontend
+sends it), on the bare page it asks for a rerun. The time is from sending the request to receiving
 ``script_finished``, on 127.0.0.1, so it is the server's work plus one local round trip for both.
 Median of N, after a warm-up round.
 
@@ -19,28 +19,25 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from server import running_server  # noqa: E402
-from stclient import Tab  # noqa: E402
+from stclient import Run, Tab  # noqa: E402
 
 PLACES = ["moeraske", "building-site", "restaurant", "apartment", "garage", "lunch-park", "hospital", "hotel"]
 
 
-def marker_tap(place_id: str, count: int) -> dict:
-    """What st_folium's frontend sends after a tap on a place's marker (our GeoJSON feature carries the id)."""
-    return {"last_object_clicked_count": count,
-            "last_active_drawing": {"type": "Feature", "properties": {"id": place_id}, "geometry": None}}
+MAP_KEY = "place_map"
 
 
-def map_key(tab: Tab) -> str:
-    return tab.component_key()
+async def tap_marker(tab: Tab, place_id: str) -> Run:
+    """What the map sends when a place's marker is tapped: its trigger ``clicked`` with the place's id."""
+    return await tab.trigger(MAP_KEY, "clicked", place_id)
 
 
 async def measure(explorer_base: str, bare_base: str, rounds: int) -> tuple[list[float], list[float], list[str]]:
     explorer, _ = await Tab.open(explorer_base)
     bare, _ = await Tab.open(bare_base)
-    key = map_key(explorer)
     ours, base, errors = [], [], []
     for i in range(rounds + len(PLACES)):  # the first pass over the places warms the caches
-        run = await explorer.set_json(key, marker_tap(PLACES[i % len(PLACES)], i + 1))
+        run = await tap_marker(explorer, PLACES[i % len(PLACES)])
         if f"place={PLACES[i % len(PLACES)]}" not in explorer.query_string:
             errors.append(f"tap on {PLACES[i % len(PLACES)]} did not select it (address: {explorer.query_string})")
         baseline = await bare.rerun()

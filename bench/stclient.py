@@ -20,9 +20,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX as INTERNAL_KEY_PREFIX
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
-WIDGET_TYPES = {"button", "component_instance", "toggle", "button_group", "checkbox", "selectbox", "multiselect",
+WIDGET_TYPES = {"button", "component_instance", "bidi_component", "toggle", "button_group", "checkbox", "selectbox", "multiselect",
                 "radio", "text_input", "slider", "segmented_control", "download_button", "pills"}
 
 
@@ -57,7 +58,7 @@ class Run:
 
 
 class Tab:
-    """One visitor's tab. ``await Tab.open(url)`` loads the page; ``click`` and ``set_json`` interact."""
+    """One visitor's tab. ``await Tab.open(url)`` loads the page; ``click``, ``choose`` and ``trigger`` interact."""
 
     def __init__(self, base_url: str, *, locale: str = "en-GB", timeout: float = 30.0, cookie: str = "") -> None:
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
@@ -105,10 +106,6 @@ class Tab:
                 return widget
         raise ProtocolError(f"no widget with key {user_key!r} on the page (have {sorted(self.widgets)[:5]}…)")
 
-    def component_key(self) -> str:
-        """The user key of the page's (first) custom component, such as the map."""
-        return next(w.user_key for w in self.widgets.values() if w.kind == "component_instance")
-
     async def rerun(self) -> Run:
         """Run the page again with nothing changed (what pressing R in the browser does)."""
         return await self._rerun([], "", time.perf_counter())
@@ -127,11 +124,13 @@ class Tab:
         self.values[widget.id] = state
         return await self._rerun([], widget.fragment_id, time.perf_counter())
 
-    async def set_json(self, user_key: str, value: object) -> Run:
-        """Set a JSON-valued widget (a custom component such as the map) as its frontend does."""
+    async def trigger(self, user_key: str, event: str, value: object) -> Run:
+        """Send a v2 component's trigger value (the map's ``clicked``), once, as its frontend does: a JSON list
+        of events on the component's internal trigger widget."""
         widget = self.widget(user_key)
-        self.values[widget.id] = WidgetState(id=widget.id, json_value=json.dumps(value))
-        return await self._rerun([], widget.fragment_id, time.perf_counter())
+        state = WidgetState(id=f"{INTERNAL_KEY_PREFIX}_{widget.id}__events",
+                            json_trigger_value=json.dumps([{"event": event, "value": value}]))
+        return await self._rerun([state], widget.fragment_id, time.perf_counter())
 
     async def _rerun(self, triggers: list[WidgetState], fragment_id: str, start: float) -> Run:
         if self._finished is not None and not self._finished.done():

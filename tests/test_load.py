@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
+import urllib.request
 
 import pytest
 
@@ -12,7 +14,7 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 
 from load import run_load, warm_up  # noqa: E402
-from rerun import map_key, marker_tap  # noqa: E402
+from rerun import tap_marker  # noqa: E402
 from server import running_server  # noqa: E402
 from stclient import Tab  # noqa: E402
 
@@ -44,7 +46,7 @@ def test_a_tap_on_a_marker_reruns_only_the_map_fragment_and_selects_the_place(se
     async def go():
         tab, first = await Tab.open(server.base)
         assert first.errors == [] and first.status == 0
-        run = await tab.set_json(map_key(tab), marker_tap("garage", 1))
+        run = await tap_marker(tab, "garage")
         await tab.close()
         return tab, run
 
@@ -104,3 +106,16 @@ def test_leaflet_is_served_locally_and_may_be_cached(server):
     with urllib.request.urlopen(f"{server.base}/explorer-assets/leaflet/leaflet.js", timeout=10) as response:
         assert response.status == 200 and b"Leaflet" in response.read(2000)
         assert response.headers["Cache-Control"] == CACHE_CONTROL
+
+
+def test_pages_tell_the_browser_what_the_map_needs_and_every_hint_resolves(server):
+    with urllib.request.urlopen(server.base + "/walk", timeout=30) as response:
+        links = response.headers["Link"]
+    hints = re.findall(r"<([^>]+)>; rel=(\w+)", links)
+    assert ("/explorer-assets/leaflet/leaflet.js", "preload") in hints
+    assert any(url.startswith("/static/js/BidiComponent.") and rel == "modulepreload" for url, rel in hints)
+    for url, _ in hints:
+        with urllib.request.urlopen(server.base + url, timeout=30) as response:
+            assert response.status == 200, url
+    with urllib.request.urlopen(server.base + "/explorer-assets/leaflet/leaflet.css", timeout=30) as response:
+        assert "Link" not in response.headers  # only pages carry the hints

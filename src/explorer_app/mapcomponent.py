@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import folium
 import streamlit as st
 import streamlit_folium as sf
+from streamlit.runtime.state import get_session_state
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 
 from explorer.i18n import t
 from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS, build_map, selection_layer
@@ -81,6 +83,26 @@ def _memo(cache: dict, key: tuple, limit: int, build: Callable[[], object]):
         return cache[key]
 
 
+def trigger_value(key: str, event: str) -> object:
+    """A v2 component's trigger value, read in its ``on_<event>_change`` callback.
+
+    ``st.session_state[key]`` shows trigger values only on top of the component's state, which a session does
+    not always have yet (the map keeps no state), so the event is also looked up where Streamlit keeps it: the
+    component's trigger widget, whose id is derived from the component's.
+    """
+    shown = st.session_state.get(key)
+    if isinstance(shown, Mapping) and shown.get(event) is not None:
+        return shown.get(event)
+    try:
+        state = get_session_state()._state
+        widget_id = state._key_id_mapper.get_id_from_key(key)
+        payloads = state._new_widget_state[f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{widget_id}__events"] or []
+    except (AttributeError, KeyError, TypeError):
+        return None
+    found = [p.get("value") for p in payloads if isinstance(p, Mapping) and p.get("event") == event]
+    return found[-1] if found else None
+
+
 def map_component(
     content: Content, content_signature: str, language: str, settings: Settings, settings_key: str, *, key: str,
     height: int, overlay: tuple[str, Callable[[], folium.FeatureGroup]] | None = None,
@@ -97,7 +119,7 @@ def map_component(
         if overlay else ""
 
     def clicked() -> None:
-        place_id = clicked_place_id((st.session_state.get(key) or {}).get("clicked"), content)
+        place_id = clicked_place_id(trigger_value(key, "clicked"), content)
         if place_id and on_click is not None:
             on_click(place_id)
 
