@@ -59,12 +59,27 @@ async function draw(root, data, report) {
   container.append(el("link", { rel: "stylesheet", href: data.leaflet_css }), style, box);
   const previous = root.__hxState;
   root.__hxState = null;
-  if (previous) { previous.map.remove(); }
+  if (previous) { previous.observer.disconnect(); previous.map.remove(); }
   root.replaceChildren(container);
   await loadScript(data.leaflet_js);
   const map = new Function("L", "map_element", `${data.script}\nreturn map_div;`)(window.L, box);
   if (data.clickable) { watchClicks(map, report); }
-  return { map, key: data.map_key, overlay: null, overlayScript: "", center: null };
+  // The page's layout may still settle after the map is drawn (and a phone may turn): keep Leaflet's idea of
+  // its size right, and keep the places fitted until the visitor moves the map themselves.
+  let touched = false;
+  for (const name of ["pointerdown", "wheel", "keydown", "touchstart"]) {
+    box.addEventListener(name, () => { touched = true; }, { passive: true });
+  }
+  let size = `${box.clientWidth}x${box.clientHeight}`;
+  const observer = new ResizeObserver(() => {
+    const now = `${box.clientWidth}x${box.clientHeight}`;
+    if (now === size || !box.clientWidth) { return; }
+    size = now;
+    map.invalidateSize();
+    if (!touched && data.fit) { map.fitBounds(data.fit.bounds, data.fit.options); }
+  });
+  observer.observe(box);
+  return { map, observer, key: data.map_key, overlay: null, overlayScript: "", center: null };
 }
 
 export default function ({ data, parentElement, setTriggerValue }) {

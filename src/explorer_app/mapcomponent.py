@@ -4,7 +4,9 @@ streamlit-folium's ``st_folium`` draws a map in an iframe that loads its own pag
 Leaflet can start, and it renders the whole folium map again on every rerun. Here the folium map (built by the
 pure ``explorer.mapview.build_map``) is turned into Leaflet's JavaScript once per content, language and settings,
 with streamlit-folium's own functions, and ``leaflet_map.js`` runs it in a shadow root of the page. Only the
-small selection layer changes between runs. A tapped marker sends its place's id, never coordinates.
+small overlay (the ring around the selected place, or the walk) changes between runs. A tapped marker sends
+its place's id, never coordinates. streamlit-folium stays pinned to 0.27.x (pyproject.toml): its functions
+that turn a folium map into Leaflet's JavaScript are internal; tests/test_mapcomponent.py checks they fit.
 """
 
 from __future__ import annotations
@@ -48,7 +50,11 @@ def render_map(fmap: folium.Map) -> dict:
     # the viewport) belong to a page of its own, not to a part of ours.
     css = "\n".join("\n".join(_STYLE.findall(child.render())) for name, child in header._children.items()
                     if name.startswith("hx_"))
-    return {"script": script, "css": css}
+    # Where the map first looks: fitted again if its box changes size before the visitor moves it (the page's
+    # layout settles after the map is drawn, and a phone turns).
+    fits = [c for c in fmap._children.values() if isinstance(c, folium.map.FitBounds)]
+    fit = {"bounds": fits[-1].bounds, "options": fits[-1].options} if fits else None
+    return {"script": script, "css": css, "fit": fit}
 
 
 def overlay_script(group: folium.FeatureGroup) -> str:
@@ -126,7 +132,7 @@ def map_component(
     return _component(
         key=key, height=height,
         data={"map_key": f"{content_signature}:{language}:{settings_key}", "script": rendered["script"],
-              "css": rendered["css"], "height": height, "label": label,
+              "css": rendered["css"], "fit": rendered["fit"], "height": height, "label": label,
               "error": t("The map could not be drawn.", language),
               "leaflet_js": f"{ASSET_BASE}/{LEAFLET_JS}", "leaflet_css": f"{ASSET_BASE}/{LEAFLET_CSS}",
               "overlay": overlay_js, "center": list(center) if center else None, "clickable": on_click is not None},
