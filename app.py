@@ -20,10 +20,12 @@ from explorer.fragments import (
     selected_strip_html,
 )
 from explorer.i18n import n_, t
-from explorer.selection import resolve_selection
+from explorer.selection import clicked_place_id, resolve_selection
 from explorer.settings import place_link
 from explorer_app import ui
+from explorer_app.links import group, link, link_bar
 from explorer_app.mapcomponent import place_map
+from explorer_app.ui import page_href
 
 content = ui.setup_page("map")
 settings = ui.settings()
@@ -46,8 +48,10 @@ def select_place(place_id: str | None, pan: bool = False) -> None:
         st.query_params.pop("place", None)
 
 
-def on_list_pick() -> None:
-    select_place(st.session_state.get(LIST_KEY), pan=True)
+def on_list_pick(value: object) -> None:
+    place_id = clicked_place_id(value, content)  # reported by the browser: only a real place's id counts
+    if place_id:
+        select_place(place_id, pan=True)
 
 
 safe = ui.spoiler_safe()
@@ -104,16 +108,14 @@ def explorer() -> None:
         else:
             place_panel(place, selection)
 
-    # The place list: one widget (not one button per place), so choosing a place sends little.
-    labels = {item.id: (":material/park: " if item.kind == "green" else ":material/location_city: ")
-              + md(item.name.get(lang)) for item in content.places}
-    st.session_state[LIST_KEY] = place.id if place else None
+    # The place list: plain links, one per place (each also a deep link), drawn by one light component.
     hint = t("The same as tapping a marker: choose a place to read its scenes and moss.", lang)
     st.html(section_html(t("All places", lang), f'<p class="hx-none">{esc(hint)}</p>'))
-    st.pills(
-        t("All places", lang), list(labels), key=LIST_KEY, selection_mode="single", on_change=on_list_pick,
-        format_func=labels.__getitem__, label_visibility="collapsed",
-    )
+    items = [link(item.id, item.name.get(lang), page_href(ui.MAP_PAGE, ui.link_params(place=item.id)), event="picked",
+                  value=item.id, symbol=f"hx-sym-{item.kind} hx-sym-{item.provenance}",
+                  current=place is not None and item.id == place.id, current_value="true")
+             for item in content.places]
+    link_bar(LIST_KEY, [group(items)], on={"picked": on_list_pick}, label=t("All places", lang), css_class="hx-places")
 
     if pan_to and place is not None and pan_to == place.id:
         ui.scroll_to("hx-top")  # chosen from the list at the bottom: bring the map and the panel into view

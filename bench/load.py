@@ -28,10 +28,6 @@ from rerun import PLACES, tap_marker  # noqa: E402
 from server import cpu_seconds, rss_mb, running_server  # noqa: E402
 from stclient import Run, Tab  # noqa: E402
 
-from explorer.loader import load_content  # noqa: E402
-
-LIST_ORDER = [p.id for p in load_content(Path(__file__).resolve().parents[1] / "data").places]  # the list's order
-
 
 @dataclass
 class Report:
@@ -76,7 +72,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
 async def select(tab: Tab, place: str, *, by_list: bool) -> tuple[Run, list[str]]:
     """Choose a place as a visitor does, by a marker tap or in the list; the run, and what went wrong."""
     if by_list:
-        run = await tab.choose("place-list", LIST_ORDER.index(place))
+        run = await tab.trigger("place-list", "picked", place)  # what the list sends for a tapped place
     else:
         run = await tap_marker(tab, place)
     problems = list(run.errors)

@@ -89,3 +89,53 @@ def hostile_data(data_copy: Path) -> Path:
     replace_in(data_copy / "film.toml", FIPRESCI_AWARD, f"{{ en = {toml_string(HOSTILE)} }}")
     replace_in(data_copy / "film.toml", 'synopsis.en = "Stefan,', f"synopsis.en = {toml_string(HOSTILE)}\n#")
     return data_copy
+
+
+# The explorer's own components (``explorer_app.links``, the map) reach AppTest as elements it does not know; these
+# helpers read what a component was given and send what its browser code would send.
+
+
+def component(at, key: str):
+    """The v2 component element with the user key ``key``."""
+    found = [e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"expected one component with key {key!r}, found {len(found)}"
+    return found[0]
+
+
+def component_data(at, key: str) -> dict:
+    import json
+
+    return json.loads(component(at, key).proto.json)
+
+
+def link_items(at, key: str) -> list[dict]:
+    """Every control (link, choice, switch) the links component ``key`` draws, in order."""
+    return [item for group in component_data(at, key)["groups"] for item in group["items"]]
+
+
+def component_texts(at) -> list[str]:
+    """Every text the page's links components show (labels, titles, group and bar names)."""
+    texts = []
+    for element in at.get("bidi_component"):
+        if element.proto.component_name != "explorer_links":
+            continue
+        import json
+
+        data = json.loads(element.proto.json)
+        texts += [data.get("label") or ""] + [g.get("label") or "" for g in data["groups"]]
+        texts += [item.get(field) or "" for g in data["groups"] for item in g["items"] for field in ("text", "title")]
+    return [text for text in texts if text]
+
+
+def trigger(at, key: str, event: str, value):
+    """Run the app as after the component ``key`` reported ``event`` with ``value`` (as its browser code does:
+    a JSON list of events on the component's trigger widget), keeping every other widget's value."""
+    import json
+
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
+
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{component(at, key).proto.id}__events",
+                                      json_trigger_value=json.dumps([{"event": event, "value": value}])))
+    return at._run(states)

@@ -68,13 +68,31 @@ def test_clicking_a_marker_shows_its_scenes_and_moss(visit, base_url, content):
     only_tiles_left_the_machine(visit)
 
 
-def test_list_buttons_do_the_same_as_a_click(visit, base_url):
+def place_link(visit: Visit, name: str):
+    """A place in the list under the map (a link, named by the place)."""
+    return visit.page.locator(".hx-places").get_by_role("link", name=name, exact=True)
+
+
+def test_the_place_list_does_the_same_as_a_marker_without_loading_the_page_again(visit, base_url):
     visit.open(base_url)
-    visit.page.get_by_role("radio", name="The mechanic's garage").click()
+    visit.page.evaluate("window.__sameDocument = true")
+    garage = place_link(visit, "The mechanic's garage")
+    assert garage.get_attribute("href") == "./?place=garage"  # a real link too: a new tab opens the same view
+    garage.click()
     expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
     expect(visit.page.locator("#scene-garage")).to_be_visible()
     expect(visit.page.get_by_text("Wall screw-moss", exact=True)).to_be_visible()
     expect(visit.page).to_have_url(re.compile(r"\?place=garage$"))
+    expect(garage).to_have_attribute("aria-current", "true")
+    assert visit.page.locator(".hx-places [aria-current]").count() == 1
+    assert visit.page.evaluate("window.__sameDocument") is True, "choosing a place loaded the whole page again"
+
+
+def test_a_place_link_opened_on_its_own_shows_that_place(visit, base_url):
+    visit.open(base_url)
+    href = place_link(visit, "The bus home").get_attribute("href")
+    visit.page.goto(visit.page.evaluate("(href) => new URL(href, location.href).href", href))
+    expect(visit.page.locator(".hx-place-name")).to_have_text("The bus home", timeout=30_000)
 
 
 def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url):
@@ -82,7 +100,7 @@ def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url)
     try:
         visit.open(f"{base_url}/?place=moeraske")  # a long panel: the list is far below the map
         frame = visit.map
-        visit.page.get_by_role("radio", name="The mechanic's garage").click()
+        place_link(visit, "The mechanic's garage").click()
         expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
         expect(frame).to_be_in_viewport(timeout=10_000)
     finally:
@@ -91,7 +109,7 @@ def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url)
 
 def test_keyboard_users_can_choose_a_place(visit, base_url):
     visit.open(base_url)
-    button = visit.page.get_by_role("radio", name="The hotel where a friend works")
+    button = place_link(visit, "The hotel where a friend works")
     button.focus()
     visit.page.keyboard.press("Enter")
     expect(visit.page.locator(".hx-place-name")).to_have_text("The hotel where a friend works", timeout=15_000)
@@ -118,7 +136,7 @@ def test_panning_does_not_rerun_the_app(visit, base_url):
     visit.page.mouse.wheel(0, -300)
     visit.page.wait_for_timeout(1500)
     assert len(sent) == before, "panning or zooming the map sent a message that reruns the app"
-    visit.page.get_by_role("radio", name="Moeraske nature reserve").click()
+    place_link(visit, "Moeraske nature reserve").click()
     expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
     assert len(sent) > before  # a real interaction is seen, so the check above can fail
 
@@ -183,13 +201,35 @@ def test_a_fresh_server_opens_a_deep_link_to_a_subpage_directly(browser):
 
 
 def test_navigation_reaches_every_page(visit, base_url):
-    visit.open(base_url)
-    nav = visit.page.locator(".st-key-hx-nav")
+    visit.open(f"{base_url}/?lang=en")
+    visit.page.evaluate("window.__sameDocument = true")
+    nav = visit.page.get_by_role("navigation", name="Pages")
+    expect(nav.get_by_role("link", name="Map")).to_have_attribute("aria-current", "page")
     for label, heading in (("Scenes", "The story, scene by scene"), ("Moss", "Moss: a forest at your feet"),
                            ("About", "About the film and this explorer"), ("Map", "The film's Brussels")):
-        nav.get_by_text(label, exact=True).click()
+        nav.get_by_role("link", name=label, exact=True).click()
         expect(visit.page.locator(".hx-header h1")).to_have_text(heading, timeout=15_000)
+        expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
+        assert visit.page.url.endswith("?lang=en"), visit.page.url  # the language goes along
+    assert visit.page.evaluate("window.__sameDocument") is True, "a page link loaded the whole app again"
     only_tiles_left_the_machine(visit)
+
+
+def test_navigation_links_work_on_their_own_and_keyboard_focus_survives_a_choice(visit, base_url):
+    visit.open(f"{base_url}/?spoilers=hide")
+    nav = visit.page.get_by_role("navigation", name="Pages")
+    href = nav.get_by_role("link", name="Walk").get_attribute("href")
+    assert href == "walk?spoilers=hide"
+    switch = nav.get_by_role("switch", name="Spoiler-safe")
+    expect(switch).to_have_attribute("aria-checked", "true")
+    switch.focus()
+    visit.page.keyboard.press("Enter")  # switched off with the keyboard
+    expect(visit.page).not_to_have_url(re.compile("spoilers"), timeout=15_000)
+    expect(switch).to_have_attribute("aria-checked", "false")
+    expect(nav.get_by_role("link", name="Walk")).to_have_attribute("href", "walk", timeout=15_000)
+    assert visit.page.evaluate("document.activeElement.getAttribute('role')") == "switch"
+    visit.page.goto(visit.page.evaluate("(href) => new URL(href, location.href).href", href))  # a new tab
+    expect(visit.page.locator(".hx-header h1")).to_have_text("Stefan's walk", timeout=30_000)
 
 
 def test_markers_have_names_and_answer_the_keyboard(visit, base_url, content):
@@ -246,3 +286,30 @@ def test_a_visit_costs_one_script_run_and_a_tap_reruns_only_the_map_fragment(bro
         assert runs[1].rerun_script.fragment_id  # only the map, panel and list reran
     finally:
         visit.close()
+
+
+def test_a_tap_on_a_marker_works_when_the_map_runs_below_a_small_phone_screen(browser, base_url):
+    """Leaflet focuses the map on a press; that must not scroll the page (the tap would then miss the marker)."""
+    visit = Visit(browser, width=375, height=600)
+    try:
+        visit.open(base_url)
+        box = visit.map.bounding_box()
+        assert box["y"] + box["height"] > 600, "the map should run below the screen for this test"
+        marker = visit.marker("apartment")
+        marker.scroll_into_view_if_needed()
+        marker.click()
+        expect(visit.page.locator(".hx-place-name")).to_have_text("Stefan's apartment", timeout=15_000)
+    finally:
+        visit.close()
+
+
+def test_the_explorer_styles_win_over_streamlit_defaults(visit, base_url):
+    """The stylesheet comes with the page (not with its content), after Streamlit's own styles."""
+    visit.open(base_url)
+    assert visit.page.locator("header[data-testid=stHeader]").is_hidden()
+    nav = visit.page.get_by_role("navigation", name="Pages")
+    assert nav.bounding_box()["y"] < 40, "Streamlit's header or padding is back above the navigation"
+    current = nav.get_by_role("link", name="Map")
+    assert current.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(223, 232, 207)"  # moss_light
+    assert visit.page.locator("style").evaluate_all(
+        "styles => styles.filter(s => s.textContent.includes('.hx-header')).length") == 0  # not sent as content

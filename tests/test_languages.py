@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, replace_in
+from conftest import ROOT, component_texts, link_items, replace_in, trigger
 from explorer.handout import handout_pdf
 from explorer.i18n import LOCALE_DIR, t
 
@@ -66,7 +66,7 @@ def page_texts(at: AppTest) -> str:
     parts = [h.proto.body for h in at.get("html")]
     parts += [e.value for kind in ("markdown", "caption", "info", "warning", "title", "header", "subheader")
               for e in at.get(kind)]
-    parts += [b.label for b in at.button] + [p.proto.label for p in at.get("page_link")]
+    parts += [b.label for b in at.button] + [p.proto.label for p in at.get("page_link")] + component_texts(at)
     for tab in at.get("tab"):
         parts.append(tab.label)
     return "\n".join(parts)
@@ -94,7 +94,9 @@ def test_links_keep_the_chosen_language():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "nl"
     at.run()
-    assert all("lang=nl" in p.proto.query_string for p in at.get("page_link"))
+    hrefs = [p.proto.query_string for p in at.get("page_link")]
+    hrefs += [i["href"] for key in ("hx-nav", "place-list") for i in link_items(at, key) if i["type"] == "link"]
+    assert len(hrefs) >= 19 and all("lang=nl" in h for h in hrefs)
 
 
 def test_an_unknown_language_falls_back_to_english():
@@ -171,11 +173,14 @@ def test_kiosk_offers_three_large_language_buttons(monkeypatch):
     monkeypatch.setenv("EXPLORER_KIOSK", "1")
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    labels = [b.label for b in at.button if b.key and b.key.startswith("hx-lang-")]
-    assert labels == ["EN", "FR", "NL"]
-    at.button(key="hx-lang-nl").click().run()
+    choices = [i for i in link_items(at, "hx-nav") if i["type"] == "choice"]
+    assert [c["text"] for c in choices] == ["EN", "FR", "NL"] and [c["pressed"] for c in choices] == [True, False, False]
+    assert [c["title"] for c in choices] == ["English", "Français", "Nederlands"]
+    trigger(at, "hx-nav", "lang", "nl")
     assert at.query_params["lang"] in ("nl", ["nl"])
     assert "Het Brussel van de film" in page_texts(at)
+    trigger(at, "hx-nav", "lang", "xx")  # not a language the buttons offer: ignored
+    assert at.query_params["lang"] in ("nl", ["nl"]) and not at.exception
 
 
 def test_an_unknown_language_in_a_link_gets_a_note():

@@ -7,7 +7,7 @@ import html
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import MARKDOWN_LINK, ROOT, replace_in
+from conftest import MARKDOWN_LINK, ROOT, component_data, link_items, replace_in, trigger
 
 APP = str(ROOT / "app.py")
 PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/about.py"]
@@ -41,9 +41,12 @@ def test_every_page_renders_without_error(page):
 def test_map_home_without_selection_shows_the_intro_and_every_place_button(content):
     at = app()
     assert "Where the film happens" in html_of(at)
-    places = at.pills(key="place-list")
-    assert places.options == [p.name.get() for p in content.places]  # one choice per place, by name
-    assert places.value is None
+    places = link_items(at, "place-list")
+    assert [p["text"] for p in places] == [p.name.get() for p in content.places]  # one link per place, by name
+    assert [p["value"] for p in places] == [p.id for p in content.places]
+    assert [p["href"] for p in places] == [f"./?place={p.id}" for p in content.places]  # each a deep link too
+    assert not any(p["current"] for p in places)
+    assert component_data(at, "place-list")["label"] == "All places"
     assert "Map legend" in html_of(at)
 
 
@@ -56,7 +59,7 @@ def test_deep_link_to_a_place_shows_its_scenes_and_moss(content):
     for fact in content.facts_at("moeraske"):
         assert fact.title.get() in page
     assert "Where the film happens" not in page
-    assert at.pills(key="place-list").value == "moeraske"  # the list shows the same choice
+    assert [p["value"] for p in link_items(at, "place-list") if p["current"]] == ["moeraske"]  # the list agrees
 
 
 def test_scenes_at_a_place_are_in_story_order():
@@ -82,20 +85,30 @@ def test_deep_link_to_a_scene_selects_its_place_and_marks_the_scene():
     assert 'class="hx-scene hx-selected" id="scene-hospital-forest"' in page
 
 
+def current_places(at: AppTest) -> list[str]:
+    return [p["value"] for p in link_items(at, "place-list") if p["current"]]
+
+
 def test_place_list_selects_the_place_and_puts_it_in_the_url():
     at = app()
-    at.pills(key="place-list").set_value("garage").run()
+    trigger(at, "place-list", "picked", "garage")  # what the list sends when a place is tapped
     assert at.query_params["place"] in ("garage", ["garage"])
     assert "The mechanic's garage" in html_of(at) or "The mechanic&#x27;s garage" in html_of(at)
     assert "The car will not start" in html_of(at)
-    assert at.pills(key="place-list").value == "garage"
+    assert current_places(at) == ["garage"]
+    assert component_data(at, "place_map")["center"] is not None  # chosen from the list: the map pans to it
     at.button(key="clear-place").click().run()
     assert "place" not in at.query_params
     assert "Where the film happens" in html_of(at)
-    assert at.pills(key="place-list").value is None
-    at.pills(key="place-list").set_value("moeraske").run()
-    at.pills(key="place-list").set_value(None).run()  # tapping the chosen place again lets it go
-    assert "place" not in at.query_params
+    assert current_places(at) == []
+
+
+@pytest.mark.parametrize("bad", ["atlantis", None, 7, ["garage"], {"id": "garage"}, "<script>"])
+def test_place_list_ignores_a_value_that_is_not_a_place(bad):
+    at = app(place="moeraske")
+    trigger(at, "place-list", "picked", bad)
+    assert not at.exception
+    assert at.query_params["place"] in ("moeraske", ["moeraske"]) and current_places(at) == ["moeraske"]
 
 
 def test_scene_links_point_to_the_timeline_and_back(content):
@@ -240,5 +253,5 @@ def test_hostile_content_is_shown_as_text(hostile_data, monkeypatch):
     page = html_of(at)
     assert "<script>alert" not in page and "<b>bold" not in page
     assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page
-    label = next(o.content for o in at.pills(key="place-list").proto.options if "script" in o.content)
-    assert "\\<script\\>" in label  # markdown-escaped, so shown literally
+    label = next(p["text"] for p in link_items(at, "place-list") if "script" in p["text"])
+    assert "<script>alert('pwned')</script><b>bold</b>" in label  # plain text: links.js shows it as text

@@ -28,3 +28,99 @@ def test_link_header_preloads_leaflet_and_respects_a_base_path():
     assert "</explorer-assets/leaflet/leaflet.css>; rel=preload; as=style" in header
     assert "</explorer/static/js/BidiComponent." in header
     assert "</static/js/BidiComponent." in link_header("")
+
+
+# The middleware, on a small ASGI app standing in for Streamlit.
+
+import asyncio  # noqa: E402
+import gzip  # noqa: E402
+
+from explorer_app.preload import STYLESHEET, PreloadMiddleware, body_html, head_html, style_route  # noqa: E402
+from explorer_app.styles import APP_CSS  # noqa: E402
+
+PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body><div id=root></div></body></html>"
+
+
+def serve(path: str, headers: dict[str, str], *, status: int = 200, content_type: bytes = b"text/html",
+          body: bytes = PAGE, chunks: int = 2):
+    """Run one GET through the middleware; return (status, headers, body, request headers the app saw)."""
+    seen: dict = {}
+
+    async def app(scope, receive, send):
+        seen["headers"] = dict(scope["headers"])
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode()),
+                                (b"etag", b'"abc"'), (b"last-modified", b"Sun, 01 Nov 2026 00:00:00 GMT")]})
+        step = max(1, len(body) // chunks)
+        parts = [body[i:i + step] for i in range(0, len(body), step)] or [b""]
+        for i, part in enumerate(parts):
+            await send({"type": "http.response.body", "body": part, "more_body": i < len(parts) - 1})
+
+    sent: list = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    scope = {"type": "http", "method": "GET", "path": path,
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
+    asyncio.run(PreloadMiddleware(app, header="<x>; rel=preload")(scope, receive, send))
+    start = sent[0]
+    out = b"".join(m.get("body", b"") for m in sent[1:])
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, out, seen["headers"]
+
+
+def test_a_page_gets_leaflet_in_its_head_the_stylesheet_last_and_the_hints():
+    status, headers, body, request = serve("/walk", {"If-None-Match": '"abc"', "If-Modified-Since": "x"})
+    assert status == 200 and headers["link"] == "<x>; rel=preload"
+    assert body.count(head_html().encode()) == 1 and body.index(head_html().encode()) < body.index(b"</head>")
+    assert b'<script defer src="/explorer-assets/leaflet/leaflet.js">' in body
+    # after everything in the head, where Streamlit adds its own styles as it runs
+    assert body.endswith(f'<link rel="stylesheet" href="{STYLESHEET}"></body></html>'.encode())
+    assert body.count(body_html().encode()) == 1
+    assert int(headers["content-length"]) == len(body)
+    assert "etag" not in headers and "last-modified" not in headers  # a kept copy may have an older head
+    assert b"if-none-match" not in request and b"if-modified-since" not in request
+
+
+def test_a_page_is_compressed_when_the_browser_accepts_it():
+    status, headers, body, request = serve("/", {"Accept-Encoding": "gzip, br"})
+    assert b"accept-encoding" not in request  # asked for plain, so the head can be extended
+    assert headers["content-encoding"] == "gzip" and int(headers["content-length"]) == len(body)
+    assert head_html().encode() in gzip.decompress(body)
+
+
+def test_anything_but_a_page_passes_untouched():
+    for path, content_type in [("/_stcore/health", b"text/plain"), ("/static/js/index.js", b"text/javascript"),
+                               ("/explorer-assets/leaflet/leaflet.js", b"text/javascript")]:
+        status, headers, body, request = serve(path, {"Accept-Encoding": "gzip"}, content_type=content_type,
+                                               body=b"ok")
+        assert body == b"ok" and "link" not in headers and headers["etag"] == '"abc"'
+        assert request[b"accept-encoding"] == b"gzip"
+    status, headers, body, _ = serve("/", {}, status=304, body=b"")
+    assert status == 304 and "link" not in headers and body == b""
+    status, headers, body, _ = serve("/data.json", {}, content_type=b"application/json", body=b"{}")
+    assert body == b"{}" and "link" not in headers
+
+
+def serve_app(app, path: str):
+    sent: list = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    asyncio.run(app({"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}, receive, send))
+    return (sent[0]["status"], {k.decode(): v.decode() for k, v in sent[0]["headers"]},
+            b"".join(m.get("body", b"") for m in sent[1:]), None)
+
+
+def test_the_stylesheet_is_served_at_a_name_that_changes_with_it():
+    status, headers, body, _ = serve_app(style_route(), STYLESHEET)
+    assert status == 200 and body.decode() == APP_CSS
+    assert headers["content-type"].startswith("text/css") and "immutable" in headers["cache-control"]
+    assert re.fullmatch(r"/explorer-assets/explorer\.[0-9a-f]{12}\.css", STYLESHEET)

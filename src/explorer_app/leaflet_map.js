@@ -62,6 +62,11 @@ async function draw(root, data, report) {
   if (previous) { previous.observer.disconnect(); previous.map.remove(); }
   root.replaceChildren(container);
   await loadScript(data.leaflet_js);
+  // Leaflet focuses the map on a press (for its keyboard controls) and then restores the window's scroll; in
+  // Streamlit the page scrolls inside its main element instead, so focusing a map whose bottom is below the fold
+  // scrolled the page between press and release, and a tap on a marker missed it. Focus without scrolling.
+  const focus = box.focus.bind(box);
+  box.focus = (options) => focus({ ...options, preventScroll: true });
   const map = new Function("L", "map_element", `${data.script}\nreturn map_div;`)(window.L, box);
   if (data.clickable) { watchClicks(map, report); }
   // The page's layout may still settle after the map is drawn (and a phone may turn): keep Leaflet's idea of

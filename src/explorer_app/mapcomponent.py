@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 import folium
 import streamlit as st
 import streamlit_folium as sf
-from streamlit.runtime.state import get_session_state
-from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 
 from explorer.i18n import t
 from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS, build_map, selection_layer
 from explorer.model import Content, Place
 from explorer.selection import clicked_place_id
 from explorer.settings import Settings
+from explorer_app.triggers import trigger_value
 
 COMPONENT = "explorer_map"
 _JS = (Path(__file__).with_name("leaflet_map.js")).read_text(encoding="utf-8")
@@ -87,26 +86,6 @@ def _memo(cache: dict, key: tuple, limit: int, build: Callable[[], object]):
                 cache.clear()  # content edited many times: start again
             cache[key] = build()
         return cache[key]
-
-
-def trigger_value(key: str, event: str) -> object:
-    """A v2 component's trigger value, read in its ``on_<event>_change`` callback.
-
-    ``st.session_state[key]`` shows trigger values only on top of the component's state, which a session does
-    not always have yet (the map keeps no state), so the event is also looked up where Streamlit keeps it: the
-    component's trigger widget, whose id is derived from the component's.
-    """
-    shown = st.session_state.get(key)
-    if isinstance(shown, Mapping) and shown.get(event) is not None:
-        return shown.get(event)
-    try:
-        state = get_session_state()._state
-        widget_id = state._key_id_mapper.get_id_from_key(key)
-        payloads = state._new_widget_state[f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{widget_id}__events"] or []
-    except (AttributeError, KeyError, TypeError):
-        return None
-    found = [p.get("value") for p in payloads if isinstance(p, Mapping) and p.get("event") == event]
-    return found[-1] if found else None
 
 
 def map_component(

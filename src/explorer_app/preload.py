@@ -1,26 +1,75 @@
-"""Tell the browser, with the page's first response, what the map will need: Leaflet and the code of the page's
-elements, so they load while Streamlit starts instead of one after another once the page's content arrives.
+"""What every page's first response carries, so the browser prepares the map while Streamlit starts.
 
-Streamlit loads the code for each kind of element (page links, pills, toggles, HTML, components) only when an
-element of that kind first arrives over the websocket, and the map then loads Leaflet. A ``Link`` header on
-every HTML response (RFC 8288; ``preload`` and ``modulepreload``) starts those downloads as soon as the page
-starts loading. The chunk files are found in the installed Streamlit, so their hashed names stay right.
+Streamlit loads the code for each kind of element (HTML, page links, components) only when an element of that
+kind first arrives over the websocket, and the map then needs Leaflet. Everything after that first message is
+on the way to the map, so as much as possible happens before it:
+
+- a ``Link`` header on every HTML response (RFC 8288; ``preload`` and ``modulepreload``) starts the downloads of
+  Leaflet and the elements' code as soon as the page starts loading; the chunk files are found in the installed
+  Streamlit, so their hashed names stay right;
+- the page's head gets Leaflet's script (``defer``: it runs while Streamlit connects), and the end of its body
+  the explorer's stylesheet (``styles.APP_CSS``, served under a name that changes with its content, and cached).
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import streamlit
+from starlette.middleware import Middleware
+from starlette.responses import Response
+from starlette.routing import Route
 
 from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS
+from explorer_app.styles import APP_CSS
 
 STATIC = Path(streamlit.__file__).parent / "static"
 # The kinds of element on the explorer's pages beyond plain text: the map (a v2 component), the place list
 # (pills), the navigation (page links), the spoiler switch (toggle) and HTML.
-ELEMENT_CHUNKS = ("BidiComponent",)
+ELEMENT_CHUNKS = ("BidiComponent", "Html", "PageLink")
+STYLESHEET = f"{ASSET_BASE}/explorer.{hashlib.sha256(APP_CSS.encode()).hexdigest()[:12]}.css"
+# Paths whose responses are never the app's page (Streamlit's API and files, our assets): left alone.
+_NOT_PAGES = ("/_stcore/", "/static/", "/media/", "/component/", "/bidi-components/", f"{ASSET_BASE}/")
+_served = False
+
+
+def serves_head() -> bool:
+    """Whether the explorer's styles are in the page's head (the app runs behind ``middleware()``)."""
+    return _served
+
+
+def middleware() -> list[Middleware]:
+    """The middleware for ``st.App``; from then on pages leave the styles to the head."""
+    global _served
+    _served = True
+    return [Middleware(PreloadMiddleware)]
+
+
+def head_html() -> str:
+    """What goes at the end of every page's head: Leaflet, run once the page is parsed."""
+    return f'<script defer src="{ASSET_BASE}/{LEAFLET_JS}"></script>'
+
+
+def body_html() -> str:
+    """What goes at the end of every page's body: the explorer's stylesheet. After the head, so its rules come
+    after the ones Streamlit adds to the head while it runs, and win where they are as specific."""
+    return f'<link rel="stylesheet" href="{STYLESHEET}">'
+
+
+
+def style_route() -> Route:
+    """The explorer's stylesheet, at an address that changes whenever the styles do (so it may be kept a year)."""
+
+    async def stylesheet(request) -> Response:
+        return Response(APP_CSS, media_type="text/css",
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+    return Route(STYLESHEET, stylesheet, methods=["GET", "HEAD"])
+
 _IMPORT = re.compile(r'(?:import|from)\s*"\./([\w.\-]+\.js)"')
 
 
@@ -50,22 +99,54 @@ def link_header(base_path: str = "") -> str:
 
 
 class PreloadMiddleware:
-    """ASGI middleware adding the ``Link`` header to the app's HTML pages (nothing else is touched)."""
+    """ASGI middleware for the app's HTML pages: adds the ``Link`` header, Leaflet and the stylesheet.
+    Nothing else is touched; a page is asked for uncompressed (it is small) and compressed again here if the
+    browser accepts gzip."""
 
     def __init__(self, app, header: str | None = None) -> None:
         self.app = app
         self.header = (header if header is not None else link_header()).encode("latin-1")
+        self.head, self.body = head_html().encode("utf-8"), body_html().encode("utf-8")
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") != "GET":
+        path = scope.get("path", "")
+        if scope["type"] != "http" or scope.get("method") != "GET" or path.startswith(_NOT_PAGES):
             await self.app(scope, receive, send)
             return
+        headers = list(scope.get("headers", []))
+        gzip_ok = any(k == b"accept-encoding" and b"gzip" in v for k, v in headers)
+        # Uncompressed, and never "not modified": the page's head here may differ from what a browser kept.
+        dropped = (b"accept-encoding", b"if-none-match", b"if-modified-since")
+        scope = {**scope, "headers": [(k, v) for k, v in headers if k not in dropped]}
+        start: dict | None = None
+        body: list[bytes] = []
 
-        async def send_with_links(message):
-            if message["type"] == "http.response.start" and message.get("status") == 200:
-                headers = list(message.get("headers", []))
-                if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
-                    message = {**message, "headers": headers + [(b"link", self.header)]}
-            await send(message)
+        async def send_page(message):
+            nonlocal start
+            if message["type"] == "http.response.start":
+                kept = list(message.get("headers", []))
+                html = message.get("status") == 200 and any(
+                    k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in kept)
+                if not html:
+                    await send(message)
+                    return
+                start = {**message, "headers": kept + [(b"link", self.header)]}
+                return
+            if start is None:
+                await send(message)
+                return
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            page = b"".join(body)
+            page = page.replace(b"</head>", self.head + b"</head>", 1).replace(b"</body>", self.body + b"</body>", 1)
+            response_headers = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-length", b"etag", b"last-modified")]
+            if gzip_ok:
+                page = gzip.compress(page, compresslevel=6)
+                response_headers.append((b"content-encoding", b"gzip"))
+                if not any(k.lower() == b"vary" for k, _ in response_headers):
+                    response_headers.append((b"vary", b"Accept-Encoding"))
+            await send({**start, "headers": response_headers + [(b"content-length", str(len(page)).encode())]})
+            await send({"type": "http.response.body", "body": page})
 
-        await self.app(scope, receive, send_with_links)
+        await self.app(scope, receive, send_page)

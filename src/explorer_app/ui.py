@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
 import explorer
 from explorer.errors import ContentError, Problem
-from explorer.fragments import PALETTE, SYMBOL_CSS, esc
+from explorer.fragments import esc
 from explorer.fragments import md as _md
 from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from explorer.loader import FILES, load_content
 from explorer.model import DEFAULT_LANGUAGE, Content
 from explorer.settings import DEFAULT_SETTINGS_FILE, SETTINGS, SETTINGS_FILE_VARIABLE, Settings, SettingsError, load_settings
+from explorer_app import preload
+from explorer_app.links import choice, group, link, link_bar, switch
+from explorer_app.styles import APP_CSS, ATTRACT_CSS, KIOSK_CSS  # noqa: F401 (ATTRACT_CSS: pages/attract.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_PAGE = "app.py"
@@ -122,7 +126,7 @@ def setup_page(page: str) -> Content:
                             "explorer.", language()))
         st.stop()
     if configured.kiosk:
-        st.html(f"<style>{_KIOSK_CSS}</style>")
+        st.html(f"<style>{KIOSK_CSS}</style>")
     loaded = content_or_problems()
     if isinstance(loaded, tuple):  # the problems; not isinstance(Content), which a code reload would defeat
         show_problem_page(loaded)
@@ -152,10 +156,10 @@ def link_params(**params: str) -> dict[str, str]:
     return params
 
 
-def _toggle_spoilers() -> None:
-    if st.session_state.get("hx-spoiler-toggle"):
+def _set_spoilers(on: object) -> None:
+    if on is True:
         st.query_params[SPOILER_PARAM] = "hide"
-    else:
+    elif on is False:
         st.query_params.pop(SPOILER_PARAM, None)
 
 
@@ -167,27 +171,56 @@ def spoiler_note() -> None:
                 icon=":material/visibility_off:")
 
 
+NAVIGATION = {  # name: (script, icon); the labels are translated where they are shown
+    "map": (MAP_PAGE, "map"),
+    "scenes": (SCENES_PAGE, "movie"),
+    "moss": (MOSS_PAGE, "grass"),
+    "walk": (WALK_PAGE, "directions_walk"),
+    "classroom": (CLASSROOM_PAGE, "school"),
+    "make": (MAKE_PAGE, "palette"),
+    "about": (ABOUT_PAGE, "info"),
+}
+
+
+def page_href(script: str, params: dict[str, str] | None = None) -> str:
+    """A page's address relative to any page of the app (Streamlit serves ``pages/walk.py`` as ``walk``), so it
+    also works behind a proxy that serves the app under a path of its own."""
+    path = "./" if script == MAP_PAGE else Path(script).stem
+    return path + ("?" + urlencode(params) if params else "")
+
+
+_GO = "hx-go"
+
+
+def _go(name: object) -> None:
+    """A page chosen in the navigation; the page itself switches (``navigation``), once its run starts."""
+    if isinstance(name, str) and name in NAVIGATION:
+        st.session_state[_GO] = name
+
+
 def navigation(current: str) -> None:
-    """The top navigation bar, the same on every page, with the spoiler-safe switch."""
+    """The top navigation bar, the same on every page: the pages, the language and the spoiler-safe switch.
+
+    Plain links and buttons (``links.py``), not Streamlit widgets, so the map below starts sooner.
+    """
+    chosen = st.session_state.pop(_GO, None)
+    if chosen in NAVIGATION and chosen != current:
+        st.switch_page(NAVIGATION[chosen][0], query_params=link_params() or None)
     lang = language()
-    items = [
-        ("map", MAP_PAGE, t("Map", lang), ":material/map:"),
-        ("scenes", SCENES_PAGE, t("Scenes", lang), ":material/movie:"),
-        ("moss", MOSS_PAGE, t("Moss", lang), ":material/grass:"),
-        ("walk", WALK_PAGE, t("Walk", lang), ":material/directions_walk:"),
-        ("classroom", CLASSROOM_PAGE, t("Classroom", lang), ":material/school:"),
-        ("make", MAKE_PAGE, t("Make", lang), ":material/palette:"),
-        ("about", ABOUT_PAGE, t("About", lang), ":material/info:"),
-    ]
+    labels = {"map": t("Map", lang), "scenes": t("Scenes", lang), "moss": t("Moss", lang), "walk": t("Walk", lang),
+              "classroom": t("Classroom", lang), "make": t("Make", lang), "about": t("About", lang)}
     query = link_params()
-    with st.container(horizontal=True, key="hx-nav", gap="small", vertical_alignment="center"):
-        for name, path, label, icon in items:
-            st.page_link(path, label=label, icon=icon, disabled=name == current, query_params=query or None)
-        st.session_state["hx-spoiler-toggle"] = spoiler_safe()
-        language_switch()
-        st.toggle(t("Spoiler-safe", lang), key="hx-spoiler-toggle", on_change=_toggle_spoilers,
-                  help=None if settings().kiosk else t("Hide the scenes after the first encounter and the ending, "
-                                                        "for people who have not seen the film yet.", lang))
+    pages = [link(f"page-{name}", labels[name], page_href(script, query), event="go", value=name, icon=icon,
+                  current=name == current) for name, (script, icon) in NAVIGATION.items()]
+    languages = [choice(f"lang-{code}", code.upper(), event="lang", value=code, pressed=code == lang,
+                        title=LANGUAGE_NAMES[code]) for code in LANGUAGES]
+    spoilers = switch("spoilers", t("Spoiler-safe", lang), event="spoilers", on=spoiler_safe(),
+                      title=None if settings().kiosk else t("Hide the scenes after the first encounter and the "
+                                                            "ending, for people who have not seen the film yet.", lang))
+    link_bar("hx-nav", [group(pages, css_class="hx-pages"),
+                     group(languages, label=t("Language", lang), css_class="hx-languages"),
+                     group([spoilers], css_class="hx-switches")],
+          on={"go": _go, "lang": _set_language, "spoilers": _set_spoilers}, label=t("Pages", lang), tag="nav")
 
 
 LANGUAGE_PARAM = "lang"
@@ -210,23 +243,9 @@ def language_note() -> None:
                   language(), value=_md(chosen[:20])), icon=":material/translate:")
 
 
-def _set_language(code: str) -> None:
-    st.query_params[LANGUAGE_PARAM] = code
-
-
-def language_switch() -> None:
-    """EN / FR / NL, kept in the URL so a link or QR code opens the same language. A kiosk gets big buttons."""
-    current = language()
-    if settings().kiosk:
-        with st.container(horizontal=True, key="hx-lang-buttons", gap="small"):
-            for code in LANGUAGES:
-                st.button(code.upper(), key=f"hx-lang-{code}", type="primary" if code == current else "secondary",
-                          on_click=_set_language, args=(code,), help=LANGUAGE_NAMES[code])
-        return
-    st.session_state["hx-lang"] = current
-    st.segmented_control(t("Language", current), list(LANGUAGES), key="hx-lang", format_func=str.upper,
-                         label_visibility="collapsed", required=True,
-                         on_change=lambda: _set_language(st.session_state["hx-lang"] or current))
+def _set_language(code: object) -> None:
+    if isinstance(code, str) and code in LANGUAGES:
+        st.query_params[LANGUAGE_PARAM] = code
 
 
 def show_problem_page(problems: tuple[Problem, ...], title: str = "", advice: str = "") -> None:
@@ -244,8 +263,10 @@ def show_problem_page(problems: tuple[Problem, ...], title: str = "", advice: st
 
 
 def inject_style() -> None:
-    """The app's own CSS, on top of the theme in .streamlit/config.toml."""
-    st.html(f"<style>{SYMBOL_CSS}{_CSS}</style>")
+    """The app's own CSS, on top of the theme in .streamlit/config.toml: already in the page's head when the
+    explorer is served by ``serve.py`` (``preload.py``); otherwise (a bare ``streamlit run``, AppTest) here."""
+    if not preload.serves_head():
+        st.html(f"<style>{APP_CSS}</style>")
 
 
 def page_header(title: str, lede: str) -> None:
@@ -255,85 +276,6 @@ def page_header(title: str, lede: str) -> None:
     )
 
 
-P = PALETTE
-_CSS = f"""
-.block-container {{ padding-top: 1.2rem; max-width: 1320px; }}
-header[data-testid="stHeader"] {{ display: none; }}
-.st-key-hx-nav {{ border-bottom: 1px solid {P['concrete_light']}; padding-bottom: .3rem; margin-bottom: .4rem; }}
-.st-key-hx-nav a[data-testid="stPageLink-NavLink"][disabled] {{ background: {P['moss_light']}; opacity: 1;
-  pointer-events: none; }}
-.st-key-hx-nav a[data-testid="stPageLink-NavLink"][disabled] * {{ color: {P['moss_dark']} !important; opacity: 1;
-  font-weight: 600; }}
-.hx-header h1 {{ font-size: 2.1rem; line-height: 1.15; margin: 0 0 .35rem; color: {P['moss_dark']};
-  font-family: Georgia, 'DejaVu Serif', serif; font-weight: 600; }}
-.hx-header p {{ margin: 0 0 .4rem; font-size: 1.05rem; max-width: 46rem; color: {P['ink']}; }}
-.hx-header .hx-kicker {{ text-transform: uppercase; letter-spacing: .12em; font-size: .75rem; color: {P['concrete']};
-  margin-bottom: .2rem; }}
-.hx-place-name {{ font-family: Georgia, 'DejaVu Serif', serif; color: {P['moss_dark']}; font-size: 1.7rem;
-  margin: .3rem 0 .4rem; padding: 0; line-height: 1.2; }}
-.hx-lede {{ font-size: 1.05rem; }}
-.hx-chip {{ display: inline-block; font-size: .78rem; padding: .08rem .55rem; margin: 0 .3rem .3rem 0;
-  border-radius: 999px; background: {P['concrete_light']}; color: {P['ink']}; }}
-.hx-kind-green, .hx-time-day {{ background: {P['moss_light']}; color: {P['moss_dark']}; }}
-.hx-time-dusk {{ background: #efe0c8; color: #5a4220; }}
-.hx-time-night {{ background: #2d3142; color: #eef0f6; }}
-.hx-kind-city {{ background: {P['concrete_light']}; }}
-.hx-prov {{ border-left: 4px solid {P['concrete']}; background: #fff; padding: .6rem .9rem; margin: .6rem 0 1rem;
-  border-radius: 0 8px 8px 0; font-size: .95rem; }}
-.hx-prov-documented {{ border-color: {P['moss_dark']}; }}
-.hx-prov-illustrative {{ border-left-style: dotted; }}
-.hx-prov-commune {{ border-left-style: dashed; }}
-.hx-prov p {{ margin: .25rem 0; }} .hx-prov ul {{ margin: .1rem 0 .2rem 1.1rem; }}
-.hx-prov-head {{ display: flex; align-items: center; gap: .5rem; }}
-.hx-scene, .hx-fact, .hx-term, .hx-activity {{ padding: .1rem 0 .2rem; }}
-.hx-term p, .hx-activity p {{ margin: .3rem 0; }}
-.hx-questions li {{ margin: .35rem 0; }}
-.hx-scene h4, .hx-fact h4, .hx-term h4, .hx-activity h4 {{ margin: .1rem 0 .35rem; padding: 0; font-size: 1.08rem; display: flex;
-  align-items: baseline; gap: .5rem; }}
-.hx-num {{ display: inline-flex; min-width: 1.7rem; height: 1.7rem; align-items: center; justify-content: center;
-  border-radius: 50%; background: {P['moss']}; color: #fff; font-size: .85rem; font-weight: 700; }}
-.hx-selected .hx-num {{ background: {P['moss_dark']}; box-shadow: 0 0 0 3px {P['moss_light']}; }}
-[class*="st-key-scene-"]:has(.hx-selected), [class*="st-key-panel-scene-"]:has(.hx-selected) {{
-  border: 2px solid {P['moss']}; background: #fff; scroll-margin-top: 1rem; }}
-.hx-sources a, .hx-prov a {{ color: {P['moss_dark']}; }}
-.hx-scene p, .hx-fact p {{ margin: .3rem 0; }}
-.hx-who {{ color: {P['concrete']}; font-size: .92rem; }}
-.hx-quote {{ margin: .6rem 0 .5rem; padding: .5rem .9rem; border-left: 4px solid {P['moss']};
-  background: {P['moss_light']}55; border-radius: 0 8px 8px 0; }}
-.hx-quote blockquote {{ margin: 0; font-family: Georgia, 'DejaVu Serif', serif; font-size: 1.08rem; font-style: italic;
-  color: {P['moss_dark']}; }}
-.hx-quote blockquote::before {{ content: "\\201C"; }} .hx-quote blockquote::after {{ content: "\\201D"; }}
-.hx-translation {{ margin: .3rem 0 0; font-size: .95rem; color: {P['ink']}; }}
-.hx-quote figcaption {{ font-size: .82rem; color: {P['concrete']}; margin-top: .25rem; }}
-.hx-species {{ color: {P['moss_dark']}; }}
-.hx-src {{ font-size: .82rem; color: {P['concrete']}; }}
-.hx-legend {{ display: flex; flex-wrap: wrap; gap: .3rem 2rem; font-size: .88rem; margin: .2rem 0 .6rem; }}
-.hx-legend p {{ margin: 0; font-weight: 600; font-size: .78rem; text-transform: uppercase; letter-spacing: .08em;
-  color: {P['concrete']}; }}
-.hx-legend ul {{ list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .1rem 1rem; }}
-.hx-legend li {{ display: flex; align-items: center; gap: .35rem; margin: 0; }}
-.hx-facts {{ display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }}
-.hx-facts dt {{ font-weight: 600; }} .hx-facts dd {{ margin: 0; }}
-.hx-sources li {{ margin: .3rem 0; }}
-.hx-problems code {{ white-space: pre-wrap; }}
-.hx-intro-steps {{ padding-left: 1.2rem; }} .hx-intro-steps li {{ margin: .25rem 0; }}
-.hx-section h3 {{ font-size: 1.45rem; font-weight: 600; margin: 1rem 0 .6rem; padding: 0; color: {P['ink']}; }}
-.hx-none {{ color: {P['concrete']}; font-size: .9rem; }}
-.hx-card {{ border: 1px solid {P['concrete_light']}; border-radius: .5rem; padding: .9rem 1rem; margin: 0 0 .8rem; }}
-.hx-card-top {{ margin: 0 0 -.6rem; border-bottom-left-radius: 0; border-bottom-right-radius: 0; }}
-.hx-card:has(.hx-selected) {{ border: 2px solid {P['moss']}; background: #fff; scroll-margin-top: 1rem; }}
-.hx-strip {{ display: flex; align-items: center; gap: .7rem; padding: .55rem .8rem; margin: .2rem 0 .4rem;
-  background: #fff; border: 1px solid {P['moss_light']}; border-left: 4px solid {P['moss']}; border-radius: 8px;
-  color: {P['ink']} !important; text-decoration: none !important; }}
-.hx-strip small {{ color: {P['concrete']}; }}
-.hx-strip-go {{ margin-left: auto; font-size: 1.3rem; color: {P['moss']}; }}
-@media (min-width: 641px) {{ .hx-strip {{ display: none; }} }}
-@media (max-width: 640px) {{
-  .block-container {{ padding: .8rem .9rem 2rem; }}
-  .hx-header h1 {{ font-size: 1.6rem; }}
-  .hx-place-name {{ font-size: 1.4rem; }}
-}}
-"""
 
 
 def url_pills(label: str, options: list[str], key: str, format_func) -> list[str]:
@@ -428,51 +370,7 @@ _IDLE_SCRIPT = """
 })();
 """
 
-_KIOSK_CSS = f"""
-html {{ font-size: 18px; }}
-@media (orientation: portrait) {{
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"]) {{ flex-direction: column; }}
-  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ width: 100% !important; flex: 1 1 auto !important; }}
-}}
-.block-container {{ max-width: none; padding-left: 3vw; padding-right: 3vw; }}
-html, body {{ overscroll-behavior-x: none; }}  /* no swipe back to the previous visitor */
-button, a[data-testid="stPageLink-NavLink"], [data-testid="stExpander"] summary, [role="tab"],
-[data-baseweb="select"] > div, [data-testid="stToggle"] label {{ min-height: 48px !important; min-width: 48px !important; }}
-[data-testid="stToggle"] label {{ display: flex; align-items: center; }}
-[data-testid="stElementToolbar"], [data-testid="stHeaderActionElements"] {{ display: none !important; }}
-.st-key-hx-nav a[data-testid="stPageLink-NavLink"] {{ padding: 0 1.1rem; font-size: 1.1rem; }}
-.st-key-hx-qr {{ background: #fff; border-radius: 10px; padding: .8rem 1rem; border: 1px solid {PALETTE['moss_light']}; }}
-"""
 
-ATTRACT_CSS = f"""
-.block-container {{ padding: 0 !important; max-width: none !important; }}
-[data-testid="stAppViewContainer"], [data-testid="stMain"] {{ background: {PALETTE['moss_dark']}; }}
-.hx-attract {{ position: fixed; inset: 0; z-index: 999; display: flex; flex-direction: column; justify-content: space-between;
-  padding: 6vh 7vw; background: radial-gradient(circle at 80% 20%, #3e5a2b 0%, {PALETTE['moss_dark']} 55%, #1f2d15 100%);
-  color: {PALETTE['paper']} !important; text-decoration: none !important; cursor: pointer; }}
-.hx-attract::after {{ content: ""; position: absolute; right: -12vmin; bottom: -12vmin; width: 70vmin; height: 70vmin;
-  border-radius: 50%; border: 3px solid rgba(223, 232, 207, .18); pointer-events: none;
-  background: radial-gradient(circle, rgba(223, 232, 207, .16) 2px, transparent 3px) 0 0 / 22px 22px; }}
-.hx-attract::before {{ content: ""; position: absolute; right: 14vmin; bottom: 14vmin; width: 18vmin; height: 18vmin;
-  border-radius: 50%; border: 2px solid rgba(223, 232, 207, .25); pointer-events: none; }}
-.hx-attract-head p {{ text-transform: uppercase; letter-spacing: .2em; font-size: max(14px, 1.3vmin); margin: 0;
-  color: {PALETTE['moss_light']}; }}
-.hx-attract-head h1 {{ font-family: Georgia, 'DejaVu Serif', serif; font-size: max(34px, 6vmin); margin: .3em 0 0;
-  color: {PALETTE['paper']}; line-height: 1.1; padding: 0; }}
-.hx-slides {{ position: relative; flex: 1; margin: 4vh 0; }}
-.hx-slide {{ position: absolute; inset: 0; opacity: 0; display: flex; flex-direction: column; justify-content: center;
-  max-width: 70rem; }}
-.hx-slide-kicker {{ color: {PALETTE['moss_light']}; font-size: max(16px, 2vmin); letter-spacing: .08em; margin: 0; }}
-.hx-slide h2 {{ font-family: Georgia, 'DejaVu Serif', serif; font-size: max(30px, 5.2vmin); color: #fff; margin: .3em 0;
-  line-height: 1.15; padding: 0; }}
-.hx-slide p {{ font-size: max(18px, 2.6vmin); line-height: 1.45; margin: 0; color: {PALETTE['paper']}; }}
-.hx-slide blockquote {{ font-family: Georgia, 'DejaVu Serif', serif; font-style: italic; font-size: max(20px, 3vmin);
-  color: {PALETTE['moss_light']}; margin: 1em 0 0; padding-left: 1em; border-left: 4px solid {PALETTE['moss']}; }}
-.hx-slide blockquote::before {{ content: "\\201C"; }} .hx-slide blockquote::after {{ content: "\\201D"; }}
-.hx-attract-call {{ align-self: center; font-size: max(20px, 2.8vmin); margin: 0; padding: .6em 1.6em; border-radius: 999px;
-  border: 2px solid {PALETTE['moss_light']}; color: #fff; animation: hx-pulse 2.4s ease-in-out infinite; }}
-@keyframes hx-pulse {{ 0%, 100% {{ opacity: .65; }} 50% {{ opacity: 1; }} }}
-"""
 
 
 def url_choice(label: str, options: list[str], key: str, format_func, default: str) -> str:

@@ -1,0 +1,97 @@
+// Light navigation for the explorer: plain links and buttons drawn from `data` (a Streamlit v2 component).
+//
+// Streamlit draws every element of a run before the map can start, so the top navigation and the list of places
+// are kept to plain HTML here instead of many Streamlit widgets. Links are real links (they open in a new tab, can
+// be copied, and work without this script's help); a plain click is reported to Python as a trigger value
+// instead (`data.groups[].items[].event` and `.value`), so the page changes without loading the whole app again.
+//
+// data = {tag, label, class, groups: [{label, class, items: [item]}]}, where an item is one of
+//   {type: "link", key, text, href, icon, symbol, current, event, value, title}
+//   {type: "choice", key, text, pressed, event, value, title}   (one of a group of buttons, e.g. a language)
+//   {type: "switch", key, text, on, event, title}                (on/off; reports the new state)
+
+function node(tag, attributes, text) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined && value !== false) { element.setAttribute(name, value === true ? "" : value); }
+  }
+  if (text) { element.textContent = text; }
+  return element;
+}
+
+function decorate(element, item) {
+  if (item.symbol) {
+    const symbol = node("span", { class: `hx-sym ${item.symbol}`, "aria-hidden": "true" });
+    symbol.append(node("i", {}));
+    element.append(symbol);
+  }
+  if (item.icon) { element.append(node("span", { class: "hx-icon", "aria-hidden": "true" }, item.icon)); }
+  element.append(node("span", { class: "hx-text" }, item.text));
+  return element;
+}
+
+function plainClick(event) {
+  return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+}
+
+function control(item, report) {
+  if (item.type === "link") {
+    const link = decorate(node("a", { href: item.href, "aria-current": item.current ? item.current_value || "page" : null,
+      title: item.title, "data-key": item.key }), item);
+    link.addEventListener("click", (event) => {
+      if (!item.event || !plainClick(event)) { return; }  // a new tab or window: the browser follows the link
+      event.preventDefault();
+      link.closest("[data-hx-links]").querySelectorAll("a[aria-current]").forEach((a) => a.removeAttribute("aria-current"));
+      link.setAttribute("aria-current", item.current_value || "page");  // at once; the page follows
+      report(item.event, item.value);
+    });
+    return link;
+  }
+  if (item.type === "switch") {
+    const button = decorate(node("button", { type: "button", role: "switch", "aria-checked": item.on ? "true" : "false",
+      title: item.title, "data-key": item.key }), item);
+    button.prepend(node("span", { class: "hx-switch", "aria-hidden": "true" }));
+    button.addEventListener("click", () => {
+      const on = button.getAttribute("aria-checked") !== "true";
+      button.setAttribute("aria-checked", on ? "true" : "false");
+      report(item.event, on);
+    });
+    return button;
+  }
+  const button = decorate(node("button", { type: "button", "aria-pressed": item.pressed ? "true" : "false",
+    title: item.title, "data-key": item.key }), item);
+  button.addEventListener("click", () => {
+    button.parentElement.parentElement.querySelectorAll("button[aria-pressed]")
+      .forEach((b) => b.setAttribute("aria-pressed", b === button ? "true" : "false"));
+    report(item.event, item.value);
+  });
+  return button;
+}
+
+function build(data, report) {
+  const top = node(data.tag || "div", { class: `hx-links ${data.class || ""}`, "aria-label": data.label, "data-hx-links": true });
+  for (const group of data.groups) {
+    const list = node("ul", { class: `hx-links-group ${group.class || ""}`, role: group.role || "list",
+      "aria-label": group.label });
+    for (const item of group.items) {
+      const entry = node("li", {});
+      entry.append(control(item, report));
+      list.append(entry);
+    }
+    top.append(list);
+  }
+  return top;
+}
+
+export default function ({ data, parentElement, setTriggerValue }) {
+  const shape = JSON.stringify(data);
+  if (parentElement.__hxShape === shape) { return; }
+  parentElement.__hxShape = shape;
+  // Drawn again when the data changes; the keyboard focus stays on the same control.
+  const focused = parentElement.contains(document.activeElement) && document.activeElement.getAttribute("data-key");
+  parentElement.replaceChildren(build(data, (event, value) => setTriggerValue(event, value)));
+  if (focused) {
+    const again = [...parentElement.querySelectorAll("[data-key]")].find((e) => e.getAttribute("data-key") === focused);
+    if (again) { again.focus({ preventScroll: true }); }
+  }
+}

@@ -1,0 +1,59 @@
+"""Light navigation: the top bar and the list of places as plain links and buttons (a Streamlit v2 component).
+
+Streamlit draws every element of a page's first run before the map's component starts, and seven page links,
+a language control, a spoiler switch and twenty place pills cost more than the map itself (bench/RESULTS.md).
+``links.js`` draws the same controls as plain HTML from one small dictionary. Links stay real links (a new tab, a
+copied address, a reader's list of links); a plain click is reported to Python as a trigger value instead, so
+the page changes without loading the app again. Every reported value is checked before it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import streamlit as st
+
+from explorer_app.triggers import trigger_value
+
+COMPONENT = "explorer_links"
+_JS = (Path(__file__).with_name("links.js")).read_text(encoding="utf-8")
+# Not isolated: the controls take the app's own styles (ui.py), like the rest of the page.
+_component = st.components.v2.component(COMPONENT, js=_JS, isolate_styles=False)
+
+
+def link(key: str, text: str, href: str, *, event: str | None = None, value: object = None, icon: str | None = None,
+         symbol: str | None = None, current: bool = False, current_value: str = "page", title: str | None = None
+         ) -> dict:
+    """A real link; a plain click reports ``event`` with ``value`` instead of loading ``href``."""
+    return {"type": "link", "key": key, "text": text, "href": href, "event": event, "value": value, "icon": icon,
+            "symbol": symbol, "current": current, "current_value": current_value, "title": title}
+
+
+def choice(key: str, text: str, *, event: str, value: object, pressed: bool, title: str | None = None) -> dict:
+    """One button of a group of which one is chosen (``aria-pressed``); reports ``event`` with ``value``."""
+    return {"type": "choice", "key": key, "text": text, "event": event, "value": value, "pressed": pressed,
+            "title": title}
+
+
+def switch(key: str, text: str, *, event: str, on: bool, title: str | None = None) -> dict:
+    """An on/off switch (``role="switch"``); reports ``event`` with the new state."""
+    return {"type": "switch", "key": key, "text": text, "event": event, "on": on, "title": title}
+
+
+def group(items: list[dict], *, label: str | None = None, css_class: str = "") -> dict:
+    return {"items": items, "label": label, "class": css_class}
+
+
+def link_bar(key: str, groups: list[dict], *, on: Mapping[str, Callable[[object], None]], label: str | None = None,
+          tag: str = "div", css_class: str = "") -> None:
+    """Draw ``groups`` of controls; a reported event calls ``on[event]`` with the value the browser sent."""
+
+    def callback(event: str, handle: Callable[[object], None]) -> Callable[[], None]:
+        return lambda: handle(trigger_value(key, event))
+
+    _component(
+        key=key,
+        data={"tag": tag, "label": label, "class": css_class, "groups": groups},
+        **{f"on_{event}_change": callback(event, handle) for event, handle in on.items()},
+    )
