@@ -103,8 +103,8 @@ def explorer() -> None:
     with panel:
         if place is None:
             st.html(intro_html(lang))
-            st.page_link(ui.SCENES_PAGE, label=t("Or follow the story scene by scene", lang), icon=":material/movie:",
-                         query_params=ui.link_params() or None)
+            # a plain link (as the navigation's), so the map's first view needs no more of Streamlit's widgets
+            ui.page_links("intro-links", [("scenes", t("Or follow the story scene by scene", lang), "movie")])
         else:
             place_panel(place, selection)
 
@@ -115,7 +115,8 @@ def explorer() -> None:
                   value=item.id, symbol=f"hx-sym-{item.kind} hx-sym-{item.provenance}",
                   current=place is not None and item.id == place.id, current_value="true")
              for item in content.places]
-    link_bar(LIST_KEY, [group(items)], on={"picked": on_list_pick}, label=t("All places", lang), css_class="hx-places")
+    link_bar(LIST_KEY, [group(items)], on={"picked": on_list_pick}, label=t("All places", lang), css_class="hx-places",
+             kiosk=settings.kiosk)
 
     if pan_to and place is not None and pan_to == place.id:
         ui.scroll_to("hx-top")  # chosen from the list at the bottom: bring the map and the panel into view

@@ -176,6 +176,9 @@ def test_hostile_content_is_shown_as_text_in_tooltips_and_page(browser, hostile_
             expect(tooltip).to_contain_text("<script>alert('pwned')</script><b>bold</b>")
             assert visit.map.locator(".leaflet-tooltip b").count() == 0
             expect(visit.page.locator(".hx-place-name")).to_contain_text("<script>alert('pwned')</script>")
+            places = visit.page.locator(".hx-places")
+            expect(places.get_by_role("link", name=re.compile("Moeraske <script>"))).to_have_count(1)
+            assert places.locator("script, b").count() == 0  # the list shows the name as text
             assert HOSTILE.split("</script>")[1][:10] in visit.page.locator(".hx-lede").first.inner_text()
             visit.page.wait_for_timeout(500)
             assert visit.dialogs == [], "content ran a script"

@@ -115,6 +115,27 @@ def test_kiosk_has_no_way_out_and_offers_a_qr_code(browser, kiosk_url):
         visit.close()
 
 
+def test_kiosk_links_never_open_another_tab_and_keep_the_kiosk_layout(browser, kiosk_url):
+    visit = Visit(browser, width=1920, height=1080)
+    try:
+        visit.open(kiosk_url)
+        garage = visit.page.locator(".hx-places").get_by_role("link", name="The mechanic's garage", exact=True)
+        garage.click(modifiers=["Control"])  # would open a new tab anywhere else
+        expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
+        visit.page.locator(".hx-places").get_by_role("link", name="The bus home", exact=True).click(button="middle")
+        visit.page.wait_for_timeout(800)
+        assert len(visit.context.pages) == 1, "a link opened another tab on the kiosk"
+        assert garage.get_attribute("draggable") == "false"
+        # the kiosk's own rules win over the page's stylesheet, wherever each comes in the page
+        width = visit.page.locator(".block-container").evaluate("e => getComputedStyle(e).maxWidth")
+        assert width == "none", width
+        size = visit.page.get_by_role("navigation", name="Pages").get_by_role("link", name="Scenes").evaluate(
+            "e => getComputedStyle(e).fontSize")
+        assert size == "19.8px", size  # 1.1rem of the kiosk's 18 px
+    finally:
+        visit.close()
+
+
 def test_idle_kiosk_returns_to_the_attract_screen_and_forgets_the_visitor(browser, kiosk_url):
     visit = Visit(browser, width=1080, height=1920)
     try:

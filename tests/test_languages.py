@@ -95,8 +95,9 @@ def test_links_keep_the_chosen_language():
     at.query_params["lang"] = "nl"
     at.run()
     hrefs = [p.proto.query_string for p in at.get("page_link")]
-    hrefs += [i["href"] for key in ("hx-nav", "place-list") for i in link_items(at, key) if i["type"] == "link"]
-    assert len(hrefs) >= 19 and all("lang=nl" in h for h in hrefs)
+    hrefs += [i["href"] for key in ("hx-nav", "place-list", "intro-links") for i in link_items(at, key)
+              if i["type"] == "link"]
+    assert len(hrefs) == 7 + 11 + 1 and all("lang=nl" in h for h in hrefs)
 
 
 def test_an_unknown_language_falls_back_to_english():

@@ -38,6 +38,11 @@ def test_only_a_plain_click_is_taken_over_so_new_tabs_still_follow_the_link():
     assert 'setTriggerValue(event, value)' in _JS
 
 
+def test_on_a_kiosk_no_click_leaves_the_page():
+    assert 'link.addEventListener("auxclick", (event) => event.preventDefault())' in _JS
+    assert "(!kiosk && !plainClick(event))" in _JS and 'draggable: kiosk ? "false" : null' in _JS
+
+
 def test_controls_have_their_accessible_roles_and_states():
     for needle in ('"aria-current"', '"aria-pressed"', 'role: "switch"', '"aria-checked"', '"aria-label"',
                    'type: "button"'):

@@ -109,6 +109,16 @@ def test_place_list_ignores_a_value_that_is_not_a_place(bad):
     trigger(at, "place-list", "picked", bad)
     assert not at.exception
     assert at.query_params["place"] in ("moeraske", ["moeraske"]) and current_places(at) == ["moeraske"]
+    trigger(at, "place-list", "picked", "garage")  # and a real place still counts after the bad value
+    assert current_places(at) == ["garage"]
+
+
+def test_the_intro_links_to_the_story_and_goes_there():
+    at = app(spoilers="hide")
+    (story,) = link_items(at, "intro-links")
+    assert story["text"] == "Or follow the story scene by scene" and story["href"] == "scenes?spoilers=hide"
+    trigger(at, "intro-links", "go", "scenes")
+    assert "The story, scene by scene" in html_of(at) and at.query_params["spoilers"] in ("hide", ["hide"])
 
 
 def test_scene_links_point_to_the_timeline_and_back(content):

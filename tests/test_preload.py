@@ -124,3 +124,47 @@ def test_the_stylesheet_is_served_at_a_name_that_changes_with_it():
     assert status == 200 and body.decode() == APP_CSS
     assert headers["content-type"].startswith("text/css") and "immutable" in headers["cache-control"]
     assert re.fullmatch(r"/explorer-assets/explorer\.[0-9a-f]{12}\.css", STYLESHEET)
+
+
+def test_pages_are_told_apart_from_files_wherever_the_app_is_mounted():
+    from explorer_app.preload import is_page
+
+    for path in ("/", "/walk", "/scenes", "/here/", "/here/walk"):
+        assert is_page(path), path
+    for path in ("/_stcore/health", "/here/_stcore/stream", "/static/js/index.js", "/here/static/css/x.css",
+                 "/media/abc.png", "/app/static/x", "/favicon.png", "/here/manifest.json",
+                 "/explorer-assets/leaflet/leaflet.js", "/component/x/index.html", "/auth/login"):
+        assert not is_page(path), path
+
+
+def test_gzip_is_used_only_when_accepted():
+    from explorer_app.preload import accepts_gzip
+
+    assert accepts_gzip(b"gzip, deflate, br") and accepts_gzip(b"br;q=1.0, gzip;q=0.8") and accepts_gzip(b"*")
+    assert not accepts_gzip(b"gzip;q=0") and not accepts_gzip(b"br") and not accepts_gzip(b"")
+    assert not accepts_gzip(b"gzip;q=x")
+
+
+def test_a_page_sent_as_a_file_path_is_asked_for_as_a_body_and_vary_is_kept():
+    seen: dict = {}
+
+    async def app(scope, receive, send):
+        seen["extensions"] = scope["extensions"]
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html"), (b"vary", b"Origin")]})
+        await send({"type": "http.response.body", "body": PAGE})
+
+    sent: list = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [],
+             "extensions": {"http.response.pathsend": {}, "other": {}}}
+    asyncio.run(PreloadMiddleware(app, header="<x>")(scope, receive, send))
+    assert seen["extensions"] == {"other": {}}
+    headers = dict(sent[0]["headers"])
+    assert headers[b"vary"] == b"Origin, Accept-Encoding" and head_html().encode() in sent[1]["body"]

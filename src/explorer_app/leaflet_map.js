@@ -9,13 +9,17 @@
 const scripts = {};
 
 function loadScript(src) {
+  // The page's head already loads Leaflet (explorer_app/preload.py); wait for that script rather than add another.
   if (!scripts[src]) {
     scripts[src] = window.L ? Promise.resolve() : new Promise((resolve, reject) => {
-      const tag = document.createElement("script");
-      tag.src = src;
-      tag.onload = resolve;
-      tag.onerror = () => { delete scripts[src]; reject(new Error(`could not load ${src}`)); };
-      document.head.appendChild(tag);
+      const url = new URL(src, document.baseURI).href;
+      const tag = [...document.scripts].find((s) => s.src === url) || document.head.appendChild(Object.assign(
+        document.createElement("script"), { src }));
+      tag.addEventListener("load", () => (window.L ? resolve() : reject(new Error(`no Leaflet in ${src}`))));
+      tag.addEventListener("error", () => { delete scripts[src]; reject(new Error(`could not load ${src}`)); });
+      if (window.L) { resolve(); }  // it ran in the meantime
+      // a head script that failed before we listened says nothing more: give up after a while, with a message
+      setTimeout(() => { if (!window.L) { delete scripts[src]; reject(new Error(`no Leaflet from ${src}`)); } }, 20000);
     });
   }
   return scripts[src];

@@ -5,10 +5,11 @@
 // be copied, and work without this script's help); a plain click is reported to Python as a trigger value
 // instead (`data.groups[].items[].event` and `.value`), so the page changes without loading the whole app again.
 //
-// data = {tag, label, class, groups: [{label, class, items: [item]}]}, where an item is one of
+// data = {tag, label, class, kiosk, groups: [{label, class, items: [item]}]}, where an item is one of
 //   {type: "link", key, text, href, icon, symbol, current, event, value, title}
-//   {type: "choice", key, text, pressed, event, value, title}   (one of a group of buttons, e.g. a language)
+//   {type: "choice", key, text, pressed, event, value, title, name, lang}   (one of a group, e.g. a language)
 //   {type: "switch", key, text, on, event, title}                (on/off; reports the new state)
+// On a kiosk (`data.kiosk`) every click stays in the page: no new tab, window or dragged-out link.
 
 function node(tag, attributes, text) {
   const element = document.createElement(tag);
@@ -34,12 +35,13 @@ function plainClick(event) {
   return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
 }
 
-function control(item, report) {
+function control(item, report, kiosk) {
   if (item.type === "link") {
     const link = decorate(node("a", { href: item.href, "aria-current": item.current ? item.current_value || "page" : null,
-      title: item.title, "data-key": item.key }), item);
+      title: item.title, "data-key": item.key, draggable: kiosk ? "false" : null }), item);
+    if (kiosk) { link.addEventListener("auxclick", (event) => event.preventDefault()); }
     link.addEventListener("click", (event) => {
-      if (!item.event || !plainClick(event)) { return; }  // a new tab or window: the browser follows the link
+      if (!item.event || (!kiosk && !plainClick(event))) { return; }  // a new tab or window: the browser follows
       event.preventDefault();
       link.closest("[data-hx-links]").querySelectorAll("a[aria-current]").forEach((a) => a.removeAttribute("aria-current"));
       link.setAttribute("aria-current", item.current_value || "page");  // at once; the page follows
@@ -59,7 +61,7 @@ function control(item, report) {
     return button;
   }
   const button = decorate(node("button", { type: "button", "aria-pressed": item.pressed ? "true" : "false",
-    title: item.title, "data-key": item.key }), item);
+    title: item.title, "aria-label": item.name, lang: item.lang, "data-key": item.key }), item);
   button.addEventListener("click", () => {
     button.parentElement.parentElement.querySelectorAll("button[aria-pressed]")
       .forEach((b) => b.setAttribute("aria-pressed", b === button ? "true" : "false"));
@@ -69,17 +71,20 @@ function control(item, report) {
 }
 
 function build(data, report) {
-  const top = node(data.tag || "div", { class: `hx-links ${data.class || ""}`, "aria-label": data.label, "data-hx-links": true });
-  for (const group of data.groups) {
-    const list = node("ul", { class: `hx-links-group ${group.class || ""}`, role: group.role || "list",
-      "aria-label": group.label });
+  // A <nav> is a landmark that takes the name; otherwise the name goes to the first list, where it is announced.
+  const nav = data.tag === "nav";
+  const top = node(nav ? "nav" : "div", { class: `hx-links ${data.class || ""}`, "aria-label": nav ? data.label : null,
+    "data-hx-links": true });
+  data.groups.forEach((group, index) => {
+    const list = node("ul", { class: `hx-links-group ${group.class || ""}`, role: "list",
+      "aria-label": group.label || (!nav && index === 0 ? data.label : null) });
     for (const item of group.items) {
       const entry = node("li", {});
-      entry.append(control(item, report));
+      entry.append(control(item, report, !!data.kiosk));
       list.append(entry);
     }
     top.append(list);
-  }
+  });
   return top;
 }
 
@@ -89,7 +94,13 @@ export default function ({ data, parentElement, setTriggerValue }) {
   parentElement.__hxShape = shape;
   // Drawn again when the data changes; the keyboard focus stays on the same control.
   const focused = parentElement.contains(document.activeElement) && document.activeElement.getAttribute("data-key");
-  parentElement.replaceChildren(build(data, (event, value) => setTriggerValue(event, value)));
+  const report = (event, value) => {
+    // The control shows the choice at once; if the page does not follow (a value it refuses, a lost connection),
+    // the next data, even if unchanged, draws the page's state again.
+    parentElement.__hxShape = null;
+    setTriggerValue(event, value);
+  };
+  parentElement.replaceChildren(build(data, report));
   if (focused) {
     const again = [...parentElement.querySelectorAll("[data-key]")].find((e) => e.getAttribute("data-key") === focused);
     if (again) { again.focus({ preventScroll: true }); }

@@ -30,10 +30,13 @@ def link(key: str, text: str, href: str, *, event: str | None = None, value: obj
             "symbol": symbol, "current": current, "current_value": current_value, "title": title}
 
 
-def choice(key: str, text: str, *, event: str, value: object, pressed: bool, title: str | None = None) -> dict:
-    """One button of a group of which one is chosen (``aria-pressed``); reports ``event`` with ``value``."""
+def choice(key: str, text: str, *, event: str, value: object, pressed: bool, title: str | None = None,
+           name: str | None = None, lang: str | None = None) -> dict:
+    """One button of a group of which one is chosen (``aria-pressed``); reports ``event`` with ``value``.
+    ``name`` is its accessible name if ``text`` is too short to say it (it should start with ``text``), ``lang``
+    the language its text is in."""
     return {"type": "choice", "key": key, "text": text, "event": event, "value": value, "pressed": pressed,
-            "title": title}
+            "title": title, "name": name, "lang": lang}
 
 
 def switch(key: str, text: str, *, event: str, on: bool, title: str | None = None) -> dict:
@@ -46,14 +49,15 @@ def group(items: list[dict], *, label: str | None = None, css_class: str = "") -
 
 
 def link_bar(key: str, groups: list[dict], *, on: Mapping[str, Callable[[object], None]], label: str | None = None,
-          tag: str = "div", css_class: str = "") -> None:
-    """Draw ``groups`` of controls; a reported event calls ``on[event]`` with the value the browser sent."""
+             tag: str = "div", css_class: str = "", kiosk: bool = False) -> None:
+    """Draw ``groups`` of controls; a reported event calls ``on[event]`` with the value the browser sent.
+    On a kiosk (``kiosk``) links never open a new tab or window."""
 
     def callback(event: str, handle: Callable[[object], None]) -> Callable[[], None]:
         return lambda: handle(trigger_value(key, event))
 
     _component(
         key=key,
-        data={"tag": tag, "label": label, "class": css_class, "groups": groups},
+        data={"tag": tag, "label": label, "class": css_class, "kiosk": kiosk, "groups": groups},
         **{f"on_{event}_change": callback(event, handle) for event, handle in on.items()},
     )

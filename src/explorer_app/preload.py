@@ -32,8 +32,28 @@ STATIC = Path(streamlit.__file__).parent / "static"
 # (pills), the navigation (page links), the spoiler switch (toggle) and HTML.
 ELEMENT_CHUNKS = ("BidiComponent", "Html", "PageLink")
 STYLESHEET = f"{ASSET_BASE}/explorer.{hashlib.sha256(APP_CSS.encode()).hexdigest()[:12]}.css"
-# Paths whose responses are never the app's page (Streamlit's API and files, our assets): left alone.
-_NOT_PAGES = ("/_stcore/", "/static/", "/media/", "/component/", "/bidi-components/", f"{ASSET_BASE}/")
+# Path parts that mark what is never one of the app's pages (Streamlit's API and files, our assets), wherever the
+# app is mounted; so does a file name with an extension. Those requests are left alone.
+_NOT_PAGES = ("/_stcore/", "/static/", "/app/static/", "/media/", "/component/", "/bidi-components/", "/auth/",
+              f"{ASSET_BASE}/")
+
+
+def is_page(path: str) -> bool:
+    """Whether a request path may be one of the app's pages (``/``, ``/walk``, ``/base/scenes``)."""
+    return not any(part in path + "/" for part in _NOT_PAGES) and "." not in path.rsplit("/", 1)[-1]
+
+
+def accepts_gzip(accept_encoding: bytes) -> bool:
+    """Whether an ``Accept-Encoding`` value allows gzip (``gzip;q=0`` refuses it)."""
+    for item in accept_encoding.decode("latin-1").lower().split(","):
+        name, _, params = item.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            quality = params.strip().removeprefix("q=")
+            try:
+                return float(quality) > 0 if params.strip().startswith("q=") else True
+            except ValueError:
+                return False
+    return False
 _served = False
 
 
@@ -109,15 +129,16 @@ class PreloadMiddleware:
         self.head, self.body = head_html().encode("utf-8"), body_html().encode("utf-8")
 
     async def __call__(self, scope, receive, send):
-        path = scope.get("path", "")
-        if scope["type"] != "http" or scope.get("method") != "GET" or path.startswith(_NOT_PAGES):
+        if scope["type"] != "http" or scope.get("method") != "GET" or not is_page(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         headers = list(scope.get("headers", []))
-        gzip_ok = any(k == b"accept-encoding" and b"gzip" in v for k, v in headers)
-        # Uncompressed, and never "not modified": the page's head here may differ from what a browser kept.
+        gzip_ok = any(k == b"accept-encoding" and accepts_gzip(v) for k, v in headers)
+        # Uncompressed, and never "not modified": the page here may differ from what a browser kept. The body
+        # as messages (not a file path to send), so it can be extended.
         dropped = (b"accept-encoding", b"if-none-match", b"if-modified-since")
-        scope = {**scope, "headers": [(k, v) for k, v in headers if k not in dropped]}
+        extensions = {k: v for k, v in (scope.get("extensions") or {}).items() if k != "http.response.pathsend"}
+        scope = {**scope, "headers": [(k, v) for k, v in headers if k not in dropped], "extensions": extensions}
         start: dict | None = None
         body: list[bytes] = []
 
@@ -132,7 +153,7 @@ class PreloadMiddleware:
                     return
                 start = {**message, "headers": kept + [(b"link", self.header)]}
                 return
-            if start is None:
+            if start is None or message["type"] != "http.response.body":
                 await send(message)
                 return
             body.append(message.get("body", b""))
@@ -140,12 +161,15 @@ class PreloadMiddleware:
                 return
             page = b"".join(body)
             page = page.replace(b"</head>", self.head + b"</head>", 1).replace(b"</body>", self.body + b"</body>", 1)
-            response_headers = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-length", b"etag", b"last-modified")]
+            dropped_headers = (b"content-length", b"etag", b"last-modified", b"vary", b"content-encoding")
+            response_headers = [(k, v) for k, v in start["headers"] if k.lower() not in dropped_headers]
+            vary = [p.strip() for k, v in start["headers"] if k.lower() == b"vary" for p in v.split(b",") if p.strip()]
+            if b"accept-encoding" not in {p.lower() for p in vary}:
+                vary.append(b"Accept-Encoding")
+            response_headers.append((b"vary", b", ".join(vary)))
             if gzip_ok:
                 page = gzip.compress(page, compresslevel=6)
                 response_headers.append((b"content-encoding", b"gzip"))
-                if not any(k.lower() == b"vary" for k, _ in response_headers):
-                    response_headers.append((b"vary", b"Accept-Encoding"))
             await send({**start, "headers": response_headers + [(b"content-length", str(len(page)).encode())]})
             await send({"type": "http.response.body", "body": page})
 

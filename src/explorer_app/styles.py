@@ -1,8 +1,9 @@
 """The explorer's own styles, on top of Streamlit's theme (``.streamlit/config.toml``).
 
-``APP_CSS`` is served as a stylesheet in every page's head (``preload.py``), so it loads with the page and stays
-in the browser's cache, instead of arriving with every page's content; ``KIOSK_CSS`` adds the kiosk's larger
-touch targets; ``ATTRACT_CSS`` is the kiosk's attract screen.
+``APP_CSS`` is served as a stylesheet at the end of every page (``preload.py``), so it loads with the page and
+stays in the browser's cache, instead of arriving with every page's content; ``KIOSK_CSS`` adds the kiosk's
+larger touch targets (sent with the page's content, so its rules that override ``APP_CSS`` start with ``:root``
+to win whichever comes last); ``ATTRACT_CSS`` is the kiosk's attract screen.
 """
 
 from explorer.fragments import PALETTE, SYMBOL_CSS
@@ -121,14 +122,16 @@ html {{ font-size: 18px; }}
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"]) {{ flex-direction: column; }}
   [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ width: 100% !important; flex: 1 1 auto !important; }}
 }}
-.block-container {{ max-width: none; padding-left: 3vw; padding-right: 3vw; }}
+:root .block-container {{ max-width: none; padding-left: 3vw; padding-right: 3vw; }}
 html, body {{ overscroll-behavior-x: none; }}  /* no swipe back to the previous visitor */
 button, a[data-testid="stPageLink-NavLink"], .hx-links a, [data-testid="stExpander"] summary, [role="tab"],
 [data-baseweb="select"] > div, [data-testid="stToggle"] label {{ min-height: 48px !important; min-width: 48px !important; }}
 [data-testid="stToggle"] label {{ display: flex; align-items: center; }}
 [data-testid="stElementToolbar"], [data-testid="stHeaderActionElements"] {{ display: none !important; }}
-.hx-pages a {{ padding: 0 1.1rem; font-size: 1.1rem; }}
-.hx-languages button {{ padding: 0 1rem; font-size: 1rem; }}
+:root .hx-pages a {{ padding: 0 1.1rem; font-size: 1.1rem; }}
+:root .hx-languages button {{ padding: 0 1rem; font-size: 1rem; }}
+/* no dragging a link out, no long-press callout: ways out of the kiosk */
+:root .hx-links a {{ -webkit-touch-callout: none; -webkit-user-drag: none; user-select: none; }}
 .st-key-hx-qr {{ background: #fff; border-radius: 10px; padding: .8rem 1rem; border: 1px solid {PALETTE['moss_light']}; }}
 """
 

@@ -196,6 +196,7 @@ def _go(name: object) -> None:
     """A page chosen in the navigation; the page itself switches (``navigation``), once its run starts."""
     if isinstance(name, str) and name in NAVIGATION:
         st.session_state[_GO] = name
+        st.rerun(scope="app")  # the whole page, also when the link sits in a fragment
 
 
 def navigation(current: str) -> None:
@@ -213,14 +214,24 @@ def navigation(current: str) -> None:
     pages = [link(f"page-{name}", labels[name], page_href(script, query), event="go", value=name, icon=icon,
                   current=name == current) for name, (script, icon) in NAVIGATION.items()]
     languages = [choice(f"lang-{code}", code.upper(), event="lang", value=code, pressed=code == lang,
-                        title=LANGUAGE_NAMES[code]) for code in LANGUAGES]
+                        title=LANGUAGE_NAMES[code], name=f"{code.upper()} {LANGUAGE_NAMES[code]}", lang=code)
+                 for code in LANGUAGES]
     spoilers = switch("spoilers", t("Spoiler-safe", lang), event="spoilers", on=spoiler_safe(),
                       title=None if settings().kiosk else t("Hide the scenes after the first encounter and the "
                                                             "ending, for people who have not seen the film yet.", lang))
     link_bar("hx-nav", [group(pages, css_class="hx-pages"),
                      group(languages, label=t("Language", lang), css_class="hx-languages"),
                      group([spoilers], css_class="hx-switches")],
-          on={"go": _go, "lang": _set_language, "spoilers": _set_spoilers}, label=t("Pages", lang), tag="nav")
+          on={"go": _go, "lang": _set_language, "spoilers": _set_spoilers}, label=t("Pages", lang), tag="nav",
+          kiosk=settings().kiosk)
+
+
+def page_links(key: str, pages: list[tuple[str, str, str]]) -> None:
+    """Links to other pages of the explorer (name in ``NAVIGATION``, label, icon), drawn as the navigation's."""
+    query = link_params()
+    link_bar(key, [group([link(f"page-{name}", label, page_href(NAVIGATION[name][0], query), event="go", value=name,
+                               icon=icon) for name, label, icon in pages])],
+             on={"go": _go}, css_class="hx-page-links", kiosk=settings().kiosk)
 
 
 LANGUAGE_PARAM = "lang"
