@@ -47,3 +47,12 @@ def test_controls_have_their_accessible_roles_and_states():
     for needle in ('"aria-current"', '"aria-pressed"', 'role: "switch"', '"aria-checked"', '"aria-label"',
                    'type: "button"'):
         assert needle in _JS, needle
+
+
+def test_component_code_is_sent_without_comment_lines_and_otherwise_whole(tmp_path):
+    from explorer_app.triggers import component_js
+
+    source = tmp_path / "c.js"
+    source.write_text('// about\nconst a = "http://x"; // kept: not a whole line\n  // indented note\nexport default a;\n')
+    assert component_js(source) == 'const a = "http://x"; // kept: not a whole line\nexport default a;\n'
+    assert "export default function" in _JS and not re.search(r"^\s*//", _JS, re.MULTILINE)

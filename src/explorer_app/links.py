@@ -14,10 +14,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer_app.triggers import trigger_value
+from explorer_app.triggers import component_js, trigger_value
 
 COMPONENT = "explorer_links"
-_JS = (Path(__file__).with_name("links.js")).read_text(encoding="utf-8")
+_JS = component_js(Path(__file__).with_name("links.js"))
 # Not isolated: the controls take the app's own styles (ui.py), like the rest of the page.
 _component = st.components.v2.component(COMPONENT, js=_JS, isolate_styles=False)
 

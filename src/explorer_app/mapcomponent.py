@@ -25,10 +25,10 @@ from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS, build_map, sel
 from explorer.model import Content, Place
 from explorer.selection import clicked_place_id
 from explorer.settings import Settings
-from explorer_app.triggers import trigger_value
+from explorer_app.triggers import component_js, trigger_value
 
 COMPONENT = "explorer_map"
-_JS = (Path(__file__).with_name("leaflet_map.js")).read_text(encoding="utf-8")
+_JS = component_js(Path(__file__).with_name("leaflet_map.js"))
 _component = st.components.v2.component(COMPONENT, js=_JS)
 
 # The map's own element: the component gives it to the script instead of an element id (ids do not reach

@@ -1,12 +1,23 @@
-"""Reading what a Streamlit v2 component reports: its trigger values (a tapped marker, a chosen link)."""
+"""What the explorer's Streamlit v2 components share: their browser code, and reading what they report (their
+trigger values: a tapped marker, a chosen link)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.state import get_session_state
 from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
+
+_COMMENT_LINE = re.compile(r"^\s*//.*\n", re.MULTILINE)
+
+
+def component_js(path: Path) -> str:
+    """A component's browser code without its comment lines: Streamlit sends the code with every run of the
+    component and hashes it in the browser each time it draws it, so the comments would cost on every run."""
+    return _COMMENT_LINE.sub("", path.read_text(encoding="utf-8"))
 
 
 def trigger_value(key: str, event: str) -> object:
