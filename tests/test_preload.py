@@ -78,7 +78,8 @@ def test_a_page_gets_leaflet_in_its_head_the_stylesheet_last_and_the_hints():
     assert body.count(head_html().encode()) == 1 and body.index(head_html().encode()) < body.index(b"</head>")
     assert b'<script defer src="/explorer-assets/leaflet/leaflet.js">' in body
     # after everything in the head, where Streamlit adds its own styles as it runs
-    assert body.endswith(f'<link rel="stylesheet" href="{STYLESHEET}"></body></html>'.encode())
+    assert body.endswith(f'<link rel="stylesheet" href="{STYLESHEET}" media="print" onload="this.media=\'all\'">'
+                         '</body></html>'.encode())  # not holding back Streamlit's scripts while it loads
     assert body.count(body_html().encode()) == 1
     assert int(headers["content-length"]) == len(body)
     assert "etag" not in headers and "last-modified" not in headers  # a kept copy may have an older head

@@ -76,8 +76,11 @@ def head_html() -> str:
 
 def body_html() -> str:
     """What goes at the end of every page's body: the explorer's stylesheet. After the head, so its rules come
-    after the ones Streamlit adds to the head while it runs, and win where they are as specific."""
-    return f'<link rel="stylesheet" href="{STYLESHEET}">'
+    after the ones Streamlit adds to the head while it runs, and win where they are as specific. Loaded as
+    ``media="print"`` first: a plain stylesheet there would hold back Streamlit's own scripts until it arrived
+    (HTML runs deferred scripts only once no stylesheet is pending), which delayed the whole page by 100 to
+    300 ms; it applies to the screen as soon as it is loaded, long before the page's content arrives."""
+    return f'<link rel="stylesheet" href="{STYLESHEET}" media="print" onload="this.media=\'all\'">'
 
 
 
