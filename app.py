@@ -25,7 +25,6 @@ from explorer.settings import place_link
 from explorer_app import ui
 from explorer_app.links import group, link, link_bar
 from explorer_app.mapcomponent import place_map
-from explorer_app.ui import page_href
 
 content = ui.setup_page("map")
 settings = ui.settings()
@@ -104,14 +103,14 @@ def explorer() -> None:
         if place is None:
             st.html(intro_html(lang))
             # a plain link (as the navigation's), so the map's first view needs no more of Streamlit's widgets
-            ui.page_links("intro-links", [("scenes", t("Or follow the story scene by scene", lang), "movie")])
+            ui.page_links("intro-links", [("scenes", t("Or follow the story scene by scene", lang))])
         else:
             place_panel(place, selection)
 
     # The place list: plain links, one per place (each also a deep link), drawn by one light component.
     hint = t("The same as tapping a marker: choose a place to read its scenes and moss.", lang)
     st.html(section_html(t("All places", lang), f'<p class="hx-none">{esc(hint)}</p>'))
-    items = [link(item.id, item.name.get(lang), page_href(ui.MAP_PAGE, ui.link_params(place=item.id)), event="picked",
+    items = [link(item.id, item.name.get(lang), ui.page_href(ui.MAP_PAGE, ui.link_params(place=item.id)), event="picked",
                   value=item.id, symbol=f"hx-sym-{item.kind} hx-sym-{item.provenance}",
                   current=place is not None and item.id == place.id, current_value="true")
              for item in content.places]

@@ -169,3 +169,12 @@ def test_a_page_sent_as_a_file_path_is_asked_for_as_a_body_and_vary_is_kept():
     assert seen["extensions"] == {"other": {}}
     headers = dict(sent[0]["headers"])
     assert headers[b"vary"] == b"Origin, Accept-Encoding" and head_html().encode() in sent[1]["body"]
+
+
+def test_the_extended_page_is_made_once_and_each_answer_is_whole():
+    middleware = PreloadMiddleware(None, header="<x>")
+    first = middleware._extended(PAGE, True)
+    assert middleware._extended(PAGE, True) is first  # kept, not compressed again for every visitor
+    assert gzip.decompress(first) == middleware._extended(PAGE, False)
+    for _ in range(3):  # the same answer on every request
+        assert gzip.decompress(serve("/", {"Accept-Encoding": "gzip"})[2]).count(head_html().encode()) == 1

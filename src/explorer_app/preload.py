@@ -46,11 +46,13 @@ def is_page(path: str) -> bool:
 def accepts_gzip(accept_encoding: bytes) -> bool:
     """Whether an ``Accept-Encoding`` value allows gzip (``gzip;q=0`` refuses it)."""
     for item in accept_encoding.decode("latin-1").lower().split(","):
-        name, _, params = item.strip().partition(";")
+        name, _, params = item.partition(";")
         if name.strip() in ("gzip", "*"):
-            quality = params.strip().removeprefix("q=")
+            quality = params.strip()
+            if not quality.startswith("q="):
+                return True
             try:
-                return float(quality) > 0 if params.strip().startswith("q=") else True
+                return float(quality[2:]) > 0
             except ValueError:
                 return False
     return False
@@ -130,6 +132,17 @@ class PreloadMiddleware:
         self.app = app
         self.header = (header if header is not None else link_header()).encode("latin-1")
         self.head, self.body = head_html().encode("utf-8"), body_html().encode("utf-8")
+        self._pages: dict[tuple[bytes, bool], bytes] = {}
+
+    def _extended(self, page: bytes, gzipped: bool) -> bytes:
+        """The page with Leaflet and the stylesheet, gzipped if asked; kept, since every page is the same file."""
+        key = (page, gzipped)
+        if key not in self._pages:
+            if len(self._pages) >= 8:
+                self._pages.clear()
+            extended = page.replace(b"</head>", self.head + b"</head>", 1).replace(b"</body>", self.body + b"</body>", 1)
+            self._pages[key] = gzip.compress(extended, compresslevel=6) if gzipped else extended
+        return self._pages[key]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope.get("method") != "GET" or not is_page(scope.get("path", "")):
@@ -162,8 +175,7 @@ class PreloadMiddleware:
             body.append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            page = b"".join(body)
-            page = page.replace(b"</head>", self.head + b"</head>", 1).replace(b"</body>", self.body + b"</body>", 1)
+            page = self._extended(b"".join(body), gzip_ok)
             dropped_headers = (b"content-length", b"etag", b"last-modified", b"vary", b"content-encoding")
             response_headers = [(k, v) for k, v in start["headers"] if k.lower() not in dropped_headers]
             vary = [p.strip() for k, v in start["headers"] if k.lower() == b"vary" for p in v.split(b",") if p.strip()]
@@ -171,7 +183,6 @@ class PreloadMiddleware:
                 vary.append(b"Accept-Encoding")
             response_headers.append((b"vary", b", ".join(vary)))
             if gzip_ok:
-                page = gzip.compress(page, compresslevel=6)
                 response_headers.append((b"content-encoding", b"gzip"))
             await send({**start, "headers": response_headers + [(b"content-length", str(len(page)).encode())]})
             await send({"type": "http.response.body", "body": page})

@@ -19,7 +19,7 @@ from explorer.model import DEFAULT_LANGUAGE, Content
 from explorer.settings import DEFAULT_SETTINGS_FILE, SETTINGS, SETTINGS_FILE_VARIABLE, Settings, SettingsError, load_settings
 from explorer_app import preload
 from explorer_app.links import choice, group, link, link_bar, switch
-from explorer_app.styles import APP_CSS, ATTRACT_CSS, KIOSK_CSS  # noqa: F401 (ATTRACT_CSS: pages/attract.py)
+from explorer_app.styles import APP_CSS, KIOSK_CSS
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_PAGE = "app.py"
@@ -211,8 +211,7 @@ def navigation(current: str) -> None:
     labels = {"map": t("Map", lang), "scenes": t("Scenes", lang), "moss": t("Moss", lang), "walk": t("Walk", lang),
               "classroom": t("Classroom", lang), "make": t("Make", lang), "about": t("About", lang)}
     query = link_params()
-    pages = [link(f"page-{name}", labels[name], page_href(script, query), event="go", value=name, icon=icon,
-                  current=name == current) for name, (script, icon) in NAVIGATION.items()]
+    pages = [_page_link(name, labels[name], query, current=name == current) for name in NAVIGATION]
     languages = [choice(f"lang-{code}", code.upper(), event="lang", value=code, pressed=code == lang,
                         title=LANGUAGE_NAMES[code], name=f"{code.upper()} {LANGUAGE_NAMES[code]}", lang=code)
                  for code in LANGUAGES]
@@ -226,11 +225,16 @@ def navigation(current: str) -> None:
           kiosk=settings().kiosk)
 
 
-def page_links(key: str, pages: list[tuple[str, str, str]]) -> None:
-    """Links to other pages of the explorer (name in ``NAVIGATION``, label, icon), drawn as the navigation's."""
+def _page_link(name: str, label: str, query: dict[str, str], current: bool = False) -> dict:
+    """A link to the page ``name`` of ``NAVIGATION``; a plain click switches pages in the app (``_go``)."""
+    script, icon = NAVIGATION[name]
+    return link(f"page-{name}", label, page_href(script, query), event="go", value=name, icon=icon, current=current)
+
+
+def page_links(key: str, pages: list[tuple[str, str]]) -> None:
+    """Links to other pages of the explorer (name in ``NAVIGATION``, label), drawn as the navigation's."""
     query = link_params()
-    link_bar(key, [group([link(f"page-{name}", label, page_href(NAVIGATION[name][0], query), event="go", value=name,
-                               icon=icon) for name, label, icon in pages])],
+    link_bar(key, [group([_page_link(name, label, query) for name, label in pages])],
              on={"go": _go}, css_class="hx-page-links", kiosk=settings().kiosk)
 
 
