@@ -81,6 +81,10 @@ def explorer() -> None:
 
     pan_to = st.session_state.pop("pan_to", None)
     place = selection.place
+    strip = ""
+    if place is not None:
+        shown = [s for s in content.scenes_at(place.id) if s.id not in hidden]
+        strip = selected_strip_html(place, len(shown), len(content.facts_at(place.id)), lang)
     map_column, panel = st.columns([3, 2], gap="large")
     with map_column:
         place_map(
@@ -92,30 +96,27 @@ def explorer() -> None:
             center=(place.lat, place.lon) if place and pan_to == place.id else None,
             on_click=select_place,
             label=t("Map", lang),
+            under=strip + legend_html(lang),  # in the map's own element: one element fewer before the map shows
         )
-        strip = ""
-        if place is not None:
-            shown = [s for s in content.scenes_at(place.id) if s.id not in hidden]
-            strip = selected_strip_html(place, len(shown), len(content.facts_at(place.id)), lang)
-        st.html(strip + legend_html(lang))
 
     with panel:
         if place is None:
-            st.html(intro_html(lang))
-            # a plain link (as the navigation's), so the map's first view needs no more of Streamlit's widgets
-            ui.page_links("intro-links", [("scenes", t("Or follow the story scene by scene", lang))])
+            # the introduction and a plain link (as the navigation's), one element: the map's first view needs
+            # as few of Streamlit's elements as possible
+            ui.page_links("intro-links", [("scenes", t("Or follow the story scene by scene", lang))],
+                          before=intro_html(lang))
         else:
             place_panel(place, selection)
 
-    # The place list: plain links, one per place (each also a deep link), drawn by one light component.
+    # The place list under its heading: plain links, one per place (each also a deep link), drawn by one light
+    # component.
     hint = t("The same as tapping a marker: choose a place to read its scenes and moss.", lang)
-    st.html(section_html(t("All places", lang), f'<p class="hx-none">{esc(hint)}</p>'))
     items = [link(item.id, item.name.get(lang), ui.page_href(ui.MAP_PAGE, ui.link_params(place=item.id)), event="picked",
                   value=item.id, symbol=f"hx-sym-{item.kind} hx-sym-{item.provenance}",
                   current=place is not None and item.id == place.id, current_value="true")
              for item in content.places]
     link_bar(LIST_KEY, [group(items)], on={"picked": on_list_pick}, label=t("All places", lang), css_class="hx-places",
-             kiosk=settings.kiosk)
+             kiosk=settings.kiosk, before=section_html(t("All places", lang), f'<p class="hx-none">{esc(hint)}</p>'))
 
     if pan_to and place is not None and pan_to == place.id:
         ui.scroll_to("hx-top")  # chosen from the list at the bottom: bring the map and the panel into view

@@ -127,6 +127,21 @@ def component_texts(at) -> list[str]:
     return [text for text in texts if text]
 
 
+def component_html(at) -> list[str]:
+    """The HTML the page's components draw besides their controls: page titles, headings and introductions
+    around the links, the legend under the map."""
+    import json
+
+    parts = []
+    for element in at.get("bidi_component"):
+        data = json.loads(element.proto.json)
+        if element.proto.component_name == "explorer_links":
+            parts += [data[field] for field in ("before", "after") if data.get(field)]
+        elif element.proto.component_name == "explorer_map" and data.get("under"):
+            parts.append(data["under"])
+    return parts
+
+
 def trigger(at, key: str, event: str, value):
     """Run the app as after the component ``key`` reported ``event`` with ``value`` (as its browser code does:
     a JSON list of events on the component's trigger widget), keeping every other widget's value."""

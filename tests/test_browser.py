@@ -107,6 +107,38 @@ def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url)
         visit.close()
 
 
+def test_the_legend_and_the_selection_summary_sit_under_the_map(browser, base_url):
+    visit = Visit(browser, width=390, height=844)
+    try:
+        visit.open(base_url)
+        legend = visit.page.locator(".hx-legend")  # in the map's own element, styled there
+        expect(legend).to_be_visible()
+        expect(legend.get_by_text("Dashed ring: only the commune is known")).to_be_visible()
+        assert legend.evaluate("l => getComputedStyle(l).display") == "flex"
+        assert visit.page.locator(".hx-strip").count() == 0  # nothing chosen yet
+        map_box, legend_box = visit.map.bounding_box(), legend.bounding_box()
+        assert legend_box["y"] >= map_box["y"] + map_box["height"]
+        element = visit.page.locator(".st-key-place_map").bounding_box()  # not cut off or scrolled away inside it
+        assert legend_box["y"] + legend_box["height"] <= element["y"] + element["height"] + 1
+        place_link(visit, "Moeraske nature reserve").click()
+        strip = visit.page.locator(".hx-strip")
+        expect(strip).to_contain_text("Moeraske nature reserve", timeout=15_000)
+        expect(strip).to_contain_text("1 scene")
+        assert visit.map.evaluate("box => { box.hxStamp = 'same'; return box.hxStamp; }") == "same"
+        strip.click()  # a phone's way down to the panel
+        expect(visit.page.locator("#hx-panel")).to_be_in_viewport(timeout=10_000)
+        assert visit.map.evaluate("box => box.hxStamp") == "same"  # the summary changed, the map was not redrawn
+    finally:
+        visit.close()
+    wide = Visit(browser)
+    try:
+        wide.open(f"{base_url}/?place=moeraske")
+        expect(wide.page.locator(".hx-legend")).to_be_visible()
+        expect(wide.page.locator(".hx-strip")).to_be_hidden()  # beside the panel, a summary is not needed
+    finally:
+        wide.close()
+
+
 def test_keyboard_users_can_choose_a_place(visit, base_url):
     visit.open(base_url)
     button = place_link(visit, "The hotel where a friend works")
@@ -214,6 +246,8 @@ def test_navigation_reaches_every_page(visit, base_url):
         expect(visit.page.locator(".hx-header h1")).to_have_text(heading, timeout=15_000)
         expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
         assert visit.page.url.endswith("?lang=en"), visit.page.url  # the language goes along
+        # the title is drawn with the navigation, but is no part of it (a landmark holds only its links)
+        assert nav.locator("h1").count() == 0 and visit.page.locator("header h1").count() == 1
     assert visit.page.evaluate("window.__sameDocument") is True, "a page link loaded the whole app again"
     only_tiles_left_the_machine(visit)
 

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, component_texts, link_items, replace_in, trigger
+from conftest import ROOT, component_html, component_texts, link_items, replace_in, trigger
 from explorer.handout import handout_pdf
 from explorer.i18n import LOCALE_DIR, t
 
@@ -63,7 +63,7 @@ def english_strings() -> list[str]:
 
 
 def page_texts(at: AppTest) -> str:
-    parts = [h.proto.body for h in at.get("html")]
+    parts = [h.proto.body for h in at.get("html")] + component_html(at)
     parts += [e.value for kind in ("markdown", "caption", "info", "warning", "title", "header", "subheader")
               for e in at.get(kind)]
     parts += [b.label for b in at.button] + [p.proto.label for p in at.get("page_link")] + component_texts(at)

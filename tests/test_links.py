@@ -27,9 +27,30 @@ def test_controls_say_what_they_report():
                                                                       "class": "hx-languages"}
 
 
-def test_browser_code_writes_text_as_text_never_as_markup():
+def test_browser_code_writes_text_as_text_and_markup_only_from_the_explorers_fragments():
     assert "textContent" in _JS
-    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", _JS)
+    # the one place markup is parsed: the ``before``/``after`` HTML that Python built with explorer.fragments
+    assert re.findall(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", _JS) == ["innerHTML"]
+    assert "template.innerHTML = markup" in _JS
+    assert re.findall(r"\bhtml\((data\.\w+)\)", _JS) == ["data.before", "data.after"]
+
+
+def test_text_around_the_controls_is_escaped_before_it_reaches_the_browser(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import HOSTILE, ROOT, component_data
+
+    monkeypatch.setattr("explorer_app.ui.language", lambda: "en")
+    from explorer_app.ui import header_html
+
+    html = header_html(HOSTILE, HOSTILE)
+    assert "<script" not in html and "&lt;script" in html
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    nav = component_data(at, "hx-nav")
+    assert nav["after"].startswith('<header class="hx-header" id="hx-top">') and "The film&#x27;s Brussels" in nav["after"]
+    assert component_data(at, "intro-links")["before"].startswith('<div class="hx-intro">')
+    assert "<h3>All places</h3>" in component_data(at, "place-list")["before"]
 
 
 def test_only_a_plain_click_is_taken_over_so_new_tabs_still_follow_the_link():

@@ -53,3 +53,10 @@ def test_component_script_reports_place_ids_and_loads_leaflet_from_the_app():
     assert 'setTriggerValue("clicked", id)' in _JS
     assert "feature.properties.id" in _JS  # the id, never coordinates
     assert "http" not in _JS  # every URL comes from the server (data.leaflet_js, data.leaflet_css)
+
+
+def test_only_what_python_puts_under_the_map_is_parsed_as_markup():
+    import re
+
+    assert re.findall(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", _JS) == ["innerHTML"]
+    assert "template.innerHTML = data.under" in _JS

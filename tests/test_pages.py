@@ -7,7 +7,7 @@ import html
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import MARKDOWN_LINK, ROOT, component_data, link_items, replace_in, trigger
+from conftest import MARKDOWN_LINK, ROOT, component_data, component_html, link_items, replace_in, trigger
 
 APP = str(ROOT / "app.py")
 PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/about.py"]
@@ -21,7 +21,7 @@ def app(**query: str) -> AppTest:
 
 
 def html_of(at: AppTest) -> str:
-    return "\n".join(h.proto.body for h in at.get("html"))
+    return "\n".join([h.proto.body for h in at.get("html")] + component_html(at))
 
 
 @pytest.fixture(autouse=True)

@@ -178,3 +178,40 @@ def test_the_extended_page_is_made_once_and_each_answer_is_whole():
     assert gzip.decompress(first) == middleware._extended(PAGE, False)
     for _ in range(3):  # the same answer on every request
         assert gzip.decompress(serve("/", {"Accept-Encoding": "gzip"})[2]).count(head_html().encode()) == 1
+
+
+def test_the_map_pages_first_view_preloads_only_the_components_it_draws():
+    from explorer_app.preload import MAP_FIRST_VIEW_CHUNKS, is_map_first_view
+
+    pages = ("walk", "scenes")
+    assert is_map_first_view("/", b"", pages) and is_map_first_view("/", b"lang=fr&spoilers=hide", pages)
+    assert is_map_first_view("/explorer/", b"", pages)  # the root of a base path
+    assert not is_map_first_view("/", b"place=moeraske", pages) and not is_map_first_view("/", b"scene=s13", pages)
+    assert not is_map_first_view("/walk", b"", pages) and not is_map_first_view("/explorer/scenes/", b"", pages)
+    light = link_header(chunks=MAP_FIRST_VIEW_CHUNKS)
+    assert "BidiComponent." in light and "Html." not in light and "purify" not in light and "PageLink." not in light
+    assert all(part in link_header() for part in light.split(", "))  # the full header holds all of it and more
+    assert "Html." in link_header() and "PageLink." in link_header()
+
+
+def test_the_middleware_sends_the_light_header_only_for_the_maps_first_view():
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": PAGE})
+
+    def link_for(path: str, query: bytes = b"") -> bytes:
+        sent: list = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request"}
+
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": query, "headers": []}
+        asyncio.run(PreloadMiddleware(app, header="<full>", first_view_header="<light>", pages=("walk",))(
+            scope, receive, send))
+        return dict(sent[0]["headers"])[b"link"]
+
+    assert link_for("/") == b"<light>" and link_for("/", b"lang=nl") == b"<light>"
+    assert link_for("/", b"place=moeraske") == b"<full>" and link_for("/walk") == b"<full>"

@@ -4,7 +4,9 @@
 // `map_element`) and sends it with the map's styles; this module loads Leaflet (served by the app), draws the
 // map in the component's shadow root, and reports a tapped place's id as the trigger value `clicked`.
 // Streamlit calls this function again whenever `data` changes: the map is drawn once per `data.map_key`,
-// later calls only move the selection ring and, when asked, the view.
+// later calls only move the selection ring and, when asked, the view, and redraw what is under the map
+// (`data.under`: the legend and a summary of the selection, HTML built and escaped by the explorer's Python in
+// explorer/fragments.py, never taken from a visitor).
 
 const scripts = {};
 
@@ -41,6 +43,19 @@ function watchClicks(map, report) {
   });
 }
 
+function drawUnder(root, data) {
+  // Under the map, and shown at once: it needs no Leaflet.
+  let under = [...root.children].find((child) => child.classList.contains("hx-under"));
+  if (!under) { under = root.appendChild(el("div", { class: "hx-under" })); }
+  if (under.__hxHtml === data.under) { return; }
+  under.__hxHtml = data.under;
+  const style = el("style");
+  style.textContent = data.under_css || "";
+  const template = document.createElement("template");
+  template.innerHTML = data.under || "";
+  under.replaceChildren(style, template.content);
+}
+
 function update(state, data) {
   const { map } = state;
   if (data.overlay !== state.overlayScript) {
@@ -65,6 +80,7 @@ async function draw(root, data, report) {
   root.__hxState = null;
   if (previous) { previous.observer.disconnect(); previous.map.remove(); }
   root.replaceChildren(container);
+  drawUnder(root, data);
   await loadScript(data.leaflet_js);
   // Leaflet focuses the map on a press (for its keyboard controls) and then restores the window's scroll; in
   // Streamlit the page scrolls inside its main element instead, so focusing a map whose bottom is below the fold
@@ -79,7 +95,9 @@ async function draw(root, data, report) {
   for (const name of ["pointerdown", "wheel", "keydown", "touchstart"]) {
     box.addEventListener(name, () => { touched = true; }, { passive: true });
   }
-  let size = `${box.clientWidth}x${box.clientHeight}`;
+  // Leaflet has just measured the box; asking the box again here would lay out the whole page once more.
+  const measured = map.getSize();
+  let size = `${measured.x}x${measured.y}`;
   const observer = new ResizeObserver(() => {
     const now = `${box.clientWidth}x${box.clientHeight}`;
     if (now === size || !box.clientWidth) { return; }
@@ -99,8 +117,9 @@ export default function ({ data, parentElement, setTriggerValue }) {
     root.__hxKey = data.map_key;
     root.__hxDrawing = draw(root, data, report).then((state) => { root.__hxState = state; return state; });
   }
+  if (root.__hxState) { drawUnder(root, data); }  // the map is drawn: what is under it follows at once
   root.__hxDrawing.then((state) => {
-    if (state.key === data.map_key && root.__hxLatest === data) { update(state, data); }
+    if (state.key === data.map_key && root.__hxLatest === data) { update(state, data); drawUnder(root, data); }
   }).catch((error) => {
     const note = el("p", { class: "hx-map-error", role: "alert" });
     note.textContent = `${data.error || "The map could not be drawn."} (${error.message})`;

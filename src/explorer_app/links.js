@@ -5,11 +5,13 @@
 // be copied, and work without this script's help); a plain click is reported to Python as a trigger value
 // instead (`data.groups[].items[].event` and `.value`), so the page changes without loading the whole app again.
 //
-// data = {tag, label, class, kiosk, groups: [{label, class, items: [item]}]}, where an item is one of
+// data = {tag, label, class, kiosk, before, after, groups: [{label, class, items: [item]}]}, where an item is one of
 //   {type: "link", key, text, href, icon, symbol, current, event, value, title}
 //   {type: "choice", key, text, pressed, event, value, title, name, lang}   (one of a group, e.g. a language)
 //   {type: "switch", key, text, on, event, title}                (on/off; reports the new state)
 // On a kiosk (`data.kiosk`) every click stays in the page: no new tab, window or dragged-out link.
+// `before` and `after` are HTML around the controls (a title, a heading, an introduction), built and escaped by
+// the explorer's Python (explorer/fragments.py), never taken from a visitor.
 
 function node(tag, attributes, text) {
   const element = document.createElement(tag);
@@ -85,7 +87,13 @@ function build(data, report) {
     }
     top.append(list);
   });
-  return top;
+  return [html(data.before), top, html(data.after)];
+}
+
+function html(markup) {
+  const template = document.createElement("template");
+  template.innerHTML = markup || "";
+  return template.content;
 }
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -100,7 +108,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     parentElement.__hxShape = null;
     setTriggerValue(event, value);
   };
-  parentElement.replaceChildren(build(data, report));
+  parentElement.replaceChildren(...build(data, report));
   if (focused) {
     const again = [...parentElement.querySelectorAll("[data-key]")].find((e) => e.getAttribute("data-key") === focused);
     if (again) { again.focus({ preventScroll: true }); }

@@ -2,7 +2,8 @@
 
 Streamlit draws every element of a page's first run before the map's component starts, and seven page links,
 a language control, a spoiler switch and twenty place pills cost more than the map itself (bench/RESULTS.md).
-``links.js`` draws the same controls as plain HTML from one small dictionary. Links stay real links (a new tab, a
+``links.js`` draws the same controls as plain HTML from one small dictionary, with the text around them (the
+page's title, a heading, an introduction) in the same element. Links stay real links (a new tab, a
 copied address, a reader's list of links); a plain click is reported to Python as a trigger value instead, so
 the page changes without loading the app again. Every reported value is checked before it is used.
 """
@@ -49,15 +50,20 @@ def group(items: list[dict], *, label: str | None = None, css_class: str = "") -
 
 
 def link_bar(key: str, groups: list[dict], *, on: Mapping[str, Callable[[object], None]], label: str | None = None,
-             tag: str = "div", css_class: str = "", kiosk: bool = False) -> None:
+             tag: str = "div", css_class: str = "", kiosk: bool = False, before: str = "", after: str = "") -> None:
     """Draw ``groups`` of controls; a reported event calls ``on[event]`` with the value the browser sent.
-    On a kiosk (``kiosk``) links never open a new tab or window."""
+    On a kiosk (``kiosk``) links never open a new tab or window.
+
+    ``before`` and ``after`` are HTML drawn around the controls in the same element (a page's title, a heading,
+    an introduction): one element instead of several, so the page's first view comes sooner. They must be built
+    by ``explorer.fragments``, which escapes every text it puts in."""
 
     def callback(event: str, handle: Callable[[object], None]) -> Callable[[], None]:
         return lambda: handle(trigger_value(key, event))
 
     _component(
         key=key,
-        data={"tag": tag, "label": label, "class": css_class, "kiosk": kiosk, "groups": groups},
+        data={"tag": tag, "label": label, "class": css_class, "kiosk": kiosk, "groups": groups, "before": before,
+              "after": after},
         **{f"on_{event}_change": callback(event, handle) for event, handle in on.items()},
     )

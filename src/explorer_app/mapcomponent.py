@@ -25,6 +25,7 @@ from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS, build_map, sel
 from explorer.model import Content, Place
 from explorer.selection import clicked_place_id
 from explorer.settings import Settings
+from explorer_app.styles import UNDER_MAP_CSS
 from explorer_app.triggers import component_js, trigger_value
 
 COMPONENT = "explorer_map"
@@ -92,11 +93,14 @@ def map_component(
     content: Content, content_signature: str, language: str, settings: Settings, settings_key: str, *, key: str,
     height: int, overlay: tuple[str, Callable[[], folium.FeatureGroup]] | None = None,
     center: tuple[float, float] | None = None, on_click: Callable[[str], None] | None = None, label: str = "Map",
+    under: str = "",
 ):
     """The explorer's map (every place as a marker) with one overlay, the view moved to ``center`` if given.
 
     ``overlay`` is a cache key and a function that builds the layer: it is rendered once per key. A tap on a
-    marker calls ``on_click`` with the place's id, once it is checked against the content.
+    marker calls ``on_click`` with the place's id, once it is checked against the content. ``under`` is HTML
+    from ``explorer.fragments`` (the legend, a summary of the selection) drawn under the map in the same element,
+    styled by ``styles.UNDER_MAP_CSS``; it changes without drawing the map again.
     """
     rendered = _memo(_RENDERED, (content_signature, language, settings_key), 24,
                      lambda: render_map(build_map(content, language, settings=settings)))
@@ -109,12 +113,13 @@ def map_component(
             on_click(place_id)
 
     return _component(
-        key=key, height=height,
+        key=key, height="content",  # the map's box keeps its own height (data.height); what is under it follows
         data={"map_key": f"{content_signature}:{language}:{settings_key}", "script": rendered["script"],
               "css": rendered["css"], "fit": rendered["fit"], "height": height, "label": label,
               "error": t("The map could not be drawn.", language),
               "leaflet_js": f"{ASSET_BASE}/{LEAFLET_JS}", "leaflet_css": f"{ASSET_BASE}/{LEAFLET_CSS}",
-              "overlay": overlay_js, "center": list(center) if center else None, "clickable": on_click is not None},
+              "overlay": overlay_js, "center": list(center) if center else None, "clickable": on_click is not None,
+              "under": under, "under_css": UNDER_MAP_CSS if under else ""},
         on_clicked_change=clicked,
     )
 

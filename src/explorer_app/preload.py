@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import streamlit
 from starlette.middleware import Middleware
@@ -28,9 +29,11 @@ from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS
 from explorer_app.styles import APP_CSS
 
 STATIC = Path(streamlit.__file__).parent / "static"
-# The kinds of element on the explorer's pages beyond plain text: the map (a v2 component), the place list
-# (pills), the navigation (page links), the spoiler switch (toggle) and HTML.
+# The kinds of element on the explorer's pages beyond plain text: v2 components (the map, the navigation, the
+# place list), HTML and page links. The map page's first view, before a place is chosen, draws only components:
+# the other chunks would only compete with what it needs.
 ELEMENT_CHUNKS = ("BidiComponent", "Html", "PageLink")
+MAP_FIRST_VIEW_CHUNKS = ("BidiComponent",)
 STYLESHEET = f"{ASSET_BASE}/explorer.{hashlib.sha256(APP_CSS.encode()).hexdigest()[:12]}.css"
 # Path parts that mark what is never one of the app's pages (Streamlit's API and files, our assets), wherever the
 # app is mounted; so does a file name with an extension. Those requests are left alone.
@@ -64,11 +67,21 @@ def serves_head() -> bool:
     return _served
 
 
-def middleware() -> list[Middleware]:
-    """The middleware for ``st.App``; from then on pages leave the styles to the head."""
+def middleware(pages: Iterable[str] = ()) -> list[Middleware]:
+    """The middleware for ``st.App``; from then on pages leave the styles to the head. ``pages`` are the names
+    of the app's pages other than the map page (``walk``, ``scenes``…)."""
     global _served
     _served = True
-    return [Middleware(PreloadMiddleware)]
+    return [Middleware(PreloadMiddleware, pages=tuple(pages))]
+
+
+def is_map_first_view(path: str, query: bytes, pages: Iterable[str]) -> bool:
+    """Whether a page request opens the map page with no place or scene chosen: ``/``, ``/?lang=fr``, or the
+    root of a base path; not ``/walk`` and not ``/?place=moeraske``."""
+    if path.rstrip("/").rsplit("/", 1)[-1] in set(pages):
+        return False
+    chosen = parse_qs(query.decode("latin-1"))
+    return "place" not in chosen and "scene" not in chosen
 
 
 def head_html() -> str:
@@ -115,22 +128,30 @@ def chunk_closure(names: Iterable[str], static: Path = STATIC) -> list[str]:
     return found
 
 
-def link_header(base_path: str = "") -> str:
+def link_header(base_path: str = "", chunks: Iterable[str] = ELEMENT_CHUNKS) -> str:
     """The ``Link`` header value: Leaflet (script and style) and the element chunks."""
     base = "/" + base_path.strip("/") if base_path.strip("/") else ""
     links = [f"<{ASSET_BASE}/{LEAFLET_JS}>; rel=preload; as=script", f"<{ASSET_BASE}/{LEAFLET_CSS}>; rel=preload; as=style"]
-    links += [f"<{base}/static/js/{name}>; rel=modulepreload" for name in chunk_closure(ELEMENT_CHUNKS)]
+    links += [f"<{base}/static/js/{name}>; rel=modulepreload" for name in chunk_closure(chunks)]
     return ", ".join(links)
 
 
 class PreloadMiddleware:
     """ASGI middleware for the app's HTML pages: adds the ``Link`` header, Leaflet and the stylesheet.
     Nothing else is touched; a page is asked for uncompressed (it is small) and compressed again here if the
-    browser accepts gzip."""
+    browser accepts gzip.
 
-    def __init__(self, app, header: str | None = None) -> None:
+    The header names every element chunk (``header``), except on the map page's first view, which gets only
+    what that view draws (``first_view_header``); ``pages`` are the names of the other pages."""
+
+    def __init__(self, app, header: str | None = None, first_view_header: str | None = None,
+                 pages: tuple[str, ...] = ()) -> None:
         self.app = app
         self.header = (header if header is not None else link_header()).encode("latin-1")
+        light = first_view_header if first_view_header is not None else (
+            header if header is not None else link_header(chunks=MAP_FIRST_VIEW_CHUNKS))
+        self.first_view_header = light.encode("latin-1")
+        self.pages = pages
         self.head, self.body = head_html().encode("utf-8"), body_html().encode("utf-8")
         self._pages: dict[tuple[bytes, bool], bytes] = {}
 
@@ -167,7 +188,8 @@ class PreloadMiddleware:
                 if not html:
                     await send(message)
                     return
-                start = {**message, "headers": kept + [(b"link", self.header)]}
+                first_view = is_map_first_view(scope.get("path", ""), scope.get("query_string", b""), self.pages)
+                start = {**message, "headers": kept + [(b"link", self.first_view_header if first_view else self.header)]}
                 return
             if start is None or message["type"] != "http.response.body":
                 await send(message)

@@ -12,7 +12,7 @@ P = PALETTE
 _PAGE_CSS = f"""
 .block-container {{ padding-top: 1.2rem; max-width: 1320px; }}
 header[data-testid="stHeader"] {{ display: none; }}
-.st-key-hx-nav {{ border-bottom: 1px solid {P['concrete_light']}; padding-bottom: .3rem; margin-bottom: .4rem; }}
+.st-key-hx-nav nav {{ border-bottom: 1px solid {P['concrete_light']}; padding-bottom: .3rem; margin-bottom: 1.4rem; }}
 .hx-links {{ display: flex; flex-wrap: wrap; align-items: center; gap: .3rem 1rem; }}
 .hx-links ul {{ list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; align-items: center;
   gap: .2rem; }}
@@ -86,11 +86,6 @@ header[data-testid="stHeader"] {{ display: none; }}
 .hx-quote figcaption {{ font-size: .82rem; color: {P['concrete']}; margin-top: .25rem; }}
 .hx-species {{ color: {P['moss_dark']}; }}
 .hx-src {{ font-size: .82rem; color: {P['concrete']}; }}
-.hx-legend {{ display: flex; flex-wrap: wrap; gap: .3rem 2rem; font-size: .88rem; margin: .2rem 0 .6rem; }}
-.hx-legend p {{ margin: 0; font-weight: 600; font-size: .78rem; text-transform: uppercase; letter-spacing: .08em;
-  color: {P['concrete']}; }}
-.hx-legend ul {{ list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .1rem 1rem; }}
-.hx-legend li {{ display: flex; align-items: center; gap: .35rem; margin: 0; }}
 .hx-facts {{ display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }}
 .hx-facts dt {{ font-weight: 600; }} .hx-facts dd {{ margin: 0; }}
 .hx-sources li {{ margin: .3rem 0; }}
@@ -101,12 +96,6 @@ header[data-testid="stHeader"] {{ display: none; }}
 .hx-card {{ border: 1px solid {P['concrete_light']}; border-radius: .5rem; padding: .9rem 1rem; margin: 0 0 .8rem; }}
 .hx-card-top {{ margin: 0 0 -.6rem; border-bottom-left-radius: 0; border-bottom-right-radius: 0; }}
 .hx-card:has(.hx-selected) {{ border: 2px solid {P['moss']}; background: #fff; scroll-margin-top: 1rem; }}
-.hx-strip {{ display: flex; align-items: center; gap: .7rem; padding: .55rem .8rem; margin: .2rem 0 .4rem;
-  background: #fff; border: 1px solid {P['moss_light']}; border-left: 4px solid {P['moss']}; border-radius: 8px;
-  color: {P['ink']} !important; text-decoration: none !important; }}
-.hx-strip small {{ color: {P['concrete']}; }}
-.hx-strip-go {{ margin-left: auto; font-size: 1.3rem; color: {P['moss']}; }}
-@media (min-width: 641px) {{ .hx-strip {{ display: none; }} }}
 @media (max-width: 640px) {{
   .block-container {{ padding: .8rem .9rem 2rem; }}
   .hx-header h1 {{ font-size: 1.6rem; }}
@@ -115,6 +104,22 @@ header[data-testid="stHeader"] {{ display: none; }}
 """
 
 APP_CSS = SYMBOL_CSS + _PAGE_CSS
+
+# What the map's component draws under the map, in its own shadow root: the selected place's summary (phones
+# only) and the legend (explorer_app/mapcomponent.py).
+UNDER_MAP_CSS = SYMBOL_CSS + f"""
+.hx-strip {{ display: flex; align-items: center; gap: .7rem; padding: .55rem .8rem; margin: .5rem 0 .4rem;
+  background: #fff; border: 1px solid {P['moss_light']}; border-left: 4px solid {P['moss']}; border-radius: 8px;
+  color: {P['ink']} !important; text-decoration: none !important; }}
+.hx-strip small {{ color: {P['concrete']}; }}
+.hx-strip-go {{ margin-left: auto; font-size: 1.3rem; color: {P['moss']}; }}
+@media (min-width: 641px) {{ .hx-strip {{ display: none; }} }}
+.hx-legend {{ display: flex; flex-wrap: wrap; gap: .3rem 2rem; font-size: .95rem; margin: .6rem 0 .6rem; }}
+.hx-legend p {{ margin: 0; font-weight: 600; font-size: .78rem; text-transform: uppercase; letter-spacing: .08em;
+  color: {P['concrete']}; }}
+.hx-legend ul {{ list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .1rem 1rem; }}
+.hx-legend li {{ display: flex; align-items: center; gap: .35rem; margin: 0; }}
+"""
 
 KIOSK_CSS = f"""
 html {{ font-size: 18px; }}

@@ -107,8 +107,12 @@ def content_or_problems() -> Content | tuple[Problem, ...]:
     return _load(str(folder), _signature(folder))
 
 
+_PAGE = "hx-page"
+
+
 def setup_page(page: str) -> Content:
-    """Every page starts here: page config, style, navigation, kiosk behaviour; then the content.
+    """Every page starts here: page config, style and kiosk style; then the content. ``page_header`` follows
+    with the navigation, the page's title and the kiosk's idle timer (every page but the attract screen).
 
     Invalid settings or content give a page listing every problem, and the page stops there.
     """
@@ -131,11 +135,7 @@ def setup_page(page: str) -> Content:
     if isinstance(loaded, tuple):  # the problems; not isinstance(Content), which a code reload would defeat
         show_problem_page(loaded)
         st.stop()
-    if page != "attract":
-        navigation(page)
-        language_note()
-        if configured.kiosk:
-            idle_timer(configured.idle_timeout)
+    st.session_state[_PAGE] = page  # for page_header, which draws the navigation with the page's title
     return loaded
 
 
@@ -199,8 +199,9 @@ def _go(name: object) -> None:
         st.rerun(scope="app")  # the whole page, also when the link sits in a fragment
 
 
-def navigation(current: str) -> None:
-    """The top navigation bar, the same on every page: the pages, the language and the spoiler-safe switch.
+def navigation(current: str, after: str = "") -> None:
+    """The top navigation bar, the same on every page: the pages, the language and the spoiler-safe switch;
+    then ``after`` (the page's title, HTML) in the same element.
 
     Plain links and buttons (``links.py``), not Streamlit widgets, so the map below starts sooner.
     """
@@ -222,7 +223,7 @@ def navigation(current: str) -> None:
                      group(languages, label=t("Language", lang), css_class="hx-languages"),
                      group([spoilers], css_class="hx-switches")],
           on={"go": _go, "lang": _set_language, "spoilers": _set_spoilers}, label=t("Pages", lang), tag="nav",
-          kiosk=settings().kiosk)
+          kiosk=settings().kiosk, after=after)
 
 
 def _page_link(name: str, label: str, query: dict[str, str], current: bool = False) -> dict:
@@ -231,11 +232,12 @@ def _page_link(name: str, label: str, query: dict[str, str], current: bool = Fal
     return link(f"page-{name}", label, page_href(script, query), event="go", value=name, icon=icon, current=current)
 
 
-def page_links(key: str, pages: list[tuple[str, str]]) -> None:
-    """Links to other pages of the explorer (name in ``NAVIGATION``, label), drawn as the navigation's."""
+def page_links(key: str, pages: list[tuple[str, str]], before: str = "") -> None:
+    """Links to other pages of the explorer (name in ``NAVIGATION``, label), drawn as the navigation's, after
+    ``before`` (HTML from ``explorer.fragments``) in the same element."""
     query = link_params()
     link_bar(key, [group([_page_link(name, label, query) for name, label in pages])],
-             on={"go": _go}, css_class="hx-page-links", kiosk=settings().kiosk)
+             on={"go": _go}, css_class="hx-page-links", kiosk=settings().kiosk, before=before)
 
 
 LANGUAGE_PARAM = "lang"
@@ -284,12 +286,19 @@ def inject_style() -> None:
         st.html(f"<style>{APP_CSS}</style>")
 
 
-def page_header(title: str, lede: str) -> None:
-    st.html(
-        f'<header class="hx-header" id="hx-top"><p class="hx-kicker">{esc(t("Here · Bas Devos · 2023", language()))}</p>'
-        f"<h1>{esc(title)}</h1><p>{esc(lede)}</p></header>"
-    )
+def header_html(title: str, lede: str) -> str:
+    """A page's title and the sentence under it."""
+    return (f'<header class="hx-header" id="hx-top"><p class="hx-kicker">{esc(t("Here · Bas Devos · 2023", language()))}'
+            f"</p><h1>{esc(title)}</h1><p>{esc(lede)}</p></header>")
 
+
+def page_header(title: str, lede: str) -> None:
+    """The top of a page (after ``setup_page``): the navigation and the page's title, drawn as one element; a
+    note if the link asked for a language the explorer does not have; a kiosk's idle timer."""
+    navigation(st.session_state.get(_PAGE, "map"), after=header_html(title, lede))
+    language_note()
+    if settings().kiosk:
+        idle_timer(settings().idle_timeout)
 
 
 
