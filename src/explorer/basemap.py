@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import folium
 
-from explorer.fragments import PALETTE, esc
+from explorer.fragments import MAP_FONT, PALETTE, esc
 from explorer.model import BasemapFeature, Content
 
 BASEMAP_CSS = f"""
 <style>
 .hx-base-label {{ pointer-events: none !important; white-space: nowrap; }}
 .hx-base-label span {{ display: inline-block; transform: translate(-50%, -50%); }}
-.hx-base-commune span {{ font: 600 11px/1.1 "Source Sans Pro", sans-serif; letter-spacing: .12em; text-transform: uppercase;
+.hx-base-commune span {{ font: 600 11px/1.1 {MAP_FONT}; letter-spacing: .12em; text-transform: uppercase;
   color: #8d8f88; text-shadow: 0 0 3px {PALETTE["concrete_light"]}, 0 0 3px {PALETTE["concrete_light"]}; }}
 .hx-base-landmark span {{ font: italic 12px/1.1 Georgia, serif; color: #5f625b; transform: translate(8px, -50%);
   text-shadow: 0 0 3px {PALETTE["concrete_light"]}, 0 0 3px {PALETTE["concrete_light"]}; }}

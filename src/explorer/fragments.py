@@ -29,6 +29,10 @@ PALETTE = {
     "ink": "#23261f",
 }
 
+# The map's text (labels, tooltips, controls): Streamlit's own font first, which the explorer's pages already
+# load, so the map asks the system for no other font; then the same face under its other names (the export).
+MAP_FONT = '"Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif'
+
 
 def esc(text: object) -> str:
     """Escape text for HTML, and also for JavaScript template strings it may end up in."""

@@ -9,7 +9,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from explorer.basemap import BASEMAP_CSS, basemap_layer
-from explorer.fragments import PALETTE, SYMBOL_CSS, esc
+from explorer.fragments import MAP_FONT, PALETTE, SYMBOL_CSS, esc
 from explorer.i18n import PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place
 from explorer.settings import OSM_COPYRIGHT_URL, OSM_TILES, Settings
@@ -85,8 +85,8 @@ MARKER_CSS = f"""
 .hx-marker:focus {{ outline: none; }}
 .hx-marker:focus .hx-sym, .hx-marker:hover .hx-sym {{ transform: scale(1.2);
   box-shadow: 0 0 0 3px {PALETTE["paper"]}, 0 0 0 6px {PALETTE["moss_dark"]}; }}
-.leaflet-tooltip {{ font: 15px/1.3 "Source Sans Pro", "Source Sans 3", sans-serif; color: {PALETTE["ink"]}; }}
-.leaflet-container {{ background: {PALETTE["concrete_light"]}; }}
+.leaflet-tooltip {{ font: 15px/1.3 {MAP_FONT}; color: {PALETTE["ink"]}; }}
+.leaflet-container {{ background: {PALETTE["concrete_light"]}; font-family: {MAP_FONT}; }}
 @media (max-width: 520px) {{
   .hx-marker .hx-sym {{ width: 22px; height: 22px; margin: 4px; border-width: 3px; }}
   .leaflet-control-scale {{ display: none; }}
