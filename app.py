@@ -1,7 +1,8 @@
 """Entry and home page: the film's places on a map of Brussels; a selected place shows its scenes and moss.
 
 The other pages live in ``pages/`` and are found by Streamlit's page discovery; ``ui.setup_page`` gives every
-page the same chrome (config, style, top navigation) and stops with a clear page if the content is broken.
+page the same chrome (config, style) and stops with a clear page if the content is broken, and
+``ui.page_header`` draws the top navigation with the page's title.
 """
 
 import streamlit as st

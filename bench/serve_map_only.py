@@ -7,4 +7,4 @@ from explorer_app.assets import asset_routes
 
 tuning.apply()
 app = st.App("map_only.py", routes=[*asset_routes(), preload.style_route()],
-             middleware=preload.middleware())
+             middleware=preload.middleware(pages=()))  # its only page is the map

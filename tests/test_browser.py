@@ -139,6 +139,17 @@ def test_the_legend_and_the_selection_summary_sit_under_the_map(browser, base_ur
         wide.close()
 
 
+def test_a_map_that_cannot_be_drawn_says_so_and_keeps_its_legend(visit, base_url):
+    visit.context.route("**/leaflet/leaflet.js", lambda route: route.abort())  # Leaflet never arrives
+    visit.page.goto(base_url)
+    note = visit.page.locator(".hx-map-error")
+    expect(note).to_contain_text("The map could not be drawn.", timeout=40_000)
+    expect(visit.page.locator(".hx-legend")).to_be_visible()
+    expect(place_link(visit, "Moeraske nature reserve")).to_be_visible()  # the list still leads to every place
+    place_link(visit, "Moeraske nature reserve").click()
+    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+
+
 def test_keyboard_users_can_choose_a_place(visit, base_url):
     visit.open(base_url)
     button = place_link(visit, "The hotel where a friend works")
@@ -283,7 +294,19 @@ def test_at_phone_width_no_marker_hides_another(browser, base_url, content):
     visit = Visit(browser, width=390, height=844)
     try:
         visit.open(base_url)
-        boxes = {p.id: visit.marker(p.id).locator(".hx-sym").bounding_box() for p in content.places}
+
+        def positions() -> dict:
+            return {p.id: visit.marker(p.id).locator(".hx-sym").bounding_box() for p in content.places}
+
+        # the map is fitted again if its box changes size as the page settles (a scrollbar, the legend): judge the
+        # view the visitor is left with, once two looks a quarter of a second apart agree
+        boxes, previous = positions(), None
+        for _ in range(20):
+            if boxes == previous:
+                break
+            visit.page.wait_for_timeout(250)
+            previous, boxes = boxes, positions()
+        assert boxes == previous, "the map never settled"
         ids = list(boxes)
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:

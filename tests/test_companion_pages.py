@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, link_items, trigger
+from conftest import ROOT, component_html, link_items, trigger
 from conftest import run_page as run
 
 APP = str(ROOT / "app.py")
@@ -18,7 +18,7 @@ def plain_settings(monkeypatch):
 
 
 def page_text(at: AppTest) -> str:
-    parts = [h.proto.body for h in at.get("html")]
+    parts = [h.proto.body for h in at.get("html")] + component_html(at)
     parts += [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
     return "\n".join(parts)
 

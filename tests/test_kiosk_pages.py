@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, component_html, link_items
 from conftest import run_page as run
 
 APP = str(ROOT / "app.py")
@@ -27,7 +27,7 @@ def kiosk(monkeypatch):
 
 
 def everything(at: AppTest) -> str:
-    parts = [h.proto.body for h in at.get("html")]
+    parts = [h.proto.body for h in at.get("html")] + component_html(at)
     parts += [e.value for kind in ("markdown", "caption", "info") for e in at.get(kind)]
     return "\n".join(parts)
 
@@ -69,7 +69,9 @@ def test_attract_screen_cycles_scenes_and_leads_to_the_map(kiosk, content):
     for scene_id in content.spoilers():
         assert content.scene(scene_id).title.get() not in page
     assert '<a class="hx-attract" href="./"' in page
-    assert not at.get("page_link")  # no navigation: the whole screen is the way in
+    # no navigation and no idle timer: the whole screen is the way in, and it is where the idle timer leads
+    assert not at.get("page_link") and not [c for c in at.get("bidi_component") if c.proto.id.endswith("-hx-nav")]
+    assert "hx-idle" not in "".join(str(e.proto) for e in at.get("iframe"))
 
 
 def test_invalid_settings_show_a_problem_page(monkeypatch):
@@ -89,3 +91,12 @@ def test_qr_png_decodes_to_the_place_link():
 
     url = place_link(Settings(public_url="https://here.example.org"), "garage")
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png(url))))] == [url]
+
+
+@pytest.mark.parametrize(("page", "name"), [("app.py", "map"), ("pages/scenes.py", "scenes"), ("pages/moss.py", "moss"),
+                                            ("pages/about.py", "about")])
+def test_every_kiosk_page_but_the_attract_screen_has_the_navigation_and_the_idle_timer(kiosk, page, name):
+    at = run(page)
+    current = [item["key"] for item in link_items(at, "hx-nav") if item.get("current")]
+    assert current == [f"page-{name}"]  # the page drawn is the page marked, also after switching pages
+    assert "hx-idle" in "".join(str(e.proto) for e in at.get("iframe"))

@@ -265,3 +265,16 @@ def test_hostile_content_is_shown_as_text(hostile_data, monkeypatch):
     assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page
     label = next(p["text"] for p in link_items(at, "place-list") if "script" in p["text"])
     assert "<script>alert('pwned')</script><b>bold</b>" in label  # plain text: links.js shows it as text
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/scenes.py", "pages/moss.py", "pages/walk.py", "pages/classroom.py",
+                                  "pages/make.py", "pages/about.py"])
+def test_every_page_draws_the_navigation_with_its_own_title_and_marks_itself(page):
+    from conftest import run_page
+
+    at = run_page(page)
+    name = {"app.py": "map"}.get(page, page.removeprefix("pages/").removesuffix(".py"))
+    assert [item["key"] for item in link_items(at, "hx-nav") if item.get("current")] == [f"page-{name}"]
+    header = component_data(at, "hx-nav")["after"]
+    assert header.startswith('<header class="hx-header" id="hx-top">') and header.count("<h1>") == 1
+    assert not any('class="hx-header"' in h.proto.body for h in at.get("html"))  # drawn once, with the navigation

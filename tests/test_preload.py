@@ -215,3 +215,14 @@ def test_the_middleware_sends_the_light_header_only_for_the_maps_first_view():
 
     assert link_for("/") == b"<light>" and link_for("/", b"lang=nl") == b"<light>"
     assert link_for("/", b"place=moeraske") == b"<full>" and link_for("/walk") == b"<full>"
+
+
+def test_a_kiosk_gets_the_full_hints_on_the_map_page_too():
+    from explorer_app import preload
+
+    def first_view_header(**kwargs) -> bytes:
+        (entry,) = preload.middleware(**kwargs)
+        return entry.cls(None, **entry.kwargs).first_view_header
+
+    assert first_view_header(pages=("walk",), light_first_view=False) == link_header().encode()
+    assert first_view_header(pages=("walk",)) == link_header(chunks=preload.MAP_FIRST_VIEW_CHUNKS).encode()

@@ -117,12 +117,13 @@ export default function ({ data, parentElement, setTriggerValue }) {
     root.__hxKey = data.map_key;
     root.__hxDrawing = draw(root, data, report).then((state) => { root.__hxState = state; return state; });
   }
-  if (root.__hxState) { drawUnder(root, data); }  // the map is drawn: what is under it follows at once
+  drawUnder(root, data);  // at once, drawn or not: it needs no Leaflet
   root.__hxDrawing.then((state) => {
-    if (state.key === data.map_key && root.__hxLatest === data) { update(state, data); drawUnder(root, data); }
+    if (state.key === data.map_key && root.__hxLatest === data) { update(state, data); }
   }).catch((error) => {
     const note = el("p", { class: "hx-map-error", role: "alert" });
     note.textContent = `${data.error || "The map could not be drawn."} (${error.message})`;
     root.replaceChildren(note);
+    drawUnder(root, data);  // the legend, and on a phone the way down to the place's scenes, stay
   });
 }

@@ -67,12 +67,14 @@ def serves_head() -> bool:
     return _served
 
 
-def middleware(pages: Iterable[str] = ()) -> list[Middleware]:
+def middleware(*, pages: Iterable[str], light_first_view: bool = True) -> list[Middleware]:
     """The middleware for ``st.App``; from then on pages leave the styles to the head. ``pages`` are the names
-    of the app's pages other than the map page (``walk``, ``scenes``…)."""
+    of the app's pages other than the map page (``walk``, ``scenes``…). ``light_first_view=False`` (a kiosk,
+    whose pages also draw HTML) gives the map page's first view the full ``Link`` header too."""
     global _served
     _served = True
-    return [Middleware(PreloadMiddleware, pages=tuple(pages))]
+    light = None if light_first_view else link_header()
+    return [Middleware(PreloadMiddleware, pages=tuple(pages), first_view_header=light)]
 
 
 def is_map_first_view(path: str, query: bytes, pages: Iterable[str]) -> bool:
@@ -129,7 +131,7 @@ def chunk_closure(names: Iterable[str], static: Path = STATIC) -> list[str]:
 
 
 def link_header(base_path: str = "", chunks: Iterable[str] = ELEMENT_CHUNKS) -> str:
-    """The ``Link`` header value: Leaflet (script and style) and the element chunks."""
+    """The ``Link`` header value: Leaflet (script and style) and the code of the kinds of element ``chunks``."""
     base = "/" + base_path.strip("/") if base_path.strip("/") else ""
     links = [f"<{ASSET_BASE}/{LEAFLET_JS}>; rel=preload; as=script", f"<{ASSET_BASE}/{LEAFLET_CSS}>; rel=preload; as=style"]
     links += [f"<{base}/static/js/{name}>; rel=modulepreload" for name in chunk_closure(chunks)]

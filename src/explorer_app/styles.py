@@ -3,7 +3,8 @@
 ``APP_CSS`` is served as a stylesheet at the end of every page (``preload.py``), so it loads with the page and
 stays in the browser's cache, instead of arriving with every page's content; ``KIOSK_CSS`` adds the kiosk's
 larger touch targets (sent with the page's content, so its rules that override ``APP_CSS`` start with ``:root``
-to win whichever comes last); ``ATTRACT_CSS`` is the kiosk's attract screen.
+to win whichever comes last); ``ATTRACT_CSS`` is the kiosk's attract screen; ``UNDER_MAP_CSS`` styles what the
+map's component draws under the map (the legend, the selected place's summary), in its own shadow root.
 """
 
 from explorer.fragments import PALETTE, SYMBOL_CSS
@@ -113,6 +114,7 @@ UNDER_MAP_CSS = SYMBOL_CSS + f"""
   color: {P['ink']} !important; text-decoration: none !important; }}
 .hx-strip small {{ color: {P['concrete']}; }}
 .hx-strip-go {{ margin-left: auto; font-size: 1.3rem; color: {P['moss']}; }}
+.hx-strip {{ -webkit-user-drag: none; -webkit-touch-callout: none; }}  /* an in-page link: nothing to drag out */
 @media (min-width: 641px) {{ .hx-strip {{ display: none; }} }}
 .hx-legend {{ display: flex; flex-wrap: wrap; gap: .3rem 2rem; font-size: .95rem; margin: .6rem 0 .6rem; }}
 .hx-legend p {{ margin: 0; font-weight: 600; font-size: .78rem; text-transform: uppercase; letter-spacing: .08em;
