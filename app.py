@@ -33,6 +33,10 @@ lang = ui.language()
 links = not settings.kiosk  # a kiosk has no way out of the explorer
 MAP_KEY = "place_map"
 LIST_KEY = "place-list"
+# The top of the panel beside the map: the introduction, or the chosen place's name and provenance. One keyed
+# element in both cases, so choosing a place redraws it in place (two differently keyed elements would both
+# show, one of them faded, until the run ends).
+PANEL_TOP_KEY = "panel-top"
 FACTS_SHOWN = 4  # more moss facts fold away, so a phone's panel stays readable
 
 
@@ -104,7 +108,7 @@ def explorer() -> None:
         if place is None:
             # the introduction and a plain link (as the navigation's), one element: the map's first view needs
             # as few of Streamlit's elements as possible
-            ui.page_links("intro-links", [("scenes", t("Or follow the story scene by scene", lang))],
+            ui.page_links(PANEL_TOP_KEY, [("scenes", t("Or follow the story scene by scene", lang))],
                           before=intro_html(lang))
         else:
             place_panel(place, selection)
@@ -128,12 +132,13 @@ def place_panel(place, selection) -> None:
     scenes = [s for s in content.scenes_at(place.id) if s.id not in hidden]
     none_here = f'<p class="hx-none">{esc(t("No scene is set here.", lang))}</p>'
     scenes_heading = section_html(t("Scenes here", lang), "" if content.scenes_at(place.id) else none_here)
+    top = place_header_html(place, lang) + provenance_html(place, content, lang, links=links)
     if settings.kiosk and settings.public_url:
-        st.html(place_header_html(place, lang) + provenance_html(place, content, lang, links=links))
+        ui.page_links(PANEL_TOP_KEY, [], before=top)
         ui.continue_on_phone(place_link(settings, place.id))
         st.html(scenes_heading)
     else:
-        st.html(place_header_html(place, lang) + provenance_html(place, content, lang, links=links) + scenes_heading)
+        ui.page_links(PANEL_TOP_KEY, [], before=top + scenes_heading)
     if len(scenes) < len(content.scenes_at(place.id)):
         ui.spoiler_note()
     for scene in scenes:

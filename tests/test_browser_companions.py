@@ -29,6 +29,8 @@ def phone(browser):
 
 def test_teacher_downloads_a_handout(phone, base_url):
     phone.page.goto(f"{base_url}/classroom?age=10-13")
+    # the whole page first (the button is drawn in its hidden tab), then the tab
+    phone.page.locator("[data-testid=stDownloadButton]").wait_for(state="attached", timeout=30_000)
     phone.page.get_by_role("tab", name="Handout (PDF)").click()
     with phone.page.expect_download() as download:
         phone.page.get_by_role("button", name="Download the handout (PDF)").click()

@@ -115,6 +115,23 @@ def test_kiosk_has_no_way_out_and_offers_a_qr_code(browser, kiosk_url):
         visit.close()
 
 
+def test_choosing_a_place_replaces_the_introduction_without_showing_both(browser, kiosk_url):
+    """A kiosk's panel takes longest to draw (its QR code): the introduction must not linger beside the place."""
+    visit = Visit(browser, width=1920, height=1080)
+    try:
+        visit.open(kiosk_url)
+        # count the panel headings on every change of the page, from the click until the place is shown
+        visit.page.evaluate("""() => { window.__most = 0; new MutationObserver(() => {
+            window.__most = Math.max(window.__most, document.querySelectorAll('.hx-place-name').length);
+          }).observe(document.body, { childList: true, subtree: true, characterData: true }); }""")
+        visit.page.locator(".hx-places").get_by_role("link", name="The bus home", exact=True).click()
+        expect(visit.page.locator(".hx-place-name")).to_have_text("The bus home", timeout=15_000)
+        visit.page.wait_for_timeout(500)
+        assert visit.page.evaluate("window.__most") == 1
+    finally:
+        visit.close()
+
+
 def test_kiosk_links_never_open_another_tab_and_keep_the_kiosk_layout(browser, kiosk_url):
     visit = Visit(browser, width=1920, height=1080)
     try:

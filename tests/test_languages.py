@@ -95,7 +95,7 @@ def test_links_keep_the_chosen_language():
     at.query_params["lang"] = "nl"
     at.run()
     hrefs = [p.proto.query_string for p in at.get("page_link")]
-    hrefs += [i["href"] for key in ("hx-nav", "place-list", "intro-links") for i in link_items(at, key)
+    hrefs += [i["href"] for key in ("hx-nav", "place-list", "panel-top") for i in link_items(at, key)
               if i["type"] == "link"]
     assert len(hrefs) == 7 + 11 + 1 and all("lang=nl" in h for h in hrefs)
 

@@ -49,7 +49,7 @@ def test_text_around_the_controls_is_escaped_before_it_reaches_the_browser(monke
     assert not at.exception
     nav = component_data(at, "hx-nav")
     assert nav["after"].startswith('<header class="hx-header" id="hx-top">') and "The film&#x27;s Brussels" in nav["after"]
-    assert component_data(at, "intro-links")["before"].startswith('<div class="hx-intro">')
+    assert component_data(at, "panel-top")["before"].startswith('<div class="hx-intro">')
     assert "<h3>All places</h3>" in component_data(at, "place-list")["before"]
 
 

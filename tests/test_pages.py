@@ -115,9 +115,9 @@ def test_place_list_ignores_a_value_that_is_not_a_place(bad):
 
 def test_the_intro_links_to_the_story_and_goes_there():
     at = app(spoilers="hide")
-    (story,) = link_items(at, "intro-links")
+    (story,) = link_items(at, "panel-top")
     assert story["text"] == "Or follow the story scene by scene" and story["href"] == "scenes?spoilers=hide"
-    trigger(at, "intro-links", "go", "scenes")
+    trigger(at, "panel-top", "go", "scenes")
     assert "The story, scene by scene" in html_of(at) and at.query_params["spoilers"] in ("hide", ["hide"])
 
 

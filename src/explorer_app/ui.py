@@ -236,8 +236,8 @@ def page_links(key: str, pages: list[tuple[str, str]], before: str = "") -> None
     """Links to other pages of the explorer (name in ``NAVIGATION``, label), drawn as the navigation's, after
     ``before`` (HTML from ``explorer.fragments``) in the same element."""
     query = link_params()
-    link_bar(key, [group([_page_link(name, label, query) for name, label in pages])],
-             on={"go": _go}, css_class="hx-page-links", kiosk=settings().kiosk, before=before)
+    groups = [group([_page_link(name, label, query) for name, label in pages])] if pages else []
+    link_bar(key, groups, on={"go": _go}, css_class="hx-page-links", kiosk=settings().kiosk, before=before)
 
 
 LANGUAGE_PARAM = "lang"
