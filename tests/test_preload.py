@@ -226,3 +226,26 @@ def test_a_kiosk_gets_the_full_hints_on_the_map_page_too():
 
     assert first_view_header(pages=("walk",), light_first_view=False) == link_header().encode()
     assert first_view_header(pages=("walk",)) == link_header(chunks=preload.MAP_FIRST_VIEW_CHUNKS).encode()
+
+
+def test_any_query_string_is_only_a_question_of_which_hints():
+    from explorer_app.preload import is_map_first_view
+
+    for query in (b"%ff%fe%00", b"place", b"&&==&", b"lang=" + b"x" * 5000, b"plac%65=moeraske", "scène=1".encode()):
+        assert is_map_first_view("/", query, ("walk",)) in (True, False)
+    assert not is_map_first_view("/", b"plac%65=moeraske", ("walk",))  # decoded as the browser meant it
+
+
+def test_the_server_starts_and_serves_its_pages_with_broken_or_kiosk_settings():
+    """serve.py reads the settings when it starts (a kiosk gets every hint): broken settings must not stop it; the
+    app itself then shows what is wrong (tests/test_kiosk_pages.py)."""
+    import urllib.request
+
+    from browser import running_app
+    from explorer_app.preload import MAP_FIRST_VIEW_CHUNKS
+
+    cases = [({"EXPLORER_TILES": "satellite", "EXPLORER_KIOSK": "perhaps"}, link_header(chunks=MAP_FIRST_VIEW_CHUNKS)),
+             ({"EXPLORER_KIOSK": "true", "EXPLORER_TILES": "offline"}, link_header())]
+    for env, expected in cases:
+        with running_app(**env) as base, urllib.request.urlopen(f"{base}/") as response:
+            assert response.status == 200 and response.headers["Link"] == expected, env
