@@ -150,6 +150,14 @@ def test_a_map_that_cannot_be_drawn_says_so_and_keeps_its_legend(visit, base_url
     expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
 
 
+def test_the_maps_credit_never_covers_its_scale(visit, base_url):
+    visit.open(base_url)  # tiles are refused here, so the credit is at its longest (the fallback note)
+    credit = visit.map.locator(".leaflet-control-attribution")
+    expect(credit).to_contain_text("Map tiles unavailable", timeout=15_000)
+    a, b = credit.bounding_box(), visit.map.locator(".leaflet-control-scale").bounding_box()
+    assert a["x"] >= b["x"] + b["width"] or a["y"] + a["height"] <= b["y"], (a, b)
+
+
 def test_keyboard_users_can_choose_a_place(visit, base_url):
     visit.open(base_url)
     button = place_link(visit, "The hotel where a friend works")

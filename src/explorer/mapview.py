@@ -87,6 +87,9 @@ MARKER_CSS = f"""
   box-shadow: 0 0 0 3px {PALETTE["paper"]}, 0 0 0 6px {PALETTE["moss_dark"]}; }}
 .leaflet-tooltip {{ font: 15px/1.3 {MAP_FONT}; color: {PALETTE["ink"]}; }}
 .leaflet-container {{ background: {PALETTE["concrete_light"]}; font-family: {MAP_FONT}; }}
+@media (min-width: 521px) {{  /* a long credit (tiles unavailable) wraps beside the scale instead of covering it */
+  .leaflet-bottom.leaflet-right {{ max-width: calc(100% - 130px); }}
+}}
 @media (max-width: 520px) {{
   .hx-marker .hx-sym {{ width: 22px; height: 22px; margin: 4px; border-width: 3px; }}
   .leaflet-control-scale {{ display: none; }}
