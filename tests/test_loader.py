@@ -237,3 +237,11 @@ def test_two_places_with_the_same_name_in_a_language_are_reported(data_copy):
         "data/places.toml: place 'railway-walk': name: is also the fr name of place 'moeraske' "
         "(got 'réserve naturelle du  Moeraske')"
     ], problems
+
+
+def test_a_copy_of_the_content_with_other_places_leaves_the_original_whole(content):
+    from dataclasses import replace
+
+    empty = replace(content, places=())
+    assert empty.place("moeraske") is None
+    assert content.place("moeraske") is not None and content.place("moeraske").id == "moeraske"

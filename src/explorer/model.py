@@ -215,11 +215,13 @@ class Content:
     questions: tuple[Question, ...] = ()
     terms: tuple[Term, ...] = ()
     activities: tuple[Activity, ...] = ()
-    _index: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    # Lookups by id, built from the fields; never passed in, so a copy (dataclasses.replace) builds its own
+    # instead of overwriting the original's.
+    _index: dict = field(init=False, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
-        for name in ("places", "scenes", "facts", "sources", "people", "tips"):
-            self._index[name] = {item.id: item for item in getattr(self, name)}
+        object.__setattr__(self, "_index", {name: {item.id: item for item in getattr(self, name)}
+                                            for name in ("places", "scenes", "facts", "sources", "people", "tips")})
 
     def place(self, place_id: str) -> Place | None:
         return self._index["places"].get(place_id)
