@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import socket
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
+
+import pytest
 
 from conftest import ROOT
 from explorer_app import tuning
@@ -73,3 +77,35 @@ def test_the_config_keeps_reruns_lean():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["fileWatcherType"] == "none"  # ~350 ms per new session otherwise
     assert config["runner"]["postScriptGC"] is False  # ~35 ms holding the interpreter lock per run otherwise
+    assert config["runner"]["magicEnabled"] is False  # ~8 ms rewriting app.py each time it is compiled otherwise
+
+
+def _displayed_by_magic(path: Path) -> list[int]:
+    """Lines of ``path`` that Streamlit's magic would have written to the page: an expression statement on its
+    own that is not a call, an await or a docstring."""
+    found = []
+    for parent in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(parent, field, None)
+            if not isinstance(body, list):
+                continue
+            for index, node in enumerate(body):
+                if not isinstance(node, ast.Expr) or isinstance(node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)):
+                    continue
+                docstring = (index == 0 and field == "body" and isinstance(node.value, ast.Constant)
+                             and isinstance(parent, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+                if not docstring:
+                    found.append(node.lineno)
+    return found
+
+
+@pytest.mark.parametrize("script", ["app.py", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))])
+def test_no_page_relies_on_magic(script):
+    """With magic off, a bare expression on its own line would silently show nothing."""
+    assert _displayed_by_magic(ROOT / script) == [], script
+
+
+def test_the_magic_check_finds_a_bare_expression(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('"""Doc."""\nimport streamlit as st\nst.write("shown")\nname = "x"\nname\nif name:\n    "shown by magic"\n')
+    assert _displayed_by_magic(page) == [5, 7]
