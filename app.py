@@ -37,6 +37,9 @@ LIST_KEY = "place-list"
 # element in both cases, so choosing a place redraws it in place (two differently keyed elements would both
 # show, one of them faded, until the run ends).
 PANEL_TOP_KEY = "panel-top"
+# The panel's own block: beside the map on a wider screen (a grid on the explorer's block, styles.EXPLORER_CSS,
+# instead of st.columns: two layout blocks fewer for the browser to draw before the map), under it on a phone.
+PANEL_KEY = "place-panel"
 FACTS_SHOWN = 4  # more moss facts fold away, so a phone's panel stays readable
 
 
@@ -90,21 +93,19 @@ def explorer() -> None:
     if place is not None:
         shown = [s for s in content.scenes_at(place.id) if s.id not in hidden]
         strip = selected_strip_html(place, len(shown), len(content.facts_at(place.id)), lang)
-    map_column, panel = st.columns([3, 2], gap="large")
-    with map_column:
-        place_map(
-            content, signature, lang, settings, settings_key,
-            key=MAP_KEY,
-            height=760 if settings.kiosk else 500,
-            selected=place,
-            # Pan only when the place was chosen from the list: a marker the visitor tapped is already in view.
-            center=(place.lat, place.lon) if place and pan_to == place.id else None,
-            on_click=select_place,
-            label=t("Map", lang),
-            under=strip + legend_html(lang),  # in the map's own element: one element fewer before the map shows
-        )
+    place_map(
+        content, signature, lang, settings, settings_key,
+        key=MAP_KEY,
+        height=760 if settings.kiosk else 500,
+        selected=place,
+        # Pan only when the place was chosen from the list: a marker the visitor tapped is already in view.
+        center=(place.lat, place.lon) if place and pan_to == place.id else None,
+        on_click=select_place,
+        label=t("Map", lang),
+        under=strip + legend_html(lang),  # in the map's own element: one element fewer before the map shows
+    )
 
-    with panel:
+    with st.container(key=PANEL_KEY):
         if place is None:
             # the introduction and a plain link (as the navigation's), one element: the map's first view needs
             # as few of Streamlit's elements as possible

@@ -217,6 +217,40 @@ def test_at_phone_width_the_panel_sits_under_the_map(browser, base_url, width):
         visit.close()
 
 
+def test_at_desktop_width_the_panel_sits_beside_the_map_and_notes_and_the_list_span_both(visit, base_url):
+    visit.open(f"{base_url}/?place=nowhere")  # an unknown place: a note above the map
+    note = visit.page.get_by_text("There is no place called").bounding_box()
+    frame = visit.page.locator(".st-key-place_map").bounding_box()
+    intro = visit.page.locator(".st-key-panel-top").bounding_box()
+    places = visit.page.locator(".st-key-place-list").bounding_box()
+    assert note["y"] + note["height"] <= frame["y"], (note, frame)  # the note first, over the map
+    assert intro["x"] >= frame["x"] + frame["width"] + 40, (frame, intro)  # beside the map, with a gap
+    assert abs(intro["y"] - frame["y"]) < 2, (frame, intro)  # the tops level
+    assert 0.55 < frame["width"] / (intro["x"] + intro["width"] - frame["x"]) < 0.62  # about 3 : 2
+    assert places["y"] >= frame["y"] + frame["height"] and places["x"] == frame["x"]  # under both, across both
+    assert places["width"] > frame["width"] + intro["width"]
+    visit.page.locator(".hx-places").get_by_role("link", name="Moeraske nature reserve", exact=True).click()
+    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+    panel = visit.page.locator(".st-key-place-panel").bounding_box()
+    frame = visit.page.locator(".st-key-place_map").bounding_box()
+    assert panel["x"] >= frame["x"] + frame["width"] and abs(panel["y"] - frame["y"]) < 2, (frame, panel)
+
+
+def test_the_components_code_is_loaded_once_and_runs_without_errors(browser, base_url):
+    visit = Visit(browser)
+    errors: list[str] = []
+    visit.page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        visit.open(base_url)
+        visit.page.wait_for_timeout(1000)
+        loaded = visit.page.evaluate(
+            "performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/BidiComponent.'))")
+        assert len(loaded) == 1, loaded  # imported early and by Streamlit: one file, one module
+        assert errors == []
+    finally:
+        visit.close()
+
+
 def test_hostile_content_is_shown_as_text_in_tooltips_and_page(browser, hostile_data):
     with running_app(hostile_data) as url:
         visit = Visit(browser)

@@ -153,6 +153,22 @@ def test_kiosk_links_never_open_another_tab_and_keep_the_kiosk_layout(browser, k
         visit.close()
 
 
+@pytest.mark.parametrize(("width", "height", "beside"), [(1920, 1080, True), (1080, 1920, False)])
+def test_kiosk_panel_sits_beside_the_map_on_a_landscape_screen_and_under_it_on_a_portrait_one(
+        browser, kiosk_url, width, height, beside):
+    visit = Visit(browser, width=width, height=height)
+    try:
+        visit.open(f"{kiosk_url}/?place=moeraske")
+        frame = visit.page.locator(".st-key-place_map").bounding_box()
+        panel = visit.page.locator(".st-key-place-panel").bounding_box()
+        if beside:
+            assert panel["x"] >= frame["x"] + frame["width"] and abs(panel["y"] - frame["y"]) < 2, (frame, panel)
+        else:
+            assert panel["y"] >= frame["y"] + frame["height"] and panel["width"] == frame["width"], (frame, panel)
+    finally:
+        visit.close()
+
+
 def test_idle_kiosk_returns_to_the_attract_screen_and_forgets_the_visitor(browser, kiosk_url):
     visit = Visit(browser, width=1080, height=1920)
     try:

@@ -30,12 +30,36 @@ def test_link_header_preloads_leaflet_and_respects_a_base_path():
     assert "</static/js/BidiComponent." in link_header("")
 
 
+def test_the_components_code_is_imported_early_from_where_streamlit_imports_it():
+    script = early_import_html()
+    (chunk,) = [name for name in chunk_closure(["BidiComponent"]) if name.startswith("BidiComponent.")]
+    assert f'["{chunk}"]' in script  # the installed Streamlit's own file name
+    # relative to Streamlit's script (as its own imports are): the same module, not a second copy
+    assert "new URL(name, main.src)" in script and 'static/js/index.' in script
+    assert "requestIdleCallback || setTimeout" in script and "DOMContentLoaded" in script
+    assert ".catch(" in script  # a failed early import is left to Streamlit's own, which reports it
+
+
+def test_no_early_import_without_the_chunks(tmp_path):
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    assert early_import_html(static=tmp_path) == ""
+    (tmp_path / "static" / "js" / "BidiComponent.abc123.js").write_text("export default 1;")
+    assert '["BidiComponent.abc123.js"]' in early_import_html(static=tmp_path)
+
+
 # The middleware, on a small ASGI app standing in for Streamlit.
 
 import asyncio  # noqa: E402
 import gzip  # noqa: E402
 
-from explorer_app.preload import STYLESHEET, PreloadMiddleware, body_html, head_html, style_route  # noqa: E402
+from explorer_app.preload import (  # noqa: E402
+    STYLESHEET,
+    PreloadMiddleware,
+    body_html,
+    early_import_html,
+    head_html,
+    style_route,
+)
 from explorer_app.styles import APP_CSS  # noqa: E402
 
 PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body><div id=root></div></body></html>"
@@ -79,7 +103,7 @@ def test_a_page_gets_leaflet_in_its_head_the_stylesheet_last_and_the_hints():
     assert b'<script defer src="/explorer-assets/leaflet/leaflet.js">' in body
     # after everything in the head, where Streamlit adds its own styles as it runs
     assert body.endswith(f'<link rel="stylesheet" href="{STYLESHEET}" media="print" onload="this.media=\'all\'">'
-                         '</body></html>'.encode())  # not holding back Streamlit's scripts while it loads
+                         f'{early_import_html()}</body></html>'.encode())  # not holding back Streamlit's scripts
     assert body.count(body_html().encode()) == 1
     assert int(headers["content-length"]) == len(body)
     assert "etag" not in headers and "last-modified" not in headers  # a kept copy may have an older head

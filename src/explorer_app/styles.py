@@ -104,7 +104,22 @@ header[data-testid="stHeader"] {{ display: none; }}
 }}
 """
 
-APP_CSS = SYMBOL_CSS + _PAGE_CSS
+# The map page's explorer (its fragment's block): on a wider screen a grid, the map in the first column and the
+# place panel (app.PANEL_KEY) beside it, everything else (notes, the place list) across both; on a phone the
+# block's own order: notes, map, panel, list.
+_EXPLORER = '[data-testid="stVerticalBlock"]:has(> .st-key-place_map)'
+_PANEL = '.st-key-place-panel, [data-testid="stLayoutWrapper"]:has(> .st-key-place-panel)'
+EXPLORER_CSS = f"""
+@media (min-width: 641px) {{
+  {_EXPLORER} {{ display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); column-gap: 4rem;
+    align-items: start; }}
+  {_EXPLORER} > * {{ grid-column: 1 / -1; }}
+  {_EXPLORER} > .st-key-place_map {{ grid-column: 1; }}
+  {_EXPLORER} > :is({_PANEL}) {{ grid-column: 2; }}
+}}
+"""
+
+APP_CSS = SYMBOL_CSS + _PAGE_CSS + EXPLORER_CSS
 
 # What the map's component draws under the map, in its own shadow root: the selected place's summary (phones
 # only) and the legend (explorer_app/mapcomponent.py).
@@ -126,6 +141,7 @@ UNDER_MAP_CSS = SYMBOL_CSS + f"""
 KIOSK_CSS = f"""
 html {{ font-size: 18px; }}
 @media (orientation: portrait) {{
+  :root {_EXPLORER} {{ display: flex; }}  /* a portrait screen: the panel under the map, as on a phone */
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"]) {{ flex-direction: column; }}
   [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ width: 100% !important; flex: 1 1 auto !important; }}
 }}
