@@ -236,7 +236,7 @@ def test_at_desktop_width_the_panel_sits_beside_the_map_and_notes_and_the_list_s
     assert panel["x"] >= frame["x"] + frame["width"] and abs(panel["y"] - frame["y"]) < 2, (frame, panel)
 
 
-def test_the_components_code_is_loaded_once_and_runs_without_errors(browser, base_url):
+def test_the_components_code_is_loaded_once_the_icon_inline_and_nothing_fails(browser, base_url):
     visit = Visit(browser)
     errors: list[str] = []
     visit.page.on("pageerror", lambda error: errors.append(str(error)))
@@ -247,6 +247,12 @@ def test_the_components_code_is_loaded_once_and_runs_without_errors(browser, bas
             "performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/BidiComponent.'))")
         assert len(loaded) == 1, loaded  # imported early and by Streamlit: one file, one module
         assert errors == []
+        # the page's icon travels in the page itself: no request for it while the map loads
+        icons = visit.page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
+        assert icons and all(h.startswith("data:image/png;base64,") for h in icons), icons
+        media = visit.page.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+                                    ".filter(p => p.startsWith('/media/'))")  # Streamlit's stored files
+        assert media == []
     finally:
         visit.close()
 

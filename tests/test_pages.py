@@ -278,3 +278,12 @@ def test_every_page_draws_the_navigation_with_its_own_title_and_marks_itself(pag
     header = component_data(at, "hx-nav")["after"]
     assert header.startswith('<header class="hx-header" id="hx-top">') and header.count("<h1>") == 1
     assert not any('class="hx-header"' in h.proto.body for h in at.get("html"))  # drawn once, with the navigation
+
+
+def test_the_page_icon_travels_inline(tmp_path):
+    import base64
+
+    from explorer_app.ui import ICON, PAGE_ICON, icon_url
+    assert PAGE_ICON.startswith("data:image/png;base64,")
+    assert base64.b64decode(PAGE_ICON.split(",", 1)[1]) == ICON.read_bytes()
+    assert icon_url(tmp_path / "missing.png") == ":material/forest:"  # a missing file still gives the page an icon

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from pathlib import Path
@@ -22,6 +23,19 @@ from explorer_app.links import choice, group, link, link_bar, switch
 from explorer_app.styles import APP_CSS, KIOSK_CSS
 
 ROOT = Path(__file__).resolve().parents[2]
+ICON = ROOT / "assets" / "icon.png"
+
+
+def icon_url(path: Path = ICON) -> str:
+    """The page's icon as a ``data:`` URL: Streamlit passes it on as it is, so the browser makes no request for
+    it (a file path would become a media file, stored again on every run and fetched by every visitor)."""
+    try:
+        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    except OSError:
+        return ":material/forest:"  # the icon file is missing: Streamlit's own icon font draws one
+
+
+PAGE_ICON = icon_url()
 MAP_PAGE = "app.py"
 SCENES_PAGE = "pages/scenes.py"
 MOSS_PAGE = "pages/moss.py"
@@ -118,7 +132,7 @@ def setup_page(page: str) -> Content:
     """
     st.set_page_config(
         page_title=t("Here · moss and city explorer", language()),
-        page_icon=str(ROOT / "assets" / "icon.png"),
+        page_icon=PAGE_ICON,
         layout="wide",
         initial_sidebar_state="collapsed",
     )
