@@ -13,12 +13,13 @@ import streamlit as st
 from explorer.settings import SettingsError, load_settings
 from explorer_app import preload, tuning
 from explorer_app.assets import asset_routes
+from explorer_app.triggers import code_routes
 
 tuning.apply()
 try:  # a kiosk's map page also draws HTML (its styles): it gets the full preload hints
     kiosk = load_settings().kiosk
 except (SettingsError, OSError):
     kiosk = False  # the app shows the settings' problems itself
-app = st.App("app.py", routes=[*asset_routes(), preload.style_route()],
+app = st.App("app.py", routes=[*asset_routes(), *code_routes(), preload.style_route()],
              middleware=preload.middleware(pages=[page.stem for page in (Path(__file__).parent / "pages").glob("*.py")],
                                            light_first_view=not kiosk))

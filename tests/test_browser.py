@@ -240,13 +240,23 @@ def test_the_components_code_is_loaded_once_the_icon_inline_and_nothing_fails(br
     visit = Visit(browser)
     errors: list[str] = []
     visit.page.on("pageerror", lambda error: errors.append(str(error)))
+    frames: list[bytes] = []
+    visit.page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode())))
     try:
         visit.open(base_url)
         visit.page.wait_for_timeout(1000)
+        sent = b"".join(frames)
+        assert b"module.default(args)" in sent  # the loaders travel with each run ...
+        assert b"plainClick" not in sent and b"watchClicks" not in sent  # ... the components' code does not
         loaded = visit.page.evaluate(
             "performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/BidiComponent.'))")
         assert len(loaded) == 1, loaded  # imported early and by Streamlit: one file, one module
         assert errors == []
+        # the explorer's own components run from their served files (the page's runs carry two-line loaders)
+        own = visit.page.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+                                  ".filter(p => p.startsWith('/explorer-assets/components/'))")
+        assert sorted(p.rsplit("/", 1)[1].split(".")[0] for p in own) == ["leaflet_map", "links"], own
         # the page's icon travels in the page itself: no request for it while the map loads
         icons = visit.page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
         assert icons and all(h.startswith("data:image/png;base64,") for h in icons), icons

@@ -77,3 +77,29 @@ def test_component_code_is_sent_without_comment_lines_and_otherwise_whole(tmp_pa
     source.write_text('// about\nconst a = "http://x"; // kept: not a whole line\n  // indented note\nexport default a;\n')
     assert component_js(source) == 'const a = "http://x"; // kept: not a whole line\nexport default a;\n'
     assert "export default function" in _JS and not re.search(r"^\s*//", _JS, re.MULTILINE)
+
+
+def test_component_code_is_served_under_a_name_that_changes_with_it():
+    import asyncio
+
+    from explorer_app.triggers import ComponentCode, code_routes, component_code, registered_js
+
+    code = component_code("links")
+    assert code.source == _JS and code.path.startswith("/explorer-assets/components/links.")
+    assert ComponentCode("links", code.source + " ").path != code.path  # new code, new address: never a stale copy
+    assert f'import(new URL("{code.path}", document.baseURI).href)' in code.loader
+    assert "module.default(args)" in code.loader and len(code.loader) < 200
+    assert registered_js(code, served=True) == code.loader and registered_js(code, served=False) == code.source
+    (route,) = [r for r in code_routes() if r.path == code.path]
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    asyncio.run(route.app({"type": "http", "method": "GET", "path": code.path, "headers": []}, receive, send))
+    headers = dict(sent[0]["headers"])
+    assert sent[0]["status"] == 200 and headers[b"content-type"].startswith(b"text/javascript")
+    assert b"immutable" in headers[b"cache-control"] and sent[1]["body"] == code.source.encode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from explorer_app.preload import STATIC, chunk_closure, link_header
+from explorer_app.triggers import code_paths
 
 
 def test_closure_holds_the_component_chunk_and_its_imports_but_not_what_streamlit_preloads():
@@ -42,9 +43,18 @@ def test_the_components_code_is_imported_early_from_where_streamlit_imports_it()
 
 def test_no_early_import_without_the_chunks(tmp_path):
     (tmp_path / "static" / "js").mkdir(parents=True)
-    assert early_import_html(static=tmp_path) == ""
+    assert early_import_html(static=tmp_path, modules=[]) == ""
     (tmp_path / "static" / "js" / "BidiComponent.abc123.js").write_text("export default 1;")
-    assert '["BidiComponent.abc123.js"]' in early_import_html(static=tmp_path)
+    assert '["BidiComponent.abc123.js"]' in early_import_html(static=tmp_path, modules=[])
+
+
+def test_the_explorers_own_component_code_is_preloaded_and_imported_early():
+    paths = code_paths()
+    assert sorted(p.rsplit("/", 1)[1].split(".")[0] for p in paths) == ["leaflet_map", "links"]
+    header, script = link_header(), early_import_html()
+    for path in paths:
+        assert f"<{path}>; rel=modulepreload" in header
+        assert f'"{path}"' in script  # resolved against the page's address, like the loaders' imports
 
 
 # The middleware, on a small ASGI app standing in for Streamlit.

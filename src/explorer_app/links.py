@@ -11,16 +11,18 @@ the page changes without loading the app again. Every reported value is checked 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 import streamlit as st
 
-from explorer_app.triggers import component_js, trigger_value
+from explorer_app import preload
+from explorer_app.triggers import component_code, registered_js, trigger_value
 
 COMPONENT = "explorer_links"
-_JS = component_js(Path(__file__).with_name("links.js"))
+CODE = component_code("links")
+_JS = CODE.source
 # Not isolated: the controls take the app's own styles (ui.py), like the rest of the page.
-_component = st.components.v2.component(COMPONENT, js=_JS, isolate_styles=False)
+_component = st.components.v2.component(COMPONENT, js=registered_js(CODE, preload.serves_head()),
+                                        isolate_styles=False)
 
 
 def link(key: str, text: str, href: str, *, event: str | None = None, value: object = None, icon: str | None = None,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 import folium
 import streamlit as st
@@ -25,12 +24,14 @@ from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS, build_map, sel
 from explorer.model import Content, Place
 from explorer.selection import clicked_place_id
 from explorer.settings import Settings
+from explorer_app import preload
 from explorer_app.styles import UNDER_MAP_CSS
-from explorer_app.triggers import component_js, trigger_value
+from explorer_app.triggers import component_code, registered_js, trigger_value
 
 COMPONENT = "explorer_map"
-_JS = component_js(Path(__file__).with_name("leaflet_map.js"))
-_component = st.components.v2.component(COMPONENT, js=_JS)
+CODE = component_code("leaflet_map")
+_JS = CODE.source
+_component = st.components.v2.component(COMPONENT, js=registered_js(CODE, preload.serves_head()))
 
 # The map's own element: the component gives it to the script instead of an element id (ids do not reach
 # into a shadow root).

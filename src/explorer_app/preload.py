@@ -30,6 +30,7 @@ from starlette.routing import Route
 
 from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS
 from explorer_app.styles import APP_CSS
+from explorer_app.triggers import code_paths
 
 STATIC = Path(streamlit.__file__).parent / "static"
 # The kinds of element on the explorer's pages beyond plain text: v2 components (the map, the navigation, the
@@ -95,18 +96,22 @@ def head_html() -> str:
     return f'<script defer src="{ASSET_BASE}/{LEAFLET_JS}"></script>'
 
 
-def early_import_html(chunks: Iterable[str] = EARLY_CHUNKS, static: Path = STATIC) -> str:
+def early_import_html(chunks: Iterable[str] = EARLY_CHUNKS, static: Path = STATIC,
+                      modules: Iterable[str] | None = None) -> str:
     """A script that imports the chunk files of ``chunks`` (``BidiComponent``: the code for v2 components, which
-    every page of the explorer draws) as soon as the page is idle. Streamlit imports them only when the first
-    component arrives, and running them (with Streamlit's Arrow serialisation) then took about 8 ms on the way to
-    the map; before the first message the page mostly waits for its server. The files' addresses are taken
-    relative to Streamlit's own script, as Streamlit's imports are, so they are the same modules, run once."""
+    every page of the explorer draws) and the explorer's own component code (``modules``, addresses on the
+    server) as soon as the page is idle. Streamlit imports them only when the first component arrives, and
+    running them (with Streamlit's Arrow serialisation) then took about 8 ms on the way to the map; before the
+    first message the page mostly waits for its server. Streamlit's files are addressed relative to its own
+    script, as its imports are, so they are the same modules, run once."""
     names = [p.name for name in chunks for p in sorted((static / "static" / "js").glob(f"{name}.*.js"))]
-    if not names:
+    own = list(code_paths() if modules is None else modules)
+    if not names and not own:
         return ""
     return ("<script>(() => { const run = () => { const main = document.querySelector('script[src*=\"static/js/index.\"]');"
-            " if (!main) return; for (const name of " + json.dumps(names) + ") {"
-            " import(new URL(name, main.src).href).catch(() => {}); } };"
+            " const urls = " + json.dumps(own) + ".map((path) => new URL(path, document.baseURI).href);"
+            " if (main) { urls.push(..." + json.dumps(names) + ".map((name) => new URL(name, main.src).href)); }"
+            " for (const url of urls) { import(url).catch(() => {}); } };"
             " addEventListener('DOMContentLoaded', () => (window.requestIdleCallback || setTimeout)(run, { timeout: 1500 })); })();"
             "</script>")
 
@@ -156,6 +161,7 @@ def link_header(base_path: str = "", chunks: Iterable[str] = ELEMENT_CHUNKS) -> 
     """The ``Link`` header value: Leaflet (script and style) and the code of the kinds of element ``chunks``."""
     base = "/" + base_path.strip("/") if base_path.strip("/") else ""
     links = [f"<{ASSET_BASE}/{LEAFLET_JS}>; rel=preload; as=script", f"<{ASSET_BASE}/{LEAFLET_CSS}>; rel=preload; as=style"]
+    links += [f"<{path}>; rel=modulepreload" for path in code_paths()]  # the components' own code
     links += [f"<{base}/static/js/{name}>; rel=modulepreload" for name in chunk_closure(chunks)]
     return ", ".join(links)
 
