@@ -8,7 +8,7 @@ whether the markers, or the bare page's text, are laid out with a size and not h
 (Playwright's own ``wait_for`` looks less and less often, up to every 500 ms, so it added up to half a second
 to whichever page took longer: see RESULTS.md.)
 
-Run: .venv/bin/python bench/first_render.py [N] [--map-only]
+Run: .venv/bin/python bench/first_render.py [N] [--map-only]   (N rounds, 15 if not given)
 (--map-only measures ``bench/map_only.py``, a page with nothing but the map, instead of the explorer.)
 """
 
@@ -59,7 +59,7 @@ def measure(browser, url: str, condition: str) -> float:
     return elapsed
 
 
-def main(rounds: int = 7, map_only: bool = False) -> float:
+def main(rounds: int = 15, map_only: bool = False) -> float:
     script = "bench/serve_map_only.py" if map_only else "serve.py"
     with running_server(script, env={"EXPLORER_TILES": "offline"}) as explorer, \
             running_server("bench/serve_bare.py") as bare, sync_playwright() as p:
@@ -81,4 +81,4 @@ def main(rounds: int = 7, map_only: bool = False) -> float:
 
 if __name__ == "__main__":
     numbers = [a for a in sys.argv[1:] if a.isdigit()]
-    main(int(numbers[0]) if numbers else 7, map_only="--map-only" in sys.argv)
+    main(int(numbers[0]) if numbers else 15, map_only="--map-only" in sys.argv)

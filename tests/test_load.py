@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import re
 import sys
 import urllib.request
@@ -106,6 +107,12 @@ def test_leaflet_is_served_locally_and_may_be_cached(server):
     with urllib.request.urlopen(f"{server.base}/explorer-assets/leaflet/leaflet.js", timeout=10) as response:
         assert response.status == 200 and b"Leaflet" in response.read(2000)
         assert response.headers["Cache-Control"] == CACHE_CONTROL
+    # gzipped once by the explorer, and not again by Streamlit's middleware on the way out
+    request = urllib.request.Request(f"{server.base}/explorer-assets/leaflet/leaflet.js",
+                                     headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert b"Leaflet" in gzip.decompress(response.read())[:2000]
 
 
 def test_pages_tell_the_browser_what_the_map_needs_and_every_hint_resolves(server):

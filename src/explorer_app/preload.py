@@ -29,6 +29,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS
+from explorer_app.compression import accepts_gzip, respond
 from explorer_app.styles import APP_CSS
 from explorer_app.triggers import code_paths
 
@@ -51,19 +52,6 @@ def is_page(path: str) -> bool:
     return not any(part in path + "/" for part in _NOT_PAGES) and "." not in path.rsplit("/", 1)[-1]
 
 
-def accepts_gzip(accept_encoding: bytes) -> bool:
-    """Whether an ``Accept-Encoding`` value allows gzip (``gzip;q=0`` refuses it)."""
-    for item in accept_encoding.decode("latin-1").lower().split(","):
-        name, _, params = item.partition(";")
-        if name.strip() in ("gzip", "*"):
-            quality = params.strip()
-            if not quality.startswith("q="):
-                return True
-            try:
-                return float(quality[2:]) > 0
-            except ValueError:
-                return False
-    return False
 _served = False
 
 
@@ -131,9 +119,10 @@ def body_html() -> str:
 def style_route() -> Route:
     """The explorer's stylesheet, at an address that changes whenever the styles do (so it may be kept a year)."""
 
+    body = APP_CSS.encode()
+
     async def stylesheet(request) -> Response:
-        return Response(APP_CSS, media_type="text/css",
-                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+        return respond(body, "text/css", {"Cache-Control": "public, max-age=31536000, immutable"}, request.scope)
 
     return Route(STYLESHEET, stylesheet, methods=["GET", "HEAD"])
 

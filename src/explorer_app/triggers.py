@@ -16,6 +16,8 @@ from starlette.routing import Route
 from streamlit.runtime.state import get_session_state
 from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 
+from explorer_app.compression import respond
+
 _COMMENT_LINE = re.compile(r"^\s*//.*\n", re.MULTILINE)
 
 
@@ -74,9 +76,9 @@ def code_routes() -> list[Route]:
     for file in sorted(CODE_DIR.glob("*.js")):
         code = component_code(file.stem)
 
-        async def serve(request, body: str = code.source) -> Response:
-            return Response(body, media_type="text/javascript",
-                            headers={"Cache-Control": "public, max-age=31536000, immutable"})
+        async def serve(request, body: bytes = code.source.encode()) -> Response:
+            return respond(body, "text/javascript", {"Cache-Control": "public, max-age=31536000, immutable"},
+                           request.scope)
 
         routes.append(Route(code.path, serve, methods=["GET", "HEAD"]))
     return routes
