@@ -117,7 +117,8 @@ def explorer() -> None:
     # The place list under its heading: plain links, one per place (each also a deep link), drawn by one light
     # component.
     hint = t("The same as tapping a marker: choose a place to read its scenes and moss.", lang)
-    items = [link(item.id, item.name.get(lang), ui.page_href(ui.MAP_PAGE, ui.link_params(place=item.id)), event="picked",
+    carried = ui.carried_params()
+    items = [link(item.id, item.name.get(lang), ui.page_href(ui.MAP_PAGE, ui.link_params(carried, place=item.id)), event="picked",
                   value=item.id, symbol=f"hx-sym-{item.kind} hx-sym-{item.provenance}",
                   current=place is not None and item.id == place.id, current_value="true")
              for item in content.places]

@@ -287,3 +287,15 @@ def test_the_page_icon_travels_inline(tmp_path):
     assert PAGE_ICON.startswith("data:image/png;base64,")
     assert base64.b64decode(PAGE_ICON.split(",", 1)[1]) == ICON.read_bytes()
     assert icon_url(tmp_path / "missing.png") == ":material/forest:"  # a missing file still gives the page an icon
+
+
+def test_the_map_itself_is_sent_once_per_page_and_again_when_the_page_lacks_it():
+    at = app()
+    first = component_data(at, "place_map")
+    assert first["script"] and first["css"] and first["fit"]  # the first run carries the map
+    trigger(at, "place_map", "clicked", "moeraske")
+    tapped = component_data(at, "place_map")
+    assert "script" not in tapped and "css" not in tapped  # a tap sends only what changed
+    assert tapped["map_key"] == first["map_key"] and tapped["overlay"] != first["overlay"]  # the ring moved
+    trigger(at, "place_map", "missing", first["map_key"])  # a page that lost it asks again
+    assert component_data(at, "place_map")["script"] == first["script"]

@@ -109,8 +109,20 @@ async function draw(root, data, report) {
   return { map, observer, key: data.map_key, overlay: null, overlayScript: "", center: null };
 }
 
-export default function ({ data, parentElement, setTriggerValue }) {
+// The maps this page has been sent, by map_key: Python sends a map's script, styles and fit once per page
+// (explorer_app/mapcomponent.py), and later runs only what changes. A page without them (a session that
+// outlived its page) reports the key as `missing`, and the next run sends them again.
+const rendered = {};
+
+export default function ({ data: sent, parentElement, setTriggerValue }) {
   const root = parentElement;
+  if (sent.script) { rendered[sent.map_key] = { script: sent.script, css: sent.css, fit: sent.fit }; }
+  if (!rendered[sent.map_key]) {
+    drawUnder(root, sent);
+    setTriggerValue("missing", sent.map_key);
+    return;
+  }
+  const data = { ...sent, ...rendered[sent.map_key] };
   const report = (id) => setTriggerValue("clicked", id);
   root.__hxLatest = data;
   if (!root.__hxDrawing || root.__hxKey !== data.map_key) {

@@ -73,6 +73,9 @@ def overlay_script(group: folium.FeatureGroup) -> str:
 # (hashing its arguments) costs more than the lookup. Entries are few and small: one map per language and
 # settings, one selection ring per place.
 _RENDERED: dict[tuple, dict] = {}
+# The maps (their map_key) whose script, styles and fit this visitor's page already has: leaflet_map.js keeps
+# them for the page's life, so later runs send only what changes (the ring, the view, what is under the map).
+SENT_MAPS = "hx-maps-sent"
 _OVERLAY: dict[tuple, str] = {}
 _LOCK = threading.Lock()
 
@@ -108,20 +111,27 @@ def map_component(
     overlay_js = _memo(_OVERLAY, (content_signature, overlay[0]), 512, lambda: overlay_script(overlay[1]())) \
         if overlay else ""
 
+    map_key = f"{content_signature}:{language}:{settings_key}"
+    sent = st.session_state.setdefault(SENT_MAPS, set())
+
     def clicked() -> None:
         place_id = clicked_place_id(trigger_value(key, "clicked"), content)
         if place_id and on_click is not None:
             on_click(place_id)
 
+    def missing() -> None:
+        sent.discard(trigger_value(key, "missing"))  # the page does not have it after all: send it again
+
+    data = {"map_key": map_key, "height": height, "label": label, "error": t("The map could not be drawn.", language),
+            "leaflet_js": f"{ASSET_BASE}/{LEAFLET_JS}", "leaflet_css": f"{ASSET_BASE}/{LEAFLET_CSS}",
+            "overlay": overlay_js, "center": list(center) if center else None, "clickable": on_click is not None,
+            "under": under, "under_css": UNDER_MAP_CSS if under else ""}
+    if map_key not in sent:  # the map itself (about 22 KB) goes once per page, not with every tap
+        data.update(script=rendered["script"], css=rendered["css"], fit=rendered["fit"])
+        sent.add(map_key)
     return _component(
         key=key, height="content",  # the map's box keeps its own height (data.height); what is under it follows
-        data={"map_key": f"{content_signature}:{language}:{settings_key}", "script": rendered["script"],
-              "css": rendered["css"], "fit": rendered["fit"], "height": height, "label": label,
-              "error": t("The map could not be drawn.", language),
-              "leaflet_js": f"{ASSET_BASE}/{LEAFLET_JS}", "leaflet_css": f"{ASSET_BASE}/{LEAFLET_CSS}",
-              "overlay": overlay_js, "center": list(center) if center else None, "clickable": on_click is not None,
-              "under": under, "under_css": UNDER_MAP_CSS if under else ""},
-        on_clicked_change=clicked,
+        data=data, on_clicked_change=clicked, on_missing_change=missing,
     )
 
 

@@ -64,11 +64,23 @@ def _settings(key: str, _environment: tuple) -> Settings | tuple[Problem, ...]:
 _SETTING_VARIABLES = frozenset({SETTINGS_FILE_VARIABLE} | {variable for variable, _ in SETTINGS.values()})
 
 
+_SETTINGS_SEEN: dict[str, Settings | tuple[Problem, ...]] = {}
+
+
 def settings_or_problems() -> Settings | tuple[Problem, ...]:
-    """The validated settings (read again when the environment or the settings file changes)."""
+    """The validated settings (read again when the environment or the settings file changes). A plain
+    dictionary in front of Streamlit's cache: looked up on every run, where the cache's own bookkeeping cost
+    more than the lookup."""
     environment = tuple(sorted((k, v) for k, v in os.environ.items() if k in _SETTING_VARIABLES))
     file = Path(os.environ.get(SETTINGS_FILE_VARIABLE) or DEFAULT_SETTINGS_FILE)
-    return _settings(repr((environment, _stat(file))), environment)
+    key = repr((environment, _stat(file)))
+    found = _SETTINGS_SEEN.get(key)
+    if found is None:
+        found = _settings(key, environment)
+        if len(_SETTINGS_SEEN) >= 8:
+            _SETTINGS_SEEN.clear()  # settings changed many times: start again
+        _SETTINGS_SEEN[key] = found
+    return found
 
 
 def settings() -> Settings:
@@ -161,13 +173,21 @@ def spoiler_safe() -> bool:
     return st.query_params.get(SPOILER_PARAM) == "hide"
 
 
-def link_params(**params: str) -> dict[str, str]:
-    """Query parameters for an internal link, carrying spoiler-safe mode and a chosen language along."""
+def carried_params() -> dict[str, str]:
+    """What every internal link carries along from the current address: spoiler-safe mode and a chosen
+    language. Read once for a list of links (each read of the address goes through Streamlit's bookkeeping)."""
+    carried = {}
     if spoiler_safe():
-        params[SPOILER_PARAM] = "hide"
+        carried[SPOILER_PARAM] = "hide"
     if st.query_params.get(LANGUAGE_PARAM) in LANGUAGES:
-        params[LANGUAGE_PARAM] = st.query_params[LANGUAGE_PARAM]
-    return params
+        carried[LANGUAGE_PARAM] = st.query_params[LANGUAGE_PARAM]
+    return carried
+
+
+def link_params(carried: dict[str, str] | None = None, /, **params: str) -> dict[str, str]:
+    """Query parameters for an internal link, carrying spoiler-safe mode and a chosen language along
+    (``carried``: from ``carried_params``, read once for many links)."""
+    return {**params, **(carried_params() if carried is None else carried)}
 
 
 def _set_spoilers(on: object) -> None:
