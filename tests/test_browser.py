@@ -338,6 +338,25 @@ def test_navigation_links_work_on_their_own_and_keyboard_focus_survives_a_choice
     expect(visit.page.locator(".hx-header h1")).to_have_text("Stefan's walk", timeout=30_000)
 
 
+def test_a_map_drawn_again_in_the_same_page_keeps_its_markers_without_the_script_being_resent(visit, base_url):
+    """The map's script goes once per page: a page reached inside the app draws it from what the page kept."""
+    frames: list[bytes] = []
+    visit.page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode())))
+    visit.open(base_url)
+    assert any(b"L.map(map_element" in f for f in frames)
+    frames.clear()
+    nav = visit.page.get_by_role("navigation", name="Pages")
+    nav.get_by_role("link", name="Walk").click()  # another page of the app, in the same page of the browser
+    expect(visit.page.locator(".hx-header h1")).to_have_text("Stefan's walk", timeout=30_000)
+    expect(visit.map.locator(".hx-walk-num").first).to_be_visible(timeout=30_000)
+    nav.get_by_role("link", name="Map").click()
+    expect(visit.map.locator(".hx-marker").first).to_be_visible(timeout=30_000)
+    visit.marker("moeraske").click()
+    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+    assert not any(b"L.map(map_element" in f for f in frames)  # drawn three times, sent once
+
+
 def test_markers_have_names_and_answer_the_keyboard(visit, base_url, content):
     visit.open(base_url)
     for place in content.places:
