@@ -73,11 +73,11 @@ def overlay_script(group: folium.FeatureGroup) -> str:
 # (hashing its arguments) costs more than the lookup. Entries are few and small: one map per language and
 # settings, one selection ring per place.
 _RENDERED: dict[tuple, dict] = {}
+_OVERLAY: dict[tuple, str] = {}
+_LOCK = threading.Lock()
 # The maps (their map_key) whose script, styles and fit this visitor's page already has: leaflet_map.js keeps
 # them for the page's life, so later runs send only what changes (the ring, the view, what is under the map).
 SENT_MAPS = "hx-maps-sent"
-_OVERLAY: dict[tuple, str] = {}
-_LOCK = threading.Lock()
 
 
 def _memo(cache: dict, key: tuple, limit: int, build: Callable[[], object]):
