@@ -299,3 +299,14 @@ def test_the_map_itself_is_sent_once_per_page_and_again_when_the_page_lacks_it()
     assert tapped["map_key"] == first["map_key"] and tapped["overlay"] != first["overlay"]  # the ring moved
     trigger(at, "place_map", "missing", first["map_key"])  # a page that lost it asks again
     assert component_data(at, "place_map")["script"] == first["script"]
+
+
+@pytest.mark.parametrize("bad", [["a", "list"], {"a": "dict"}, 42, None, "no-such-map:" + "x" * 5000])
+def test_a_hostile_missing_report_changes_nothing(bad):
+    at = app()
+    key = component_data(at, "place_map")["map_key"]
+    trigger(at, "place_map", "missing", bad)  # what a tampered page might send
+    assert not at.exception and not at.error
+    data = component_data(at, "place_map")
+    assert data["map_key"] == key and "script" not in data  # the map the page has is not sent again for nothing
+    assert [p["value"] for p in link_items(at, "place-list")]  # the rest of the page is all there

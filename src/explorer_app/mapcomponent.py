@@ -120,7 +120,9 @@ def map_component(
             on_click(place_id)
 
     def missing() -> None:
-        sent.discard(trigger_value(key, "missing"))  # the page does not have it after all: send it again
+        reported = trigger_value(key, "missing")  # from the browser: only one of the keys sent counts
+        if isinstance(reported, str):
+            sent.discard(reported)  # the page does not have it after all: send it again
 
     data = {"map_key": map_key, "height": height, "label": label, "error": t("The map could not be drawn.", language),
             "leaflet_js": f"{ASSET_BASE}/{LEAFLET_JS}", "leaflet_css": f"{ASSET_BASE}/{LEAFLET_CSS}",
