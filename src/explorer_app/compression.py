@@ -19,6 +19,8 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 
 MIN_SIZE = 500  # bytes: smaller bodies gain nothing
+# For a file whose address changes with its content (the stylesheet, the components' code): kept a year.
+IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 _TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 

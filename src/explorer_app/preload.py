@@ -29,7 +29,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_JS
-from explorer_app.compression import accepts_gzip, respond
+from explorer_app.compression import IMMUTABLE, accepts_gzip, respond
 from explorer_app.styles import APP_CSS
 from explorer_app.triggers import code_paths
 
@@ -92,7 +92,7 @@ def early_import_html(chunks: Iterable[str] = EARLY_CHUNKS, static: Path = STATI
     running them (with Streamlit's Arrow serialisation) then took about 8 ms on the way to the map; before the
     first message the page mostly waits for its server. Streamlit's files are addressed relative to its own
     script, as its imports are, so they are the same modules, run once."""
-    names = [p.name for name in chunks for p in sorted((static / "static" / "js").glob(f"{name}.*.js"))]
+    names = [file for name in chunks for file in chunk_files(name, static)]
     own = list(code_paths() if modules is None else modules)
     if not names and not own:
         return ""
@@ -122,9 +122,14 @@ def style_route() -> Route:
     body = APP_CSS.encode()
 
     async def stylesheet(request) -> Response:
-        return respond(body, "text/css", {"Cache-Control": "public, max-age=31536000, immutable"}, request.scope)
+        return respond(body, "text/css", IMMUTABLE, request.scope)
 
     return Route(STYLESHEET, stylesheet, methods=["GET", "HEAD"])
+
+def chunk_files(name: str, static: Path = STATIC) -> list[str]:
+    """The installed Streamlit's chunk files for the kind of element ``name`` (``BidiComponent.<hash>.js``)."""
+    return [p.name for p in sorted((static / "static" / "js").glob(f"{name}.*.js"))]
+
 
 _IMPORT = re.compile(r'(?:import|from)\s*"\./([\w.\-]+\.js)"')
 
@@ -135,7 +140,7 @@ def chunk_closure(names: Iterable[str], static: Path = STATIC) -> list[str]:
     js = static / "static" / "js"
     index = (static / "index.html").read_text(encoding="utf-8")
     already = set(re.findall(r'static/js/([\w.\-]+\.js)', index))
-    todo = [p.name for name in names for p in sorted(js.glob(f"{name}.*.js"))]
+    todo = [file for name in names for file in chunk_files(name, static)]
     found: list[str] = []
     while todo:
         name = todo.pop(0)

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from streamlit.runtime.state import get_session_state
 from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 
-from explorer_app.compression import respond
+from explorer_app.compression import IMMUTABLE, respond
 
 _COMMENT_LINE = re.compile(r"^\s*//.*\n", re.MULTILINE)
 
@@ -77,8 +77,7 @@ def code_routes() -> list[Route]:
         code = component_code(file.stem)
 
         async def serve(request, body: bytes = code.source.encode()) -> Response:
-            return respond(body, "text/javascript", {"Cache-Control": "public, max-age=31536000, immutable"},
-                           request.scope)
+            return respond(body, "text/javascript", IMMUTABLE, request.scope)
 
         routes.append(Route(code.path, serve, methods=["GET", "HEAD"]))
     return routes
