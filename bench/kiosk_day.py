@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--ttl", type=int, default=120, help="server.disconnectedSessionTTL for the run (seconds)")
     args = parser.parse_args(argv)
     with running_server("serve.py", env=KIOSK,
-                        extra_args=("--server.disconnectedSessionTTL", str(args.ttl))) as server:
+                        options={"server.disconnectedSessionTTL": str(args.ttl)}) as server:
         result = asyncio.run(day(server.base, server.pid, args.sessions, args.parallel, args.ttl))
     print(f"{result['sessions']} kiosk sessions opened and closed in {result['seconds']:.0f} s, "
           f"{len(result['errors'])} errors; RSS {result['rss_start_mb']:.0f} MB at start, "

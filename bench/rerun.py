@@ -51,8 +51,7 @@ async def measure(explorer_base: str, bare_base: str, rounds: int) -> tuple[list
 
 
 def main(rounds: int = 60) -> float:
-    args = tuple(sys.argv[2:])
-    with running_server("serve.py", extra_args=args) as explorer, running_server("bench/serve_bare.py", extra_args=args) as bare:
+    with running_server("serve.py") as explorer, running_server("bench/serve_bare.py") as bare:
         ours, base, errors = asyncio.run(measure(explorer.base, bare.base, rounds))
     ratio = statistics.median(ours) / statistics.median(base)
     print(f"rerun after tapping a place: median {statistics.median(ours) * 1000:.1f} ms; "

@@ -1,12 +1,19 @@
 """The baseline's server: the bare page (``bench/bare.py``) served exactly as the explorer is served.
 
-It gets the same websocket tuning as ``serve.py`` (``explorer_app/tuning.py``), so the
-benchmarks compare the pages' own work and not the transport. Run: ``streamlit run bench/serve_bare.py``.
+Same runner (``explorer_app.server.main``: uvicorn on a TCP socket) and the same compression of every answer, so
+the benchmarks compare the pages' own work and not the transport. Run: ``python bench/serve_bare.py --port P``.
 """
 
+import sys
+from pathlib import Path
+
 import streamlit as st
+from starlette.middleware import Middleware
 
-from explorer_app import tuning
+from explorer_app.compression import CompressionMiddleware
+from explorer_app.server import main
 
-tuning.apply()
-app = st.App("bare.py")
+app = st.App(str(Path(__file__).with_name("bare.py")), middleware=[Middleware(CompressionMiddleware)])
+
+if __name__ == "__main__":
+    sys.exit(main(app=app))

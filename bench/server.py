@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -44,19 +45,33 @@ def wait_healthy(base: str, proc: subprocess.Popen | None = None, timeout: float
         time.sleep(0.2)
 
 
+LAUNCHERS = ("serve.py", "bench/serve_bare.py")  # started as `python SCRIPT --address --port` (explorer_app/server.py)
+
+
+def option_variable(name: str) -> str:
+    """The environment variable that sets a Streamlit option: ``server.maxUploadSize`` is
+    ``STREAMLIT_SERVER_MAX_UPLOAD_SIZE``."""
+    section, option = name.split(".", 1)
+    return "STREAMLIT_" + section.upper() + "_" + re.sub(r"(?<!^)(?=[A-Z])", "_", option).upper()
+
+
 @contextlib.contextmanager
 def running_server(script: str = "serve.py", port: int | None = None, env: dict[str, str] | None = None,
-                   log: Path | None = None, extra_args: tuple[str, ...] = ()) -> Iterator[Server]:
-    """``streamlit run SCRIPT`` bound to 127.0.0.1 with the given environment; stopped afterwards."""
+                   log: Path | None = None, options: dict[str, str] | None = None) -> Iterator[Server]:
+    """SCRIPT served on 127.0.0.1 with the given environment and Streamlit ``options``; stopped afterwards.
+    The explorer's launchers run as the README says (``python serve.py``); any other script with
+    ``streamlit run``."""
     port = port or free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("EXPLORER_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("EXPLORER_", "STREAMLIT_"))}
     environment.update(env or {})
+    environment.update({option_variable(name): value for name, value in (options or {}).items()})
     output = log.open("w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", *extra_args],
-        cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
-    )
+    if script in LAUNCHERS:
+        command = [sys.executable, script, "--address", "127.0.0.1", "--port", str(port)]
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+                   "--server.address", "127.0.0.1", "--server.headless", "true"]
+    proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, proc)

@@ -14,13 +14,15 @@ from explorer.fragments import (
 )
 from explorer.i18n import t
 from explorer.model import PROVENANCES
-from explorer_app import ui
+from explorer_app.navigation import MAP_PAGE, page_header
+from explorer_app.page import setup_page
 
-content = ui.setup_page("about")
-lang = ui.language()
+page = setup_page("about")
+content, lang = page.content, page.language
 film = content.film
 
-ui.page_header(
+page_header(
+    page,
     t("About the film and this explorer", lang),
     t("{title} ({year}), written and directed by {director}.", lang, title=film.title, year=film.year,
       director=film.director),
@@ -55,10 +57,10 @@ for column, provenance in zip(columns, PROVENANCES, strict=True):
         st.html(provenance_card_html(provenance, lang))
         for place in content.places:
             if place.provenance == provenance:
-                st.page_link(ui.MAP_PAGE, label=md(place.name.get(lang)), icon=":material/location_on:",
-                             query_params=ui.link_params(place=place.id))
+                st.page_link(MAP_PAGE, label=md(place.name.get(lang)), icon=":material/location_on:",
+                             query_params=page.params(place=place.id))
 
 st.header(t("Sources", lang), anchor="sources")
 st.write(t("Everything in the explorer comes from these sources. Quotations are verbatim; all other text is our own "
            "summary.", lang))
-st.html(sources_html(content.sources, links=not ui.settings().kiosk))
+st.html(sources_html(content.sources, links=page.links))

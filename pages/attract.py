@@ -3,10 +3,9 @@
 import streamlit as st
 
 from explorer.fragments import attract_html
-from explorer_app import ui
-from explorer_app.styles import ATTRACT_CSS
+from explorer_app.page import setup_page
 
-content = ui.setup_page("attract")
-css, markup = attract_html(content, ui.language())
-st.html(f"<style>{css}{ATTRACT_CSS}</style>")
+page = setup_page("attract")
+css, markup = attract_html(page.content, page.language)
+st.html(f"<style>{css}</style>")  # the slides' timing; the rest is in the stylesheet (css/attract.css)
 st.html(markup)

@@ -3,25 +3,26 @@
 import streamlit as st
 
 from explorer.fragments import activity_html, questions_html, term_html
-from explorer.handout import AGE_LABELS
+from explorer.handout import AGE_LABELS, handout_pdf
 from explorer.i18n import t
 from explorer.model import AGE_BANDS
-from explorer_app import ui
+from explorer_app.navigation import page_header
+from explorer_app.page import setup_page
+from explorer_app.widgets import spoiler_note, url_choice
 
-content = ui.setup_page("classroom")
-lang = ui.language()
-safe = ui.spoiler_safe()
-hidden = content.spoilers() if safe else frozenset()
+page = setup_page("classroom")
+content, lang, hidden = page.content, page.language, page.hidden
 
-ui.page_header(
+page_header(
+    page,
     t("In the classroom", lang),
     t("Questions for every scene, the film language the director talks about, activities, and a handout you can "
       "print. Choose an age band; everything on this page follows it.", lang),
 )
-ui.spoiler_note()
+spoiler_note(page)
 
-age = ui.url_choice(t("Age band", lang), list(AGE_BANDS), "age", lambda a: t(AGE_LABELS[a], lang), default="14-18")
-scenes = content.visible_scenes(safe)
+age = url_choice(page, t("Age band", lang), list(AGE_BANDS), "age", lambda a: t(AGE_LABELS[a], lang), default="14-18")
+scenes = content.visible_scenes(page.spoiler_safe)
 
 questions_tab, glossary_tab, activities_tab, handout_tab = st.tabs(
     [t("Questions", lang), t("Film language", lang), t("Activities", lang), t("Handout (PDF)", lang)]
@@ -53,7 +54,8 @@ with handout_tab:
     if chosen:
         ordered = tuple(s.id for s in scenes if s.id in chosen)
         st.download_button(
-            t("Download the handout (PDF)", lang), data=ui.handout_bytes(age, ordered, lang),
+            t("Download the handout (PDF)", lang), data=page.derived(("handout", age, ordered, lang),
+                                                   lambda: handout_pdf(content, age, [content.scene(i) for i in ordered], lang)),
             file_name=f"here-handout-{age}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
             type="primary", key="handout-download",
         )

@@ -1,26 +1,36 @@
-"""Make something: a 4:3 postcard of a place and a quotation, and the moss lens for your own photos."""
+"""Make something: a 4:3 postcard of a place and a quotation, and the moss lens for your own photos.
+
+Each tool is a fragment: moving the lens reruns only the lens, and the postcard is drawn again only when its
+place, quotation or language changes (kept per content, ``Page.derived``). The lens decodes an upload once,
+reduced (``explorer.lens.open_photo``), and keeps it for this visitor only until another photo replaces it.
+"""
+
+import hashlib
 
 import streamlit as st
 
 from explorer.fragments import attribution
 from explorer.i18n import t
-from explorer.lens import MAX_BYTES, LensError, lens_png
+from explorer.lens import MAX_BYTES, LensError, open_photo, view_png
 from explorer.postcard import postcard_png
-from explorer_app import ui
+from explorer_app.navigation import page_header
+from explorer_app.page import setup_page
 
-content = ui.setup_page("make")
-lang = ui.language()
-hidden = content.spoilers() if ui.spoiler_safe() else frozenset()
+page = setup_page("make")
+content, lang = page.content, page.language
+PHOTO = "hx-lens-photo"  # (digest of the upload, the reduced photo or the reason it was refused)
 
-ui.page_header(
+page_header(
+    page,
     t("Make your own", lang),
     t("Send a postcard from the film's Brussels, or look at moss you found as Shuxiu does, through a microscope.",
       lang),
 )
-postcard_tab, lens_tab = st.tabs([t("Postcard", lang), t("Moss lens", lang)])
 
-with postcard_tab:
-    quotes = [s.quote for s in content.scenes if s.quote and s.id not in hidden]
+
+@st.fragment
+def postcard() -> None:
+    quotes = [s.quote for s in content.scenes if s.quote and s.id not in page.hidden]
     quotes += [f.quote for f in content.facts if f.quote]
     quotes += list(content.film.press)
     controls, preview = st.columns([1, 2], gap="large")
@@ -30,28 +40,54 @@ with postcard_tab:
         index = st.selectbox(t("Quotation", lang), range(len(quotes)), key="card-quote",
                              format_func=lambda i: f"“{quotes[i].text[:70]}{'…' if len(quotes[i].text) > 70 else ''}” "
                                                    f"({attribution(quotes[i], content).split(' · ')[0]})")
-        card = postcard_png(content, content.place(place_id), quotes[index], lang)
+        quote = quotes[index]
+        card = page.derived(("postcard", place_id, quote, lang),
+                            lambda: postcard_png(content, content.place(place_id), quote, lang))
         st.download_button(t("Download the postcard (PNG)", lang), data=card, file_name=f"here-postcard-{place_id}.png",
                            mime="image/png", icon=":material/download:", type="primary", key="card-download")
         st.caption(t("4:3, like the film: 1600 × 1200 pixels. Quotations are verbatim, with their source.", lang))
     with preview:
-        st.image(card, use_container_width=True)
+        st.image(card, width="stretch")
 
-with lens_tab:
+
+def photo(data: bytes):
+    """The upload decoded and reduced once (per upload, by its content) for this visitor."""
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    held = st.session_state.get(PHOTO)
+    if held is None or held[0] != digest:
+        try:
+            held = (digest, open_photo(data))
+        except LensError as problem:
+            held = (digest, problem)
+        st.session_state[PHOTO] = held
+    return held[1]
+
+
+@st.fragment
+def lens() -> None:
     st.write(t("Take a sharp, close photo of moss (a wall, a pavement crack, a tree trunk), then choose the part to "
                "enlarge. Your photo is only used to draw the view: it is not kept.", lang))
     upload = st.file_uploader(t("Your moss photo (JPEG, PNG or WebP, up to {mb} MB)", lang, mb=MAX_BYTES // 1_048_576),
                               type=["jpg", "jpeg", "png", "webp"], key="lens-upload")
-    if upload is not None:
-        controls, view = st.columns([1, 2], gap="large")
-        with controls:
-            x = st.slider(t("Look left or right", lang), 0, 100, 50, key="lens-x")
-            y = st.slider(t("Look up or down", lang), 0, 100, 50, key="lens-y")
-            zoom = st.slider(t("Magnification", lang), 1.0, 8.0, 3.0, 0.5, key="lens-zoom")
-            contrast = st.slider(t("Contrast", lang), 0.8, 2.5, 1.5, 0.1, key="lens-contrast")
-        with view:
-            try:
-                st.image(lens_png(upload.getvalue(), (x / 100, y / 100), zoom, contrast), width=560)
-            except LensError as problem:
-                st.error(t("The moss lens cannot use this file: {reason}", lang, reason=str(problem)),
-                         icon=":material/broken_image:")
+    if upload is None:
+        st.session_state.pop(PHOTO, None)  # a removed photo is forgotten at once
+        return
+    image = photo(upload.getvalue())
+    if isinstance(image, LensError):
+        st.error(t("The moss lens cannot use this file: {reason}", lang, reason=str(image)), icon=":material/broken_image:")
+        return
+    controls, view = st.columns([1, 2], gap="large")
+    with controls:
+        x = st.slider(t("Look left or right", lang), 0, 100, 50, key="lens-x")
+        y = st.slider(t("Look up or down", lang), 0, 100, 50, key="lens-y")
+        zoom = st.slider(t("Magnification", lang), 1.0, 8.0, 3.0, 0.5, key="lens-zoom")
+        contrast = st.slider(t("Contrast", lang), 0.8, 2.5, 1.5, 0.1, key="lens-contrast")
+    with view:
+        st.image(view_png(image, (x / 100, y / 100), zoom, contrast), width=560)
+
+
+postcard_tab, lens_tab = st.tabs([t("Postcard", lang), t("Moss lens", lang)])
+with postcard_tab:
+    postcard()
+with lens_tab:
+    lens()

@@ -4,19 +4,19 @@ import streamlit as st
 
 from explorer.fragments import fact_html, md
 from explorer.i18n import t
-from explorer_app import ui
+from explorer_app.navigation import MAP_PAGE, page_header
+from explorer_app.page import setup_page
 
-content = ui.setup_page("moss")
-lang = ui.language()
-links = not ui.settings().kiosk  # a kiosk has no way out of the explorer
+page = setup_page("moss")
+content, lang, links = page.content, page.language, page.links
 
 
 def place_links(place_ids: tuple[str, ...]) -> None:
     with st.container(horizontal=True):
         for place_id in place_ids:
             place = content.place(place_id)
-            st.page_link(ui.MAP_PAGE, label=md(place.name.get(lang)), icon=":material/location_on:",
-                         query_params=ui.link_params(place=place_id))
+            st.page_link(MAP_PAGE, label=md(place.name.get(lang)), icon=":material/location_on:",
+                         query_params=page.params(place=place_id))
 
 
 def fact_cards(facts, columns: int = 2) -> None:
@@ -28,7 +28,8 @@ def fact_cards(facts, columns: int = 2) -> None:
                 place_links(fact.places)
 
 
-ui.page_header(
+page_header(
+    page,
     t("Moss: a forest at your feet", lang),
     t("Shuxiu studies moss; Stefan learns to see it. While writing the film, Bas Devos read about the smallest plants "
       "and began to notice them everywhere in Brussels. Here is what he said, and how you can look for yourself.", lang),

@@ -6,12 +6,16 @@ from explorer.fragments import md, scene_html
 from explorer.i18n import THEME_LABELS, TIME_LABELS, label, n_, t
 from explorer.model import THEMES
 from explorer.selection import characters_in, filter_scenes, resolve_selection, times_used
-from explorer_app import ui
+from explorer_app.behaviour import scroll_to
+from explorer_app.navigation import MAP_PAGE, page_header
+from explorer_app.page import setup_page
+from explorer_app.widgets import spoiler_note, url_pills
 
-content = ui.setup_page("scenes")
-lang = ui.language()
+page = setup_page("scenes")
+content, lang = page.content, page.language
 
-ui.page_header(
+page_header(
+    page,
     t("The story, scene by scene", lang),
     t("From the last day on the building site to a light, open ending. The order and the times of day are our "
       "reconstruction from reviews and the director's interview; the film does not label them.", lang),
@@ -26,17 +30,17 @@ names = {p.id: md(p.name) for p in content.people}
 
 filter_column, timeline = st.columns([1, 2], gap="large")
 with filter_column, st.container(border=True, key="scene-filters"):
-    themes = ui.url_pills(t("Themes", lang), list(THEMES), "theme", lambda x: label(THEME_LABELS, x, lang))
-    times = ui.url_pills(t("Time of day", lang), times_used(content.scenes), "time", lambda x: label(TIME_LABELS, x, lang))
-    who = ui.url_pills(t("Characters", lang), characters_in(content), "who", lambda x: names[x])
+    themes = url_pills(page, t("Themes", lang), list(THEMES), "theme", lambda x: label(THEME_LABELS, x, lang))
+    times = url_pills(page, t("Time of day", lang), times_used(content.scenes), "time", lambda x: label(TIME_LABELS, x, lang))
+    who = url_pills(page, t("Characters", lang), characters_in(content), "who", lambda x: names[x])
 
-story = content.visible_scenes(ui.spoiler_safe())
+story = content.visible_scenes(page.spoiler_safe)
 scenes = filter_scenes(story, themes or (), times or (), who or ())
 with filter_column:
     st.caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(story)))
 with timeline:
-    ui.spoiler_note()
-    if selection.scene is not None and selection.scene.id in content.spoilers() and ui.spoiler_safe():
+    spoiler_note(page)
+    if selection.scene is not None and selection.scene.id in content.spoilers() and page.spoiler_safe:
         pass  # the spoiler note above says why it is not shown
     elif selection.scene is not None and selection.scene not in scenes:
         st.info(t("The scene you followed a link to, “{title}”, is hidden by the filters.", lang,
@@ -48,10 +52,10 @@ with timeline:
             st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
             place = content.place(scene.place) if scene.place else None
             if place is not None:
-                st.page_link(ui.MAP_PAGE, label=t("On the map: {place}", lang, place=md(place.name.get(lang))),
-                             icon=":material/location_on:", query_params=ui.link_params(place=place.id))
+                st.page_link(MAP_PAGE, label=t("On the map: {place}", lang, place=md(place.name.get(lang))),
+                             icon=":material/location_on:", query_params=page.params(place=place.id))
             else:
                 st.caption(t("The film gives no place for this scene that we can map.", lang))
 
 if selection.scene is not None and selection.scene in scenes:
-    ui.scroll_to(f"scene-{selection.scene.id}", block="center")
+    scroll_to(f"scene-{selection.scene.id}", block="center")

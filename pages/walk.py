@@ -6,22 +6,22 @@ from explorer.fragments import md
 from explorer.i18n import PROVENANCE_LABELS, label, t
 from explorer.mapview import walk_layer
 from explorer.walk import stefans_walk, walk_gpx
-from explorer_app import ui
-from explorer_app.mapcomponent import map_component
+from explorer_app.mapcomponent import map_component, overlay
+from explorer_app.navigation import page_header
+from explorer_app.page import setup_page
+from explorer_app.widgets import spoiler_note
 
-content = ui.setup_page("walk")
-settings = ui.settings()
-lang = ui.language()
+page = setup_page("walk")
+content, lang = page.content, page.language
 
-ui.page_header(
+page_header(
+    page,
     t("Stefan's walk", lang),
     t("The film's places in the order the story reaches them, as one route you can walk or cycle. "
       "Distances are straight lines between the places; streets make the real way longer.", lang),
 )
-safe = ui.spoiler_safe()
-walk = stefans_walk(content, content.visible_scenes(safe))
-if safe:
-    ui.spoiler_note()
+walk = stefans_walk(content, content.visible_scenes(page.spoiler_safe))
+spoiler_note(page)
 if walk.has_illustrations:
     st.warning(t("This route is a suggestion: most of its stops are places we chose ourselves as illustrations, "
                  "not documented filming locations. Only the Moeraske is documented.", lang),
@@ -29,9 +29,8 @@ if walk.has_illustrations:
 
 map_column, legs_column = st.columns([3, 2], gap="large")
 with map_column:
-    map_component(content, ui.content_signature(), lang, settings, ui.settings_key(settings), key="walk_map",
-                  height=760 if settings.kiosk else 520, label=t("Map", lang),
-                  overlay=(f"walk:{lang}:{safe}", lambda: walk_layer(walk)))
+    map_component(page, key="walk_map", height=760 if page.kiosk else 520,
+                  overlay=overlay(page, f"walk:{page.spoiler_safe}", lambda: walk_layer(walk)))
 with legs_column:
     st.subheader(t("The route", lang), anchor=False)
     rows = []
@@ -44,7 +43,7 @@ with legs_column:
             t("Minutes on foot", lang): leg.minutes,
             t("Destination is", lang): label(PROVENANCE_LABELS, leg.end.provenance, lang),
         })
-    st.dataframe(rows, hide_index=True, use_container_width=True, key="walk-legs")
+    st.dataframe(rows, hide_index=True, width="stretch", key="walk-legs")
     st.metric(t("Total", lang), t("{km} km", lang, km=f"{walk.metres / 1000:.1f}"),
               t("about {hours} h {minutes} min on foot", lang, hours=walk.minutes // 60, minutes=walk.minutes % 60),
               delta_color="off")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
-from explorer_app.links import _JS, choice, group, link, switch
-from explorer_app.ui import MAP_PAGE, NAVIGATION, WALK_PAGE, page_href
+from explorer_app.assets import component_code
+from explorer_app.links import choice, group, link, switch
+from explorer_app.navigation import MAP_PAGE, PAGES, page_href
+
+_JS = component_code("links").body.decode("utf-8")
+WALK_PAGE = PAGES["walk"]
 
 
 def test_page_addresses_are_relative_and_carry_their_parameters_escaped():
@@ -13,13 +17,13 @@ def test_page_addresses_are_relative_and_carry_their_parameters_escaped():
     assert page_href(WALK_PAGE) == "walk"
     assert page_href(MAP_PAGE, {"place": "moeraske", "lang": "fr"}) == "./?place=moeraske&lang=fr"
     assert page_href(WALK_PAGE, {"place": "a&b=c <x>"}) == "walk?place=a%26b%3Dc+%3Cx%3E"
-    assert [page_href(script) for script, _ in NAVIGATION.values()] == [
+    assert [page_href(script) for script in PAGES.values()] == [
         "./", "scenes", "moss", "walk", "classroom", "make", "about"]
 
 
 def test_controls_say_what_they_report():
-    assert link("k", "Moss", "moss", event="go", value="moss", icon="grass", current=True) == {
-        "type": "link", "key": "k", "text": "Moss", "href": "moss", "event": "go", "value": "moss", "icon": "grass",
+    assert link("k", "Moss", "moss", event="go", value="moss", current=True) == {
+        "type": "link", "key": "k", "text": "Moss", "href": "moss", "event": "go", "value": "moss",
         "symbol": None, "current": True, "current_value": "page", "title": None}
     assert choice("fr", "FR", event="lang", value="fr", pressed=False)["type"] == "choice"
     assert switch("s", "Spoiler-safe", event="spoilers", on=True)["on"] is True
@@ -35,15 +39,15 @@ def test_browser_code_writes_text_as_text_and_markup_only_from_the_explorers_fra
     assert re.findall(r"\bhtml\((data\.\w+)\)", _JS) == ["data.before", "data.after"]
 
 
-def test_text_around_the_controls_is_escaped_before_it_reaches_the_browser(monkeypatch):
+def test_text_around_the_controls_is_escaped_before_it_reaches_the_browser():
+    from types import SimpleNamespace
+
     from streamlit.testing.v1 import AppTest
 
     from conftest import HOSTILE, ROOT, component_data
+    from explorer_app.navigation import header_html
 
-    monkeypatch.setattr("explorer_app.ui.language", lambda: "en")
-    from explorer_app.ui import header_html
-
-    html = header_html(HOSTILE, HOSTILE)
+    html = header_html(SimpleNamespace(language="en"), HOSTILE, HOSTILE)
     assert "<script" not in html and "&lt;script" in html
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
@@ -70,27 +74,18 @@ def test_controls_have_their_accessible_roles_and_states():
         assert needle in _JS, needle
 
 
-def test_component_code_is_sent_without_comment_lines_and_otherwise_whole(tmp_path):
-    from explorer_app.triggers import component_js
-
-    source = tmp_path / "c.js"
-    source.write_text('// about\nconst a = "http://x"; // kept: not a whole line\n  // indented note\nexport default a;\n')
-    assert component_js(source) == 'const a = "http://x"; // kept: not a whole line\nexport default a;\n'
-    assert "export default function" in _JS and not re.search(r"^\s*//", _JS, re.MULTILINE)
-
-
 def test_component_code_is_served_under_a_name_that_changes_with_it():
     import asyncio
 
-    from explorer_app.triggers import ComponentCode, code_routes, component_code, registered_js
+    from explorer_app.assets import Served, asset_routes, component_loader
 
     code = component_code("links")
-    assert code.source == _JS and code.path.startswith("/explorer-assets/components/links.")
-    assert ComponentCode("links", code.source + " ").path != code.path  # new code, new address: never a stale copy
-    assert f'import(new URL("{code.path}", document.baseURI).href)' in code.loader
-    assert "module.default(args)" in code.loader and len(code.loader) < 200
-    assert registered_js(code, served=True) == code.loader and registered_js(code, served=False) == code.source
-    (route,) = [r for r in code_routes() if r.path == code.path]
+    assert code.path.startswith("/explorer-assets/components/links.") and "export default function" in _JS
+    assert Served(code.stem, code.suffix, code.body + b" ", code.media_type).path != code.path  # never a stale copy
+    loader = component_loader("links")
+    assert f'import(new URL("{code.path}", document.baseURI).href)' in loader
+    assert "module.default(args)" in loader and len(loader) < 200
+    (route,) = [r for r in asset_routes() if getattr(r, "path", None) == code.path]
     sent = []
 
     async def send(message):
@@ -102,4 +97,4 @@ def test_component_code_is_served_under_a_name_that_changes_with_it():
     asyncio.run(route.app({"type": "http", "method": "GET", "path": code.path, "headers": []}, receive, send))
     headers = dict(sent[0]["headers"])
     assert sent[0]["status"] == 200 and headers[b"content-type"].startswith(b"text/javascript")
-    assert b"immutable" in headers[b"cache-control"] and sent[1]["body"] == code.source.encode()
+    assert b"immutable" in headers[b"cache-control"] and sent[1]["body"] == code.body

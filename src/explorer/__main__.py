@@ -1,4 +1,5 @@
-"""Command line: ``python -m explorer check [DATA_DIR]`` reports every problem in the content."""
+"""Command line: ``python -m explorer check [DATA_DIR]`` reports every problem in the content; ``export`` writes a
+static copy; ``theme`` writes Streamlit's theme from the palette."""
 
 from __future__ import annotations
 
@@ -22,9 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd = commands.add_parser("export", help="write a static copy of the explorer (works offline, no server)")
     export_cmd.add_argument("target", help="folder to write the site into")
     export_cmd.add_argument("--lang", default="en", choices=("en", "fr", "nl"), help="language of the copy")
+    theme_cmd = commands.add_parser("theme", help="print the [theme] section of .streamlit/config.toml from the palette")
+    theme_cmd.add_argument("--write", action="store_true", help="write it into .streamlit/config.toml")
     args = parser.parse_args(argv)
     if args.command == "export":
         return _export(Path(args.target), args.lang)
+    if args.command == "theme":
+        return _theme(args.write)
 
     settings_problems: list = []
     data_dir = Path(args.data_dir) if args.data_dir else DEFAULT_DATA_DIR
@@ -67,6 +72,19 @@ def _export(target: Path, language: str) -> int:
         return 1
     files = export_site(content, target, language)
     print(f"Wrote {len(files)} pages to {target}; open {target / 'index.html'} in a browser.")
+    return 0
+
+
+def _theme(write: bool) -> int:
+    from explorer.settings import PROJECT_ROOT
+    from explorer.theme import config_theme_section, with_theme
+
+    if not write:
+        print(config_theme_section(), end="")
+        return 0
+    config = PROJECT_ROOT / ".streamlit" / "config.toml"
+    config.write_text(with_theme(config.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"Wrote the theme into {config}.")
     return 0
 
 

@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import folium
 
-from explorer.fragments import MAP_FONT, PALETTE, esc
+from explorer.fragments import esc
 from explorer.model import BasemapFeature, Content
-
-BASEMAP_CSS = f"""
-<style>
-.hx-base-label {{ pointer-events: none !important; white-space: nowrap; }}
-.hx-base-label span {{ display: inline-block; transform: translate(-50%, -50%); }}
-.hx-base-commune span {{ font: 600 11px/1.1 {MAP_FONT}; letter-spacing: .12em; text-transform: uppercase;
-  color: #8d8f88; text-shadow: 0 0 3px {PALETTE["concrete_light"]}, 0 0 3px {PALETTE["concrete_light"]}; }}
-.hx-base-landmark span {{ font: italic 12px/1.1 Georgia, serif; color: #5f625b; transform: translate(8px, -50%);
-  text-shadow: 0 0 3px {PALETTE["concrete_light"]}, 0 0 3px {PALETTE["concrete_light"]}; }}
-.hx-base-landmark span::before {{ content: ""; position: absolute; left: -9px; top: 50%; width: 6px; height: 6px;
-  margin-top: -3px; border-radius: 50%; background: #5f625b; }}
-.hx-base-area span {{ font: italic 600 12px/1.1 Georgia, serif; color: {PALETTE["moss_dark"]}; }}
-</style>
-"""
+from explorer.theme import PALETTE
 
 LINE_STYLES = {
-    "canal": {"color": "#9dbbd0", "weight": 7, "opacity": 0.9},
-    "railway": {"color": "#6a6c66", "weight": 2.5, "opacity": 0.9, "dash_array": "7 5"},
+    "canal": {"color": PALETTE["water"], "weight": 7, "opacity": 0.9},
+    "railway": {"color": PALETTE["rail"], "weight": 2.5, "opacity": 0.9, "dash_array": "7 5"},
 }
 AREA_STYLES = {
     "reserve": {"color": PALETTE["moss"], "weight": 1, "fill": True, "fill_color": PALETTE["moss"], "fill_opacity": 0.22},
-    "ring": {"color": "#cfcdc4", "weight": 6, "fill": True, "fill_color": "#ecebe5", "fill_opacity": 0.6},
+    "ring": {"color": PALETTE["ring_road"], "weight": 6, "fill": True, "fill_color": PALETTE["ring_fill"], "fill_opacity": 0.6},
 }
 
 

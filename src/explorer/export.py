@@ -11,7 +11,6 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from explorer.fragments import (
-    SYMBOL_CSS,
     esc,
     fact_html,
     legend_html,
@@ -21,28 +20,10 @@ from explorer.fragments import (
     sources_html,
 )
 from explorer.i18n import t
-from explorer.mapview import build_map
+from explorer.mapview import LEAFLET_DIR, build_map
 from explorer.model import Content
 from explorer.settings import Settings
-
-PAGE_CSS = """
-body { margin: 0; font: 17px/1.55 "Source Sans Pro", "Segoe UI", sans-serif; color: #23261f; background: #f5f4ef; }
-main { max-width: 1100px; margin: 0 auto; padding: 1.2rem; }
-nav a { margin-right: 1rem; color: #2f4420; font-weight: 600; }
-h1, h2, .hx-place-name { font-family: Georgia, serif; color: #2f4420; }
-article, .hx-prov { background: #fff; border: 1px solid #e6e5df; border-radius: 10px; padding: .6rem 1rem; margin: .7rem 0; }
-.hx-chip { display: inline-block; font-size: .8rem; padding: 0 .5rem; margin: 0 .3rem .3rem 0; border-radius: 999px;
-  background: #e6e5df; }
-.hx-num { display: inline-flex; min-width: 1.6rem; height: 1.6rem; align-items: center; justify-content: center;
-  border-radius: 50%; background: #4f6b34; color: #fff; font-size: .85rem; margin-right: .4rem; }
-.hx-quote { border-left: 4px solid #4f6b34; margin: .5rem 0; padding: .3rem .8rem; background: #dfe8cf55; }
-.hx-quote blockquote { margin: 0; font-family: Georgia, serif; font-style: italic; color: #2f4420; }
-.hx-quote figcaption, .hx-who, .hx-src { font-size: .85rem; color: #6f726b; }
-.hx-legend, .hx-legend ul { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; list-style: none; padding: 0; }
-.hx-legend li { display: flex; align-items: center; gap: .3rem; }
-#map { height: 70vh; min-height: 360px; border-radius: 10px; }
-ul.places { columns: 2; } @media (max-width: 640px) { ul.places { columns: 1; } }
-"""
+from explorer.theme import stylesheet
 
 
 class _OpenPlacePage(MacroElement):
@@ -80,10 +61,10 @@ def export_site(content: Content, target: Path, language: str = "en") -> list[Pa
     target = Path(target)
     (target / "places").mkdir(parents=True, exist_ok=True)
     assets = target / "assets"
-    if (assets / "leaflet").exists():
-        shutil.rmtree(assets / "leaflet")
-    shutil.copytree(leaflet.BASE_DIR, assets / "leaflet", ignore=shutil.ignore_patterns("*.map", "*esm*"))
-    (assets / "explorer.css").write_text(SYMBOL_CSS + PAGE_CSS, encoding="utf-8")
+    if (assets / LEAFLET_DIR).exists():
+        shutil.rmtree(assets / LEAFLET_DIR)
+    shutil.copytree(leaflet.BASE_DIR, assets / LEAFLET_DIR, ignore=shutil.ignore_patterns("*.map", "*esm*"))
+    (assets / "explorer.css").write_text(stylesheet("symbols", "export"), encoding="utf-8")
     written: list[Path] = []
 
     def write(path: Path, text: str) -> None:
@@ -91,9 +72,7 @@ def export_site(content: Content, target: Path, language: str = "en") -> list[Pa
         written.append(path)
 
     brussels = esc(t("The film's Brussels", language))
-    fmap = build_map(content, language, settings=Settings(tiles="offline"), asset_base="assets")
-    layer = next(c for c in fmap._children.values() if isinstance(c, folium.GeoJson))
-    _OpenPlacePage(layer).add_to(fmap)
+    fmap = build_map(content, language, settings=Settings(tiles="offline"), asset_base="assets", on_places=_OpenPlacePage)
     fmap.get_root().html.add_child(folium.Element(
         f'<div style="position:absolute;z-index:1000;top:8px;right:8px;background:#fff;padding:4px 8px;'
         f'border-radius:6px;font:14px sans-serif">{brussels}</div>'))

@@ -19,21 +19,6 @@ from explorer.model import Content, Film, MossFact, Person, Place, Quote, Scene,
 _EXTRA_ESCAPES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:")
 
-PALETTE = {
-    "moss": "#4f6b34",
-    "moss_dark": "#2f4420",
-    "moss_light": "#dfe8cf",
-    "concrete": "#6f726b",
-    "concrete_light": "#e6e5df",
-    "paper": "#f5f4ef",
-    "ink": "#23261f",
-}
-
-# The map's text (labels, tooltips, controls): Streamlit's own font first, which the explorer's pages already
-# load, so the map asks the system for no other font; then the same face under its other names (the export).
-MAP_FONT = '"Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif'
-
-
 def esc(text: object) -> str:
     """Escape text for HTML, and also for JavaScript template strings it may end up in."""
     return html.escape(str(text), quote=True).translate(_EXTRA_ESCAPES)
@@ -99,22 +84,6 @@ def source_html(source: Source, links: bool = True) -> str:
 def symbol_html(kind: str, provenance: str) -> str:
     """The marker symbol used on the map, in legends and panels (styled by :data:`SYMBOL_CSS`)."""
     return f'<span class="hx-sym hx-sym-{esc(kind)} hx-sym-{esc(provenance)}" aria-hidden="true"><i></i></span>'
-
-
-SYMBOL_CSS = f"""
-.hx-sym {{ display: inline-flex; flex: none; align-items: center; justify-content: center; box-sizing: border-box;
-  width: 22px; height: 22px; border-radius: 50%; border: 3px solid {PALETTE["ink"]}; vertical-align: middle; }}
-.hx-sym i {{ display: none; width: 30%; height: 30%; border-radius: 50%; }}
-.hx-sym-green {{ background: {PALETTE["moss"]}; }}
-.hx-sym-city {{ background: {PALETTE["concrete"]}; }}
-.hx-sym-commune {{ border: 3px dashed #ffffff; box-shadow: 0 0 0 1px {PALETTE["ink"]}; }}
-.hx-sym-illustrative {{ background: #ffffff; }}
-.hx-sym-illustrative i {{ display: block; }}
-.hx-sym-green.hx-sym-illustrative {{ border-color: {PALETTE["moss"]}; }}
-.hx-sym-green.hx-sym-illustrative i {{ background: {PALETTE["moss"]}; }}
-.hx-sym-city.hx-sym-illustrative {{ border-color: {PALETTE["concrete"]}; }}
-.hx-sym-city.hx-sym-illustrative i {{ background: {PALETTE["concrete"]}; }}
-"""
 
 
 def legend_html(language: str = "en") -> str:

@@ -10,12 +10,10 @@ from explorer.fonts import STYLES, font_path
 from explorer.fragments import attribution
 from explorer.i18n import N_, t
 from explorer.model import Content, Scene
+from explorer.theme import rgb
 
 AGE_LABELS = {"10-13": N_("Ages 10 to 13"), "14-18": N_("Ages 14 to 18"), "adults": N_("Adults")}
-MOSS = (79, 107, 52)
-MOSS_DARK = (47, 68, 32)
-GREY = (111, 114, 107)
-INK = (35, 38, 31)
+MOSS, MOSS_DARK, GREY, INK = rgb("moss"), rgb("moss_dark"), rgb("concrete"), rgb("ink")
 
 
 class _Handout(FPDF):

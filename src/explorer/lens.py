@@ -8,20 +8,24 @@ import warnings
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps, UnidentifiedImageError
 
 from explorer.errors import ExplorerError
-from explorer.fragments import PALETTE
+from explorer.theme import PALETTE
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # about 7,300 x 5,500: any phone photo, far below a decompression bomb
 FORMATS = ("JPEG", "PNG", "WEBP")
 VIEW = 900
+MAX_SIDE = 3000  # the photo is kept at most this long on its longer side: enough for the 8x lens, ~27 MB
 
 
 class LensError(ExplorerError):
     """An upload the moss lens cannot use; the message says why, for the visitor."""
 
 
-def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> Image.Image:
-    """A checked, fully decoded RGB image from uploaded bytes, or a :class:`LensError` saying what is wrong."""
+def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
+               max_side: int = MAX_SIDE) -> Image.Image:
+    """A checked RGB image from uploaded bytes, upright and at most ``max_side`` pixels on its longer side, or a
+    :class:`LensError` saying what is wrong. A JPEG is decoded at a reduced scale straight away (``draft``), so a
+    40-megapixel phone photo never sits in memory at full size; other formats are decoded, then reduced."""
     if not data:
         raise LensError("The file is empty.")
     if len(data) > max_bytes:
@@ -36,7 +40,11 @@ def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
             if width * height > max_pixels:
                 raise LensError(f"The photo is {width} x {height} pixels, too large to look at here; "
                                 f"please send one of at most {max_pixels // 1_000_000} megapixels.")
+            if image.format == "JPEG" and max(width, height) > max_side:
+                scale = max_side / max(width, height)
+                image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
             image.load()
+            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise LensError("The file claims to be an enormous image; it was refused.") from exc
     except UnidentifiedImageError as exc:
@@ -75,9 +83,15 @@ def microscope_view(image: Image.Image, focus: tuple[float, float] = (0.5, 0.5),
     return field
 
 
-def lens_png(data: bytes, focus: tuple[float, float] = (0.5, 0.5), zoom: float = 3.0, contrast: float = 1.5) -> bytes:
-    """Upload bytes in, microscope view PNG bytes out; raises :class:`LensError` for unusable uploads."""
-    view = microscope_view(open_photo(data), focus, zoom, contrast)
+def view_png(image: Image.Image, focus: tuple[float, float] = (0.5, 0.5), zoom: float = 3.0,
+             contrast: float = 1.5) -> bytes:
+    """The microscope view of a photo from :func:`open_photo`, as PNG bytes (each move of the lens)."""
+    view = microscope_view(image, focus, zoom, contrast)
     buffer = io.BytesIO()
     view.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def lens_png(data: bytes, focus: tuple[float, float] = (0.5, 0.5), zoom: float = 3.0, contrast: float = 1.5) -> bytes:
+    """Upload bytes in, microscope view PNG bytes out; raises :class:`LensError` for unusable uploads."""
+    return view_png(open_photo(data), focus, zoom, contrast)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import folium
+import xstatic.pkg.leaflet as leaflet_package
 from branca.element import MacroElement
 from jinja2 import Template
 
-from explorer.basemap import BASEMAP_CSS, basemap_layer
-from explorer.fragments import MAP_FONT, PALETTE, SYMBOL_CSS, esc
+from explorer.basemap import basemap_layer
+from explorer.fragments import esc
 from explorer.i18n import PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place
 from explorer.settings import OSM_COPYRIGHT_URL, OSM_TILES, Settings
+from explorer.theme import PALETTE, stylesheet
 
 ASSET_BASE = "/explorer-assets"
-LEAFLET_JS = "leaflet/leaflet.js"
-LEAFLET_CSS = "leaflet/leaflet.css"
+LEAFLET_DIR = f"leaflet-{leaflet_package.VERSION}"  # the version in the address: browsers may keep the files
+LEAFLET_JS = f"{LEAFLET_DIR}/leaflet.js"
+LEAFLET_CSS = f"{LEAFLET_DIR}/leaflet.css"
 
 
 MARKER_SIZE = 30
@@ -74,30 +78,6 @@ def _marker_style(feature: dict, size: int = MARKER_SIZE) -> dict:
     }
 
 
-MARKER_CSS = f"""
-<style>
-{SYMBOL_CSS}
-.hx-marker {{ background: none; border: none; cursor: pointer; display: flex; align-items: center;
-  justify-content: center; }}
-.hx-marker .hx-sym {{ width: {MARKER_SIZE}px; height: {MARKER_SIZE}px; border-width: 4px;
-  box-shadow: 0 1px 5px rgba(0, 0, 0, .5); transition: transform .12s; }}
-.hx-marker .hx-sym-commune {{ box-shadow: 0 0 0 1px {PALETTE["ink"]}, 0 1px 5px rgba(0, 0, 0, .5); }}
-.hx-marker:focus {{ outline: none; }}
-.hx-marker:focus .hx-sym, .hx-marker:hover .hx-sym {{ transform: scale(1.2);
-  box-shadow: 0 0 0 3px {PALETTE["paper"]}, 0 0 0 6px {PALETTE["moss_dark"]}; }}
-.leaflet-tooltip {{ font: 15px/1.3 {MAP_FONT}; color: {PALETTE["ink"]}; }}
-.leaflet-container {{ background: {PALETTE["concrete_light"]}; font-family: {MAP_FONT}; }}
-@media (min-width: 521px) {{  /* a long credit (tiles unavailable) wraps beside the scale instead of covering it */
-  .leaflet-bottom.leaflet-right {{ max-width: calc(100% - 130px); }}
-}}
-@media (max-width: 520px) {{
-  .hx-marker .hx-sym {{ width: 22px; height: 22px; margin: 4px; border-width: 3px; }}
-  .leaflet-control-scale {{ display: none; }}
-}}
-</style>
-"""
-
-
 class MapChrome(MacroElement):
     """Attribution and the fallback to the simplified map when tiles cannot be loaded."""
 
@@ -136,12 +116,20 @@ class MapChrome(MacroElement):
         self.tiles, self.basemap, self.fallback_note = tiles, basemap, fallback_note
 
 
-KIOSK_MAP_CSS = """
-<style>
-.leaflet-control-zoom a { width: 48px !important; height: 48px !important; line-height: 48px !important;
-  font-size: 26px !important; }
-</style>
-"""
+FIT_PADDING = (40, 40)  # pixels between the outermost places and the map's edge
+
+
+def map_bounds(content: Content) -> list[list[float]]:
+    """[[south, west], [north, east]] around every place (Brussels' centre when there are none)."""
+    lats = [p.lat for p in content.places] or [BRUSSELS[0]]
+    lons = [p.lon for p in content.places] or [BRUSSELS[1]]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def map_fit(content: Content) -> dict:
+    """Where the map first looks, as Leaflet's ``fitBounds`` arguments: the page fits it again while its box
+    settles (a phone turning, the layout changing) until the visitor moves the map."""
+    return {"bounds": map_bounds(content), "options": {"padding": list(FIT_PADDING)}}
 
 
 def tile_attribution(settings: Settings) -> str:
@@ -153,7 +141,8 @@ def tile_attribution(settings: Settings) -> str:
 
 
 def build_map(
-    content: Content, language: str = "en", *, settings: Settings | None = None, asset_base: str = ASSET_BASE
+    content: Content, language: str = "en", *, settings: Settings | None = None, asset_base: str = ASSET_BASE,
+    on_places: Callable[[folium.GeoJson], MacroElement] | None = None,
 ) -> folium.Map:
     """A folium map of Brussels with one marker per place; Leaflet is loaded from ``asset_base``.
 
@@ -161,10 +150,9 @@ def build_map(
     offline, there are no tiles and the simplified map drawn from ``content.basemap`` is the background.
     """
     settings = settings or Settings()
-    lats = [p.lat for p in content.places] or [BRUSSELS[0]]
-    lons = [p.lon for p in content.places] or [BRUSSELS[1]]
+    (south, west), (north, east) = map_bounds(content)
     fmap = folium.Map(
-        location=[(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2],
+        location=[(south + north) / 2, (west + east) / 2],
         zoom_start=13,
         tiles=None,
         control_scale=True,
@@ -177,8 +165,8 @@ def build_map(
     # Only Leaflet itself is needed, served by the app (no jQuery, Bootstrap or icon fonts, no CDN).
     fmap.default_js = [("leaflet", f"{asset_base}/{LEAFLET_JS}")]
     fmap.default_css = [("leaflet_css", f"{asset_base}/{LEAFLET_CSS}")]
-    touch = KIOSK_MAP_CSS if settings.kiosk else ""
-    fmap.get_root().header.add_child(folium.Element(MARKER_CSS + BASEMAP_CSS + WALK_CSS + touch), name="hx_marker_css")
+    sheets = ("symbols", "markers", "basemap", "walk", *(("kiosk_map",) if settings.kiosk else ()))
+    fmap.get_root().header.add_child(folium.Element(f"<style>{stylesheet(*sheets)}</style>"), name="hx_css")
 
     tiles = None
     basemap = basemap_layer(content, language, show=settings.offline)
@@ -186,7 +174,7 @@ def build_map(
         tiles = folium.TileLayer(tiles=settings.tile_url, attr=tile_attribution(settings), name="tiles", max_zoom=19)
         tiles.add_to(fmap)
     basemap.add_to(fmap)
-    folium.GeoJson(
+    places = folium.GeoJson(
         place_features(content, language),
         name="places",
         marker=folium.Marker(icon=folium.DivIcon()),
@@ -194,7 +182,9 @@ def build_map(
         on_each_feature=MARKER_BEHAVIOUR,
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False, direction="top", offset=(0, -14)),
     ).add_to(fmap)
-    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40))
+    if on_places is not None:  # what a tap on a place does besides (the static copy opens the place's page)
+        on_places(places).add_to(fmap)
+    fmap.fit_bounds(map_bounds(content), padding=FIT_PADDING)
     simplified = esc(t("Simplified map drawn by this explorer; shapes are approximate", language))
     MapChrome(
         prefix=False if settings.kiosk else None,
@@ -241,13 +231,3 @@ def walk_layer(walk) -> folium.FeatureGroup:
         badge.options["keyboard"] = False
         badge.add_to(group)
     return group
-
-
-WALK_CSS = f"""
-<style>
-.hx-walk-label {{ pointer-events: none !important; }}
-.hx-walk-num {{ position: absolute; left: 8px; top: -30px; min-width: 20px; height: 20px; padding: 0 5px;
-  border-radius: 10px; background: {PALETTE["moss_dark"]}; color: #fff; font: 700 12px/20px sans-serif;
-  text-align: center; box-shadow: 0 1px 3px rgba(0,0,0,.4); }}
-</style>
-"""

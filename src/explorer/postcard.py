@@ -7,15 +7,13 @@ import io
 from PIL import Image, ImageDraw, ImageFont
 
 from explorer.fonts import font_path
-from explorer.fragments import PALETTE, attribution
+from explorer.fragments import attribution
 from explorer.i18n import PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place, Quote
+from explorer.theme import PALETTE, rgb
 
 WIDTH, HEIGHT = 1600, 1200  # 4:3
 
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
 def _font(family: str, style: str, size: int) -> ImageFont.FreeTypeFont:
@@ -39,21 +37,21 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
 
 def postcard_png(content: Content, place: Place, quote: Quote, language: str = "en") -> bytes:
     """The card as PNG bytes, 1600 x 1200 pixels."""
-    paper, ink, moss, moss_dark = (_rgb(PALETTE[k]) for k in ("paper", "ink", "moss", "moss_dark"))
+    paper, ink, moss, moss_dark = (rgb(k) for k in ("paper", "ink", "moss", "moss_dark"))
     image = Image.new("RGB", (WIDTH, HEIGHT), paper)
     draw = ImageDraw.Draw(image)
     margin = 90
-    draw.rectangle((30, 30, WIDTH - 30, HEIGHT - 30), outline=_rgb(PALETTE["moss_light"]), width=6)
+    draw.rectangle((30, 30, WIDTH - 30, HEIGHT - 30), outline=rgb("moss_light"), width=6)
 
     # the small map, on the right
     map_box = (WIDTH - 90 - 520, 150, WIDTH - 90, 150 + 520)
     _small_map(image, content, place, map_box)
     draw.text((map_box[0], map_box[3] + 24), t("Location: {how}", language, how=label(PROVENANCE_LABELS, place.provenance, language)),
-              font=_font("sans", "", 26), fill=_rgb(PALETTE["concrete"]))
+              font=_font("sans", "", 26), fill=rgb("concrete"))
 
     text_width = map_box[0] - margin - 70
     draw.text((margin, 110), t("Here · Bas Devos · 2023", language).upper(), font=_font("sans", "B", 26),
-              fill=_rgb(PALETTE["concrete"]))
+              fill=rgb("concrete"))
     title_font = _font("serif", "B", 64)
     y = 170
     for line in _wrap(draw, place.name.get(language), title_font, text_width):
@@ -75,15 +73,15 @@ def postcard_png(content: Content, place: Place, quote: Quote, language: str = "
     if translation:
         note_font = _font("serif", "", 26)
         for line in _wrap(draw, f"{translation} ({t('our translation', language)})", note_font, text_width):
-            draw.text((margin, y), line, font=note_font, fill=_rgb(PALETTE["concrete"]))
+            draw.text((margin, y), line, font=note_font, fill=rgb("concrete"))
             y += 34
         y += 10
     credit_font = _font("sans", "", 28)
     for line in _wrap(draw, "— " + attribution(quote, content), credit_font, text_width):
-        draw.text((margin, y), line, font=credit_font, fill=_rgb(PALETTE["concrete"]))
+        draw.text((margin, y), line, font=credit_font, fill=rgb("concrete"))
         y += 38
     draw.text((margin, HEIGHT - 120), t("A moss-and-city explorer", language), font=_font("sans", "", 26),
-              fill=_rgb(PALETTE["concrete"]))
+              fill=rgb("concrete"))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
@@ -93,7 +91,7 @@ def _small_map(image: Image.Image, content: Content, chosen: Place, box: tuple[i
     """The places with the canal and the railway, drawn on a tile pasted into ``box``; the chosen place stands out."""
     left, top, right, bottom = box
     width, height = right - left, bottom - top
-    tile = Image.new("RGB", (width, height), _rgb(PALETTE["concrete_light"]))
+    tile = Image.new("RGB", (width, height), rgb("concrete_light"))
     draw = ImageDraw.Draw(tile)
     lats = [p.lat for p in content.places]
     lons = [p.lon for p in content.places]
@@ -106,15 +104,15 @@ def _small_map(image: Image.Image, content: Content, chosen: Place, box: tuple[i
 
     for feature in content.basemap:
         if feature.kind in ("canal", "railway"):
-            colour = "#9dbbd0" if feature.kind == "canal" else "#8d8f88"
+            colour = PALETTE["water"] if feature.kind == "canal" else PALETTE["label"]
             draw.line([xy(*p) for p in feature.points], fill=colour, width=10 if feature.kind == "canal" else 4)
     for place in content.places:
         x, y = xy(place.lat, place.lon)
-        colour = _rgb(PALETTE["moss"] if place.kind == "green" else PALETTE["concrete"])
+        colour = rgb("moss" if place.kind == "green" else "concrete")
         draw.ellipse((x - 11, y - 11, x + 11, y + 11), fill=colour, outline="white", width=3)
     x, y = xy(chosen.lat, chosen.lon)
-    draw.ellipse((x - 30, y - 30, x + 30, y + 30), outline=_rgb(PALETTE["moss_dark"]), width=7)
+    draw.ellipse((x - 30, y - 30, x + 30, y + 30), outline=rgb("moss_dark"), width=7)
     mask = Image.new("L", (width, height), 0)
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, width - 1, height - 1), radius=24, fill=255)
     image.paste(tile, (left, top), mask)
-    ImageDraw.Draw(image).rounded_rectangle(box, radius=24, outline=_rgb(PALETTE["moss_light"]), width=4)
+    ImageDraw.Draw(image).rounded_rectangle(box, radius=24, outline=rgb("moss_light"), width=4)

@@ -7,7 +7,7 @@ import io
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-from explorer.fragments import PALETTE
+from explorer.theme import PALETTE
 
 
 def qr_png(url: str, box_size: int = 8) -> bytes:

@@ -1,68 +1,205 @@
-"""The explorer's own text assets (Leaflet, the components' code, the stylesheet), gzipped once, not per request.
+"""Every text response compressed, and each body compressed once per process: brotli where the browser
+accepts it, else gzip.
 
-Streamlit serves its own scripts uncompressed; its gzip middleware compresses everything else again on every
-request, on the server's event loop. For Leaflet's 147 KB script that was a few milliseconds of the server's
-time for every visitor, while the page is loading, and 300 phones arriving after a screening would each cost
-it again. Here each body is compressed once (at the strongest level, since it is kept) and the same bytes are
-sent to every browser that accepts gzip; a response that already says how it is encoded passes Streamlit's
-middleware untouched.
+Streamlit serves its own scripts uncompressed on purpose (compressing them on every request would cost the
+server more than it saves, it says), and a phone then downloads 2.9 MB before the map shows. This middleware
+sits in front of the whole app (``st.App(middleware=...)``): a response it has seen before is answered from its
+cache; a new one is gzipped at once (fast) in a worker thread and then compressed again with brotli at its
+strongest setting in the background, for the next browser. So 300 phones arriving after a screening cost the
+server one compression per file, and each phone about a third of the bytes.
+
+Responses that are not worth it pass untouched: not text (images, fonts, PDFs), small, partial (``Range``),
+already encoded, or streamed beyond ``MAX_BODY``.
 """
 
 from __future__ import annotations
 
-import functools
 import gzip
-from collections.abc import Mapping
-from pathlib import Path
+import hashlib
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
-from starlette.datastructures import Headers
-from starlette.responses import Response
+import brotli
+from anyio import to_thread
 
 MIN_SIZE = 500  # bytes: smaller bodies gain nothing
-# For a file whose address changes with its content (the stylesheet, the components' code): kept a year.
-IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
-_TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+MAX_BODY = 16 * 1024 * 1024  # larger bodies stream through as they are
+CACHE_BYTES = 64 * 1024 * 1024  # compressed bodies kept (Streamlit's first view needs about 0.6 MB of them)
+_TEXT_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml",
+               "application/gpx+xml", "application/manifest+json")
 
 
-def accepts_gzip(accept_encoding: bytes) -> bool:
-    """Whether an ``Accept-Encoding`` value allows gzip (``gzip;q=0`` refuses it)."""
-    for item in accept_encoding.decode("latin-1").lower().split(","):
+def accepted_encoding(accept_encoding: str) -> str | None:
+    """``br`` or ``gzip`` (in that order of preference) if the ``Accept-Encoding`` value allows it, else None."""
+    allowed = {}
+    for item in accept_encoding.lower().split(","):
         name, _, params = item.partition(";")
-        if name.strip() in ("gzip", "*"):
-            quality = params.strip()
-            if not quality.startswith("q="):
-                return True
+        name, quality = name.strip(), 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        allowed[name] = quality > 0
+    for name in ("br", "gzip"):
+        if allowed.get(name, allowed.get("*", False)):
+            return name
+    return None
+
+
+def compressible(media_type: str) -> bool:
+    """Whether a body of this type is text, which compression makes much smaller."""
+    return media_type.split(";")[0].strip().lower().startswith(_TEXT_TYPES)
+
+
+class CompressedBodies:
+    """Compressed versions of bodies, by the body's digest and the encoding; least recently used go first."""
+
+    def __init__(self, budget: int = CACHE_BYTES) -> None:
+        self._bodies: OrderedDict[tuple[bytes, str], bytes] = OrderedDict()
+        self._size = 0
+        self._budget = budget
+        self._lock = threading.Lock()
+        self._pending: set[bytes] = set()
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-brotli")
+
+    def get(self, digest: bytes, encoding: str) -> bytes | None:
+        with self._lock:
+            found = self._bodies.get((digest, encoding))
+            if found is not None:
+                self._bodies.move_to_end((digest, encoding))
+            return found
+
+    def put(self, digest: bytes, encoding: str, body: bytes) -> None:
+        with self._lock:
+            if (digest, encoding) in self._bodies:
+                return
+            self._bodies[(digest, encoding)] = body
+            self._size += len(body)
+            while self._size > self._budget and self._bodies:
+                _, dropped = self._bodies.popitem(last=False)
+                self._size -= len(dropped)
+
+    def brotli_later(self, digest: bytes, body: bytes) -> None:
+        """Compress ``body`` with brotli in the background (once, however many ask meanwhile)."""
+        with self._lock:
+            if digest in self._pending:
+                return
+            self._pending.add(digest)
+
+        def work() -> None:
             try:
-                return float(quality[2:]) > 0
-            except ValueError:
-                return False
-    return False
+                self.put(digest, "br", brotli.compress(body, quality=11))
+            finally:
+                with self._lock:
+                    self._pending.discard(digest)
+
+        self._background.submit(work)
+
+    def wait(self) -> None:
+        """Until the background compressions queued so far are done (for tests and warm-ups)."""
+        self._background.submit(lambda: None).result()
 
 
-def compressible(media_type: str | None) -> bool:
-    """Whether a body of this type is text, which gzip makes much smaller (images are compressed already)."""
-    return bool(media_type) and media_type.split(";")[0].strip().lower().startswith(_TEXT_TYPES)
+BODIES = CompressedBodies()
 
 
-@functools.lru_cache(maxsize=32)
-def gzipped(body: bytes) -> bytes:
-    """``body`` gzipped, made once per body (the cache holds the few assets the explorer serves)."""
-    return gzip.compress(body, compresslevel=9, mtime=0)
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-@functools.lru_cache(maxsize=32)
-def file_bytes(path: str, mtime_ns: int, size: int) -> bytes:
-    """A file's content, read once per version of it (its modification time and size are part of the key)."""
-    return Path(path).read_bytes()
+async def compressed(body: bytes, encoding: str, bodies: CompressedBodies = BODIES) -> tuple[bytes, str]:
+    """(compressed body, encoding used): brotli if it is ready, else gzip now and brotli for next time."""
+    digest = hashlib.blake2b(body, digest_size=16).digest()
+    if encoding == "br":
+        found = bodies.get(digest, "br")
+        if found is not None:
+            return found, "br"
+        bodies.brotli_later(digest, body)
+    found = bodies.get(digest, "gzip")
+    if found is None:
+        found = await to_thread.run_sync(_gzip, body)
+        bodies.put(digest, "gzip", found)
+    return found, "gzip"
 
 
-def respond(body: bytes, media_type: str, headers: Mapping[str, str], scope) -> Response:
-    """``body`` as a response to the request in ``scope``: gzipped if it is text and the browser accepts gzip,
-    as it is otherwise; ``Vary: Accept-Encoding`` either way, so a cache keeps both."""
-    out = {k: v for k, v in headers.items() if k.lower() not in ("content-length", "content-encoding", "vary")}
-    out["Vary"] = "Accept-Encoding"
-    accepted = accepts_gzip(Headers(scope=scope).get("accept-encoding", "").encode("latin-1"))
-    if accepted and compressible(media_type) and len(body) >= MIN_SIZE:
-        out["Content-Encoding"] = "gzip"
-        return Response(gzipped(body), media_type=media_type, headers=out)
-    return Response(body, media_type=media_type, headers=out)
+class CompressionMiddleware:
+    """ASGI middleware: compress what the app answers, once per body (see the module's docstring)."""
+
+    def __init__(self, app, bodies: CompressedBodies | None = None) -> None:
+        self.app = app
+        self.bodies = bodies or BODIES
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        headers = scope.get("headers", [])
+        encoding = None
+        for key, value in headers:
+            if key == b"range":
+                await self.app(scope, receive, send)
+                return
+            if key == b"accept-encoding":
+                encoding = accepted_encoding(value.decode("latin-1"))
+        # Streamlit's own middleware below would compress some responses again on every request: it is asked
+        # for the plain body, which is compressed (once) here.
+        inner = {**scope, "headers": [(k, v) for k, v in headers if k != b"accept-encoding"]}
+        if encoding is None:
+            await self.app(inner, receive, send)
+            return
+
+        start: dict | None = None
+        chunks: list[bytes] = []
+        size = 0
+        passing = False
+
+        async def capture(message):
+            nonlocal start, size, passing
+            if passing:
+                await send(message)
+                return
+            if message["type"] == "http.response.start":
+                found = {k.lower(): v for k, v in message.get("headers", [])}
+                if (message.get("status") != 200 or b"content-encoding" in found
+                        or not compressible(found.get(b"content-type", b"").decode("latin-1"))):
+                    passing = True
+                    await send(message)
+                    return
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > MAX_BODY:  # too big to hold: send it as it comes
+                passing = True
+                await send(start)
+                await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": message.get("more_body", False)})
+                return
+            if message.get("more_body"):
+                return
+            await self._respond(start, b"".join(chunks), encoding, send)
+
+        await self.app(inner, receive, capture)
+
+    async def _respond(self, start: dict, body: bytes, encoding: str, send) -> None:
+        kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"vary", b"etag")]
+        vary = [v for k, v in start.get("headers", []) if k.lower() == b"vary"]
+        vary_value = b", ".join([*vary, b"Accept-Encoding"]) if vary else b"Accept-Encoding"
+        etag = next((v for k, v in start.get("headers", []) if k.lower() == b"etag"), None)
+        if len(body) < MIN_SIZE:
+            extra = [(b"etag", etag)] if etag else []
+            await send({**start, "headers": [*kept, *extra, (b"vary", vary_value), (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        packed, used = await compressed(body, encoding, self.bodies)
+        # a compressed body is not byte-for-byte the file the validator names: a weak validator says so
+        extra = [(b"etag", etag if etag.startswith(b"W/") else b"W/" + etag)] if etag else []
+        await send({**start, "headers": [*kept, *extra, (b"content-encoding", used.encode()), (b"vary", vary_value),
+                                         (b"content-length", str(len(packed)).encode())]})
+        await send({"type": "http.response.body", "body": packed})

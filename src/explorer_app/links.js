@@ -6,7 +6,7 @@
 // instead (`data.groups[].items[].event` and `.value`), so the page changes without loading the whole app again.
 //
 // data = {tag, label, class, kiosk, before, after, groups: [{label, class, items: [item]}]}, where an item is one of
-//   {type: "link", key, text, href, icon, symbol, current, event, value, title}
+//   {type: "link", key, text, href, symbol, current, event, value, title}
 //   {type: "choice", key, text, pressed, event, value, title, name, lang}   (one of a group, e.g. a language)
 //   {type: "switch", key, text, on, event, title}                (on/off; reports the new state)
 // On a kiosk (`data.kiosk`) every click stays in the page: no new tab, window or dragged-out link.
@@ -28,7 +28,6 @@ function decorate(element, item) {
     symbol.append(node("i", {}));
     element.append(symbol);
   }
-  if (item.icon) { element.append(node("span", { class: "hx-icon", "aria-hidden": "true" }, item.icon)); }
   element.append(node("span", { class: "hx-text" }, item.text));
   return element;
 }

@@ -12,24 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-import streamlit as st
+from explorer_app.components import register, reported
 
-from explorer_app import preload
-from explorer_app.triggers import component_code, registered_js, trigger_value
-
-COMPONENT = "explorer_links"
-CODE = component_code("links")
-_JS = CODE.source
-# Not isolated: the controls take the app's own styles (ui.py), like the rest of the page.
-_component = st.components.v2.component(COMPONENT, js=registered_js(CODE, preload.serves_head()),
-                                        isolate_styles=False)
+# Not isolated: the controls take the explorer's stylesheet, like the rest of the page.
+_component = register("links", isolate_styles=False)
 
 
-def link(key: str, text: str, href: str, *, event: str | None = None, value: object = None, icon: str | None = None,
+def link(key: str, text: str, href: str, *, event: str | None = None, value: object = None,
          symbol: str | None = None, current: bool = False, current_value: str = "page", title: str | None = None
          ) -> dict:
     """A real link; a plain click reports ``event`` with ``value`` instead of loading ``href``."""
-    return {"type": "link", "key": key, "text": text, "href": href, "event": event, "value": value, "icon": icon,
+    return {"type": "link", "key": key, "text": text, "href": href, "event": event, "value": value,
             "symbol": symbol, "current": current, "current_value": current_value, "title": title}
 
 
@@ -61,7 +54,7 @@ def link_bar(key: str, groups: list[dict], *, on: Mapping[str, Callable[[object]
     by ``explorer.fragments``, which escapes every text it puts in."""
 
     def callback(event: str, handle: Callable[[object], None]) -> Callable[[], None]:
-        return lambda: handle(trigger_value(key, event))
+        return lambda: handle(reported(key, event))
 
     _component(
         key=key,

@@ -1,0 +1,242 @@
+"""How the explorer is served (explorer_app/server.py): compression once per body, hints, its own files, the
+socket, and a live server answering as a phone's browser sees it."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import socket
+import urllib.request
+
+import brotli
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from browser import running_app
+from explorer_app.assets import IMMUTABLE, component_code, component_loader, map_stylesheet, page_stylesheet
+from explorer_app.compression import CompressedBodies, CompressionMiddleware, accepted_encoding, compressible
+from explorer_app.hints import link_header, page_language
+from explorer_app.server import listening_socket
+
+TEXT = ("Moss is a micro-forest. " * 400).encode()
+
+
+class Answer:
+    def __init__(self, status: int, headers: dict[str, str], raw: bytes):
+        self.status_code, self.headers, self.raw = status, headers, raw
+
+    @property
+    def content(self) -> bytes:
+        encoding = self.headers.get("content-encoding")
+        return brotli.decompress(self.raw) if encoding == "br" else gzip.decompress(self.raw) if encoding == "gzip" else self.raw
+
+
+class Client:
+    """Calls an ASGI app as a browser's GET would (the middleware is plain ASGI)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
+        scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
+                 "root_path": "", "scheme": "http", "server": ("testserver", 80), "http_version": "1.1",
+                 "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(self.app(scope, receive, send))
+        start = sent[0]
+        found = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+        return Answer(start["status"], found, b"".join(m.get("body", b"") for m in sent[1:]))
+
+
+def _app(bodies: CompressedBodies, calls: list[str] | None = None) -> Client:
+    async def text(request):
+        if calls is not None:
+            calls.append("text")
+        return Response(TEXT, media_type="text/javascript", headers={"ETag": '"abc"'})
+
+    async def small(request):
+        return PlainTextResponse("tiny")
+
+    async def image(request):
+        return Response(b"\x89PNG" + b"\0" * 5000, media_type="image/png")
+
+    async def already(request):
+        return Response(gzip.compress(TEXT), media_type="text/css", headers={"Content-Encoding": "gzip"})
+
+    app = Starlette(routes=[Route("/text.js", text), Route("/small", small), Route("/image.png", image),
+                            Route("/already.css", already)],
+                    middleware=[Middleware(CompressionMiddleware, bodies=bodies)])
+    return Client(app)
+
+
+def test_the_encoding_follows_what_the_browser_accepts():
+    assert accepted_encoding("gzip, deflate, br, zstd") == "br"
+    assert accepted_encoding("gzip") == "gzip"
+    assert accepted_encoding("br;q=0, gzip;q=0.5") == "gzip"
+    assert accepted_encoding("br;q=0, gzip;q=0") is None
+    assert accepted_encoding("*") == "br"
+    assert accepted_encoding("identity") is None
+    assert accepted_encoding("br;q=nonsense, gzip") == "gzip"
+    assert accepted_encoding("") is None
+    assert compressible("text/javascript; charset=utf-8") and compressible("application/json")
+    assert not compressible("image/png") and not compressible("font/woff2") and not compressible("application/pdf")
+
+
+def test_text_is_gzipped_at_once_then_brotli_from_one_compression():
+    bodies = CompressedBodies()
+    client = _app(bodies)
+    first = client.get("/text.js", headers={"Accept-Encoding": "br, gzip"})
+    assert first.headers["content-encoding"] == "gzip"  # brotli is being made meanwhile
+    assert first.content == TEXT  # the test client decodes: the body is whole
+    bodies.wait()
+    again = client.get("/text.js", headers={"Accept-Encoding": "br, gzip"})
+    assert again.headers["content-encoding"] == "br" and again.content == TEXT
+    assert int(again.headers["content-length"]) < len(TEXT) / 10
+    assert again.headers["vary"] == "Accept-Encoding"
+    assert again.headers["etag"] == 'W/"abc"'  # compressed bytes are not the file the strong validator names
+    plain = client.get("/text.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == TEXT
+
+
+def test_each_body_is_compressed_once_however_many_ask(monkeypatch):
+    import explorer_app.compression as compression
+
+    made = []
+    real_gzip, real_brotli = compression._gzip, brotli.compress
+    monkeypatch.setattr(compression, "_gzip", lambda body: made.append("gzip") or real_gzip(body))
+    monkeypatch.setattr(compression.brotli, "compress", lambda body, **kw: made.append("br") or real_brotli(body, **kw))
+    bodies = CompressedBodies()
+    client = _app(bodies)
+    for _ in range(5):
+        client.get("/text.js", headers={"Accept-Encoding": "br"})
+    bodies.wait()
+    for _ in range(5):
+        assert client.get("/text.js", headers={"Accept-Encoding": "br"}).headers["content-encoding"] == "br"
+        assert client.get("/text.js", headers={"Accept-Encoding": "gzip"}).headers["content-encoding"] == "gzip"
+    assert sorted(made) == ["br", "gzip"]
+
+
+def test_what_gains_nothing_passes_untouched():
+    client = _app(CompressedBodies())
+    headers = {"Accept-Encoding": "br, gzip"}
+    assert "content-encoding" not in client.get("/small", headers=headers).headers
+    assert "content-encoding" not in client.get("/image.png", headers=headers).headers
+    already = client.get("/already.css", headers=headers)
+    assert already.headers["content-encoding"] == "gzip" and already.content == TEXT
+    ranged = client.get("/text.js", headers={**headers, "Range": "bytes=0-10"})
+    assert "content-encoding" not in ranged.headers
+
+
+def test_a_page_names_what_it_will_need_and_only_the_map_pages_name_the_map():
+    home = link_header("/", "", "fr-BE,fr;q=0.9")
+    assert f"<{page_stylesheet().path}>; rel=preload; as=style" in home
+    assert f"<{component_code('links').path}>; rel=modulepreload" in home
+    assert "leaflet.js>; rel=preload; as=script" in home and "/maps/fr." in home and "as=fetch; crossorigin" in home
+    assert "/maps/nl." in link_header("/base/walk", "lang=nl")
+    moss = link_header("/moss")
+    assert "leaflet" not in moss and "/maps/" not in moss and page_stylesheet().path in moss
+    assert "static/js" not in home  # Streamlit's own files are left to Streamlit's page
+
+
+def test_the_hinted_language_is_the_one_the_page_will_choose():
+    assert page_language("lang=nl", "fr") == "nl"
+    assert page_language("lang=xx", "fr-BE,fr;q=0.9") == "fr"
+    assert page_language("", "de-DE") == "en"
+    assert page_language("lang=%3Cscript%3E", "") == "en"
+
+
+def test_the_explorers_files_have_names_that_change_with_them():
+    sheet = page_stylesheet()
+    assert sheet.path.startswith("/explorer-assets/explorer.") and sheet.path.endswith(".css")
+    assert b"--hx-moss:" in sheet.body and b".hx-header h1" in sheet.body and b".hx-kiosk" in sheet.body
+    assert b".hx-legend" in map_stylesheet().body
+    code = component_code("leaflet_map")
+    assert code.path.startswith("/explorer-assets/components/leaflet_map.") and b"setTriggerValue" in code.body
+    loader = component_loader("links")
+    assert component_code("links").path in loader and "import(" in loader and len(loader) < 300
+
+
+def test_accepted_connections_send_without_waiting_for_acks():
+    """The listening socket is a TCP socket by protocol, so asyncio sets TCP_NODELAY on every connection it
+    accepts (Streamlit's own runner binds with protocol 0, and Nagle's algorithm then delays each message)."""
+    sock = listening_socket("127.0.0.1", 0)
+    assert sock.proto == socket.IPPROTO_TCP
+    port = sock.getsockname()[1]
+    seen = []
+
+    async def run():
+        async def handle(reader, writer):
+            seen.append(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(handle, sock=sock)
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+
+    asyncio.run(run())
+    assert seen and seen[0] != 0
+
+
+def test_a_taken_port_is_said_plainly(capsys):
+    from explorer_app.server import main
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        assert main(["--address", "127.0.0.1", "--port", str(taken.getsockname()[1])]) == 1
+    finally:
+        taken.close()
+    assert "Cannot listen on 127.0.0.1" in capsys.readouterr().err
+
+
+def _get(url: str, encoding: str = "br, gzip") -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding, "Accept-Language": "nl-BE,nl"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+@pytest.mark.browser
+def test_the_server_compresses_streamlits_files_and_serves_the_explorers_own():
+    with running_app() as base:
+        status, headers, page = _get(base + "/")
+        assert status == 200 and headers["content-encoding"] in ("br", "gzip")
+        hints = headers["link"]
+        script = next(part for part in hints.split(", ") if "leaflet.js" in part)[1:].split(">")[0]
+        map_address = next(part for part in hints.split(", ") if "/maps/nl." in part)[1:].split(">")[0]
+        # every hint resolves, with a year-long cache, compressed where it is text
+        for part in hints.split(", "):
+            status, headers, body = _get(base + part[1:].split(">")[0])
+            assert status == 200 and headers["cache-control"] == IMMUTABLE, part
+        _, headers, body = _get(base + map_address)
+        parts = json.loads(brotli.decompress(body) if headers["content-encoding"] == "br" else gzip.decompress(body))
+        assert parts["scripts"] == [script] and parts["map_id"] in parts["script"] and parts["fit"]["bounds"]
+        # Streamlit's own scripts: compressed too (it sends them as they are)
+        page_text = (brotli.decompress(page) if headers.get("content-encoding") == "br" else gzip.decompress(page)).decode()
+        main_script = page_text.split('src="./', 1)[1].split('"', 1)[0]
+        _, first, _ = _get(f"{base}/{main_script}")
+        assert first["content-encoding"] in ("br", "gzip")
+        _, plain, body = _get(f"{base}/{main_script}", encoding="identity")
+        assert "content-encoding" not in plain and body.startswith(b"import") or b"import" in body[:2000]
+        # an address drawn before the content changed gets today's map, not to be kept
+        _, stale, _ = _get(base + "/explorer-assets/maps/nl.0000000000000000.json")
+        assert stale["cache-control"] == "no-store"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            _get(base + "/explorer-assets/maps/xx.0000.json")
+        assert refused.value.code == 404
