@@ -182,6 +182,10 @@ class Tab:
             self.cache.add(msg.hash)
         if kind == "new_session":
             self.page_script_hash = msg.new_session.page_script_hash
+        elif kind == "navigation" and msg.navigation.page_script_hash:
+            # the page being shown, as the browser sends it back; another hash is another page, whose run starts
+            # with that page's widgets forgotten
+            self.page_script_hash = msg.navigation.page_script_hash
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":

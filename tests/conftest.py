@@ -108,6 +108,14 @@ def component_data(at, key: str) -> dict:
     return json.loads(component(at, key).proto.json)
 
 
+def component_datas(at, name: str) -> list[dict]:
+    """What every instance of the explorer's component ``name`` (``explorer_page``, ``explorer_links``,
+    ``explorer_leaflet_map``) was given, in page order."""
+    import json
+
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == name]
+
+
 def link_items(at, key: str) -> list[dict]:
     """Every control (link, choice, switch) the links component ``key`` draws, in order."""
     return [item for group in component_data(at, key)["groups"] for item in group["items"]]
@@ -137,7 +145,7 @@ def component_html(at) -> list[str]:
         data = json.loads(element.proto.json)
         if element.proto.component_name == "explorer_links":
             parts += [data[field] for field in ("before", "after") if data.get(field)]
-        elif element.proto.component_name == "explorer_map" and data.get("under"):
+        elif element.proto.component_name == "explorer_leaflet_map" and data.get("under"):
             parts.append(data["under"])
     return parts
 

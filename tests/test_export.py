@@ -10,11 +10,12 @@ from playwright.sync_api import expect, sync_playwright
 
 from browser import CHROMIUM, FLAGS
 from explorer.export import export_site
+from explorer.mapview import LEAFLET_JS
 
 
 def test_export_writes_a_page_per_place_with_local_assets_only(content, tmp_path):
     files = export_site(content, tmp_path)
-    assert (tmp_path / "index.html") in files and (tmp_path / "assets" / "leaflet" / "leaflet.js").exists()
+    assert (tmp_path / "index.html") in files and (tmp_path / "assets" / LEAFLET_JS).exists()
     for place in content.places:
         page = (tmp_path / "places" / f"{place.id}.html").read_text(encoding="utf-8")
         assert "hx-place-name" in page

@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, component_html, link_items
+from conftest import ROOT, component_datas, component_html, link_items
 from conftest import run_page as run
 
 APP = str(ROOT / "app.py")
@@ -71,7 +71,8 @@ def test_attract_screen_cycles_scenes_and_leads_to_the_map(kiosk, content):
     assert '<a class="hx-attract" href="./"' in page
     # no navigation and no idle timer: the whole screen is the way in, and it is where the idle timer leads
     assert not at.get("page_link") and not [c for c in at.get("bidi_component") if c.proto.id.endswith("-hx-nav")]
-    assert "hx-idle" not in "".join(str(e.proto) for e in at.get("iframe"))
+    (behaviour,) = component_datas(at, "explorer_page")
+    assert behaviour["kiosk"] is None and behaviour["stylesheet"].endswith(".css")
 
 
 def test_invalid_settings_show_a_problem_page(monkeypatch):
@@ -99,4 +100,5 @@ def test_every_kiosk_page_but_the_attract_screen_has_the_navigation_and_the_idle
     at = run(page)
     current = [item["key"] for item in link_items(at, "hx-nav") if item.get("current")]
     assert current == [f"page-{name}"]  # the page drawn is the page marked, also after switching pages
-    assert "hx-idle" in "".join(str(e.proto) for e in at.get("iframe"))
+    (behaviour,) = [data for data in component_datas(at, "explorer_page") if data.get("stylesheet")]
+    assert behaviour["kiosk"] == {"idle_ms": 120_000, "attract": "/attract"}

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import gzip
-import re
 import sys
-import urllib.request
 
 import pytest
 
@@ -97,32 +94,3 @@ def test_two_replicas_behind_nginx_keep_each_visitor_on_one_replica():
     assert len(result["spread"]) == 2  # and visitors as a whole reach both
     assert result["report"].errors == [] and result["report"].completed == 6
     assert result["ok"]
-
-
-def test_leaflet_is_served_locally_and_may_be_cached(server):
-    import urllib.request
-
-    from explorer_app.assets import CACHE_CONTROL
-
-    with urllib.request.urlopen(f"{server.base}/explorer-assets/leaflet/leaflet.js", timeout=10) as response:
-        assert response.status == 200 and b"Leaflet" in response.read(2000)
-        assert response.headers["Cache-Control"] == CACHE_CONTROL
-    # gzipped once by the explorer, and not again by Streamlit's middleware on the way out
-    request = urllib.request.Request(f"{server.base}/explorer-assets/leaflet/leaflet.js",
-                                     headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.headers["Content-Encoding"] == "gzip"
-        assert b"Leaflet" in gzip.decompress(response.read())[:2000]
-
-
-def test_pages_tell_the_browser_what_the_map_needs_and_every_hint_resolves(server):
-    with urllib.request.urlopen(server.base + "/walk", timeout=30) as response:
-        links = response.headers["Link"]
-    hints = re.findall(r"<([^>]+)>; rel=(\w+)", links)
-    assert ("/explorer-assets/leaflet/leaflet.js", "preload") in hints
-    assert any(url.startswith("/static/js/BidiComponent.") and rel == "modulepreload" for url, rel in hints)
-    for url, _ in hints:
-        with urllib.request.urlopen(server.base + url, timeout=30) as response:
-            assert response.status == 200, url
-    with urllib.request.urlopen(server.base + "/explorer-assets/leaflet/leaflet.css", timeout=30) as response:
-        assert "Link" not in response.headers  # only pages carry the hints

@@ -36,10 +36,14 @@ def test_the_parts_carry_the_explorers_styles(content):
     assert "<style" not in css
 
 
-def test_a_map_whose_script_does_not_create_it_is_refused():
+def test_a_map_whose_script_does_not_create_it_is_refused(monkeypatch):
+    """A folium whose document no longer creates the map in an inline script must not pass silently."""
+    import explorer.mapparts as mapparts
+
     fmap = folium.Map(tiles=None)
-    fmap.get_name = lambda: "something_else"  # a folium change that breaks the drawing must not pass silently
-    with pytest.raises(ValueError, match="something_else"):
+    real = mapparts._parse
+    monkeypatch.setattr(mapparts, "_parse", lambda html: real(html.replace(fmap.get_name(), "elsewhere")))
+    with pytest.raises(ValueError, match=fmap.get_name()):
         map_parts(fmap)
 
 
@@ -58,7 +62,7 @@ def test_the_walk_is_a_layer_of_its_own(content):
 
 def test_the_component_reports_place_ids_and_loads_only_what_the_server_names():
     assert "export default function" in _JS
-    assert 'setTriggerValue("clicked", id)' in _JS
+    assert 'root.__hxReport("clicked", id)' in _JS and "root.__hxReport = setTriggerValue" in _JS
     assert "feature.properties.id" in _JS  # the id, never coordinates
     assert not re.search(r"https?://", _JS)  # every address comes from the server (the map's parts)
 

@@ -283,30 +283,29 @@ def test_every_page_draws_the_navigation_with_its_own_title_and_marks_itself(pag
 def test_the_page_icon_travels_inline(tmp_path):
     import base64
 
-    from explorer_app.ui import ICON, PAGE_ICON, icon_url
+    from explorer_app.page import PAGE_ICON, ROOT, _icon
     assert PAGE_ICON.startswith("data:image/png;base64,")
-    assert base64.b64decode(PAGE_ICON.split(",", 1)[1]) == ICON.read_bytes()
-    assert icon_url(tmp_path / "missing.png") == ":material/forest:"  # a missing file still gives the page an icon
+    assert base64.b64decode(PAGE_ICON.split(",", 1)[1]) == (ROOT / "assets" / "icon.png").read_bytes()
+    assert _icon(tmp_path / "missing.png") == ":material/forest:"  # a missing file still gives the page an icon
 
 
-def test_the_map_itself_is_sent_once_per_page_and_again_when_the_page_lacks_it():
+def test_a_tap_sends_only_what_changes_and_the_map_itself_goes_by_address():
     at = app()
     first = component_data(at, "place_map")
-    assert first["script"] and first["css"] and first["fit"]  # the first run carries the map
+    assert first["map"].startswith("/explorer-assets/maps/en.") and first["map"].endswith(".json")
+    assert "script" not in first and first["overlay"]["name"].startswith("feature_group_")
     trigger(at, "place_map", "clicked", "moeraske")
     tapped = component_data(at, "place_map")
-    assert "script" not in tapped and "css" not in tapped  # a tap sends only what changed
-    assert tapped["map_key"] == first["map_key"] and tapped["overlay"] != first["overlay"]  # the ring moved
-    trigger(at, "place_map", "missing", first["map_key"])  # a page that lost it asks again
-    assert component_data(at, "place_map")["script"] == first["script"]
+    assert at.query_params["place"] == "moeraske"
+    assert tapped["map"] == first["map"] and tapped["overlay"] != first["overlay"]  # the same map; the ring moved
+    assert tapped["center"] == [50.8814, 4.3958] and "Moeraske" in tapped["under"]
 
 
-@pytest.mark.parametrize("bad", [["a", "list"], {"a": "dict"}, 42, None, "no-such-map:" + "x" * 5000])
-def test_a_hostile_missing_report_changes_nothing(bad):
+@pytest.mark.parametrize("bad", [["a", "list"], {"a": "dict"}, 42, None, "no-such-place", "x" * 5000, "<script>"])
+def test_a_hostile_tap_report_changes_nothing(bad):
     at = app()
-    key = component_data(at, "place_map")["map_key"]
-    trigger(at, "place_map", "missing", bad)  # what a tampered page might send
+    trigger(at, "place_map", "clicked", bad)  # what a tampered page might send
     assert not at.exception and not at.error
-    data = component_data(at, "place_map")
-    assert data["map_key"] == key and "script" not in data  # the map the page has is not sent again for nothing
+    assert "place" not in at.query_params
+    assert component_data(at, "place_map")["center"] is None
     assert [p["value"] for p in link_items(at, "place-list")]  # the rest of the page is all there

@@ -230,10 +230,10 @@ def test_the_server_compresses_streamlits_files_and_serves_the_explorers_own():
         # Streamlit's own scripts: compressed too (it sends them as they are)
         page_text = (brotli.decompress(page) if headers.get("content-encoding") == "br" else gzip.decompress(page)).decode()
         main_script = page_text.split('src="./', 1)[1].split('"', 1)[0]
-        _, first, _ = _get(f"{base}/{main_script}")
+        _, first, packed = _get(f"{base}/{main_script}")
         assert first["content-encoding"] in ("br", "gzip")
         _, plain, body = _get(f"{base}/{main_script}", encoding="identity")
-        assert "content-encoding" not in plain and body.startswith(b"import") or b"import" in body[:2000]
+        assert "content-encoding" not in plain and len(body) > 3 * len(packed)
         # an address drawn before the content changed gets today's map, not to be kept
         _, stale, _ = _get(base + "/explorer-assets/maps/nl.0000000000000000.json")
         assert stale["cache-control"] == "no-store"

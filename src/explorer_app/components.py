@@ -9,6 +9,7 @@ rerun they cause). Every reported value comes from a browser and is checked by i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import streamlit as st
@@ -21,7 +22,18 @@ def register(name: str, *, isolate_styles: bool = True):
     return st.components.v2.component(f"explorer_{name}", js=component_loader(name), isolate_styles=isolate_styles)
 
 
+_LOG = logging.getLogger("explorer")
+
+
 def reported(key: str, event: str) -> object:
-    """The value the component with ``key`` reported for ``event``, in that event's callback (None if none)."""
+    """The value the component with ``key`` reported for ``event``, in that event's callback.
+
+    Streamlit calls the callback because the event arrived, so its absence means this way of reading it no
+    longer works (a Streamlit upgrade): that is logged, never passed over in silence. The browser tests tap the
+    map and the links through it."""
     state = st.session_state.get(key)
-    return state.get(event) if isinstance(state, Mapping) else None
+    if not isinstance(state, Mapping) or event not in state:
+        _LOG.warning("component %r reported %r, but st.session_state[%r] does not show it (%r)", key, event, key,
+                     type(state).__name__)
+        return None
+    return state[event]

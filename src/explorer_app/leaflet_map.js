@@ -114,7 +114,7 @@ async function draw(root, data, report) {
   });
   new Function("L", map.script)(leaflet);
   if (!created) { throw new Error("the map's script drew no map"); }
-  if (data.clickable) { watchClicks(created, report); }
+  watchClicks(created, report);  // whether a tap counts is decided by the latest data (the element may be reused)
   // The page's layout may still settle after the map is drawn (and a phone may turn): keep Leaflet's idea of
   // its size right, and keep the places fitted until the visitor moves the map themselves.
   let touched = false;
@@ -136,7 +136,10 @@ async function draw(root, data, report) {
 
 export default function ({ data, parentElement, setTriggerValue }) {
   const root = parentElement;
-  const report = (id) => setTriggerValue("clicked", id);
+  // Streamlit may give the same element to the next page's map (the walk's, then the map page's): a tap reports
+  // through the latest mount, and only where that map takes taps.
+  root.__hxReport = setTriggerValue;
+  const report = (id) => { if (root.__hxLatest.clickable) { root.__hxReport("clicked", id); } };
   root.__hxLatest = data;
   if (!root.__hxDrawing || root.__hxAddress !== data.map) {
     if (root.__hxState) { root.__hxState.observer.disconnect(); root.__hxState.map.remove(); root.__hxState = null; }

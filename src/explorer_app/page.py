@@ -1,8 +1,8 @@
 """The page context: one call (``setup_page``) gives a page its content, settings, language, spoiler state and
 kiosk flag, or shows a page listing every problem with the settings or the content and stops there.
 
-    page = setup_page("walk")
-    page_header(page, t("Stefan's walk", page.language), t("…", page.language))
+    page = setup_page("walk")            # then page.content, page.language, page.spoiler_safe, page.kiosk…
+    page_header(page, title, lede)       # the navigation and the page's title (explorer_app/navigation.py)
 """
 
 from __future__ import annotations
