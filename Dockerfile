@@ -16,4 +16,4 @@ RUN pip install --no-deps -e . \
 # Settings come from the environment (see README, Settings), e.g. -e EXPLORER_TILES=offline -e EXPLORER_KIOSK=true
 EXPOSE 8501
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health')"
-CMD ["streamlit", "run", "serve.py", "--server.address", "0.0.0.0", "--server.port", "8501"]
+CMD ["python", "serve.py", "--address", "0.0.0.0", "--port", "8501"]

@@ -2,23 +2,21 @@
 
 Each tool is a fragment: moving the lens reruns only the lens, and the postcard is drawn again only when its
 place, quotation or language changes (kept per content, ``Page.derived``). The lens decodes an upload once,
-reduced (``explorer.lens.open_photo``), and keeps it for this visitor only until another photo replaces it.
+reduced (``explorer_app.photos``), and keeps it for this visitor only until another photo replaces it.
 """
-
-import hashlib
 
 import streamlit as st
 
 from explorer.fragments import attribution
 from explorer.i18n import t
-from explorer.lens import MAX_BYTES, LensError, open_photo, view_png
+from explorer.lens import MAX_BYTES, LensError, view_png
 from explorer.postcard import postcard_png
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
+from explorer_app.photos import forget_photo, held_photo
 
 page = setup_page("make")
 content, lang = page.content, page.language
-PHOTO = "hx-lens-photo"  # (digest of the upload, the reduced photo or the reason it was refused)
 
 page_header(
     page,
@@ -50,19 +48,6 @@ def postcard() -> None:
         st.image(card, width="stretch")
 
 
-def photo(data: bytes):
-    """The upload decoded and reduced once (per upload, by its content) for this visitor."""
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    held = st.session_state.get(PHOTO)
-    if held is None or held[0] != digest:
-        try:
-            held = (digest, open_photo(data))
-        except LensError as problem:
-            held = (digest, problem)
-        st.session_state[PHOTO] = held
-    return held[1]
-
-
 @st.fragment
 def lens() -> None:
     st.write(t("Take a sharp, close photo of moss (a wall, a pavement crack, a tree trunk), then choose the part to "
@@ -70,9 +55,9 @@ def lens() -> None:
     upload = st.file_uploader(t("Your moss photo (JPEG, PNG or WebP, up to {mb} MB)", lang, mb=MAX_BYTES // 1_048_576),
                               type=["jpg", "jpeg", "png", "webp"], key="lens-upload")
     if upload is None:
-        st.session_state.pop(PHOTO, None)  # a removed photo is forgotten at once
+        forget_photo()
         return
-    image = photo(upload.getvalue())
+    image = held_photo(upload.getvalue())
     if isinstance(image, LensError):
         st.error(t("The moss lens cannot use this file: {reason}", lang, reason=str(image)), icon=":material/broken_image:")
         return

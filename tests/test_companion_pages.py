@@ -61,12 +61,64 @@ def test_walk_page_lists_every_leg_and_offers_the_gpx(content):
     assert len(at.get("download_button")) == 1
 
 
-def test_make_page_draws_a_postcard():
+def test_make_page_draws_a_postcard_only_when_its_own_inputs_change(monkeypatch):
+    import explorer.postcard
+
+    drawn = []
+    real = explorer.postcard.postcard_png
+    monkeypatch.setattr(explorer.postcard, "postcard_png",
+                        lambda content, place, *a: drawn.append(place.id) or real(content, place, *a))
     at = run("pages/make.py")
     assert len(at.get("image")) == 1
     assert len(at.get("download_button")) == 1
+    first = list(drawn)
+    at.run()  # another run of the page (a move of the lens, in the other tab, is a fragment of its own)
+    assert drawn == first
     at.selectbox(key="card-place").set_value("garage").run()
-    assert not at.exception and len(at.get("image")) == 1
+    assert not at.exception and len(at.get("image")) == 1 and drawn[-1] == "garage"
+    count = len(drawn)
+    at.selectbox(key="card-place").set_value(first[0]).run()  # back to a card already drawn
+    at.selectbox(key="card-place").set_value("garage").run()
+    assert len(drawn) == count
+
+
+def test_the_lens_decodes_an_upload_once_and_forgets_it_when_removed(monkeypatch):
+    """held_photo keeps the reduced photo for the visitor's session, by the upload's content."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import io
+
+        import streamlit as st
+        from PIL import Image
+
+        import explorer.lens
+        import explorer_app.photos as photos
+
+        opened = st.session_state.setdefault("opened", [])
+        real = explorer.lens.open_photo
+        photos.open_photo = lambda data: opened.append(len(data)) or real(data)
+        def jpeg(colour):
+            buffer = io.BytesIO()
+            Image.new("RGB", (800, 600), colour).save(buffer, format="JPEG")
+            return buffer.getvalue()
+        which = st.session_state.get("which", "green")
+        image = photos.held_photo(jpeg(which))
+        st.write(f"{image.size} {len(opened)}")
+        if st.session_state.get("forget"):
+            photos.forget_photo()
+
+    at = AppTest.from_function(script).run()
+    assert at.markdown[0].value == "(800, 600) 1"
+    at.run()
+    at.run()  # slider moves: the same upload
+    assert at.markdown[0].value == "(800, 600) 1"
+    at.session_state["which"] = "blue"  # another photo: decoded once more
+    at.run()
+    assert at.markdown[0].value == "(800, 600) 2"
+    at.session_state["forget"] = True
+    at.run()
+    assert "hx-lens-photo" not in at.session_state
 
 
 SPOILER = {"spoilers": "hide"}

@@ -166,3 +166,45 @@ def test_moss_lens_stores_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     lens_png(photo())
     assert list(tmp_path.iterdir()) == []
+
+
+def photo_40mp(width: int = 7296, height: int = 5472) -> bytes:
+    """A 40-megapixel phone photo, turned by its EXIF orientation, under the 8 MB limit."""
+    from PIL import ImageFilter
+
+    small = Image.effect_noise((width // 8, height // 8), 90).convert("RGB").filter(ImageFilter.GaussianBlur(1))
+    big = small.resize((width, height), Image.Resampling.BICUBIC)
+    exif = big.getexif()
+    exif[0x0112] = 6  # taken with the phone turned: shown rotated
+    buffer = io.BytesIO()
+    big.save(buffer, format="JPEG", quality=82, exif=exif)
+    return buffer.getvalue()
+
+
+def test_a_40_megapixel_photo_is_decoded_reduced_and_upright():
+    data = photo_40mp()
+    assert len(data) <= MAX_BYTES
+    image = open_photo(data)
+    assert image.size == (2250, 3000) and image.mode == "RGB"  # at most 3000 px long, and turned upright
+    assert open_photo(photo(), max_side=3000).size == (1200, 900)  # a small photo keeps its size
+
+
+def test_a_40_megapixel_jpeg_never_sits_in_memory_at_full_size(tmp_path):
+    """Decoded at a reduced scale straight away: the peak stays far below the 120 MB of the full picture."""
+    import subprocess
+    import sys
+
+    (tmp_path / "photo.jpg").write_bytes(photo_40mp())
+    script = (
+        "import resource, sys\n"
+        "from explorer.lens import open_photo, view_png\n"
+        "data = open(sys.argv[1], 'rb').read()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "image = open_photo(data)\n"
+        "for zoom in (2, 5, 8):\n"
+        "    view_png(image, (0.3, 0.6), zoom, 1.5)\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n"
+    )
+    grown = int(subprocess.run([sys.executable, "-c", script, str(tmp_path / "photo.jpg")], capture_output=True,
+                               text=True, check=True, timeout=120).stdout)
+    assert grown < 100, f"{grown} MB"
