@@ -19,15 +19,14 @@ LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 
 @contextlib.contextmanager
-def running_app(data_dir: Path | None = None, **settings: str) -> Iterator[str]:
-    """Start ``streamlit run serve.py`` bound to 127.0.0.1; yield its base URL; stop it afterwards.
-
-    ``settings`` are environment variables such as ``EXPLORER_TILES="offline"``.
-    """
+def running_app(data_dir: Path | None = None, log: Path | None = None, **settings: str) -> Iterator[str]:
+    """Start ``python serve.py`` (as README's start.sh does) bound to 127.0.0.1; yield its base URL; stop it
+    afterwards. ``settings`` are environment variables such as ``EXPLORER_TILES="offline"``; ``log`` keeps what
+    the server printed."""
     env = dict(settings)  # usage statistics stay as .streamlit/config.toml says: off, and tested
     if data_dir is not None:
         env["EXPLORER_DATA_DIR"] = str(data_dir)
-    log = ROOT / ".pytest-app.log" if os.environ.get("KEEP_APP_LOG") else None
+    log = log or (ROOT / ".pytest-app.log" if os.environ.get("KEEP_APP_LOG") else None)
     with running_server("serve.py", env=env, log=log) as server:
         yield server.base
 

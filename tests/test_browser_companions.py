@@ -84,3 +84,31 @@ def test_the_browser_language_is_used_and_the_switch_keeps_it_in_the_url(browser
         assert "lang=nl" in page.url
     finally:
         context.close()
+
+
+def test_every_page_in_every_mode_leaves_a_clean_server_log(browser, tmp_path):
+    """No deprecation warning, traceback or error while every page is browsed, in the three languages, as a
+    visitor and as a kiosk (the log would repeat a deprecation on every run)."""
+    for mode, settings in (("visitor", {}), ("kiosk", {"EXPLORER_KIOSK": "true", "EXPLORER_PUBLIC_URL": "https://here.example.org"})):
+        log = tmp_path / f"{mode}.log"
+        with running_app(log=log, EXPLORER_TILES="offline", **settings) as base:
+            visit = Visit(browser, width=1280, height=900)
+            try:
+                for language in ("en", "fr", "nl") if mode == "visitor" else ("en",):
+                    for path in ("", "scenes", "moss", "walk", "classroom", "make", "about", "attract"):
+                        visit.page.goto(f"{base}/{path}?lang={language}&place=moeraske&scene=micro-forest")
+                        visit.page.locator(".hx-header, .hx-attract").first.wait_for(timeout=30_000)
+                    visit.page.goto(f"{base}/make?lang={language}")
+                    visit.page.get_by_role("tab").last.click()  # the lens tab draws its uploader
+                    expect(visit.page.locator("input[type=file]")).to_be_attached(timeout=30_000)
+                visit.page.goto(f"{base}/")
+                visit.marker("moeraske").click()
+                expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+            finally:
+                visit.close()
+        text = log.read_text(encoding="utf-8", errors="replace")
+        assert "The Here explorer is at" in text  # the log is the server's
+        # the server prints its address, and nothing else: Streamlit logs a deprecation ("Please replace …") on
+        # every run that makes one, and any warning or traceback would show here too
+        printed = [line for line in text.splitlines() if line.strip() and "The Here explorer is at" not in line]
+        assert printed == [], f"{mode}: " + "\n".join(printed[:20])
