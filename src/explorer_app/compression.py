@@ -188,7 +188,9 @@ class CompressionMiddleware:
         await self.app(inner, receive, capture)
 
     async def _respond(self, start: dict, body: bytes, encoding: str, send) -> None:
-        kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"vary", b"etag")]
+        # ranges of the plain file do not apply to a compressed body
+        kept = [(k, v) for k, v in start.get("headers", [])
+                if k.lower() not in (b"content-length", b"vary", b"etag", b"accept-ranges")]
         vary = [v for k, v in start.get("headers", []) if k.lower() == b"vary"]
         vary_value = b", ".join([*vary, b"Accept-Encoding"]) if vary else b"Accept-Encoding"
         etag = next((v for k, v in start.get("headers", []) if k.lower() == b"etag"), None)
