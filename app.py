@@ -82,10 +82,9 @@ def explorer() -> None:
         strip = selected_strip_html(place, len(shown), len(content.facts_at(place.id)), lang)
 
     # the map beside the panel where both fit, the panel under the map on a phone (app.css)
-    with st.container(key="hx-explorer", horizontal=True, gap="large"):
-        with st.container(key="hx-map-column"):
-            place_map(page, key="place_map", height=760 if page.kiosk else 500, selected=place,
-                      on_click=select_place, under=strip + legend_html(lang))
+    with st.container(key="hx-explorer"):
+        place_map(page, key="place_map", height=760 if page.kiosk else 500, selected=place,
+                  on_click=select_place, under=strip + legend_html(lang))
         with st.container(key="place-panel"):
             if place is None:
                 page_links(page, "panel-top", [("scenes", t("Or follow the story scene by scene", lang))],

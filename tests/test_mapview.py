@@ -7,10 +7,10 @@ import re
 from dataclasses import replace
 
 import folium
-from streamlit_folium import _get_header, _get_map_string
 
 from explorer import load_content
-from explorer.mapview import ASSET_BASE, BRUSSELS, build_map, place_features, selection_layer
+from explorer.mapparts import map_parts
+from explorer.mapview import ASSET_BASE, BRUSSELS, build_map, map_fit, place_features, selection_layer
 from explorer.settings import OSM_TILES, Settings
 
 
@@ -57,12 +57,14 @@ def test_only_local_scripts_and_styles(content):
     assert urls and all(u.startswith(ASSET_BASE + "/") for u in urls), urls
     for cdn in ("jsdelivr", "cdnjs", "jquery", "bootstrap", "fontawesome"):
         assert cdn not in html
-    # what streamlit-folium hands to the browser: no script from elsewhere either
-    assert "https://" not in _get_header(fmap)
+    # what the page is given (explorer.mapparts): no script or stylesheet from elsewhere either
+    parts = map_parts(fmap)
+    assert all(u.startswith(ASSET_BASE + "/") for u in (*parts.scripts, *parts.stylesheets))
+    assert "https://" not in parts.css
 
 
 def test_the_only_network_resource_is_the_tile_layer(content):
-    script = _get_map_string(build_map(content))
+    script = map_parts(build_map(content)).script
     hosts = set(re.findall(r"https?://([^/\"'\s]+)", script))
     assert hosts <= {"tile.openstreetmap.org", "www.openstreetmap.org"}, hosts
     assert json.dumps(OSM_TILES)[1:-1] in script or OSM_TILES in script
@@ -70,10 +72,12 @@ def test_the_only_network_resource_is_the_tile_layer(content):
 
 
 def test_map_is_fitted_to_the_places(content):
-    fits = [c for c in build_map(content)._children.values() if isinstance(c, folium.map.FitBounds)]
     lats = [p.lat for p in content.places]
     lons = [p.lon for p in content.places]
-    assert [f.bounds for f in fits] == [[[min(lats), min(lons)], [max(lats), max(lons)]]]
+    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    assert map_fit(content) == {"bounds": bounds, "options": {"padding": [40, 40]}}  # the page fits it again
+    script = map_parts(build_map(content)).script
+    assert script.count(".fitBounds(") == 1 and json.dumps(bounds) in script.replace("\n", "").replace(" ", "").replace(",", ", ")
 
 
 def test_hostile_text_is_escaped_in_tooltips(hostile_data):
@@ -82,7 +86,7 @@ def test_hostile_text_is_escaped_in_tooltips(hostile_data):
     text = label["properties"]["label"]
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "`" not in text and "${" not in text and "\\" not in text
-    script = _get_map_string(build_map(hostile))
+    script = map_parts(build_map(hostile)).script
     assert "<script>alert" not in script and "<b>bold" not in script
 
 
@@ -125,7 +129,7 @@ def test_offline_map_has_no_tiles_and_draws_its_own_basemap(content):
     group = basemap_group(fmap)
     assert group.show is True
     html = rendered(fmap)
-    assert "https://" not in _get_map_string(fmap)
+    assert "https://" not in map_parts(fmap).script
     for name in ("Jette", "Evere", "Atomium", "Schaerbeek / Schaarbeek", "Moeraske"):
         assert f"<span>{name}</span>" in html
     assert "Simplified map drawn by this explorer" in html
@@ -144,7 +148,7 @@ def test_online_map_keeps_the_basemap_for_when_tiles_fail(content):
     fmap = build_map(content, settings=Settings())
     assert [t.tiles for t in tile_layers(fmap)] == [OSM_TILES]
     assert basemap_group(fmap).show is False
-    script = _get_map_string(fmap)
+    script = map_parts(fmap).script
     assert '.on("tileerror"' in script and "Map tiles unavailable" in script
     # one failed tile among good ones is no reason to fall back: only when none could be loaded
     assert '.on("load"' in script and "loaded > 0" in script

@@ -15,16 +15,21 @@ from explorer_app.components import register
 _component = register("page", isolate_styles=False)
 
 
+MAP_PAGES = ("map", "walk")  # the pages that draw a map: Leaflet starts with them
+
+
 def attract_path() -> str:
     """The attract screen's address relative to any page of the app (``/base/attract`` behind a base path)."""
     base = st.get_option("server.baseUrlPath").strip("/")
     return f"/{base}/attract" if base else "/attract"
 
 
-def page_behaviour(settings: Settings, *, idle: bool = True) -> None:
-    """The stylesheet, and on a kiosk (unless ``idle`` is off: the attract screen) the idle timer."""
+def page_behaviour(settings: Settings, *, idle: bool = True, scripts: tuple[str, ...] = ()) -> None:
+    """The stylesheet; ``scripts`` the page will need (Leaflet on a page with a map, run while the page
+    arrives); on a kiosk (unless ``idle`` is off: the attract screen) the idle timer."""
     kiosk = {"idle_ms": settings.idle_timeout * 1000, "attract": attract_path()} if settings.kiosk and idle else None
-    _component(key="hx-page", data={"stylesheet": page_stylesheet().path, "kiosk": kiosk}, height=0)
+    _component(key="hx-page", data={"stylesheet": page_stylesheet().path, "scripts": list(scripts), "kiosk": kiosk},
+               height=0)
 
 
 def scroll_to(element_id: str, block: str = "start") -> None:

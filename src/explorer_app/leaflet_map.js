@@ -13,7 +13,6 @@
 // so the script is given a Leaflet whose `map` creates that map on this component's own element.
 
 const parts = {};    // address -> Promise of the map's parts
-const scripts = {};  // address -> Promise, resolved when the script has run
 
 function fetchParts(address) {
   if (!parts[address]) {
@@ -27,16 +26,18 @@ function fetchParts(address) {
 }
 
 function loadScript(src) {
+  // shared with page.js, which may have started Leaflet already (window.__hxScripts: address -> Promise)
   const url = new URL(src, document.baseURI).href;
-  if (!scripts[url]) {
-    scripts[url] = new Promise((resolve, reject) => {
+  const loading = window.__hxScripts = window.__hxScripts || {};
+  if (!loading[url]) {
+    loading[url] = new Promise((resolve, reject) => {
       const tag = Object.assign(document.createElement("script"), { src: url });
       tag.addEventListener("load", resolve);
-      tag.addEventListener("error", () => { delete scripts[url]; reject(new Error(`could not load ${src}`)); });
+      tag.addEventListener("error", () => { delete loading[url]; reject(new Error(`could not load ${src}`)); });
       document.head.appendChild(tag);
     });
   }
-  return scripts[url];
+  return loading[url];
 }
 
 function el(tag, attributes) {

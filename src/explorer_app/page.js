@@ -2,6 +2,9 @@
 // (explorer_app/behaviour.py):
 //
 //   data.stylesheet   the explorer's stylesheet, put in the page's head once (its address changes with its content)
+//   data.scripts      scripts the page will need, run now rather than when the element needing them is drawn
+//                     (Leaflet, on the pages with a map: it then runs while the rest of the page arrives);
+//                     leaflet_map.js finds them in window.__hxScripts
 //   data.kiosk        {idle_ms, attract}: a kiosk; after idle_ms without a touch, key or scroll the browser goes
 //                     to the attract screen with location.replace (a new page: the visitor's session is gone, and
 //                     Back cannot return to it)
@@ -15,6 +18,21 @@ function installStylesheet(href) {
   const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href });
   link.setAttribute("data-hx-stylesheet", href);
   document.head.appendChild(link);
+}
+
+function loadScript(src) {
+  const url = new URL(src, document.baseURI).href;
+  const loading = window.__hxScripts = window.__hxScripts || {};
+  if (!loading[url]) {
+    loading[url] = new Promise((resolve, reject) => {
+      const tag = Object.assign(document.createElement("script"), { src: url });
+      tag.addEventListener("load", resolve);
+      tag.addEventListener("error", () => { delete loading[url]; reject(new Error(`could not load ${src}`)); });
+      document.head.appendChild(tag);
+    });
+    loading[url].catch(() => {});  // the element that needs it reports the failure
+  }
+  return loading[url];
 }
 
 function installIdleTimer(kiosk) {
@@ -47,6 +65,7 @@ function scrollOnce(scroll) {
 
 export default function ({ data }) {
   if (data.stylesheet) { installStylesheet(data.stylesheet); }
+  for (const src of data.scripts || []) { loadScript(src); }
   if (data.kiosk) { installIdleTimer(data.kiosk); }
   if (data.scroll) { scrollOnce(data.scroll); }
 }

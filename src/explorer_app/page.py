@@ -20,7 +20,8 @@ from explorer.fragments import esc, md
 from explorer.i18n import LANGUAGES, t
 from explorer.model import DEFAULT_LANGUAGE, Content
 from explorer.settings import Settings
-from explorer_app.behaviour import page_behaviour
+from explorer_app.assets import LEAFLET_SCRIPT
+from explorer_app.behaviour import MAP_PAGES, page_behaviour
 from explorer_app.cache import CACHE, Loaded
 
 T = TypeVar("T")
@@ -109,7 +110,7 @@ def setup_page(name: str) -> Page:
                           t("Fix the settings file or the environment variables named below, then restart the "
                             "explorer.", language), folder=Settings().data_dir)
         st.stop()
-    page_behaviour(settings, idle=name != "attract")
+    page_behaviour(settings, idle=name != "attract", scripts=(LEAFLET_SCRIPT,) if name in MAP_PAGES else ())
     loaded = CACHE.loaded(settings.data_dir)
     if isinstance(loaded.content, tuple):
         show_problem_page(loaded.content, language, folder=settings.data_dir)
