@@ -1,10 +1,11 @@
 // The explorer's map, drawn by Leaflet in the page itself (a Streamlit v2 component in a shadow root, no iframe).
 //
-// data = {map, overlay, center, height, label, error, clickable, under, stylesheet}
+// data = {map, overlay, center, height, label, error, clickable, under, stylesheet, page_module}
 //   map        the address of the map's parts (explorer/mapparts.py, served by explorer_app/mapcomponent.py):
 //              {map_id, scripts, stylesheets, css, script, fit}; fetched once per page and address
 //   overlay    {script, name} or null: a layer (the selection ring, the walk) swapped without drawing the map again
 //   center     [lat, lon] or null: the selected place, brought into view when the selection changes
+//   page_module  the address of page.js, whose loadScript runs Leaflet once per page (it may have started already)
 //   under      HTML drawn under the map (the legend, a summary of the selection), built and escaped by the
 //              explorer's Python (explorer/fragments.py), never taken from a visitor; styled by `stylesheet`
 // A tapped marker reports its place's id as the trigger value `clicked` (never coordinates).
@@ -23,21 +24,6 @@ function fetchParts(address) {
     parts[address].catch(() => { delete parts[address]; });
   }
   return parts[address];
-}
-
-function loadScript(src) {
-  // shared with page.js, which may have started Leaflet already (window.__hxScripts: address -> Promise)
-  const url = new URL(src, document.baseURI).href;
-  const loading = window.__hxScripts = window.__hxScripts || {};
-  if (!loading[url]) {
-    loading[url] = new Promise((resolve, reject) => {
-      const tag = Object.assign(document.createElement("script"), { src: url });
-      tag.addEventListener("load", resolve);
-      tag.addEventListener("error", () => { delete loading[url]; reject(new Error(`could not load ${src}`)); });
-      document.head.appendChild(tag);
-    });
-  }
-  return loading[url];
 }
 
 function el(tag, attributes) {
@@ -100,6 +86,7 @@ async function draw(root, data, report) {
   root.replaceChildren(container);
   drawUnder(root, data);
   const map = await fetchParts(data.map);
+  const { loadScript } = await import(new URL(data.page_module, document.baseURI).href);  // page.js, once per page
   await Promise.all(map.scripts.map(loadScript));
   const style = el("style");
   style.textContent = map.css;

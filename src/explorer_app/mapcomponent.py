@@ -28,7 +28,7 @@ from explorer.mapview import ASSET_BASE, build_map, map_fit, selection_layer
 from explorer.model import Place
 from explorer.selection import clicked_place_id
 from explorer.settings import Settings
-from explorer_app.assets import IMMUTABLE, map_stylesheet
+from explorer_app.assets import IMMUTABLE, component_code, map_stylesheet
 from explorer_app.cache import CACHE, Loaded
 from explorer_app.components import register, reported
 from explorer_app.page import Page
@@ -100,7 +100,8 @@ def map_component(page: Page, *, key: str, height: int, overlay: dict | None = N
     data = {"map": map_address(page.loaded, page.language, page.settings), "overlay": overlay,
             "center": [center.lat, center.lon] if center else None, "height": height,
             "label": t("Map", page.language), "error": t("The map could not be drawn.", page.language),
-            "clickable": on_click is not None, "under": under, "stylesheet": map_stylesheet().path}
+            "clickable": on_click is not None, "under": under, "stylesheet": map_stylesheet().path,
+            "page_module": component_code("page").path}
     _component(key=key, data=data, height="content", on_clicked_change=clicked)
 
 

@@ -4,7 +4,7 @@
 //   data.stylesheet   the explorer's stylesheet, put in the page's head once (its address changes with its content)
 //   data.scripts      scripts the page will need, run now rather than when the element needing them is drawn
 //                     (Leaflet, on the pages with a map: it then runs while the rest of the page arrives);
-//                     leaflet_map.js finds them in window.__hxScripts
+//                     leaflet_map.js imports this module for `loadScript`, so each script runs once
 //   data.kiosk        {idle_ms, attract}: a kiosk; after idle_ms without a touch, key or scroll the browser goes
 //                     to the attract screen with location.replace (a new page: the visitor's session is gone, and
 //                     Back cannot return to it)
@@ -20,9 +20,10 @@ function installStylesheet(href) {
   document.head.appendChild(link);
 }
 
-function loadScript(src) {
+const loading = {};  // address -> Promise, resolved once the script has run
+
+export function loadScript(src) {
   const url = new URL(src, document.baseURI).href;
-  const loading = window.__hxScripts = window.__hxScripts || {};
   if (!loading[url]) {
     loading[url] = new Promise((resolve, reject) => {
       const tag = Object.assign(document.createElement("script"), { src: url });
