@@ -240,3 +240,22 @@ def test_the_server_compresses_streamlits_files_and_serves_the_explorers_own():
         with pytest.raises(urllib.error.HTTPError) as refused:
             _get(base + "/explorer-assets/maps/xx.0000.json")
         assert refused.value.code == 404
+
+
+def test_what_is_built_from_the_content_is_kept_within_a_budget():
+    from explorer_app.cache import Loaded
+
+    loaded = Loaded("v1", (), budget=10_000)
+    built = []
+
+    def card(n: int) -> bytes:
+        built.append(n)
+        return bytes(3_000)
+
+    for n in range(5):
+        loaded.derived(("postcard", n), lambda n=n: card(n))
+    assert built == [0, 1, 2, 3, 4]
+    loaded.derived(("postcard", 4), lambda: card(99))  # kept: not built again
+    assert built[-1] == 4
+    loaded.derived(("postcard", 0), lambda: card(0))  # the oldest went when the budget was passed
+    assert built[-1] == 0

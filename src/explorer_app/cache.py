@@ -37,27 +37,47 @@ def _stamp(path: Path) -> str:
         return f"{path.name}:missing"
 
 
+BUDGET = 64 * 1024 * 1024  # bytes of derived values kept per content (postcards are ~0.2 MB each)
+
+
+def _size(value: object) -> int:
+    """About how much memory a derived value holds: its bytes, or a kilobyte for anything else."""
+    if isinstance(value, bytes | str):
+        return len(value)
+    if isinstance(value, tuple):
+        return sum(_size(item) for item in value)
+    return 1024
+
+
 class Loaded:
     """The content of one version of the data files, with everything built from it."""
 
-    def __init__(self, signature: str, content: Content | tuple[Problem, ...], limit: int = 512) -> None:
+    def __init__(self, signature: str, content: Content | tuple[Problem, ...], budget: int = BUDGET) -> None:
         self.signature = signature
         self.content = content
-        self._derived: OrderedDict[Hashable, object] = OrderedDict()
-        self._limit = limit
+        self._derived: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._size = 0
+        self._budget = budget
         self._lock = threading.Lock()
 
     def derived(self, key: Hashable, build: Callable[[], T]) -> T:
-        """The value for ``key``, built once for this content (a hit takes no lock; the least used go first)."""
-        try:
-            return self._derived[key]  # type: ignore[return-value]
-        except KeyError:
-            pass
+        """The value for ``key``, built once for this content; the least recently used go first when the values
+        kept pass ``budget`` bytes (a kiosk's visitors drawing postcards all day stay within it)."""
+        found = self._derived.get(key)
+        if found is not None:
+            with self._lock:
+                if key in self._derived:
+                    self._derived.move_to_end(key)
+            return found[0]  # type: ignore[return-value]
         value = build()  # outside the lock: a slow build (a PDF) does not hold up other visitors
+        size = _size(value)
         with self._lock:
-            self._derived[key] = value
-            while len(self._derived) > self._limit:
-                self._derived.popitem(last=False)
+            if key not in self._derived:
+                self._derived[key] = (value, size)
+                self._size += size
+            while self._size > self._budget and len(self._derived) > 1:
+                _, (_, dropped) = self._derived.popitem(last=False)
+                self._size -= dropped
         return value
 
 
