@@ -1,6 +1,8 @@
 """Benchmark (a): time until the map's markers are visible in headless Chromium, over the time a bare one-line
 Streamlit page takes to show its text. Both servers run side by side, with the same server settings
-(``bench/serve_bare.py``); every request leaving the machine is refused; alternated; median of N.
+(``bench/serve_bare.py``); every request leaving the machine is refused; alternated; median of N. Both servers
+are warmed by one visit and left to finish what it set off (the brotli compression of the files it asked for)
+before the rounds start: a visitor meets a server that has been running.
 
 How the moment is taken: the page itself checks on every animation frame (just before the browser paints)
 whether the markers, or the bare page's text, are laid out with a size and not hidden, and reports
@@ -20,7 +22,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import ROOT, running_server  # noqa: E402
+from server import ROOT, running_server, wait_quiet  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))
 from browser import CHROMIUM, FLAGS, LOCAL  # noqa: E402
@@ -63,8 +65,10 @@ def main(rounds: int = 15) -> float:
     with running_server(script, env={"EXPLORER_TILES": "offline"}) as explorer, \
             running_server("bench/serve_bare.py") as bare, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        measure(browser, explorer.base, MARKERS_SHOWN)  # warm both servers' caches once
+        measure(browser, explorer.base, MARKERS_SHOWN)  # warm both servers' caches once ...
         measure(browser, bare.base, TEXT_SHOWN)
+        for server in (explorer, bare):  # ... and let them finish compressing what the first visit asked for
+            wait_quiet(server.pid)
         ours, base = [], []
         for _ in range(rounds):
             ours.append(measure(browser, explorer.base, MARKERS_SHOWN))

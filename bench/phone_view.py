@@ -21,11 +21,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import ROOT, free_port, running_server  # noqa: E402
+from server import ROOT, free_port, running_server, wait_quiet  # noqa: E402
 
 PHONE = ROOT.parent / "shared" / "tools" / "phone.py"
 WAIT = ".leaflet-marker-icon, path.leaflet-interactive, .hx-bare-text"
@@ -68,7 +67,8 @@ def main(runs: int = 5) -> None:
             running_server("bench/serve_bare.py", env={"BARE_PAGE": "bare_html.py"}) as bare, static_site() as static:
         urls = {"explorer": explorer.base + "/", "static export": static, "bare Streamlit page": bare.base + "/"}
         phone(list(urls.values()), 1, "none")  # warm: each server's files once ...
-        time.sleep(15)  # ... and the explorer's brotli, made in the background after a file's first request
+        for server in (explorer, bare):  # ... and the brotli made in the background after a file's first request
+            wait_quiet(server.pid)
         results = phone(list(urls.values()), runs, "4g,3g")
     print(f"phone first view (390x844, cold cache), median of {runs}:")
     for profile in ("4g", "3g"):

@@ -98,3 +98,16 @@ def cpu_seconds(pid: int) -> float:
     """User plus system CPU time a process has used, in seconds (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def wait_quiet(pid: int, *, window: float = 0.5, busy: float = 0.02, timeout: float = 60) -> None:
+    """Until the process has used less than ``busy`` CPU seconds over ``window`` seconds: a server that has
+    finished what its first visit set off (the explorer compresses its files with brotli in the background)."""
+    deadline = time.monotonic() + timeout
+    last = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(window)
+        now = cpu_seconds(pid)
+        if now - last < busy:
+            return
+        last = now
