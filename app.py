@@ -12,11 +12,11 @@ import streamlit as st
 
 from explorer.fragments import (
     cards_html,
-    esc,
     fact_html,
     intro_html,
     legend_html,
     md,
+    note_html,
     place_header_html,
     provenance_html,
     scene_html,
@@ -99,7 +99,7 @@ def explorer() -> None:
                   current=place is not None and item.id == place.id, current_value="true")
              for item in content.places]
     link_bar("place-list", [group(items)], on={"picked": on_list_pick}, label=t("All places", lang), css_class="hx-places",
-             kiosk=page.kiosk, before=section_html(t("All places", lang), f'<p class="hx-none">{esc(hint)}</p>'))
+             kiosk=page.kiosk, before=section_html(t("All places", lang), note_html(hint)))
 
 
 def place_panel(place, selection) -> None:
@@ -107,7 +107,7 @@ def place_panel(place, selection) -> None:
     content = page.content
     every = content.scenes_at(place.id)
     scenes = [s for s in every if s.id not in page.hidden]
-    none_here = f'<p class="hx-none">{esc(t("No scene is set here.", lang))}</p>'
+    none_here = note_html(t("No scene is set here.", lang))
     st.html(place_header_html(place, lang) + provenance_html(place, content, lang, links=page.links))
     if page.kiosk and page.settings.public_url:
         continue_on_phone(page, place_link(page.settings, place.id))
@@ -121,7 +121,7 @@ def place_panel(place, selection) -> None:
     facts = content.facts_at(place.id)
     shown, more = facts[:FACTS_SHOWN], facts[FACTS_SHOWN:]
     st.html(section_html(t("Moss here", lang), cards_html([fact_html(f, content, lang, links=page.links) for f in shown])
-                         or f'<p class="hx-none">{esc(t("No moss fact is tied to this place.", lang))}</p>'))
+                         or note_html(t("No moss fact is tied to this place.", lang))))
     if more:
         with st.expander(n_("{count} more moss fact", "{count} more moss facts", len(more), lang)):
             st.html(cards_html([fact_html(f, content, lang, links=page.links) for f in more]))

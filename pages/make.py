@@ -59,7 +59,7 @@ def lens() -> None:
         return
     image = held_photo(upload.getvalue())
     if isinstance(image, LensError):
-        st.error(t("The moss lens cannot use this file: {reason}", lang, reason=str(image)), icon=":material/broken_image:")
+        st.error(t("The moss lens cannot use this file: {reason}", lang, reason=image.text(lang)), icon=":material/broken_image:")
         return
     controls, view = st.columns([1, 2], gap="large")
     with controls:

@@ -208,3 +208,23 @@ def test_a_40_megapixel_jpeg_never_sits_in_memory_at_full_size(tmp_path):
     grown = int(subprocess.run([sys.executable, "-c", script, str(tmp_path / "photo.jpg")], capture_output=True,
                                text=True, check=True, timeout=120).stdout)
     assert grown < 100, f"{grown} MB"
+
+
+def test_a_phones_multi_picture_jpeg_is_accepted_as_a_jpeg():
+    """Phones save some photos as MPO (a JPEG with more pictures in it): the lens shows the first."""
+    first, second = Image.new("RGB", (1200, 900), (80, 120, 60)), Image.new("RGB", (1200, 900), (200, 0, 0))
+    buffer = io.BytesIO()
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    image = open_photo(buffer.getvalue())
+    assert image.size == (1200, 900) and image.getpixel((600, 450))[1] > 100  # the first picture, green
+
+
+@pytest.mark.parametrize(("language", "words"), [("fr", "Le fichier est vide."), ("nl", "Het bestand is leeg.")])
+def test_the_lens_says_why_in_the_visitors_language(language, words):
+    with pytest.raises(LensError) as raised:
+        open_photo(b"")
+    assert raised.value.text(language) == words
+    with pytest.raises(LensError) as raised:
+        open_photo(gif())
+    assert "GIF" in raised.value.text(language) and "please" not in raised.value.text(language)

@@ -245,3 +245,15 @@ def test_a_copy_of_the_content_with_other_places_leaves_the_original_whole(conte
     empty = replace(content, places=())
     assert empty.place("moeraske") is None
     assert content.place("moeraske") is not None and content.place("moeraske").id == "moeraske"
+
+
+@pytest.mark.parametrize("levels", [40, 3000])
+def test_deeply_nested_content_is_a_problem_not_a_traceback(data_copy, levels):
+    with (data_copy / "places.toml").open("a", encoding="utf-8") as file:
+        file.write("\ndeep = " + "[" * levels + "]" * levels + "\n")
+    problems = [str(p) for p in check(data_copy)]
+    assert problems and problems[0].startswith("data/places.toml: nests arrays or tables")
+    assert len("\n".join(problems)) < 2000  # a sentence per problem, not a traceback
+    result = subprocess.run([sys.executable, "-m", "explorer", "check", str(data_copy)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1 and "nests arrays or tables" in result.stdout and "Traceback" not in result.stderr

@@ -115,3 +115,23 @@ def test_check_command_reports_bad_settings_too():
                             env={"EXPLORER_TILES": "satellite", "PATH": ""}, cwd=ROOT)
     assert result.returncode == 1
     assert "environment: EXPLORER_TILES: must be one of online, offline (got 'satellite')" in result.stdout
+
+
+def test_a_content_folder_that_is_not_there_names_the_setting(tmp_path):
+    (tmp_path / "file.txt").write_text("x")
+    assert messages({"EXPLORER_DATA_DIR": str(tmp_path / "nowhere")}) == [
+        f"environment: EXPLORER_DATA_DIR: must be an existing folder of content files; there is nothing there "
+        f"(got '{tmp_path / 'nowhere'}')"]
+    assert messages({"EXPLORER_DATA_DIR": str(tmp_path / "file.txt")})[0].startswith(
+        "environment: EXPLORER_DATA_DIR: must be a folder of content files, not a file")
+    settings_file = tmp_path / "explorer.toml"
+    settings_file.write_text(f'data_dir = "{tmp_path / "nowhere"}"\n')
+    assert messages({}, settings_file)[0].startswith(f"{settings_file}: data_dir: must be an existing folder")
+
+
+def test_a_deeply_nested_settings_file_is_a_problem_not_a_traceback(tmp_path):
+    deep = tmp_path / "explorer.toml"
+    deep.write_text("deep = " + "[" * 3000 + "]" * 3000 + "\n")
+    assert messages({}, deep) == [f"{deep}: nests arrays or tables too deeply to be read (at most 32 levels)"]
+    deep.write_text("kiosk = true\nlist = " + "[" * 40 + "1" + "]" * 40 + "\n")
+    assert messages({}, deep) == [f"{deep}: nests arrays or tables more than 32 levels deep"]

@@ -150,6 +150,11 @@ def fact_html(fact: MossFact, content: Content, language: str = "en", *, links: 
     return "".join(parts)
 
 
+def note_html(text: str) -> str:
+    """A quiet note ("No scene is set here.")."""
+    return f'<p class="hx-none">{esc(text)}</p>'
+
+
 def section_html(title: str, body: str = "") -> str:
     """A panel section: its heading, then its content (one element instead of several)."""
     return f'<section class="hx-section"><h3>{esc(title)}</h3>{body}</section>'

@@ -8,17 +8,25 @@ import warnings
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps, UnidentifiedImageError
 
 from explorer.errors import ExplorerError
+from explorer.i18n import N_, t
 from explorer.theme import PALETTE
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # about 7,300 x 5,500: any phone photo, far below a decompression bomb
-FORMATS = ("JPEG", "PNG", "WEBP")
+FORMATS = ("JPEG", "MPO", "PNG", "WEBP")  # MPO: a phone's JPEG with more than one picture in it (the first is shown)
 VIEW = 900
 MAX_SIDE = 3000  # the photo is kept at most this long on its longer side: enough for the 8x lens, ~27 MB
 
 
 class LensError(ExplorerError):
-    """An upload the moss lens cannot use; the message says why, for the visitor."""
+    """An upload the moss lens cannot use; ``text(language)`` says why, for the visitor, in their language."""
+
+    def __init__(self, message: str, **values: object):
+        super().__init__(message.format(**values))
+        self.message, self.values = message, values
+
+    def text(self, language: str = "en") -> str:
+        return t(self.message, language, **self.values)
 
 
 def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
@@ -27,30 +35,32 @@ def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     :class:`LensError` saying what is wrong. A JPEG is decoded at a reduced scale straight away (``draft``), so a
     40-megapixel phone photo never sits in memory at full size; other formats are decoded, then reduced."""
     if not data:
-        raise LensError("The file is empty.")
+        raise LensError(N_("The file is empty."))
     if len(data) > max_bytes:
-        raise LensError(f"The file is {len(data) / 1_048_576:.1f} MB; photos up to {max_bytes // 1_048_576} MB are accepted.")
+        raise LensError(N_("The file is {size} MB; photos up to {limit} MB are accepted."),
+                        size=f"{len(data) / 1_048_576:.1f}", limit=max_bytes // 1_048_576)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise LensError(f"This is a {image.format} file; please choose a JPEG, PNG or WebP photo.")
+                raise LensError(N_("This is a {kind} file; please choose a JPEG, PNG or WebP photo."), kind=image.format)
             width, height = image.size
             if width * height > max_pixels:
-                raise LensError(f"The photo is {width} x {height} pixels, too large to look at here; "
-                                f"please send one of at most {max_pixels // 1_000_000} megapixels.")
-            if image.format == "JPEG" and max(width, height) > max_side:
+                raise LensError(N_("The photo is {width} x {height} pixels, too large to look at here; please send one "
+                                   "of at most {limit} megapixels."), width=width, height=height,
+                                limit=max_pixels // 1_000_000)
+            if image.format in ("JPEG", "MPO") and max(width, height) > max_side:
                 scale = max_side / max(width, height)
                 image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
             image.load()
             image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise LensError("The file claims to be an enormous image; it was refused.") from exc
+        raise LensError(N_("The file claims to be an enormous image; it was refused.")) from exc
     except UnidentifiedImageError as exc:
-        raise LensError("This file is not a photo the lens can read; please choose a JPEG, PNG or WebP image.") from exc
+        raise LensError(N_("This file is not a photo the lens can read; please choose a JPEG, PNG or WebP image.")) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise LensError("The photo seems damaged and could not be read completely; please try another one.") from exc
+        raise LensError(N_("The photo seems damaged and could not be read completely; please try another one.")) from exc
     return ImageOps.exif_transpose(image).convert("RGB")
 
 

@@ -35,6 +35,7 @@ from explorer.model import (
     Text,
     Tip,
 )
+from explorer.tomlfile import TooDeep, parse_toml
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -181,11 +182,13 @@ def _read_toml(data_dir: Path, name: str, problems: list[Problem]) -> dict | Non
         problems.append(Problem(label, "", "", "file is missing"))
         return None
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8-sig"))
+        return parse_toml(file.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(label, "", "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
     except tomllib.TOMLDecodeError as exc:
         problems.append(Problem(label, "", "", f"is not valid TOML: {exc}"))
+    except TooDeep as exc:
+        problems.append(Problem(label, "", "", str(exc)))
     return None
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from explorer.errors import ExplorerError, Problem
 from explorer.loader import DEFAULT_DATA_DIR
+from explorer.tomlfile import TooDeep, parse_toml
 
 PROJECT_ROOT = DEFAULT_DATA_DIR.parent
 DEFAULT_SETTINGS_FILE = PROJECT_ROOT / "explorer.toml"
@@ -73,9 +74,12 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
         problems.append(Problem(str(path), "", "", "is a folder, not a settings file"))
     elif path.is_file():
         try:
-            table = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            table = parse_toml(path.read_text(encoding="utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problems.append(Problem(str(path), "", "", f"is not valid TOML: {exc}"))
+            table = {}
+        except TooDeep as exc:
+            problems.append(Problem(str(path), "", "", str(exc)))
             table = {}
         except OSError as exc:
             problems.append(Problem(str(path), "", "", f"cannot be read ({exc.strerror or exc})"))
@@ -153,7 +157,12 @@ def _public_url(value: object) -> str:
 def _folder(value: object) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a folder path")
-    return Path(value.strip())
+    folder = Path(value.strip()).expanduser()
+    if not folder.exists():
+        raise ValueError("must be an existing folder of content files; there is nothing there")
+    if not folder.is_dir():
+        raise ValueError("must be a folder of content files, not a file")
+    return folder
 
 
 _PARSERS = {
