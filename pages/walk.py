@@ -4,9 +4,8 @@ import streamlit as st
 
 from explorer.fragments import md
 from explorer.i18n import PROVENANCE_LABELS, label, t
-from explorer.mapview import walk_layer
 from explorer.walk import stefans_walk, walk_gpx
-from explorer_app.mapcomponent import map_component, overlay
+from explorer_app.mapcomponent import layer_address, map_component
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
 from explorer_app.widgets import spoiler_note
@@ -30,7 +29,7 @@ if walk.has_illustrations:
 map_column, legs_column = st.columns([3, 2], gap="large")
 with map_column:
     map_component(page, key="walk_map", height=760 if page.kiosk else 520,
-                  overlay=overlay(page, f"walk:{page.spoiler_safe}", lambda: walk_layer(walk)))
+                  overlay=layer_address(page, "walk", "spoiler-safe" if page.spoiler_safe else "whole"))
 with legs_column:
     st.subheader(t("The route", lang), anchor=False)
     rows = []

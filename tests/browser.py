@@ -34,9 +34,12 @@ def running_app(data_dir: Path | None = None, log: Path | None = None, **setting
 class Visit:
     """One browser page that refuses (and records) every request leaving the machine."""
 
-    def __init__(self, browser, width: int = 1280, height: int = 900):
+    def __init__(self, browser, width: int = 1280, height: int = 900, *, enforce_csp: bool = False):
+        """``enforce_csp``: keep the pages' Content-Security-Policy for the test's own scripts too. Off by default
+        because Playwright's waits on a condition evaluate it as a string, which the policy refuses (the pages'
+        own code runs under the policy in tests/test_browser_security.py)."""
         self.external: list[str] = []
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=not enforce_csp)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
@@ -57,6 +60,22 @@ class Visit:
 
     def marker(self, place_id: str):
         return self.map.locator(f".hx-marker:has([data-place='{place_id}'])")
+
+    def still(self, locator, timeout: float = 15.0) -> None:
+        """Until ``locator`` is in the same place on two looks a quarter of a second apart: after a page of the
+        app replaced another, Streamlit removes the old page's elements when the new run ends, and what is
+        below them moves."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            box = locator.bounding_box()
+            if box is not None and box == last:
+                return
+            last = box
+            self.page.wait_for_timeout(250)
+        raise AssertionError(f"{locator} kept moving")
 
     def open(self, url: str) -> None:
         self.page.goto(url)

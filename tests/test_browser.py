@@ -349,7 +349,10 @@ def test_a_map_drawn_again_in_the_same_page_keeps_its_markers_and_its_taps(visit
     expect(visit.page.locator(".hx-header h1")).to_have_text("Stefan's walk", timeout=30_000)
     expect(visit.map.locator(".hx-walk-num").first).to_be_visible(timeout=30_000)
     nav.get_by_role("link", name="Map").click()
+    expect(visit.page.locator(".hx-header h1")).to_have_text("The film's Brussels", timeout=30_000)
+    expect(visit.map.locator(".hx-walk-num")).to_have_count(0, timeout=30_000)  # the map page's map, not the walk's
     expect(visit.map.locator(".hx-marker").first).to_be_visible(timeout=30_000)
+    visit.still(visit.marker("moeraske"))
     visit.marker("moeraske").click()
     expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
     assert not any(b"FeatureCollection" in f for f in frames)  # the map itself never travels with a run

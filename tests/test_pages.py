@@ -292,12 +292,13 @@ def test_the_page_icon_travels_inline(tmp_path):
 def test_a_tap_sends_only_what_changes_and_the_map_itself_goes_by_address():
     at = app()
     first = component_data(at, "place_map")
-    assert first["map"].startswith("/explorer-assets/maps/en.") and first["map"].endswith(".json")
-    assert "script" not in first and first["overlay"]["name"].startswith("feature_group_")
+    assert first["map"].startswith("/explorer-assets/maps/en.") and first["map"].endswith(".js")
+    assert "script" not in first and first["overlay"].startswith("/explorer-assets/layers/ring.none.")
     trigger(at, "place_map", "clicked", "moeraske")
     tapped = component_data(at, "place_map")
     assert at.query_params["place"] == "moeraske"
-    assert tapped["map"] == first["map"] and tapped["overlay"] != first["overlay"]  # the same map; the ring moved
+    assert tapped["map"] == first["map"]  # the same map ...
+    assert tapped["overlay"].startswith("/explorer-assets/layers/ring.moeraske.")  # ... and the ring moved
     assert tapped["center"] == [50.8814, 4.3958] and "Moeraske" in tapped["under"]
 
 

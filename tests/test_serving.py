@@ -142,7 +142,7 @@ def test_a_page_names_what_it_will_need_and_only_the_map_pages_name_the_map():
     home = link_header("/", "", "fr-BE,fr;q=0.9")
     assert f"<{page_stylesheet().path}>; rel=preload; as=style" in home
     assert f"<{component_code('links').path}>; rel=modulepreload" in home
-    assert "leaflet.js>; rel=preload; as=script" in home and "/maps/fr." in home and "as=fetch; crossorigin" in home
+    assert "leaflet.js>; rel=preload; as=script" in home and "/maps/fr." in home and ".js>; rel=modulepreload" in home
     assert "/maps/nl." in link_header("/base/walk", "lang=nl")
     moss = link_header("/moss")
     assert "leaflet" not in moss and "/maps/" not in moss and page_stylesheet().path in moss
@@ -215,9 +215,9 @@ def _get(url: str, encoding: str = "br, gzip") -> tuple[int, dict[str, str], byt
 @pytest.mark.browser
 def test_the_server_compresses_streamlits_files_and_serves_the_explorers_own():
     with running_app() as base:
-        status, headers, page = _get(base + "/")
-        assert status == 200 and headers["content-encoding"] in ("br", "gzip")
-        hints = headers["link"]
+        status, page_headers, page = _get(base + "/")
+        assert status == 200 and page_headers["content-encoding"] in ("br", "gzip")
+        hints = page_headers["link"]
         script = next(part for part in hints.split(", ") if "leaflet.js" in part)[1:].split(">")[0]
         map_address = next(part for part in hints.split(", ") if "/maps/nl." in part)[1:].split(">")[0]
         # every hint resolves, with a year-long cache, compressed where it is text
@@ -225,21 +225,30 @@ def test_the_server_compresses_streamlits_files_and_serves_the_explorers_own():
             status, headers, body = _get(base + part[1:].split(">")[0])
             assert status == 200 and headers["cache-control"] == IMMUTABLE, part
         _, headers, body = _get(base + map_address)
-        parts = json.loads(brotli.decompress(body) if headers["content-encoding"] == "br" else gzip.decompress(body))
-        assert parts["scripts"] == [script] and parts["map_id"] in parts["script"] and parts["fit"]["bounds"]
+        module = (brotli.decompress(body) if headers["content-encoding"] == "br" else gzip.decompress(body)).decode()
+        parts = json.loads(module.split("parts: ", 1)[1].split(",\ndraw: ", 1)[0])
+        assert parts["scripts"] == [script] and parts["fit"]["bounds"] and headers["content-type"].startswith("text/javascript")
+        assert module.startswith("(window.__hxMaps = window.__hxMaps || {})[document.currentScript.src] = {")
+        assert "draw: function (L) {" in module and f"return {parts['map_id']};" in module
         # Streamlit's own scripts: compressed too (it sends them as they are)
-        page_text = (brotli.decompress(page) if headers.get("content-encoding") == "br" else gzip.decompress(page)).decode()
+        page_text = (brotli.decompress(page) if page_headers["content-encoding"] == "br" else gzip.decompress(page)).decode()
         main_script = page_text.split('src="./', 1)[1].split('"', 1)[0]
         _, first, packed = _get(f"{base}/{main_script}")
         assert first["content-encoding"] in ("br", "gzip")
         _, plain, body = _get(f"{base}/{main_script}", encoding="identity")
         assert "content-encoding" not in plain and len(body) > 3 * len(packed)
         # an address drawn before the content changed gets today's map, not to be kept
-        _, stale, _ = _get(base + "/explorer-assets/maps/nl.0000000000000000.json")
+        _, stale, _ = _get(base + "/explorer-assets/maps/nl.0000000000000000.js")
         assert stale["cache-control"] == "no-store"
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            _get(base + "/explorer-assets/maps/xx.0000.json")
-        assert refused.value.code == 404
+        _, ring, body = _get(base + "/explorer-assets/layers/ring.moeraske.0000.js")
+        ring_text = brotli.decompress(body) if ring.get("content-encoding") == "br" else gzip.decompress(body)
+        assert ring["cache-control"] == "no-store" and b"circleMarker" in ring_text
+        for wrong in ("maps/xx.0000.js", "maps/nl.0000.json", "layers/ring.nowhere.0000.js", "layers/ring.MOERASKE.0.js",
+                      "layers/walk.half.0000.js", "layers/magic.none.0000.js", "layers/ring.none.js",
+                      "layers/ring.%3Cscript%3E.0000.js"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                _get(f"{base}/explorer-assets/{wrong}")
+            assert refused.value.code == 404, wrong
 
 
 def test_what_is_built_from_the_content_is_kept_within_a_budget():
@@ -259,3 +268,21 @@ def test_what_is_built_from_the_content_is_kept_within_a_budget():
     assert built[-1] == 4
     loaded.derived(("postcard", 0), lambda: card(0))  # the oldest went when the budget was passed
     assert built[-1] == 0
+
+
+def test_pages_say_what_they_may_load_and_that_no_other_site_may_frame_them():
+    from explorer.settings import Settings
+    from explorer_app.security import headers, policy
+
+    strict = policy(Settings())
+    assert "script-src 'self' blob:;" in strict and "unsafe-eval" not in strict and "frame-ancestors 'none'" in strict
+    assert "img-src 'self' data: blob: https://tile.openstreetmap.org" in strict
+    assert "https://" not in policy(Settings(tiles="offline"))  # offline: nothing from elsewhere at all
+    assert "img-src 'self' data: blob: https://*.tiles.example.org" in policy(
+        Settings(tile_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png"))
+    assert dict(headers(Settings()))[b"x-frame-options"] == b"DENY"
+    festival = Settings(embed_in=("https://festival.example.org",))
+    assert "frame-ancestors https://festival.example.org" in policy(festival)
+    assert b"x-frame-options" not in dict(headers(festival))
+    assert dict(headers(festival))[b"x-content-type-options"] == b"nosniff"
+    assert dict(headers(festival))[b"referrer-policy"] == b"same-origin"

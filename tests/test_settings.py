@@ -66,7 +66,7 @@ def test_all_problems_are_collected(tmp_path):
     found = messages({"EXPLORER_PUBLIC_URL": "nope"}, file)
     assert found == [
         f"{file}: colour: is not a known setting (known: tiles, tile_url, tile_attribution, kiosk, idle_timeout, "
-        "public_url, data_dir)",
+        "public_url, data_dir, embed_in)",
         f"{file}: tiles: must be one of online, offline (got 'paper')",
         f"{file}: idle_timeout: must be a whole number of seconds from 1 to 86400 (got -1)",
         "environment: EXPLORER_PUBLIC_URL: must be a web address like https://here.example.org (no spaces, query or "
@@ -135,3 +135,16 @@ def test_a_deeply_nested_settings_file_is_a_problem_not_a_traceback(tmp_path):
     assert messages({}, deep) == [f"{deep}: nests arrays or tables too deeply to be read (at most 32 levels)"]
     deep.write_text("kiosk = true\nlist = " + "[" * 40 + "1" + "]" * 40 + "\n")
     assert messages({}, deep) == [f"{deep}: nests arrays or tables more than 32 levels deep"]
+
+
+def test_sites_that_may_frame_the_explorer_are_origins(tmp_path):
+    file = tmp_path / "explorer.toml"
+    file.write_text('embed_in = ["https://festival.example.org"]\n')
+    assert load_settings({}, file).embed_in == ("https://festival.example.org",)
+    assert load_settings({"EXPLORER_EMBED_IN": "https://festival.example.org, http://127.0.0.1:8080"}, file
+                         ).embed_in == ("https://festival.example.org", "http://127.0.0.1:8080")
+    assert load_settings({}).embed_in == ()
+    for bad in ("festival.example.org", "https://festival.example.org/page", "javascript:alert(1)", "* 'unsafe-inline'",
+                "https://x.org; script-src *"):
+        problem = messages({"EXPLORER_EMBED_IN": bad})
+        assert problem[0].startswith("environment: EXPLORER_EMBED_IN: must be web origins"), (bad, problem)

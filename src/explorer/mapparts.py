@@ -9,6 +9,7 @@ everything to it. Nothing is rewritten: the page's script gives Leaflet its own 
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 
@@ -25,6 +26,15 @@ class MapParts:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def script_file(self, **extra: object) -> str:
+        """The map as a script file for a page to load (no ``eval``, so a strict Content-Security-Policy holds).
+        It registers itself under its own address in ``window.__hxMaps``: ``parts`` (what to load, the styles, and
+        ``extra``) and ``draw(L)``, which runs folium's script with the Leaflet it is given. A classic script, not
+        a module: folium's script assigns globals (``L_NO_TOUCH = false``), which a module's strict mode refuses."""
+        meta = {"map_id": self.map_id, "scripts": self.scripts, "stylesheets": self.stylesheets, "css": self.css, **extra}
+        return (f"(window.__hxMaps = window.__hxMaps || {{}})[document.currentScript.src] = {{\n"
+                f"parts: {json.dumps(meta)},\ndraw: function (L) {{\n{self.script}\nreturn {self.map_id};\n}}\n}};\n")
 
 
 class _Parts(HTMLParser):
@@ -83,3 +93,11 @@ def layer_script(layer: folium.map.Layer) -> tuple[str, str]:
     layer.add_to(scratch)
     parts = map_parts(scratch)
     return parts.script, layer.get_name()
+
+
+def layer_file(layer: folium.map.Layer) -> str:
+    """One layer as a script file that registers, under its own address in ``window.__hxLayers``, a function
+    ``add(L)`` that adds the layer and returns it (see ``layer_script`` and ``MapParts.script_file``)."""
+    script, name = layer_script(layer)
+    return (f"(window.__hxLayers = window.__hxLayers || {{}})[document.currentScript.src] = function (L) {{\n"
+            f"{script}\nreturn {name};\n}};\n")

@@ -29,6 +29,7 @@ SETTINGS = {
     "idle_timeout": ("EXPLORER_IDLE_TIMEOUT", "seconds without a touch before a kiosk returns to its attract screen"),
     "public_url": ("EXPLORER_PUBLIC_URL", "public address of the explorer, for 'continue on your phone' QR codes"),
     "data_dir": ("EXPLORER_DATA_DIR", "folder of content files"),
+    "embed_in": ("EXPLORER_EMBED_IN", "sites allowed to show the explorer in a frame, e.g. https://festival.example.org"),
 }
 SETTINGS_FILE_VARIABLE = "EXPLORER_SETTINGS"
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -55,6 +56,7 @@ class Settings:
     idle_timeout: int = 120
     public_url: str = ""
     data_dir: Path = field(default=DEFAULT_DATA_DIR)
+    embed_in: tuple[str, ...] = ()
 
     @property
     def offline(self) -> bool:
@@ -154,6 +156,21 @@ def _public_url(value: object) -> str:
     return text
 
 
+ORIGIN = re.compile(rf"https?://{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?")
+
+
+def _origins(value: object) -> tuple[str, ...]:
+    """Web origins separated by spaces or commas (``https://festival.example.org``); a list in the file."""
+    items = value if isinstance(value, list) else str(value).replace(",", " ").split() if isinstance(value, str) else None
+    if items is None or not all(isinstance(item, str) for item in items):
+        raise ValueError("must be web origins like https://festival.example.org, separated by spaces")
+    origins = tuple(item.strip().rstrip("/") for item in items if item.strip())
+    wrong = [item for item in origins if not ORIGIN.fullmatch(item)]
+    if wrong:
+        raise ValueError(f"must be web origins like https://festival.example.org (scheme and host only; not {wrong[0]!r})")
+    return origins
+
+
 def _folder(value: object) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a folder path")
@@ -173,6 +190,7 @@ _PARSERS = {
     "idle_timeout": _seconds,
     "public_url": _public_url,
     "data_dir": _folder,
+    "embed_in": _origins,
 }
 
 

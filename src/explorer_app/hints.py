@@ -36,7 +36,7 @@ def link_header(path: str, query: str = "", accept_language: str = "") -> str:
                   f"<{component_code('leaflet_map').path}>; rel=modulepreload"]
         address = current_map_address(page_language(query, accept_language))
         if address:
-            links.append(f"<{address}>; rel=preload; as=fetch; crossorigin")
+            links.append(f"<{address}>; rel=preload; as=script")
     return ", ".join(links)
 
 

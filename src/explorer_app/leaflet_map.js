@@ -1,9 +1,11 @@
 // The explorer's map, drawn by Leaflet in the page itself (a Streamlit v2 component in a shadow root, no iframe).
 //
 // data = {map, overlay, center, height, label, error, clickable, under, stylesheet, page_module}
-//   map        the address of the map's parts (explorer/mapparts.py, served by explorer_app/mapcomponent.py):
-//              {map_id, scripts, stylesheets, css, script, fit}; fetched once per page and address
-//   overlay    {script, name} or null: a layer (the selection ring, the walk) swapped without drawing the map again
+//   map        the address of the map's script (explorer/mapparts.py, served by explorer_app/mapcomponent.py); it
+//              registers `parts` {map_id, scripts, stylesheets, css, fit} and `draw(L)`, folium's script, in
+//              window.__hxMaps under its own address; loaded once per page
+//   overlay    the address of a layer's script (the selection ring, the walk) or null; it registers `add(L)` in
+//              window.__hxLayers: the layer is swapped without drawing the map again
 //   center     [lat, lon] or null: the selected place, brought into view when the selection changes
 //   page_module  the address of page.js, whose loadScript runs Leaflet once per page (it may have started already)
 //   under      HTML drawn under the map (the legend, a summary of the selection), built and escaped by the
@@ -11,19 +13,18 @@
 // A tapped marker reports its place's id as the trigger value `clicked` (never coordinates).
 //
 // folium's script creates the map with L.map("<map_id>", …); a shadow root has no ids the document can find,
-// so the script is given a Leaflet whose `map` creates that map on this component's own element.
+// so the script is given a Leaflet whose `map` creates that map on this component's own element. Script files,
+// not strings to evaluate: the page's Content-Security-Policy allows no eval.
 
-const parts = {};    // address -> Promise of the map's parts
+const module = (address) => import(new URL(address, document.baseURI).href);  // each address once per page
 
-function fetchParts(address) {
-  if (!parts[address]) {
-    parts[address] = fetch(new URL(address, document.baseURI).href).then((response) => {
-      if (!response.ok) { throw new Error(`${response.status} for the map`); }
-      return response.json();
-    });
-    parts[address].catch(() => { delete parts[address]; });
-  }
-  return parts[address];
+async function registered(registry, address, pageModule) {
+  // a map's or a layer's script, run once per page by page.js, registers itself under its own address
+  const { loadScript } = await module(pageModule);
+  await loadScript(address);
+  const found = (window[registry] || {})[new URL(address, document.baseURI).href];
+  if (!found) { throw new Error(`${address} registered nothing`); }
+  return found;
 }
 
 function el(tag, attributes) {
@@ -60,17 +61,15 @@ function keepInView(state, box, center) {
   if (rect.bottom < 0 || rect.top > window.innerHeight) { box.scrollIntoView({ block: "start" }); }
 }
 
-function update(state, box, data) {
+async function update(state, box, data) {
   const { map } = state;
-  const overlay = data.overlay ? data.overlay.script : "";
-  if (overlay !== state.overlayScript) {
+  if (data.overlay !== state.overlayAddress) {
+    state.overlayAddress = data.overlay;
+    const add = data.overlay ? await registered("__hxLayers", data.overlay, data.page_module) : null;
+    if (state.overlayAddress !== data.overlay) { return; }  // a newer run asked for another layer meanwhile
     if (state.overlay) { map.removeLayer(state.overlay); state.overlay = null; }
-    if (data.overlay) {
-      // the layer's own script adds it to a map of its own; here that map is the one already drawn
-      const leaflet = Object.create(window.L, { map: { value: () => map } });
-      state.overlay = new Function("L", `${data.overlay.script}\nreturn ${data.overlay.name};`)(leaflet);
-    }
-    state.overlayScript = overlay;
+    // the layer's own script adds it to a map of its own; here that map is the one already drawn
+    if (add) { state.overlay = add(Object.create(window.L, { map: { value: () => map } })); }
   }
   const center = data.center ? JSON.stringify(data.center) : null;
   if (center && state.center !== undefined && center !== state.center) { keepInView(state, box, data.center); }
@@ -85,8 +84,8 @@ async function draw(root, data, report) {
   container.append(el("link", { rel: "stylesheet", href: data.stylesheet }), box);
   root.replaceChildren(container);
   drawUnder(root, data);
-  const map = await fetchParts(data.map);
-  const { loadScript } = await import(new URL(data.page_module, document.baseURI).href);  // page.js, once per page
+  const { parts: map, draw: drawMap } = await registered("__hxMaps", data.map, data.page_module);
+  const { loadScript } = await module(data.page_module);  // page.js: Leaflet runs once per page
   await Promise.all(map.scripts.map(loadScript));
   const style = el("style");
   style.textContent = map.css;
@@ -100,7 +99,7 @@ async function draw(root, data, report) {
   const leaflet = Object.create(window.L, {
     map: { value: (id, options) => (created = window.L.map(id === map.map_id ? box : id, options)) },
   });
-  new Function("L", map.script)(leaflet);
+  drawMap(leaflet);
   if (!created) { throw new Error("the map's script drew no map"); }
   watchClicks(created, report);  // whether a tap counts is decided by the latest data (the element may be reused)
   // The page's layout may still settle after the map is drawn (and a phone may turn): keep Leaflet's idea of
@@ -116,10 +115,11 @@ async function draw(root, data, report) {
     if (now === size || !box.clientWidth) { return; }
     size = now;
     created.invalidateSize();
-    if (!touched && map.fit) { created.fitBounds(map.fit.bounds, map.fit.options); }
+    // at once, not animated: the layout settling is no move of the visitor's, and a tap must find its marker
+    if (!touched && map.fit) { created.fitBounds(map.fit.bounds, { ...map.fit.options, animate: false }); }
   });
   observer.observe(box);
-  return { map: created, box, observer, address: data.map, overlay: null, overlayScript: "", center: undefined };
+  return { map: created, box, observer, address: data.map, overlay: null, overlayAddress: null, center: undefined };
 }
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -136,7 +136,8 @@ export default function ({ data, parentElement, setTriggerValue }) {
   }
   drawUnder(root, data);  // at once, drawn or not: it needs no Leaflet
   root.__hxDrawing.then((state) => {
-    if (state.address === data.map && root.__hxLatest === data) { update(state, state.box, data); }
+    if (state.address === data.map && root.__hxLatest === data) { return update(state, state.box, data); }
+    return null;
   }).catch((error) => {
     root.__hxDrawing = null;  // the next run tries again
     const note = el("p", { class: "hx-map-error", role: "alert" });

@@ -1,9 +1,11 @@
 """The explorer's maps, drawn by Leaflet in the page itself: a Streamlit v2 component (``leaflet_map.js``).
 
 The folium map (``explorer.mapview.build_map``, pure) is taken apart once per content, language and settings
-(``explorer.mapparts``) and served as a file, ``/explorer-assets/maps/<language>.<digest>.json``, which a
-browser keeps; the component's data names that file and carries only what changes between runs: the overlay
-(the selection ring, the walk), the selected place, and what is drawn under the map.
+(``explorer.mapparts``) and served as a script file, ``/explorer-assets/maps/<language>.<digest>.js``, which a
+browser keeps; so is each layer drawn over it (the selection ring, the walk:
+``/explorer-assets/layers/<kind>.<choice>.<digest>.js``). The component's data names those files and carries
+only what changes between runs: the layer, the selected place, and what is drawn under the map. Files, not
+strings to evaluate: the pages' Content-Security-Policy allows no ``eval``.
 
 A tap, from the browser to the panel:
 1. ``leaflet_map.js``: the marker's click calls ``setTriggerValue("clicked", place id)``;
@@ -15,7 +17,7 @@ A tap, from the browser to the panel:
 from __future__ import annotations
 
 import hashlib
-import json
+import re
 from collections.abc import Callable
 
 import folium
@@ -23,11 +25,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from explorer.i18n import LANGUAGES, t
-from explorer.mapparts import layer_script, map_parts
-from explorer.mapview import ASSET_BASE, build_map, map_fit, selection_layer
-from explorer.model import Place
+from explorer.mapparts import layer_file, map_parts
+from explorer.mapview import ASSET_BASE, build_map, map_fit, selection_layer, walk_layer
+from explorer.model import Content, Place
 from explorer.selection import clicked_place_id
 from explorer.settings import Settings
+from explorer.walk import stefans_walk
 from explorer_app.assets import IMMUTABLE, component_code, map_stylesheet
 from explorer_app.cache import CACHE, Loaded
 from explorer_app.components import register, reported
@@ -35,61 +38,121 @@ from explorer_app.page import Page
 
 _component = register("leaflet_map")
 MAPS = f"{ASSET_BASE}/maps"
+LAYERS = f"{ASSET_BASE}/layers"
+_JS = "text/javascript"
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:16]
 
 
 def _rendered(loaded: Loaded, language: str, settings: Settings) -> tuple[bytes, str]:
-    """The map's parts as JSON, and their digest; built once per content, language and settings."""
+    """The map as a script file, and its digest; built once per content, language and settings."""
 
     def build() -> tuple[bytes, str]:
         content = loaded.content
-        parts = {**map_parts(build_map(content, language, settings=settings)).as_dict(), "fit": map_fit(content)}
-        body = json.dumps(parts, separators=(",", ":")).encode("utf-8")
-        return body, hashlib.sha256(body).hexdigest()[:16]
+        body = map_parts(build_map(content, language, settings=settings)).script_file(fit=map_fit(content)).encode("utf-8")
+        return body, _digest(body)
 
     return loaded.derived(("map", language, settings), build)
 
 
 def map_address(loaded: Loaded, language: str, settings: Settings) -> str:
-    """Where the map's parts are served (the address changes with them, so a browser may keep them)."""
-    return f"{MAPS}/{language}.{_rendered(loaded, language, settings)[1]}.json"
+    """Where the map's script is served (the address changes with it, so a browser may keep it)."""
+    return f"{MAPS}/{language}.{_rendered(loaded, language, settings)[1]}.js"
 
 
-def current_map_address(language: str) -> str | None:
-    """The map's address for ``language`` with today's settings and content (None while either has problems)."""
+def _ring(content: Content, choice: str) -> folium.map.Layer | None:
+    """The ring around the place ``choice`` (a place's id), or an empty layer (``none``)."""
+    place = content.place(choice)
+    return selection_layer(place) if place is not None or choice == "none" else None
+
+
+def _walk(content: Content, choice: str) -> folium.map.Layer | None:
+    """Stefan's walk through every place (``whole``) or only those before the first encounter (``spoiler-safe``)."""
+    if choice not in ("whole", "spoiler-safe"):
+        return None
+    return walk_layer(stefans_walk(content, content.visible_scenes(choice == "spoiler-safe")))
+
+
+# The layers drawn over a map, by kind: each builds its layer from the choice in its address, or refuses it.
+LAYER_KINDS: dict[str, Callable[[Content, str], folium.map.Layer | None]] = {"ring": _ring, "walk": _walk}
+
+
+def _layer(loaded: Loaded, kind: str, choice: str) -> tuple[bytes, str] | None:
+    """The layer ``kind`` for ``choice`` as a script file, and its digest (None if there is no such layer)."""
+    build = LAYER_KINDS.get(kind)
+    if build is None or not re.fullmatch(r"[a-z0-9-]{1,64}", choice):
+        return None
+
+    def render() -> tuple[bytes, str] | None:
+        layer = build(loaded.content, choice)
+        if layer is None:
+            return None
+        body = layer_file(layer).encode("utf-8")
+        return body, _digest(body)
+
+    return loaded.derived(("layer", kind, choice), render)
+
+
+def layer_address(page: Page, kind: str, choice: str) -> str:
+    """Where the layer ``kind`` for ``choice`` is served (``ring``: a place's id or ``none``; ``walk``: ``whole``
+    or ``spoiler-safe``)."""
+    found = _layer(page.loaded, kind, choice)
+    if found is None:
+        raise ValueError(f"no {kind} layer for {choice!r}")
+    return f"{LAYERS}/{kind}.{choice}.{found[1]}.js"
+
+
+def _current() -> tuple[Settings, Loaded] | None:
     settings = CACHE.settings()
     if isinstance(settings, tuple):
         return None
     loaded = CACHE.loaded(settings.data_dir)
-    return None if isinstance(loaded.content, tuple) else map_address(loaded, language, settings)
+    return None if isinstance(loaded.content, tuple) else (settings, loaded)
+
+
+def current_map_address(language: str) -> str | None:
+    """The map's address for ``language`` with today's settings and content (None while either has problems)."""
+    found = _current()
+    return map_address(found[1], language, found[0]) if found else None
+
+
+def _module(body: bytes, asked: str, current: str) -> Response:
+    # An address drawn before the content changed (or by another replica) gets today's file, not to be kept.
+    return Response(body, media_type=_JS, headers={"Cache-Control": IMMUTABLE if asked == current else "no-store"})
+
+
+_NOT_FOUND = Response("No such map or layer.", status_code=404, media_type="text/plain")
 
 
 async def _serve_map(request) -> Response:
     language, _, rest = request.path_params["name"].partition(".")
-    digest = rest.removesuffix(".json")
-    settings = CACHE.settings()
-    loaded = None if isinstance(settings, tuple) else CACHE.loaded(settings.data_dir)
-    if language not in LANGUAGES or loaded is None or isinstance(loaded.content, tuple):
-        return Response("No such map.", status_code=404, media_type="text/plain")
-    body, current = _rendered(loaded, language, settings)
-    # An address drawn before the content changed gets today's map, not to be kept.
-    cache = IMMUTABLE if digest == current else "no-store"
-    return Response(body, media_type="application/json", headers={"Cache-Control": cache})
+    found = _current()
+    if language not in LANGUAGES or found is None or not rest.endswith(".js"):
+        return _NOT_FOUND
+    body, current = _rendered(found[1], language, found[0])
+    return _module(body, rest.removesuffix(".js"), current)
 
 
-def map_route() -> Route:
-    return Route(MAPS + "/{name}", _serve_map, methods=["GET", "HEAD"])
+async def _serve_layer(request) -> Response:
+    parts = request.path_params["name"].split(".")
+    found = _current()
+    layer = _layer(found[1], parts[0], parts[1]) if found and len(parts) == 4 and parts[3] == "js" else None
+    if layer is None:
+        return _NOT_FOUND
+    return _module(layer[0], parts[2], layer[1])
 
 
-def overlay(page: Page, key: str, build: Callable[[], folium.map.Layer]) -> dict:
-    """A layer for the map, rendered once per content and ``key``: ``{script, name}`` for ``leaflet_map.js``."""
-    script, name = page.derived(("overlay", key), lambda: layer_script(build()))
-    return {"script": script, "name": name}
+def map_routes() -> list[Route]:
+    return [Route(MAPS + "/{name}", _serve_map, methods=["GET", "HEAD"]),
+            Route(LAYERS + "/{name}", _serve_layer, methods=["GET", "HEAD"])]
 
 
-def map_component(page: Page, *, key: str, height: int, overlay: dict | None = None, center: Place | None = None,
+def map_component(page: Page, *, key: str, height: int, overlay: str | None = None, center: Place | None = None,
                   on_click: Callable[[str], None] | None = None, under: str = "") -> None:
-    """The explorer's map (every place as a marker) with one ``overlay``; ``center`` is kept in view when it
-    changes. A tap on a marker calls ``on_click`` with the place's id, once it is checked against the content.
+    """The explorer's map (every place as a marker) with one ``overlay`` (a ``layer_address``); ``center`` is kept
+    in view when it changes. A tap on a marker calls ``on_click`` with the place's id, once it is checked against the content.
     ``under`` is HTML from ``explorer.fragments`` drawn under the map in the same element."""
 
     def clicked() -> None:
@@ -107,5 +170,5 @@ def map_component(page: Page, *, key: str, height: int, overlay: dict | None = N
 
 def place_map(page: Page, *, selected: Place | None, **kwargs) -> None:
     """The explorer's map with ``selected`` ringed (one ring per place, rendered once)."""
-    ring = overlay(page, f"ring:{selected.id if selected else ''}", lambda: selection_layer(selected))
-    map_component(page, overlay=ring, center=selected, **kwargs)
+    map_component(page, overlay=layer_address(page, "ring", selected.id if selected else "none"), center=selected,
+                  **kwargs)

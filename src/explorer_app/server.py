@@ -5,7 +5,8 @@ pages, plus:
 
 - routes for the files the explorer serves itself (``assets.py``) and the map's parts (``mapcomponent.py``);
 - ``CompressionMiddleware``: every text answer compressed once per process, brotli or gzip;
-- ``HintsMiddleware``: ``Link`` headers, so a page's stylesheet, Leaflet and the map load early.
+- ``HintsMiddleware``: ``Link`` headers, so a page's stylesheet, Leaflet and the map load early;
+- ``SecurityHeadersMiddleware``: a Content-Security-Policy, no framing by other sites, ``nosniff``.
 
 It listens on a socket made here as a TCP socket (``IPPROTO_TCP``): asyncio then switches Nagle's algorithm off
 on every connection it accepts (``TCP_NODELAY``), so each websocket message leaves at once instead of waiting
@@ -29,15 +30,17 @@ from starlette.middleware import Middleware
 from explorer_app.assets import asset_routes
 from explorer_app.compression import CompressionMiddleware
 from explorer_app.hints import HintsMiddleware
-from explorer_app.mapcomponent import map_route
+from explorer_app.mapcomponent import map_routes
+from explorer_app.security import SecurityHeadersMiddleware
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def build_app() -> st.App:
     """The explorer as an ASGI app."""
-    return st.App(str(ROOT / "app.py"), routes=[*asset_routes(), map_route()],
-                  middleware=[Middleware(CompressionMiddleware), Middleware(HintsMiddleware)])
+    return st.App(str(ROOT / "app.py"), routes=[*asset_routes(), *map_routes()],
+                  middleware=[Middleware(SecurityHeadersMiddleware), Middleware(CompressionMiddleware),
+                              Middleware(HintsMiddleware)])
 
 
 def listening_socket(address: str, port: int, backlog: int = 2048) -> socket.socket:
