@@ -16,6 +16,7 @@ from explorer.i18n import t
 from explorer.model import PROVENANCES
 from explorer_app.navigation import MAP_PAGE, page_header
 from explorer_app.page import setup_page
+from explorer_app.widgets import caption
 
 page = setup_page("about")
 content, lang = page.content, page.language
@@ -45,7 +46,7 @@ with right:
     st.html(cast_html(content.people_of_kind("cast"), content))
     st.subheader(t("Crew", lang), anchor=False)
     st.html(crew_html(content.people_of_kind("crew")))
-    st.caption(t("Credits as listed in the Berlinale 2023 programme; the actors who play the other roles are not "
+    caption(t("Credits as listed in the Berlinale 2023 programme; the actors who play the other roles are not "
                  "named in our sources.", lang))
 
 st.header(t("How we know where places are", lang), anchor="provenance")

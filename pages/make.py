@@ -14,6 +14,7 @@ from explorer.postcard import postcard_png
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
 from explorer_app.photos import forget_photo, held_photo
+from explorer_app.widgets import caption
 
 page = setup_page("make")
 content, lang = page.content, page.language
@@ -43,9 +44,10 @@ def postcard() -> None:
                             lambda: postcard_png(content, content.place(place_id), quote, lang))
         st.download_button(t("Download the postcard (PNG)", lang), data=card, file_name=f"here-postcard-{place_id}.png",
                            mime="image/png", icon=":material/download:", type="primary", key="card-download")
-        st.caption(t("4:3, like the film: 1600 × 1200 pixels. Quotations are verbatim, with their source.", lang))
+        caption(t("4:3, like the film: 1600 × 1200 pixels. Quotations are verbatim, with their source.", lang))
     with preview:
-        st.image(card, width="stretch")
+        st.image(card, width="stretch", alt=t("Postcard: {place}, with “{quote}” ({who})", lang,
+                 place=content.place(place_id).name.get(lang), quote=quote.text, who=attribution(quote, content)))
 
 
 @st.fragment
@@ -68,7 +70,8 @@ def lens() -> None:
         zoom = st.slider(t("Magnification", lang), 1.0, 8.0, 3.0, 0.5, key="lens-zoom")
         contrast = st.slider(t("Contrast", lang), 0.8, 2.5, 1.5, 0.1, key="lens-contrast")
     with view:
-        st.image(view_png(image, (x / 100, y / 100), zoom, contrast), width=560)
+        st.image(view_png(image, (x / 100, y / 100), zoom, contrast), width=560,
+                 alt=t("Your photo, enlarged {zoom} times in a round field, as through a microscope", lang, zoom=zoom))
 
 
 postcard_tab, lens_tab = st.tabs([t("Postcard", lang), t("Moss lens", lang)])

@@ -6,6 +6,7 @@ from explorer.fragments import fact_html, md
 from explorer.i18n import t
 from explorer_app.navigation import MAP_PAGE, page_header
 from explorer_app.page import setup_page
+from explorer_app.widgets import caption
 
 page = setup_page("moss")
 content, lang, links = page.content, page.language, page.links
@@ -43,7 +44,7 @@ st.header(t("In the director's words", lang), anchor="words")
 fact_cards(words)
 
 st.header(t("City mosses to look for", lang), anchor="look-for")
-st.caption(t("Three common, tough mosses of Brussels walls and pavements. A hand lens helps.", lang))
+caption(t("Three common, tough mosses of Brussels walls and pavements. A hand lens helps.", lang))
 fact_cards(species, columns=3)
 
 st.header(t("How to look", lang), anchor="how-to-look")

@@ -9,7 +9,7 @@ from explorer.selection import characters_in, filter_scenes, resolve_selection, 
 from explorer_app.behaviour import scroll_to
 from explorer_app.navigation import MAP_PAGE, page_header
 from explorer_app.page import setup_page
-from explorer_app.widgets import spoiler_note, url_pills
+from explorer_app.widgets import caption, spoiler_note, url_pills
 
 page = setup_page("scenes")
 content, lang = page.content, page.language
@@ -37,7 +37,7 @@ with filter_column, st.container(border=True, key="scene-filters"):
 story = content.visible_scenes(page.spoiler_safe)
 scenes = filter_scenes(story, themes or (), times or (), who or ())
 with filter_column:
-    st.caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(story)))
+    caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(story)))
 with timeline:
     spoiler_note(page)
     if selection.scene is not None and selection.scene.id in content.spoilers() and page.spoiler_safe:
@@ -55,7 +55,7 @@ with timeline:
                 st.page_link(MAP_PAGE, label=t("On the map: {place}", lang, place=md(place.name.get(lang))),
                              icon=":material/location_on:", query_params=page.params(place=place.id))
             else:
-                st.caption(t("The film gives no place for this scene that we can map.", lang))
+                caption(t("The film gives no place for this scene that we can map.", lang))
 
 if selection.scene is not None and selection.scene in scenes:
     scroll_to(f"scene-{selection.scene.id}", block="center")

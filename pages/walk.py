@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from explorer.fragments import md
 from explorer.i18n import PROVENANCE_LABELS, label, t
 from explorer.walk import stefans_walk, walk_gpx
 from explorer_app.mapcomponent import layer_address, map_component
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
-from explorer_app.widgets import spoiler_note
+from explorer_app.widgets import caption, spoiler_note
 
 page = setup_page("walk")
 content, lang = page.content, page.language
@@ -56,4 +55,4 @@ with legs_column:
         icon=":material/download:",
         key="walk-gpx",
     )
-    st.caption(md(t("Stops: {names}", lang, names=" → ".join(s.name.get(lang) for s in walk.stops))))
+    caption(t("Stops: {names}", lang, names=" → ".join(s.name.get(lang) for s in walk.stops)))

@@ -23,6 +23,15 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   fi
 fi
 
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/axe-core/axe.min.js ]; then
+  if ! command -v npm >/dev/null; then
+    echo "The accessibility tests need Node.js and npm (for axe-core): sudo apt-get install nodejs npm" >&2
+    exit 1
+  fi
+  echo "Installing axe-core from npm for the accessibility tests ..."
+  npm ci --no-audit --no-fund --silent
+fi
+
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== content check"

@@ -68,7 +68,7 @@ def test_attract_screen_cycles_scenes_and_leads_to_the_map(kiosk, content):
         assert content.place(place_id).description.get().replace("'", "&#x27;") in page
     for scene_id in content.spoilers():
         assert content.scene(scene_id).title.get() not in page
-    assert '<a class="hx-attract" href="./"' in page
+    assert '<a class="hx-attract-call" href="./">Touch the screen to explore</a>' in page
     # no navigation and no idle timer: the whole screen is the way in, and it is where the idle timer leads
     assert not at.get("page_link") and not [c for c in at.get("bidi_component") if c.proto.id.endswith("-hx-nav")]
     (behaviour,) = component_datas(at, "explorer_page")

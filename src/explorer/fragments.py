@@ -267,8 +267,9 @@ def attract_slides(content: Content, language: str = "en") -> list[tuple[str, st
             kicker += " · " + place.name.get(language)
         slides.append((kicker, scene.title.get(language), scene.note.get(language),
                        scene.quote.text if scene.quote else ""))
-        if place is not None and not any(kicker == place.name.get(language) for kicker, *_ in slides):
-            slides.append((place.name.get(language), label(PROVENANCE_LABELS, place.provenance, language),
+        if place is not None and not any(title == place.name.get(language) for _, title, *_ in slides):
+            # a place's slide leads with its name; how we know where it is comes above it, small
+            slides.append((label(PROVENANCE_LABELS, place.provenance, language), place.name.get(language),
                            place.description.get(language), ""))
     for fact in content.facts_of_kind("interview"):
         slides.append((t("Moss", language), fact.title.get(language), fact.explanation.get(language),
@@ -296,12 +297,14 @@ def attract_html(content: Content, language: str = "en") -> tuple[str, str]:
             f'<article class="hx-slide"><p class="hx-slide-kicker">{esc(kicker)}</p><h2>{esc(title)}</h2>'
             f"<p>{esc(text)}</p>{quote_block}</article>"
         )
+    # the whole screen is the way in: the link's own box is stretched over it (css/attract.css), and its name is
+    # the words it shows
     markup = (
-        f'<a class="hx-attract" href="./" aria-label="{esc(t("Touch to explore the film’s Brussels", language))}">'
+        '<div class="hx-attract">'
         f'<div class="hx-attract-head"><p>{esc(t("Here · Bas Devos · 2023", language))}</p>'
         f"<h1>{esc(t('A moss-and-city explorer', language))}</h1></div>"
         f'<div class="hx-slides">{"".join(items)}</div>'
-        f'<p class="hx-attract-call">{esc(t("Touch the screen to explore", language))}</p></a>'
+        f'<a class="hx-attract-call" href="./">{esc(t("Touch the screen to explore", language))}</a></div>'
     )
     return css, markup
 

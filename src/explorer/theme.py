@@ -16,7 +16,7 @@ PALETTE: dict[str, str] = {
     "moss_deep": "#1f2d15",      # the attract screen's darkest corner
     "moss_glow": "#3e5a2b",      # the attract screen's light
     "moss_light": "#dfe8cf",     # soft green backgrounds
-    "concrete": "#6f726b",       # city places, secondary text
+    "concrete": "#5f625b",       # city places, secondary text (4.9:1 or more on every background of the page)
     "concrete_light": "#e6e5df",  # soft grey backgrounds, the map's ground
     "line": "#d4d3cc",           # borders
     "paper": "#f5f4ef",          # the page
@@ -26,8 +26,8 @@ PALETTE: dict[str, str] = {
     "night": "#2d3142", "night_ink": "#eef0f6",  # the "night" chip
     "water": "#9dbbd0",          # the canal on the simplified map
     "rail": "#6a6c66",           # the railway on the simplified map
-    "label": "#8d8f88",          # commune names on the simplified map
-    "landmark": "#5f625b",       # landmark names on the simplified map
+    "label": "#62655e",          # commune names on the simplified map (4.7:1 on the map's ground)
+    "landmark": "#4f524b",       # landmark names on the simplified map
     "ring_road": "#cfcdc4", "ring_fill": "#ecebe5",  # the inner ring on the simplified map
 }
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 import streamlit as st
 
 from explorer.errors import Problem
-from explorer.fragments import esc, md
+from explorer.fragments import esc
 from explorer.i18n import LANGUAGES, t
 from explorer.model import DEFAULT_LANGUAGE, Content
 from explorer.settings import Settings
@@ -128,4 +128,5 @@ def show_problem_page(problems: tuple[Problem, ...], language: str, title: str =
     )
     st.html('<ol class="hx-problems">' + "".join(f"<li><code>{esc(p)}</code></li>" for p in problems) + "</ol>")
     if folder is not None:
-        st.caption(t("To check them yourself, run: python -m explorer check {folder}", language, folder=md(folder)))
+        advice = t("To check them yourself, run: python -m explorer check {folder}", language, folder=folder)
+        st.html(f'<p class="hx-caption">{esc(advice)}</p>')

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from explorer.fragments import md
+from explorer.fragments import esc, md
 from explorer.i18n import t
 from explorer.selection import split_known
 from explorer_app.page import Page
@@ -43,6 +43,12 @@ def url_choice(page: Page, label: str, options: list[str], key: str, format_func
     return chosen or default
 
 
+def caption(text: str) -> None:
+    """A small line of secondary text, in the explorer's own colour (Streamlit's caption grey is too light for
+    WCAG AA on the explorer's paper)."""
+    st.html(f'<p class="hx-caption">{esc(text)}</p>')
+
+
 def spoiler_note(page: Page) -> None:
     """Said wherever scenes are hidden."""
     if page.spoiler_safe:
@@ -56,6 +62,7 @@ def continue_on_phone(page: Page, url: str) -> None:
     from explorer.qr import qr_png
 
     with st.container(key="hx-qr", horizontal=True, vertical_alignment="center"):
-        st.image(page.derived(("qr", url), lambda: qr_png(url)), width=150)
+        st.image(page.derived(("qr", url), lambda: qr_png(url)), width=150,
+                 alt=t("QR code that opens this place on your phone: {url}", page.language, url=url))
         st.markdown(f"**{t('Continue on your phone', page.language)}**  \n"
                     + t("Scan the code to take this place with you.", page.language))

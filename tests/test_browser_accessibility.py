@@ -1,0 +1,61 @@
+"""axe-core (installed from npm, package.json) checks every page against WCAG 2.1 AA in Chromium, in English,
+French and Dutch, as a visitor and on a kiosk: no serious or critical violation anywhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from browser import ROOT, Visit, running_app
+
+pytestmark = pytest.mark.browser
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ("", "?place=moeraske", "scenes?scene=micro-forest", "moss", "walk", "classroom", "make", "about")
+LANGUAGES = ("en", "fr", "nl")
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(visit: Visit, url: str, ready: str = ".hx-header") -> list[str]:
+    """The serious and critical axe violations of the page at ``url``, once its content is drawn."""
+    visit.page.goto(url)
+    visit.page.locator(ready).first.wait_for(timeout=30_000)
+    visit.page.wait_for_load_state("networkidle")
+    if "leaflet" in visit.page.content() or visit.page.locator(".hx-map").count():
+        visit.map.locator(".hx-marker").first.wait_for(timeout=30_000)
+    visit.page.add_script_tag(path=str(AXE))
+    found = visit.page.evaluate("""(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+        .then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => ({id: v.id, impact: v.impact,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').slice(0, 160))})))""",
+                                WCAG_21_AA)
+    return [json.dumps(v) for v in found]
+
+
+@pytest.fixture(scope="module")
+def servers():
+    with running_app(EXPLORER_TILES="offline") as visitor, \
+            running_app(EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_PUBLIC_URL="https://here.example.org",
+                        EXPLORER_IDLE_TIMEOUT="3600") as kiosk:
+        yield {"visitor": visitor, "kiosk": kiosk}
+
+
+@pytest.mark.parametrize("mode", ["visitor", "kiosk"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_serious_accessibility_violation_on_any_page(browser, servers, mode, language):
+    visit = Visit(browser, *((1080, 1920) if mode == "kiosk" else (1280, 900)))
+    found = {}
+    try:
+        for path in PAGES:
+            joiner = "&" if "?" in path else "?"
+            url = f"{servers[mode]}/{path}{joiner}lang={language}"
+            problems = violations(visit, url)
+            if problems:
+                found[path or "/"] = problems
+        if mode == "kiosk":
+            problems = violations(visit, f"{servers[mode]}/attract?lang={language}", ready=".hx-attract")
+            if problems:
+                found["attract"] = problems
+    finally:
+        visit.close()
+    assert found == {}, json.dumps(found, indent=1, ensure_ascii=False)
