@@ -6,9 +6,10 @@ from explorer.fragments import activity_html, questions_html, term_html
 from explorer.handout import AGE_LABELS, handout_pdf
 from explorer.i18n import t
 from explorer.model import AGE_BANDS
+from explorer.settings import public_link
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
-from explorer_app.widgets import spoiler_note, url_choice
+from explorer_app.widgets import on_your_phone, spoiler_note, url_choice
 
 page = setup_page("classroom")
 content, lang, hidden = page.content, page.language, page.hidden
@@ -51,7 +52,11 @@ with handout_tab:
         t("Scenes in the handout", lang), [s.id for s in scenes], default=[s.id for s in scenes][:4],
         format_func=lambda i: f"{content.scene(i).order}. {content.scene(i).title.get(lang)}", key="handout-scenes",
     )
-    if chosen:
+    if chosen and page.kiosk:  # nothing downloads onto a kiosk: the handout opens on the visitor's phone
+        on_your_phone(page, public_link(page.settings, "classroom", page.params(age=age)),
+                      t("Take the handout with you", lang), t("Scan the code to open this page on your phone.", lang),
+                      key="hx-qr-handout")
+    elif chosen:
         ordered = tuple(s.id for s in scenes if s.id in chosen)
         st.download_button(
             t("Download the handout (PDF)", lang), data=page.derived(("handout", age, ordered, lang),

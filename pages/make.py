@@ -11,10 +11,11 @@ from explorer.fragments import attribution
 from explorer.i18n import t
 from explorer.lens import MAX_BYTES, LensError, view_png
 from explorer.postcard import postcard_png
+from explorer.settings import public_link
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
 from explorer_app.photos import forget_photo, held_photo
-from explorer_app.widgets import caption
+from explorer_app.widgets import caption, on_your_phone
 
 page = setup_page("make")
 content, lang = page.content, page.language
@@ -27,11 +28,22 @@ page_header(
 )
 
 
+def linked_card(quotes) -> None:
+    """The place and quotation a link asks for (``?place=moeraske&quote=3``), chosen once; other values are
+    ignored (the first place and quotation stay)."""
+    if "card-place" not in st.session_state and content.place(st.query_params.get("place", "")) is not None:
+        st.session_state["card-place"] = st.query_params["place"]
+    asked = st.query_params.get("quote", "")
+    if "card-quote" not in st.session_state and asked.isdigit() and int(asked) < len(quotes):
+        st.session_state["card-quote"] = int(asked)
+
+
 @st.fragment
 def postcard() -> None:
     quotes = [s.quote for s in content.scenes if s.quote and s.id not in page.hidden]
     quotes += [f.quote for f in content.facts if f.quote]
     quotes += list(content.film.press)
+    linked_card(quotes)  # a kiosk's QR code opens the same card: ?place=…&quote=…
     controls, preview = st.columns([1, 2], gap="large")
     with controls:
         place_id = st.selectbox(t("Place", lang), [p.id for p in content.places], key="card-place",
@@ -42,8 +54,13 @@ def postcard() -> None:
         quote = quotes[index]
         card = page.derived(("postcard", place_id, quote, lang),
                             lambda: postcard_png(content, content.place(place_id), quote, lang))
-        st.download_button(t("Download the postcard (PNG)", lang), data=card, file_name=f"here-postcard-{place_id}.png",
-                           mime="image/png", icon=":material/download:", type="primary", key="card-download")
+        if page.kiosk:  # nothing downloads onto a kiosk: the card opens on the visitor's phone
+            on_your_phone(page, public_link(page.settings, "make", page.params(place=place_id, quote=str(index))),
+                          t("Take this postcard with you", lang), t("Scan the code to open it on your phone.", lang),
+                          key="hx-qr-card")
+        else:
+            st.download_button(t("Download the postcard (PNG)", lang), data=card, file_name=f"here-postcard-{place_id}.png",
+                               mime="image/png", icon=":material/download:", type="primary", key="card-download")
         caption(t("4:3, like the film: 1600 × 1200 pixels. Quotations are verbatim, with their source.", lang))
     with preview:
         st.image(card, width="stretch", alt=t("Postcard: {place}, with “{quote}” ({who})", lang,
@@ -54,6 +71,11 @@ def postcard() -> None:
 def lens() -> None:
     st.write(t("Take a sharp, close photo of moss (a wall, a pavement crack, a tree trunk), then choose the part to "
                "enlarge. Your photo is only used to draw the view: it is not kept.", lang))
+    if page.kiosk:  # no file chooser on a kiosk: the lens opens on the visitor's phone, with its camera
+        on_your_phone(page, public_link(page.settings, "make", page.params(tool="lens")),
+                      t("Use the lens on your phone", lang), t("Scan the code, then take a photo of moss.", lang),
+                      key="hx-qr-lens")
+        return
     upload = st.file_uploader(t("Your moss photo (JPEG, PNG or WebP, up to {mb} MB)", lang, mb=MAX_BYTES // 1_048_576),
                               type=["jpg", "jpeg", "png", "webp"], key="lens-upload")
     if upload is None:
@@ -74,7 +96,8 @@ def lens() -> None:
                  alt=t("Your photo, enlarged {zoom} times in a round field, as through a microscope", lang, zoom=zoom))
 
 
-postcard_tab, lens_tab = st.tabs([t("Postcard", lang), t("Moss lens", lang)])
+tabs = [t("Postcard", lang), t("Moss lens", lang)]
+postcard_tab, lens_tab = st.tabs(tabs, default=tabs[1] if st.query_params.get("tool") == "lens" else tabs[0])
 with postcard_tab:
     postcard()
 with lens_tab:

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from explorer.i18n import PROVENANCE_LABELS, label, t
+from explorer.fragments import walk_legs_html
+from explorer.i18n import t
+from explorer.settings import public_link
 from explorer.walk import stefans_walk, walk_gpx
 from explorer_app.mapcomponent import layer_address, map_component
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
-from explorer_app.widgets import caption, spoiler_note
+from explorer_app.widgets import caption, on_your_phone, spoiler_note
 
 page = setup_page("walk")
 content, lang = page.content, page.language
@@ -31,28 +33,23 @@ with map_column:
                   overlay=layer_address(page, "walk", "spoiler-safe" if page.spoiler_safe else "whole"))
 with legs_column:
     st.subheader(t("The route", lang), anchor=False)
-    rows = []
-    for number, leg in enumerate(walk.legs, start=1):
-        rows.append({
-            t("Leg", lang): number,
-            t("From", lang): leg.start.name.get(lang),
-            t("To", lang): leg.end.name.get(lang),
-            t("km", lang): round(leg.metres / 1000, 2),
-            t("Minutes on foot", lang): leg.minutes,
-            t("Destination is", lang): label(PROVENANCE_LABELS, leg.end.provenance, lang),
-        })
-    st.dataframe(rows, hide_index=True, width="stretch", key="walk-legs")
+    with st.container(key="walk-legs"):
+        st.html(walk_legs_html(walk, lang))
     st.metric(t("Total", lang), t("{km} km", lang, km=f"{walk.metres / 1000:.1f}"),
               t("about {hours} h {minutes} min on foot", lang, hours=walk.minutes // 60, minutes=walk.minutes % 60),
               delta_color="off")
-    st.download_button(
-        t("Download the route (GPX)", lang),
-        data=walk_gpx(walk, t("Stefan's walk (Here, Bas Devos)", lang),
-                      t("A suggested route through the places of the film; most stops are illustrations.", lang),
-                      lang).encode("utf-8"),
-        file_name="here-stefans-walk.gpx",
-        mime="application/gpx+xml",
-        icon=":material/download:",
-        key="walk-gpx",
-    )
+    if page.kiosk:  # nothing downloads onto a kiosk: the route opens on the visitor's phone
+        on_your_phone(page, public_link(page.settings, "walk", page.params()), t("Take the route with you", lang),
+                      t("Scan the code to open the walk on your phone, with its GPX file.", lang), key="hx-qr-walk")
+    else:
+        st.download_button(
+            t("Download the route (GPX)", lang),
+            data=walk_gpx(walk, t("Stefan's walk (Here, Bas Devos)", lang),
+                          t("A suggested route through the places of the film; most stops are illustrations.", lang),
+                          lang).encode("utf-8"),
+            file_name="here-stefans-walk.gpx",
+            mime="application/gpx+xml",
+            icon=":material/download:",
+            key="walk-gpx",
+        )
     caption(t("Stops: {names}", lang, names=" → ".join(s.name.get(lang) for s in walk.stops)))

@@ -192,3 +192,89 @@ def test_idle_kiosk_returns_to_the_attract_screen_and_forgets_the_visitor(browse
         expect(visit.page.locator(".hx-place-name")).to_have_text("Where the film happens")
     finally:
         visit.close()
+
+
+@pytest.fixture(scope="module")
+def calm_kiosk_url():
+    """A kiosk whose idle reset is an hour away: the tests below take their time."""
+    with running_app(EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_IDLE_TIMEOUT="3600",
+                     EXPLORER_PUBLIC_URL=PUBLIC) as url:
+        yield url
+
+
+def test_nothing_on_a_kiosk_opens_a_file_chooser_or_downloads(browser, calm_kiosk_url):
+    """The lens, the postcard, the handout and the walk's GPX open on the visitor's phone instead (QR codes)."""
+    visit = Visit(browser, width=1080, height=1920)
+    offered = []
+    try:
+        for path, tab in (("make", "Postcard"), ("make?tool=lens", None), ("classroom?age=10-13", "Handout (PDF)"),
+                          ("walk", None)):
+            visit.page.goto(f"{calm_kiosk_url}/{path}")
+            visit.page.locator(".hx-header").wait_for(timeout=30_000)
+            if tab:
+                visit.page.get_by_role("tab", name=tab).click()
+            qr = visit.page.locator("[class*=st-key-hx-qr] img").last
+            expect(qr).to_be_visible(timeout=30_000)
+            offered += [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]
+            assert visit.page.locator("input[type=file]").count() == 0, path
+            assert visit.page.get_by_role("button", name=re.compile("Download")).count() == 0, path
+    finally:
+        visit.close()
+    assert offered[0].startswith(f"{PUBLIC}/make?place=") and "&quote=0" in offered[0]
+    assert offered[1:] == [f"{PUBLIC}/make?tool=lens", f"{PUBLIC}/classroom?age=10-13", f"{PUBLIC}/walk"]
+
+
+def test_a_kiosk_refuses_every_way_out_from_its_first_paint(browser, calm_kiosk_url):
+    """No context menu, long-press callout, selection, dragging or new tab: on the attract screen too, and as soon
+    as anything shows."""
+    for path, first in (("attract", ".hx-attract"), ("?place=moeraske", ".hx-header"), ("scenes", ".hx-header")):
+        visit = Visit(browser, width=1080, height=1920)
+        try:
+            visit.page.goto(f"{calm_kiosk_url}/{path}")
+            element = visit.page.locator(first).first
+            element.wait_for(timeout=30_000)
+            refused = visit.page.evaluate("""(selector) => {
+                const target = document.querySelector(selector);
+                const refused = (event) => !target.dispatchEvent(event);
+                const init = {bubbles: true, cancelable: true};
+                return {context: refused(new MouseEvent('contextmenu', init)), select: refused(new Event('selectstart', init)),
+                        drag: refused(new DragEvent('dragstart', init)),
+                        middle: refused(new MouseEvent('auxclick', {...init, button: 1})),
+                        ctrl: refused(new MouseEvent('click', {...init, ctrlKey: true}))};
+            }""", first)
+            assert refused == {"context": True, "select": True, "drag": True, "middle": True, "ctrl": True}, (path, refused)
+            assert visit.page.evaluate("getComputedStyle(document.body).userSelect") == "none"
+        finally:
+            visit.close()
+
+
+def test_no_click_of_any_kind_opens_another_tab_on_a_kiosk(browser, calm_kiosk_url):
+    visit = Visit(browser, width=1080, height=1920)
+    try:
+        visit.page.goto(f"{calm_kiosk_url}/scenes")
+        on_the_map = visit.page.get_by_role("link", name=re.compile("On the map")).first
+        on_the_map.wait_for(timeout=30_000)
+        on_the_map.click(button="middle")
+        on_the_map.click(modifiers=["Control"])
+        visit.page.get_by_role("navigation").get_by_role("link", name="Moss").click(modifiers=["Control"])
+        visit.page.wait_for_load_state("networkidle")
+        assert len(visit.context.pages) == 1  # at most the kiosk's own page moved on: no other tab or window
+    finally:
+        visit.close()
+
+
+def test_after_the_idle_reset_back_reaches_nothing_of_the_visitor(browser, kiosk_url):
+    visit = Visit(browser, width=1080, height=1920)
+    try:
+        visit.open(f"{kiosk_url}/?place=moeraske&lang=fr&spoilers=hide")
+        visit.page.get_by_role("navigation").get_by_role("link", name="Scènes").click()
+        expect(visit.page).to_have_url(re.compile(r"/scenes"), timeout=15_000)
+        expect(visit.page).to_have_url(re.compile(r"/attract$"), timeout=20_000)  # left alone: the idle reset
+        visit.page.locator(".hx-attract").wait_for(timeout=30_000)
+        for _ in range(3):
+            visit.page.go_back(wait_until="commit")
+            visit.page.wait_for_load_state()
+            expect(visit.page).to_have_url(re.compile(r"/attract$"), timeout=15_000)
+        assert "moeraske" not in visit.page.url and "lang=fr" not in visit.page.url
+    finally:
+        visit.close()

@@ -55,8 +55,11 @@ def test_classroom_offers_the_handout():
 
 def test_walk_page_lists_every_leg_and_offers_the_gpx(content):
     at = run("pages/walk.py")
-    frame = at.dataframe[0].value
-    assert len(frame) == len({s.place for s in content.scenes if s.place}) - 1
+    (table,) = [h.proto.body for h in at.get("html") if 'class="hx-legs"' in h.proto.body]
+    legs = len({s.place for s in content.scenes if s.place}) - 1
+    assert table.count("<tr>") == legs + 1  # a heading row, then one row per leg
+    for column in ("Leg", "From", "To", "km", "Minutes on foot", "Destination is"):  # every column, at every width
+        assert f'<th scope="col">{column}</th>' in table and table.count(f'data-label="{column}"') == legs
     assert "suggestion" in at.warning[0].value
     assert len(at.get("download_button")) == 1
 

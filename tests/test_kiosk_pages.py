@@ -72,7 +72,7 @@ def test_attract_screen_cycles_scenes_and_leads_to_the_map(kiosk, content):
     # no navigation and no idle timer: the whole screen is the way in, and it is where the idle timer leads
     assert not at.get("page_link") and not [c for c in at.get("bidi_component") if c.proto.id.endswith("-hx-nav")]
     (behaviour,) = component_datas(at, "explorer_page")
-    assert behaviour["kiosk"] is None and behaviour["stylesheet"].endswith(".css")
+    assert behaviour["kiosk"]["attract_screen"] is True and behaviour["stylesheet"].endswith(".css")  # locked, no timer
 
 
 def test_invalid_settings_show_a_problem_page(monkeypatch):
@@ -101,4 +101,4 @@ def test_every_kiosk_page_but_the_attract_screen_has_the_navigation_and_the_idle
     current = [item["key"] for item in link_items(at, "hx-nav") if item.get("current")]
     assert current == [f"page-{name}"]  # the page drawn is the page marked, also after switching pages
     (behaviour,) = [data for data in component_datas(at, "explorer_page") if data.get("stylesheet")]
-    assert behaviour["kiosk"] == {"idle_ms": 120_000, "attract": "/attract"}
+    assert behaviour["kiosk"] == {"idle_ms": 120_000, "attract": "/attract", "attract_screen": False}

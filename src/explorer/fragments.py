@@ -336,3 +336,20 @@ def activity_html(activity, language: str = "en") -> str:
         f'<p class="hx-who">{esc(t("{minutes} minutes", language, minutes=activity.minutes))}</p>'
         f"<p>{esc(activity.text.get(language))}</p></article>"
     )
+
+
+def walk_legs_html(walk, language: str = "en") -> str:
+    """The walk's legs as a table (every column on a wider screen; one card per leg on a phone, css/app.css)."""
+    from babel.numbers import format_decimal
+
+    headings = [t("Leg", language), t("From", language), t("To", language), t("km", language),
+                t("Minutes on foot", language), t("Destination is", language)]
+    rows = []
+    for number, leg in enumerate(walk.legs, start=1):
+        cells = [str(number), leg.start.name.get(language), leg.end.name.get(language),
+                 format_decimal(round(leg.metres / 1000, 2), format="0.00", locale=language), str(leg.minutes),
+                 label(PROVENANCE_LABELS, leg.end.provenance, language)]
+        rows.append("<tr>" + "".join(f'<td data-label="{esc(h)}">{esc(c)}</td>' for h, c in zip(headings, cells, strict=True))
+                    + "</tr>")
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headings)
+    return f'<table class="hx-legs"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

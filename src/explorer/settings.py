@@ -196,4 +196,14 @@ _PARSERS = {
 
 def place_link(settings: Settings, place_id: str) -> str:
     """The public address that opens a place, for QR codes; empty when no public address is set."""
-    return f"{settings.public_url}/?place={place_id}" if settings.public_url else ""
+    return public_link(settings, "", {"place": place_id})
+
+
+def public_link(settings: Settings, page: str, params: dict[str, str] | None = None) -> str:
+    """The public address of a page of the explorer (``""`` for the map, ``"walk"``…) with ``params``, for a
+    kiosk's QR codes; empty when no public address is set."""
+    from urllib.parse import urlencode
+
+    if not settings.public_url:
+        return ""
+    return f"{settings.public_url}/{page}" + (f"?{urlencode(params)}" if params else "")

@@ -24,10 +24,11 @@ def attract_path() -> str:
     return f"/{base}/attract" if base else "/attract"
 
 
-def page_behaviour(settings: Settings, *, idle: bool = True, scripts: tuple[str, ...] = ()) -> None:
+def page_behaviour(settings: Settings, *, attract_screen: bool = False, scripts: tuple[str, ...] = ()) -> None:
     """The stylesheet; ``scripts`` the page will need (Leaflet on a page with a map, run while the page
-    arrives); on a kiosk (unless ``idle`` is off: the attract screen) the idle timer."""
-    kiosk = {"idle_ms": settings.idle_timeout * 1000, "attract": attract_path()} if settings.kiosk and idle else None
+    arrives); on a kiosk, the lock-down and the idle timer (``page.js``; no timer on the attract screen)."""
+    kiosk = ({"idle_ms": settings.idle_timeout * 1000, "attract": attract_path(), "attract_screen": attract_screen}
+             if settings.kiosk else None)
     _component(key="hx-page", data={"stylesheet": page_stylesheet().path, "scripts": list(scripts), "kiosk": kiosk},
                height=0)
 

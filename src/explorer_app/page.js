@@ -5,9 +5,12 @@
 //   data.scripts      scripts the page will need, run now rather than when the element needing them is drawn
 //                     (Leaflet, on the pages with a map: it then runs while the rest of the page arrives);
 //                     leaflet_map.js imports this module for `loadScript`, so each script runs once
-//   data.kiosk        {idle_ms, attract}: a kiosk; after idle_ms without a touch, key or scroll the browser goes
-//                     to the attract screen with location.replace (a new page: the visitor's session is gone, and
-//                     Back cannot return to it)
+//   data.kiosk        {idle_ms, attract, attract_screen}: a kiosk. No way out: no context menu or long-press
+//                     callout, no selection, nothing to drag out, no link opened in another tab or window by any
+//                     click. After idle_ms without a touch, key or scroll (none on the attract screen itself) the
+//                     browser goes to the attract screen with location.replace: a new page, the visitor's session
+//                     gone. Back never returns to a visitor: the attract screen holds Back, and a kiosk page
+//                     reached by Back or Forward goes straight on to the attract screen.
 //   data.scroll       {id, block, nonce}: bring the element with this id into view, once per nonce and page
 //
 // It runs with the page's own privileges (components v2 are not sandboxed), so the timer and the stylesheet
@@ -36,19 +39,31 @@ export function loadScript(src) {
   return loading[url];
 }
 
-function installIdleTimer(kiosk) {
+function lockDown(kiosk) {
   document.documentElement.classList.add("hx-kiosk");
-  if (window.__hxIdle) { return; }
-  const state = window.__hxIdle = { last: Date.now() };
+  if (window.__hxKiosk) { return; }
+  window.__hxKiosk = true;
+  const attract = new URL(kiosk.attract, document.baseURI).href;
+  const [visit] = performance.getEntriesByType("navigation");
+  if (!kiosk.attract_screen && visit && visit.type === "back_forward") { window.location.replace(attract); return; }
+  const refuse = (event) => event.preventDefault();
+  // ways out: the long-press or right-click menu (open in a new tab, search the web), a selection's menu, a link
+  // dragged out, a middle click or a click with a modifier key (another tab or window)
+  for (const name of ["contextmenu", "selectstart", "dragstart", "auxclick"]) { document.addEventListener(name, refuse, true); }
+  document.addEventListener("click", (event) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { event.preventDefault(); }
+  }, true);
+  if (kiosk.attract_screen) {  // Back stays here: nothing of the previous visitor is behind it
+    history.pushState({ hxAttract: true }, "", location.href);
+    window.addEventListener("popstate", () => history.pushState({ hxAttract: true }, "", location.href));
+    return;
+  }
+  const state = { last: Date.now() };
   const bump = () => { state.last = Date.now(); };
   for (const name of ["pointerdown", "pointermove", "keydown", "touchstart", "wheel", "scroll", "input"]) {
     document.addEventListener(name, bump, { capture: true, passive: true });
   }
-  // no long-press menu: it offers ways out of the kiosk (open in a new tab, search the web)
-  document.addEventListener("contextmenu", (event) => event.preventDefault(), true);
-  setInterval(() => {
-    if (Date.now() - state.last > kiosk.idle_ms) { window.location.replace(new URL(kiosk.attract, document.baseURI).href); }
-  }, 500);
+  setInterval(() => { if (Date.now() - state.last > kiosk.idle_ms) { window.location.replace(attract); } }, 500);
 }
 
 const scrolled = new Set();
@@ -67,6 +82,6 @@ function scrollOnce(scroll) {
 export default function ({ data }) {
   if (data.stylesheet) { installStylesheet(data.stylesheet); }
   for (const src of data.scripts || []) { loadScript(src); }
-  if (data.kiosk) { installIdleTimer(data.kiosk); }
+  if (data.kiosk) { lockDown(data.kiosk); }
   if (data.scroll) { scrollOnce(data.scroll); }
 }

@@ -110,7 +110,7 @@ def setup_page(name: str) -> Page:
                           t("Fix the settings file or the environment variables named below, then restart the "
                             "explorer.", language), folder=Settings().data_dir)
         st.stop()
-    page_behaviour(settings, idle=name != "attract", scripts=(LEAFLET_SCRIPT,) if name in MAP_PAGES else ())
+    page_behaviour(settings, attract_screen=name == "attract", scripts=(LEAFLET_SCRIPT,) if name in MAP_PAGES else ())
     loaded = CACHE.loaded(settings.data_dir)
     if isinstance(loaded.content, tuple):
         show_problem_page(loaded.content, language, folder=settings.data_dir)

@@ -59,10 +59,19 @@ def spoiler_note(page: Page) -> None:
 
 def continue_on_phone(page: Page, url: str) -> None:
     """Kiosk: a QR code that opens the same place on the visitor's own phone."""
+    on_your_phone(page, url, t("Continue on your phone", page.language),
+                  t("Scan the code to take this place with you.", page.language))
+
+
+def on_your_phone(page: Page, url: str, title: str, text: str, key: str = "hx-qr") -> None:
+    """Kiosk: what a kiosk does not offer itself (a download, a photo from the visitor's phone) as a QR code that
+    opens it on the visitor's own phone; without a public address, a sentence saying where to find it."""
     from explorer.qr import qr_png
 
-    with st.container(key="hx-qr", horizontal=True, vertical_alignment="center"):
+    if not url:
+        caption(t("Open the explorer on your own phone to use this.", page.language))
+        return
+    with st.container(key=key, horizontal=True, vertical_alignment="center"):
         st.image(page.derived(("qr", url), lambda: qr_png(url)), width=150,
-                 alt=t("QR code that opens this place on your phone: {url}", page.language, url=url))
-        st.markdown(f"**{t('Continue on your phone', page.language)}**  \n"
-                    + t("Scan the code to take this place with you.", page.language))
+                 alt=t("QR code that opens this on your phone: {url}", page.language, url=url))
+        st.markdown(f"**{md(title)}**  \n{md(text)}")
