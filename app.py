@@ -28,7 +28,7 @@ from explorer.selection import clicked_place_id, resolve_selection
 from explorer.settings import place_link
 from explorer_app.links import group, link, link_bar
 from explorer_app.mapcomponent import place_map
-from explorer_app.navigation import MAP_PAGE, SCENES_PAGE, page_header, page_href, page_links
+from explorer_app.navigation import MAP_PAGE, page_header, page_href, page_links, story_link
 from explorer_app.page import setup_page
 from explorer_app.widgets import continue_on_phone, spoiler_note
 
@@ -115,9 +115,9 @@ def place_panel(place, selection) -> None:
     if len(scenes) < len(every):
         spoiler_note(page)
     for scene in scenes:
-        # a card, and under it the way to the same scene in the story (a page link: no page reload)
+        # a card, and under it the way to the same scene in the story (a link: no page reload)
         st.html(cards_html([scene_html(scene, content, lang, selected=selection.scene == scene)], "hx-card-top"))
-        st.page_link(SCENES_PAGE, label=t("See it in the story", lang) + " →", query_params=page.params(scene=scene.id))
+        story_link(page, f"story-{scene.id}", scene, t("See it in the story", lang) + " →")
     facts = content.facts_at(place.id)
     shown, more = facts[:FACTS_SHOWN], facts[FACTS_SHOWN:]
     st.html(section_html(t("Moss here", lang), cards_html([fact_html(f, content, lang, links=page.links) for f in shown])

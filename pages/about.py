@@ -14,7 +14,7 @@ from explorer.fragments import (
 )
 from explorer.i18n import t
 from explorer.model import PROVENANCES
-from explorer_app.navigation import MAP_PAGE, page_header
+from explorer_app.navigation import map_links, page_header
 from explorer_app.page import setup_page
 from explorer_app.widgets import caption
 
@@ -56,10 +56,7 @@ columns = st.columns(len(PROVENANCES), gap="medium")
 for column, provenance in zip(columns, PROVENANCES, strict=True):
     with column, st.container(border=True, key=f"prov-{provenance}"):
         st.html(provenance_card_html(provenance, lang))
-        for place in content.places:
-            if place.provenance == provenance:
-                st.page_link(MAP_PAGE, label=md(place.name.get(lang)), icon=":material/location_on:",
-                             query_params=page.params(place=place.id))
+        map_links(page, f"places-{provenance}", [p for p in content.places if p.provenance == provenance])
 
 st.header(t("Sources", lang), anchor="sources")
 st.write(t("Everything in the explorer comes from these sources. Quotations are verbatim; all other text is our own "

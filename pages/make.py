@@ -44,7 +44,7 @@ def postcard() -> None:
     quotes += [f.quote for f in content.facts if f.quote]
     quotes += list(content.film.press)
     linked_card(quotes)  # a kiosk's QR code opens the same card: ?place=…&quote=…
-    controls, preview = st.columns([1, 2], gap="large")
+    controls, preview = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")
     with controls:
         place_id = st.selectbox(t("Place", lang), [p.id for p in content.places], key="card-place",
                                 format_func=lambda i: content.place(i).name.get(lang))
@@ -85,7 +85,7 @@ def lens() -> None:
     if isinstance(image, LensError):
         st.error(t("The moss lens cannot use this file: {reason}", lang, reason=image.text(lang)), icon=":material/broken_image:")
         return
-    controls, view = st.columns([1, 2], gap="large")
+    controls, view = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")
     with controls:
         x = st.slider(t("Look left or right", lang), 0, 100, 50, key="lens-x")
         y = st.slider(t("Look up or down", lang), 0, 100, 50, key="lens-y")

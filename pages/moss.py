@@ -4,20 +4,12 @@ import streamlit as st
 
 from explorer.fragments import fact_html, md
 from explorer.i18n import t
-from explorer_app.navigation import MAP_PAGE, page_header
+from explorer_app.navigation import map_links, page_header
 from explorer_app.page import setup_page
 from explorer_app.widgets import caption
 
 page = setup_page("moss")
 content, lang, links = page.content, page.language, page.links
-
-
-def place_links(place_ids: tuple[str, ...]) -> None:
-    with st.container(horizontal=True):
-        for place_id in place_ids:
-            place = content.place(place_id)
-            st.page_link(MAP_PAGE, label=md(place.name.get(lang)), icon=":material/location_on:",
-                         query_params=page.params(place=place_id))
 
 
 def fact_cards(facts, columns: int = 2) -> None:
@@ -26,7 +18,7 @@ def fact_cards(facts, columns: int = 2) -> None:
         for column, fact in zip(st.columns(columns, gap="medium"), facts[start:start + columns], strict=False):
             with column, st.container(border=True, key=f"fact-{fact.id}"):
                 st.html(fact_html(fact, content, lang, links=links))
-                place_links(fact.places)
+                map_links(page, f"places-{fact.id}", [content.place(place_id) for place_id in fact.places])
 
 
 page_header(

@@ -7,7 +7,7 @@ from explorer.i18n import THEME_LABELS, TIME_LABELS, label, n_, t
 from explorer.model import THEMES
 from explorer.selection import characters_in, filter_scenes, resolve_selection, times_used
 from explorer_app.behaviour import scroll_to
-from explorer_app.navigation import MAP_PAGE, page_header
+from explorer_app.navigation import map_links, page_header
 from explorer_app.page import setup_page
 from explorer_app.widgets import caption, spoiler_note, url_pills
 
@@ -28,7 +28,7 @@ if selection.unknown_scene:
 
 names = {p.id: md(p.name) for p in content.people}
 
-filter_column, timeline = st.columns([1, 2], gap="large")
+filter_column, timeline = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")
 with filter_column, st.container(border=True, key="scene-filters"):
     themes = url_pills(page, t("Themes", lang), list(THEMES), "theme", lambda x: label(THEME_LABELS, x, lang))
     times = url_pills(page, t("Time of day", lang), times_used(content.scenes), "time", lambda x: label(TIME_LABELS, x, lang))
@@ -52,8 +52,8 @@ with timeline:
             st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
             place = content.place(scene.place) if scene.place else None
             if place is not None:
-                st.page_link(MAP_PAGE, label=t("On the map: {place}", lang, place=md(place.name.get(lang))),
-                             icon=":material/location_on:", query_params=page.params(place=place.id))
+                map_links(page, f"on-map-{scene.id}", [place],
+                          [t("On the map: {place}", lang, place=place.name.get(lang))])
             else:
                 caption(t("The film gives no place for this scene that we can map.", lang))
 

@@ -34,12 +34,13 @@ def running_app(data_dir: Path | None = None, log: Path | None = None, **setting
 class Visit:
     """One browser page that refuses (and records) every request leaving the machine."""
 
-    def __init__(self, browser, width: int = 1280, height: int = 900, *, enforce_csp: bool = False):
+    def __init__(self, browser, width: int = 1280, height: int = 900, *, enforce_csp: bool = False, touch: bool = False):
         """``enforce_csp``: keep the pages' Content-Security-Policy for the test's own scripts too. Off by default
         because Playwright's waits on a condition evaluate it as a string, which the policy refuses (the pages'
-        own code runs under the policy in tests/test_browser_security.py)."""
+        own code runs under the policy in tests/test_browser_security.py). ``touch``: a phone's touch screen."""
         self.external: list[str] = []
-        self.context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=not enforce_csp)
+        self.context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=not enforce_csp,
+                                           has_touch=touch, is_mobile=touch)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
@@ -78,8 +79,12 @@ class Visit:
         raise AssertionError(f"{locator} kept moving")
 
     def open(self, url: str) -> None:
+        """Go to ``url`` and wait until the map's places are drawn and stay put (the layout settles and the map
+        fits its places again in the first moments; a click meant for a marker must find it where it was)."""
         self.page.goto(url)
-        self.map.locator(".hx-marker").first.wait_for(state="visible", timeout=30_000)
+        first = self.map.locator(".hx-marker").first
+        first.wait_for(state="visible", timeout=30_000)
+        self.still(first)
 
     def close(self) -> None:
         self.context.close()

@@ -121,6 +121,12 @@ def link_items(at, key: str) -> list[dict]:
     return [item for group in component_data(at, key)["groups"] for item in group["items"]]
 
 
+def map_link_items(at) -> list[dict]:
+    """Every link to a place on the map the page draws (``navigation.map_links``), in page order."""
+    return [item for data in component_datas(at, "explorer_links") if "hx-map-links" in data["class"]
+            for group in data["groups"] for item in group["items"]]
+
+
 def component_texts(at) -> list[str]:
     """Every text the page's links components show (labels, titles, group and bar names)."""
     texts = []

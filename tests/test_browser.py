@@ -354,7 +354,7 @@ def test_a_map_drawn_again_in_the_same_page_keeps_its_markers_and_its_taps(visit
     expect(visit.map.locator(".hx-marker").first).to_be_visible(timeout=30_000)
     visit.still(visit.marker("moeraske"))
     visit.marker("moeraske").click()
-    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+    expect(visit.page.get_by_role("heading", name="Moeraske nature reserve")).to_be_visible(timeout=15_000)
     assert not any(b"FeatureCollection" in f for f in frames)  # the map itself never travels with a run
     assert len(fetched) == 1, fetched  # drawn three times, fetched once
 

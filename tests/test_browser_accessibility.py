@@ -52,6 +52,10 @@ def test_no_serious_accessibility_violation_on_any_page(browser, servers, mode, 
             problems = violations(visit, url)
             if problems:
                 found[path or "/"] = problems
+        if mode == "visitor":  # the page for an address that is no page
+            problems = violations(visit, f"{servers[mode]}/nowhere?lang={language}")
+            if problems:
+                found["nowhere"] = problems
         if mode == "kiosk":
             problems = violations(visit, f"{servers[mode]}/attract?lang={language}", ready=".hx-attract")
             if problems:

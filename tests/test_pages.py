@@ -7,7 +7,16 @@ import html
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import MARKDOWN_LINK, ROOT, component_data, component_html, link_items, replace_in, trigger
+from conftest import (
+    MARKDOWN_LINK,
+    ROOT,
+    component_data,
+    component_html,
+    link_items,
+    map_link_items,
+    replace_in,
+    trigger,
+)
 
 APP = str(ROOT / "app.py")
 PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/about.py"]
@@ -123,9 +132,10 @@ def test_the_intro_links_to_the_story_and_goes_there():
 
 def test_scene_links_point_to_the_timeline_and_back(content):
     at = app(place="moeraske")
-    links = [(p.proto.page, dict(p.proto.query_string and [kv.split("=") for kv in p.proto.query_string.split("&")]))
-             for p in at.get("page_link")]
-    assert any(page.endswith("scenes") and q == {"scene": "micro-forest"} for page, q in links), links
+    (story,) = link_items(at, "story-micro-forest")
+    assert story["href"] == "scenes?scene=micro-forest" and story["value"] == {"scene": "micro-forest"}
+    trigger(at, "story-micro-forest", "go", story["value"])
+    assert 'id="scene-micro-forest"' in html_of(at) and at.query_params["scene"] in ("micro-forest", ["micro-forest"])
 
 
 def test_timeline_lists_every_scene_in_order(content):
@@ -171,11 +181,23 @@ def test_timeline_filter_values_in_the_url_are_ids_and_unknown_ones_are_named():
     assert 'id="scene-fridge-soup"' in page and 'id="scene-towers"' not in page
 
 
-def test_timeline_scene_links_to_its_place():
+def test_timeline_scene_links_to_its_place_on_the_map_by_its_own_address():
     at = app()
     at.switch_page("pages/scenes.py").run()
-    targets = [p.proto.query_string for p in at.get("page_link")]
-    assert "place=moeraske" in targets and "place=apartment" in targets
+    links = {item["key"]: item for item in map_link_items(at)}
+    # the map's own address, not "?place=" on the timeline's: a new tab or a copied link shows the place
+    assert links["on-map-micro-forest-moeraske"]["href"] == "./?place=moeraske"
+    assert links["on-map-fridge-soup-apartment"]["href"] == "./?place=apartment"
+    trigger(at, "on-map-micro-forest", "go", {"place": "moeraske"})
+    assert "Moeraske nature reserve" in html_of(at) and at.query_params["place"] in ("moeraske", ["moeraske"])
+
+
+def test_a_link_to_the_map_with_a_made_up_value_changes_nothing():
+    at = app()
+    at.switch_page("pages/scenes.py").run()
+    for value in ({"place": 3}, {"place": "moeraske", "x": 1}, ["map"], "nowhere"):
+        trigger(at, "on-map-micro-forest", "go", value)
+        assert not at.exception and "The story, scene by scene" in html_of(at)
 
 
 def test_unknown_scene_in_timeline_link():

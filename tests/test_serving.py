@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import re
 import socket
 import urllib.request
 
@@ -286,3 +287,32 @@ def test_pages_say_what_they_may_load_and_that_no_other_site_may_frame_them():
     assert b"x-frame-options" not in dict(headers(festival))
     assert dict(headers(festival))[b"x-content-type-options"] == b"nosniff"
     assert dict(headers(festival))[b"referrer-policy"] == b"same-origin"
+
+
+def test_an_address_that_is_no_page_gets_the_explorers_not_found_page(monkeypatch):
+    from explorer.settings import Settings
+    from explorer_app import notfound
+    from explorer_app.notfound import NotFoundMiddleware, language, page_name
+
+    async def streamlit(request):
+        return PlainTextResponse("streamlit's page")
+
+    client = Client(Starlette(routes=[Route("/{path:path}", streamlit)], middleware=[Middleware(NotFoundMiddleware)]))
+    browser = {"Accept": "text/html,application/xhtml+xml", "Accept-Language": "nl-BE,nl;q=0.9,en;q=0.5"}
+    for page in ("/", "/scenes", "/walk/", "/attract", "/_stcore/health", "/static/js/index.js", "/favicon.png",
+                 "/explorer-assets/maps/en.0.js"):
+        assert client.get(page, browser).content == b"streamlit's page", page
+    assert client.get("/nowhere", {"Accept": "*/*"}).content == b"streamlit's page"  # a script's request, not a visit
+    answer = client.get("/nowhere<script>", browser)
+    assert answer.status_code == 404 and answer.headers["content-language"] == "nl"
+    page = answer.content.decode()
+    assert '<html lang="nl">' in page and "Deze pagina bestaat niet" in page and "<script>" not in page
+    assert re.findall(r'href="(/[^"]*)"', page) == ["/explorer-assets/" + page.split("/explorer-assets/")[1].split('"')[0],
+                                                   "/?lang=nl", "/scenes?lang=nl", "/moss?lang=nl", "/walk?lang=nl",
+                                                   "/classroom?lang=nl", "/make?lang=nl", "/about?lang=nl",
+                                                   "/nowhere%3Cscript%3E?lang=en", "/nowhere%3Cscript%3E?lang=fr"]
+    monkeypatch.setattr(notfound.CACHE, "settings", lambda: Settings(kiosk=True))
+    kiosk = client.get("/nowhere", browser)
+    assert kiosk.status_code == 303 and kiosk.headers["location"] == "/attract"
+    assert page_name("/here/scenes", "here") == "scenes" and page_name("/scenes", "here") is None
+    assert language("lang=fr", "nl") == "fr" and language("lang=xx", "de, en;q=0.5") == "en" and language("", "") == "en"

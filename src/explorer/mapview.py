@@ -79,7 +79,8 @@ def _marker_style(feature: dict, size: int = MARKER_SIZE) -> dict:
 
 
 class MapChrome(MacroElement):
-    """Attribution and the fallback to the simplified map when tiles cannot be loaded."""
+    """Attribution, the fallback to the simplified map when tiles cannot be loaded, tooltips kept inside the map
+    (none after a tap on a touch screen) and the simplified map's labels kept apart."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -103,8 +104,76 @@ class MapChrome(MacroElement):
                 {{ this.basemap.get_name() }}.bringToBack();
                 map.getContainer().classList.add("hx-tiles-failed");
                 map.attributionControl.addAttribution({{ this.fallback_note|tojson }});
+                tidy();
             });
             {%- endif %}
+            // Tooltips: none after a tap on a touch screen (the panel names the place); otherwise kept inside the map.
+            var lastPointer = "mouse";
+            map.getContainer().addEventListener("pointerdown", function (event) { lastPointer = event.pointerType; }, true);
+            map.on("tooltipopen", function (event) {
+                var tooltip = event.tooltip;
+                if (lastPointer === "touch") { setTimeout(function () { map.closeTooltip(tooltip); }, 0); return; }
+                var el = tooltip.getElement();
+                if (!el) { return; }
+                if (tooltip.options.direction !== "top") {  // one tooltip serves every place: above, unless no room
+                    tooltip.options.direction = "top"; tooltip.options.offset = [0, -14]; tooltip.update();
+                }
+                el.style.marginLeft = "";
+                var box = map.getContainer().getBoundingClientRect(), r = el.getBoundingClientRect(), dx = 0;
+                if (r.left < box.left + 4) { dx = box.left + 4 - r.left; }
+                else if (r.right > box.right - 4) { dx = box.right - 4 - r.right; }
+                if (dx) { el.style.marginLeft = (parseFloat(getComputedStyle(el).marginLeft) + dx) + "px"; }
+                if (r.top < box.top + 4) { tooltip.options.direction = "bottom"; tooltip.options.offset = [0, 14]; tooltip.update(); }
+            });
+            // The simplified map's labels: each tries a few spots away from the markers, the controls, the
+            // other labels and the map's edge, and is hidden where none is free (fewer labels when zoomed out).
+            var SPOTS = {
+                area: ["translate(-50%, -50%)", "translate(-50%, calc(-100% - 16px))", "translate(-50%, 16px)"],
+                landmark: ["translate(8px, -50%)", "translate(8px, -110%)", "translate(8px, 10%)"],
+                commune: ["translate(-50%, -50%)", "translate(-50%, -120%)", "translate(-50%, 20%)"]
+            };
+            var ORDER = ["area", "landmark", "commune"];
+            function overlaps(a, b) {
+                return a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom + 2 && b.top < a.bottom + 2;
+            }
+            function tidy() {
+                var root = map.getContainer(), box = root.getBoundingClientRect();
+                if (!box.width) { return; }
+                var taken = [];
+                root.querySelectorAll(".hx-marker, .hx-walk-num, .leaflet-control").forEach(function (el) {
+                    var r = el.getBoundingClientRect();
+                    if (r.width) { taken.push(r); }
+                });
+                var labels = Array.prototype.slice.call(root.querySelectorAll(".hx-base-label span"));
+                labels.sort(function (a, b) {
+                    return ORDER.indexOf(kind(a)) - ORDER.indexOf(kind(b));
+                });
+                labels.forEach(function (span) {
+                    var spots = SPOTS[kind(span)] || SPOTS.commune, placed = false;
+                    span.style.visibility = "";
+                    for (var i = 0; i < spots.length && !placed; i++) {
+                        span.style.transform = spots[i];
+                        var r = span.getBoundingClientRect();
+                        var inside = r.left >= box.left + 2 && r.right <= box.right - 2 && r.top >= box.top + 2
+                            && r.bottom <= box.bottom - 2;
+                        if (inside && !taken.some(function (o) { return overlaps(r, o); })) { taken.push(r); placed = true; }
+                    }
+                    if (!placed) { span.style.visibility = "hidden"; }
+                });
+            }
+            function kind(span) {
+                var cls = span.parentNode.className;
+                return cls.indexOf("hx-base-area") >= 0 ? "area" : cls.indexOf("hx-base-landmark") >= 0 ? "landmark" : "commune";
+            }
+            var queued = false;
+            function later() {
+                if (queued) { return; }
+                queued = true;
+                requestAnimationFrame(function () { queued = false; tidy(); });
+            }
+            map.on("zoomend moveend resize layeradd", later);
+            if (document.fonts && document.fonts.ready) { document.fonts.ready.then(later); }
+            later();
         })();
         {% endmacro %}
     """)

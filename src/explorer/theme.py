@@ -37,6 +37,10 @@ FONTS: dict[str, str] = {
     "serif": "Georgia, 'DejaVu Serif', serif",
 }
 
+# One heading scale for every page (h1 to h6), Streamlit's headings and the explorer's own alike: a page's title
+# is the largest thing on it, then a place's or a section's name, then a card's title.
+HEADINGS: tuple[str, ...] = ("2.1rem", "1.65rem", "1.4rem", "1.1rem", "1rem", "1rem")
+
 
 def rgb(name: str) -> tuple[int, int, int]:
     """A palette colour as an (r, g, b) tuple, for Pillow and the PDF."""
@@ -48,6 +52,7 @@ def css_variables(selector: str = ":root, :host") -> str:
     """The palette and fonts as CSS custom properties (``--hx-moss-dark``); ``:host`` reaches into shadow roots."""
     lines = [f"  --hx-{name.replace('_', '-')}: {value};" for name, value in PALETTE.items()]
     lines += [f"  --hx-font-{name}: {value};" for name, value in FONTS.items()]
+    lines += [f"  --hx-h{level}: {size};" for level, size in enumerate(HEADINGS, start=1)]
     return f"{selector} {{\n" + "\n".join(lines) + "\n}\n"
 
 
@@ -62,7 +67,7 @@ def stylesheet(*names: str, variables: bool = True) -> str:
     return (css_variables() if variables else "") + "\n".join(css_file(name) for name in names)
 
 
-def streamlit_theme() -> dict[str, str]:
+def streamlit_theme() -> dict[str, str | list[str]]:
     """The ``[theme]`` values of ``.streamlit/config.toml``."""
     return {
         "base": "light",
@@ -74,6 +79,7 @@ def streamlit_theme() -> dict[str, str]:
         "borderColor": PALETTE["line"],
         "baseRadius": "medium",
         "paddingTop": "1.5rem",  # the page starts under Streamlit's (empty) header, not 6rem below it
+        "headingFontSizes": list(HEADINGS),
     }
 
 
@@ -82,7 +88,10 @@ THEME_MARKER = "# [theme] below is written by `python -m explorer theme --write`
 
 def config_theme_section() -> str:
     """The ``[theme]`` section as it belongs at the end of ``.streamlit/config.toml``."""
-    rows = "".join(f'{key} = "{value}"\n' for key, value in streamlit_theme().items())
+    def toml(value: str | list[str]) -> str:
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]" if isinstance(value, list) else f'"{value}"'
+
+    rows = "".join(f"{key} = {toml(value)}\n" for key, value in streamlit_theme().items())
     return f"{THEME_MARKER}\n[theme]\n{rows}"
 
 

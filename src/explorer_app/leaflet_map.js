@@ -79,7 +79,7 @@ async function update(state, box, data) {
 async function draw(root, data, report) {
   // The box keeps its height while Leaflet loads (nothing below it jumps).
   const box = el("div", { class: "hx-map", role: "region", "aria-label": data.label || "Map" });
-  box.style.height = `${data.height}px`;
+  box.style.height = `max(${data.height}px, var(--hx-map-grow, 0px))`;  // taller on a projector (app.css)
   const container = el("div", { class: "hx-map-root" });
   container.append(el("link", { rel: "stylesheet", href: data.stylesheet }), box);
   root.replaceChildren(container);

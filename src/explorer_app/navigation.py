@@ -16,6 +16,7 @@ import streamlit as st
 
 from explorer.fragments import esc, md
 from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from explorer.model import Place, Scene
 from explorer_app.links import choice, group, link, link_bar, switch
 from explorer_app.page import LANGUAGE_PARAM, SPOILER_PARAM, Page
 
@@ -35,10 +36,18 @@ def page_href(script: str, params: dict[str, str] | None = None) -> str:
     return path + ("?" + urlencode(params) if params else "")
 
 
-def _go(name: object) -> None:
-    if isinstance(name, str) and name in PAGES:
-        st.session_state[_GO] = name
-        st.rerun(scope="app")  # the whole page, also when the link sits in a fragment
+def _go(value: object) -> None:
+    """A page's name, ``{"place": id}`` for the map showing a place or ``{"scene": id}`` for a scene in the story
+    (the page checks the id)."""
+    if isinstance(value, str) and value in PAGES:
+        st.session_state[_GO] = (value, {})
+    elif isinstance(value, dict) and set(value) == {"place"} and isinstance(value["place"], str):
+        st.session_state[_GO] = ("map", {"place": value["place"][:100]})
+    elif isinstance(value, dict) and set(value) == {"scene"} and isinstance(value["scene"], str):
+        st.session_state[_GO] = ("scenes", {"scene": value["scene"][:100]})
+    else:
+        return
+    st.rerun(scope="app")  # the whole page, also when the link sits in a fragment
 
 
 def _set_language(code: object) -> None:
@@ -53,7 +62,8 @@ def _set_spoilers(on: object) -> None:
         st.query_params.pop(SPOILER_PARAM, None)
 
 
-def _labels(language: str) -> dict[str, str]:
+def page_labels(language: str) -> dict[str, str]:
+    """Each page's name in the navigation, in ``language``."""
     return {"map": t("Map", language), "scenes": t("Scenes", language), "moss": t("Moss", language),
             "walk": t("Walk", language), "classroom": t("Classroom", language), "make": t("Make", language),
             "about": t("About", language)}
@@ -73,11 +83,11 @@ def header_html(page: Page, title: str, lede: str) -> str:
 def page_header(page: Page, title: str, lede: str) -> None:
     """The top of a page: the navigation and the page's title, drawn as one element; then a note if the link
     asked for a language the explorer does not have."""
-    chosen = st.session_state.pop(_GO, None)
-    if chosen in PAGES and chosen != page.name:
-        st.switch_page(PAGES[chosen], query_params=page.params() or None)
+    chosen, extra = st.session_state.pop(_GO, (None, {}))
+    if chosen in PAGES and (chosen != page.name or extra):
+        st.switch_page(PAGES[chosen], query_params=page.params(**extra) or None)
     lang = page.language
-    labels = _labels(lang)
+    labels = page_labels(lang)
     pages = [page_link(page, name, labels[name], current=name == page.name) for name in PAGES]
     languages = [choice(f"lang-{code}", code.upper(), event="lang", value=code, pressed=code == lang,
                         title=LANGUAGE_NAMES[code], name=f"{code.upper()} {LANGUAGE_NAMES[code]}", lang=code)
@@ -94,6 +104,23 @@ def page_header(page: Page, title: str, lede: str) -> None:
     if chosen_language is not None and chosen_language not in LANGUAGES:
         st.info(t("The language “{value}” is not available; choose English, French or Dutch at the top.", lang,
                   value=md(chosen_language[:20])), icon=":material/translate:")
+
+
+def map_links(page: Page, key: str, places: list[Place], labels: list[str] | None = None) -> None:
+    """Links to the map showing each of ``places`` (labelled with their names unless ``labels`` are given),
+    marked with the place's symbol. The address is the map page's own (``./?place=``): opened in a new tab or
+    copied, it shows the place; a plain click switches pages in the app."""
+    names = labels or [place.name.get(page.language) for place in places]
+    items = [link(f"{key}-{place.id}", name, page_href(MAP_PAGE, page.params(place=place.id)), event="go",
+                  value={"place": place.id}, symbol=f"hx-sym-{place.kind} hx-sym-{place.provenance}")
+             for place, name in zip(places, names, strict=True)]
+    link_bar(key, [group(items)], on={"go": _go}, css_class="hx-map-links", kiosk=page.kiosk)
+
+
+def story_link(page: Page, key: str, scene: Scene, label: str) -> None:
+    """A link to ``scene`` in the story (the timeline, scrolled to it)."""
+    item = link(key, label, page_href(SCENES_PAGE, page.params(scene=scene.id)), event="go", value={"scene": scene.id})
+    link_bar(key, [group([item])], on={"go": _go}, css_class="hx-story-links", kiosk=page.kiosk)
 
 
 def page_links(page: Page, key: str, pages: list[tuple[str, str]], before: str = "") -> None:

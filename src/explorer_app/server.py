@@ -6,7 +6,8 @@ pages, plus:
 - routes for the files the explorer serves itself (``assets.py``) and the map's parts (``mapcomponent.py``);
 - ``CompressionMiddleware``: every text answer compressed once per process, brotli or gzip;
 - ``HintsMiddleware``: ``Link`` headers, so a page's stylesheet, Leaflet and the map load early;
-- ``SecurityHeadersMiddleware``: a Content-Security-Policy, no framing by other sites, ``nosniff``.
+- ``SecurityHeadersMiddleware``: a Content-Security-Policy, no framing by other sites, ``nosniff``;
+- ``NotFoundMiddleware``: an address that is no page gets a "not found" page in the explorer's language.
 
 It listens on a socket made here as a TCP socket (``IPPROTO_TCP``): asyncio then switches Nagle's algorithm off
 on every connection it accepts (``TCP_NODELAY``), so each websocket message leaves at once instead of waiting
@@ -31,6 +32,7 @@ from explorer_app.assets import asset_routes
 from explorer_app.compression import CompressionMiddleware
 from explorer_app.hints import HintsMiddleware
 from explorer_app.mapcomponent import map_routes
+from explorer_app.notfound import NotFoundMiddleware
 from explorer_app.security import SecurityHeadersMiddleware
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +42,7 @@ def build_app() -> st.App:
     """The explorer as an ASGI app."""
     return st.App(str(ROOT / "app.py"), routes=[*asset_routes(), *map_routes()],
                   middleware=[Middleware(SecurityHeadersMiddleware), Middleware(CompressionMiddleware),
-                              Middleware(HintsMiddleware)])
+                              Middleware(HintsMiddleware), Middleware(NotFoundMiddleware)])
 
 
 def listening_socket(address: str, port: int, backlog: int = 2048) -> socket.socket:

@@ -1,0 +1,135 @@
+"""An address that is no page of the explorer: a real "404 Not Found" in the visitor's language and the
+explorer's style, with a way to every page, instead of Streamlit's English dialog over the map.
+
+Streamlit answers every address with its page and lets the browser find out that no page has that name. This
+middleware answers first, for a browser asking for a page (``Accept: text/html``) at an address that names no
+page of the explorer; every other request (Streamlit's own, files, the explorer's assets) passes untouched. On a
+kiosk there is nothing to read: the visitor is sent to the attract screen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, quote
+
+import streamlit as st
+
+from explorer.fragments import esc
+from explorer.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, t
+from explorer.settings import Settings
+from explorer.theme import css_variables
+from explorer_app.assets import page_stylesheet
+from explorer_app.cache import CACHE
+from explorer_app.navigation import PAGES, page_href, page_labels
+
+# The pages' addresses (``pages/walk.py`` is served as ``walk``, the map at the app's own address), and the kiosk's
+# attract screen, which the navigation does not list.
+PAGE_ADDRESSES = {page_href(script).strip("./"): name for name, script in PAGES.items()} | {"attract": "attract"}
+_SERVED = ("_stcore", "static", "media", "component", "app", "explorer-assets")  # Streamlit's and the explorer's files
+
+
+def page_name(path: str, base: str = "") -> str | None:
+    """The page an address asks for, ``None`` if it names none (``base``: Streamlit's ``server.baseUrlPath``)."""
+    path = path.strip("/")
+    base = base.strip("/")
+    if base:
+        if path != base and not path.startswith(base + "/"):
+            return None
+        path = path[len(base):].strip("/")
+    return PAGE_ADDRESSES.get(path)
+
+
+def language(query: str, accept_language: str) -> str:
+    """``?lang=`` if it names a language of the explorer, else the first of the browser's languages it has."""
+    chosen = parse_qs(query).get("lang", [""])[-1]
+    if chosen in LANGUAGES:
+        return chosen
+    for part in accept_language.split(","):
+        code = part.split(";")[0].strip().split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def not_found_html(path: str, lang: str, root: str = "/") -> str:
+    """The page: what happened, and a link to each page of the explorer (keeping the language)."""
+    keep = f"?lang={lang}" if lang != DEFAULT_LANGUAGE else ""
+    labels = page_labels(lang)
+    links = "".join(f'<li><a href="{esc(root + address)}{keep}">{esc(labels[name])}</a></li>'
+                    for address, name in PAGE_ADDRESSES.items() if name in labels)
+    others = "".join(f'<li><a href="{esc(root + quote(path.lstrip("/")))}?lang={code}" lang="{code}" hreflang="{code}">'
+                     f"{esc(LANGUAGE_NAMES[code])}</a></li>" for code in LANGUAGES if code != lang)
+    title = t("This page does not exist", lang)
+    kicker = t("Here · Bas Devos · 2023", lang)
+    why = t("There is no page at this address in the explorer. It may have been mistyped, or shortened by the app "
+            "that shared it.", lang)
+    go_to, language_label = t("Go to", lang), t("Language", lang)
+    return f"""<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} · {esc(kicker)}</title>
+<link rel="stylesheet" href="{esc(root.rstrip('/') + page_stylesheet().path)}">
+<style>{css_variables(":root")}
+body {{ margin: 0; background: var(--hx-paper); color: var(--hx-ink); font: 1rem/1.6 var(--hx-font-sans); }}
+main {{ max-width: 46rem; margin: 0 auto; padding: 2.5rem 1.25rem; }}
+.hx-header p.hx-address {{ font-family: monospace; color: var(--hx-concrete); overflow-wrap: anywhere; }}
+nav.hx-links {{ display: block; margin-top: 1rem; }}
+nav h2 {{ font-size: var(--hx-h4); margin: 1.6rem 0 .5rem; }}
+.hx-pages a {{ border: 1px solid var(--hx-line); background: var(--hx-card); }}
+</style>
+</head>
+<body>
+<main>
+<header class="hx-header"><p class="hx-kicker">{esc(kicker)}</p>
+<h1>{esc(title)}</h1>
+<p>{esc(why)}</p>
+<p class="hx-address">{esc(path[:200])}</p></header>
+<nav class="hx-links hx-pages" aria-labelledby="hx-go"><h2 id="hx-go">{esc(go_to)}</h2><ul>{links}</ul></nav>
+<nav class="hx-links" aria-label="{esc(language_label)}"><ul>{others}</ul></nav>
+</main>
+</body>
+</html>
+"""
+
+
+class NotFoundMiddleware:
+    """ASGI middleware: a browser asking for an address that is no page gets the page above, status 404."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not self._asks_for_a_page(scope):
+            await self.app(scope, receive, send)
+            return
+        base = str(st.get_option("server.baseUrlPath") or "")
+        path = scope["path"]
+        inside = path.strip("/")[len(base.strip("/")):].strip("/")
+        if page_name(path, base) is not None or Path(path).suffix or inside.split("/")[0] in _SERVED:
+            await self.app(scope, receive, send)
+            return
+        root = "/" + base.strip("/") + "/" if base.strip("/") else "/"
+        configured = CACHE.settings()
+        if isinstance(configured, Settings) and configured.kiosk:
+            await _answer(send, 303, b"", [(b"location", (root + "attract").encode())])
+            return
+        headers = dict(scope.get("headers", []))
+        lang = language(scope.get("query_string", b"").decode("latin-1"),
+                        headers.get(b"accept-language", b"").decode("latin-1"))
+        body = not_found_html(path, lang, root).encode("utf-8")
+        await _answer(send, 404, b"" if scope["method"] == "HEAD" else body,
+                      [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-cache"),
+                       (b"content-language", lang.encode())], length=len(body))
+
+    @staticmethod
+    def _asks_for_a_page(scope) -> bool:
+        accept = dict(scope.get("headers", [])).get(b"accept", b"")
+        return b"text/html" in accept
+
+
+async def _answer(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]], length: int | None = None):
+    size = str(len(body) if length is None else length).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"content-length", size)]})
+    await send({"type": "http.response.body", "body": body})
