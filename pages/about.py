@@ -14,6 +14,7 @@ from explorer.fragments import (
 )
 from explorer.i18n import t
 from explorer.model import PROVENANCES
+from explorer.typography import typeset
 from explorer_app.navigation import map_links, page_header
 from explorer_app.page import setup_page
 from explorer_app.widgets import caption
@@ -32,9 +33,9 @@ page_header(
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(t("The film", lang), anchor=False)
-    st.write(md(film.synopsis.get(lang)))
+    st.write(md(typeset(film.synopsis.get(lang), lang)))
     st.html(film_facts_html(film, lang))
-    st.write(md(film.dedication.get(lang)))
+    st.write(md(typeset(film.dedication.get(lang), lang)))
     st.subheader(t("Awards", lang), anchor=False)
     st.html(awards_html(film, lang))
     st.subheader(t("What the critics said", lang), anchor=False)
@@ -43,9 +44,9 @@ with left:
 
 with right:
     st.subheader(t("Cast", lang), anchor=False)
-    st.html(cast_html(content.people_of_kind("cast"), content))
+    st.html(cast_html(content.people_of_kind("cast"), content, lang))
     st.subheader(t("Crew", lang), anchor=False)
-    st.html(crew_html(content.people_of_kind("crew")))
+    st.html(crew_html(content.people_of_kind("crew"), lang))
     caption(t("Credits as listed in the Berlinale 2023 programme; the actors who play the other roles are not "
                  "named in our sources.", lang))
 
@@ -61,4 +62,4 @@ for column, provenance in zip(columns, PROVENANCES, strict=True):
 st.header(t("Sources", lang), anchor="sources")
 st.write(t("Everything in the explorer comes from these sources. Quotations are verbatim; all other text is our own "
            "summary.", lang))
-st.html(sources_html(content.sources, links=page.links))
+st.html(sources_html(content.sources, links=page.links, language=lang))

@@ -41,7 +41,7 @@ def linked_card(quotes) -> None:
 @st.fragment
 def postcard() -> None:
     quotes = [s.quote for s in content.scenes if s.quote and s.id not in page.hidden]
-    quotes += [f.quote for f in content.facts if f.quote]
+    quotes += [f.quote for f in content.visible_facts(page.spoiler_safe) if f.quote]
     quotes += list(content.film.press)
     linked_card(quotes)  # a kiosk's QR code opens the same card: ?place=…&quote=…
     controls, preview = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")

@@ -28,9 +28,10 @@ page_header(
       "and began to notice them everywhere in Brussels. Here is what he said, and how you can look for yourself.", lang),
 )
 
-words = content.facts_of_kind("interview", "director")
-species = content.facts_of_kind("species")
-general = content.facts_of_kind("general")
+# in spoiler-safe mode, no fact that tells a hidden scene
+words = content.visible_facts(page.spoiler_safe, "interview", "director")
+species = content.visible_facts(page.spoiler_safe, "species")
+general = content.visible_facts(page.spoiler_safe, "general")
 
 st.header(t("In the director's words", lang), anchor="words")
 fact_cards(words)

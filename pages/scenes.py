@@ -26,7 +26,7 @@ if selection.unknown_scene:
     st.info(t("There is no scene called “{value}”; here is the whole story.", lang, value=md(selection.unknown_scene)),
             icon=":material/movie:")
 
-names = {p.id: md(p.name) for p in content.people}
+names = {p.id: md(p.name.get(lang)) for p in content.people}
 
 filter_column, timeline = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")
 with filter_column, st.container(border=True, key="scene-filters"):

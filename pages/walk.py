@@ -1,55 +1,79 @@
-"""Stefan's walk: the film's places in story order, on the map, with distances, walking times and a GPX file."""
+"""Walks: short routes through the film's places, one area at a time, on the map with each leg's distance and
+walking time, and a GPX file per route (on a kiosk, a QR code that opens the route on the visitor's phone)."""
 
 import streamlit as st
 
-from explorer.fragments import walk_legs_html
+from explorer.fragments import esc, md, source_html, tx, walk_legs_html
 from explorer.i18n import t
 from explorer.settings import public_link
-from explorer.walk import stefans_walk, walk_gpx
-from explorer_app.mapcomponent import layer_address, map_component
+from explorer.walk import default_route, find_route, route_walk, walk_gpx, walk_summary
+from explorer_app.mapcomponent import layer_address, map_component, walk_choice
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
-from explorer_app.widgets import caption, on_your_phone, spoiler_note
+from explorer_app.widgets import caption, on_your_phone, spoiler_note, url_choice
 
 page = setup_page("walk")
 content, lang = page.content, page.language
 
 page_header(
     page,
-    t("Stefan's walk", lang),
-    t("The film's places in the order the story reaches them, as one route you can walk or cycle. "
-      "Distances are straight lines between the places; streets make the real way longer.", lang),
+    t("Walks through the film's Brussels", lang),
+    t("Short walks through the film's places, one area at a time. Choose a route: the map shows its stops in "
+      "walking order, not in the order of the story.", lang),
 )
-walk = stefans_walk(content, content.visible_scenes(page.spoiler_safe))
 spoiler_note(page)
+if not content.walks:
+    st.info(t("There are no walks yet.", lang), icon=":material/directions_walk:")
+    st.stop()
+
+# grouped by area: the routes of one area side by side, the areas in the order the file first names them
+areas = list(dict.fromkeys(r.area.get(lang) for r in content.walks))
+routes = sorted(content.walks, key=lambda r: areas.index(r.area.get(lang)))
+route_id = url_choice(page, t("Route", lang), [r.id for r in routes], "route",
+                      lambda i: md(find_route(content, i).name.get(lang)), default=default_route(content, page.hidden).id)
+route = find_route(content, route_id)
+walk = route_walk(content, route, page.hidden)
+
+st.html(f'<p class="hx-who">{tx(route.area.get(lang), lang)}</p><p>{tx(route.description.get(lang), lang)}</p>')
+if route.sources:
+    cited = "; ".join(source_html(content.source(s), page.links) for s in route.sources)
+    sources_label = t("Sources:", lang)
+    st.html(f'<p class="hx-caption">{esc(sources_label)} {cited}</p>')
 if walk.has_illustrations:
-    st.warning(t("This route is a suggestion: most of its stops are places we chose ourselves as illustrations, "
-                 "not documented filming locations. Only the Moeraske is documented.", lang),
-               icon=":material/info:")
+    st.warning(t("This route is a suggestion.", lang) + " " + walk_summary(walk, lang), icon=":material/info:")
+else:
+    caption(walk_summary(walk, lang))
+if walk.hidden:
+    st.info(t("Spoiler-safe mode leaves out {count} of this route's stops.", lang, count=walk.hidden),
+            icon=":material/visibility_off:")
 
 map_column, legs_column = st.columns([3, 2], gap="large")
 with map_column:
     map_component(page, key="walk_map", height=760 if page.kiosk else 520,
-                  overlay=layer_address(page, "walk", "spoiler-safe" if page.spoiler_safe else "whole"))
+                  overlay=layer_address(page, "walk", walk_choice(route.id, page.spoiler_safe)),
+                  focus=walk.bounds)
 with legs_column:
-    st.subheader(t("The route", lang), anchor=False)
-    with st.container(key="walk-legs"):
-        st.html(walk_legs_html(walk, lang))
-    st.metric(t("Total", lang), t("{km} km", lang, km=f"{walk.metres / 1000:.1f}"),
-              t("about {hours} h {minutes} min on foot", lang, hours=walk.minutes // 60, minutes=walk.minutes % 60),
-              delta_color="off")
-    if page.kiosk:  # nothing downloads onto a kiosk: the route opens on the visitor's phone
-        on_your_phone(page, public_link(page.settings, "walk", page.params()), t("Take the route with you", lang),
-                      t("Scan the code to open the walk on your phone, with its GPX file.", lang), key="hx-qr-walk")
+    st.subheader(md(route.name.get(lang)), anchor=False)
+    if len(walk.stops) < 2:
+        caption(t("Nothing to walk here in spoiler-safe mode: choose another route.", lang))
     else:
-        st.download_button(
-            t("Download the route (GPX)", lang),
-            data=walk_gpx(walk, t("Stefan's walk (Here, Bas Devos)", lang),
-                          t("A suggested route through the places of the film; most stops are illustrations.", lang),
-                          lang).encode("utf-8"),
-            file_name="here-stefans-walk.gpx",
-            mime="application/gpx+xml",
-            icon=":material/download:",
-            key="walk-gpx",
-        )
-    caption(t("Stops: {names}", lang, names=" → ".join(s.name.get(lang) for s in walk.stops)))
+        with st.container(key="walk-legs"):
+            st.html(walk_legs_html(walk, lang))
+        st.metric(t("Total, in straight lines", lang), t("{km} km", lang, km=f"{walk.metres / 1000:.1f}"),
+                  t("about {hours} h {minutes} min on foot", lang, hours=walk.minutes // 60,
+                    minutes=walk.minutes % 60), delta_color="off")
+        if page.kiosk:  # nothing downloads onto a kiosk: the route opens on the visitor's phone
+            on_your_phone(page, public_link(page.settings, "walk", page.params(route=route.id)),
+                          t("Take the route with you", lang),
+                          t("Scan the code to open the walk on your phone, with its GPX file.", lang), key="hx-qr-walk")
+        else:
+            st.download_button(
+                t("Download the route (GPX)", lang),
+                data=page.derived(("walk-gpx", route.id, page.spoiler_safe, lang),
+                                  lambda: walk_gpx(walk, lang).encode("utf-8")),
+                file_name=f"here-walk-{route.id}.gpx",
+                mime="application/gpx+xml",
+                icon=":material/download:",
+                key="walk-gpx",
+            )
+    caption(t("Stops: {names}", lang, names=" → ".join(f"{n}. {s.name.get(lang)}" for n, s in enumerate(walk.stops, 1))))

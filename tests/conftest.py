@@ -75,7 +75,7 @@ def hostile_data(data_copy: Path) -> Path:
     """Content whose text fields try to inject markup and script everywhere they appear."""
     places = data_copy / "places.toml"
     replace_in(places, 'name.en = "Moeraske nature reserve"', f"name.en = {toml_string('Moeraske ' + HOSTILE)}")
-    replace_in(places, 'description.en = "A marshy reserve', f"description.en = {toml_string(HOSTILE)}\n#")
+    replace_in(places, 'description.en = "A nature reserve of marsh', f"description.en = {toml_string(HOSTILE)}\n#")
     replace_in(data_copy / "scenes.toml", 'title.en = "A micro-forest in the hand"',
                f"title.en = {toml_string('Micro ' + HOSTILE)}")
     replace_in(data_copy / "moss.toml", 'title.en = "An invisible green world"',

@@ -202,7 +202,7 @@ def calm_kiosk_url():
         yield url
 
 
-def test_nothing_on_a_kiosk_opens_a_file_chooser_or_downloads(browser, calm_kiosk_url):
+def test_nothing_on_a_kiosk_opens_a_file_chooser_or_downloads(browser, calm_kiosk_url, content):
     """The lens, the postcard, the handout and the walk's GPX open on the visitor's phone instead (QR codes)."""
     visit = Visit(browser, width=1080, height=1920)
     offered = []
@@ -221,7 +221,8 @@ def test_nothing_on_a_kiosk_opens_a_file_chooser_or_downloads(browser, calm_kios
     finally:
         visit.close()
     assert offered[0].startswith(f"{PUBLIC}/make?place=") and "&quote=0" in offered[0]
-    assert offered[1:] == [f"{PUBLIC}/make?tool=lens", f"{PUBLIC}/classroom?age=10-13", f"{PUBLIC}/walk"]
+    assert offered[1:] == [f"{PUBLIC}/make?tool=lens", f"{PUBLIC}/classroom?age=10-13",
+                          f"{PUBLIC}/walk?route={content.walks[0].id}"]
 
 
 def test_a_kiosk_refuses_every_way_out_from_its_first_paint(browser, calm_kiosk_url):

@@ -63,9 +63,10 @@ def test_attract_screen_cycles_scenes_and_leads_to_the_map(kiosk, content):
     # a foyer: many visitors have not seen the film, so the attract screen never shows the later scenes
     scenes = content.visible_scenes(True)
     places = {s.place for s in scenes if s.place}
-    assert page.count('class="hx-slide"') == len(scenes) + len(places) + len(content.facts_of_kind("interview"))
+    facts = content.visible_facts(True, "interview")  # none that tells a hidden scene
+    assert page.count('class="hx-slide"') == len(scenes) + len(places) + len(facts)
     for place_id in places:
-        assert content.place(place_id).description.get().replace("'", "&#x27;") in page
+        assert content.place(place_id).description_for(True).get().replace("'", "&#x27;") in page
     for scene_id in content.spoilers():
         assert content.scene(scene_id).title.get() not in page
     assert '<a class="hx-attract-call" href="./">Touch the screen to explore</a>' in page

@@ -45,6 +45,16 @@ def test_every_ui_string_is_translated(language):
             assert all(placeholder in s for s in strings), (message.id, placeholder)
 
 
+def test_french_interface_strings_keep_their_punctuation_with_their_words():
+    """French sets a no-break space before : ; ! ? and inside « »: the catalog's French is written so (a plain
+    space there would let a line start with the mark)."""
+    from explorer.typography import NBSP, french_spacing
+
+    loose = [m.string for m in catalog("fr") if m.id and isinstance(m.string, str) and m.string
+             and french_spacing(m.string, NBSP) != m.string]
+    assert loose == [], loose[:5]
+
+
 def test_the_template_knows_every_string_the_code_translates():
     """Literal t("...") calls anywhere in the code, including inside f-strings, are in the catalog template."""
     ids = {i if isinstance(i, str) else i[0] for i in template_ids()}

@@ -11,7 +11,7 @@ import pytest
 from explorer.mapparts import layer_script, map_parts
 from explorer.mapview import build_map, selection_layer, walk_layer
 from explorer.settings import Settings
-from explorer.walk import stefans_walk
+from explorer.walk import route_walk
 from explorer_app.assets import component_code
 
 _JS = component_code("leaflet_map").body.decode("utf-8")
@@ -56,7 +56,7 @@ def test_the_selection_ring_is_a_layer_of_its_own(content):
 
 
 def test_the_walk_is_a_layer_of_its_own(content):
-    script, name = layer_script(walk_layer(stefans_walk(content, content.scenes)))
+    script, name = layer_script(walk_layer(route_walk(content, content.walks[0])))
     assert "L.polyline" in script and "hx-walk-num" in script and name.startswith("feature_group_")
 
 

@@ -23,11 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd = commands.add_parser("export", help="write a static copy of the explorer (works offline, no server)")
     export_cmd.add_argument("target", help="folder to write the site into")
     export_cmd.add_argument("--lang", default="en", choices=("en", "fr", "nl"), help="language of the copy")
+    export_cmd.add_argument("--spoiler-safe", action="store_true",
+                            help="leave out the scenes after the first encounter and what tells them")
     theme_cmd = commands.add_parser("theme", help="print the [theme] section of .streamlit/config.toml from the palette")
     theme_cmd.add_argument("--write", action="store_true", help="write it into .streamlit/config.toml")
     args = parser.parse_args(argv)
     if args.command == "export":
-        return _export(Path(args.target), args.lang)
+        return _export(Path(args.target), args.lang, args.spoiler_safe)
     if args.command == "theme":
         return _theme(args.write)
 
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _export(target: Path, language: str) -> int:
+def _export(target: Path, language: str, spoiler_safe: bool = False) -> int:
     from explorer.errors import ContentError
     from explorer.export import export_site
     from explorer.loader import load_content
@@ -70,7 +72,7 @@ def _export(target: Path, language: str) -> int:
     except (ContentError, SettingsError) as exc:
         print(exc)
         return 1
-    files = export_site(content, target, language)
+    files = export_site(content, target, language, spoiler_safe=spoiler_safe)
     print(f"Wrote {len(files)} pages to {target}; open {target / 'index.html'} in a browser.")
     return 0
 

@@ -56,8 +56,12 @@ def _page(title: str, body: str, language: str, depth: int = 0) -> str:
             f'<link rel="stylesheet" href="{up}assets/explorer.css"></head><body><main>{nav}{body}</main></body></html>')
 
 
-def export_site(content: Content, target: Path, language: str = "en") -> list[Path]:
-    """Write the site into ``target`` (created if needed) and return the files written."""
+def export_site(content: Content, target: Path, language: str = "en", *, spoiler_safe: bool = False) -> list[Path]:
+    """Write the site into ``target`` (created if needed) and return the files written.
+
+    ``spoiler_safe`` leaves out the scenes after the first encounter, the moss facts that tell them, and shows the
+    places' spoiler-free descriptions, as the app's spoiler-safe mode does."""
+    hidden = content.spoilers() if spoiler_safe else frozenset()
     target = Path(target)
     (target / "places").mkdir(parents=True, exist_ok=True)
     assets = target / "assets"
@@ -85,20 +89,21 @@ def export_site(content: Content, target: Path, language: str = "en") -> list[Pa
     write(target / "index.html", _page(t("Here · moss and city explorer", language), body, language))
 
     for place in content.places:
-        scenes = "".join(scene_html(s, content, language) for s in content.scenes_at(place.id))
-        facts = "".join(fact_html(f, content, language, links=False) for f in content.facts_at(place.id))
-        body = (place_header_html(place, language) + provenance_html(place, content, language, links=False)
+        scenes = "".join(scene_html(s, content, language) for s in content.scenes_at(place.id) if s.id not in hidden)
+        facts = "".join(fact_html(f, content, language, links=False)
+                        for f in content.visible_facts_at(place.id, spoiler_safe))
+        body = (place_header_html(place, language, spoiler_safe=spoiler_safe) + provenance_html(place, content, language, links=False)
                 + f"<h2>{esc(t('Scenes here', language))}</h2>{scenes}<h2>{esc(t('Moss here', language))}</h2>{facts}")
         write(target / "places" / f"{place.id}.html", _page(place.name.get(language), body, language, depth=1))
 
-    scenes = "".join(scene_html(s, content, language) for s in content.scenes)
+    scenes = "".join(scene_html(s, content, language) for s in content.visible_scenes(spoiler_safe))
     write(target / "scenes.html", _page(t("The story, scene by scene", language),
                                         f"<h1>{esc(t('The story, scene by scene', language))}</h1>{scenes}", language))
-    facts = "".join(fact_html(f, content, language, links=False) for f in content.facts)
+    facts = "".join(fact_html(f, content, language, links=False) for f in content.visible_facts(spoiler_safe))
     write(target / "moss.html", _page(t("Moss: a forest at your feet", language),
                                       f"<h1>{esc(t('Moss: a forest at your feet', language))}</h1>{facts}", language))
     about = (f"<h1>{esc(t('About the film and this explorer', language))}</h1>"
              f"<p>{esc(content.film.synopsis.get(language))}</p><h2>{esc(t('Sources', language))}</h2>"
-             + sources_html(content.sources, links=False))
+             + sources_html(content.sources, links=False, language=language))
     write(target / "about.html", _page(t("About the film and this explorer", language), about, language))
     return written

@@ -9,31 +9,47 @@ from pathlib import Path
 from typing import TypeVar
 
 from explorer.errors import ContentError, Problem
-from explorer.fields import Findings, RecordReader
+from explorer.fields import TRANSLATIONS, Findings, RecordReader
 from explorer.i18n import LANGUAGES
 from explorer.model import (
     AGE_BANDS,
     BASEMAP_KINDS,
+    COMMUNITIES,
     FACT_KINDS,
+    LESSON_KINDS,
+    LESSON_PHASES,
     PERSON_KINDS,
     PLACE_KINDS,
     PROVENANCES,
+    QUOTE_ORIGINS,
+    SOURCE_KINDS,
+    SUBJECTS,
     THEMES,
     TIMES_OF_DAY,
     Activity,
+    BandObjectives,
     BasemapFeature,
     Content,
+    CurriculumLink,
     Film,
+    Hint,
+    LessonPlan,
+    LessonStep,
     MossFact,
     Person,
     Place,
+    PracticalItem,
     Question,
     Quote,
+    Reference,
+    SafetyNote,
     Scene,
     Source,
+    TeacherPack,
     Term,
     Text,
     Tip,
+    WalkRoute,
 )
 from explorer.tomlfile import TooDeep, parse_toml
 
@@ -42,7 +58,7 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 T = TypeVar("T")
 
 FILES = ("film.toml", "places.toml", "scenes.toml", "moss.toml", "sources.toml", "people.toml", "basemap.toml",
-         "classroom.toml")
+         "classroom.toml", "teaching.toml", "walks.toml")
 # The record tables each file holds, and whether the file must hold at least one of them.
 RECORD_TABLES = {
     "places.toml": (("place", True),),
@@ -52,6 +68,9 @@ RECORD_TABLES = {
     "people.toml": (("person", True),),
     "basemap.toml": (("feature", True),),
     "classroom.toml": (("question", True), ("term", True), ("activity", True)),
+    "walks.toml": (("route", True),),
+    "teaching.toml": (("objectives", True), ("plan", True), ("hint", True), ("link", True), ("practical", True),
+                      ("safety", True), ("reference", True)),
 }
 
 
@@ -144,6 +163,10 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
     for reader, question in questions:
         if scenes_loaded and question.scene and question.scene not in scene_ids:
             reader.problem("scene", "names a scene that is not in scenes.toml", question.scene)
+    for reader, fact in facts:  # the scenes a fact tells of: it is hidden with them in spoiler-safe mode
+        for scene_id in fact.scenes:
+            if scenes_loaded and scene_id not in scene_ids:
+                reader.problem("scenes", "names a scene that is not in scenes.toml", scene_id)
     for reader, term in terms:
         for scene_id in term.scenes:
             if scenes_loaded and scene_id not in scene_ids:
@@ -156,6 +179,12 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
         refs.sources(film_reader, "sources", film_value.sources)
         for quote in film_value.press:
             refs.quote(film_reader, quote, field="press")
+
+    teaching = _teaching(tables["teaching.toml"], path("teaching.toml"), problems, questions, terms, activities,
+                         {s.id for _, s in sources} if loaded["sources.toml"] else None,
+                         loaded["classroom.toml"])
+
+    walks = _walks(tables["walks.toml"], path("walks.toml"), problems, places, refs)
 
     if problems or film is None:
         return None, problems
@@ -171,6 +200,8 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
         questions=tuple(q for _, q in questions),
         terms=tuple(t for _, t in terms),
         activities=tuple(a for _, a in activities),
+        teaching=teaching,
+        walks=walks,
     )
     return content, problems
 
@@ -225,11 +256,25 @@ def _quote(reader: RecordReader, required: bool = False) -> Quote | None:
         return None
     source = reader.reference("source")
     speaker = reader.reference("speaker", required=False)
-    return Quote(text=text, source=source, speaker=speaker, translations=reader.translations("quote_translation"))
+    return Quote(text=text, source=source, speaker=speaker, translations=reader.translations("quote_translation"),
+                 **_quote_origin(reader))
+
+
+# Optional fields of any record that holds a quotation: how the words reached us (see Quote.origin).
+QUOTE_ORIGIN_FIELDS = ("quote_origin", "rendered_by")
+
+
+def _quote_origin(reader: RecordReader) -> dict[str, str]:
+    """``quote_origin`` and ``rendered_by`` of a quotation; ``rendered_by`` only describes film dialogue."""
+    origin = reader.choice("quote_origin", QUOTE_ORIGINS, required=False)
+    rendered_by = reader.reference("rendered_by", required=False)
+    if rendered_by and origin != "dialogue":
+        reader.problem("rendered_by", 'is only for film dialogue (quote_origin = "dialogue")', rendered_by)
+    return {"origin": origin, "rendered_by": rendered_by}
 
 
 def _source(r: RecordReader) -> Source:
-    r.no_other_fields(("id", "title", "outlet", "author", "year", "url", "note"))
+    r.no_other_fields(("id", "title", "outlet", "author", "year", "url", "note", "kind"))
     return Source(
         id=r.identifier(),
         title=r.string("title"),
@@ -237,8 +282,23 @@ def _source(r: RecordReader) -> Source:
         year=r.integer("year", 1900, 2100, required=False),
         author=r.string("author", required=False),
         url=r.url("url"),
-        note=r.string("note", required=False),
+        note=_prose(r, "note", required=False),
+        kind=r.choice("kind", SOURCE_KINDS, required=False),
     )
+
+
+def _prose(r: RecordReader, field: str, required: bool = True) -> Text | None:
+    """A text field of prose (a role, a note, a language's name): per language even when given as one string.
+
+    A plain string is read as English, and ``check --translations`` reports its missing French and Dutch, unlike
+    a name such as "Jette" that is the same in every language.
+    """
+    text = r.text(field, required=required)
+    missing = getattr(r.problems, "missing", None)
+    if text is not None and missing is not None and isinstance(r.raw.get(field), str):
+        missing.extend(Problem(r.file, r.label, f"{field}.{language}", "translation missing; English is shown")
+                       for language in TRANSLATIONS)
+    return text
 
 
 def _person(r: RecordReader) -> Person:
@@ -246,18 +306,19 @@ def _person(r: RecordReader) -> Person:
     kind = r.choice("kind", PERSON_KINDS)
     person = Person(
         id=r.identifier(),
-        name=r.string("name"),
+        name=r.text("name") or Text.english(""),
         kind=kind,  # type: ignore[arg-type]
         description=r.text("description", required=False),
         plays=r.reference("plays", required=kind == "cast"),
-        role=r.string("role", required=kind == "crew"),
+        role=_prose(r, "role", required=kind == "crew"),
     )
     return person
 
 
 def _place(r: RecordReader) -> Place:
     r.no_other_fields(
-        ("id", "name", "description", "lat", "lon", "kind", "provenance", "commune", "evidence", "why")
+        ("id", "name", "description", "lat", "lon", "kind", "provenance", "commune", "evidence", "why",
+         "description_safe")
     )
     provenance = r.choice("provenance", PROVENANCES)
     place = Place(
@@ -271,6 +332,7 @@ def _place(r: RecordReader) -> Place:
         commune=r.string("commune", required=provenance == "commune"),
         evidence=r.ids("evidence", required=provenance in ("documented", "commune")),
         why=r.text("why", required=provenance == "illustrative"),
+        description_safe=r.text("description_safe", required=False),
     )
     return place
 
@@ -278,7 +340,7 @@ def _place(r: RecordReader) -> Place:
 def _scene(r: RecordReader) -> Scene:
     r.no_other_fields(
         ("id", "order", "title", "time_of_day", "note", "characters", "place", "themes", "based_on",
-         "quote", "source", "speaker", "quote_translation")
+         "quote", "source", "speaker", "quote_translation", *QUOTE_ORIGIN_FIELDS)
     )
     scene = Scene(
         id=r.identifier(),
@@ -300,7 +362,7 @@ def _scene(r: RecordReader) -> Scene:
 def _fact(r: RecordReader) -> MossFact:
     r.no_other_fields(
         ("id", "kind", "title", "explanation", "source", "places", "quote", "speaker", "species", "look_for",
-         "quote_translation")
+         "quote_translation", "scenes", *QUOTE_ORIGIN_FIELDS)
     )
     kind = r.choice("kind", FACT_KINDS)
     fact = MossFact(
@@ -313,12 +375,13 @@ def _fact(r: RecordReader) -> MossFact:
         quote=None,
         species=r.string("species", required=kind == "species"),
         look_for=r.text("look_for", required=kind == "species"),
+        scenes=r.ids("scenes"),
     )
     quote_text = r.string("quote", required=kind in ("interview", "director"))
     if quote_text:
         speaker = r.reference("speaker", required=False)
         fact = replace(fact, quote=Quote(quote_text, fact.source, speaker,
-                                         translations=r.translations("quote_translation")))
+                                         translations=r.translations("quote_translation"), **_quote_origin(r)))
     elif "speaker" in r.raw:
         r.problem("speaker", "is given, but there is no quote for it to attribute")
     return fact
@@ -338,15 +401,25 @@ def _question(r: RecordReader) -> Question:
 
 
 def _term(r: RecordReader) -> Term:
-    r.no_other_fields(("id", "name", "explanation", "where", "scenes", "quote", "source", "speaker", "quote_translation"))
+    r.no_other_fields(("id", "name", "explanation", "where", "scenes", "quote", "source", "speaker", "quote_translation",
+                       *QUOTE_ORIGIN_FIELDS))
     return Term(
         id=r.identifier(),
         name=r.text("name") or Text.english(""),
         explanation=r.text("explanation") or Text.english(""),
         where=r.text("where") or Text.english(""),
         scenes=r.ids("scenes", required=True),
-        quote=_quote(r, required=True) or Quote("", ""),
+        quote=_term_quote(r),
     )
+
+
+def _term_quote(r: RecordReader) -> Quote | None:
+    """A term's quotation is optional (some terms have no verbatim words to support them); without one, a source
+    or speaker is a mistake."""
+    quote = _quote(r)
+    if quote is None and ("source" in r.raw or "speaker" in r.raw):
+        r.problem("quote", "is missing, but source or speaker is given (they describe a quote)")
+    return quote
 
 
 def _activity(r: RecordReader) -> Activity:
@@ -379,17 +452,7 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
         ("title", "year", "director", "runtime_minutes", "country", "languages", "format", "synopsis",
          "dedication", "awards", "sources", "press", "spoilers_after")
     )
-    awards_raw = r.raw.get("awards", [])
-    awards: list[Text] = []
-    if not isinstance(awards_raw, list):
-        r.problem("awards", "must be a list of texts", awards_raw)
-    else:
-        for position, award in enumerate(awards_raw, start=1):
-            sub = RecordReader(problems, file, "film", {f"awards[{position}]": award}, position)
-            sub.label = "film"
-            text = sub.text(f"awards[{position}]")
-            if text:
-                awards.append(text)
+    awards = _text_list(r, problems, file, "awards", required=False)
     press: list[Quote] = []
     press_raw = r.raw.get("press", [])
     if not isinstance(press_raw, list):
@@ -397,7 +460,7 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
         press_raw = []
     for position, raw in enumerate(press_raw, start=1):
         sub = RecordReader(problems, file, "press quote", raw, position)
-        sub.no_other_fields(("quote", "source", "speaker", "quote_translation"))
+        sub.no_other_fields(("quote", "source", "speaker", "quote_translation", *QUOTE_ORIGIN_FIELDS))
         quote = _quote(sub, required=True)
         if quote:
             press.append(quote)
@@ -406,17 +469,36 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
         year=r.integer("year", 1900, 2100),
         director=r.string("director"),
         runtime_minutes=r.integer("runtime_minutes", 1, 1000),
-        country=r.string("country"),
-        languages=r.names("languages"),
+        country=_prose(r, "country") or Text.english(""),
+        languages=_text_list(r, problems, file, "languages"),
         format=r.text("format") or Text.english(""),
         synopsis=r.text("synopsis") or Text.english(""),
         dedication=r.text("dedication") or Text.english(""),
-        awards=tuple(awards),
+        awards=awards,
         sources=r.ids("sources", required=True),
         press=tuple(press),
         spoilers_after=r.reference("spoilers_after", required=False),
     )
     return r, film
+
+
+def _text_list(r: RecordReader, problems: list[Problem], file: str, field: str,
+               required: bool = True) -> tuple[Text, ...]:
+    """A list of texts, each a table of languages (``[{ en = "French", fr = "français" }]``), read as prose."""
+    value = r.raw.get(field, [])
+    if field not in r.raw and required:
+        r.problem(field, "is required but missing")
+    if not isinstance(value, list) or (required and field in r.raw and not value):
+        r.problem(field, "must be a non-empty list of texts" if required else "must be a list of texts", value)
+        return ()
+    texts: list[Text] = []
+    for position, item in enumerate(value, start=1):
+        sub = RecordReader(problems, file, r.kind, {f"{field}[{position}]": item}, position)
+        sub.label = r.label
+        text = _prose(sub, f"{field}[{position}]")
+        if text:
+            texts.append(text)
+    return tuple(texts)
 
 
 class _References:
@@ -455,3 +537,208 @@ class _References:
             reader.problem(field, "names a source that is not in sources.toml", quote.source)
         if self.loaded["people.toml"] and quote.speaker and quote.speaker not in self.people:
             reader.problem("speaker", "names a person that is not in people.toml", quote.speaker)
+        if self.loaded["people.toml"] and quote.rendered_by and quote.rendered_by not in self.people:
+            reader.problem("rendered_by", "names a person that is not in people.toml", quote.rendered_by)
+
+
+# --- the teacher's pack (teaching.toml) ----------------------------------------------------------------------
+
+
+def _teaching(table: dict | None, file: str, problems: list[Problem], questions, terms, activities,
+              source_ids: set[str] | None, classroom_loaded: bool) -> TeacherPack | None:
+    """Read teaching.toml and check it against the classroom material: plans add up to their minutes, every id
+    they name exists, every question has exactly one hint and every hint a question."""
+    if table is None:
+        return None
+    references = _records(table, file, "reference", _reference, problems)
+    objectives = _records(table, file, "objectives", _objectives, problems)
+    plans = _records(table, file, "plan", _plan, problems)
+    hints = _records(table, file, "hint", _hint, problems)
+    links = _records(table, file, "link", _link, problems)
+    practical = _records(table, file, "practical", _practical, problems)
+    safety = _records(table, file, "safety", _safety, problems)
+
+    known_sources = {r.id for _, r in references} | (source_ids or set())
+
+    def cited(reader: RecordReader, ids: tuple[str, ...]) -> None:
+        if source_ids is None:
+            return
+        for source_id in ids:
+            if source_id not in known_sources:
+                reader.problem("sources", "names neither a [[reference]] here nor a source in sources.toml", source_id)
+
+    for ages, label in ((objectives, "objectives"), (plans, "plan")):
+        seen: set[tuple[str, ...]] = set()
+        for reader, record in ages:
+            key = (record.age, getattr(record, "kind", ""))
+            if record.age and key in seen:
+                reader.problem("age", f"has another [[{label}]] for the same age band", record.age)
+            seen.add(key)
+    for age in AGE_BANDS:
+        if not any(b.age == age for _, b in objectives):
+            problems.append(Problem(file, "", "objectives", f"no [[objectives]] for age band {age!r}"))
+        for kind in LESSON_KINDS:
+            if not any(p.age == age and p.kind == kind for _, p in plans):
+                problems.append(Problem(file, "", "plan", f"no {kind!r} [[plan]] for age band {age!r}"))
+
+    question_ages = {q.id: q.ages for _, q in questions}
+    term_ids = {t.id for _, t in terms}
+    activity_ids = {a.id for _, a in activities}
+    for reader, plan in plans:
+        if plan.kind in LESSON_KINDS and plan.steps and plan.minutes != LESSON_KINDS[plan.kind]:
+            reader.problem("step", f"minutes add up to {plan.minutes}, but a {plan.kind!r} plan takes "
+                                   f"{LESSON_KINDS[plan.kind]}", plan.minutes)
+        for phase in LESSON_PHASES:
+            if plan.steps and not any(step.phase == phase for step in plan.steps):
+                reader.problem("step", f"has no step {phase} viewing")
+        phases = [step.phase for step in plan.steps]
+        if phases != sorted(phases, key=LESSON_PHASES.index):
+            reader.problem("step", "puts a step before viewing after one after viewing")
+        if not classroom_loaded:
+            continue
+        for number, step in enumerate(plan.steps, start=1):
+            for question_id in step.questions:
+                if question_id not in question_ages:
+                    reader.problem(f"step[{number}].questions", "names a question that is not in classroom.toml",
+                                   question_id)
+                elif plan.age and plan.age not in question_ages[question_id]:
+                    reader.problem(f"step[{number}].questions", f"names a question not asked of age band {plan.age!r}",
+                                   question_id)
+            for term_id in step.terms:
+                if term_id not in term_ids:
+                    reader.problem(f"step[{number}].terms", "names a term that is not in classroom.toml", term_id)
+            for activity_id in step.activities:
+                if activity_id not in activity_ids:
+                    reader.problem(f"step[{number}].activities", "names an activity that is not in classroom.toml",
+                                   activity_id)
+    if classroom_loaded:
+        hinted: dict[str, str] = {}
+        for reader, hint in hints:
+            if hint.question and hint.question not in question_ages:
+                reader.problem("question", "names a question that is not in classroom.toml", hint.question)
+            elif hint.question in hinted:
+                reader.problem("question", "already has a hint", hint.question)
+            hinted.setdefault(hint.question, hint.question)
+        for question_id in question_ages:
+            if question_id and question_id not in hinted:
+                problems.append(Problem(file, "", "hint", f"question {question_id!r} (classroom.toml) has no [[hint]]"))
+    for reader, record in (*links, *practical, *safety):
+        cited(reader, record.sources)
+    return TeacherPack(
+        objectives=tuple(b for _, b in objectives),
+        plans=tuple(p for _, p in plans),
+        hints=tuple(h for _, h in hints),
+        links=tuple(li for _, li in links),
+        practical=tuple(p for _, p in practical),
+        safety=tuple(s for _, s in safety),
+        references=tuple(r for _, r in references),
+    )
+
+
+def _reference(r: RecordReader) -> Reference:
+    r.no_other_fields(("id", "title", "outlet", "url", "year", "note"))
+    if "url" not in r.raw:
+        r.problem("url", "is required but missing (a reference is a public page)")
+    return Reference(id=r.identifier(), title=r.string("title"), outlet=r.string("outlet"), url=r.url("url"),
+                     year=r.integer("year", 1900, 2100, required=False), note=r.string("note", required=False))
+
+
+def _objectives(r: RecordReader) -> BandObjectives:
+    r.label = f"objectives {r.raw.get('age')!r}"
+    r.no_other_fields(("age", "objective"))
+    return BandObjectives(age=r.choice("age", AGE_BANDS), objectives=_texts(r, "objective", 3, 5))
+
+
+def _texts(r: RecordReader, field: str, low: int, high: int) -> tuple[Text, ...]:
+    """A list of texts (each a table of languages), from ``low`` to ``high`` long."""
+    raw = r.raw.get(field)
+    if not isinstance(raw, list) or not low <= len(raw) <= high:
+        r.problem(field, f"must be a list of {low} to {high} texts", raw)
+        return ()
+    texts = []
+    for position, item in enumerate(raw, start=1):
+        sub = RecordReader(r.problems, r.file, r.kind, {f"{field}[{position}]": item}, position)
+        sub.label = r.label
+        text = sub.text(f"{field}[{position}]")
+        if text:
+            texts.append(text)
+    return tuple(texts)
+
+
+def _plan(r: RecordReader) -> LessonPlan:
+    r.label = f"plan {r.raw.get('age')!r} {r.raw.get('kind')!r}"
+    r.no_other_fields(("age", "kind", "step"))
+    age, kind = r.choice("age", AGE_BANDS), r.choice("kind", tuple(LESSON_KINDS))
+    raw_steps = r.raw.get("step")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        r.problem("step", "must be a list of [[plan.step]] tables")
+        return LessonPlan(age, kind, ())
+    steps = []
+    for number, raw in enumerate(raw_steps, start=1):
+        sub = RecordReader(r.problems, r.file, r.kind, raw, number)
+        sub.label = f"{r.label} step {number}"
+        sub.no_other_fields(("minutes", "phase", "title", "text", "questions", "terms", "activities"))
+        steps.append(LessonStep(
+            minutes=sub.integer("minutes", 1, 50), phase=sub.choice("phase", LESSON_PHASES),
+            title=sub.text("title") or Text.english(""), text=sub.text("text") or Text.english(""),
+            questions=sub.ids("questions"), terms=sub.ids("terms"), activities=sub.ids("activities"),
+        ))
+    return LessonPlan(age, kind, tuple(steps))
+
+
+def _hint(r: RecordReader) -> Hint:
+    r.label = f"hint {r.raw.get('question')!r}"
+    r.no_other_fields(("question", "text"))
+    return Hint(question=r.reference("question"), text=r.text("text") or Text.english(""))
+
+
+def _link(r: RecordReader) -> CurriculumLink:
+    r.no_other_fields(("id", "community", "subjects", "name", "note", "sources"))
+    return CurriculumLink(
+        id=r.identifier(), community=r.choice("community", COMMUNITIES),
+        subjects=r.ids("subjects", required=True, options=SUBJECTS), name=r.string("name"),
+        note=r.text("note") or Text.english(""), sources=r.ids("sources", required=True),
+    )
+
+
+def _practical(r: RecordReader) -> PracticalItem:
+    r.no_other_fields(("id", "label", "value", "sources"))
+    return PracticalItem(id=r.identifier(), label=r.text("label") or Text.english(""),
+                         value=r.text("value") or Text.english(""), sources=r.ids("sources", required=True))
+
+
+def _safety(r: RecordReader) -> SafetyNote:
+    r.no_other_fields(("id", "title", "text", "sources"))
+    return SafetyNote(id=r.identifier(), title=r.text("title") or Text.english(""),
+                      text=r.text("text") or Text.english(""), sources=r.ids("sources"))
+
+
+# --- the walks (walks.toml) ---------------------------------------------------------------------------------
+
+
+def _walks(table: dict | None, file: str, problems: list[Problem], places, refs: _References) -> tuple[WalkRoute, ...]:
+    """Read walks.toml: every stop is a known place (none twice), every route short enough to walk."""
+    from explorer.walk import MAX_ROUTE_METRES, straight_line_metres
+
+    routes = _records(table, file, "route", _route, problems)
+    where = {p.id: (p.lat, p.lon) for _, p in places}
+    for reader, route in routes:
+        refs.sources(reader, "sources", route.sources)
+        for stop in route.stops:
+            refs.place(reader, "stops", stop)
+        if route.stops and len(route.stops) < 2:
+            reader.problem("stops", "must list at least two places: a walk goes from one to another", list(route.stops))
+        metres = straight_line_metres(where[s] for s in route.stops if s in where)
+        if metres > MAX_ROUTE_METRES:
+            reader.problem("stops", f"add up to {metres / 1000:.1f} km in straight lines; a walk may be at most "
+                                    f"{MAX_ROUTE_METRES / 1000:.1f} km (split it, or reorder its stops)")
+    return tuple(r for _, r in routes)
+
+
+def _route(r: RecordReader) -> WalkRoute:
+    r.no_other_fields(("id", "area", "name", "description", "stops", "sources"))
+    return WalkRoute(
+        id=r.identifier(), area=r.text("area") or Text.english(""), name=r.text("name") or Text.english(""),
+        description=r.text("description") or Text.english(""), stops=r.ids("stops", required=True),
+        sources=r.ids("sources"),
+    )

@@ -19,6 +19,8 @@ TIMES_OF_DAY: tuple[str, ...] = ("day", "dusk", "night")
 THEMES: tuple[str, ...] = ("soup", "moss", "migration", "night-and-insomnia", "language", "care")
 PERSON_KINDS: tuple[str, ...] = ("character", "cast", "crew")
 FACT_KINDS: tuple[str, ...] = ("interview", "director", "general", "species")
+SOURCE_KINDS: tuple[str, ...] = ("botany",)
+QUOTE_ORIGINS: tuple[str, ...] = ("dialogue", "second-hand")
 # basemap feature kind -> the geometry field it takes
 AGE_BANDS: tuple[str, ...] = ("10-13", "14-18", "adults")
 BASEMAP_KINDS: dict[str, str] = {
@@ -53,7 +55,8 @@ class Source:
     year: int = 0  # 0 when unknown
     author: str = ""
     url: str = ""
-    note: str = ""
+    note: Text | None = None  # what the source holds, per language
+    kind: str = ""  # "botany" for a botanical reference (species facts must cite one); empty otherwise
 
     def citation(self, with_author: bool = True) -> str:
         """A one-line citation: author, title, outlet, year (each only once)."""
@@ -70,11 +73,11 @@ class Source:
 @dataclass(frozen=True)
 class Person:
     id: str
-    name: str
+    name: Text  # a plain name is the same in every language; a character like "The mechanic" is not
     kind: PersonKind
     description: Text | None = None
     plays: str = ""  # for cast: the character id
-    role: str = ""  # for crew: what they did
+    role: Text | None = None  # for crew: what they did
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,11 @@ class Quote:
     speaker: str = ""  # person id, or empty when the source's author speaks
     language: str = DEFAULT_LANGUAGE  # the language it was said in
     translations: tuple[tuple[str, str], ...] = ()  # our translations, by language
+    # How the words reached us (QUOTE_ORIGINS): "" the speaker's own words as the source prints them;
+    # "dialogue" a film line as the source (or rendered_by) renders it in English, not the film's own words;
+    # "second-hand" known only as quoted elsewhere, original language unknown.
+    origin: str = ""
+    rendered_by: str = ""  # person id: who renders film dialogue (empty: the source's author)
 
     def translation(self, language: str) -> str:
         """Our translation into ``language``, or empty when it is the original language or not translated."""
@@ -104,6 +112,11 @@ class Place:
     commune: str = ""
     evidence: tuple[str, ...] = ()  # source ids
     why: Text | None = None  # for illustrative places: why the spot is plausible
+    description_safe: Text | None = None  # shown in spoiler-safe mode when the description tells a hidden scene
+
+    def description_for(self, spoiler_safe: bool) -> Text:
+        """The description to show: the spoiler-free one in spoiler-safe mode, when there is one."""
+        return self.description_safe if spoiler_safe and self.description_safe is not None else self.description
 
 
 @dataclass(frozen=True)
@@ -131,6 +144,7 @@ class MossFact:
     quote: Quote | None = None
     species: str = ""  # scientific name, for species to look for
     look_for: Text | None = None
+    scenes: tuple[str, ...] = ()  # scene ids the fact tells of: hidden in spoiler-safe mode when any is hidden
 
 
 @dataclass(frozen=True)
@@ -161,7 +175,7 @@ class Term:
     explanation: Text
     where: Text
     scenes: tuple[str, ...]
-    quote: Quote
+    quote: Quote | None = None  # None when no verbatim quotation supports the term
 
 
 @dataclass(frozen=True)
@@ -189,8 +203,8 @@ class Film:
     year: int
     director: str
     runtime_minutes: int
-    country: str
-    languages: tuple[str, ...]
+    country: Text
+    languages: tuple[Text, ...]  # spoken in the film, each named per language
     format: Text
     synopsis: Text
     dedication: Text
@@ -215,6 +229,8 @@ class Content:
     questions: tuple[Question, ...] = ()
     terms: tuple[Term, ...] = ()
     activities: tuple[Activity, ...] = ()
+    teaching: TeacherPack | None = None  # the teacher's pack (data/teaching.toml)
+    walks: tuple[WalkRoute, ...] = ()  # the walks a person can do (data/walks.toml)
     # Lookups by id, built from the fields; never passed in, so a copy (dataclasses.replace) builds its own
     # instead of overwriting the original's.
     _index: dict = field(init=False, compare=False, repr=False, hash=False)
@@ -267,3 +283,149 @@ class Content:
     def facts_at(self, place_id: str) -> tuple[MossFact, ...]:
         """The moss facts tied to a place."""
         return tuple(f for f in self.facts if place_id in f.places)
+
+    def fact_visible(self, fact: MossFact, spoiler_safe: bool) -> bool:
+        """Whether a fact may be shown: in spoiler-safe mode, not when it tells a hidden scene."""
+        return not (spoiler_safe and self.spoilers().intersection(fact.scenes))
+
+    def visible_facts(self, spoiler_safe: bool, *kinds: str) -> tuple[MossFact, ...]:
+        """The facts that may be shown (of the given kinds, or all), in file order."""
+        return tuple(f for f in self.facts if (not kinds or f.kind in kinds) and self.fact_visible(f, spoiler_safe))
+
+    def visible_facts_at(self, place_id: str, spoiler_safe: bool) -> tuple[MossFact, ...]:
+        """The facts tied to a place that may be shown."""
+        return tuple(f for f in self.facts_at(place_id) if self.fact_visible(f, spoiler_safe))
+
+
+# --- the teacher's pack (data/teaching.toml) ---------------------------------------------------------------
+
+LESSON_PHASES: tuple[str, ...] = ("before", "after")  # before or after viewing the film
+LESSON_KINDS: dict[str, int] = {"lesson": 50, "short": 20}  # plan kind -> the minutes its steps add up to
+SUBJECTS: tuple[str, ...] = ("biology", "geography", "media-literacy", "film")
+COMMUNITIES: tuple[str, ...] = ("fwb", "flanders")  # French-speaking (Federation Wallonia-Brussels), Flemish
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A public page the teacher's pack relies on (a curriculum framework, a rule for nature reserves)."""
+
+    id: str
+    title: str
+    outlet: str
+    url: str
+    year: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    """One timed step of a lesson plan, before or after viewing, with the explorer's material it uses."""
+
+    minutes: int
+    phase: str  # one of LESSON_PHASES
+    title: Text
+    text: Text
+    questions: tuple[str, ...] = ()  # question ids (classroom.toml)
+    terms: tuple[str, ...] = ()  # term ids (classroom.toml)
+    activities: tuple[str, ...] = ()  # activity ids (classroom.toml)
+
+
+@dataclass(frozen=True)
+class LessonPlan:
+    """A lesson for one age band: the 50-minute period ("lesson") or the 20-minute variant ("short")."""
+
+    age: str
+    kind: str  # one of LESSON_KINDS
+    steps: tuple[LessonStep, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(step.minutes for step in self.steps)
+
+    def phase_minutes(self, phase: str) -> int:
+        return sum(step.minutes for step in self.steps if step.phase == phase)
+
+
+@dataclass(frozen=True)
+class BandObjectives:
+    """What pupils of one age band should be able to do after the lesson."""
+
+    age: str
+    objectives: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Hint:
+    """The teacher's note for one question: what pupils may say and what to point to."""
+
+    question: str  # question id
+    text: Text
+
+
+@dataclass(frozen=True)
+class CurriculumLink:
+    """A curriculum framework a lesson can be linked to, named only as far as its reference supports."""
+
+    id: str
+    community: str  # one of COMMUNITIES
+    subjects: tuple[str, ...]  # from SUBJECTS
+    name: str  # the framework's own name, in its own language
+    note: Text  # what it covers here, and how far we checked it
+    sources: tuple[str, ...]  # reference or source ids
+
+
+@dataclass(frozen=True)
+class PracticalItem:
+    """A practical fact for planning a screening (running time, languages...), from the sources only."""
+
+    id: str
+    label: Text
+    value: Text
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SafetyNote:
+    """Moss-walk logistics and safety: what to do and not do, with the rule's source where there is one."""
+
+    id: str
+    title: Text
+    text: Text
+    sources: tuple[str, ...] = ()  # empty when it is our own advice
+
+
+@dataclass(frozen=True)
+class TeacherPack:
+    """Everything a teacher needs for a lesson about the film, per age band."""
+
+    objectives: tuple[BandObjectives, ...]
+    plans: tuple[LessonPlan, ...]
+    hints: tuple[Hint, ...]
+    links: tuple[CurriculumLink, ...]
+    practical: tuple[PracticalItem, ...]
+    safety: tuple[SafetyNote, ...]
+    references: tuple[Reference, ...]
+
+    def objectives_for(self, age: str) -> tuple[Text, ...]:
+        return next((b.objectives for b in self.objectives if b.age == age), ())
+
+    def plan(self, age: str, kind: str) -> LessonPlan | None:
+        return next((p for p in self.plans if p.age == age and p.kind == kind), None)
+
+    def hint(self, question_id: str) -> Hint | None:
+        return next((h for h in self.hints if h.question == question_id), None)
+
+    def reference(self, reference_id: str) -> Reference | None:
+        return next((r for r in self.references if r.id == reference_id), None)
+
+
+@dataclass(frozen=True)
+class WalkRoute:
+    """A short walk through some of the film's places in one area, its stops in walking order (data/walks.toml)."""
+
+    id: str
+    area: Text
+    name: Text
+    description: Text
+    stops: tuple[str, ...]  # place ids, in the order that backtracks least (not the story's order)
+    sources: tuple[str, ...] = ()  # source ids for what the description states

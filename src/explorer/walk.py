@@ -1,4 +1,5 @@
-"""Stefan's walk: the places in story order, with each leg's distance and walking time, and a GPX file."""
+"""Walks a person can do: short routes through the film's places (data/walks.toml), each leg's straight-line
+distance and walking time, and a GPX file per route that says which stops are illustrations."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from explorer.model import Content, Place, Scene
+from explorer.i18n import PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
+from explorer.model import Content, Place, WalkRoute
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius
 WALKING_SPEED_KMH = 4.5
+MAX_ROUTE_METRES = 8_500  # "at most about 8 km": the straight lines between a route's stops may add up to this
 
 
 def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -23,6 +26,12 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 def walking_minutes(metres: float, speed_kmh: float = WALKING_SPEED_KMH) -> int:
     """Minutes on foot at an easy pace, rounded up (a straight line; real streets are longer)."""
     return math.ceil(metres / (speed_kmh * 1000 / 60))
+
+
+def straight_line_metres(points: Iterable[tuple[float, float]]) -> float:
+    """The sum of the straight lines between consecutive (lat, lon) points."""
+    points = list(points)
+    return sum(haversine_m(a, b) for a, b in zip(points, points[1:], strict=False))
 
 
 @dataclass(frozen=True)
@@ -38,8 +47,13 @@ class Leg:
 
 @dataclass(frozen=True)
 class Walk:
+    """One route as walked: its stops (those spoiler-safe mode leaves), the legs between them, and how many of
+    the route's stops were left out."""
+
+    route: WalkRoute
     stops: tuple[Place, ...]
     legs: tuple[Leg, ...]
+    hidden: int = 0  # stops left out in spoiler-safe mode
 
     @property
     def metres(self) -> float:
@@ -50,41 +64,98 @@ class Walk:
         return sum(leg.minutes for leg in self.legs)
 
     @property
+    def bounds(self) -> list[list[float]] | None:
+        """[[south, west], [north, east]] around the stops, for the map to show the route; None without stops."""
+        if not self.stops:
+            return None
+        lats, lons = [s.lat for s in self.stops], [s.lon for s in self.stops]
+        return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+    @property
+    def illustrations(self) -> tuple[int, ...]:
+        """The numbers (from 1) of the stops we placed ourselves: illustrations, not documented places."""
+        return tuple(n for n, stop in enumerate(self.stops, start=1) if stop.provenance == "illustrative")
+
+    @property
     def has_illustrations(self) -> bool:
-        """True when some stops are places we placed ourselves: the route is then a suggestion."""
+        """True when some stops are not documented: the route is then a suggestion."""
         return any(stop.provenance != "documented" for stop in self.stops)
 
 
-def stefans_walk(content: Content, scenes: Iterable[Scene] | None = None) -> Walk:
-    """The places in the order the story first reaches them (from ``scenes``, default: all)."""
-    stops: list[Place] = []
-    for scene in scenes if scenes is not None else content.scenes:
-        place = content.place(scene.place) if scene.place else None
-        if place is not None and place not in stops:
-            stops.append(place)
+def find_route(content: Content, route_id: str | None) -> WalkRoute | None:
+    return next((r for r in content.walks if r.id == route_id), None)
+
+
+def hidden_places(content: Content, hidden_scenes: Iterable[str]) -> frozenset[str]:
+    """The places whose every scene is hidden (a place with no scenes at all is never hidden)."""
+    hidden = frozenset(hidden_scenes)
+    return frozenset(p.id for p in content.places
+                     if (scenes := content.scenes_at(p.id)) and all(s.id in hidden for s in scenes))
+
+
+def route_walk(content: Content, route: WalkRoute, hidden_scenes: Iterable[str] = ()) -> Walk:
+    """``route`` as walked, without the stops whose every scene is in ``hidden_scenes`` (spoiler-safe mode)."""
+    hidden = hidden_places(content, hidden_scenes)
+    places = [content.place(i) for i in route.stops]
+    stops = tuple(p for p in places if p is not None and p.id not in hidden)
     legs = tuple(Leg(a, b, haversine_m((a.lat, a.lon), (b.lat, b.lon))) for a, b in zip(stops, stops[1:], strict=False))
-    return Walk(tuple(stops), legs)
+    return Walk(route, stops, legs, hidden=len(route.stops) - len(stops))
 
 
-def walk_gpx(walk: Walk, name: str, description: str, language: str = "en") -> str:
-    """The walk as a GPX 1.1 route: one route point per stop, with its name and how we know the place."""
-    points = []
-    for stop in walk.stops:
-        points.append(
-            f'    <rtept lat="{stop.lat:.6f}" lon="{stop.lon:.6f}">\n'
-            f"      <name>{escape(stop.name.get(language))}</name>\n"
-            f"      <desc>{escape(stop.description.get(language))}</desc>\n"
-            f"      <type>{escape(stop.provenance)}</type>\n"
-            "    </rtept>\n"
-        )
+def default_route(content: Content, hidden_scenes: Iterable[str] = ()) -> WalkRoute | None:
+    """The first route with at least two stops left to walk (in spoiler-safe mode), else the first route."""
+    hidden = frozenset(hidden_scenes)
+    return next((r for r in content.walks if len(route_walk(content, r, hidden).stops) >= 2),
+                content.walks[0] if content.walks else None)
+
+
+def stop_note(stop: Place, language: str = "en") -> str:
+    """How we know where a stop is, in one line: documented, commune only, or an illustration."""
+    return f"{label(PROVENANCE_LABELS, stop.provenance, language)}. {t(PROVENANCE_EXPLANATIONS[stop.provenance], language)}"
+
+
+def walk_summary(walk: Walk, language: str = "en") -> str:
+    """What the GPX file and the page say about a route: which stops are illustrations, and straight lines."""
+    numbers = walk.illustrations
+    if not numbers:
+        which = t("No stop is an illustration.", language)
+    elif len(numbers) == len(walk.stops):
+        which = t("Every stop is an illustration: we chose the spot ourselves.", language)
+    elif len(numbers) == 1:
+        which = t("Stop {number} is an illustration: we chose the spot ourselves.", language, number=numbers[0])
+    else:
+        listed = t("{first} and {last}", language, first=", ".join(map(str, numbers[:-1])), last=numbers[-1])
+        which = t("Stops {numbers} are illustrations: we chose the spots ourselves.", language, numbers=listed)
+    return " ".join([which, t("Distances are straight lines between the stops; the real way along streets and "
+                              "paths is longer.", language)])
+
+
+def walk_gpx(walk: Walk, language: str = "en") -> str:
+    """The route as GPX 1.1: one waypoint per stop (its name and how we know the place) and a track through them."""
+    credit = t("Here, Bas Devos", language)
+    name = f"{walk.route.name.get(language)} ({credit})"
+    description = f"{walk.route.description.get(language)} {walk_summary(walk, language)}"
+    waypoints = "".join(
+        f'  <wpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}">\n'
+        f"    <name>{number}. {escape(stop.name.get(language))}</name>\n"
+        f"    <desc>{escape(stop_note(stop, language))}</desc>\n"
+        f"    <type>{escape(stop.provenance)}</type>\n"
+        "  </wpt>\n"
+        for number, stop in enumerate(walk.stops, start=1)
+    )
+    points = "".join(f'      <trkpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}"><name>{escape(stop.name.get(language))}'
+                     "</name></trkpt>\n" for stop in walk.stops)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<gpx version="1.1" creator="Here explorer" xmlns="http://www.topografix.com/GPX/1/1">\n'
         f"  <metadata><name>{escape(name)}</name><desc>{escape(description)}</desc></metadata>\n"
-        f"  <rte>\n    <name>{escape(name)}</name>\n    <desc>{escape(description)}</desc>\n"
-        + "".join(points)
-        + "  </rte>\n</gpx>\n"
+        + waypoints
+        + f"  <trk>\n    <name>{escape(name)}</name>\n    <desc>{escape(description)}</desc>\n"
+        f"    <type>{escape(walk.route.id)}</type>\n    <trkseg>\n"
+        + points
+        + "    </trkseg>\n  </trk>\n</gpx>\n"
     )
 
 
-__all__ = ["Leg", "Walk", "haversine_m", "stefans_walk", "walk_gpx", "walking_minutes"]
+__all__ = ["MAX_ROUTE_METRES", "Leg", "Walk", "default_route", "find_route", "haversine_m", "hidden_places",
+           "route_walk", "stop_note", "straight_line_metres", "walk_gpx", "walk_summary", "walking_minutes"]

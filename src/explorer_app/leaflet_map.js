@@ -1,6 +1,6 @@
 // The explorer's map, drawn by Leaflet in the page itself (a Streamlit v2 component in a shadow root, no iframe).
 //
-// data = {map, overlay, center, height, label, error, clickable, under, stylesheet, page_module}
+// data = {map, overlay, center, focus, height, label, error, clickable, under, stylesheet, page_module}
 //   map        the address of the map's script (explorer/mapparts.py, served by explorer_app/mapcomponent.py); it
 //              registers `parts` {map_id, scripts, stylesheets, css, fit} and `draw(L)`, folium's script, in
 //              window.__hxMaps under its own address; loaded once per page
@@ -71,6 +71,17 @@ async function update(state, box, data) {
     // the layer's own script adds it to a map of its own; here that map is the one already drawn
     if (add) { state.overlay = add(Object.create(window.L, { map: { value: () => map } })); }
   }
+  // A part of the map to show (the walk's route): fitted when it changes, and kept while the layout settles.
+  const focus = data.focus ? JSON.stringify(data.focus) : null;
+  if (focus !== state.focus) {
+    state.focus = focus;
+    state.fit.bounds = data.focus;
+    if (data.focus) {
+      const show = () => map.fitBounds(data.focus, { padding: [40, 40], animate: false });
+      show();
+      map.once("zoomend", show);  // a zoom still animating (the layout settling) would otherwise win
+    }
+  }
   const center = data.center ? JSON.stringify(data.center) : null;
   if (center && state.center !== undefined && center !== state.center) { keepInView(state, box, data.center); }
   state.center = center;
@@ -108,6 +119,7 @@ async function draw(root, data, report) {
   for (const name of ["pointerdown", "wheel", "keydown", "touchstart"]) {
     box.addEventListener(name, () => { touched = true; }, { passive: true });
   }
+  const fit = { bounds: null };  // a part of the map the page asked for (update), else every place
   const measured = created.getSize();
   let size = `${measured.x}x${measured.y}`;
   const observer = new ResizeObserver(() => {
@@ -116,10 +128,12 @@ async function draw(root, data, report) {
     size = now;
     created.invalidateSize();
     // at once, not animated: the layout settling is no move of the visitor's, and a tap must find its marker
-    if (!touched && map.fit) { created.fitBounds(map.fit.bounds, { ...map.fit.options, animate: false }); }
+    const bounds = fit.bounds || (map.fit && map.fit.bounds);
+    if (!touched && bounds) { created.fitBounds(bounds, { ...(map.fit ? map.fit.options : {}), animate: false }); }
   });
   observer.observe(box);
-  return { map: created, box, observer, address: data.map, overlay: null, overlayAddress: null, center: undefined };
+  return { map: created, box, observer, address: data.map, overlay: null, overlayAddress: null, center: undefined,
+           focus: null, fit };
 }
 
 export default function ({ data, parentElement, setTriggerValue }) {

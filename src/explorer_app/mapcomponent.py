@@ -2,7 +2,7 @@
 
 The folium map (``explorer.mapview.build_map``, pure) is taken apart once per content, language and settings
 (``explorer.mapparts``) and served as a script file, ``/explorer-assets/maps/<language>.<digest>.js``, which a
-browser keeps; so is each layer drawn over it (the selection ring, the walk:
+browser keeps; so is each layer drawn over it (the selection ring, a walk's route:
 ``/explorer-assets/layers/<kind>.<choice>.<digest>.js``). The component's data names those files and carries
 only what changes between runs: the layer, the selected place, and what is drawn under the map. Files, not
 strings to evaluate: the pages' Content-Security-Policy allows no ``eval``.
@@ -30,7 +30,7 @@ from explorer.mapview import ASSET_BASE, build_map, map_fit, selection_layer, wa
 from explorer.model import Content, Place
 from explorer.selection import clicked_place_id
 from explorer.settings import Settings
-from explorer.walk import stefans_walk
+from explorer.walk import find_route, route_walk
 from explorer_app.assets import IMMUTABLE, component_code, map_stylesheet
 from explorer_app.cache import CACHE, Loaded
 from explorer_app.components import register, reported
@@ -68,11 +68,22 @@ def _ring(content: Content, choice: str) -> folium.map.Layer | None:
     return selection_layer(place) if place is not None or choice == "none" else None
 
 
+WALK_SHOWS = ("whole", "spoiler-safe")
+
+
+def walk_choice(route_id: str, spoiler_safe: bool) -> str:
+    """The walk layer's choice for a route: ``<route id>--whole`` or ``<route id>--spoiler-safe``."""
+    return f"{route_id}--{WALK_SHOWS[spoiler_safe]}"
+
+
 def _walk(content: Content, choice: str) -> folium.map.Layer | None:
-    """Stefan's walk through every place (``whole``) or only those before the first encounter (``spoiler-safe``)."""
-    if choice not in ("whole", "spoiler-safe"):
+    """A route's line and numbered stops (``<route id>--whole``), or without the stops whose every scene comes
+    after the first encounter (``<route id>--spoiler-safe``)."""
+    route_id, _, shows = choice.rpartition("--")
+    route = find_route(content, route_id)
+    if route is None or shows not in WALK_SHOWS:
         return None
-    return walk_layer(stefans_walk(content, content.visible_scenes(choice == "spoiler-safe")))
+    return walk_layer(route_walk(content, route, content.spoilers() if shows == "spoiler-safe" else ()))
 
 
 # The layers drawn over a map, by kind: each builds its layer from the choice in its address, or refuses it.
@@ -96,8 +107,8 @@ def _layer(loaded: Loaded, kind: str, choice: str) -> tuple[bytes, str] | None:
 
 
 def layer_address(page: Page, kind: str, choice: str) -> str:
-    """Where the layer ``kind`` for ``choice`` is served (``ring``: a place's id or ``none``; ``walk``: ``whole``
-    or ``spoiler-safe``)."""
+    """Where the layer ``kind`` for ``choice`` is served (``ring``: a place's id or ``none``; ``walk``:
+    ``walk_choice(route id, spoiler_safe)``)."""
     found = _layer(page.loaded, kind, choice)
     if found is None:
         raise ValueError(f"no {kind} layer for {choice!r}")
@@ -150,9 +161,11 @@ def map_routes() -> list[Route]:
 
 
 def map_component(page: Page, *, key: str, height: int, overlay: str | None = None, center: Place | None = None,
-                  on_click: Callable[[str], None] | None = None, under: str = "") -> None:
+                  focus: list[list[float]] | None = None, on_click: Callable[[str], None] | None = None,
+                  under: str = "") -> None:
     """The explorer's map (every place as a marker) with one ``overlay`` (a ``layer_address``); ``center`` is kept
-    in view when it changes. A tap on a marker calls ``on_click`` with the place's id, once it is checked against the content.
+    in view when it changes; ``focus`` ([[south, west], [north, east]]) is the part of the map to show. A tap on a
+    marker calls ``on_click`` with the place's id, once it is checked against the content.
     ``under`` is HTML from ``explorer.fragments`` drawn under the map in the same element."""
 
     def clicked() -> None:
@@ -161,7 +174,7 @@ def map_component(page: Page, *, key: str, height: int, overlay: str | None = No
             on_click(place_id)
 
     data = {"map": map_address(page.loaded, page.language, page.settings), "overlay": overlay,
-            "center": [center.lat, center.lon] if center else None, "height": height,
+            "center": [center.lat, center.lon] if center else None, "focus": focus, "height": height,
             "label": t("Map", page.language), "error": t("The map could not be drawn.", page.language),
             "clickable": on_click is not None, "under": under, "stylesheet": map_stylesheet().path,
             "page_module": component_code("page").path}

@@ -53,6 +53,7 @@ function lockDown(kiosk) {
   document.addEventListener("click", (event) => {
     if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { event.preventDefault(); }
   }, true);
+  document.documentElement.classList.add("hx-guarded");  // css/kiosk_guard.css: the page may show now
   if (kiosk.attract_screen) {  // Back stays here: nothing of the previous visitor is behind it
     history.pushState({ hxAttract: true }, "", location.href);
     window.addEventListener("popstate", () => history.pushState({ hxAttract: true }, "", location.href));

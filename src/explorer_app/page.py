@@ -39,6 +39,7 @@ def _icon(path: Path = ROOT / "assets" / "icon.png") -> str:
 
 
 PAGE_ICON = _icon()
+KIOSK_GUARD = (Path(__file__).parent / "css" / "kiosk_guard.css").read_text(encoding="utf-8")
 
 
 def chosen_language() -> str:
