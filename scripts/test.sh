@@ -40,5 +40,7 @@ if [ -f ../shared/tools/check_quotes.py ]; then
   echo "== quotations"
   .venv/bin/python ../shared/tools/check_quotes.py data
 fi
+source "$(dirname "$0")/_postgres.sh"
+start_test_postgres
 echo "== tests"
-exec .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,355 @@
+"""The live sessions' store, on SQLAlchemy Core: SQLite in a file by default, PostgreSQL when a URL names one.
+
+SQLite needs nothing installed and serves one machine; PostgreSQL lets several replicas behind nginx share the
+same sessions. The schema is created at start and a ``schema_version`` row tells a later migration what it finds.
+One answer per participant per question is the database's rule (a unique constraint), written by an upsert, so
+two replicas answering for the same phone at once still leave one row. Expired sessions go with their answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import ArgumentError as UrlError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+
+from explorer.errors import ExplorerError
+from explorer.i18n import N_, t
+from explorer.live import DEFAULT_LIFETIME, Answer, LiveQuestion, LiveSession, check_answer, new_session, valid_participant
+
+SCHEMA_VERSION = 1
+SCHEMA_LOCK = 0x4845_5245  # PostgreSQL advisory lock id ("HERE") held while the schema is made
+DATABASE_URL_VARIABLE = "EXPLORER_DATABASE_URL"
+LIVE_DIR_VARIABLE = "EXPLORER_LIVE_DIR"
+DEFAULT_LIVE_DIR = Path.home() / ".local" / "state" / "here-explorer"
+DATABASE_FILE = "live.sqlite3"
+BUSY_TIMEOUT = 5.0  # seconds a SQLite writer waits for another one before giving up
+CONNECT_TIMEOUT = 5  # seconds to reach a PostgreSQL server
+UNAVAILABLE = N_("Live sessions are not available just now: their database cannot be reached. The rest of the explorer "
+                 "works as usual.")
+
+T = TypeVar("T")
+
+metadata = MetaData()
+schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
+sessions = Table(
+    "live_sessions", metadata,
+    Column("code", String(16), primary_key=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=False, index=True),
+    Column("language", String(8), nullable=False),
+    Column("spoiler_safe", Boolean, nullable=False),
+)
+questions = Table(
+    "live_questions", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("session", String(16), ForeignKey("live_sessions.code", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("ref", String(64), nullable=False),
+    Column("age", String(16), nullable=False),
+    Column("choices", Text, nullable=False),  # a JSON list
+    Column("state", String(16), nullable=False),
+)
+participants = Table(
+    "live_participants", metadata,
+    Column("session", String(16), ForeignKey("live_sessions.code", ondelete="CASCADE"), nullable=False),
+    Column("token", String(64), nullable=False),
+    Column("joined_at", Float, nullable=False),
+    UniqueConstraint("session", "token", name="one_join_per_participant"),
+)
+answers = Table(
+    "live_answers", metadata,
+    Column("question", String(32), ForeignKey("live_questions.id", ondelete="CASCADE"), nullable=False),
+    Column("participant", String(64), nullable=False),
+    Column("session", String(16), ForeignKey("live_sessions.code", ondelete="CASCADE"), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("cut", Boolean, nullable=False),
+    Column("approved", Boolean, nullable=False),
+    Column("answered_at", Float, nullable=False),
+    UniqueConstraint("question", "participant", name="one_answer_per_participant"),
+)
+Index("live_answers_session", answers.c.session)
+
+
+class StoreUnavailable(ExplorerError):
+    """The live sessions' database cannot be reached; ``text(language)`` says so for the page, which carries on."""
+
+    def text(self, language: str = "en") -> str:
+        return t(UNAVAILABLE, language)
+
+
+def database_url(environ: Mapping[str, str] | None = None) -> str:
+    """$EXPLORER_DATABASE_URL, or a SQLite file in $EXPLORER_LIVE_DIR (default ~/.local/state/here-explorer)."""
+    environ = os.environ if environ is None else environ
+    url = (environ.get(DATABASE_URL_VARIABLE) or "").strip()
+    if url:
+        return url
+    folder = Path((environ.get(LIVE_DIR_VARIABLE) or "").strip() or DEFAULT_LIVE_DIR)
+    return sqlite_url(folder)
+
+
+def with_driver(url: str) -> str:
+    """A plain PostgreSQL URL (``postgres://`` or ``postgresql://``, as libpq and hosts write them) made to use
+    psycopg 3, the driver installed; SQLAlchemy would otherwise look for psycopg2."""
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url.removeprefix(plain)
+    return url
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{Path(folder).expanduser().absolute() / DATABASE_FILE}"
+
+
+def _sqlite_events(engine: Engine) -> None:
+    """WAL (readers never wait for the writer), a busy timeout, foreign keys, and BEGIN IMMEDIATE: a transaction
+    that reads then writes takes the write lock at once, so two writers queue instead of failing on an upgrade."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class LiveStore:
+    """Sessions, questions, participants and answers in a database. Every method raises :class:`StoreUnavailable`
+    when the database cannot be reached, so a page can say so and the rest of the explorer keeps working."""
+
+    def __init__(self, url: str | None = None, connect_timeout: float = CONNECT_TIMEOUT):
+        self.url = with_driver(url or database_url())
+        try:
+            if self.url.startswith("sqlite"):
+                if self.url.startswith("sqlite:///") and not self.url.endswith(":memory:"):
+                    folder = Path(self.url.removeprefix("sqlite:///")).parent
+                    try:
+                        folder.mkdir(parents=True, exist_ok=True)
+                    except OSError as exc:
+                        raise StoreUnavailable(f"cannot make the live sessions' folder {folder}: {exc}") from exc
+                self.engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT, "check_same_thread": False})
+                _sqlite_events(self.engine)
+            else:
+                self.engine = create_engine(self.url, pool_pre_ping=True,
+                                            connect_args={"connect_timeout": max(1, int(connect_timeout))})
+        except (UrlError, ImportError) as exc:
+            raise StoreUnavailable(f"cannot use the database {self._shown_url()}: {exc}") from exc
+        try:
+            self._run(self._create)
+        except StoreUnavailable:
+            self.engine.dispose()
+            raise
+
+    def _shown_url(self) -> str:
+        """The URL without its password, for messages and logs."""
+        try:
+            from sqlalchemy.engine import make_url
+
+            return make_url(self.url).render_as_string(hide_password=True)
+        except UrlError:
+            return "(an invalid URL)"
+
+    def _create(self, connection: Connection) -> None:
+        if self.engine.dialect.name == "postgresql":  # replicas starting together: one creates, the others wait
+            connection.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
+        metadata.create_all(connection)
+        found = connection.scalar(select(func.max(schema_version.c.version)))
+        if found is None:
+            connection.execute(self._upsert(schema_version, {"version": SCHEMA_VERSION}, ["version"], {}))
+        elif found > SCHEMA_VERSION:
+            raise ExplorerError(f"the live sessions' database has schema {found}, newer than this explorer's {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except (OperationalError, InterfaceError) as exc:  # not IntegrityError: that is a rule broken, not a database down
+            raise StoreUnavailable(f"the live sessions' database {self._shown_url()} cannot be reached: {exc.orig}") from exc
+
+    def _run(self, work: Callable[[Connection], T]) -> T:
+        with self._connection() as connection:
+            return work(connection)
+
+    def _upsert(self, table: Table, values: dict, keys: list[str], changes: dict):
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(table).values(**values)
+        if not changes:
+            return statement.on_conflict_do_nothing(index_elements=keys)
+        return statement.on_conflict_do_update(index_elements=keys, set_=changes)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def version(self) -> int:
+        return self._run(lambda c: c.scalar(select(func.max(schema_version.c.version))))
+
+    # --- sessions --------------------------------------------------------------------------------------------
+
+    def start_session(self, now: float, language: str = "en", spoiler_safe: bool = False,
+                      lifetime: float = DEFAULT_LIFETIME) -> tuple[LiveSession, str]:
+        """Make and keep a new session with a code no live session has; returns it with the presenter's secret."""
+        for _ in range(5):  # a code already taken is one chance in ten million: try another
+            session, secret = new_session(now, language, spoiler_safe, lifetime)
+            try:
+                self.add_session(session)
+            except IntegrityError:
+                continue
+            return session, secret
+        raise StoreUnavailable("no free session code after five tries")
+
+    def add_session(self, session: LiveSession) -> None:
+        row = {"code": session.code, "secret_hash": session.secret_hash, "created": session.created,
+               "expires": session.expires, "language": session.language, "spoiler_safe": session.spoiler_safe}
+        self._run(lambda c: c.execute(insert(sessions).values(**row)))
+
+    def session(self, code: str, now: float) -> LiveSession | None:
+        """The session with this code, or None when there is none or it has expired."""
+        row = self._run(lambda c: c.execute(select(sessions).where(sessions.c.code == code)).first())
+        if row is None or now >= row.expires:
+            return None
+        return LiveSession(row.code, row.secret_hash, row.created, row.expires, row.language, bool(row.spoiler_safe))
+
+    def join(self, code: str, token: str, now: float) -> bool:
+        """Count a participant in (once, however often they rejoin); False when the session is unknown or over."""
+        if not valid_participant(token):
+            raise ValueError("not a participant token")
+
+        def work(connection: Connection) -> bool:
+            expires = connection.scalar(select(sessions.c.expires).where(sessions.c.code == code))
+            if expires is None or now >= expires:
+                return False
+            connection.execute(self._upsert(participants, {"session": code, "token": token, "joined_at": now},
+                                            ["session", "token"], {}))
+            return True
+
+        return self._run(work)
+
+    def joined(self, code: str) -> int:
+        return self._run(lambda c: c.scalar(select(func.count()).select_from(participants)
+                                            .where(participants.c.session == code)))
+
+    def purge(self, now: float) -> int:
+        """Delete the sessions expired at ``now``, with their questions, participants and answers; how many went."""
+
+        def work(connection: Connection) -> int:
+            gone = select(sessions.c.code).where(sessions.c.expires <= now).scalar_subquery()
+            for table in (answers, participants, questions):
+                connection.execute(delete(table).where(table.c.session.in_(gone)))
+            return connection.execute(delete(sessions).where(sessions.c.expires <= now)).rowcount
+
+        return self._run(work)
+
+    # --- questions -------------------------------------------------------------------------------------------
+
+    def add_question(self, question: LiveQuestion) -> None:
+        row = {"id": question.id, "session": question.session, "position": question.position, "kind": question.kind,
+               "ref": question.ref, "age": question.age, "choices": json.dumps(list(question.choices)),
+               "state": question.state}
+        self._run(lambda c: c.execute(insert(questions).values(**row)))
+
+    @staticmethod
+    def _question(row) -> LiveQuestion:
+        return LiveQuestion(row.id, row.session, row.kind, row.ref, row.age, tuple(json.loads(row.choices)), row.state,
+                            row.position)
+
+    def question(self, question_id: str) -> LiveQuestion | None:
+        row = self._run(lambda c: c.execute(select(questions).where(questions.c.id == question_id)).first())
+        return None if row is None else self._question(row)
+
+    def questions(self, code: str) -> list[LiveQuestion]:
+        rows = self._run(lambda c: c.execute(select(questions).where(questions.c.session == code)
+                                             .order_by(questions.c.position, questions.c.id)).all())
+        return [self._question(row) for row in rows]
+
+    def move(self, question_id: str, state: str) -> LiveQuestion:
+        """Open, close or reveal a question, if its present state allows (a ValueError if not)."""
+
+        def work(connection: Connection) -> LiveQuestion:
+            row = connection.execute(select(questions).where(questions.c.id == question_id)).first()
+            if row is None:
+                raise ValueError(f"no question {question_id!r}")
+            moved = self._question(row).moved_to(state)
+            connection.execute(update(questions).where(questions.c.id == question_id).values(state=state))
+            return moved
+
+        return self._run(work)
+
+    def clear(self, question_id: str) -> None:
+        """Delete a question's answers and put it back in draft, to ask it afresh."""
+
+        def work(connection: Connection) -> None:
+            connection.execute(delete(answers).where(answers.c.question == question_id))
+            connection.execute(update(questions).where(questions.c.id == question_id).values(state="draft"))
+
+        self._run(work)
+
+    # --- answers ---------------------------------------------------------------------------------------------
+
+    def answer(self, question_id: str, token: str, typed: str, now: float):
+        """Check and keep a participant's answer, replacing their earlier one (a changed text needs approving
+        again). The question's state is read in the same transaction, so an answer cannot slip in after closing.
+        Returns the :class:`~explorer.live.Checked` value; raises :class:`~explorer.live.AnswerRefused`."""
+        if not valid_participant(token):
+            raise ValueError("not a participant token")
+
+        def work(connection: Connection):
+            row = connection.execute(select(questions).where(questions.c.id == question_id)).first()
+            if row is None:
+                raise ValueError(f"no question {question_id!r}")
+            checked = check_answer(self._question(row), typed)
+            values = {"question": question_id, "participant": token, "session": row.session, "value": checked.value,
+                      "cut": checked.cut, "approved": False, "answered_at": now}
+            changes = {"value": checked.value, "cut": checked.cut, "approved": False, "answered_at": now}
+            connection.execute(self._upsert(answers, values, ["question", "participant"], changes))
+            return checked
+
+        return self._run(work)
+
+    def approve(self, question_id: str, token: str, approved: bool = True) -> None:
+        self._run(lambda c: c.execute(update(answers).where(answers.c.question == question_id,
+                                                            answers.c.participant == token).values(approved=approved)))
+
+    def answers(self, code: str, question_id: str | None = None) -> list[Answer]:
+        """A session's answers (or one question's), oldest first."""
+        query = select(answers).where(answers.c.session == code)
+        if question_id is not None:
+            query = query.where(answers.c.question == question_id)
+        rows = self._run(lambda c: c.execute(query.order_by(answers.c.answered_at, answers.c.participant)).all())
+        return [Answer(r.question, r.participant, r.value, r.answered_at, bool(r.cut), bool(r.approved)) for r in rows]

@@ -1,0 +1,317 @@
+"""The live-session model: codes, checked answers, one answer per participant, approval, tallies, export, limiter."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pandas as pd
+import pytest
+
+from explorer import load_content
+from explorer.live import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    EXPORT_COLUMNS,
+    MAX_TEXT,
+    MAX_WORD,
+    NOT_A_CHOICE,
+    NOT_ONE_WORD,
+    NOT_OPEN,
+    Answer,
+    AnswerRefused,
+    AttemptLimiter,
+    approve,
+    check_answer,
+    classroom_question,
+    export_csv,
+    new_code,
+    new_participant,
+    new_session,
+    normalise_code,
+    normalise_word,
+    place_question,
+    place_votes,
+    record,
+    scene_question,
+    shown_texts,
+    tally,
+    valid_participant,
+    word_question,
+)
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+@pytest.fixture
+def session():
+    return new_session(NOW)[0]
+
+
+def opened(question):
+    return question.moved_to("open")
+
+
+def some_question(content, spoiler_safe=False):
+    """A classroom question whose scene is shown before viewing (or any, when not spoiler-safe), and an age of it."""
+    hidden = content.spoilers() if spoiler_safe else frozenset()
+    found = next(q for q in content.questions if q.scene not in hidden)
+    return found.id, found.ages[0]
+
+
+# --- codes and tokens ----------------------------------------------------------------------------------------
+
+
+def test_codes_are_long_enough_that_guessing_is_slow():
+    assert len(CODE_ALPHABET) ** CODE_LENGTH >= 1e9
+    assert not set("01IO") & set(CODE_ALPHABET)  # nothing to misread
+    codes = {new_code() for _ in range(2000)}
+    assert all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET) for c in codes)
+    assert len(codes) > 1990  # random, not a counter
+
+
+def test_typed_codes_are_normalised_and_impossible_ones_refused():
+    code = new_code()
+    spaced = f"{code[:3].lower()} - {code[3:].lower()}"
+    assert normalise_code(spaced) == code
+    assert normalise_code(code[:-1]) is None
+    assert normalise_code(code + "A") is None
+    assert normalise_code("O1I0AB") is None
+    assert normalise_code("") is None
+
+
+def test_a_session_knows_its_presenter_only_by_a_hash_of_the_secret():
+    session, secret = new_session(NOW, "fr", spoiler_safe=True, lifetime=3600)
+    assert session.is_presenter(secret)
+    assert not session.is_presenter(secret[:-1] + ("A" if secret[-1] != "A" else "B"))
+    assert secret not in repr(session)
+    assert len(secret) >= 32
+    assert session.expires == NOW + 3600 and not session.expired(NOW + 3599) and session.expired(NOW + 3600)
+    assert session.language == "fr" and session.spoiler_safe
+    with pytest.raises(ValueError):
+        new_session(NOW, "de")
+
+
+def test_participant_tokens_are_random_and_checked():
+    tokens = {new_participant() for _ in range(100)}
+    assert len(tokens) == 100 and all(valid_participant(token) for token in tokens)
+    assert not valid_participant("Ana") and not valid_participant("192.168.1.20") and not valid_participant("x" * 65)
+
+
+# --- questions -----------------------------------------------------------------------------------------------
+
+
+def test_classroom_questions_come_from_the_content_for_their_age(content, session):
+    qid, age = some_question(content)
+    question = classroom_question(content, session, qid, age)
+    assert question.kind == "classroom" and question.free_text and question.state == "draft"
+    with pytest.raises(ValueError):
+        classroom_question(content, session, "no-such-question", age)
+    wrong_age = next(q for q in content.questions if set(q.ages) != {"10-13", "14-18", "adults"})
+    other = next(a for a in ("10-13", "14-18", "adults") if a not in wrong_age.ages)
+    with pytest.raises(ValueError):
+        classroom_question(content, session, wrong_age.id, other)
+    with_choices = classroom_question(content, session, qid, age, ["Yes", " No "])
+    assert with_choices.choices == ("Yes", "No") and not with_choices.free_text
+    for bad in (["Only one"], ["Same", "Same"], ["Fine", ""], [str(i) for i in range(9)]):
+        with pytest.raises(ValueError):
+            classroom_question(content, session, qid, age, bad)
+
+
+def test_spoiler_safe_sessions_offer_nothing_after_the_first_encounter(content):
+    safe = new_session(NOW, spoiler_safe=True)[0]
+    hidden = content.spoilers()
+    assert hidden, "the content should hide some scenes before viewing"
+    assert set(scene_question(content, safe).choices).isdisjoint(hidden)
+    assert set(scene_question(content, new_session(NOW)[0]).choices) == {s.id for s in content.scenes}
+    later = next(q for q in content.questions if q.scene in hidden)
+    with pytest.raises(ValueError):
+        classroom_question(content, safe, later.id, later.ages[0])
+    for place_id in place_question(content, safe).choices:
+        scenes = content.scenes_at(place_id)
+        assert not scenes or any(s.id not in hidden for s in scenes)
+
+
+def test_questions_move_through_their_states_in_order(content, session):
+    question = word_question(session)
+    with pytest.raises(ValueError):
+        question.moved_to("revealed")
+    question = question.moved_to("open").moved_to("closed").moved_to("revealed")
+    assert question.state == "revealed"
+    with pytest.raises(ValueError):
+        question.moved_to("open")
+    assert question.moved_to("closed").moved_to("open").accepts_answers
+
+
+# --- answers -------------------------------------------------------------------------------------------------
+
+
+def test_answers_outside_the_choices_are_refused(content, session):
+    question = opened(place_question(content, session))
+    assert check_answer(question, question.choices[0]).value == question.choices[0]
+    for bad in ("nowhere", "", question.choices[0].upper(), " " + question.choices[0]):
+        with pytest.raises(AnswerRefused) as refused:
+            check_answer(question, bad)
+        assert refused.value.message == NOT_A_CHOICE
+    assert refused.value.text("fr")  # a message for the page, in the participant's language
+
+
+def test_answers_are_taken_only_while_the_question_is_open(content, session):
+    draft = scene_question(content, session)
+    for question in (draft, draft.moved_to("open").moved_to("closed"), draft.moved_to("open").moved_to("closed").moved_to("revealed")):
+        with pytest.raises(AnswerRefused) as refused:
+            check_answer(question, draft.choices[0])
+        assert refused.value.message == NOT_OPEN
+
+
+def test_over_long_text_is_cut_and_flagged(content, session):
+    qid, age = some_question(content)
+    question = opened(classroom_question(content, session, qid, age))
+    short = check_answer(question, "  The  bus\nat night \x00 ")
+    assert short == type(short)("The bus at night", False)
+    long = check_answer(question, "moss " * 100)
+    assert long.cut and len(long.value) == MAX_TEXT
+    assert not check_answer(question, "m" * MAX_TEXT).cut
+    with pytest.raises(AnswerRefused):
+        check_answer(question, " \n\t ")
+
+
+def test_word_reactions_are_one_lower_case_word_of_at_most_30_characters():
+    assert normalise_word("  Silence! ").value == "silence"
+    assert normalise_word("«Mousse»").value == "mousse"
+    assert normalise_word("Heart-warming").value == "heart-warming"
+    assert normalise_word("ÉTÉ").value == "été"
+    long = normalise_word("a" * 40)
+    assert long.cut and long.value == "a" * MAX_WORD
+    for bad in ("two words", "moss<script>", "a/b"):
+        with pytest.raises(AnswerRefused) as refused:
+            normalise_word(bad)
+        assert refused.value.message == NOT_ONE_WORD
+    with pytest.raises(AnswerRefused):
+        normalise_word(" ?! ")
+
+
+def test_one_answer_per_participant_changeable_while_open(content, session):
+    question = opened(scene_question(content, session))
+    answers: dict = {}
+    ana, ben = new_participant(), new_participant()
+    record(answers, question, ana, question.choices[0], NOW)
+    record(answers, question, ana, question.choices[1], NOW + 5)
+    record(answers, question, ben, question.choices[1], NOW + 6)
+    assert len(answers) == 2 and answers[(question.id, ana)].value == question.choices[1]
+    closed = question.moved_to("closed")
+    with pytest.raises(AnswerRefused):
+        record(answers, closed, ana, question.choices[2], NOW + 7)
+    assert answers[(question.id, ana)].value == question.choices[1]
+    with pytest.raises(ValueError):
+        record(answers, question, "Ana Peeters", question.choices[0], NOW)
+
+
+def test_free_text_is_shown_only_once_approved_and_a_change_needs_approving_again(content, session):
+    qid, age = some_question(content)
+    question = opened(classroom_question(content, session, qid, age))
+    answers: dict = {}
+    ana, ben = new_participant(), new_participant()
+    record(answers, question, ana, "The silence", NOW)
+    record(answers, question, ben, "The soup", NOW + 1)
+    assert shown_texts(question, answers.values()) == []
+    assert tally(question, answers.values()).empty
+    answers[(question.id, ana)] = approve(answers[(question.id, ana)])
+    assert shown_texts(question, answers.values()) == ["The silence"]
+    record(answers, question, ana, "something else entirely", NOW + 2)
+    assert shown_texts(question, answers.values()) == []
+
+
+# --- tallies and export --------------------------------------------------------------------------------------
+
+
+def test_tallies_count_every_choice_in_order_zeros_included(content, session):
+    qid, age = some_question(content)
+    question = opened(classroom_question(content, session, qid, age, ["A lot", "A little", "Not at all"]))
+    answers: dict = {}
+    for i, value in enumerate(["A little", "A lot", "A little"]):
+        record(answers, question, new_participant(), value, NOW + i)
+    other = opened(word_question(session))
+    record(answers, other, new_participant(), "noise", NOW)
+    counts = tally(question, answers.values())
+    assert list(counts.columns) == ["value", "count"]
+    assert counts["value"].tolist() == ["A lot", "A little", "Not at all"]
+    assert counts["count"].tolist() == [1, 2, 0]
+
+
+def test_word_frequencies_most_frequent_first(session):
+    question = opened(word_question(session))
+    answers: dict = {}
+    for i, word in enumerate(["Calm", "sad", "calm!", "tender", "SAD", "calm"]):
+        record(answers, question, new_participant(), word, NOW + i)
+    counts = tally(question, answers.values())
+    assert counts.values.tolist() == [["calm", 3], ["sad", 2], ["tender", 1]]
+
+
+def test_place_votes_carry_positions_for_the_map(content, session):
+    question = opened(place_question(content, session))
+    answers: dict = {}
+    first, second = question.choices[:2]
+    for i, place in enumerate([second, first, second]):
+        record(answers, question, new_participant(), place, NOW + i)
+    votes = place_votes(content, question, answers.values())
+    assert list(votes.columns) == ["place", "lat", "lon", "votes"]
+    assert len(votes) == len(question.choices) and votes["votes"].sum() == 3
+    top = votes.iloc[0]
+    assert top["place"] == second and top["votes"] == 2
+    assert math.isclose(top["lat"], content.place(second).lat)
+
+
+def test_the_csv_export_numbers_participants_and_keeps_nothing_personal(content, session):
+    word = opened(word_question(session, position=1))
+    place = opened(place_question(content, session, position=0))
+    answers: dict = {}
+    ana, ben = new_participant(), new_participant()
+    record(answers, word, ana, "Moss", NOW + 10)
+    record(answers, place, ben, place.choices[0], NOW + 1)
+    record(answers, place, ana, place.choices[1], NOW + 2)
+    text = export_csv(session, [word, place], answers.values())
+    frame = pd.read_csv(io.StringIO(text))
+    assert list(frame.columns) == EXPORT_COLUMNS
+    assert len(frame) == 3 and set(frame["session"]) == {session.code}
+    assert frame["kind"].tolist() == ["place", "place", "word"]  # in question order
+    assert sorted(set(frame["participant"])) == [1, 2]
+    assert frame.loc[frame["kind"] == "word", "participant"].item() == 2  # ben answered first
+    assert ana not in text and ben not in text
+    assert frame["answered_at"].str.endswith("+00:00").all()
+    assert export_csv(session, [word], []).strip() == ",".join(EXPORT_COLUMNS)
+
+
+def test_answers_keep_no_name_or_address():
+    fields = set(Answer.__dataclass_fields__)
+    assert fields == {"question", "participant", "value", "answered_at", "cut", "approved"}
+
+
+# --- the limiter ---------------------------------------------------------------------------------------------
+
+
+def test_the_limiter_slows_wrong_codes_per_address_and_forgets_with_time():
+    limiter = AttemptLimiter(limit=3, window=60)
+    for i in range(3):
+        assert not limiter.blocked("203.0.113.5", NOW + i)
+        limiter.failed("203.0.113.5", NOW + i)
+    assert limiter.blocked("203.0.113.5", NOW + 3)
+    assert not limiter.blocked("198.51.100.7", NOW + 3)  # another address is not held up
+    assert limiter.blocked("203.0.113.5", NOW + 59)
+    assert not limiter.blocked("203.0.113.5", NOW + 61)  # the first failure has left the window
+
+
+def test_the_limiter_stays_small_forgetting_the_oldest_address_first():
+    limiter = AttemptLimiter(limit=2, window=600, max_addresses=100)
+    for i in range(1000):
+        limiter.failed(f"10.0.{i // 256}.{i % 256}", NOW)
+    assert len(limiter._failures) == 100
+    limiter.failed("10.0.3.231", NOW + 1)  # the newest address fails a second time
+    assert limiter.blocked("10.0.3.231", NOW + 1)
+    limiter.failed("10.0.0.0", NOW + 1)  # the oldest had been forgotten: this is its first failure again
+    assert not limiter.blocked("10.0.0.0", NOW + 1)
