@@ -15,7 +15,7 @@ DATA = ROOT / "data"
 HOSTILE = "<script>alert('pwned')</script><b>bold</b> `${7*7}` \\u0041 {{x}} [win](https://evil.example) :red[**HACKED**] $x$"
 MARKDOWN_LINK = "](https://evil.example)"
 FIPRESCI_AWARD = (
-    '{ en = "Berlinale 2023: FIPRESCI prize", fr = "Berlinale 2023 : prix FIPRESCI", nl = "Berlinale 2023: FIPRESCI-prijs" }'
+    '{ en = "Berlinale 2023: FIPRESCI prize", fr = "Berlinale 2023\\u00a0: prix FIPRESCI", nl = "Berlinale 2023: FIPRESCI-prijs" }'
 )
 
 
