@@ -79,7 +79,7 @@ def test_the_place_list_does_the_same_as_a_marker_without_loading_the_page_again
     garage = place_link(visit, "The mechanic's garage")
     assert garage.get_attribute("href") == "./?place=garage"  # a real link too: a new tab opens the same view
     garage.click()
-    expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
+    expect(visit.page.get_by_role("heading", name="The mechanic's garage", exact=True)).to_be_visible(timeout=15_000)
     expect(visit.page.locator("#scene-garage")).to_be_visible()
     for fact in content.facts_at("garage")[:2]:  # the place's moss, if any is tied to it
         expect(visit.page.get_by_text(fact.title.get(), exact=True)).to_be_visible()
@@ -93,7 +93,7 @@ def test_a_place_link_opened_on_its_own_shows_that_place(visit, base_url):
     visit.open(base_url)
     href = place_link(visit, "The bus home").get_attribute("href")
     visit.page.goto(visit.page.evaluate("(href) => new URL(href, location.href).href", href))
-    expect(visit.page.locator(".hx-place-name")).to_have_text("The bus home", timeout=30_000)
+    expect(visit.page.get_by_role("heading", name="The bus home", exact=True)).to_be_visible(timeout=30_000)
 
 
 def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url):
@@ -102,7 +102,7 @@ def test_choosing_from_the_list_brings_the_map_back_into_view(browser, base_url)
         visit.open(f"{base_url}/?place=moeraske")  # a long panel: the list is far below the map
         frame = visit.map
         place_link(visit, "The mechanic's garage").click()
-        expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
+        expect(visit.page.get_by_role("heading", name="The mechanic's garage", exact=True)).to_be_visible(timeout=15_000)
         expect(frame).to_be_in_viewport(timeout=10_000)
     finally:
         visit.close()
@@ -148,7 +148,7 @@ def test_a_map_that_cannot_be_drawn_says_so_and_keeps_its_legend(visit, base_url
     expect(visit.page.locator(".hx-legend")).to_be_visible()
     expect(place_link(visit, "Moeraske nature reserve")).to_be_visible()  # the list still leads to every place
     place_link(visit, "Moeraske nature reserve").click()
-    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+    expect(visit.page.get_by_role("heading", name="Moeraske nature reserve", exact=True)).to_be_visible(timeout=15_000)
 
 
 def test_the_maps_credit_never_covers_its_scale(visit, base_url):
@@ -164,12 +164,12 @@ def test_keyboard_users_can_choose_a_place(visit, base_url):
     button = place_link(visit, "The hotel where a friend works")
     button.focus()
     visit.page.keyboard.press("Enter")
-    expect(visit.page.locator(".hx-place-name")).to_have_text("The hotel where a friend works", timeout=15_000)
+    expect(visit.page.get_by_role("heading", name="The hotel where a friend works", exact=True)).to_be_visible(timeout=15_000)
 
 
 def test_deep_link_opens_the_same_view(visit, base_url):
     visit.open(f"{base_url}/?place=hospital")
-    expect(visit.page.locator(".hx-place-name")).to_have_text("The hospital where his sister works")
+    expect(visit.page.get_by_role("heading", name="The hospital where his sister works", exact=True)).to_be_visible()
     expect(visit.page.locator("#scene-hospital-forest")).to_be_visible()
 
 
@@ -189,7 +189,7 @@ def test_panning_does_not_rerun_the_app(visit, base_url):
     visit.page.wait_for_timeout(1500)
     assert len(sent) == before, "panning or zooming the map sent a message that reruns the app"
     place_link(visit, "Moeraske nature reserve").click()
-    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+    expect(visit.page.get_by_role("heading", name="Moeraske nature reserve", exact=True)).to_be_visible(timeout=15_000)
     assert len(sent) > before  # a real interaction is seen, so the check above can fail
 
 
@@ -199,7 +199,7 @@ def test_scene_links_to_its_place_and_back(visit, base_url, content):
     assert visit.page.locator(".hx-scene").count() == len([s for s in content.scenes if "moss" in s.themes])
     assert query(visit.page.url) == {"theme": ["moss"]}
     visit.page.get_by_role("link", name="On the map: Moeraske nature reserve").click()
-    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+    expect(visit.page.get_by_role("heading", name="Moeraske nature reserve", exact=True)).to_be_visible(timeout=15_000)
     assert query(visit.page.url) == {"place": ["moeraske"]}
 
 
@@ -231,7 +231,7 @@ def test_at_desktop_width_the_panel_sits_beside_the_map_and_notes_and_the_list_s
     assert places["y"] >= frame["y"] + frame["height"] and places["x"] == frame["x"]  # under both, across both
     assert places["width"] > frame["width"] + intro["width"]
     visit.page.locator(".hx-places").get_by_role("link", name="Moeraske nature reserve", exact=True).click()
-    expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+    expect(visit.page.get_by_role("heading", name="Moeraske nature reserve", exact=True)).to_be_visible(timeout=15_000)
     panel = visit.page.locator(".st-key-place-panel").bounding_box()
     frame = visit.page.locator(".st-key-place_map").bounding_box()
     assert panel["x"] >= frame["x"] + frame["width"] and abs(panel["y"] - frame["y"]) < 2, (frame, panel)
@@ -366,7 +366,7 @@ def test_markers_have_names_and_answer_the_keyboard(visit, base_url, content):
         assert visit.marker(place.id).get_attribute("aria-label") == place.name.get()
     visit.marker("restaurant").focus()
     visit.page.keyboard.press("Enter")
-    expect(visit.page.locator(".hx-place-name")).to_have_text("The aunt's Chinese restaurant", timeout=15_000)
+    expect(visit.page.get_by_role("heading", name="The aunt's Chinese restaurant", exact=True)).to_be_visible(timeout=15_000)
     assert query(visit.page.url) == {"place": ["restaurant"]}
 
 
@@ -395,7 +395,7 @@ def test_at_phone_width_no_marker_hides_another(browser, base_url, content):
                          or first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"])
                 assert apart, f"markers {a} and {b} overlap at phone width"
         visit.marker("hospital").click()
-        expect(visit.page.locator(".hx-place-name")).to_have_text("The hospital where his sister works",
+        expect(visit.page.get_by_role("heading", name="The hospital where his sister works", exact=True)).to_be_visible(
                                                                   timeout=15_000)
     finally:
         visit.close()
@@ -421,7 +421,7 @@ def test_a_visit_costs_one_script_run_and_a_tap_reruns_only_the_map_fragment(bro
         visit.page.wait_for_timeout(2_000)  # st_folium reports map moves after 250 ms; give it time
         assert len(runs) == 1, [r.rerun_script.widget_states for r in runs]
         visit.marker("garage").click()
-        expect(visit.page.locator(".hx-place-name")).to_have_text("The mechanic's garage", timeout=15_000)
+        expect(visit.page.get_by_role("heading", name="The mechanic's garage", exact=True)).to_be_visible(timeout=15_000)
         assert len(runs) == 2
         assert runs[1].rerun_script.fragment_id  # only the map, panel and list reran
     finally:
@@ -438,7 +438,7 @@ def test_a_tap_on_a_marker_works_when_the_map_runs_below_a_small_phone_screen(br
         marker = visit.marker("apartment")
         marker.scroll_into_view_if_needed()
         marker.click()
-        expect(visit.page.locator(".hx-place-name")).to_have_text("Stefan's apartment", timeout=15_000)
+        expect(visit.page.get_by_role("heading", name="Stefan's apartment", exact=True)).to_be_visible(timeout=15_000)
     finally:
         visit.close()
 

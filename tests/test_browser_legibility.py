@@ -91,7 +91,7 @@ def test_a_tap_on_a_touch_screen_leaves_no_tooltip(browser, offline_url):
         visit.open(f"{offline_url}/")
         visit.still(visit.map)
         visit.marker("moeraske").tap()
-        expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve", timeout=15_000)
+        expect(visit.page.get_by_role("heading", name="Moeraske nature reserve", exact=True)).to_be_visible(timeout=15_000)
         visit.page.wait_for_timeout(400)
         assert visit.map.locator(".leaflet-tooltip").count() == 0
     finally:
@@ -250,7 +250,7 @@ def test_links_to_the_map_show_their_place_wherever_they_are_opened(browser, off
         address = link.evaluate("a => a.href")
         assert address == f"{offline_url}/?place=moeraske"
         visit.open(address)  # as a new tab or a copied link would
-        expect(visit.page.locator(".hx-place-name")).to_have_text("Moeraske nature reserve")
+        expect(visit.page.get_by_role("heading", name="Moeraske nature reserve", exact=True)).to_be_visible()
     finally:
         visit.close()
 
