@@ -304,7 +304,7 @@ def tally(question: LiveQuestion, answers: Iterable[Answer]) -> pd.DataFrame:
     for free text, the approved answers only (each its own row)."""
     frame = answers_frame(a for a in answers if a.question == question.id)
     if question.free_text:
-        frame = frame[frame["approved"]]
+        frame = frame[frame["approved"].astype(bool)]
     counts = frame["value"].value_counts()
     if question.choices:
         result = counts.reindex(list(question.choices), fill_value=0)

@@ -44,12 +44,12 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from explorer.errors import ExplorerError
 from explorer.i18n import N_, t
 from explorer.live import DEFAULT_LIFETIME, Answer, LiveQuestion, LiveSession, check_answer, new_session, valid_participant
+from explorer.settings import DEFAULT_LIVE_DIR, Settings
 
 SCHEMA_VERSION = 1
 SCHEMA_LOCK = 0x4845_5245  # PostgreSQL advisory lock id ("HERE") held while the schema is made
 DATABASE_URL_VARIABLE = "EXPLORER_DATABASE_URL"
 LIVE_DIR_VARIABLE = "EXPLORER_LIVE_DIR"
-DEFAULT_LIVE_DIR = Path.home() / ".local" / "state" / "here-explorer"
 DATABASE_FILE = "live.sqlite3"
 BUSY_TIMEOUT = 5.0  # seconds a SQLite writer waits for another one before giving up
 CONNECT_TIMEOUT = 5  # seconds to reach a PostgreSQL server
@@ -116,6 +116,11 @@ def database_url(environ: Mapping[str, str] | None = None) -> str:
         return url
     folder = Path((environ.get(LIVE_DIR_VARIABLE) or "").strip() or DEFAULT_LIVE_DIR)
     return sqlite_url(folder)
+
+
+def settings_url(settings: Settings) -> str:
+    """The database the settings name: ``database_url``, or a SQLite file in ``live_dir``."""
+    return settings.database_url or sqlite_url(settings.live_dir)
 
 
 def with_driver(url: str) -> str:
@@ -241,8 +246,14 @@ class LiveStore:
 
     def session(self, code: str, now: float) -> LiveSession | None:
         """The session with this code, or None when there is none or it has expired."""
+        found = self.find(code)
+        return None if found is None or found.expired(now) else found
+
+    def find(self, code: str) -> LiveSession | None:
+        """The session with this code, expired or not (until the purge deletes it), to tell an ended session
+        from a code that never was."""
         row = self._run(lambda c: c.execute(select(sessions).where(sessions.c.code == code)).first())
-        if row is None or now >= row.expires:
+        if row is None:
             return None
         return LiveSession(row.code, row.secret_hash, row.created, row.expires, row.language, bool(row.spoiler_safe))
 
@@ -345,6 +356,27 @@ class LiveStore:
     def approve(self, question_id: str, token: str, approved: bool = True) -> None:
         self._run(lambda c: c.execute(update(answers).where(answers.c.question == question_id,
                                                             answers.c.participant == token).values(approved=approved)))
+
+    def answer_of(self, question_id: str, token: str) -> Answer | None:
+        """A participant's present answer to a question, if any (their phone shows it, to change it)."""
+        row = self._run(lambda c: c.execute(select(answers).where(answers.c.question == question_id,
+                                                                  answers.c.participant == token)).first())
+        return None if row is None else Answer(row.question, row.participant, row.value, row.answered_at,
+                                               bool(row.cut), bool(row.approved))
+
+    def counts(self, code: str) -> dict[str, int]:
+        """How many answers each of a session's questions has."""
+        rows = self._run(lambda c: c.execute(select(answers.c.question, func.count()).where(answers.c.session == code)
+                                             .group_by(answers.c.question)).all())
+        return {question: count for question, count in rows}
+
+    def place_votes(self, now: float) -> list[str]:
+        """Every place vote in the sessions still kept (not expired at ``now``): the evening's votes, for a
+        kiosk's attract screen. One value (a place id) per vote."""
+        query = (select(answers.c.value).join(questions, answers.c.question == questions.c.id)
+                 .join(sessions, answers.c.session == sessions.c.code)
+                 .where(questions.c.kind == "place", sessions.c.expires > now))
+        return list(self._run(lambda c: c.execute(query).scalars().all()))
 
     def answers(self, code: str, question_id: str | None = None) -> list[Answer]:
         """A session's answers (or one question's), oldest first."""

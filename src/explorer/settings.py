@@ -30,7 +30,14 @@ SETTINGS = {
     "public_url": ("EXPLORER_PUBLIC_URL", "public address of the explorer, for 'continue on your phone' QR codes"),
     "data_dir": ("EXPLORER_DATA_DIR", "folder of content files"),
     "embed_in": ("EXPLORER_EMBED_IN", "sites allowed to show the explorer in a frame, e.g. https://festival.example.org"),
+    "database_url": ("EXPLORER_DATABASE_URL", "live sessions' database: postgresql://user:password@host/name (default: SQLite)"),
+    "live_dir": ("EXPLORER_LIVE_DIR", "folder of the live sessions' SQLite database, made if missing"),
+    "session_hours": ("EXPLORER_SESSION_HOURS", "hours a live session and its answers are kept (1 to 168)"),
+    "attract_votes": ("EXPLORER_ATTRACT_VOTES", "kiosk: show the place votes of the live sessions on the attract screen"),
 }
+SECRET_SETTINGS = frozenset({"database_url"})  # never repeated whole in a message: the URL may hold a password
+DEFAULT_LIVE_DIR = Path.home() / ".local" / "state" / "here-explorer"
+DATABASE_URL = re.compile(r"(?P<scheme>sqlite|postgres|postgresql)(?:\+[a-z0-9]+)?://(?P<rest>\S*)")
 SETTINGS_FILE_VARIABLE = "EXPLORER_SETTINGS"
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -57,6 +64,10 @@ class Settings:
     public_url: str = ""
     data_dir: Path = field(default=DEFAULT_DATA_DIR)
     embed_in: tuple[str, ...] = ()
+    database_url: str = ""
+    live_dir: Path = field(default=DEFAULT_LIVE_DIR)
+    session_hours: int = 12
+    attract_votes: bool = True
 
     @property
     def offline(self) -> bool:
@@ -103,7 +114,8 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
             values[name] = _PARSERS[name](value)
         except ValueError as exc:
             origin, _, variable = where.partition(": ")
-            problems.append(Problem(origin, "", variable or name, str(exc), value))
+            shown = _hide_password(value) if name in SECRET_SETTINGS else value
+            problems.append(Problem(origin, "", variable or name, str(exc), shown))
     if problems:
         raise SettingsError(problems)
     return Settings(**values)  # type: ignore[arg-type]
@@ -182,6 +194,36 @@ def _folder(value: object) -> Path:
     return folder
 
 
+def _hide_password(value: object) -> str:
+    """A database URL as a message may show it: ``postgresql://user:***@host/db``."""
+    return re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", str(value))
+
+
+def _database_url(value: object) -> str:
+    text = value.strip() if isinstance(value, str) else None
+    match = DATABASE_URL.fullmatch(text) if text else None
+    if match is None or not match["rest"] or (match["scheme"] != "sqlite" and "/" not in match["rest"].split("@")[-1]):
+        raise ValueError("must be a database URL like postgresql://user:password@host:5432/name or sqlite:////path/live.sqlite3")
+    return text
+
+
+def _live_dir(value: object) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a folder path")
+    folder = Path(value.strip()).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise ValueError("must be a folder (it is made if missing), not a file")
+    return folder
+
+
+def _hours(value: object) -> int:
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 168:
+        raise ValueError("must be a whole number of hours from 1 to 168")
+    return value
+
+
 _PARSERS = {
     "tiles": _tiles,
     "tile_url": _tile_url,
@@ -191,6 +233,10 @@ _PARSERS = {
     "public_url": _public_url,
     "data_dir": _folder,
     "embed_in": _origins,
+    "database_url": _database_url,
+    "live_dir": _live_dir,
+    "session_hours": _hours,
+    "attract_votes": _flag,
 }
 
 

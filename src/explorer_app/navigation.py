@@ -25,6 +25,7 @@ PAGES = {  # name: script; labels are translated where they are shown
     "map": MAP_PAGE, "scenes": "pages/scenes.py", "moss": "pages/moss.py", "walk": "pages/walk.py",
     "classroom": "pages/classroom.py", "make": "pages/make.py", "about": "pages/about.py",
 }
+LIVE_PAGES = {"live": "pages/live.py", "join": "pages/join.py"}  # reached from the classroom page and QR codes
 SCENES_PAGE = PAGES["scenes"]
 _GO = "hx-go"  # the page chosen in the navigation, switched to as the next run starts
 

@@ -1,0 +1,227 @@
+"""Live session, a participant's page: join with the code on the screen (or the QR code's link), answer the
+question the presenter has open, change the answer until it closes, and see the room's answers once shown.
+
+The phone looks for the next question by itself (a fragment every two seconds); the whole path is described
+in ``explorer_app/liveroom.py``. A kiosk never shows this page: visitors answer on their own phones.
+"""
+
+import time
+
+import streamlit as st
+
+from explorer.fragments import esc, tx
+from explorer.i18n import t
+from explorer.live import (
+    CODE_LENGTH,
+    ENDED,
+    MAX_TEXT,
+    TOO_MANY_TRIES,
+    UNKNOWN_CODE,
+    AnswerRefused,
+    LiveQuestion,
+    new_participant,
+    normalise_code,
+    valid_participant,
+)
+from explorer.livefragments import choice_label, question_text, results_html
+from explorer.livestore import StoreUnavailable
+from explorer_app.liveroom import LIMITER, PARTICIPANT_POLL, client_address, current_question, live_store
+from explorer_app.mapcomponent import place_map
+from explorer_app.navigation import page_header
+from explorer_app.page import setup_page
+
+page = setup_page("join")
+content, lang = page.content, page.language
+if page.kiosk:  # a kiosk does not take part: its visitors answer on their own phones
+    st.switch_page("pages/attract.py")
+
+page_header(page, t("Join a live session", lang),
+            t("Answer the presenter's questions from your phone. No account and no name: only your answers are "
+              "kept, and only for the session.", lang))
+
+
+def stop_with(message: str, icon: str = ":material/error:") -> None:
+    st.error(message, icon=icon)
+    st.stop()
+
+
+try:
+    store = live_store(page.settings)
+except StoreUnavailable as exc:
+    stop_with(exc.text(lang), ":material/cloud_off:")
+
+
+def check_code(typed: str) -> str | None:
+    """The session's code if ``typed`` names a live session; otherwise None, with the reason kept for the page.
+    Every wrong code counts against the address it came from."""
+    now, address = time.time(), client_address()
+    if LIMITER.blocked(address, now):
+        st.session_state["hx-join-problem"] = t(TOO_MANY_TRIES, lang)
+        return None
+    code = normalise_code(typed)
+    found = store.find(code) if code else None
+    if found is None or found.expired(now):
+        LIMITER.failed(address, now)
+        st.session_state["hx-join-problem"] = t(ENDED if found else UNKNOWN_CODE, lang)
+        return None
+    return code
+
+
+def join_typed() -> None:
+    try:
+        code = check_code(st.session_state.get("join-code", ""))
+    except StoreUnavailable as exc:
+        st.session_state["hx-join-problem"] = exc.text(lang)
+        return
+    if code:
+        st.query_params["code"] = code
+        st.query_params.pop("me", None)
+        st.session_state["hx-join-checked"] = code
+
+
+def code_form() -> None:
+    if st.session_state.get("hx-join-problem"):
+        st.error(st.session_state.pop("hx-join-problem"), icon=":material/error:")
+    with st.form("join-form", border=True):
+        st.text_input(t("Session code", lang), max_chars=CODE_LENGTH + 4, key="join-code",
+                      placeholder="ABC 234", help=t("The six letters and digits on the presenter's screen.", lang))
+        st.form_submit_button(t("Join", lang), type="primary", on_click=join_typed, icon=":material/login:")
+    st.stop()
+
+
+# --- which session, and who ----------------------------------------------------------------------------------
+
+asked_code = st.query_params.get("code")
+if not asked_code:
+    code_form()
+code = st.session_state.get("hx-join-checked")
+if code != normalise_code(asked_code):  # a code from a link is checked (and counted) like a typed one, once
+    try:
+        code = check_code(asked_code)
+    except StoreUnavailable as exc:
+        stop_with(exc.text(lang), ":material/cloud_off:")
+    if code is None:
+        st.query_params.pop("code", None)
+        code_form()
+    st.session_state["hx-join-checked"] = code
+
+me = st.query_params.get("me", "")
+if not valid_participant(me):  # a new participant: a random token, kept in the address so a reload is the same
+    me = new_participant()
+    st.query_params["me"] = me
+try:
+    if not store.join(code, me, time.time()):
+        stop_with(t(ENDED, lang), ":material/event_busy:")
+    question = current_question(store.questions(code))
+except StoreUnavailable as exc:
+    stop_with(exc.text(lang), ":material/cloud_off:")
+
+
+def seen(found: LiveQuestion | None) -> tuple[str, str] | None:
+    return (found.id, found.state) if found else None
+
+
+st.session_state["hx-join-seen"] = seen(question)
+
+
+@st.fragment(run_every=PARTICIPANT_POLL)
+def watch() -> None:
+    """Looks for a change of question or state; the page then runs again and shows it."""
+    try:
+        now = current_question(store.questions(code))
+    except StoreUnavailable:
+        return  # the page keeps what it shows; the next look may find the database again
+    if seen(now) != st.session_state.get("hx-join-seen"):
+        st.rerun(scope="app")
+
+
+watch()
+st.html(f'<p class="hx-kicker">{tx(t("Session {code}", lang, code=f"{code[:3]} {code[3:]}"), lang)}</p>')
+
+if question is None:
+    st.info(t("You are in. The first question will appear here by itself when the presenter asks it.", lang),
+            icon=":material/hourglass_top:")
+    st.stop()
+
+st.html(f'<h2 class="hx-live-ask">{tx(question_text(content, question, lang), lang)}</h2>')
+try:
+    mine = store.answer_of(question.id, me)
+except StoreUnavailable as exc:
+    stop_with(exc.text(lang), ":material/cloud_off:")
+
+
+def your_answer() -> None:
+    if mine is not None:
+        label = choice_label(content, question, mine.value, lang)
+        st.html(f'<p class="hx-live-mine">{tx(t("Your answer", lang), lang)}: <strong>{esc(label)}</strong></p>')
+
+
+if question.state == "revealed":
+    your_answer()
+    try:
+        answers = store.answers(code, question.id)
+    except StoreUnavailable as exc:
+        stop_with(exc.text(lang), ":material/cloud_off:")
+    st.html(f'<section class="hx-live-question">{results_html(content, question, answers, lang)}</section>')
+    st.stop()
+if question.state == "closed":
+    your_answer()
+    st.info(t("Answers are closed. The presenter may show the room's answers in a moment.", lang),
+            icon=":material/lock_clock:")
+    st.stop()
+
+# --- the open question ---------------------------------------------------------------------------------------
+
+
+def send(value: str) -> None:
+    try:
+        checked = store.answer(question.id, me, value, time.time())
+    except AnswerRefused as exc:
+        st.session_state["hx-join-note"] = ("error", exc.text(lang))
+    except StoreUnavailable as exc:
+        st.session_state["hx-join-note"] = ("error", exc.text(lang))
+    except ValueError:  # the question went away (cleared and deleted) while the phone showed it
+        st.session_state["hx-join-note"] = ("error", t("This question is not open for answers just now.", lang))
+    else:
+        note = t("Your answer is in. You can change it until the question closes.", lang)
+        if checked.cut:
+            note = t("Your answer was longer than {limit} characters, so it was cut.", lang, limit=MAX_TEXT) + " " + note
+        st.session_state["hx-join-note"] = ("warning" if checked.cut else "success", note)
+
+
+def send_widget(key: str) -> None:
+    value = st.session_state.get(key)
+    if value:
+        send(value)
+
+
+kind = question.kind
+if kind == "place":
+    chosen = content.place(mine.value) if mine else None
+    st.write(t("Tap the place on the map, or choose it from the list below.", lang))
+    place_map(page, selected=chosen, key=f"vote-map-{question.id}", height=360, on_click=send)
+    places = list(question.choices)
+    st.selectbox(t("Place", lang), places, index=places.index(mine.value) if mine and mine.value in places else None,
+                 format_func=lambda i: choice_label(content, question, i, lang), key=f"vote-{question.id}",
+                 placeholder=t("Choose a place", lang), on_change=send_widget, args=(f"vote-{question.id}",))
+elif question.choices:  # a scene pick, or a classroom question with the presenter's choices
+    options = list(question.choices)
+    st.radio(t("Your answer", lang), options, index=options.index(mine.value) if mine and mine.value in options else None,
+             format_func=lambda v: choice_label(content, question, v, lang), key=f"choice-{question.id}",
+             on_change=send_widget, args=(f"choice-{question.id}",))
+else:  # written: a word or a text, sent with the button
+    with st.form(f"answer-{question.id}", border=False):
+        if kind == "word":
+            st.text_input(t("One word", lang), value=mine.value if mine else "", key=f"text-{question.id}",
+                          max_chars=60)
+        else:
+            st.text_area(t("Your answer", lang), value=mine.value if mine else "", key=f"text-{question.id}",
+                         height=140, help=t("The presenter reads written answers before the room sees them.", lang))
+        st.form_submit_button(t("Send", lang), type="primary", on_click=send_widget, args=(f"text-{question.id}",),
+                              icon=":material/send:")
+
+note = st.session_state.pop("hx-join-note", None)
+if note is not None:
+    getattr(st, note[0])(note[1])
+elif mine is not None:
+    your_answer()

@@ -1,0 +1,286 @@
+"""Live session, the presenter's page: start a session, show its join code and QR code on the projector, ask the
+room questions from the explorer's content, and show the room's answers as they arrive.
+
+The controls need the presenter's secret link (``live?code=…&key=…``, made at start); how the pieces talk to each
+other is in ``explorer_app/liveroom.py``. A kiosk never shows this page.
+"""
+
+import contextlib
+import time
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from explorer.fragments import esc, md, tx
+from explorer.handout import AGE_LABELS
+from explorer.i18n import t
+from explorer.live import (
+    KINDS,
+    LiveError,
+    LiveQuestion,
+    classroom_question,
+    export_csv,
+    normalise_code,
+    place_question,
+    scene_question,
+    word_question,
+)
+from explorer.livefragments import (
+    KIND_LABELS,
+    STATE_LABELS,
+    join_html,
+    question_text,
+    results_html,
+)
+from explorer.livestore import StoreUnavailable
+from explorer.model import AGE_BANDS
+from explorer.qr import qr_png
+from explorer.teacherpack import band_questions
+from explorer_app.liveroom import PROJECTOR_POLL, live_store
+from explorer_app.navigation import page_header
+from explorer_app.page import setup_page
+from explorer_app.widgets import caption, url_choice
+
+page = setup_page("live")
+content, lang = page.content, page.language
+if page.kiosk:  # presenter controls never on a kiosk: its visitors go back to the attract screen
+    st.switch_page("pages/attract.py")
+
+page_header(page, t("Live session", lang),
+            t("Ask the room questions about the film and show everyone's answers on the projector as they arrive. "
+              "The audience answers on their phones with a code: no account, no name.", lang))
+
+
+def unavailable(exc: StoreUnavailable) -> None:
+    st.error(exc.text(lang), icon=":material/cloud_off:")
+    st.stop()
+
+
+try:
+    store = live_store(page.settings)
+except StoreUnavailable as exc:
+    unavailable(exc)
+
+code = normalise_code(st.query_params.get("code", ""))
+secret = st.query_params.get("key", "")
+
+
+def start(spoiler_safe: bool) -> None:
+    try:
+        session, key = store.start_session(time.time(), lang, spoiler_safe, page.settings.session_hours * 3600)
+    except StoreUnavailable as exc:
+        st.session_state["hx-live-error"] = exc.text(lang)
+        return
+    st.query_params["code"], st.query_params["key"] = session.code, key
+    st.query_params.pop("q", None)
+
+
+if code is None:  # no session yet: the start form
+    if st.session_state.get("hx-live-error"):
+        st.error(st.session_state.pop("hx-live-error"), icon=":material/cloud_off:")
+    if "code" in st.query_params:
+        st.info(t("“{value}” is not a session code; start a new session below.", lang,
+                  value=md(st.query_params["code"][:20])), icon=":material/link_off:")
+    st.write(t("A session lasts {hours} hours; then it is deleted with every answer in it. Nothing is asked of "
+               "the audience but their answers.", lang, hours=page.settings.session_hours))
+    if page.spoiler_safe:
+        st.info(t("Spoiler-safe is on, for a session before viewing: no question will tell what happens after Stefan "
+                  "and Shuxiu first meet.", lang), icon=":material/visibility_off:")
+    else:
+        caption(t("Before the screening? Switch on spoiler-safe at the top first.", lang))
+    st.button(t("Start a live session", lang), type="primary", on_click=start, args=(page.spoiler_safe,),
+              icon=":material/podium:", key="live-start")
+    st.stop()
+
+try:
+    session = store.find(code)
+except StoreUnavailable as exc:
+    unavailable(exc)
+if session is None or session.expired(time.time()):
+    st.warning(t("This live session has ended." if session else
+                 "No live session has this code. Check the code on the screen and try again.", lang),
+               icon=":material/event_busy:")
+    st.button(t("Start a new session", lang), on_click=lambda: st.query_params.clear(), key="live-new")
+    st.stop()
+if not session.is_presenter(secret):
+    st.warning(t("This link does not open the presenter's controls. To answer the questions, join with the code.",
+                 lang), icon=":material/lock:")
+    st.page_link("pages/join.py", label=t("Join the session", lang), query_params={"code": code, **page.carried()},
+                 icon=":material/login:")
+    st.stop()
+
+# --- the presenter's view ------------------------------------------------------------------------------------
+
+# the public address, or else the page's own, up to the page's name
+base = page.settings.public_url or (st.context.url or "").split("?")[0].rstrip("/").removesuffix("/live")
+join_url = f"{base}/join?{urlencode({'code': code})}"
+own_link = f"{base}/live?{urlencode({'code': code, 'key': secret})}"
+
+
+def questions() -> list[LiveQuestion]:
+    try:
+        return store.questions(code)
+    except StoreUnavailable as exc:
+        unavailable(exc)
+
+
+asked = questions()
+chosen_id = st.query_params.get("q")
+current = next((q for q in asked if q.id == chosen_id), asked[-1] if asked else None)
+
+
+@st.fragment(run_every=PROJECTOR_POLL)
+def board() -> None:
+    """The join code and the room's answers to the question on screen, read again every second."""
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.image(page.derived(("qr", join_url), lambda: qr_png(join_url, box_size=10)), width=300,
+                 alt=t("QR code that opens the session on a phone: {url}", lang, url=join_url))
+    try:
+        joined = store.joined(code)
+        shown = store.question(current.id) if current else None
+        with left:
+            st.html(join_html(code, base.split("://")[-1] + "/join", joined, lang))
+        with right:
+            if shown is None:
+                st.html(f'<p class="hx-note">{tx(t("Add a question below to begin.", lang), lang)}</p>')
+                return
+            number = next(i for i, q in enumerate(asked, start=1) if q.id == shown.id)
+            answers = store.answers(code, shown.id)
+            st.html(f'<section class="hx-live-question" aria-live="polite"><p class="hx-kicker">Q{number} · '
+                    f'{tx(t(STATE_LABELS[shown.state], lang), lang)}</p>'
+                    f'<h2>{tx(question_text(content, shown, lang), lang)}</h2>'
+                    f'{results_html(content, shown, answers, lang)}</section>')
+    except StoreUnavailable as exc:
+        st.error(exc.text(lang), icon=":material/cloud_off:")
+
+
+board()
+
+# --- steering the question on screen -------------------------------------------------------------------------
+
+
+def move(question_id: str, state: str) -> None:
+    # pressed twice, or in another window, or the database away: the page then shows the state as it is
+    with contextlib.suppress(ValueError, StoreUnavailable):
+        store.move(question_id, state)
+
+
+def clear(question_id: str) -> None:
+    with contextlib.suppress(StoreUnavailable):
+        store.clear(question_id)
+
+
+def show(question_id: str) -> None:
+    st.query_params["q"] = question_id
+
+
+if current is not None:
+    st.subheader(t("Question on screen", lang))
+    controls = st.container(horizontal=True, key="live-controls")
+    actions = {"draft": [("open", t("Open for answers", lang), ":material/play_arrow:")],
+               "open": [("closed", t("Close answers", lang), ":material/stop:")],
+               "closed": [("revealed", t("Show answers on phones", lang), ":material/visibility:"),
+                          ("open", t("Open again", lang), ":material/replay:")],
+               "revealed": [("closed", t("Hide answers on phones", lang), ":material/visibility_off:")]}
+    for number, (state, label, icon) in enumerate(actions[current.state]):
+        controls.button(label, on_click=move, args=(current.id, state), icon=icon, key=f"live-{state}",
+                        type="primary" if number == 0 else "secondary")
+    with controls.popover(t("Clear answers", lang), icon=":material/delete:"):
+        st.write(t("Delete every answer to this question and set it back to not asked?", lang))
+        st.button(t("Yes, clear the answers", lang), on_click=clear, args=(current.id,), key="live-clear")
+    if current.free_text:
+        with st.expander(t("Approve answers before the room sees them", lang), icon=":material/fact_check:"):
+            caption(t("Opening this shows the waiting answers on the projector too: open it on a screen the room "
+                      "does not see, or use your presenter link in a second window.", lang))
+
+            @st.fragment(run_every=PROJECTOR_POLL * 2)
+            def approvals() -> None:
+                try:
+                    waiting = [a for a in store.answers(code, current.id) if not a.approved]
+                except StoreUnavailable as exc:
+                    st.error(exc.text(lang))
+                    return
+                if not waiting:
+                    caption(t("No answer is waiting.", lang))
+                for answer in waiting:
+                    with st.container(border=True, horizontal=True, vertical_alignment="center"):
+                        st.html(f"<p>{esc(answer.value)}</p>")
+                        st.button(t("Approve", lang), key=f"approve-{answer.participant}",
+                                  on_click=store.approve, args=(current.id, answer.participant))
+
+            approvals()
+
+if len(asked) > 1:
+    numbers = {q.id: n for n, q in enumerate(asked, start=1)}
+    st.selectbox(t("Show another question", lang), [q.id for q in asked], index=[q.id for q in asked].index(current.id),
+                 format_func=lambda i: f"Q{numbers[i]} · {question_text(content, next(q for q in asked if q.id == i), lang)}",
+                 key="live-show", on_change=lambda: show(st.session_state["live-show"]))
+
+# --- adding a question ---------------------------------------------------------------------------------------
+
+st.subheader(t("Ask the room", lang))
+kind = st.segmented_control(t("Kind of question", lang), list(KINDS), format_func=lambda k: t(KIND_LABELS[k], lang),
+                            default="classroom", required=True, key="live-kind") or "classroom"
+age, ref, choices = "", "", []
+if kind == "classroom":
+    age = url_choice(page, t("Age band", lang), list(AGE_BANDS), "age", lambda a: t(AGE_LABELS[a], lang),
+                     default="14-18")
+    hidden = content.spoilers() if session.spoiler_safe else frozenset()
+    offered = [q for q in band_questions(content, age) if q.scene not in hidden]
+    ref = st.selectbox(t("Question", lang), [q.id for q in offered],
+                       format_func=lambda i: next(q for q in offered if q.id == i).text.get(lang), key="live-ref")
+    typed = st.text_area(t("Answers to choose from, one per line (leave empty for written answers, which you approve "
+                           "before the room sees them)", lang), key="live-choices", height=120)
+    choices = [line for line in typed.splitlines() if line.strip()]
+else:
+    caption({"place": t("Everyone taps the place that stayed with them on the map; the projector shows a map with "
+                        "each place sized by its votes.", lang),
+             "scene": t("Everyone picks a scene; the projector shows the count for each.", lang),
+             "word": t("Everyone gives one word; the projector shows the words, larger the more often given.", lang)
+             }[kind])
+
+
+def add() -> None:
+    try:
+        position = len(store.questions(code))
+        if kind == "classroom":
+            question = classroom_question(content, session, ref, age, choices, position)
+        elif kind == "place":
+            question = place_question(content, session, position)
+        elif kind == "scene":
+            question = scene_question(content, session, position)
+        else:
+            question = word_question(session, position)
+        store.add_question(question)
+    except ValueError as exc:
+        st.session_state["hx-live-problem"] = str(exc)
+        return
+    except (StoreUnavailable, LiveError) as exc:
+        st.session_state["hx-live-problem"] = exc.text(lang)
+        return
+    st.query_params["q"] = question.id
+    st.session_state.pop("live-choices", None)
+
+
+if st.session_state.get("hx-live-problem"):
+    st.error(st.session_state.pop("hx-live-problem"), icon=":material/error:")
+st.button(t("Add this question", lang), on_click=add, icon=":material/add:", key="live-add", type="primary",
+          disabled=kind == "classroom" and not ref)
+
+# --- after the session ---------------------------------------------------------------------------------------
+
+st.subheader(t("Keep the answers", lang))
+try:
+    everything = store.answers(code)
+except StoreUnavailable as exc:
+    unavailable(exc)
+st.download_button(t("Download every answer (CSV)", lang), data=lambda: export_csv(session, asked, store.answers(code)),
+                   file_name=f"here-live-{code}.csv", mime="text/csv", icon=":material/download:", key="live-csv",
+                   disabled=not everything, on_click="ignore")
+caption(t("Participants appear as numbers, never by name. The session and its answers are deleted {hours} hours "
+          "after it started.", lang, hours=page.settings.session_hours))
+with st.expander(t("Your presenter link", lang), icon=":material/key:"):
+    caption(t("Keep this link to come back to the controls from another window or device. Anyone with it can steer "
+              "the session, so do not show it to the room.", lang))
+    st.code(own_link, language=None)

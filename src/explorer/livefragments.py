@@ -1,0 +1,180 @@
+"""HTML for live sessions: the join block, the room's answers as bars, a word list and a map of place votes.
+
+Pure functions of the content, a question and its tallies (``explorer.live``), so the projector, a participant's
+phone after the reveal and a kiosk's attract screen draw the same thing, and tests can read it. Every text goes
+through ``tx``/``esc``; the pictures (bars, circles) are decorative beside the numbers they show, which are
+always written out for people who cannot see them.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from explorer.fragments import esc, tx
+from explorer.i18n import N_, n_, t
+from explorer.live import Answer, LiveQuestion, shown_texts, tally
+from explorer.model import Content
+from explorer.theme import FONTS, PALETTE
+
+PLACE_QUESTION = N_("Which place stayed with you?")
+SCENE_QUESTION = N_("Which scene stayed with you?")
+WORD_QUESTION = N_("One word for the film?")
+KIND_LABELS = {"classroom": N_("Classroom question"), "place": N_("Place vote"), "scene": N_("Scene pick"),
+               "word": N_("One-word reaction")}
+STATE_LABELS = {"draft": N_("Not asked yet"), "open": N_("Open for answers"), "closed": N_("Closed"),
+                "revealed": N_("Answers shown to the room")}
+
+
+def question_text(content: Content, question: LiveQuestion, language: str = "en") -> str:
+    """What the question asks, in ``language`` (a classroom question in the content's words)."""
+    if question.kind == "classroom":
+        found = next((q for q in content.questions if q.id == question.ref), None)
+        return found.text.get(language) if found else question.ref
+    return t({"place": PLACE_QUESTION, "scene": SCENE_QUESTION, "word": WORD_QUESTION}[question.kind], language)
+
+
+def choice_label(content: Content, question: LiveQuestion, value: str, language: str = "en") -> str:
+    """An answer as people read it: a place's name, a scene's number and title, or the answer itself."""
+    if question.kind == "place" and (place := content.place(value)) is not None:
+        return place.name.get(language)
+    if question.kind == "scene" and (scene := content.scene(value)) is not None:
+        return f"{scene.order}. {scene.title.get(language)}"
+    return value
+
+
+def join_html(code: str, address: str, joined: int, language: str = "en") -> str:
+    """The join code, big enough to read from the back of a room, where to type it, and how many have joined."""
+    spaced = f"{code[:3]} {code[3:]}"
+    return (f'<div class="hx-join"><p class="hx-join-where">{tx(t("Join on your phone", language), language)}: '
+            f'<strong>{esc(address)}</strong></p>'
+            f'<p class="hx-join-code" aria-label="{esc(" ".join(code))}">{esc(spaced)}</p>'
+            f'<p class="hx-join-count" role="status">'
+            f'{tx(n_("{count} person has joined", "{count} people have joined", joined, language), language)}</p></div>')
+
+
+def _share(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+def bars_html(content: Content, question: LiveQuestion, counts: pd.DataFrame, language: str = "en") -> str:
+    """Counts per choice as horizontal bars, every choice in its order, with its number and share written out."""
+    total = int(counts["count"].sum())
+    top = int(counts["count"].max()) if len(counts) else 0
+    rows = []
+    for value, count in zip(counts["value"], counts["count"], strict=True):
+        width = 100 * count / top if top else 0
+        rows.append(f'<li><span class="hx-bar-label">{tx(choice_label(content, question, value, language), language)}'
+                    f'</span><span class="hx-bar-track" aria-hidden="true"><span class="hx-bar" '
+                    f'style="width:{width:.1f}%"></span></span><span class="hx-bar-count">{int(count)} '
+                    f'<small>({_share(int(count), total)}\u202f%)</small></span></li>')
+    return f'<ol class="hx-bars">{"".join(rows)}</ol>' + _total_html(total, language)
+
+
+def _total_html(total: int, language: str) -> str:
+    return f'<p class="hx-live-total">{tx(n_("{count} answer", "{count} answers", total, language), language)}</p>'
+
+
+def words_html(counts: pd.DataFrame, language: str = "en", limit: int = 40) -> str:
+    """One-word reactions as a list sized by how often each was given (most frequent first)."""
+    shown = counts.head(limit)
+    total = int(counts["count"].sum())
+    top = int(shown["count"].max()) if len(shown) else 0
+    items = []
+    for word, count in zip(shown["value"], shown["count"], strict=True):
+        size = 1 + 2.2 * math.sqrt(count / top) if top else 1  # rem: from 1 to 3.2, by area rather than length
+        items.append(f'<li style="font-size:{size:.2f}rem">{esc(word)} <small>{int(count)}</small></li>')
+    return f'<ul class="hx-words">{"".join(items)}</ul>' + _total_html(total, language)
+
+
+def texts_html(texts: list[str], language: str = "en") -> str:
+    """Free-text answers the presenter approved, oldest first."""
+    if not texts:
+        return f'<p class="hx-note">{tx(t("No answer has been approved yet.", language), language)}</p>'
+    return '<ul class="hx-texts">' + "".join(f"<li>{esc(text)}</li>" for text in texts) + "</ul>"
+
+
+# --- a map of place votes ------------------------------------------------------------------------------------
+
+WIDTH, HEIGHT = 800, 560
+PAD = 48
+
+
+def _projection(content: Content) -> tuple[float, float, float, float]:
+    """Scale and offsets that fit every place (and the simplified map around them) in the picture, north up."""
+    lats = [p.lat for p in content.places]
+    lons = [p.lon for p in content.places]
+    middle = math.cos(math.radians(sum(lats) / len(lats)))
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    scale = min((WIDTH - 2 * PAD) / max((east - west) * middle, 1e-6), (HEIGHT - 2 * PAD) / max(north - south, 1e-6))
+    x0 = (WIDTH - (east - west) * middle * scale) / 2 - west * middle * scale
+    y0 = (HEIGHT - (north - south) * scale) / 2 + north * scale
+    return scale, middle, x0, y0
+
+
+def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "en", title: str = "") -> str:
+    """The places on the explorer's simplified map of Brussels, each circle's area by its votes, and the same
+    votes as a ranked list beside it (what a screen reader reads; the picture is marked as one)."""
+    scale, middle, x0, y0 = _projection(content)
+
+    def xy(lat: float, lon: float) -> tuple[float, float]:
+        return x0 + lon * middle * scale, y0 - lat * scale
+
+    shapes = []
+    for feature in content.basemap:
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(*p) for p in feature.points))
+        if feature.kind == "canal":
+            shapes.append(f'<polyline points="{points}" fill="none" stroke="{PALETTE["water"]}" stroke-width="7"/>')
+        elif feature.kind == "railway":
+            shapes.append(f'<polyline points="{points}" fill="none" stroke="{PALETTE["rail"]}" stroke-width="2" '
+                          'stroke-dasharray="7 5"/>')
+        elif feature.kind == "reserve":
+            shapes.append(f'<polygon points="{points}" fill="{PALETTE["moss"]}" fill-opacity=".2"/>')
+        elif feature.kind == "ring":
+            shapes.append(f'<polygon points="{points}" fill="{PALETTE["ring_fill"]}" stroke="{PALETTE["ring_road"]}" '
+                          'stroke-width="5"/>')
+    top = max(votes.values(), default=0)
+    dots, labels = [], []
+    for place in sorted(content.places, key=lambda p: votes.get(p.id, 0)):
+        x, y = xy(place.lat, place.lon)
+        count = votes.get(place.id, 0)
+        if count == 0:
+            dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{PALETTE["concrete"]}"/>')
+            continue
+        radius = 8 + 38 * math.sqrt(count / top)
+        dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{PALETTE["moss"]}" fill-opacity=".78" '
+                    f'stroke="{PALETTE["moss_dark"]}" stroke-width="2"/>')
+        labels.append(f'<text x="{x:.1f}" y="{y - radius - 6:.1f}" text-anchor="middle">'
+                      f'{esc(place.name.get(language))} · {count}</text>')
+    ranked = sorted(((n, p) for p, n in votes.items() if n and content.place(p) is not None), key=lambda v: (-v[0], v[1]))
+    summary = title or t("Place votes", language)
+    listing = "".join(f"<li>{tx(content.place(p).name.get(language), language)}: <strong>{n}</strong></li>"
+                      for n, p in ranked) or f'<li>{tx(t("No vote yet.", language), language)}</li>'
+    svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
+           f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{"".join(shapes)}{"".join(dots)}'
+           f'<g font-family="{esc(FONTS["sans"])}" font-size="19" font-weight="600" fill="{PALETTE["ink"]}" '
+           f'stroke="{PALETTE["card"]}" stroke-width="4" paint-order="stroke">{"".join(labels)}</g></svg>')
+    # an image, not inline SVG (which st.html's sanitiser removes); the list beside it says the same in words
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<figure class="hx-votes"><img src="{source}" alt="" width="{WIDTH}" height="{HEIGHT}">'
+            f'<figcaption><strong>{tx(summary, language)}</strong><ol>{listing}</ol></figcaption></figure>')
+
+
+def results_html(content: Content, question: LiveQuestion, answers: list[Answer], language: str = "en") -> str:
+    """The room's answers to ``question`` as the projector shows them (and phones once the answers are shown):
+    a map for place votes, a word list for one-word reactions, the approved texts for written answers, bars
+    for anything with choices."""
+    counts = tally(question, answers)
+    if question.kind == "place":
+        votes = dict(zip(counts["value"], (int(c) for c in counts["count"]), strict=True))
+        return votes_map_html(content, votes, language) + _total_html(len(answers), language)
+    if question.kind == "word":
+        return words_html(counts, language)
+    if question.free_text:
+        waiting = sum(1 for a in answers if not a.approved)
+        note = n_("{count} answer waiting for approval", "{count} answers waiting for approval", waiting, language)
+        return texts_html(shown_texts(question, answers), language) + f'<p class="hx-live-total">{tx(note, language)}</p>'
+    return bars_html(content, question, counts, language)

@@ -1,0 +1,103 @@
+"""Live sessions in the app: the store each process shares, who may steer a session, and where a request came from.
+
+How a live session runs through the pages:
+
+1. The presenter (``pages/live.py``) presses "Start": ``LiveStore.start_session`` keeps a new session, and the
+   address becomes the presenter's secret link, ``live?code=ABC234&key=SECRET``. Every run checks ``key``
+   against the hash the store keeps; without it the page shows no control. A kiosk never shows the page.
+2. A participant scans the QR code, ``join?code=ABC234``. Joining gives the phone a random token, kept in the
+   address (``&me=TOKEN``), so a reload stays the same participant; no name, no account, nothing else.
+3. The presenter adds a question and opens it. Each phone's page has a fragment that reruns every
+   ``PARTICIPANT_POLL`` seconds and reads the session's questions; when the open question changes, the page
+   runs again and shows it. An answer is written by ``LiveStore.answer`` (one per participant, by the database's
+   unique constraint), so it makes no difference which replica a phone talks to.
+4. The projector's results are a fragment rerunning every ``PROJECTOR_POLL`` seconds: it reads the tallies from
+   the database, so the room's answers show within about that long, whichever replica took them.
+
+When the database cannot be reached the session pages say so (``StoreUnavailable``) and the rest of the explorer
+is untouched; the store is tried again after ``RETRY`` seconds.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+
+import streamlit as st
+
+from explorer.live import AttemptLimiter, LiveQuestion
+from explorer.livestore import LiveStore, StoreUnavailable, settings_url
+from explorer.settings import Settings
+
+PROJECTOR_POLL = 1.0  # seconds between two reads of the room's answers on the projector
+PARTICIPANT_POLL = 2.0  # seconds between two looks for the next question on a phone
+PURGE_EVERY = 300.0  # seconds between two purges of expired sessions, per process
+RETRY = 5.0  # seconds before a database that could not be reached is tried again
+
+LIMITER = AttemptLimiter()
+_stores: dict[str, LiveStore] = {}
+_failed: dict[str, tuple[float, StoreUnavailable]] = {}
+_last_purge = [0.0]
+_lock = threading.Lock()
+
+
+def live_store(settings: Settings) -> LiveStore:
+    """The process's store for the database the settings name (made, and its schema created, on first use);
+    :class:`StoreUnavailable` when it cannot be reached. Expired sessions are purged now and then."""
+    url = settings_url(settings)
+    store = _stores.get(url)
+    if store is None:
+        with _lock:
+            store = _stores.get(url)
+            failed = _failed.get(url)
+            if store is None and failed is not None and time.monotonic() - failed[0] < RETRY:
+                raise failed[1]
+            if store is None:
+                try:
+                    store = _stores[url] = LiveStore(url)
+                except StoreUnavailable as exc:
+                    _failed[url] = (time.monotonic(), exc)
+                    raise
+                _failed.pop(url, None)
+    now = time.time()
+    if now - _last_purge[0] >= PURGE_EVERY:
+        _last_purge[0] = now
+        store.purge(now)
+    return store
+
+
+def forget_stores() -> None:
+    """Close every store (tests use a fresh database each)."""
+    with _lock:
+        for store in _stores.values():
+            store.close()
+        _stores.clear()
+        _failed.clear()
+        _last_purge[0] = 0.0
+
+
+def client_address() -> str:
+    """The address a visitor's requests come from, for the code-guessing limiter. Behind a proxy on the same
+    machine (nginx), the proxy's own ``X-Forwarded-For`` entry, the last one, names the visitor; a header is
+    trusted only from such a proxy, since anyone can send one."""
+    peer = st.context.ip_address or ""
+    try:
+        local = ipaddress.ip_address(peer).is_loopback
+    except ValueError:
+        local = False
+    if local:
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return peer or "unknown"
+
+
+def current_question(questions: list[LiveQuestion]) -> LiveQuestion | None:
+    """The question a participant's phone shows: the open one (the latest, should several be), else the latest
+    one whose answers were shown to the room, else the latest closed one; None before any is asked."""
+    for state in ("open", "revealed", "closed"):
+        found = [q for q in questions if q.state == state]
+        if found:
+            return found[-1]
+    return None
