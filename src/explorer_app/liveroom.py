@@ -81,13 +81,14 @@ def client_address() -> str:
     """The address a visitor's requests come from, for the code-guessing limiter. Behind a proxy on the same
     machine (nginx), the proxy's own ``X-Forwarded-For`` entry, the last one, names the visitor; a header is
     trusted only from such a proxy, since anyone can send one."""
-    peer = st.context.ip_address or ""
+    peer = st.context.ip_address
+    peer = peer if isinstance(peer, str) else ""  # no address (a test, a bare run): every request counts as one
     try:
         local = ipaddress.ip_address(peer).is_loopback
     except ValueError:
         local = False
     if local:
-        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
+        forwarded = str(st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
         if forwarded:
             return forwarded
     return peer or "unknown"

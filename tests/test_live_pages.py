@@ -1,0 +1,322 @@
+"""AppTest of the live session pages: the presenter's (``/live``) and a participant's (``/join``), on SQLite and,
+when EXPLORER_TEST_DATABASE_URL names one, on PostgreSQL; each page reached through app.py and switch_page."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, component_html
+from explorer import load_content
+from explorer.fragments import esc
+from explorer.live import AttemptLimiter, new_participant, place_question, scene_question, word_question
+from explorer.livestore import LiveStore, sqlite_url
+from explorer_app import liveroom
+
+POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
+EVERYTHING = 1e18
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"))])
+def store(request, tmp_path, monkeypatch):
+    """The database the pages use (by their settings) and a store on it for the test's own reading and writing."""
+    for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_DATABASE_URL",
+                 "EXPLORER_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("EXPLORER_TILES", "offline")
+    if request.param == "sqlite":
+        monkeypatch.setenv("EXPLORER_LIVE_DIR", str(tmp_path))
+        live = LiveStore(sqlite_url(tmp_path))
+    else:
+        monkeypatch.setenv("EXPLORER_DATABASE_URL", POSTGRES)
+        live = LiveStore(POSTGRES)
+    live.purge(EVERYTHING)
+    monkeypatch.setattr(liveroom, "LIMITER", AttemptLimiter())
+    yield live
+    liveroom.forget_stores()
+    live.purge(EVERYTHING)
+    live.close()
+
+
+def run(page: str, **query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    parts = [h.proto.body for h in at.get("html")] + component_html(at)
+    parts += [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success") for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def param(at: AppTest, name: str) -> str:
+    value = at.query_params.get(name)
+    return value[0] if isinstance(value, list) else value
+
+
+def press(at: AppTest, label: str) -> None:
+    """Press the (form submit) button labelled ``label``."""
+    next(b for b in at.get("button") if b.label == label).click().run()
+
+
+def started(store: LiveStore, content, spoiler_safe: bool = False):
+    session, secret = store.start_session(time.time(), "en", spoiler_safe)
+    return session, secret
+
+
+# --- the presenter -------------------------------------------------------------------------------------------
+
+
+def test_a_presenter_starts_a_session_asks_and_sees_the_rooms_answers(store, content):
+    at = run("pages/live.py")
+    at.button(key="live-start").click().run()
+    code, key = param(at, "code"), param(at, "key")
+    assert len(code) == 6 and key
+    session = store.session(code, time.time())
+    assert session is not None and session.is_presenter(key)
+    assert f"{code[:3]} {code[3:]}" in text_of(at) and "0 people have joined" in text_of(at)
+
+    at.button_group(key="live-kind").set_value("scene").run()
+    at.button(key="live-add").click().run()
+    question = store.questions(code)[0]
+    assert question.kind == "scene" and param(at, "q") == question.id
+    at.button(key="live-open").click().run()
+    assert store.question(question.id).state == "open"
+
+    voters = [new_participant() for _ in range(3)]
+    for token, scene in zip(voters, ["micro-forest", "micro-forest", content.scenes[0].id], strict=True):
+        store.join(code, token, time.time())
+        store.answer(question.id, token, scene, time.time())
+    at.run()
+    shown = text_of(at)
+    assert "3 people have joined" in shown and "3 answers" in shown
+    assert esc(f"{content.scene('micro-forest').order}. {content.scene('micro-forest').title.get()}") in shown
+
+    at.button(key="live-closed").click().run()
+    assert store.question(question.id).state == "closed"
+    at.button(key="live-revealed").click().run()
+    assert store.question(question.id).state == "revealed"
+    at.button(key="live-clear").click().run()
+    assert store.question(question.id).state == "draft" and store.answers(code, question.id) == []
+    csv = [b for b in at.get("download_button") if b.key == "live-csv"]
+    assert len(csv) == 1
+
+
+def test_place_votes_show_as_a_map_and_a_ranked_list(store, content):
+    session, secret = started(store, content)
+    question = place_question(content, session)
+    store.add_question(question)
+    store.move(question.id, "open")
+    for place in ("moeraske", "moeraske", "garage"):
+        token = new_participant()
+        store.join(session.code, token, time.time())
+        store.answer(question.id, token, place, time.time())
+    shown = text_of(run("pages/live.py", code=session.code, key=secret))
+    assert "data:image/svg+xml;base64," in shown
+    ranked = shown.split("<ol>", 1)[1]
+    assert ranked.index(esc(content.place("moeraske").name.get())) < ranked.index(esc(content.place("garage").name.get()))
+    assert "<strong>2</strong>" in ranked
+
+
+def test_a_classroom_question_with_written_answers_shows_them_only_once_approved(store, content):
+    at = run("pages/live.py")
+    at.button(key="live-start").click().run()
+    code = param(at, "code")
+    at.button(key="live-add").click().run()  # the first question of the age band, no choices: written answers
+    question = store.questions(code)[0]
+    assert question.kind == "classroom" and question.free_text
+    at.button(key="live-open").click().run()
+    token = new_participant()
+    store.join(code, token, time.time())
+    store.answer(question.id, token, "The buildings look asleep", time.time())
+    at.run()
+    board = "".join(h.proto.body for h in at.get("html") if "hx-live-question" in h.proto.body)
+    assert "The buildings look asleep" not in board and "1 answer waiting for approval" in board
+    at.button(key=f"approve-{token}").click().run()
+    board = "".join(h.proto.body for h in at.get("html") if "hx-live-question" in h.proto.body)
+    assert "The buildings look asleep" in board
+
+
+def test_a_classroom_question_with_choices_counts_each(store, content):
+    at = run("pages/live.py", age="adults")
+    at.button(key="live-start").click().run()
+    code = param(at, "code")
+    at.text_area(key="live-choices").input("Yes\nNo\n\nNot sure").run()
+    at.button(key="live-add").click().run()
+    question = store.questions(code)[0]
+    assert question.choices == ("Yes", "No", "Not sure") and question.age == "adults"
+
+
+def test_choices_that_cannot_be_asked_get_a_message_and_nothing_is_added(store):
+    at = run("pages/live.py")
+    at.button(key="live-start").click().run()
+    at.text_area(key="live-choices").input("Only one").run()
+    at.button(key="live-add").click().run()
+    assert at.error and "2 to 8" in at.error[0].value
+    assert store.questions(param(at, "code")) == []
+
+
+def test_spoiler_safe_sessions_offer_no_question_about_hidden_scenes(store, content):
+    at = run("pages/live.py", spoilers="hide")
+    at.button(key="live-start").click().run()
+    code = param(at, "code")
+    assert store.session(code, time.time()).spoiler_safe
+    hidden = content.spoilers()
+    offered = at.selectbox(key="live-ref").options
+    questions = {q.text.get(): q for q in content.questions}
+    assert offered and not any(questions[text].scene in hidden for text in offered if text in questions)
+    at.button_group(key="live-kind").set_value("scene").run()
+    at.button(key="live-add").click().run()
+    assert not set(store.questions(code)[0].choices) & hidden
+
+
+def test_without_the_presenters_key_there_are_no_controls(store, content):
+    session, _ = started(store, content)
+    at = run("pages/live.py", code=session.code, key="not-the-key")
+    assert "does not open the presenter's controls" in text_of(at)
+    assert not [b for b in at.get("button") if (b.key or "").startswith("live-")]
+    at = run("pages/live.py", code=session.code)
+    assert not [b for b in at.get("button") if (b.key or "").startswith("live-")]
+
+
+def test_an_ended_or_unknown_session_is_said_so(store, content):
+    run("pages/live.py")  # the page's first use purges what has expired; an ended session is told until the next
+    session, secret = store.start_session(time.time() - 7200, "en", False, lifetime=3600)
+    assert "has ended" in text_of(run("pages/live.py", code=session.code, key=secret))
+    assert "No live session has this code" in text_of(run("pages/live.py", code="ZZZZZZ", key="x"))
+    assert "is not a session code" in text_of(run("pages/live.py", code="<b>!"))
+
+
+def test_the_csv_lists_every_answer_without_tokens(store, content):
+    session, secret = started(store, content)
+    question = word_question(session)
+    store.add_question(question)
+    store.move(question.id, "open")
+    token = new_participant()
+    store.answer(question.id, token, "Moss!", time.time())
+    at = run("pages/live.py", code=session.code, key=secret)
+    button = next(b for b in at.get("download_button") if b.key == "live-csv")
+    assert not button.proto.disabled
+
+
+# --- a participant -------------------------------------------------------------------------------------------
+
+
+def test_a_participant_joins_by_the_qr_link_waits_then_answers_and_can_change_it(store, content):
+    session, _ = started(store, content)
+    at = run("pages/join.py", code=session.code.lower())
+    assert "You are in" in text_of(at)
+    me = param(at, "me")
+    assert me and store.joined(session.code) == 1
+
+    question = scene_question(content, session)
+    store.add_question(question)
+    store.move(question.id, "open")
+    at.run()
+    first, second = question.choices[0], question.choices[1]
+    at.radio(key=f"choice-{question.id}").set_value(first).run()
+    assert store.answer_of(question.id, me).value == first
+    assert "Your answer is in" in text_of(at)
+    at.radio(key=f"choice-{question.id}").set_value(second).run()
+    assert [a.value for a in store.answers(session.code, question.id)] == [second]
+
+    at.run()  # a reload keeps the same participant (the token is in the address)
+    assert param(at, "me") == me and store.joined(session.code) == 1
+    store.move(question.id, "closed")
+    at.run()
+    assert "Answers are closed" in text_of(at)
+    store.move(question.id, "revealed")
+    at.run()
+    assert "1 answer" in text_of(at) and "hx-bars" in text_of(at)
+
+
+def test_a_participant_types_the_code_and_answers_a_place_vote_and_a_word(store, content):
+    session, _ = started(store, content)
+    at = run("pages/join.py")
+    at.text_input(key="join-code").input(f"{session.code[:3]}-{session.code[3:].lower()}")
+    press(at, "Join")
+    assert param(at, "code") == session.code
+    me = param(at, "me")
+    vote = place_question(content, session)
+    store.add_question(vote)
+    store.move(vote.id, "open")
+    at.run()
+    at.selectbox(key=f"vote-{vote.id}").select("moeraske").run()
+    assert store.answer_of(vote.id, me).value == "moeraske"
+    store.move(vote.id, "closed")
+    word = word_question(session, position=1)
+    store.add_question(word)
+    store.move(word.id, "open")
+    at.run()
+    at.text_input(key=f"text-{word.id}").input("two words")
+    press(at, "Send")
+    assert "One word, please" in text_of(at) and store.answer_of(word.id, me) is None
+    at.text_input(key=f"text-{word.id}").input("«Quiet»")
+    press(at, "Send")
+    assert store.answer_of(word.id, me).value == "quiet"
+
+
+def test_a_long_written_answer_is_cut_with_a_message(store, content):
+    at = run("pages/live.py")
+    at.button(key="live-start").click().run()
+    code = param(at, "code")
+    at.button(key="live-add").click().run()
+    question = store.questions(code)[0]
+    store.move(question.id, "open")
+    phone = run("pages/join.py", code=code)
+    phone.text_area(key=f"text-{question.id}").input("moss " * 100)
+    press(phone, "Send")
+    assert "was cut" in text_of(phone)
+    assert len(store.answer_of(question.id, param(phone, "me")).value) == 280
+
+
+def test_unknown_and_ended_codes_get_a_note_and_guessing_is_slowed(store, content):
+    run("pages/join.py")  # the page's first use purges what has expired; an ended session is told until the next
+    ended, _ = store.start_session(time.time() - 7200, "en", False, lifetime=3600)
+    assert "has ended" in text_of(run("pages/join.py", code=ended.code))
+    at = run("pages/join.py", code="ABCDEF")
+    assert "No live session has this code" in text_of(at)
+    assert "code" not in at.query_params
+    for _ in range(25):
+        at.text_input(key="join-code").input("QQQQQQ")
+        press(at, "Join")
+    assert "Too many wrong codes" in text_of(at)
+    live, _ = started(store, content)
+    at.text_input(key="join-code").input(live.code)
+    press(at, "Join")
+    assert "Too many wrong codes" in text_of(at) and store.joined(live.code) == 0
+
+
+def test_live_pages_are_not_on_a_kiosk(store, content, monkeypatch):
+    monkeypatch.setenv("EXPLORER_KIOSK", "true")
+    session, secret = started(store, content)
+    for page, query in (("pages/live.py", {"code": session.code, "key": secret}), ("pages/join.py", {"code": session.code})):
+        at = run(page, **query)
+        assert not [b for b in at.get("button") if (b.key or "").startswith("live-")]
+        assert not at.get("radio") and "Join a live session" not in text_of(at)
+    assert store.joined(session.code) == 0
+
+
+def test_a_database_that_cannot_be_reached_is_said_so_and_the_rest_works(store, monkeypatch):
+    monkeypatch.setenv("EXPLORER_DATABASE_URL", "postgresql://nobody:secret@127.0.0.1:9/none")
+    liveroom.forget_stores()
+    for page in ("pages/live.py", "pages/join.py"):
+        at = run(page, code="ABCDEF")
+        assert "cannot be reached" in text_of(at) and "secret" not in text_of(at)
+    at = run("pages/moss.py")
+    assert at.get("html") and not at.error
