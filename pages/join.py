@@ -25,6 +25,7 @@ from explorer.live import (
 )
 from explorer.livefragments import choice_label, question_text, results_html
 from explorer.livestore import StoreUnavailable
+from explorer.typography import colon
 from explorer_app.liveroom import LIMITER, PARTICIPANT_POLL, client_address, current_question, live_store
 from explorer_app.mapcomponent import place_map
 from explorer_app.navigation import page_header
@@ -136,7 +137,8 @@ def watch() -> None:
 
 
 watch()
-st.html(f'<p class="hx-kicker">{tx(t("Session {code}", lang, code=f"{code[:3]} {code[3:]}"), lang)}</p>')
+session_line = t("Session {code}", lang, code=f"{code[:3]} {code[3:]}")
+st.html(f'<p class="hx-kicker">{tx(session_line, lang)}</p>')
 
 if question is None:
     st.info(t("You are in. The first question will appear here by itself when the presenter asks it.", lang),
@@ -153,7 +155,8 @@ except StoreUnavailable as exc:
 def your_answer() -> None:
     if mine is not None:
         label = choice_label(content, question, mine.value, lang)
-        st.html(f'<p class="hx-live-mine">{tx(t("Your answer", lang), lang)}: <strong>{esc(label)}</strong></p>')
+        yours = t("Your answer", lang)
+        st.html(f'<p class="hx-live-mine">{tx(yours, lang)}{colon(lang)} <strong>{esc(label)}</strong></p>')
 
 
 if question.state == "revealed":

@@ -15,7 +15,9 @@ from explorer.fragments import esc, md, tx
 from explorer.handout import AGE_LABELS
 from explorer.i18n import t
 from explorer.live import (
+    ENDED,
     KINDS,
+    UNKNOWN_CODE,
     LiveError,
     LiveQuestion,
     classroom_question,
@@ -97,9 +99,7 @@ try:
 except StoreUnavailable as exc:
     unavailable(exc)
 if session is None or session.expired(time.time()):
-    st.warning(t("This live session has ended." if session else
-                 "No live session has this code. Check the code on the screen and try again.", lang),
-               icon=":material/event_busy:")
+    st.warning(t(ENDED if session else UNKNOWN_CODE, lang), icon=":material/event_busy:")
     st.button(t("Start a new session", lang), on_click=lambda: st.query_params.clear(), key="live-new")
     st.stop()
 if not session.is_presenter(secret):
@@ -143,7 +143,8 @@ def board() -> None:
             st.html(join_html(code, base.split("://")[-1] + "/join", joined, lang))
         with right:
             if shown is None:
-                st.html(f'<p class="hx-note">{tx(t("Add a question below to begin.", lang), lang)}</p>')
+                begin = t("Add a question below to begin.", lang)
+                st.html(f'<p class="hx-note">{tx(begin, lang)}</p>')
                 return
             number = next(i for i, q in enumerate(asked, start=1) if q.id == shown.id)
             answers = store.answers(code, shown.id)

@@ -66,7 +66,7 @@ def test_all_problems_are_collected(tmp_path):
     found = messages({"EXPLORER_PUBLIC_URL": "nope"}, file)
     assert found == [
         f"{file}: colour: is not a known setting (known: tiles, tile_url, tile_attribution, kiosk, idle_timeout, "
-        "public_url, data_dir, embed_in)",
+        "public_url, data_dir, embed_in, database_url, live_dir, session_hours, attract_votes)",
         f"{file}: tiles: must be one of online, offline (got 'paper')",
         f"{file}: idle_timeout: must be a whole number of seconds from 1 to 86400 (got -1)",
         "environment: EXPLORER_PUBLIC_URL: must be a web address like https://here.example.org (no spaces, query or "
@@ -148,3 +148,40 @@ def test_sites_that_may_frame_the_explorer_are_origins(tmp_path):
                 "https://x.org; script-src *"):
         problem = messages({"EXPLORER_EMBED_IN": bad})
         assert problem[0].startswith("environment: EXPLORER_EMBED_IN: must be web origins"), (bad, problem)
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("EXPLORER_DATABASE_URL", "mysql://db.example.org/here", "must be a database URL like postgresql://"),
+    ("EXPLORER_DATABASE_URL", "postgresql://db.example.org", "must be a database URL like postgresql://"),
+    ("EXPLORER_DATABASE_URL", "here.db", "must be a database URL like postgresql://"),
+    ("EXPLORER_SESSION_HOURS", "0", "must be a whole number of hours from 1 to 168"),
+    ("EXPLORER_SESSION_HOURS", "a week", "must be a whole number of hours from 1 to 168"),
+    ("EXPLORER_SESSION_HOURS", "169", "must be a whole number of hours from 1 to 168"),
+    ("EXPLORER_ATTRACT_VOTES", "sometimes", "must be true or false"),
+])
+def test_each_bad_live_session_setting_is_named(variable, value, message):
+    found = messages({variable: value})
+    assert len(found) == 1 and found[0].startswith(f"environment: {variable}: {message}"), found
+
+
+def test_live_session_settings_and_their_defaults(tmp_path):
+    settings = Settings()
+    assert settings.database_url == "" and settings.session_hours == 12 and settings.attract_votes is True
+    assert settings.live_dir.name == "here-explorer"
+    file = tmp_path / "explorer.toml"
+    file.write_text(f'live_dir = "{tmp_path / "live"}"\nsession_hours = 3\nattract_votes = false\n')
+    settings = load_settings({"EXPLORER_DATABASE_URL": "postgres://here:pw@db.example.org:5432/here"}, file)
+    assert settings.live_dir == tmp_path / "live" and settings.session_hours == 3 and not settings.attract_votes
+    assert settings.database_url == "postgres://here:pw@db.example.org:5432/here"
+
+
+def test_a_database_urls_password_never_appears_in_a_message(tmp_path):
+    found = messages({"EXPLORER_DATABASE_URL": "mysql://here:hunter2@db.example.org/here"})
+    assert "hunter2" not in found[0] and "here:***@db.example.org" in found[0]
+
+
+def test_the_live_folder_may_be_missing_but_not_a_file(tmp_path):
+    assert load_settings({"EXPLORER_LIVE_DIR": str(tmp_path / "new")}).live_dir == tmp_path / "new"
+    file = tmp_path / "file"
+    file.write_text("")
+    assert "not a file" in messages({"EXPLORER_LIVE_DIR": str(file)})[0]

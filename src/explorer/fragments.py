@@ -313,10 +313,11 @@ def attract_slides(content: Content, language: str = "en") -> list[tuple[str, st
     return slides
 
 
-def attract_html(content: Content, language: str = "en") -> tuple[str, str]:
-    """The attract screen as (css, markup): slides that cycle by themselves; touching anywhere opens the map."""
+def attract_html(content: Content, language: str = "en", votes: str = "") -> tuple[str, str]:
+    """The attract screen as (css, markup): slides that cycle by themselves; touching anywhere opens the map.
+    ``votes`` is the evening's place votes (``livefragments.attract_votes_html``), shown as one more slide."""
     slides = attract_slides(content, language)
-    count = len(slides)
+    count = len(slides) + bool(votes)
     cycle = count * SLIDE_SECONDS
     share = 100 / count
     css = (
@@ -333,6 +334,8 @@ def attract_html(content: Content, language: str = "en") -> tuple[str, str]:
             f'<article class="hx-slide"><p class="hx-slide-kicker">{tx(kicker, language)}</p><h2>{tx(title, language)}</h2>'
             f"<p>{tx(text, language)}</p>{quote_block}</article>"
         )
+    if votes:
+        items.append(f'<article class="hx-slide hx-slide-votes">{votes}</article>')
     # the whole screen is the way in: the link's own box is stretched over it (css/attract.css), and its name is
     # the words it shows
     markup = (

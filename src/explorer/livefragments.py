@@ -19,10 +19,12 @@ from explorer.i18n import N_, n_, t
 from explorer.live import Answer, LiveQuestion, shown_texts, tally
 from explorer.model import Content
 from explorer.theme import FONTS, PALETTE
+from explorer.typography import colon
 
 PLACE_QUESTION = N_("Which place stayed with you?")
 SCENE_QUESTION = N_("Which scene stayed with you?")
 WORD_QUESTION = N_("One word for the film?")
+QUESTION_TEXTS = {"place": PLACE_QUESTION, "scene": SCENE_QUESTION, "word": WORD_QUESTION}
 KIND_LABELS = {"classroom": N_("Classroom question"), "place": N_("Place vote"), "scene": N_("Scene pick"),
                "word": N_("One-word reaction")}
 STATE_LABELS = {"draft": N_("Not asked yet"), "open": N_("Open for answers"), "closed": N_("Closed"),
@@ -34,7 +36,7 @@ def question_text(content: Content, question: LiveQuestion, language: str = "en"
     if question.kind == "classroom":
         found = next((q for q in content.questions if q.id == question.ref), None)
         return found.text.get(language) if found else question.ref
-    return t({"place": PLACE_QUESTION, "scene": SCENE_QUESTION, "word": WORD_QUESTION}[question.kind], language)
+    return t(QUESTION_TEXTS[question.kind], language)
 
 
 def choice_label(content: Content, question: LiveQuestion, value: str, language: str = "en") -> str:
@@ -49,11 +51,11 @@ def choice_label(content: Content, question: LiveQuestion, value: str, language:
 def join_html(code: str, address: str, joined: int, language: str = "en") -> str:
     """The join code, big enough to read from the back of a room, where to type it, and how many have joined."""
     spaced = f"{code[:3]} {code[3:]}"
-    return (f'<div class="hx-join"><p class="hx-join-where">{tx(t("Join on your phone", language), language)}: '
-            f'<strong>{esc(address)}</strong></p>'
+    where = t("Join on your phone", language)
+    count = n_("{count} person has joined", "{count} people have joined", joined, language)
+    return (f'<div class="hx-join"><p class="hx-join-where">{tx(where, language)}{colon(language)} <strong>{esc(address)}</strong></p>'
             f'<p class="hx-join-code" aria-label="{esc(" ".join(code))}">{esc(spaced)}</p>'
-            f'<p class="hx-join-count" role="status">'
-            f'{tx(n_("{count} person has joined", "{count} people have joined", joined, language), language)}</p></div>')
+            f'<p class="hx-join-count" role="status">{tx(count, language)}</p></div>')
 
 
 def _share(count: int, total: int) -> int:
@@ -75,7 +77,8 @@ def bars_html(content: Content, question: LiveQuestion, counts: pd.DataFrame, la
 
 
 def _total_html(total: int, language: str) -> str:
-    return f'<p class="hx-live-total">{tx(n_("{count} answer", "{count} answers", total, language), language)}</p>'
+    count = n_("{count} answer", "{count} answers", total, language)
+    return f'<p class="hx-live-total">{tx(count, language)}</p>'
 
 
 def words_html(counts: pd.DataFrame, language: str = "en", limit: int = 40) -> str:
@@ -93,7 +96,8 @@ def words_html(counts: pd.DataFrame, language: str = "en", limit: int = 40) -> s
 def texts_html(texts: list[str], language: str = "en") -> str:
     """Free-text answers the presenter approved, oldest first."""
     if not texts:
-        return f'<p class="hx-note">{tx(t("No answer has been approved yet.", language), language)}</p>'
+        none = t("No answer has been approved yet.", language)
+        return f'<p class="hx-note">{tx(none, language)}</p>'
     return '<ul class="hx-texts">' + "".join(f"<li>{esc(text)}</li>" for text in texts) + "</ul>"
 
 
@@ -151,8 +155,9 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
                       f'{esc(place.name.get(language))} · {count}</text>')
     ranked = sorted(((n, p) for p, n in votes.items() if n and content.place(p) is not None), key=lambda v: (-v[0], v[1]))
     summary = title or t("Place votes", language)
-    listing = "".join(f"<li>{tx(content.place(p).name.get(language), language)}: <strong>{n}</strong></li>"
-                      for n, p in ranked) or f'<li>{tx(t("No vote yet.", language), language)}</li>'
+    none = t("No vote yet.", language)
+    listing = "".join(f"<li>{tx(content.place(p).name.get(language), language)}{colon(language)} <strong>{n}</strong></li>"
+                      for n, p in ranked) or f"<li>{tx(none, language)}</li>"
     svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{"".join(shapes)}{"".join(dots)}'
            f'<g font-family="{esc(FONTS["sans"])}" font-size="19" font-weight="600" fill="{PALETTE["ink"]}" '
@@ -178,3 +183,14 @@ def results_html(content: Content, question: LiveQuestion, answers: list[Answer]
         note = n_("{count} answer waiting for approval", "{count} answers waiting for approval", waiting, language)
         return texts_html(shown_texts(question, answers), language) + f'<p class="hx-live-total">{tx(note, language)}</p>'
     return bars_html(content, question, counts, language)
+
+
+def attract_votes_html(content: Content, votes: Mapping[str, int], language: str = "en") -> str:
+    """A kiosk's slide of the evening's place votes (every live session still kept): the map and the ranking."""
+    if not any(votes.values()):
+        return ""
+    tonight = t("Tonight’s audiences", language)
+    count = n_("{count} vote", "{count} votes", sum(votes.values()), language)
+    return (f'<p class="hx-slide-kicker">{tx(tonight, language)} · {tx(count, language)}</p>'
+            f'<h2>{tx(t(PLACE_QUESTION, language), language)}</h2>'
+            + votes_map_html(content, votes, language, t("Place votes", language)))

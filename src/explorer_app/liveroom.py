@@ -33,7 +33,7 @@ from explorer.settings import Settings
 PROJECTOR_POLL = 1.0  # seconds between two reads of the room's answers on the projector
 PARTICIPANT_POLL = 2.0  # seconds between two looks for the next question on a phone
 PURGE_EVERY = 300.0  # seconds between two purges of expired sessions, per process
-RETRY = 5.0  # seconds before a database that could not be reached is tried again
+RETRY = 30.0  # seconds before a database that could not be reached is tried again (pages do not wait on it)
 
 LIMITER = AttemptLimiter()
 _stores: dict[str, LiveStore] = {}

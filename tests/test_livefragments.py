@@ -1,0 +1,120 @@
+"""The live sessions' HTML: the join block, bars, words, approved texts, the map of place votes, the kiosk's slide."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+
+from explorer import load_content
+from explorer.fragments import attract_html, esc
+from explorer.live import Answer, LiveQuestion, new_session, place_question, scene_question, tally, word_question
+from explorer.livefragments import (
+    attract_votes_html,
+    join_html,
+    question_text,
+    results_html,
+    votes_map_html,
+)
+from explorer_app.liveroom import current_question
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content()
+
+
+@pytest.fixture(scope="module")
+def session():
+    return new_session(NOW)[0]
+
+
+def answers(question: LiveQuestion, values: list[str], approved: bool = False) -> list[Answer]:
+    return [Answer(question.id, f"participant-{i:02d}-token", v, NOW + i, approved=approved) for i, v in enumerate(values)]
+
+
+def svg_of(markup: str) -> str:
+    found = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', markup)
+    assert found, "no picture"
+    return base64.b64decode(found[1]).decode("utf-8")
+
+
+def test_the_join_block_spaces_the_code_and_counts_people():
+    html = join_html("ABC234", "here.example.org/join", 1)
+    assert "ABC 234" in html and "here.example.org/join" in html and "1 person has joined" in html
+    assert "31 people have joined" in join_html("ABC234", "x", 31)
+    assert "personnes" in join_html("ABC234", "x", 2, "fr")
+
+
+def test_bars_keep_every_choice_in_order_with_counts_and_shares(content, session):
+    question = scene_question(content, session)
+    first, second = question.choices[:2]
+    html = results_html(content, question, answers(question, [second, second, first, second]))
+    counts = re.findall(r'<span class="hx-bar-count">(\d+) <small>\((\d+)\u202f%\)', html)
+    assert len(counts) == len(question.choices)
+    assert counts[0] == ("1", "25") and counts[1] == ("3", "75") and all(c == ("0", "0") for c in counts[2:])
+    assert esc(f"{content.scene(first).order}. {content.scene(first).title.get()}") in html
+    assert 'style="width:100.0%"' in html and "4 answers" in html
+
+
+def test_words_are_sized_by_frequency(content, session):
+    question = word_question(session)
+    html = results_html(content, question, answers(question, ["quiet", "green", "quiet", "quiet", "slow"]))
+    sizes = {word: float(size) for size, word in re.findall(r'<li style="font-size:([\d.]+)rem">(\w+)', html)}
+    assert list(sizes) == ["quiet", "green", "slow"] and sizes["quiet"] > sizes["green"] == sizes["slow"]
+
+
+def test_written_answers_show_only_once_approved(content, session):
+    question = LiveQuestion("q1", session.code, "classroom", content.questions[0].id, "14-18", state="open")
+    waiting = answers(question, ["<b>not yet</b>"])
+    html = results_html(content, question, waiting)
+    assert "not yet" not in html and "1 answer waiting for approval" in html
+    html = results_html(content, question, answers(question, ["<b>now</b>"], approved=True))
+    assert "&lt;b&gt;now&lt;/b&gt;" in html and "<b>now" not in html
+    assert tally(question, []).empty
+
+
+def test_place_votes_are_circles_sized_by_votes_on_the_simplified_map(content, session):
+    question = place_question(content, session)
+    html = results_html(content, question, answers(question, ["moeraske"] * 4 + ["garage"]))
+    svg = svg_of(html)
+    radii = sorted(float(r) for r in re.findall(r'<circle [^>]*r="([\d.]+)" fill="#4f6b34"', svg))
+    assert len(radii) == 2 and radii[1] > radii[0]
+    assert radii[1] / radii[0] == pytest.approx((8 + 38) / (8 + 38 * (1 / 4) ** 0.5), rel=0.01)
+    assert svg.count("<circle") == len(content.places)  # every place is on the map, the unvoted ones small
+    assert "<polyline" in svg  # the canal and railway of the simplified map
+    ranked = html.split("<ol>", 1)[1]
+    assert ranked.index(esc(content.place("moeraske").name.get())) < ranked.index(esc(content.place("garage").name.get()))
+    assert '<img src="data:image/svg+xml;base64,' in html and 'alt=""' in html  # the list says it in words
+    assert "No vote yet" in votes_map_html(content, {})
+
+
+def test_questions_read_in_the_participants_language(content, session):
+    classroom = LiveQuestion("q", session.code, "classroom", content.questions[0].id, "14-18")
+    assert question_text(content, classroom, "nl") == content.questions[0].text.get("nl")
+    assert question_text(content, place_question(content, session), "fr") != question_text(
+        content, place_question(content, session), "en")
+
+
+def test_the_kiosk_slide_of_votes_appears_only_with_votes(content):
+    assert attract_votes_html(content, {}) == ""
+    slide = attract_votes_html(content, {"moeraske": 3, "garage": 1})
+    assert "4 votes" in slide
+    css, markup = attract_html(content, "en", slide)
+    plain_css, without = attract_html(content, "en")
+    assert markup.count('<article class="hx-slide') == without.count('<article class="hx-slide') + 1
+    assert "hx-slide-votes" in markup and css.count("nth-child") == plain_css.count("nth-child") + 1
+
+
+def test_a_phone_shows_the_open_question_else_the_last_shown(session):
+    def q(i, state):
+        return LiveQuestion(f"q{i}", session.code, "word", state=state, position=i)
+
+    assert current_question([]) is None
+    assert current_question([q(0, "draft")]) is None
+    assert current_question([q(0, "revealed"), q(1, "open"), q(2, "draft")]).id == "q1"
+    assert current_question([q(0, "revealed"), q(1, "closed")]).id == "q0"
+    assert current_question([q(0, "closed"), q(1, "closed")]).id == "q1"
