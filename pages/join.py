@@ -223,8 +223,7 @@ else:  # written: a word or a text, sent with the button
         st.form_submit_button(t("Send", lang), type="primary", on_click=send_widget, args=(f"text-{question.id}",),
                               icon=":material/send:")
 
+your_answer()
 note = st.session_state.pop("hx-join-note", None)
 if note is not None:
     getattr(st, note[0])(note[1])
-elif mine is not None:
-    your_answer()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,8 +28,10 @@ def running_app(data_dir: Path | None = None, log: Path | None = None, **setting
     if data_dir is not None:
         env["EXPLORER_DATA_DIR"] = str(data_dir)
     log = log or (ROOT / ".pytest-app.log" if os.environ.get("KEEP_APP_LOG") else None)
-    with running_server("serve.py", env=env, log=log) as server:
-        yield server.base
+    with tempfile.TemporaryDirectory(prefix="explorer-live-") as live:  # live sessions' SQLite, unless a URL is given
+        env.setdefault("EXPLORER_LIVE_DIR", live)
+        with running_server("serve.py", env=env, log=log) as server:
+            yield server.base
 
 
 class Visit:

@@ -16,12 +16,13 @@ LANGUAGES = ("en", "fr", "nl")
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def violations(visit: Visit, url: str, ready: str = ".hx-header") -> list[str]:
-    """The serious and critical axe violations of the page at ``url``, once its content is drawn."""
+def violations(visit: Visit, url: str, ready: str = ".hx-header", *, wait_map: bool = True) -> list[str]:
+    """The serious and critical axe violations of the page at ``url``, once its content is drawn (and its map's
+    places, unless ``wait_map`` is False: a page that may draw a map without drawing one yet)."""
     visit.page.goto(url)
     visit.page.locator(ready).first.wait_for(timeout=30_000)
     visit.page.wait_for_load_state("networkidle")
-    if "leaflet" in visit.page.content() or visit.page.locator(".hx-map").count():
+    if wait_map and ("leaflet" in visit.page.content() or visit.page.locator(".hx-map").count()):
         visit.map.locator(".hx-marker").first.wait_for(timeout=30_000)
     visit.page.add_script_tag(path=str(AXE))
     found = visit.page.evaluate("""(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
