@@ -28,8 +28,9 @@ spoiler_note(page)
 age = url_choice(page, t("Age band", lang), list(AGE_BANDS), "age", lambda a: t(AGE_LABELS[a], lang), default="14-18")
 scenes = content.visible_scenes(page.spoiler_safe)
 if not page.kiosk:  # a live session is run from the teacher's own screen, never from a kiosk
-    st.page_link("pages/live.py", label=t("Ask these questions live: the class answers on their phones", lang),
-                 icon=":material/podium:", query_params=page.params(age=age))
+    st.container(key="hx-live-link").page_link(
+        "pages/live.py", label=t("Ask these questions live: the class answers on their phones", lang),
+        icon=":material/groups:", query_params=page.params(age=age))
 
 questions_tab, glossary_tab, activities_tab, handout_tab, teachers_tab = st.tabs(
     [t("Questions", lang), t("Film language", lang), t("Activities", lang), t("Handout (PDF)", lang),

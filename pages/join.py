@@ -199,29 +199,30 @@ def send_widget(key: str) -> None:
 
 
 kind = question.kind
-if kind == "place":
-    chosen = content.place(mine.value) if mine else None
-    st.write(t("Tap the place on the map, or choose it from the list below.", lang))
-    place_map(page, selected=chosen, key=f"vote-map-{question.id}", height=360, on_click=send)
-    places = list(question.choices)
-    st.selectbox(t("Place", lang), places, index=places.index(mine.value) if mine and mine.value in places else None,
-                 format_func=lambda i: choice_label(content, question, i, lang), key=f"vote-{question.id}",
-                 placeholder=t("Choose a place", lang), on_change=send_widget, args=(f"vote-{question.id}",))
-elif question.choices:  # a scene pick, or a classroom question with the presenter's choices
-    options = list(question.choices)
-    st.radio(t("Your answer", lang), options, index=options.index(mine.value) if mine and mine.value in options else None,
-             format_func=lambda v: choice_label(content, question, v, lang), key=f"choice-{question.id}",
-             on_change=send_widget, args=(f"choice-{question.id}",))
-else:  # written: a word or a text, sent with the button
-    with st.form(f"answer-{question.id}", border=False):
-        if kind == "word":
-            st.text_input(t("One word", lang), value=mine.value if mine else "", key=f"text-{question.id}",
-                          max_chars=60)
-        else:
-            st.text_area(t("Your answer", lang), value=mine.value if mine else "", key=f"text-{question.id}",
-                         height=140, help=t("The presenter reads written answers before the room sees them.", lang))
-        st.form_submit_button(t("Send", lang), type="primary", on_click=send_widget, args=(f"text-{question.id}",),
-                              icon=":material/send:")
+with st.container(key="hx-answer"):  # larger choices for a thumb (css/app.css)
+    if kind == "place":
+        chosen = content.place(mine.value) if mine else None
+        st.write(t("Tap the place on the map, or choose it from the list below.", lang))
+        place_map(page, selected=chosen, key=f"vote-map-{question.id}", height=360, on_click=send)
+        places = list(question.choices)
+        st.selectbox(t("Place", lang), places, index=places.index(mine.value) if mine and mine.value in places else None,
+                     format_func=lambda i: choice_label(content, question, i, lang), key=f"vote-{question.id}",
+                     placeholder=t("Choose a place", lang), on_change=send_widget, args=(f"vote-{question.id}",))
+    elif question.choices:  # a scene pick, or a classroom question with the presenter's choices
+        options = list(question.choices)
+        st.radio(t("Your answer", lang), options, index=options.index(mine.value) if mine and mine.value in options else None,
+                 format_func=lambda v: choice_label(content, question, v, lang), key=f"choice-{question.id}",
+                 on_change=send_widget, args=(f"choice-{question.id}",))
+    else:  # written: a word or a text, sent with the button
+        with st.form(f"answer-{question.id}", border=False):
+            if kind == "word":
+                st.text_input(t("One word", lang), value=mine.value if mine else "", key=f"text-{question.id}",
+                              max_chars=60)
+            else:
+                st.text_area(t("Your answer", lang), value=mine.value if mine else "", key=f"text-{question.id}",
+                             height=140, help=t("The presenter reads written answers before the room sees them.", lang))
+            st.form_submit_button(t("Send", lang), type="primary", on_click=send_widget, args=(f"text-{question.id}",),
+                                  icon=":material/send:")
 
 your_answer()
 note = st.session_state.pop("hx-join-note", None)

@@ -91,7 +91,7 @@ if code is None:  # no session yet: the start form
     else:
         caption(t("Before the screening? Switch on spoiler-safe at the top first.", lang))
     st.button(t("Start a live session", lang), type="primary", on_click=start, args=(page.spoiler_safe,),
-              icon=":material/podium:", key="live-start")
+              icon=":material/groups:", key="live-start")
     st.stop()
 
 try:
