@@ -150,12 +150,17 @@ def _flag(value: object) -> bool:
     raise ValueError("must be true or false")
 
 
-def _seconds(value: object) -> int:
+def _whole(value: object, low: int, high: int, unit: str) -> int:
+    """A whole number from ``low`` to ``high`` (a number in the file, digits in the environment)."""
     if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
         value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 86_400:
-        raise ValueError("must be a whole number of seconds from 1 to 86400")
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"must be a whole number of {unit} from {low} to {high}")
     return value
+
+
+def _seconds(value: object) -> int:
+    return _whole(value, 1, 86_400, "seconds")
 
 
 def _public_url(value: object) -> str:
@@ -217,11 +222,7 @@ def _live_dir(value: object) -> Path:
 
 
 def _hours(value: object) -> int:
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 168:
-        raise ValueError("must be a whole number of hours from 1 to 168")
-    return value
+    return _whole(value, 1, 168, "hours")
 
 
 _PARSERS = {
