@@ -1,7 +1,7 @@
 """Live session, a participant's page: join with the code on the screen (or the QR code's link), answer the
 question the presenter has open, change the answer until it closes, and see the room's answers once shown.
 
-The phone looks for the next question by itself (a fragment every two seconds); the whole path is described
+The phone looks for the next question by itself (a fragment every three seconds); the whole path is described
 in ``explorer_app/liveroom.py``. A kiosk never shows this page: visitors answer on their own phones.
 """
 

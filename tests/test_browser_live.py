@@ -22,7 +22,7 @@ from test_browser_accessibility import LANGUAGES, violations
 
 pytestmark = pytest.mark.browser
 POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
-LIVE = 6_000  # ms: the projector reads the answers every second; a phone looks for the next question every two
+LIVE = 8_000  # ms: the projector reads the answers every second; a phone looks for the next question every three
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(

@@ -258,3 +258,28 @@ def test_a_broken_rule_is_not_mistaken_for_a_database_that_is_down(store, conten
     orphan = word_question(new_session(NOW)[0])  # its session was never stored
     with pytest.raises(IntegrityError):
         store.add_question(orphan)
+
+
+def test_on_sqlite_a_read_does_not_wait_for_a_writer(tmp_path):
+    """Reads begin deferred: while another connection holds the write lock, a read sees the last committed state
+    at once (with BEGIN IMMEDIATE it would wait for the writer and then see its change)."""
+    live = LiveStore(sqlite_url(tmp_path))
+    session, _ = live.start_session(NOW)
+    holding, release = threading.Event(), threading.Event()
+
+    def writer():
+        with live.engine.begin() as connection:
+            connection.execute(text("UPDATE live_sessions SET language = 'fr'"))
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        assert live.session(session.code, NOW).language == "en"
+    finally:
+        release.set()
+        thread.join()
+    assert live.session(session.code, NOW).language == "fr"
+    live.close()

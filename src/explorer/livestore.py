@@ -57,6 +57,7 @@ UNAVAILABLE = N_("Live sessions are not available just now: their database canno
                  "works as usual.")
 
 T = TypeVar("T")
+READ_ONLY = "explorer_read_only"  # an execution option: the transaction only reads
 
 metadata = MetaData()
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
@@ -138,7 +139,8 @@ def sqlite_url(folder: Path) -> str:
 
 def _sqlite_events(engine: Engine) -> None:
     """WAL (readers never wait for the writer), a busy timeout, foreign keys, and BEGIN IMMEDIATE: a transaction
-    that reads then writes takes the write lock at once, so two writers queue instead of failing on an upgrade."""
+    that reads then writes takes the write lock at once, so two writers queue instead of failing on an upgrade.
+    A transaction that only reads (``READ_ONLY``) begins deferred, so it never queues behind a writer."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -151,7 +153,7 @@ def _sqlite_events(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 class LiveStore:
@@ -175,6 +177,7 @@ class LiveStore:
                                             connect_args={"connect_timeout": max(1, int(connect_timeout))})
         except (UrlError, ImportError) as exc:
             raise StoreUnavailable(f"cannot use the database {self._shown_url()}: {exc}") from exc
+        self.reader = self.engine.execution_options(**{READ_ONLY: True})
         try:
             self._run(self._create)
         except StoreUnavailable:
@@ -201,15 +204,20 @@ class LiveStore:
             raise ExplorerError(f"the live sessions' database has schema {found}, newer than this explorer's {SCHEMA_VERSION}")
 
     @contextmanager
-    def _connection(self) -> Iterator[Connection]:
+    def _connection(self, read_only: bool = False) -> Iterator[Connection]:
         try:
-            with self.engine.begin() as connection:
+            with (self.reader if read_only else self.engine).begin() as connection:
                 yield connection
         except (OperationalError, InterfaceError) as exc:  # not IntegrityError: that is a rule broken, not a database down
             raise StoreUnavailable(f"the live sessions' database {self._shown_url()} cannot be reached: {exc.orig}") from exc
 
     def _run(self, work: Callable[[Connection], T]) -> T:
         with self._connection() as connection:
+            return work(connection)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        """``work`` in a transaction that only reads (on SQLite it does not wait for a writer)."""
+        with self._connection(read_only=True) as connection:
             return work(connection)
 
     def _upsert(self, table: Table, values: dict, keys: list[str], changes: dict):
@@ -223,7 +231,7 @@ class LiveStore:
         self.engine.dispose()
 
     def version(self) -> int:
-        return self._run(lambda c: c.scalar(select(func.max(schema_version.c.version))))
+        return self._read(lambda c: c.scalar(select(func.max(schema_version.c.version))))
 
     # --- sessions --------------------------------------------------------------------------------------------
 
@@ -252,7 +260,7 @@ class LiveStore:
     def find(self, code: str) -> LiveSession | None:
         """The session with this code, expired or not (until the purge deletes it), to tell an ended session
         from a code that never was."""
-        row = self._run(lambda c: c.execute(select(sessions).where(sessions.c.code == code)).first())
+        row = self._read(lambda c: c.execute(select(sessions).where(sessions.c.code == code)).first())
         if row is None:
             return None
         return LiveSession(row.code, row.secret_hash, row.created, row.expires, row.language, bool(row.spoiler_safe))
@@ -273,7 +281,7 @@ class LiveStore:
         return self._run(work)
 
     def joined(self, code: str) -> int:
-        return self._run(lambda c: c.scalar(select(func.count()).select_from(participants)
+        return self._read(lambda c: c.scalar(select(func.count()).select_from(participants)
                                             .where(participants.c.session == code)))
 
     def purge(self, now: float) -> int:
@@ -301,11 +309,11 @@ class LiveStore:
                             row.position)
 
     def question(self, question_id: str) -> LiveQuestion | None:
-        row = self._run(lambda c: c.execute(select(questions).where(questions.c.id == question_id)).first())
+        row = self._read(lambda c: c.execute(select(questions).where(questions.c.id == question_id)).first())
         return None if row is None else self._question(row)
 
     def questions(self, code: str) -> list[LiveQuestion]:
-        rows = self._run(lambda c: c.execute(select(questions).where(questions.c.session == code)
+        rows = self._read(lambda c: c.execute(select(questions).where(questions.c.session == code)
                                              .order_by(questions.c.position, questions.c.id)).all())
         return [self._question(row) for row in rows]
 
@@ -359,14 +367,14 @@ class LiveStore:
 
     def answer_of(self, question_id: str, token: str) -> Answer | None:
         """A participant's present answer to a question, if any (their phone shows it, to change it)."""
-        row = self._run(lambda c: c.execute(select(answers).where(answers.c.question == question_id,
+        row = self._read(lambda c: c.execute(select(answers).where(answers.c.question == question_id,
                                                                   answers.c.participant == token)).first())
         return None if row is None else Answer(row.question, row.participant, row.value, row.answered_at,
                                                bool(row.cut), bool(row.approved))
 
     def counts(self, code: str) -> dict[str, int]:
         """How many answers each of a session's questions has."""
-        rows = self._run(lambda c: c.execute(select(answers.c.question, func.count()).where(answers.c.session == code)
+        rows = self._read(lambda c: c.execute(select(answers.c.question, func.count()).where(answers.c.session == code)
                                              .group_by(answers.c.question)).all())
         return {question: count for question, count in rows}
 
@@ -376,12 +384,12 @@ class LiveStore:
         query = (select(answers.c.value).join(questions, answers.c.question == questions.c.id)
                  .join(sessions, answers.c.session == sessions.c.code)
                  .where(questions.c.kind == "place", sessions.c.expires > now))
-        return list(self._run(lambda c: c.execute(query).scalars().all()))
+        return list(self._read(lambda c: c.execute(query).scalars().all()))
 
     def answers(self, code: str, question_id: str | None = None) -> list[Answer]:
         """A session's answers (or one question's), oldest first."""
         query = select(answers).where(answers.c.session == code)
         if question_id is not None:
             query = query.where(answers.c.question == question_id)
-        rows = self._run(lambda c: c.execute(query.order_by(answers.c.answered_at, answers.c.participant)).all())
+        rows = self._read(lambda c: c.execute(query.order_by(answers.c.answered_at, answers.c.participant)).all())
         return [Answer(r.question, r.participant, r.value, r.answered_at, bool(r.cut), bool(r.approved)) for r in rows]

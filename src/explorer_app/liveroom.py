@@ -31,7 +31,7 @@ from explorer.livestore import LiveStore, StoreUnavailable, settings_url
 from explorer.settings import Settings
 
 PROJECTOR_POLL = 1.0  # seconds between two reads of the room's answers on the projector
-PARTICIPANT_POLL = 2.0  # seconds between two looks for the next question on a phone
+PARTICIPANT_POLL = 3.0  # seconds between two looks for the next question on a phone (most of the load: bench)
 PURGE_EVERY = 300.0  # seconds between two purges of expired sessions, per process
 RETRY = 30.0  # seconds before a database that could not be reached is tried again (pages do not wait on it)
 
