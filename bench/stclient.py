@@ -23,6 +23,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX as INTERNAL_KEY_PREFIX
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+ALERT_KINDS = {1: "error", 2: "warning", 3: "info", 4: "success"}  # Alert.Format
 WIDGET_TYPES = {"button", "component_instance", "bidi_component", "toggle", "button_group", "checkbox", "selectbox", "multiselect",
                 "radio", "text_input", "slider", "segmented_control", "download_button", "pills"}
 
@@ -36,7 +37,7 @@ class Widget:
     id: str
     kind: str
     fragment_id: str
-    options: list[str] = field(default_factory=list)  # a button group's (pills') labels, as the frontend sends them
+    options: list[str] = field(default_factory=list)  # a button group's (pills'), radio's or selectbox's labels
 
     @property
     def user_key(self) -> str:
@@ -58,20 +59,25 @@ class Run:
 
 
 class Tab:
-    """One visitor's tab. ``await Tab.open(url)`` loads the page; ``click``, ``choose`` and ``trigger`` interact."""
+    """One visitor's tab. ``await Tab.open(url)`` loads the page; ``click``, ``choose``, ``select`` and ``trigger``
+    interact; ``auto_rerun`` runs a fragment as its ``run_every`` timer does in a browser."""
 
-    def __init__(self, base_url: str, *, locale: str = "en-GB", timeout: float = 30.0, cookie: str = "") -> None:
+    def __init__(self, base_url: str, *, locale: str = "en-GB", timeout: float = 30.0, cookie: str = "",
+                 page: str = "") -> None:
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.base_url = base_url.rstrip("/")
         self.locale = locale
         self.timeout = timeout
         self.cookie = cookie  # e.g. a load balancer's sticky-session cookie, sent with the websocket handshake
+        self.page_name = page  # the page in the address (``join`` for /join), as the frontend sends it; "" the main page
         self.query_string = ""
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}
         self.values: dict[str, WidgetState] = {}
         self.cache: set[str] = set()
         self.errors: list[str] = []
+        self.alerts: list[tuple[str, str]] = []  # every alert shown (kind: "success", "info", ...; its text), in order
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> seconds between reruns (``st.fragment(run_every=)``)
         self._socket: websockets.ClientConnection | None = None
         self._reader: asyncio.Task | None = None
         self._finished: asyncio.Future | None = None
@@ -124,6 +130,20 @@ class Tab:
         self.values[widget.id] = state
         return await self._rerun([], widget.fragment_id, time.perf_counter())
 
+    async def select(self, user_key: str, index: int | None) -> Run:
+        """Choose one option of a radio or a selectbox by its position (None: no choice), as the frontend sends
+        it: the option's label as a string value."""
+        widget = self.widget(user_key)
+        state = WidgetState(id=widget.id)
+        if index is not None:
+            state.string_value = widget.options[index]
+        self.values[widget.id] = state
+        return await self._rerun([], widget.fragment_id, time.perf_counter())
+
+    async def auto_rerun(self, fragment_id: str) -> Run:
+        """Run a fragment again as its ``run_every`` timer does in the browser (see ``auto_reruns``)."""
+        return await self._rerun([], fragment_id, time.perf_counter(), auto=True)
+
     async def trigger(self, user_key: str, event: str, value: object) -> Run:
         """Send a v2 component's trigger value (the map's ``clicked``), once, as its frontend does: a JSON list
         of events on the component's internal trigger widget."""
@@ -132,7 +152,7 @@ class Tab:
                             json_trigger_value=json.dumps([{"event": event, "value": value}]))
         return await self._rerun([state], widget.fragment_id, time.perf_counter())
 
-    async def _rerun(self, triggers: list[WidgetState], fragment_id: str, start: float) -> Run:
+    async def _rerun(self, triggers: list[WidgetState], fragment_id: str, start: float, auto: bool = False) -> Run:
         if self._finished is not None and not self._finished.done():
             raise ProtocolError("a run is already in progress")
         self._finished = asyncio.get_running_loop().create_future()
@@ -140,9 +160,10 @@ class Tab:
         errors_before = len(self.errors)
         state = ClientState(
             query_string=self.query_string, page_script_hash=self.page_script_hash, fragment_id=fragment_id,
+            page_name=self.page_name, is_auto_rerun=auto,
             cached_message_hashes=sorted(self.cache),
             context_info=ContextInfo(timezone="Europe/Brussels", timezone_offset=-60, locale=self.locale,
-                                     url=f"{self.base_url}/?{self.query_string}", is_embedded=False,
+                                     url=f"{self.base_url}/{self.page_name}?{self.query_string}", is_embedded=False,
                                      color_scheme="light"),
         )
         kept = [v for k, v in self.values.items() if k not in {t.id for t in triggers}]
@@ -186,6 +207,11 @@ class Tab:
             # the page being shown, as the browser sends it back; another hash is another page, whose run starts
             # with that page's widgets forgotten
             self.page_script_hash = msg.navigation.page_script_hash
+        elif kind == "auto_rerun":
+            self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            for fragment_id in msg.stop_auto_rerun.fragment_ids:
+                self.auto_reruns.pop(fragment_id, None)
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -193,13 +219,17 @@ class Tab:
             element_type = element.WhichOneof("type")
             if element_type == "exception":
                 self.errors.append(f"exception: {element.exception.type}: {element.exception.message}")
-            elif element_type == "alert" and element.alert.format == element.alert.ERROR:
-                self.errors.append(f"error shown: {element.alert.body[:200]}")
+            elif element_type == "alert":
+                self.alerts.append((ALERT_KINDS.get(element.alert.format, "alert"), element.alert.body))
+                if element.alert.format == element.alert.ERROR:
+                    self.errors.append(f"error shown: {element.alert.body[:200]}")
             elif element_type in WIDGET_TYPES:
                 widget_id = getattr(element, element_type).id
                 if widget_id:
                     options = [f"{o.content_icon} {o.content}" if o.content_icon else o.content
                                for o in element.button_group.options] if element_type == "button_group" else []
+                    if element_type in ("radio", "selectbox"):
+                        options = list(getattr(element, element_type).options)
                     self.widgets[widget_id] = Widget(widget_id, element_type, msg.delta.fragment_id, options)
         elif (kind == "script_finished" and self._finished is not None and not self._finished.done()
               and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
