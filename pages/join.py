@@ -26,7 +26,14 @@ from explorer.live import (
 from explorer.livefragments import choice_label, question_text, results_html
 from explorer.livestore import StoreUnavailable
 from explorer.typography import colon
-from explorer_app.liveroom import LIMITER, PARTICIPANT_POLL, client_address, current_question, live_store
+from explorer_app.liveroom import (
+    LIMITER,
+    PARTICIPANT_POLL,
+    client_address,
+    current_question,
+    live_store,
+    questions_now,
+)
 from explorer_app.mapcomponent import place_map
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
@@ -122,17 +129,19 @@ def seen(found: LiveQuestion | None) -> tuple[str, str] | None:
     return (found.id, found.state) if found else None
 
 
-st.session_state["hx-join-seen"] = seen(question)
+st.session_state["hx-join-seen"] = (time.monotonic(), seen(question))
 
 
 @st.fragment(run_every=PARTICIPANT_POLL)
 def watch() -> None:
-    """Looks for a change of question or state; the page then runs again and shows it."""
+    """Looks for a change of question or state; the page then runs again and shows it. A look shared with other
+    phones may be older than the page's own reading: only a newer one counts."""
     try:
-        now = current_question(store.questions(code))
+        looked, questions = questions_now(store, code)
     except StoreUnavailable:
         return  # the page keeps what it shows; the next look may find the database again
-    if seen(now) != st.session_state.get("hx-join-seen"):
+    shown_at, shown = st.session_state.get("hx-join-seen", (0.0, None))
+    if looked > shown_at and seen(current_question(questions)) != shown:
         st.rerun(scope="app")
 
 

@@ -8,9 +8,10 @@ How a live session runs through the pages:
 2. A participant scans the QR code, ``join?code=ABC234``. Joining gives the phone a random token, kept in the
    address (``&me=TOKEN``), so a reload stays the same participant; no name, no account, nothing else.
 3. The presenter adds a question and opens it. Each phone's page has a fragment that reruns every
-   ``PARTICIPANT_POLL`` seconds and reads the session's questions; when the open question changes, the page
-   runs again and shows it. An answer is written by ``LiveStore.answer`` (one per participant, by the database's
-   unique constraint), so it makes no difference which replica a phone talks to.
+   ``PARTICIPANT_POLL`` seconds and looks at the session's questions (one read per ``SHARED_LOOK`` for all the
+   phones a replica serves); when the open question changes, the page runs again and shows it. An answer is
+   written by ``LiveStore.answer`` (one per participant, by the database's unique constraint), so it makes no
+   difference which replica a phone talks to.
 4. The projector's results are a fragment rerunning every ``PROJECTOR_POLL`` seconds: it reads the tallies from
    the database, so the room's answers show within about that long, whichever replica took them.
 
@@ -30,15 +31,17 @@ from explorer.live import AttemptLimiter, LiveQuestion
 from explorer.livestore import LiveStore, StoreUnavailable, settings_url
 from explorer.settings import Settings
 
-PROJECTOR_POLL = 1.0  # seconds between two reads of the room's answers on the projector
+PROJECTOR_POLL = 0.5  # seconds between two reads of the room's answers on the projector (one page per session)
 PARTICIPANT_POLL = 3.0  # seconds between two looks for the next question on a phone (most of the load: bench)
 PURGE_EVERY = 300.0  # seconds between two purges of expired sessions, per process
+SHARED_LOOK = 1.0  # seconds the phones of one replica share one read of a session's questions
 RETRY = 30.0  # seconds before a database that could not be reached is tried again (pages do not wait on it)
 
 LIMITER = AttemptLimiter()
 _stores: dict[str, LiveStore] = {}
 _failed: dict[str, tuple[float, StoreUnavailable]] = {}
 _last_purge = [0.0]
+_looks: dict[str, tuple[float, list[LiveQuestion]]] = {}
 _lock = threading.Lock()
 
 
@@ -67,6 +70,21 @@ def live_store(settings: Settings) -> LiveStore:
     return store
 
 
+def questions_now(store: LiveStore, code: str) -> tuple[float, list[LiveQuestion]]:
+    """A session's questions for a phone looking for the next one, and when they were read (``time.monotonic``):
+    read at most once a ``SHARED_LOOK`` per session and process, however many phones look (300 phones polling
+    are otherwise 100 reads a second). A page compares only a look newer than its own reading."""
+    now = time.monotonic()
+    found = _looks.get(code)
+    if found is not None and now - found[0] < SHARED_LOOK:
+        return found
+    questions = store.questions(code)
+    if len(_looks) > 1000:  # sessions long over; the dictionary stays small
+        _looks.clear()
+    _looks[code] = (now, questions)
+    return now, questions
+
+
 def forget_stores() -> None:
     """Close every store (tests use a fresh database each)."""
     with _lock:
@@ -74,6 +92,7 @@ def forget_stores() -> None:
             store.close()
         _stores.clear()
         _failed.clear()
+        _looks.clear()
         _last_purge[0] = 0.0
 
 
