@@ -223,7 +223,7 @@ if len(asked) > 1:
 st.subheader(t("Ask the room", lang))
 kind = st.segmented_control(t("Kind of question", lang), list(KINDS), format_func=lambda k: t(KIND_LABELS[k], lang),
                             default="classroom", required=True, key="live-kind") or "classroom"
-age, ref, choices = "", "", []
+age, ref = "", ""
 if kind == "classroom":
     age = url_choice(page, t("Age band", lang), list(AGE_BANDS), "age", lambda a: t(AGE_LABELS[a], lang),
                      default="14-18")
@@ -231,9 +231,8 @@ if kind == "classroom":
     offered = [q for q in band_questions(content, age) if q.scene not in hidden]
     ref = st.selectbox(t("Question", lang), [q.id for q in offered],
                        format_func=lambda i: next(q for q in offered if q.id == i).text.get(lang), key="live-ref")
-    typed = st.text_area(t("Answers to choose from, one per line (leave empty for written answers, which you approve "
-                           "before the room sees them)", lang), key="live-choices", height=120)
-    choices = [line for line in typed.splitlines() if line.strip()]
+    st.text_area(t("Answers to choose from, one per line (leave empty for written answers, which you approve "
+                   "before the room sees them)", lang), key="live-choices", height=120)
 else:
     caption({"place": t("Everyone taps the place that stayed with them on the map; the projector shows a map with "
                         "each place sized by its votes.", lang),
@@ -243,13 +242,19 @@ else:
 
 
 def add() -> None:
+    """Add the question the form shows. It reads the widgets' values as they are now: a callback runs before the
+    page does, so a choice made just before pressing the button is not yet in this run's variables."""
+    state = st.session_state
+    chosen = state.get("live-kind") or "classroom"
     try:
         position = len(store.questions(code))
-        if kind == "classroom":
-            question = classroom_question(content, session, ref, age, choices, position)
-        elif kind == "place":
+        if chosen == "classroom":
+            typed = [line for line in (state.get("live-choices") or "").splitlines() if line.strip()]
+            question = classroom_question(content, session, state.get("live-ref") or "", state.get("age") or age,
+                                          typed, position)
+        elif chosen == "place":
             question = place_question(content, session, position)
-        elif kind == "scene":
+        elif chosen == "scene":
             question = scene_question(content, session, position)
         else:
             question = word_question(session, position)

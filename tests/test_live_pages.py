@@ -320,3 +320,14 @@ def test_a_database_that_cannot_be_reached_is_said_so_and_the_rest_works(store, 
         assert "cannot be reached" in text_of(at) and "secret" not in text_of(at)
     at = run("pages/moss.py")
     assert at.get("html") and not at.error
+
+
+def test_a_kind_chosen_just_before_pressing_add_is_the_kind_added(store):
+    """The choice and the press reach the server in one run (a quick presenter, a slow network)."""
+    at = run("pages/live.py")
+    at.button(key="live-start").click().run()
+    at.button_group(key="live-kind").set_value("place")
+    at.button(key="live-add").click().run()
+    at.button_group(key="live-kind").set_value("word")
+    at.button(key="live-add").click().run()
+    assert [q.kind for q in store.questions(param(at, "code"))] == ["place", "word"]
