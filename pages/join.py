@@ -29,6 +29,7 @@ from explorer.typography import colon
 from explorer_app.liveroom import (
     LIMITER,
     PARTICIPANT_POLL,
+    TAB_LIMIT,
     client_address,
     current_question,
     live_store,
@@ -63,12 +64,14 @@ def check_code(typed: str) -> str | None:
     """The session's code if ``typed`` names a live session; otherwise None, with the reason kept for the page.
     Every wrong code counts against the address it came from."""
     now, address = time.time(), client_address()
-    if LIMITER.blocked(address, now):
-        st.session_state["hx-join-problem"] = t(TOO_MANY_TRIES, lang)
+    mine = [when for when in st.session_state.get("hx-join-wrong", []) if when > now - LIMITER.window]
+    if len(mine) >= TAB_LIMIT or LIMITER.blocked(address, now):  # this tab first, so one person cannot use up
+        st.session_state["hx-join-problem"] = t(TOO_MANY_TRIES, lang)  # the whole address's allowance alone
         return None
     code = normalise_code(typed)
     found = store.find(code) if code else None
     if found is None or found.expired(now):
+        st.session_state["hx-join-wrong"] = [*mine, now]
         LIMITER.failed(address, now)
         st.session_state["hx-join-problem"] = t(ENDED if found else UNKNOWN_CODE, lang)
         return None
@@ -102,24 +105,32 @@ def code_form() -> None:
 asked_code = st.query_params.get("code")
 if not asked_code:
     code_form()
-code = st.session_state.get("hx-join-checked")
-if code != normalise_code(asked_code):  # a code from a link is checked (and counted) like a typed one, once
-    try:
-        code = check_code(asked_code)
-    except StoreUnavailable as exc:
-        stop_with(exc.text(lang), ":material/cloud_off:")
-    if code is None:
-        st.query_params.pop("code", None)
-        code_form()
-    st.session_state["hx-join-checked"] = code
-
+code = normalise_code(asked_code)
+# who this phone is in the session: the token in the address, else the one this browser tab already has for the
+# code (Back, or a page of the explorer and back, drops it from the address), else a new one
 me = st.query_params.get("me", "")
-if not valid_participant(me):  # a new participant: a random token, kept in the address so a reload is the same
-    me = new_participant()
+if not valid_participant(me):
+    me = st.session_state.get(f"hx-me-{code}") or new_participant()
+try:
+    # a phone already in the session (a reload, a new tab with its address) is not checked again: a wrong code
+    # typed by someone else behind the same address must not shut it out
+    known = code is not None and (st.session_state.get("hx-join-checked") == code or store.has_joined(code, me))
+    if not known:
+        code = check_code(asked_code)  # a code from a link is checked (and counted) like a typed one
+except StoreUnavailable as exc:
+    stop_with(exc.text(lang), ":material/cloud_off:")
+if code is None:
+    st.query_params.pop("code", None)
+    code_form()
+st.session_state["hx-join-checked"] = code
+st.session_state[f"hx-me-{code}"] = me
+if st.query_params.get("me") != me:
     st.query_params["me"] = me
 try:
-    if not store.join(code, me, time.time()):
-        stop_with(t(ENDED, lang), ":material/event_busy:")
+    if st.session_state.get("hx-joined") != (code, me):  # joining is a write: once per tab and session
+        if not store.join(code, me, time.time()):
+            stop_with(t(ENDED, lang), ":material/event_busy:")
+        st.session_state["hx-joined"] = (code, me)
     question = current_question(store.questions(code))
 except StoreUnavailable as exc:
     stop_with(exc.text(lang), ":material/cloud_off:")

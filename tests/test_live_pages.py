@@ -292,7 +292,7 @@ def test_unknown_and_ended_codes_get_a_note_and_guessing_is_slowed(store, conten
     at = run("pages/join.py", code="ABCDEF")
     assert "No live session has this code" in text_of(at)
     assert "code" not in at.query_params
-    for _ in range(25):
+    for _ in range(liveroom.TAB_LIMIT + 5):
         at.text_input(key="join-code").input("QQQQQQ")
         press(at, "Join")
     assert "Too many wrong codes" in text_of(at)
@@ -300,6 +300,38 @@ def test_unknown_and_ended_codes_get_a_note_and_guessing_is_slowed(store, conten
     at.text_input(key="join-code").input(live.code)
     press(at, "Join")
     assert "Too many wrong codes" in text_of(at) and store.joined(live.code) == 0
+    # one tab's typos use up only its own allowance: the next person behind the same address joins
+    assert liveroom.LIMITER.blocked("unknown", time.time()) is False
+    other = run("pages/join.py", code=live.code)
+    assert "You are in" in text_of(other) and store.joined(live.code) == 1
+
+
+def test_many_wrong_codes_from_one_address_slow_every_tab_there_but_not_phones_already_in(store, content):
+    live, _ = started(store, content)
+    inside = run("pages/join.py", code=live.code)
+    me = param(inside, "me")
+    for _ in range(liveroom.LIMITER.limit):
+        liveroom.LIMITER.failed("unknown", time.time())
+    newcomer = run("pages/join.py", code=live.code)
+    assert "Too many wrong codes" in text_of(newcomer)
+    again = run("pages/join.py", code=live.code, me=me)  # a reload of a phone already in the session
+    assert "You are in" in text_of(again) and store.joined(live.code) == 1
+
+
+def test_back_or_another_page_keeps_the_same_participant(store, content):
+    session, _ = started(store, content)
+    question = scene_question(content, session)
+    store.add_question(question)
+    store.move(question.id, "open")
+    at = run("pages/join.py", code=session.code)
+    me = param(at, "me")
+    at.radio(key=f"choice-{question.id}").set_value(question.choices[0]).run()
+    at.query_params.pop("me")  # Back to the address the QR code opened
+    at.run()
+    assert param(at, "me") == me and "Your answer" in text_of(at)
+    at.radio(key=f"choice-{question.id}").set_value(question.choices[1]).run()
+    assert store.joined(session.code) == 1
+    assert [a.value for a in store.answers(session.code, question.id)] == [question.choices[1]]
 
 
 def test_live_pages_are_not_on_a_kiosk(store, content, monkeypatch):

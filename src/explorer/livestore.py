@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -279,6 +280,12 @@ class LiveStore:
             return True
 
         return self._run(work)
+
+    def has_joined(self, code: str, token: str) -> bool:
+        """Whether this participant is in this session (and the session still runs)."""
+        query = (select(participants.c.token).join(sessions, participants.c.session == sessions.c.code)
+                 .where(participants.c.session == code, participants.c.token == token, sessions.c.expires > time.time()))
+        return self._read(lambda c: c.execute(query).first()) is not None
 
     def joined(self, code: str) -> int:
         return self._read(lambda c: c.scalar(select(func.count()).select_from(participants)
