@@ -6,7 +6,9 @@ other is in ``explorer_app/liveroom.py``. A kiosk never shows this page.
 """
 
 import contextlib
+import hashlib
 import time
+from collections import Counter
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -100,7 +102,7 @@ except StoreUnavailable as exc:
     unavailable(exc)
 if session is None or session.expired(time.time()):
     st.warning(t(ENDED if session else UNKNOWN_CODE, lang), icon=":material/event_busy:")
-    st.button(t("Start a new session", lang), on_click=lambda: st.query_params.clear(), key="live-new")
+    st.button(t("Start a new session", lang), on_click=lambda: st.query_params.from_dict(page.carried()), key="live-new")
     st.stop()
 if not session.is_presenter(secret):
     st.warning(t("This link does not open the presenter's controls. To answer the questions, join with the code.",
@@ -111,10 +113,25 @@ if not session.is_presenter(secret):
 
 # --- the presenter's view ------------------------------------------------------------------------------------
 
+if session.spoiler_safe:
+    caption(t("A session before viewing: no question tells what happens after Stefan and Shuxiu first meet, and the "
+              "phones open the explorer spoiler-safe.", lang))
+
 # the public address, or else the page's own, up to the page's name
 base = page.settings.public_url or (st.context.url or "").split("?")[0].rstrip("/").removesuffix("/live")
-join_url = f"{base}/join?{urlencode({'code': code})}"
+# phones of a session before viewing open the explorer spoiler-safe too
+join_url = f"{base}/join?{urlencode({'code': code, **({'spoilers': 'hide'} if session.spoiler_safe else {})})}"
 own_link = f"{base}/live?{urlencode({'code': code, 'key': secret})}"
+
+
+def number_label(number: int) -> str:
+    """A question's number as the room reads it (Q1, V1…)."""
+    return t("Q{number}", lang, number=number)
+
+
+def word_key(word: str) -> str:
+    """A widget key for a word, whatever its characters."""
+    return hashlib.sha1(word.encode("utf-8")).hexdigest()[:12]
 
 
 def questions() -> list[LiveQuestion]:
@@ -148,7 +165,7 @@ def board() -> None:
                 return
             number = next(i for i, q in enumerate(asked, start=1) if q.id == shown.id)
             answers = store.answers(code, shown.id)
-            st.html(f'<section class="hx-live-question" aria-live="polite"><p class="hx-kicker">Q{number} · '
+            st.html(f'<section class="hx-live-question" aria-live="polite"><p class="hx-kicker">{number_label(number)} · '
                     f'{tx(t(STATE_LABELS[shown.state], lang), lang)}</p>'
                     f'<h2>{tx(question_text(content, shown, lang), lang)}</h2>'
                     f'{results_html(content, shown, answers, lang)}</section>')
@@ -161,10 +178,15 @@ board()
 # --- steering the question on screen -------------------------------------------------------------------------
 
 
-def move(question_id: str, state: str) -> None:
-    # pressed twice, or in another window, or the database away: the page then shows the state as it is
-    with contextlib.suppress(ValueError, StoreUnavailable):
-        store.move(question_id, state)
+def move(question_id: str, state: str, shown: str) -> None:
+    """Move the question from the state this window showed; if another window moved it meanwhile, say so."""
+    try:
+        store.move(question_id, state, expected=shown)
+    except ValueError:
+        st.session_state["hx-live-problem"] = t("This question was changed in another window; here it is as it is "
+                                                "now. Press again if you still want to.", lang)
+    except StoreUnavailable as exc:
+        st.session_state["hx-live-problem"] = exc.text(lang)
 
 
 def clear(question_id: str) -> None:
@@ -178,6 +200,8 @@ def show(question_id: str) -> None:
 
 if current is not None:
     st.subheader(t("Question on screen", lang))
+    if st.session_state.get("hx-live-problem"):
+        st.warning(st.session_state.pop("hx-live-problem"), icon=":material/sync_problem:")
     controls = st.container(horizontal=True, key="live-controls")
     actions = {"draft": [("open", t("Open for answers", lang), ":material/play_arrow:")],
                "open": [("closed", t("Close answers", lang), ":material/stop:")],
@@ -185,12 +209,12 @@ if current is not None:
                           ("open", t("Open again", lang), ":material/replay:")],
                "revealed": [("closed", t("Hide answers on phones", lang), ":material/visibility_off:")]}
     for number, (state, label, icon) in enumerate(actions[current.state]):
-        controls.button(label, on_click=move, args=(current.id, state), icon=icon, key=f"live-{state}",
+        controls.button(label, on_click=move, args=(current.id, state, current.state), icon=icon, key=f"live-{state}",
                         type="primary" if number == 0 else "secondary")
     with controls.popover(t("Clear answers", lang), icon=":material/delete:"):
         st.write(t("Delete every answer to this question and set it back to not asked?", lang))
         st.button(t("Yes, clear the answers", lang), on_click=clear, args=(current.id,), key="live-clear")
-    if current.free_text:
+    if current.moderated:
         with st.expander(t("Approve answers before the room sees them", lang), icon=":material/fact_check:"):
             caption(t("Opening this shows the waiting answers on the projector too: open it on a screen the room "
                       "does not see, or use your presenter link in a second window.", lang))
@@ -204,9 +228,18 @@ if current is not None:
                     return
                 if not waiting:
                     caption(t("No answer is waiting.", lang))
+                if current.kind == "word":  # a word at a time: once let through, it shows whoever gives it
+                    for word, count in Counter(a.value for a in waiting).most_common():
+                        with st.container(border=True, horizontal=True, vertical_alignment="center",
+                                          key=f"hx-waiting-{word_key(word)}"):
+                            st.html(f'<p class="hx-waiting">{esc(word)} <small>× {count}</small></p>')
+                            st.button(t("Show", lang), key=f"approve-word-{word_key(word)}", on_click=store.approve_word,
+                                      args=(current.id, word))
+                    return
                 for answer in waiting:
-                    with st.container(border=True, horizontal=True, vertical_alignment="center"):
-                        st.html(f"<p>{esc(answer.value)}</p>")
+                    with st.container(border=True, horizontal=True, vertical_alignment="center",
+                                      key=f"hx-waiting-{answer.participant}"):
+                        st.html(f'<p class="hx-waiting" dir="auto">{esc(answer.value)}</p>')
                         st.button(t("Approve", lang), key=f"approve-{answer.participant}",
                                   on_click=store.approve, args=(current.id, answer.participant))
 
@@ -214,8 +247,10 @@ if current is not None:
 
 if len(asked) > 1:
     numbers = {q.id: n for n, q in enumerate(asked, start=1)}
-    st.selectbox(t("Show another question", lang), [q.id for q in asked], index=[q.id for q in asked].index(current.id),
-                 format_func=lambda i: f"Q{numbers[i]} · {question_text(content, next(q for q in asked if q.id == i), lang)}",
+    st.session_state["live-show"] = current.id  # the list shows the question on screen, however it got there
+    st.selectbox(t("Show another question", lang), [q.id for q in asked],
+                 format_func=lambda i: number_label(numbers[i]) + " · " + question_text(
+                     content, next(q for q in asked if q.id == i), lang),
                  key="live-show", on_change=lambda: show(st.session_state["live-show"]))
 
 # --- adding a question ---------------------------------------------------------------------------------------
@@ -225,8 +260,8 @@ kind = st.segmented_control(t("Kind of question", lang), list(KINDS), format_fun
                             default="classroom", required=True, key="live-kind") or "classroom"
 age, ref = "", ""
 if kind == "classroom":
-    age = url_choice(page, t("Age band", lang), list(AGE_BANDS), "age", lambda a: t(AGE_LABELS[a], lang),
-                     default="14-18")
+    age = url_choice(page, t("Age band", lang), list(AGE_BANDS), "live-age", lambda a: t(AGE_LABELS[a], lang),
+                     default="14-18", param="age")
     hidden = content.spoilers() if session.spoiler_safe else frozenset()
     offered = [q for q in band_questions(content, age) if q.scene not in hidden]
     ref = st.selectbox(t("Question", lang), [q.id for q in offered],
@@ -250,7 +285,7 @@ def add() -> None:
         position = len(store.questions(code))
         if chosen == "classroom":
             typed = [line for line in (state.get("live-choices") or "").splitlines() if line.strip()]
-            question = classroom_question(content, session, state.get("live-ref") or "", state.get("age") or age,
+            question = classroom_question(content, session, state.get("live-ref") or "", state.get("live-age") or age,
                                           typed, position)
         elif chosen == "place":
             question = place_question(content, session, position)
@@ -259,31 +294,28 @@ def add() -> None:
         else:
             question = word_question(session, position)
         store.add_question(question)
-    except ValueError as exc:
-        st.session_state["hx-live-problem"] = str(exc)
+    except ValueError:
+        st.session_state["hx-live-add-problem"] = t("Give 2 to 8 different answers to choose from, one per line, or none "
+                                                "for written answers.", lang)
         return
     except (StoreUnavailable, LiveError) as exc:
-        st.session_state["hx-live-problem"] = exc.text(lang)
+        st.session_state["hx-live-add-problem"] = exc.text(lang)
         return
     st.query_params["q"] = question.id
     st.session_state.pop("live-choices", None)
 
 
-if st.session_state.get("hx-live-problem"):
-    st.error(st.session_state.pop("hx-live-problem"), icon=":material/error:")
+if st.session_state.get("hx-live-add-problem"):
+    st.error(st.session_state.pop("hx-live-add-problem"), icon=":material/error:")
 st.button(t("Add this question", lang), on_click=add, icon=":material/add:", key="live-add", type="primary",
           disabled=kind == "classroom" and not ref)
 
 # --- after the session ---------------------------------------------------------------------------------------
 
 st.subheader(t("Keep the answers", lang))
-try:
-    everything = store.answers(code)
-except StoreUnavailable as exc:
-    unavailable(exc)
 st.download_button(t("Download every answer (CSV)", lang), data=lambda: export_csv(session, asked, store.answers(code)),
                    file_name=f"here-live-{code}.csv", mime="text/csv", icon=":material/download:", key="live-csv",
-                   disabled=not everything, on_click="ignore")
+                   on_click="ignore")
 caption(t("Participants appear as numbers, never by name. The session and its answers are deleted {hours} hours "
           "after it started.", lang, hours=page.settings.session_hours))
 with st.expander(t("Your presenter link", lang), icon=":material/key:"):

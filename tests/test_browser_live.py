@@ -62,7 +62,7 @@ def add_question(presenter: Visit, kind: str, choices: str = "") -> None:
     press(presenter, "Add this question")
     expect(presenter.page.get_by_role("button", name="Open for answers", exact=True)).to_be_visible(timeout=LIVE)
     press(presenter, "Open for answers")
-    expect(board(presenter).locator(".hx-kicker")).to_contain_text("Open for answers", timeout=LIVE)
+    expect(board(presenter).locator(".hx-kicker")).to_contain_text("Taking answers", timeout=LIVE)
 
 
 def test_a_presenter_and_three_phones_through_three_questions(browser, server):
@@ -125,6 +125,16 @@ def test_a_presenter_and_three_phones_through_three_questions(browser, server):
             box.fill(word)
             phone.page.get_by_role("button", name=re.compile("^(Send|Envoyer|Versturen)$")).click()
             expect(phone.page.locator(".hx-live-mine")).to_be_visible(timeout=LIVE)
+        # words reach the room once the presenter lets each through (in a part the room need not see)
+        expect(board(presenter).locator(".hx-live-total").last).to_have_text("3 answers waiting for approval",
+                                                                              timeout=LIVE)
+        assert board(presenter).locator(".hx-words li").count() == 0
+        page.get_by_text("Approve answers before the room sees them").click()
+        for word in ("quiet", "green"):
+            row = page.locator(".hx-waiting").filter(has_text=word)
+            expect(row).to_be_visible(timeout=LIVE)
+            page.locator("[class*='st-key-hx-waiting-']").filter(has=row).get_by_role("button", name="Show").click()
+            expect(row).to_have_count(0, timeout=LIVE)
         expect(board(presenter).locator(".hx-words li")).to_have_text(["quiet 2", "green 1"], timeout=LIVE)
 
         assert presenter.external == [] and all(phone.external == [] for phone in phones)

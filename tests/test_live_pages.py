@@ -363,3 +363,44 @@ def test_a_kind_chosen_just_before_pressing_add_is_the_kind_added(store):
     at.button_group(key="live-kind").set_value("word")
     at.button(key="live-add").click().run()
     assert [q.kind for q in store.questions(param(at, "code"))] == ["place", "word"]
+
+
+def test_words_reach_the_projector_once_let_through_and_later_givers_of_them_too(store, content):
+    session, secret = started(store, content)
+    word = word_question(session)
+    store.add_question(word)
+    store.move(word.id, "open")
+    for value in ("quiet", "Quiet!", "rude"):
+        store.answer(word.id, new_participant(), value, time.time())
+    at = run("pages/live.py", code=session.code, key=secret)
+    board = "".join(h.proto.body for h in at.get("html") if "hx-live-question" in h.proto.body)
+    assert "quiet" not in board and "3 answers waiting for approval" in board
+    quiet = [b for b in at.get("button") if (b.key or "").startswith("approve-word-")]
+    assert len(quiet) == 2  # one per word: quiet (twice) and rude
+    waiting = [h.proto.body for h in at.get("html") if "hx-waiting" in h.proto.body]
+    quiet[[i for i, body in enumerate(waiting) if "quiet" in body][0]].click().run()
+    store.answer(word.id, new_participant(), "quiet", time.time())
+    at.run()
+    board = "".join(h.proto.body for h in at.get("html") if "hx-live-question" in h.proto.body)
+    assert "quiet <small>3</small>" in board and "rude" not in board and "1 answer waiting for approval" in board
+
+
+def test_a_press_from_a_window_showing_an_older_state_is_refused_with_a_note(store, content):
+    session, secret = started(store, content)
+    question = word_question(session)
+    store.add_question(question)
+    at = run("pages/live.py", code=session.code, key=secret)
+    store.move(question.id, "open")  # from another window
+    store.move(question.id, "closed")
+    at.button(key="live-open").click().run()  # this window still showed it not asked yet
+    assert store.question(question.id).state == "closed"
+    assert any("changed in another window" in w.value for w in at.warning)
+
+
+def test_the_age_band_comes_from_the_classroom_link_and_the_phones_join_spoiler_safe(store, content):
+    at = run("pages/live.py", age="10-13", spoilers="hide")
+    at.button(key="live-start").click().run()
+    at.button(key="live-add").click().run()
+    assert store.questions(param(at, "code"))[0].age == "10-13"
+    qr = at.get("image")[0]
+    assert f"join?code={param(at, 'code')}&spoilers=hide" in str(qr.proto)  # the QR code's address, in its alt text

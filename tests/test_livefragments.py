@@ -62,7 +62,7 @@ def test_bars_keep_every_choice_in_order_with_counts_and_shares(content, session
 
 def test_words_are_sized_by_frequency(content, session):
     question = word_question(session)
-    html = results_html(content, question, answers(question, ["quiet", "green", "quiet", "quiet", "slow"]))
+    html = results_html(content, question, answers(question, ["quiet", "green", "quiet", "quiet", "slow"], approved=True))
     sizes = {word: float(size) for size, word in re.findall(r'<li style="font-size:([\d.]+)rem">(\w+)', html)}
     assert list(sizes) == ["quiet", "green", "slow"] and sizes["quiet"] > sizes["green"] == sizes["slow"]
 
@@ -83,9 +83,10 @@ def test_place_votes_are_circles_sized_by_votes_on_the_simplified_map(content, s
     svg = svg_of(html)
     radii = sorted(float(r) for r in re.findall(r'<circle [^>]*r="([\d.]+)" fill="#4f6b34"', svg))
     assert len(radii) == 2 and radii[1] > radii[0]
-    assert radii[1] / radii[0] == pytest.approx((8 + 38) / (8 + 38 * (1 / 4) ** 0.5), rel=0.01)
+    assert radii[1] / radii[0] == pytest.approx((14 + 34) / (14 + 34 * (1 / 4) ** 0.5), rel=0.01)
     assert svg.count("<circle") == len(content.places)  # every place is on the map, the unvoted ones small
     assert "<polyline" in svg  # the canal and railway of the simplified map
+    assert re.findall(r">(\d+)</text>", svg) == ["1", "2"]  # each circle its rank in the list beside the map
     ranked = html.split("<ol>", 1)[1]
     assert ranked.index(esc(content.place("moeraske").name.get())) < ranked.index(esc(content.place("garage").name.get()))
     assert '<img src="data:image/svg+xml;base64,' in html and 'alt=""' in html  # the list says it in words
@@ -116,5 +117,6 @@ def test_a_phone_shows_the_open_question_else_the_last_shown(session):
     assert current_question([]) is None
     assert current_question([q(0, "draft")]) is None
     assert current_question([q(0, "revealed"), q(1, "open"), q(2, "draft")]).id == "q1"
-    assert current_question([q(0, "revealed"), q(1, "closed")]).id == "q0"
+    assert current_question([q(0, "revealed"), q(1, "closed")]).id == "q1"  # never back to an older question
+    assert current_question([q(0, "revealed"), q(1, "draft")]).id == "q0"
     assert current_question([q(0, "closed"), q(1, "closed")]).id == "q1"

@@ -27,3 +27,22 @@ def test_phones_of_one_replica_share_one_read_per_look(monkeypatch):
     assert store.reads == 2
     clock[0] += liveroom.SHARED_LOOK
     assert liveroom.questions_now(store, "ABC234") == (clock[0], ["ABC234-3"])  # a newer look, read afresh
+
+
+def test_expired_sessions_are_deleted_while_nobody_opens_a_live_page(tmp_path, monkeypatch):
+    import time
+
+    from explorer.settings import Settings
+
+    monkeypatch.setattr(liveroom, "PURGE_EVERY", 0.05)
+    liveroom.forget_stores()
+    try:
+        store = liveroom.live_store(Settings(live_dir=tmp_path))
+        ended, _ = store.start_session(time.time() - 100, lifetime=50)
+        running, _ = store.start_session(time.time())
+        deadline = time.monotonic() + 20
+        while store.find(ended.code) is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert store.find(ended.code) is None and store.find(running.code) is not None
+    finally:
+        liveroom.forget_stores()

@@ -283,3 +283,39 @@ def test_on_sqlite_a_read_does_not_wait_for_a_writer(tmp_path):
         thread.join()
     assert live.session(session.code, NOW).language == "fr"
     live.close()
+
+
+def test_a_stale_press_does_nothing_and_opening_one_question_closes_the_others(store, content):
+    session, first = started(store, content)  # `first` is open
+    second = word_question(session, position=1)
+    store.add_question(second)
+    with pytest.raises(ValueError):
+        store.move(first.id, "closed", expected="revealed")  # a window that still showed it revealed
+    assert store.question(first.id).state == "open"
+    store.move(second.id, "open", expected="draft")
+    assert store.question(first.id).state == "closed" and store.question(second.id).state == "open"
+
+
+def test_no_answer_after_the_session_ends(store, content):
+    session, question = started(store, content, lifetime=60)
+    token = new_participant()
+    with pytest.raises(AnswerRefused) as refused:
+        store.answer(question.id, token, "moeraske", NOW + 61)
+    assert "ended" in refused.value.text("en")
+    assert store.answers(session.code) == []
+
+
+def test_a_word_let_through_shows_whoever_gives_it_and_can_be_hidden_again(store, content):
+    session, _ = started(store, content)
+    word = word_question(session, position=1)
+    store.add_question(word)
+    store.move(word.id, "open")
+    first, second, third = (new_participant() for _ in range(3))
+    store.answer(word.id, first, "Quiet", NOW)
+    assert [a.approved for a in store.answers(session.code, word.id)] == [False]
+    store.approve_word(word.id, "quiet")
+    store.answer(word.id, second, "quiet!", NOW + 1)
+    store.answer(word.id, third, "loud", NOW + 2)
+    assert {a.value: a.approved for a in store.answers(session.code, word.id)} == {"quiet": True, "loud": False}
+    store.approve_word(word.id, "quiet", approved=False)
+    assert not any(a.approved for a in store.answers(session.code, word.id))

@@ -43,7 +43,8 @@ MAX_TEXT = 280  # characters of free text kept; longer answers are cut, and the 
 MAX_WORD = 30  # characters of a one-word reaction
 MAX_CHOICES = 8
 MAX_CHOICE = 80  # characters of a presenter's choice
-_WORD = re.compile(r"[\w'’-]+")
+_WORD_SIGNS = "'’-"
+_WORD_SYMBOLS = ("So", "Sk", "Mn", "Mc")  # an emoji, its skin tone, accents written apart
 _EDGE_PUNCTUATION = "\"'’‘“”«»„.,;:!?¡¿()[]{}…-_"
 
 NOT_OPEN = N_("This question is not open for answers just now.")
@@ -155,8 +156,14 @@ class LiveQuestion:
 
     @property
     def free_text(self) -> bool:
-        """Free text is shown to the room only after the presenter approves each answer."""
+        """A written answer (a classroom question without choices)."""
         return self.kind == "classroom" and not self.choices
+
+    @property
+    def moderated(self) -> bool:
+        """Whether answers reach the room only once the presenter approves them: written answers, one by one, and
+        one-word reactions, a word at a time (a word once approved shows whoever gives it)."""
+        return self.free_text or self.kind == "word"
 
     @property
     def accepts_answers(self) -> bool:
@@ -190,12 +197,10 @@ def classroom_question(content: Content, session: LiveSession, question_id: str,
 
 
 def place_question(content: Content, session: LiveSession, position: int = 0) -> LiveQuestion:
-    """'Which place stayed with you?': a vote for any place on the map (before viewing, only places with a scene
-    that may be shown, or with no scene at all)."""
-    hidden = content.spoilers() if session.spoiler_safe else frozenset()
-    ids = tuple(p.id for p in content.places
-                if not (scenes := content.scenes_at(p.id)) or any(s.id not in hidden for s in scenes))
-    return LiveQuestion(new_question_id(), session.code, "place", choices=ids, position=position)
+    """'Which place stayed with you?': a vote for any place on the map. A place tells nothing of the story (the
+    map shows every place before viewing too), so a spoiler-safe session offers them all."""
+    return LiveQuestion(new_question_id(), session.code, "place", choices=tuple(p.id for p in content.places),
+                        position=position)
 
 
 def scene_question(content: Content, session: LiveSession, position: int = 0) -> LiveQuestion:
@@ -240,11 +245,12 @@ def _clean_line(text: str) -> str:
 
 
 def normalise_word(typed: str) -> Checked:
-    """A one-word reaction: lower-cased, without the punctuation around it, at most MAX_WORD characters."""
-    word = _clean_line(typed).strip(_EDGE_PUNCTUATION + " ").lower()
+    """A one-word reaction: lower-cased, without the punctuation around it, at most MAX_WORD characters. Any
+    letters and digits of any script count, and an emoji; a space or a sign such as < or / does not."""
+    word = _clean_line((typed or "")[:MAX_WORD * 4]).strip(_EDGE_PUNCTUATION + " ").lower()
     if not word:
         raise AnswerRefused(EMPTY)
-    if not _WORD.fullmatch(word):
+    if not all(c.isalnum() or c in _WORD_SIGNS or unicodedata.category(c) in _WORD_SYMBOLS for c in word):
         raise AnswerRefused(NOT_ONE_WORD)
     return Checked(word[:MAX_WORD], len(word) > MAX_WORD)
 
@@ -259,7 +265,7 @@ def check_answer(question: LiveQuestion, typed: str) -> Checked:
         if typed not in question.choices:
             raise AnswerRefused(NOT_A_CHOICE)
         return Checked(typed)
-    text = _clean_line(typed)
+    text = _clean_line((typed or "")[:MAX_TEXT * 4])  # cut first: cleaning goes a character at a time
     if not text:
         raise AnswerRefused(EMPTY)
     return Checked(text[:MAX_TEXT], len(text) > MAX_TEXT)
@@ -303,7 +309,7 @@ def tally(question: LiveQuestion, answers: Iterable[Answer]) -> pd.DataFrame:
     order, zero included, so bars keep their places; for a word reaction, the words by frequency (then A to Z);
     for free text, the approved answers only (each its own row)."""
     frame = answers_frame(a for a in answers if a.question == question.id)
-    if question.free_text:
+    if question.moderated:
         frame = frame[frame["approved"].astype(bool)]
     counts = frame["value"].value_counts()
     if question.choices:
@@ -333,8 +339,15 @@ def export_csv(session: LiveSession, questions: Sequence[LiveQuestion], answers:
     frame["participant"] = frame["participant"].map(numbers)
     frame["session"] = session.code
     frame["answered_at"] = [datetime.fromtimestamp(x, UTC).isoformat(timespec="seconds") for x in frame["answered_at"]]
+    frame["value"] = frame["value"].map(_inert)
+    frame["position"] = frame["position"] + 1  # Q1, Q2… as the projector numbers them
     frame = frame.sort_values(["position", "participant"], kind="stable")
     return frame[EXPORT_COLUMNS].to_csv(index=False, lineterminator="\n")
+
+
+def _inert(value: str) -> str:
+    """A cell a spreadsheet will not take for a formula (=, +, -, @, a tab or a return first): a quote before it."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # --- slowing down code guessing ------------------------------------------------------------------------------

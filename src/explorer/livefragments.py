@@ -27,7 +27,7 @@ WORD_QUESTION = N_("One word for the film?")
 QUESTION_TEXTS = {"place": PLACE_QUESTION, "scene": SCENE_QUESTION, "word": WORD_QUESTION}
 KIND_LABELS = {"classroom": N_("Classroom question"), "place": N_("Place vote"), "scene": N_("Scene pick"),
                "word": N_("One-word reaction")}
-STATE_LABELS = {"draft": N_("Not asked yet"), "open": N_("Open for answers"), "closed": N_("Closed"),
+STATE_LABELS = {"draft": N_("Not asked yet"), "open": N_("Taking answers"), "closed": N_("Closed"),
                 "revealed": N_("Answers shown to the room")}
 
 
@@ -141,27 +141,27 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
             shapes.append(f'<polygon points="{points}" fill="{PALETTE["ring_fill"]}" stroke="{PALETTE["ring_road"]}" '
                           'stroke-width="5"/>')
     top = max(votes.values(), default=0)
+    ranked = sorted(((n, p) for p, n in votes.items() if n and content.place(p) is not None), key=lambda v: (-v[0], v[1]))
+    rank = {place_id: number for number, (_, place_id) in enumerate(ranked, start=1)}
     dots, labels = [], []
-    for place in sorted(content.places, key=lambda p: votes.get(p.id, 0)):
+    for place in sorted(content.places, key=lambda p: -votes.get(p.id, 0)):  # the larger under the smaller
         x, y = xy(place.lat, place.lon)
         count = votes.get(place.id, 0)
-        if count == 0:
-            dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{PALETTE["concrete"]}"/>')
+        if place.id not in rank:
+            dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{PALETTE["concrete"]}"/>')
             continue
-        radius = 8 + 38 * math.sqrt(count / top)
-        dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{PALETTE["moss"]}" fill-opacity=".78" '
+        radius = 14 + 34 * math.sqrt(count / top)
+        dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{PALETTE["moss"]}" fill-opacity=".85" '
                     f'stroke="{PALETTE["moss_dark"]}" stroke-width="2"/>')
-        labels.append(f'<text x="{x:.1f}" y="{y - radius - 6:.1f}" text-anchor="middle">'
-                      f'{esc(place.name.get(language))} · {count}</text>')
-    ranked = sorted(((n, p) for p, n in votes.items() if n and content.place(p) is not None), key=lambda v: (-v[0], v[1]))
+        # the circle carries its rank; the list beside the map names it: no label to clip at an edge or overlap
+        labels.append(f'<text x="{x:.1f}" y="{y:.1f}" dy=".35em" text-anchor="middle">{rank[place.id]}</text>')
     summary = title or t("Place votes", language)
     none = t("No vote yet.", language)
     listing = "".join(f"<li>{tx(content.place(p).name.get(language), language)}{colon(language)} <strong>{n}</strong></li>"
                       for n, p in ranked) or f"<li>{tx(none, language)}</li>"
     svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{"".join(shapes)}{"".join(dots)}'
-           f'<g font-family="{esc(FONTS["sans"])}" font-size="19" font-weight="600" fill="{PALETTE["ink"]}" '
-           f'stroke="{PALETTE["card"]}" stroke-width="4" paint-order="stroke">{"".join(labels)}</g></svg>')
+           f'<g font-family="{esc(FONTS["sans"])}" font-size="22" font-weight="700" fill="#fff">{"".join(labels)}</g></svg>')
     # an image, not inline SVG (which st.html's sanitiser removes); the list beside it says the same in words
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'<figure class="hx-votes"><img src="{source}" alt="" width="{WIDTH}" height="{HEIGHT}">'
@@ -176,12 +176,13 @@ def results_html(content: Content, question: LiveQuestion, answers: list[Answer]
     if question.kind == "place":
         votes = dict(zip(counts["value"], (int(c) for c in counts["count"]), strict=True))
         return votes_map_html(content, votes, language) + _total_html(len(answers), language)
+    waiting = sum(1 for a in answers if not a.approved) if question.moderated else 0
+    note = n_("{count} answer waiting for approval", "{count} answers waiting for approval", waiting, language)
+    waiting_html = f'<p class="hx-live-total">{tx(note, language)}</p>' if waiting else ""
     if question.kind == "word":
-        return words_html(counts, language)
+        return words_html(counts, language) + waiting_html
     if question.free_text:
-        waiting = sum(1 for a in answers if not a.approved)
-        note = n_("{count} answer waiting for approval", "{count} answers waiting for approval", waiting, language)
-        return texts_html(shown_texts(question, answers), language) + f'<p class="hx-live-total">{tx(note, language)}</p>'
+        return texts_html(shown_texts(question, answers), language) + waiting_html
     return bars_html(content, question, counts, language)
 
 

@@ -44,7 +44,17 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from explorer.errors import ExplorerError
 from explorer.i18n import N_, t
-from explorer.live import DEFAULT_LIFETIME, Answer, LiveQuestion, LiveSession, check_answer, new_session, valid_participant
+from explorer.live import (
+    DEFAULT_LIFETIME,
+    ENDED,
+    Answer,
+    AnswerRefused,
+    LiveQuestion,
+    LiveSession,
+    check_answer,
+    new_session,
+    valid_participant,
+)
 from explorer.settings import DEFAULT_LIVE_DIR, Settings
 
 SCHEMA_VERSION = 1
@@ -324,14 +334,21 @@ class LiveStore:
                                              .order_by(questions.c.position, questions.c.id)).all())
         return [self._question(row) for row in rows]
 
-    def move(self, question_id: str, state: str) -> LiveQuestion:
-        """Open, close or reveal a question, if its present state allows (a ValueError if not)."""
+    def move(self, question_id: str, state: str, expected: str | None = None) -> LiveQuestion:
+        """Open, close or reveal a question, if its present state allows (a ValueError if not). With ``expected``,
+        only from that state: a button pressed in a presenter's window that shows an older state does nothing.
+        Opening a question closes any other open one of the session, so phones and projector show the same."""
 
         def work(connection: Connection) -> LiveQuestion:
             row = connection.execute(select(questions).where(questions.c.id == question_id)).first()
             if row is None:
                 raise ValueError(f"no question {question_id!r}")
+            if expected is not None and row.state != expected:
+                raise ValueError(f"the question is {row.state}, not {expected}")
             moved = self._question(row).moved_to(state)
+            if state == "open":
+                connection.execute(update(questions).where(questions.c.session == row.session, questions.c.state == "open",
+                                                           questions.c.id != question_id).values(state="closed"))
             connection.execute(update(questions).where(questions.c.id == question_id).values(state=state))
             return moved
 
@@ -356,17 +373,31 @@ class LiveStore:
             raise ValueError("not a participant token")
 
         def work(connection: Connection):
-            row = connection.execute(select(questions).where(questions.c.id == question_id)).first()
+            row = connection.execute(select(questions, sessions.c.expires)
+                                     .join(sessions, questions.c.session == sessions.c.code)
+                                     .where(questions.c.id == question_id)).first()
             if row is None:
                 raise ValueError(f"no question {question_id!r}")
-            checked = check_answer(self._question(row), typed)
+            if now >= row.expires:
+                raise AnswerRefused(ENDED)
+            question = self._question(row)
+            checked = check_answer(question, typed)
+            # a word the presenter has already let through shows at once, whoever gives it
+            approved = question.kind == "word" and connection.execute(
+                select(answers.c.participant).where(answers.c.question == question_id, answers.c.value == checked.value,
+                                                    answers.c.approved).limit(1)).first() is not None
             values = {"question": question_id, "participant": token, "session": row.session, "value": checked.value,
-                      "cut": checked.cut, "approved": False, "answered_at": now}
-            changes = {"value": checked.value, "cut": checked.cut, "approved": False, "answered_at": now}
+                      "cut": checked.cut, "approved": approved, "answered_at": now}
+            changes = {"value": checked.value, "cut": checked.cut, "approved": approved, "answered_at": now}
             connection.execute(self._upsert(answers, values, ["question", "participant"], changes))
             return checked
 
         return self._run(work)
+
+    def approve_word(self, question_id: str, word: str, approved: bool = True) -> None:
+        """Let a one-word reaction through to the room (every answer giving it, now and later), or hide it again."""
+        self._run(lambda c: c.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
+                                      .values(approved=approved)))
 
     def approve(self, question_id: str, token: str, approved: bool = True) -> None:
         self._run(lambda c: c.execute(update(answers).where(answers.c.question == question_id,

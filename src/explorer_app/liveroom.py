@@ -21,6 +21,7 @@ is untouched; the store is tried again after ``RETRY`` seconds.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import threading
 import time
@@ -33,7 +34,7 @@ from explorer.settings import Settings
 
 PROJECTOR_POLL = 0.5  # seconds between two reads of the room's answers on the projector (one page per session)
 PARTICIPANT_POLL = 3.0  # seconds between two looks for the next question on a phone (most of the load: bench)
-PURGE_EVERY = 300.0  # seconds between two purges of expired sessions, per process
+PURGE_EVERY = 300.0  # seconds between two purges of expired sessions, per process (a thread)
 SHARED_LOOK = 1.0  # seconds the phones of one replica share one read of a session's questions
 RETRY = 30.0  # seconds before a database that could not be reached is tried again (pages do not wait on it)
 
@@ -44,7 +45,7 @@ TAB_LIMIT = 10
 LIMITER = AttemptLimiter(limit=60)
 _stores: dict[str, LiveStore] = {}
 _failed: dict[str, tuple[float, StoreUnavailable]] = {}
-_last_purge = [0.0]
+_stop = threading.Event()  # set when the stores are forgotten (tests), to end the purging threads
 _looks: dict[str, tuple[float, list[LiveQuestion]]] = {}
 _lock = threading.Lock()
 
@@ -67,11 +68,18 @@ def live_store(settings: Settings) -> LiveStore:
                     _failed[url] = (time.monotonic(), exc)
                     raise
                 _failed.pop(url, None)
-    now = time.time()
-    if now - _last_purge[0] >= PURGE_EVERY:
-        _last_purge[0] = now
-        store.purge(now)
+                with contextlib.suppress(StoreUnavailable):
+                    store.purge(time.time())
+                threading.Thread(target=_purge_now_and_then, args=(url, store), name="live-purge", daemon=True).start()
     return store
+
+
+def _purge_now_and_then(url: str, store: LiveStore) -> None:
+    """Delete expired sessions with their answers every ``PURGE_EVERY`` seconds while the store is in use,
+    whether or not anyone opens a live page: nothing is kept longer than README says."""
+    while not _stop.wait(PURGE_EVERY) and _stores.get(url) is store:
+        with contextlib.suppress(StoreUnavailable):  # the next round tries again
+            store.purge(time.time())
 
 
 def questions_now(store: LiveStore, code: str) -> tuple[float, list[LiveQuestion]]:
@@ -97,7 +105,8 @@ def forget_stores() -> None:
         _stores.clear()
         _failed.clear()
         _looks.clear()
-        _last_purge[0] = 0.0
+        _stop.set()
+        _stop.clear()
 
 
 def client_address() -> str:
@@ -118,10 +127,7 @@ def client_address() -> str:
 
 
 def current_question(questions: list[LiveQuestion]) -> LiveQuestion | None:
-    """The question a participant's phone shows: the open one (the latest, should several be), else the latest
-    one whose answers were shown to the room, else the latest closed one; None before any is asked."""
-    for state in ("open", "revealed", "closed"):
-        found = [q for q in questions if q.state == state]
-        if found:
-            return found[-1]
-    return None
+    """The question a participant's phone shows: the open one, else the latest one asked (closed, or with its
+    answers shown), so a phone never goes back to an older question; None before any is asked."""
+    found = [q for q in questions if q.state == "open"] or [q for q in questions if q.state != "draft"]
+    return max(found, key=lambda q: q.position) if found else None

@@ -30,16 +30,18 @@ def url_pills(page: Page, label: str, options: list[str], key: str, format_func:
 
 
 def url_choice(page: Page, label: str, options: list[str], key: str, format_func: Callable[[str], str],
-               default: str) -> str:
-    """A single choice kept in the address as an id (``?age=14-18``); an unknown value falls back with a note."""
+               default: str, param: str | None = None) -> str:
+    """A single choice kept in the address as an id (``?age=14-18``, the parameter ``param``, by default the
+    widget's ``key``); an unknown value falls back with a note."""
+    param = param or key
     if key not in st.session_state:
-        value = st.query_params.get(key)
+        value = st.query_params.get(param)
         if value is not None and value not in options:
             st.info(t("Ignored in the link: “{value}” is not a choice for “{label}”.", page.language,
                       value=md(value[:40]), label=label), icon=":material/link_off:")
         st.session_state[key] = value if value in options else default
     chosen = st.segmented_control(label, options, key=key, format_func=format_func, required=True)
-    st.query_params[key] = chosen or default
+    st.query_params[param] = chosen or default
     return chosen or default
 
 
