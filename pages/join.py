@@ -12,7 +12,6 @@ import streamlit as st
 from explorer.fragments import esc, tx
 from explorer.i18n import t
 from explorer.live import (
-    CODE_LENGTH,
     ENDED,
     MAX_TEXT,
     TOO_MANY_TRIES,
@@ -94,7 +93,7 @@ def code_form() -> None:
     if st.session_state.get("hx-join-problem"):
         st.error(st.session_state.pop("hx-join-problem"), icon=":material/error:")
     with st.form("join-form", border=True):
-        st.text_input(t("Session code", lang), max_chars=CODE_LENGTH + 4, key="join-code",
+        st.text_input(t("Session code", lang), key="join-code",
                       placeholder="ABC 234", help=t("The six letters and digits on the presenter's screen.", lang))
         st.form_submit_button(t("Join", lang), type="primary", on_click=join_typed, icon=":material/login:")
     st.stop()
@@ -218,6 +217,11 @@ def send_widget(key: str) -> None:
         send(value)
 
 
+# the answer given, and what became of the last one sent, above the choices: a phone sees them without scrolling
+your_answer()
+note = st.session_state.pop("hx-join-note", None)
+if note is not None:
+    getattr(st, note[0])(note[1])
 kind = question.kind
 with st.container(key="hx-answer"):  # larger choices for a thumb (css/app.css)
     if kind == "place":
@@ -243,8 +247,3 @@ with st.container(key="hx-answer"):  # larger choices for a thumb (css/app.css)
                              height=140, help=t("The presenter reads written answers before the room sees them.", lang))
             st.form_submit_button(t("Send", lang), type="primary", on_click=send_widget, args=(f"text-{question.id}",),
                                   icon=":material/send:")
-
-your_answer()
-note = st.session_state.pop("hx-join-note", None)
-if note is not None:
-    getattr(st, note[0])(note[1])

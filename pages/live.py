@@ -174,6 +174,12 @@ def board() -> None:
 
 
 board()
+if st.query_params.get("view") == "screen":  # the projector's own window: the code and the room's answers only
+    st.button(t("Show the controls", lang), icon=":material/tune:", key="live-controls-on",
+              on_click=lambda: st.query_params.pop("view", None))
+    st.stop()
+st.button(t("Projector view: only the code and the answers", lang), icon=":material/fit_screen:",
+          key="live-screen", on_click=lambda: st.query_params.update(view="screen"))
 
 # --- steering the question on screen -------------------------------------------------------------------------
 

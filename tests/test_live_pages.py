@@ -404,3 +404,17 @@ def test_the_age_band_comes_from_the_classroom_link_and_the_phones_join_spoiler_
     assert store.questions(param(at, "code"))[0].age == "10-13"
     qr = at.get("image")[0]
     assert f"join?code={param(at, 'code')}&spoilers=hide" in str(qr.proto)  # the QR code's address, in its alt text
+
+
+def test_the_projector_view_shows_the_code_and_answers_without_controls(store, content):
+    session, secret = started(store, content)
+    question = scene_question(content, session)
+    store.add_question(question)
+    at = run("pages/live.py", code=session.code, key=secret)
+    at.button(key="live-screen").click().run()
+    assert param(at, "view") == "screen"
+    assert f"{session.code[:3]} {session.code[3:]}" in text_of(at) and "hx-bars" in text_of(at)
+    assert not [b for b in at.get("button") if (b.key or "").startswith(("live-open", "live-add", "live-clear"))]
+    assert not at.get("code")  # the presenter link stays off the projected window
+    at.button(key="live-controls-on").click().run()
+    assert "view" not in at.query_params and at.button(key="live-open")
