@@ -5,11 +5,12 @@ The phone looks for the next question by itself (a fragment every three seconds)
 in ``explorer_app/liveroom.py``. A kiosk never shows this page: visitors answer on their own phones.
 """
 
+import contextlib
 import time
 
 import streamlit as st
 
-from explorer.fragments import esc, tx
+from explorer.fragments import esc, md, tx
 from explorer.i18n import t
 from explorer.live import (
     ENDED,
@@ -87,6 +88,9 @@ def join_typed() -> None:
         st.query_params["code"] = code
         st.query_params.pop("me", None)
         st.session_state["hx-join-checked"] = code
+        with contextlib.suppress(StoreUnavailable):  # a session before viewing: the explorer spoiler-safe too
+            if store.find(code).spoiler_safe:
+                st.query_params["spoilers"] = "hide"
 
 
 def code_form() -> None:
@@ -229,13 +233,15 @@ with st.container(key="hx-answer"):  # larger choices for a thumb (css/app.css)
         st.write(t("Tap the place on the map, or choose it from the list below.", lang))
         place_map(page, selected=chosen, key=f"vote-map-{question.id}", height=360, on_click=send)
         places = list(question.choices)
-        st.selectbox(t("Place", lang), places, index=places.index(mine.value) if mine and mine.value in places else None,
+        if mine is not None and mine.value in places:  # a tap on the map shows in the list too
+            st.session_state[f"vote-{question.id}"] = mine.value
+        st.selectbox(t("Place", lang), places, index=None,
                      format_func=lambda i: choice_label(content, question, i, lang), key=f"vote-{question.id}",
                      placeholder=t("Choose a place", lang), on_change=send_widget, args=(f"vote-{question.id}",))
     elif question.choices:  # a scene pick, or a classroom question with the presenter's choices
         options = list(question.choices)
         st.radio(t("Your answer", lang), options, index=options.index(mine.value) if mine and mine.value in options else None,
-                 format_func=lambda v: choice_label(content, question, v, lang), key=f"choice-{question.id}",
+                 format_func=lambda v: md(choice_label(content, question, v, lang)), key=f"choice-{question.id}",
                  on_change=send_widget, args=(f"choice-{question.id}",))
     else:  # written: a word or a text, sent with the button
         with st.form(f"answer-{question.id}", border=False):

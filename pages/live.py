@@ -19,6 +19,7 @@ from explorer.i18n import t
 from explorer.live import (
     ENDED,
     KINDS,
+    TOO_MANY_TRIES,
     UNKNOWN_CODE,
     LiveError,
     LiveQuestion,
@@ -40,7 +41,7 @@ from explorer.livestore import StoreUnavailable
 from explorer.model import AGE_BANDS
 from explorer.qr import qr_png
 from explorer.teacherpack import band_questions
-from explorer_app.liveroom import PROJECTOR_POLL, live_store
+from explorer_app.liveroom import LIMITER, PROJECTOR_POLL, client_address, current_question, live_store
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
 from explorer_app.widgets import caption, url_choice
@@ -96,10 +97,16 @@ if code is None:  # no session yet: the start form
               icon=":material/groups:", key="live-start")
     st.stop()
 
+now, address = time.time(), client_address()
+if LIMITER.blocked(address, now):  # codes and keys are guessed here too: the same allowance as on /join
+    st.warning(t(TOO_MANY_TRIES, lang), icon=":material/hourglass_top:")
+    st.stop()
 try:
     session = store.find(code)
 except StoreUnavailable as exc:
     unavailable(exc)
+if session is None or not session.is_presenter(secret):
+    LIMITER.failed(address, now)
 if session is None or session.expired(time.time()):
     st.warning(t(ENDED if session else UNKNOWN_CODE, lang), icon=":material/event_busy:")
     st.button(t("Start a new session", lang), on_click=lambda: st.query_params.from_dict(page.carried()), key="live-new")
@@ -142,20 +149,33 @@ def questions() -> list[LiveQuestion]:
 
 
 asked = questions()
-chosen_id = st.query_params.get("q")
-current = next((q for q in asked if q.id == chosen_id), asked[-1] if asked else None)
+screen = st.query_params.get("view") == "screen"  # the projector's own window: the code and the answers only
+if screen:  # it follows the session: the open question, else the latest asked (the controls are elsewhere)
+    current = current_question(asked) or (asked[-1] if asked else None)
+else:
+    chosen_id = st.query_params.get("q")
+    current = next((q for q in asked if q.id == chosen_id), asked[-1] if asked else None)
+
+
+def snapshot(questions: list[LiveQuestion]) -> list[tuple[str, str]]:
+    return [(q.id, q.state) for q in questions]
 
 
 @st.fragment(run_every=PROJECTOR_POLL)
 def board() -> None:
-    """The join code and the room's answers to the question on screen, read again every second."""
+    """The join code and the room's answers to the question on screen, read again every half second. A question
+    added, opened or closed in another window (the controls, when this one is the projector's) brings the whole
+    page up to date."""
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.image(page.derived(("qr", join_url), lambda: qr_png(join_url, box_size=10)), width=300,
                  alt=t("QR code that opens the session on a phone: {url}", lang, url=join_url))
     try:
+        now = store.questions(code)
+        if snapshot(now) != snapshot(asked):
+            st.rerun(scope="app")
         joined = store.joined(code)
-        shown = store.question(current.id) if current else None
+        shown = current
         with left:
             st.html(join_html(code, base.split("://")[-1] + "/join", joined, lang))
         with right:
@@ -174,7 +194,7 @@ def board() -> None:
 
 
 board()
-if st.query_params.get("view") == "screen":  # the projector's own window: the code and the room's answers only
+if screen:
     st.button(t("Show the controls", lang), icon=":material/tune:", key="live-controls-on",
               on_click=lambda: st.query_params.pop("view", None))
     st.stop()
@@ -228,13 +248,21 @@ if current is not None:
             @st.fragment(run_every=PROJECTOR_POLL * 2)
             def approvals() -> None:
                 try:
-                    waiting = [a for a in store.answers(code, current.id) if not a.approved]
+                    everything = store.answers(code, current.id)
+                    waiting = [a for a in everything if not a.approved]
                 except StoreUnavailable as exc:
                     st.error(exc.text(lang))
                     return
                 if not waiting:
                     caption(t("No answer is waiting.", lang))
                 if current.kind == "word":  # a word at a time: once let through, it shows whoever gives it
+                    shown = Counter(a.value for a in everything if a.approved)
+                    for word, count in shown.most_common():
+                        with st.container(horizontal=True, vertical_alignment="center",
+                                          key=f"hx-shown-{word_key(word)}"):
+                            st.html(f'<p class="hx-shown-word">{esc(word)} <small>× {count}</small></p>')
+                            st.button(t("Hide", lang), key=f"hide-word-{word_key(word)}", on_click=store.approve_word,
+                                      args=(current.id, word, False), icon=":material/visibility_off:")
                     for word, count in Counter(a.value for a in waiting).most_common():
                         with st.container(border=True, horizontal=True, vertical_alignment="center",
                                           key=f"hx-waiting-{word_key(word)}"):
@@ -247,7 +275,7 @@ if current is not None:
                                       key=f"hx-waiting-{answer.participant}"):
                         st.html(f'<p class="hx-waiting" dir="auto">{esc(answer.value)}</p>')
                         st.button(t("Approve", lang), key=f"approve-{answer.participant}",
-                                  on_click=store.approve, args=(current.id, answer.participant))
+                                  on_click=store.approve, args=(current.id, answer.participant, answer.value))
 
             approvals()
 
@@ -300,9 +328,13 @@ def add() -> None:
         else:
             question = word_question(session, position)
         store.add_question(question)
-    except ValueError:
-        st.session_state["hx-live-add-problem"] = t("Give 2 to 8 different answers to choose from, one per line, or none "
-                                                "for written answers.", lang)
+    except ValueError as exc:
+        if "choices" in str(exc):
+            st.session_state["hx-live-add-problem"] = t("Give 2 to 8 different answers to choose from, one per line, "
+                                                        "or none for written answers.", lang)
+        else:  # not for this age band, hidden before viewing, or not drawn yet: the form is up to date again now
+            st.session_state["hx-live-add-problem"] = t("This question cannot be asked in this session; choose "
+                                                        "another.", lang)
         return
     except (StoreUnavailable, LiveError) as exc:
         st.session_state["hx-live-add-problem"] = exc.text(lang)
@@ -319,7 +351,15 @@ st.button(t("Add this question", lang), on_click=add, icon=":material/add:", key
 # --- after the session ---------------------------------------------------------------------------------------
 
 st.subheader(t("Keep the answers", lang))
-st.download_button(t("Download every answer (CSV)", lang), data=lambda: export_csv(session, asked, store.answers(code)),
+def csv() -> str:
+    """Every answer, read when the button is pressed (questions added in another window included)."""
+    try:
+        return export_csv(session, store.questions(code), store.answers(code))
+    except StoreUnavailable:
+        return export_csv(session, [], [])
+
+
+st.download_button(t("Download every answer (CSV)", lang), data=csv,
                    file_name=f"here-live-{code}.csv", mime="text/csv", icon=":material/download:", key="live-csv",
                    on_click="ignore")
 caption(t("Participants appear as numbers, never by name. The session and its answers are deleted {hours} hours "

@@ -68,6 +68,7 @@ def add_question(presenter: Visit, kind: str, choices: str = "") -> None:
 def test_a_presenter_and_three_phones_through_three_questions(browser, server):
     presenter = Visit(browser, 1920, 1080)
     phones = [Visit(browser, 390, 844, touch=True) for _ in range(3)]
+    screen = Visit(browser, 1920, 1080)
     try:
         page = presenter.page
         page.goto(f"{server}/live")
@@ -80,6 +81,11 @@ def test_a_presenter_and_three_phones_through_three_questions(browser, server):
         qr = page.get_by_role("img", name=re.compile("^QR code that opens the session"))
         found = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]
         assert found == [f"{server}/join?code={code}"]
+
+        # a second window on the projector, in projector view: it follows what the controls window asks
+        screen.page.goto(page.url + "&view=screen")
+        expect(screen.page.locator(".hx-join-code")).to_be_visible(timeout=30_000)
+        expect(screen.page.get_by_role("button", name="Add this question")).to_have_count(0)
 
         # phones join by the QR code's address, each in its own language, before any question
         for phone, language in zip(phones, LANGUAGES, strict=True):
@@ -136,10 +142,11 @@ def test_a_presenter_and_three_phones_through_three_questions(browser, server):
             page.locator("[class*='st-key-hx-waiting-']").filter(has=row).get_by_role("button", name="Show").click()
             expect(row).to_have_count(0, timeout=LIVE)
         expect(board(presenter).locator(".hx-words li")).to_have_text(["quiet 2", "green 1"], timeout=LIVE)
+        expect(screen.page.locator(".hx-words li")).to_have_text(["quiet 2", "green 1"], timeout=LIVE)
 
         assert presenter.external == [] and all(phone.external == [] for phone in phones)
     finally:
-        for visit in (presenter, *phones):
+        for visit in (presenter, screen, *phones):
             visit.close()
 
 

@@ -40,7 +40,7 @@ def store(request, tmp_path, monkeypatch):
         monkeypatch.setenv("EXPLORER_DATABASE_URL", POSTGRES)
         live = LiveStore(POSTGRES)
     live.purge(EVERYTHING)
-    monkeypatch.setattr(liveroom, "LIMITER", AttemptLimiter())
+    monkeypatch.setattr(liveroom, "LIMITER", AttemptLimiter(limit=liveroom.LIMITER.limit))
     yield live
     liveroom.forget_stores()
     live.purge(EVERYTHING)
@@ -418,3 +418,35 @@ def test_the_projector_view_shows_the_code_and_answers_without_controls(store, c
     assert not at.get("code")  # the presenter link stays off the projected window
     at.button(key="live-controls-on").click().run()
     assert "view" not in at.query_params and at.button(key="live-open")
+
+
+def test_a_projector_window_follows_the_questions_opened_in_the_controls_window(store, content):
+    session, secret = started(store, content)
+    screen = run("pages/live.py", code=session.code, key=secret, view="screen")
+    assert "Add a question below to begin" in text_of(screen)
+    controls = run("pages/live.py", code=session.code, key=secret)
+    controls.button_group(key="live-kind").set_value("scene").run()
+    controls.button(key="live-add").click().run()
+    controls.button(key="live-open").click().run()
+    screen.run()  # its board's next look (the fragment, every half second in a browser) finds the change
+    screen.run()
+    shown = text_of(screen)
+    assert "Which scene stayed with you?" in shown and "Taking answers" in shown
+    controls.button_group(key="live-kind").set_value("word").run()
+    controls.button(key="live-add").click().run()
+    screen.run()
+    screen.run()
+    assert "Which scene stayed with you?" in text_of(screen)  # a question not yet open does not take the screen
+
+
+def test_a_word_shown_can_be_hidden_again(store, content):
+    session, secret = started(store, content)
+    word = word_question(session)
+    store.add_question(word)
+    store.move(word.id, "open")
+    store.answer(word.id, new_participant(), "oops", time.time())
+    store.approve_word(word.id, "oops")
+    at = run("pages/live.py", code=session.code, key=secret)
+    assert "oops <small>1</small>" in text_of(at)
+    next(b for b in at.get("button") if (b.key or "").startswith("hide-word-")).click().run()
+    assert "oops <small>1</small>" not in text_of(at) and not store.answers(session.code)[0].approved

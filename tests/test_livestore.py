@@ -132,7 +132,7 @@ def test_free_text_needs_approval_again_after_a_change(store, content):
     checked = store.answer(question.id, ana, "x" * 1000, NOW)
     assert checked.cut
     assert store.answers(session.code)[0].cut
-    store.approve(question.id, ana)
+    store.approve(question.id, ana, store.answer_of(question.id, ana).value)
     assert store.answers(session.code)[0].approved
     store.answer(question.id, ana, "second thoughts", NOW + 1)
     (kept,) = store.answers(session.code)
@@ -319,3 +319,64 @@ def test_a_word_let_through_shows_whoever_gives_it_and_can_be_hidden_again(store
     assert {a.value: a.approved for a in store.answers(session.code, word.id)} == {"quiet": True, "loud": False}
     store.approve_word(word.id, "quiet", approved=False)
     assert not any(a.approved for a in store.answers(session.code, word.id))
+
+
+def test_an_approval_holds_only_for_the_text_the_presenter_read(store, content):
+    session, _ = started(store, content)
+    qid, age = next((q.id, q.ages[0]) for q in content.questions)
+    question = classroom_question(content, session, qid, age, position=1)
+    store.add_question(question)
+    store.move(question.id, "open")
+    pupil = new_participant()
+    store.answer(question.id, pupil, "kind words", NOW)
+    store.answer(question.id, pupil, "RUDE", NOW + 1)  # changed while the presenter read the first
+    assert store.approve(question.id, pupil, "kind words") is False
+    assert store.answer_of(question.id, pupil).approved is False
+    assert store.approve(question.id, pupil, "RUDE", approved=False) is True
+    store.answer(question.id, pupil, "kind words", NOW + 2)
+    assert store.approve(question.id, pupil, "kind words") is True
+    store.answer(question.id, pupil, "kind words", NOW + 3)  # sent twice: still approved
+    assert store.answer_of(question.id, pupil).approved is True
+
+
+def test_two_windows_opening_questions_at_once_leave_one_open(store, content):
+    session, first = started(store, content)
+    others = [word_question(session, position=i) for i in (1, 2)]
+    for question in others:
+        store.add_question(question)
+    barrier = threading.Barrier(2)
+
+    def open_(question):
+        barrier.wait()
+        store.move(question.id, "open")
+
+    threads = [threading.Thread(target=open_, args=(q,)) for q in others]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [q.state for q in store.questions(session.code)].count("open") == 1
+
+
+def test_answers_racing_a_close_are_in_before_it_or_refused(store, content):
+    session, question = started(store, content)
+    tokens = [new_participant() for _ in range(20)]
+    taken, refused = [], []
+
+    def send(token):
+        try:
+            store.answer(question.id, token, "moeraske", NOW)
+            taken.append(token)
+        except AnswerRefused:
+            refused.append(token)
+
+    threads = [threading.Thread(target=send, args=(t,)) for t in tokens]
+    for thread in threads[:10]:
+        thread.start()
+    store.move(question.id, "closed")
+    for thread in threads[10:]:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(taken) + len(refused) == 20 and len(refused) >= 10
+    assert sorted(a.participant for a in store.answers(session.code, question.id)) == sorted(taken)

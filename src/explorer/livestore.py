@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    case,
     create_engine,
     delete,
     event,
@@ -343,6 +344,11 @@ class LiveStore:
             row = connection.execute(select(questions).where(questions.c.id == question_id)).first()
             if row is None:
                 raise ValueError(f"no question {question_id!r}")
+            # two windows opening questions at once: one waits for the other, so one question stays open
+            # (FOR NO KEY UPDATE: an answer's foreign-key check on the session does not wait for it, so no deadlock)
+            connection.execute(select(sessions.c.code).where(sessions.c.code == row.session)
+                               .with_for_update(key_share=True))
+            row = connection.execute(select(questions).where(questions.c.id == question_id)).first()
             if expected is not None and row.state != expected:
                 raise ValueError(f"the question is {row.state}, not {expected}")
             moved = self._question(row).moved_to(state)
@@ -358,6 +364,7 @@ class LiveStore:
         """Delete a question's answers and put it back in draft, to ask it afresh."""
 
         def work(connection: Connection) -> None:
+            self._lock_question(connection, question_id)
             connection.execute(delete(answers).where(answers.c.question == question_id))
             connection.execute(update(questions).where(questions.c.id == question_id).values(state="draft"))
 
@@ -375,7 +382,8 @@ class LiveStore:
         def work(connection: Connection):
             row = connection.execute(select(questions, sessions.c.expires)
                                      .join(sessions, questions.c.session == sessions.c.code)
-                                     .where(questions.c.id == question_id)).first()
+                                     .where(questions.c.id == question_id)
+                                     .with_for_update(read=True, of=questions)).first()  # closing waits for us
             if row is None:
                 raise ValueError(f"no question {question_id!r}")
             if now >= row.expires:
@@ -388,20 +396,36 @@ class LiveStore:
                                                     answers.c.approved).limit(1)).first() is not None
             values = {"question": question_id, "participant": token, "session": row.session, "value": checked.value,
                       "cut": checked.cut, "approved": approved, "answered_at": now}
-            changes = {"value": checked.value, "cut": checked.cut, "approved": approved, "answered_at": now}
+            # the same text sent again keeps its approval; a changed one waits again (unless an approved word)
+            changes = {"value": checked.value, "cut": checked.cut, "answered_at": now,
+                       "approved": case((answers.c.value == checked.value, answers.c.approved), else_=approved)}
             connection.execute(self._upsert(answers, values, ["question", "participant"], changes))
             return checked
 
         return self._run(work)
 
+    def _lock_question(self, connection: Connection, question_id: str) -> None:
+        """On PostgreSQL, hold the question's row until the transaction ends, so an answer being written waits
+        (answers take a shared lock on it; FOR NO KEY UPDATE leaves foreign-key checks free); SQLite's
+        transactions are serialised already."""
+        connection.execute(select(questions.c.id).where(questions.c.id == question_id).with_for_update(key_share=True))
+
     def approve_word(self, question_id: str, word: str, approved: bool = True) -> None:
         """Let a one-word reaction through to the room (every answer giving it, now and later), or hide it again."""
-        self._run(lambda c: c.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
-                                      .values(approved=approved)))
 
-    def approve(self, question_id: str, token: str, approved: bool = True) -> None:
-        self._run(lambda c: c.execute(update(answers).where(answers.c.question == question_id,
-                                                            answers.c.participant == token).values(approved=approved)))
+        def work(connection: Connection) -> None:
+            self._lock_question(connection, question_id)
+            connection.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
+                               .values(approved=approved))
+
+        self._run(work)
+
+    def approve(self, question_id: str, token: str, value: str, approved: bool = True) -> bool:
+        """Let a written answer through, if it still reads ``value`` (what the presenter read): a text changed
+        meanwhile stays waiting. Whether it was approved."""
+        return self._run(lambda c: c.execute(
+            update(answers).where(answers.c.question == question_id, answers.c.participant == token,
+                                  answers.c.value == value).values(approved=approved)).rowcount) > 0
 
     def answer_of(self, question_id: str, token: str) -> Answer | None:
         """A participant's present answer to a question, if any (their phone shows it, to change it)."""

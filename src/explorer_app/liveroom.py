@@ -31,6 +31,7 @@ import streamlit as st
 from explorer.live import AttemptLimiter, LiveQuestion
 from explorer.livestore import LiveStore, StoreUnavailable, settings_url
 from explorer.settings import Settings
+from explorer_app.cache import CACHE
 
 PROJECTOR_POLL = 0.5  # seconds between two reads of the room's answers on the projector (one page per session)
 PARTICIPANT_POLL = 3.0  # seconds between two looks for the next question on a phone (most of the load: bench)
@@ -95,6 +96,19 @@ def questions_now(store: LiveStore, code: str) -> tuple[float, list[LiveQuestion
         _looks.clear()
     _looks[code] = (now, questions)
     return now, questions
+
+
+def start_purging() -> None:
+    """At the server's start: open the store in the background (when the settings are valid and the database
+    can be reached), so expired sessions go on time from then on, whether or not anyone opens a live page."""
+
+    def open_store() -> None:
+        settings = CACHE.settings()
+        if not isinstance(settings, tuple):
+            with contextlib.suppress(StoreUnavailable):
+                live_store(settings)
+
+    threading.Thread(target=open_store, name="live-store", daemon=True).start()
 
 
 def forget_stores() -> None:

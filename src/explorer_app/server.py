@@ -31,6 +31,7 @@ from starlette.middleware import Middleware
 from explorer_app.assets import asset_routes
 from explorer_app.compression import CompressionMiddleware
 from explorer_app.hints import HintsMiddleware
+from explorer_app.liveroom import start_purging
 from explorer_app.mapcomponent import map_routes
 from explorer_app.notfound import NotFoundMiddleware
 from explorer_app.security import SecurityHeadersMiddleware
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None, app: st.App | None = None) -> int:
               "Choose another with --port or --address.", file=sys.stderr)
         return 1
     app = app or build_app()  # first: it finds .streamlit/config.toml for the options read below
+    start_purging()  # live sessions: expired ones are deleted every few minutes from now on
     config = uvicorn.Config(app, loop="asyncio", ws="websockets-sansio", lifespan="on", log_level=args.log_level,
                             access_log=False, server_header=False, date_header=False,  # fewer bytes per answer
                             ws_ping_interval=30, ws_ping_timeout=30, timeout_graceful_shutdown=5,
