@@ -43,11 +43,6 @@ from explorer.live import (
 NOW = 1_800_000_000.0
 
 
-@pytest.fixture(scope="module")
-def content():
-    return load_content()
-
-
 @pytest.fixture
 def session():
     return new_session(NOW)[0]

@@ -10,7 +10,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, component_html
-from explorer import load_content
 from explorer.fragments import esc
 from explorer.live import AttemptLimiter, new_participant, place_question, scene_question, word_question
 from explorer.livestore import LiveStore, sqlite_url
@@ -18,11 +17,6 @@ from explorer_app import liveroom
 
 POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
 EVERYTHING = 1e18
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load_content()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(

@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from explorer import load_content
 from explorer.fragments import attract_html, esc
 from explorer.live import Answer, LiveQuestion, new_session, place_question, scene_question, tally, word_question
 from explorer.livefragments import (
@@ -20,11 +19,6 @@ from explorer.livefragments import (
 from explorer_app.liveroom import current_question
 
 NOW = 1_800_000_000.0
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load_content()
 
 
 @pytest.fixture(scope="module")

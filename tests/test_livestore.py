@@ -10,7 +10,6 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from explorer import load_content
 from explorer.errors import ExplorerError
 from explorer.live import AnswerRefused, classroom_question, new_participant, new_session, place_question, word_question
 from explorer.livestore import (
@@ -26,11 +25,6 @@ from explorer.livestore import (
 NOW = 1_800_000_000.0
 POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")  # a database the tests may empty
 EVERYTHING = 1e18  # purge(EVERYTHING): every session has expired by then
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load_content()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
