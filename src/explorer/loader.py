@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -22,12 +23,17 @@ from explorer.model import (
     PLACE_KINDS,
     PROVENANCES,
     QUOTE_ORIGINS,
+    RUBRIC_LEVELS,
+    RUBRIC_TASKS,
+    SITUATION_PHASES,
     SOURCE_KINDS,
     SUBJECTS,
     THEMES,
     TIMES_OF_DAY,
     Activity,
+    BandAssessment,
     BandObjectives,
+    BandSupport,
     BasemapFeature,
     Content,
     CurriculumLink,
@@ -42,9 +48,12 @@ from explorer.model import (
     Question,
     Quote,
     Reference,
+    Rubric,
     SafetyNote,
     Scene,
+    Sequence,
     Source,
+    Still,
     TeacherPack,
     Term,
     Text,
@@ -67,10 +76,11 @@ RECORD_TABLES = {
     "sources.toml": (("source", True),),
     "people.toml": (("person", True),),
     "basemap.toml": (("feature", True),),
-    "classroom.toml": (("question", True), ("term", True), ("activity", True)),
+    "classroom.toml": (("question", True), ("term", True), ("activity", True), ("sequence", False)),
+    "stills.toml": (("still", False),),
     "walks.toml": (("route", True),),
     "teaching.toml": (("objectives", True), ("plan", True), ("hint", True), ("link", True), ("practical", True),
-                      ("safety", True), ("reference", True)),
+                      ("safety", True), ("reference", True), ("assessment", True), ("support", True)),
 }
 
 
@@ -99,6 +109,8 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
     if not data_dir.is_dir():
         return None, [Problem(str(data_dir), "", "", "is not a folder of content files")]
     tables = {name: _read_toml(data_dir, name, problems) for name in FILES}
+    # stills are optional: a festival or school adds the ones it has the right to use
+    tables["stills.toml"] = _read_toml(data_dir, "stills.toml", problems) if (data_dir / "stills.toml").exists() else None
     label = data_dir.name
 
     def path(name: str) -> str:
@@ -127,6 +139,8 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
     questions = _records(tables["classroom.toml"], path("classroom.toml"), "question", _question, problems)
     terms = _records(tables["classroom.toml"], path("classroom.toml"), "term", _term, problems)
     activities = _records(tables["classroom.toml"], path("classroom.toml"), "activity", _activity, problems)
+    sequences = _records(tables["classroom.toml"], path("classroom.toml"), "sequence", _sequence, problems)
+    stills = _records(tables["stills.toml"], path("stills.toml"), "still", _still, problems)
     film = _film(tables["film.toml"], path("film.toml"), problems)
 
     loaded = {name: tables[name] is not None for name in FILES}
@@ -163,6 +177,14 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
     for reader, question in questions:
         if scenes_loaded and question.scene and question.scene not in scene_ids:
             reader.problem("scene", "names a scene that is not in scenes.toml", question.scene)
+    for reader, record in (*sequences, *stills):
+        if scenes_loaded and record.scene and record.scene not in scene_ids:
+            reader.problem("scene", "names a scene that is not in scenes.toml", record.scene)
+    for reader, sequence in sequences:
+        refs.sources(reader, "sources", sequence.sources)
+    for reader, still in stills:
+        if still.file and not (data_dir / "stills" / still.file).is_file():
+            reader.problem("file", f"is not a file in {label}/stills/", still.file)
     for reader, fact in facts:  # the scenes a fact tells of: it is hidden with them in spoiler-safe mode
         for scene_id in fact.scenes:
             if scenes_loaded and scene_id not in scene_ids:
@@ -182,7 +204,7 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
 
     teaching = _teaching(tables["teaching.toml"], path("teaching.toml"), problems, questions, terms, activities,
                          {s.id for _, s in sources} if loaded["sources.toml"] else None,
-                         loaded["classroom.toml"])
+                         loaded["classroom.toml"], {s.id for _, s in sequences})
 
     walks = _walks(tables["walks.toml"], path("walks.toml"), problems, places, refs)
 
@@ -202,6 +224,9 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
         activities=tuple(a for _, a in activities),
         teaching=teaching,
         walks=walks,
+        sequences=tuple(s for _, s in sequences),
+        stills=tuple(s for _, s in stills),
+        stills_dir=str(data_dir / "stills"),
     )
     return content, problems
 
@@ -393,11 +418,40 @@ def _tip(r: RecordReader) -> Tip:
 
 
 def _question(r: RecordReader) -> Question:
-    r.no_other_fields(("id", "scene", "ages", "text"))
+    r.no_other_fields(("id", "scene", "ages", "text", "phase"))
+    phase = r.choice("phase", LESSON_PHASES, required=False) or "after"
+    if phase == "before" and "scene" in r.raw:
+        r.problem("scene", "must be left out of a question asked before viewing (it would tell of the film)",
+                  r.raw["scene"])
     return Question(
-        id=r.identifier(), scene=r.reference("scene"), ages=r.ids("ages", required=True, options=AGE_BANDS),
-        text=r.text("text") or Text.english(""),
+        id=r.identifier(), scene=r.reference("scene") if phase == "after" else "",
+        ages=r.ids("ages", required=True, options=AGE_BANDS), text=r.text("text") or Text.english(""), phase=phase,
     )
+
+
+def _sequence(r: RecordReader) -> Sequence:
+    r.no_other_fields(("id", "scene", "title", "shots", "sources"))
+    return Sequence(id=r.identifier(), scene=r.reference("scene"), title=r.text("title") or Text.english(""),
+                    shots=_texts(r, "shots", 2, 12), sources=r.ids("sources", required=True))
+
+
+TIMECODE = re.compile(r"(?:\d+:)?[0-5]?\d:[0-5]\d")
+STILL_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def _still(r: RecordReader) -> Still:
+    r.no_other_fields(("id", "file", "scene", "credit", "licence", "alt", "timecode"))
+    file = r.string("file")
+    if file and (Path(file).name != file or Path(file).suffix.lower() not in STILL_TYPES):
+        r.problem("file", f"must be a file name in the stills folder ending in {', '.join(STILL_TYPES)}", file)
+        file = ""
+    timecode = r.string("timecode", required=False)
+    if timecode and not TIMECODE.fullmatch(timecode):
+        r.problem("timecode", "must be minutes:seconds or hours:minutes:seconds into the film, like '1:02:30'",
+                  timecode)
+        timecode = ""
+    return Still(id=r.identifier(), file=file, scene=r.reference("scene"), credit=r.string("credit"),
+                 licence=r.string("licence"), alt=r.text("alt") or Text.english(""), timecode=timecode)
 
 
 def _term(r: RecordReader) -> Term:
@@ -545,7 +599,7 @@ class _References:
 
 
 def _teaching(table: dict | None, file: str, problems: list[Problem], questions, terms, activities,
-              source_ids: set[str] | None, classroom_loaded: bool) -> TeacherPack | None:
+              source_ids: set[str] | None, classroom_loaded: bool, sequence_ids: set[str]) -> TeacherPack | None:
     """Read teaching.toml and check it against the classroom material: plans add up to their minutes, every id
     they name exists, every question has exactly one hint and every hint a question."""
     if table is None:
@@ -557,6 +611,8 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
     links = _records(table, file, "link", _link, problems)
     practical = _records(table, file, "practical", _practical, problems)
     safety = _records(table, file, "safety", _safety, problems)
+    assessments = _records(table, file, "assessment", _assessment, problems)
+    supports = _records(table, file, "support", _support, problems)
 
     known_sources = {r.id for _, r in references} | (source_ids or set())
 
@@ -567,7 +623,8 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
             if source_id not in known_sources:
                 reader.problem("sources", "names neither a [[reference]] here nor a source in sources.toml", source_id)
 
-    for ages, label in ((objectives, "objectives"), (plans, "plan")):
+    for ages, label in ((objectives, "objectives"), (plans, "plan"), (assessments, "assessment"),
+                        (supports, "support")):
         seen: set[tuple[str, ...]] = set()
         for reader, record in ages:
             key = (record.age, getattr(record, "kind", ""))
@@ -575,32 +632,43 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
                 reader.problem("age", f"has another [[{label}]] for the same age band", record.age)
             seen.add(key)
     for age in AGE_BANDS:
-        if not any(b.age == age for _, b in objectives):
-            problems.append(Problem(file, "", "objectives", f"no [[objectives]] for age band {age!r}"))
+        for label, records in (("objectives", objectives), ("assessment", assessments), ("support", supports)):
+            if not any(b.age == age for _, b in records):
+                problems.append(Problem(file, "", label, f"no [[{label}]] for age band {age!r}"))
         for kind in LESSON_KINDS:
             if not any(p.age == age and p.kind == kind for _, p in plans):
                 problems.append(Problem(file, "", "plan", f"no {kind!r} [[plan]] for age band {age!r}"))
 
     question_ages = {q.id: q.ages for _, q in questions}
+    question_phases = {q.id: q.phase for _, q in questions}
     term_ids = {t.id for _, t in terms}
     activity_ids = {a.id for _, a in activities}
     for reader, plan in plans:
         if plan.kind in LESSON_KINDS and plan.steps and plan.minutes != LESSON_KINDS[plan.kind]:
             reader.problem("step", f"minutes add up to {plan.minutes}, but a {plan.kind!r} plan takes "
                                    f"{LESSON_KINDS[plan.kind]}", plan.minutes)
+        allowed = SITUATION_PHASES.get(plan.kind, LESSON_PHASES)
         for phase in LESSON_PHASES:
-            if plan.steps and not any(step.phase == phase for step in plan.steps):
+            if plan.steps and phase in allowed and not any(step.phase == phase for step in plan.steps):
                 reader.problem("step", f"has no step {phase} viewing")
+            if phase not in allowed and any(step.phase == phase for step in plan.steps):
+                reader.problem("step", f"has a step {phase} viewing, but a {plan.kind!r} plan has none")
         phases = [step.phase for step in plan.steps]
         if phases != sorted(phases, key=LESSON_PHASES.index):
             reader.problem("step", "puts a step before viewing after one after viewing")
         if not classroom_loaded:
             continue
         for number, step in enumerate(plan.steps, start=1):
+            if step.sequence and step.sequence not in sequence_ids:
+                reader.problem(f"step[{number}].sequence", "names a sequence that is not in classroom.toml",
+                               step.sequence)
             for question_id in step.questions:
                 if question_id not in question_ages:
                     reader.problem(f"step[{number}].questions", "names a question that is not in classroom.toml",
                                    question_id)
+                elif step.phase == "before" and question_phases[question_id] != "before":
+                    reader.problem(f"step[{number}].questions", "names a question about a scene in a step before "
+                                   "viewing (it would tell of the film)", question_id)
                 elif plan.age and plan.age not in question_ages[question_id]:
                     reader.problem(f"step[{number}].questions", f"names a question not asked of age band {plan.age!r}",
                                    question_id)
@@ -624,6 +692,12 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
                 problems.append(Problem(file, "", "hint", f"question {question_id!r} (classroom.toml) has no [[hint]]"))
     for reader, record in (*links, *practical, *safety):
         cited(reader, record.sources)
+    objective_counts = {b.age: len(b.objectives) for _, b in objectives}
+    for reader, assessment in assessments:
+        wanted = objective_counts.get(assessment.age)
+        if wanted is not None and assessment.criteria and len(assessment.criteria) != wanted:
+            reader.problem("criteria", f"must give one success criterion per objective ({wanted} for age band "
+                                       f"{assessment.age!r})", len(assessment.criteria))
     return TeacherPack(
         objectives=tuple(b for _, b in objectives),
         plans=tuple(p for _, p in plans),
@@ -632,7 +706,37 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
         practical=tuple(p for _, p in practical),
         safety=tuple(s for _, s in safety),
         references=tuple(r for _, r in references),
+        assessments=tuple(a for _, a in assessments),
+        supports=tuple(s for _, s in supports),
     )
+
+
+def _assessment(r: RecordReader) -> BandAssessment:
+    r.label = f"assessment {r.raw.get('age')!r}"
+    r.no_other_fields(("age", "criteria", "rubric"))
+    rubrics = []
+    raw_rubrics = r.raw.get("rubric")
+    if not isinstance(raw_rubrics, list):
+        r.problem("rubric", f"must be a list of [[assessment.rubric]] tables, one for each of {', '.join(RUBRIC_TASKS)}")
+        raw_rubrics = []
+    for number, raw in enumerate(raw_rubrics, start=1):
+        sub = RecordReader(r.problems, r.file, r.kind, raw, number)
+        sub.label = f"{r.label} rubric {number}"
+        sub.no_other_fields(("task", "levels"))
+        rubrics.append(Rubric(task=sub.choice("task", RUBRIC_TASKS), levels=_texts(sub, "levels", RUBRIC_LEVELS,
+                                                                                     RUBRIC_LEVELS)))
+    tasks = [rubric.task for rubric in rubrics]
+    for task in RUBRIC_TASKS:
+        if raw_rubrics and tasks.count(task) != 1:
+            r.problem("rubric", f"must have exactly one rubric for task {task!r}", tasks.count(task))
+    return BandAssessment(age=r.choice("age", AGE_BANDS), criteria=_texts(r, "criteria", 3, 5), rubrics=tuple(rubrics))
+
+
+def _support(r: RecordReader) -> BandSupport:
+    r.label = f"support {r.raw.get('age')!r}"
+    r.no_other_fields(("age", "words", "starters", "extension"))
+    return BandSupport(age=r.choice("age", AGE_BANDS), words=_texts(r, "words", 6, 20),
+                       starters=_texts(r, "starters", 3, 10), extension=r.text("extension") or Text.english(""))
 
 
 def _reference(r: RecordReader) -> Reference:
@@ -677,11 +781,12 @@ def _plan(r: RecordReader) -> LessonPlan:
     for number, raw in enumerate(raw_steps, start=1):
         sub = RecordReader(r.problems, r.file, r.kind, raw, number)
         sub.label = f"{r.label} step {number}"
-        sub.no_other_fields(("minutes", "phase", "title", "text", "questions", "terms", "activities"))
+        sub.no_other_fields(("minutes", "phase", "title", "text", "questions", "terms", "activities", "sequence"))
         steps.append(LessonStep(
             minutes=sub.integer("minutes", 1, 50), phase=sub.choice("phase", LESSON_PHASES),
             title=sub.text("title") or Text.english(""), text=sub.text("text") or Text.english(""),
             questions=sub.ids("questions"), terms=sub.ids("terms"), activities=sub.ids("activities"),
+            sequence=sub.reference("sequence", required=False),
         ))
     return LessonPlan(age, kind, tuple(steps))
 

@@ -158,12 +158,40 @@ class Tip:
 
 @dataclass(frozen=True)
 class Question:
-    """A discussion question about one scene, for one or more age bands."""
+    """A discussion question for one or more age bands: about one scene (asked after viewing), or asked before
+    viewing (``phase = "before"``, no scene: it reveals nothing of the film)."""
+
+    id: str
+    scene: str  # scene id; empty for a question asked before viewing
+    ages: tuple[str, ...]
+    text: Text
+    phase: str = "after"  # one of LESSON_PHASES
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """A sequence to study closely: a scene, and the shots it is made of described in our own words (used when
+    no still of it is available), with the sources the description rests on."""
 
     id: str
     scene: str
-    ages: tuple[str, ...]
-    text: Text
+    title: Text
+    shots: tuple[Text, ...]
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Still:
+    """A still from the film that a festival or school has the right to use (data/stills.toml): the image file in
+    data/stills/, who made it, under what licence, the scene it comes from, and where in the film when known."""
+
+    id: str
+    file: str  # file name in data/stills/
+    scene: str  # scene id
+    credit: str
+    licence: str
+    alt: Text  # what the image shows, for screen readers and for the printed caption
+    timecode: str = ""  # "h:mm:ss" or "mm:ss" into the film, when known
 
 
 @dataclass(frozen=True)
@@ -231,13 +259,20 @@ class Content:
     activities: tuple[Activity, ...] = ()
     teaching: TeacherPack | None = None  # the teacher's pack (data/teaching.toml)
     walks: tuple[WalkRoute, ...] = ()  # the walks a person can do (data/walks.toml)
+    sequences: tuple[Sequence, ...] = ()  # sequences to study shot by shot (classroom.toml)
+    stills: tuple[Still, ...] = ()  # the film's stills a festival or school may use (data/stills.toml, optional)
+    stills_dir: str = ""  # the folder the stills' files are in
     # Lookups by id, built from the fields; never passed in, so a copy (dataclasses.replace) builds its own
     # instead of overwriting the original's.
     _index: dict = field(init=False, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {name: {item.id: item for item in getattr(self, name)}
-                                            for name in ("places", "scenes", "facts", "sources", "people", "tips")})
+                                            for name in ("places", "scenes", "facts", "sources", "people", "tips",
+                                                         "questions", "sequences")})
+        order = {scene.id: scene.order for scene in self.scenes}
+        story = sorted(self.questions, key=lambda q: (q.phase != "before", order.get(q.scene, 0)))  # stable sort
+        self._index["numbers"] = {q.id: number for number, q in enumerate(story, start=1)}
 
     def place(self, place_id: str) -> Place | None:
         return self._index["places"].get(place_id)
@@ -278,7 +313,35 @@ class Content:
         return tuple(s for s in self.scenes if s.id not in hidden)
 
     def questions_for(self, scene_id: str, age: str | None = None) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.scene == scene_id and (age is None or age in q.ages))
+        return tuple(q for q in self.questions if q.scene == scene_id and q.phase == "after"
+                     and (age is None or age in q.ages))
+
+    def question(self, question_id: str) -> Question | None:
+        return self._index["questions"].get(question_id)
+
+    def question_number(self, question_id: str) -> int:
+        """A question's one number, the same on every page, PDF, projector, phone and export: the questions asked
+        before viewing first, then the others in story order (the order of the file within a scene)."""
+        return self._index["numbers"][question_id]
+
+    def question_label(self, question_id: str) -> str:
+        """The question's number as printed everywhere: "Q7"."""
+        return f"Q{self.question_number(question_id)}"
+
+    def questions_before(self, age: str | None = None) -> tuple[Question, ...]:
+        """The questions asked before viewing (they reveal nothing of the film), for an age band or all."""
+        return tuple(q for q in self.questions if q.phase == "before" and (age is None or age in q.ages))
+
+    def band_questions(self, age: str) -> tuple[Question, ...]:
+        """Every question of an age band in number order: before viewing, then scene by scene in story order."""
+        return tuple(sorted((q for q in self.questions if age in q.ages), key=lambda q: self.question_number(q.id)))
+
+    def sequence(self, sequence_id: str) -> Sequence | None:
+        return self._index["sequences"].get(sequence_id)
+
+    def stills_of(self, scene_id: str) -> tuple[Still, ...]:
+        """The stills from a scene, in file order."""
+        return tuple(still for still in self.stills if still.scene == scene_id)
 
     def facts_at(self, place_id: str) -> tuple[MossFact, ...]:
         """The moss facts tied to a place."""
@@ -300,7 +363,14 @@ class Content:
 # --- the teacher's pack (data/teaching.toml) ---------------------------------------------------------------
 
 LESSON_PHASES: tuple[str, ...] = ("before", "after")  # before or after viewing the film
-LESSON_KINDS: dict[str, int] = {"lesson": 50, "short": 20}  # plan kind -> the minutes its steps add up to
+# The situations a teacher plans for, in the order a teacher chooses from: plan kind -> the minutes its steps add
+# up to, and the phases its steps may (and must all) come from.
+LESSON_KINDS: dict[str, int] = {"after": 50, "around": 50, "short": 20, "before": 20}
+SITUATION_PHASES: dict[str, tuple[str, ...]] = {
+    "after": ("after",), "around": ("before", "after"), "short": ("before", "after"), "before": ("before",),
+}
+RUBRIC_TASKS: tuple[str, ...] = ("exit-ticket", "main-activity")
+RUBRIC_LEVELS = 3  # beginning, developing, secure
 SUBJECTS: tuple[str, ...] = ("biology", "geography", "media-literacy", "film")
 COMMUNITIES: tuple[str, ...] = ("fwb", "flanders")  # French-speaking (Federation Wallonia-Brussels), Flemish
 
@@ -328,11 +398,13 @@ class LessonStep:
     questions: tuple[str, ...] = ()  # question ids (classroom.toml)
     terms: tuple[str, ...] = ()  # term ids (classroom.toml)
     activities: tuple[str, ...] = ()  # activity ids (classroom.toml)
+    sequence: str = ""  # a sequence study (classroom.toml [[sequence]]): a still when there is one, else its shots
 
 
 @dataclass(frozen=True)
 class LessonPlan:
-    """A lesson for one age band: the 50-minute period ("lesson") or the 20-minute variant ("short")."""
+    """A lesson for one age band and one situation (LESSON_KINDS): a 50-minute period after the screening
+    ("after"), 50 minutes around it ("around"), 20 minutes ("short"), or 20 minutes before it ("before")."""
 
     age: str
     kind: str  # one of LESSON_KINDS
@@ -344,6 +416,10 @@ class LessonPlan:
 
     def phase_minutes(self, phase: str) -> int:
         return sum(step.minutes for step in self.steps if step.phase == phase)
+
+    def question_ids(self) -> tuple[str, ...]:
+        """The plan's questions in the order it asks them, each once."""
+        return tuple(dict.fromkeys(q for step in self.steps for q in step.questions))
 
 
 @dataclass(frozen=True)
@@ -395,6 +471,37 @@ class SafetyNote:
 
 
 @dataclass(frozen=True)
+class Rubric:
+    """Three levels (beginning, developing, secure) for judging one task of a lesson."""
+
+    task: str  # one of RUBRIC_TASKS
+    levels: tuple[Text, ...]  # RUBRIC_LEVELS texts, from beginning to secure
+
+
+@dataclass(frozen=True)
+class BandAssessment:
+    """How a teacher knows the objectives are met: a success criterion per objective (same order), and rubrics."""
+
+    age: str
+    criteria: tuple[Text, ...]
+    rubrics: tuple[Rubric, ...]
+
+    def rubric(self, task: str) -> Rubric | None:
+        return next((r for r in self.rubrics if r.task == task), None)
+
+
+@dataclass(frozen=True)
+class BandSupport:
+    """Differentiation for one age band: a word bank and sentence starters (in the class's language, for pupils
+    still learning it) and an extension task for those who finish early."""
+
+    age: str
+    words: tuple[Text, ...]
+    starters: tuple[Text, ...]
+    extension: Text
+
+
+@dataclass(frozen=True)
 class TeacherPack:
     """Everything a teacher needs for a lesson about the film, per age band."""
 
@@ -405,6 +512,14 @@ class TeacherPack:
     practical: tuple[PracticalItem, ...]
     safety: tuple[SafetyNote, ...]
     references: tuple[Reference, ...]
+    assessments: tuple[BandAssessment, ...] = ()
+    supports: tuple[BandSupport, ...] = ()
+
+    def assessment(self, age: str) -> BandAssessment | None:
+        return next((a for a in self.assessments if a.age == age), None)
+
+    def support(self, age: str) -> BandSupport | None:
+        return next((s for s in self.supports if s.age == age), None)
 
     def objectives_for(self, age: str) -> tuple[Text, ...]:
         return next((b.objectives for b in self.objectives if b.age == age), ())
