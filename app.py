@@ -55,9 +55,18 @@ def on_list_pick(value: object) -> None:
 page_header(
     page,
     t("The film's Brussels", lang),
+    # spoiler-safe: the marsh, where the story goes after the first encounter, is not named as its destination
+    t("Stefan's last days before the summer, from a building site to the streets of Brussels. Choose a place on "
+      "the map to read the scenes set there and the moss facts tied to it.", lang) if page.spoiler_safe else
     t("Stefan's last days before the summer, from a building site to a marsh full of moss. "
       "Choose a place on the map to read the scenes set there and the moss facts tied to it.", lang),
 )
+
+
+def place_facts(place) -> list:
+    """The moss facts tied to a place that the page may show (in spoiler-safe mode, none that tells a hidden
+    scene)."""
+    return [f for f in page.content.facts_at(place.id) if page.view.fact(f)]
 
 
 @st.fragment
@@ -78,8 +87,8 @@ def explorer() -> None:
     place = selection.place
     strip = ""
     if place is not None:
-        shown = [s for s in content.scenes_at(place.id) if s.id not in page.hidden]
-        strip = selected_strip_html(place, len(shown), len(content.visible_facts_at(place.id, page.spoiler_safe)), lang)
+        shown = [s for s in content.scenes_at(place.id) if page.view.scene(s)]
+        strip = selected_strip_html(place, len(shown), len(place_facts(place)), lang)
 
     # the map beside the panel where both fit, the panel under the map on a phone (app.css)
     with st.container(key="hx-explorer"):
@@ -88,7 +97,7 @@ def explorer() -> None:
         with st.container(key="place-panel"):
             if place is None:
                 page_links(page, "panel-top", [("scenes", t("Or follow the story scene by scene", lang))],
-                           before=intro_html(lang, spoiler_safe=page.spoiler_safe))
+                           before=intro_html(lang, spoiler_safe=page.view.spoiler_safe))
             else:
                 place_panel(place, selection)
 
@@ -106,9 +115,9 @@ def place_panel(place, selection) -> None:
     """What happens at a place and the moss facts tied to it (in spoiler-safe mode, none that tell a hidden scene)."""
     content = page.content
     every = content.scenes_at(place.id)
-    scenes = [s for s in every if s.id not in page.hidden]
+    scenes = [s for s in every if page.view.scene(s)]
     none_here = note_html(t("No scene is set here.", lang))
-    st.html(place_header_html(place, lang, spoiler_safe=page.spoiler_safe) + provenance_html(place, content, lang, links=page.links))
+    st.html(place_header_html(place, lang, view=page.view) + provenance_html(place, content, lang, links=page.links))
     if page.kiosk and page.settings.public_url:
         continue_on_phone(page, place_link(page.settings, place.id))
     st.html(section_html(t("Scenes here", lang), "" if every else none_here))
@@ -118,7 +127,7 @@ def place_panel(place, selection) -> None:
         # a card, and under it the way to the same scene in the story (a link: no page reload)
         st.html(cards_html([scene_html(scene, content, lang, selected=selection.scene == scene)], "hx-card-top"))
         story_link(page, f"story-{scene.id}", scene, t("See it in the story", lang) + " →")
-    facts = content.visible_facts_at(place.id, page.spoiler_safe)
+    facts = place_facts(place)
     shown, more = facts[:FACTS_SHOWN], facts[FACTS_SHOWN:]
     st.html(section_html(t("Moss here", lang), cards_html([fact_html(f, content, lang, links=page.links) for f in shown])
                          or note_html(t("No moss fact is tied to this place.", lang))))

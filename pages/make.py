@@ -10,7 +10,7 @@ import streamlit as st
 from explorer.fragments import attribution
 from explorer.i18n import t
 from explorer.lens import MAX_BYTES, LensError, view_png
-from explorer.postcard import postcard_png
+from explorer.postcard import postcard_png, postcard_quotes
 from explorer.settings import public_link
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
@@ -23,6 +23,9 @@ content, lang = page.content, page.language
 page_header(
     page,
     t("Make your own", lang),
+    # spoiler-safe: not how Shuxiu looks at moss later in the story
+    t("Send a postcard from the film's Brussels, or look at moss you found through a microscope.", lang)
+    if page.spoiler_safe else
     t("Send a postcard from the film's Brussels, or look at moss you found as Shuxiu does, through a microscope.",
       lang),
 )
@@ -40,9 +43,7 @@ def linked_card(quotes) -> None:
 
 @st.fragment
 def postcard() -> None:
-    quotes = [s.quote for s in content.scenes if s.quote and s.id not in page.hidden]
-    quotes += [f.quote for f in content.visible_facts(page.spoiler_safe) if f.quote]
-    quotes += list(content.film.press)
+    quotes = postcard_quotes(content, page.view)  # in spoiler-safe mode, none from a hidden scene
     linked_card(quotes)  # a kiosk's QR code opens the same card: ?place=…&quote=…
     controls, preview = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")
     with controls:
@@ -53,7 +54,7 @@ def postcard() -> None:
                                                    f"({attribution(quotes[i], content).split(' · ')[0]})")
         quote = quotes[index]
         card = page.derived(("postcard", place_id, quote, lang),
-                            lambda: postcard_png(content, content.place(place_id), quote, lang))
+                            lambda: postcard_png(content, content.place(place_id), quote, lang, page.view))
         if page.kiosk:  # nothing downloads onto a kiosk: the card opens on the visitor's phone
             on_your_phone(page, public_link(page.settings, "make", page.params(place=place_id, quote=str(index))),
                           t("Take this postcard with you", lang), t("Scan the code to open it on your phone.", lang),

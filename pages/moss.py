@@ -24,14 +24,17 @@ def fact_cards(facts, columns: int = 2) -> None:
 page_header(
     page,
     t("Moss: a forest at your feet", lang),
+    # spoiler-safe: not what moss comes to mean for Stefan later in the story
+    t("Shuxiu studies moss. While writing the film, Bas Devos read about the smallest plants and began to notice them "
+      "everywhere in Brussels. Here is what he said, and how you can look for yourself.", lang) if page.spoiler_safe else
     t("Shuxiu studies moss; Stefan learns to see it. While writing the film, Bas Devos read about the smallest plants "
       "and began to notice them everywhere in Brussels. Here is what he said, and how you can look for yourself.", lang),
 )
 
 # in spoiler-safe mode, no fact that tells a hidden scene
-words = content.visible_facts(page.spoiler_safe, "interview", "director")
-species = content.visible_facts(page.spoiler_safe, "species")
-general = content.visible_facts(page.spoiler_safe, "general")
+words = page.view.facts("interview", "director")
+species = page.view.facts("species")
+general = page.view.facts("general")
 
 st.header(t("In the director's words", lang), anchor="words")
 fact_cards(words)

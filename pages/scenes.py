@@ -17,6 +17,10 @@ content, lang = page.content, page.language
 page_header(
     page,
     t("The story, scene by scene", lang),
+    # spoiler-safe: nothing about how the film ends
+    t("From the last day on the building site to the first meeting of Stefan and Shuxiu. The order and the times "
+      "of day are our reconstruction from reviews and the director's interview; the film does not label them.", lang)
+    if page.spoiler_safe else
     t("From the last day on the building site to a light, open ending. The order and the times of day are our "
       "reconstruction from reviews and the director's interview; the film does not label them.", lang),
 )
@@ -27,20 +31,25 @@ if selection.unknown_scene:
             icon=":material/movie:")
 
 names = {p.id: md(p.name.get(lang)) for p in content.people}
+story = page.view.scenes()  # in spoiler-safe mode, none after the first encounter
+# only the characters of the scenes shown: spoiler-safe mode names nobody who appears only later (and a choice made
+# before it was switched on is dropped)
+characters = [c for c in characters_in(content) if any(c in s.characters for s in story)]
+if "who" in st.session_state:
+    st.session_state["who"] = [c for c in st.session_state["who"] if c in characters]
 
 filter_column, timeline = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")
 with filter_column, st.container(border=True, key="scene-filters"):
     themes = url_pills(page, t("Themes", lang), list(THEMES), "theme", lambda x: label(THEME_LABELS, x, lang))
     times = url_pills(page, t("Time of day", lang), times_used(content.scenes), "time", lambda x: label(TIME_LABELS, x, lang))
-    who = url_pills(page, t("Characters", lang), characters_in(content), "who", lambda x: names[x])
+    who = url_pills(page, t("Characters", lang), characters, "who", lambda x: names[x])
 
-story = content.visible_scenes(page.spoiler_safe)
 scenes = filter_scenes(story, themes or (), times or (), who or ())
 with filter_column:
     caption(n_("{count} scene of {total}", "{count} scenes of {total}", len(scenes), lang, total=len(story)))
 with timeline:
     spoiler_note(page)
-    if selection.scene is not None and selection.scene.id in content.spoilers() and page.spoiler_safe:
+    if selection.scene is not None and not page.view.scene(selection.scene):
         pass  # the spoiler note above says why it is not shown
     elif selection.scene is not None and selection.scene not in scenes:
         st.info(t("The scene you followed a link to, “{title}”, is hidden by the filters.", lang,

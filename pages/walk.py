@@ -30,9 +30,9 @@ if not content.walks:
 areas = list(dict.fromkeys(r.area.get(lang) for r in content.walks))
 routes = sorted(content.walks, key=lambda r: areas.index(r.area.get(lang)))
 route_id = url_choice(page, t("Route", lang), [r.id for r in routes], "route",
-                      lambda i: md(find_route(content, i).name.get(lang)), default=default_route(content, page.hidden).id)
+                      lambda i: md(find_route(content, i).name.get(lang)), default=default_route(content, page.view).id)
 route = find_route(content, route_id)
-walk = route_walk(content, route, page.hidden)
+walk = route_walk(content, route, page.view)  # in spoiler-safe mode, no stop whose every scene is hidden
 
 st.html(f'<p class="hx-who">{tx(route.area.get(lang), lang)}</p><p>{tx(route.description.get(lang), lang)}</p>')
 if route.sources:
@@ -70,7 +70,7 @@ with legs_column:
             st.download_button(
                 t("Download the route (GPX)", lang),
                 data=page.derived(("walk-gpx", route.id, page.spoiler_safe, lang),
-                                  lambda: walk_gpx(walk, lang).encode("utf-8")),
+                                  lambda: walk_gpx(walk, lang, page.view).encode("utf-8")),
                 file_name=f"here-walk-{route.id}.gpx",
                 mime="application/gpx+xml",
                 icon=":material/download:",

@@ -23,6 +23,7 @@ from explorer.i18n import t
 from explorer.mapview import LEAFLET_DIR, build_map
 from explorer.model import Content
 from explorer.settings import Settings
+from explorer.spoilers import visibility
 from explorer.theme import stylesheet
 
 
@@ -60,8 +61,8 @@ def export_site(content: Content, target: Path, language: str = "en", *, spoiler
     """Write the site into ``target`` (created if needed) and return the files written.
 
     ``spoiler_safe`` leaves out the scenes after the first encounter, the moss facts that tell them, and shows the
-    places' spoiler-free descriptions, as the app's spoiler-safe mode does."""
-    hidden = content.spoilers() if spoiler_safe else frozenset()
+    places' spoiler-free descriptions, as the app's spoiler-safe mode does: one decision, ``explorer.spoilers``."""
+    view = visibility(content, spoiler_safe)
     target = Path(target)
     (target / "places").mkdir(parents=True, exist_ok=True)
     assets = target / "assets"
@@ -89,17 +90,16 @@ def export_site(content: Content, target: Path, language: str = "en", *, spoiler
     write(target / "index.html", _page(t("Here · moss and city explorer", language), body, language))
 
     for place in content.places:
-        scenes = "".join(scene_html(s, content, language) for s in content.scenes_at(place.id) if s.id not in hidden)
-        facts = "".join(fact_html(f, content, language, links=False)
-                        for f in content.visible_facts_at(place.id, spoiler_safe))
-        body = (place_header_html(place, language, spoiler_safe=spoiler_safe) + provenance_html(place, content, language, links=False)
+        scenes = "".join(scene_html(s, content, language) for s in content.scenes_at(place.id) if view.scene(s))
+        facts = "".join(fact_html(f, content, language, links=False) for f in content.facts_at(place.id) if view.fact(f))
+        body = (place_header_html(place, language, view=view) + provenance_html(place, content, language, links=False)
                 + f"<h2>{esc(t('Scenes here', language))}</h2>{scenes}<h2>{esc(t('Moss here', language))}</h2>{facts}")
         write(target / "places" / f"{place.id}.html", _page(place.name.get(language), body, language, depth=1))
 
-    scenes = "".join(scene_html(s, content, language) for s in content.visible_scenes(spoiler_safe))
+    scenes = "".join(scene_html(s, content, language) for s in view.scenes())
     write(target / "scenes.html", _page(t("The story, scene by scene", language),
                                         f"<h1>{esc(t('The story, scene by scene', language))}</h1>{scenes}", language))
-    facts = "".join(fact_html(f, content, language, links=False) for f in content.visible_facts(spoiler_safe))
+    facts = "".join(fact_html(f, content, language, links=False) for f in view.facts())
     write(target / "moss.html", _page(t("Moss: a forest at your feet", language),
                                       f"<h1>{esc(t('Moss: a forest at your feet', language))}</h1>{facts}", language))
     about = (f"<h1>{esc(t('About the film and this explorer', language))}</h1>"

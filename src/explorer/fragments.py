@@ -15,6 +15,7 @@ from explorer.i18n import (
     t,
 )
 from explorer.model import Content, Film, MossFact, Person, Place, Quote, Scene, Source
+from explorer.spoilers import Visibility, visibility
 from explorer.typography import colon, typeset
 
 _EXTRA_ESCAPES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
@@ -194,13 +195,16 @@ def cards_html(fragments: list[str], extra_class: str = "") -> str:
     return "".join(f'<div class="{classes}">{fragment}</div>' for fragment in fragments)
 
 
-def place_header_html(place: Place, language: str = "en", *, spoiler_safe: bool = False) -> str:
-    """The selected place's name, kind and description (its spoiler-free one in spoiler-safe mode)."""
+def place_header_html(place: Place, language: str = "en", *, spoiler_safe: bool = False,
+                      view: Visibility | None = None) -> str:
+    """The selected place's name, kind and description (its spoiler-free one in spoiler-safe mode): ``view``
+    decides (``explorer.spoilers``), else ``spoiler_safe``."""
+    description = view.description(place) if view is not None else place.description_for(spoiler_safe)
     return (
         f'<div class="hx-place-head" id="hx-panel">'
         f'<span class="hx-chip hx-kind-{esc(place.kind)}">{esc(label(KIND_LABELS, place.kind, language))}</span>'
         f'<h2 class="hx-place-name">{tx(place.name.get(language), language)}</h2>'
-        f'<p class="hx-lede">{tx(place.description_for(spoiler_safe).get(language), language)}</p></div>'
+        f'<p class="hx-lede">{tx(description.get(language), language)}</p></div>'
     )
 
 
@@ -296,7 +300,8 @@ def attract_slides(content: Content, language: str = "en") -> list[tuple[str, st
     """(kicker, title, text, quote) for each slide of a kiosk's attract screen: each scene in story order,
     followed by its place the first time the story reaches it, then the moss the director talks about."""
     slides = []
-    for scene in content.visible_scenes(spoiler_safe=True):  # a foyer: many have not seen the film yet
+    view = visibility(content, spoiler_safe=True)  # always spoiler-safe: a foyer, where many have not seen the film
+    for scene in view.scenes():
         place = content.place(scene.place) if scene.place else None
         kicker = t("Scene {number}", language, number=scene.order)
         if place is not None:
@@ -306,8 +311,8 @@ def attract_slides(content: Content, language: str = "en") -> list[tuple[str, st
         if place is not None and not any(title == place.name.get(language) for _, title, *_ in slides):
             # a place's slide leads with its name; how we know where it is comes above it, small
             slides.append((label(PROVENANCE_LABELS, place.provenance, language), place.name.get(language),
-                           place.description_for(True).get(language), ""))
-    for fact in content.visible_facts(True, "interview"):
+                           view.description(place).get(language), ""))
+    for fact in view.facts("interview"):
         slides.append((t("Moss", language), fact.title.get(language), fact.explanation.get(language),
                        fact.quote.text if fact.quote else ""))
     return slides

@@ -115,7 +115,8 @@ class Place:
     description_safe: Text | None = None  # shown in spoiler-safe mode when the description tells a hidden scene
 
     def description_for(self, spoiler_safe: bool) -> Text:
-        """The description to show: the spoiler-free one in spoiler-safe mode, when there is one."""
+        """The description to show: the spoiler-free one in spoiler-safe mode, when there is one. The same rule as
+        ``explorer.spoilers.Visibility.description``, which every page, PDF, export and GPX uses."""
         return self.description_safe if spoiler_safe and self.description_safe is not None else self.description
 
 
@@ -304,13 +305,16 @@ class Content:
         return tuple(f for f in self.facts if f.kind in kinds)
 
     def spoilers(self) -> frozenset[str]:
-        """Ids of the scenes after the first encounter: hidden in spoiler-safe mode."""
+        """Ids of the scenes after the first encounter: hidden in spoiler-safe mode. The one source of hidden scene
+        ids; what else is hidden is decided by ``explorer.spoilers.visibility``, built on it."""
         limit = self.scene(self.film.spoilers_after)
         return frozenset(s.id for s in self.scenes if limit is not None and s.order > limit.order)
 
     def visible_scenes(self, spoiler_safe: bool) -> tuple[Scene, ...]:
-        hidden = self.spoilers() if spoiler_safe else frozenset()
-        return tuple(s for s in self.scenes if s.id not in hidden)
+        """``visibility(content, spoiler_safe).scenes()`` (explorer.spoilers), kept for older callers."""
+        from explorer.spoilers import visibility
+
+        return visibility(self, spoiler_safe).scenes()
 
     def questions_for(self, scene_id: str, age: str | None = None) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.scene == scene_id and q.phase == "after"
@@ -348,16 +352,23 @@ class Content:
         return tuple(f for f in self.facts if place_id in f.places)
 
     def fact_visible(self, fact: MossFact, spoiler_safe: bool) -> bool:
-        """Whether a fact may be shown: in spoiler-safe mode, not when it tells a hidden scene."""
-        return not (spoiler_safe and self.spoilers().intersection(fact.scenes))
+        """``visibility(content, spoiler_safe).fact(fact)`` (explorer.spoilers), kept for older callers."""
+        from explorer.spoilers import visibility
+
+        return visibility(self, spoiler_safe).fact(fact)
 
     def visible_facts(self, spoiler_safe: bool, *kinds: str) -> tuple[MossFact, ...]:
-        """The facts that may be shown (of the given kinds, or all), in file order."""
-        return tuple(f for f in self.facts if (not kinds or f.kind in kinds) and self.fact_visible(f, spoiler_safe))
+        """``visibility(content, spoiler_safe).facts(*kinds)`` (explorer.spoilers), kept for older callers."""
+        from explorer.spoilers import visibility
+
+        return visibility(self, spoiler_safe).facts(*kinds)
 
     def visible_facts_at(self, place_id: str, spoiler_safe: bool) -> tuple[MossFact, ...]:
-        """The facts tied to a place that may be shown."""
-        return tuple(f for f in self.facts_at(place_id) if self.fact_visible(f, spoiler_safe))
+        """The facts tied to a place that ``visibility(content, spoiler_safe)`` lets be shown."""
+        from explorer.spoilers import visibility
+
+        view = visibility(self, spoiler_safe)
+        return tuple(f for f in self.facts_at(place_id) if view.fact(f))
 
 
 # --- the teacher's pack (data/teaching.toml) ---------------------------------------------------------------

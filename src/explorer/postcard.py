@@ -3,6 +3,9 @@ app, and how we know where the place is, in plain words.
 
 :func:`postcard_layout` decides where every line of text goes, each inside a box (fonts shrink until the text
 fits); :func:`postcard_png` only draws that layout, so the tests can check the boxes without reading pixels.
+:func:`postcard_quotes` gives the quotations a card may carry; in spoiler-safe mode (a ``view`` from
+``explorer.spoilers.visibility``), none from a hidden scene or from a moss fact that tells one, and the builders
+refuse such a quotation.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from explorer.fonts import font_path
 from explorer.fragments import attribution, origin_note
 from explorer.i18n import KIND_LABELS, N_, PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place, Quote
+from explorer.spoilers import Visibility
 from explorer.theme import rgb
 from explorer.typography import NBSP, NNBSP, typeset
 
@@ -129,8 +133,26 @@ def _stack(parts: list[tuple], box: Box) -> tuple[list[Block], int]:
     return blocks, y
 
 
-def postcard_layout(content: Content, place: Place, quote: Quote, language: str = "en") -> CardLayout:
-    """Where everything on the card goes; every text is wrapped and shrunk until it fits its box."""
+def postcard_quotes(content: Content, view: Visibility) -> list[Quote]:
+    """The quotations a postcard offers, in this order: the scenes' (those ``view`` shows, in story order), the moss
+    facts' (those it shows), then the critics'."""
+    quotes = [s.quote for s in view.scenes() if s.quote is not None]
+    quotes += [f.quote for f in view.facts() if f.quote is not None]
+    return quotes + list(content.film.press)
+
+
+def hidden_quotes(content: Content, view: Visibility) -> list[Quote]:
+    """The quotations ``view`` hides: those of hidden scenes and of moss facts that tell one."""
+    return [s.quote for s in content.scenes if s.quote is not None and not view.scene(s)] + [
+        f.quote for f in content.facts if f.quote is not None and not view.fact(f)]
+
+
+def postcard_layout(content: Content, place: Place, quote: Quote, language: str = "en",
+                    view: Visibility | None = None) -> CardLayout:
+    """Where everything on the card goes; every text is wrapped and shrunk until it fits its box. With a ``view``
+    (spoiler-safe mode), a quotation it hides is refused (ValueError)."""
+    if view is not None and quote in hidden_quotes(content, view):
+        raise ValueError("spoiler-safe mode hides this quotation: it tells a scene after the first encounter")
     blocks: list[Block] = []
     kicker = label(KIND_LABELS, place.kind, language) + (f" · {place.commune}" if place.commune else "")
     blocks += _stack([("kicker", kicker.upper(), "sans", "B", 28, "moss", 1.2, 0)], KICKER_BOX)[0]
@@ -262,9 +284,10 @@ def _to_card(projection: tuple, lat: float, lon: float) -> tuple[int, int]:
     return round(mid_x + (lon - lon0) * shrink * scale), round(mid_y - (lat - lat0) * scale)
 
 
-def postcard_png(content: Content, place: Place, quote: Quote, language: str = "en") -> bytes:
-    """The card as PNG bytes, 1600 x 1200 pixels."""
-    layout = postcard_layout(content, place, quote, language)
+def postcard_png(content: Content, place: Place, quote: Quote, language: str = "en",
+                 view: Visibility | None = None) -> bytes:
+    """The card as PNG bytes, 1600 x 1200 pixels (a quotation ``view`` hides is refused, see :func:`postcard_layout`)."""
+    layout = postcard_layout(content, place, quote, language, view)
     image = Image.new("RGB", (WIDTH, HEIGHT), rgb("paper"))
     draw = ImageDraw.Draw(image)
     draw.rectangle((30, 30, WIDTH - 30, HEIGHT - 30), outline=rgb("moss_light"), width=6)

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 from explorer.i18n import PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place, WalkRoute
+from explorer.spoilers import Visibility
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius
 WALKING_SPEED_KMH = 4.5
@@ -86,15 +87,23 @@ def find_route(content: Content, route_id: str | None) -> WalkRoute | None:
     return next((r for r in content.walks if r.id == route_id), None)
 
 
-def hidden_places(content: Content, hidden_scenes: Iterable[str]) -> frozenset[str]:
+Hidden = Iterable[str] | Visibility  # what spoiler-safe mode hides: a Visibility, or the hidden scenes' ids
+
+
+def _hidden_scenes(hidden: Hidden) -> frozenset[str]:
+    return hidden.hidden if isinstance(hidden, Visibility) else frozenset(hidden)
+
+
+def hidden_places(content: Content, hidden_scenes: Hidden) -> frozenset[str]:
     """The places whose every scene is hidden (a place with no scenes at all is never hidden)."""
-    hidden = frozenset(hidden_scenes)
+    hidden = _hidden_scenes(hidden_scenes)
     return frozenset(p.id for p in content.places
                      if (scenes := content.scenes_at(p.id)) and all(s.id in hidden for s in scenes))
 
 
-def route_walk(content: Content, route: WalkRoute, hidden_scenes: Iterable[str] = ()) -> Walk:
-    """``route`` as walked, without the stops whose every scene is in ``hidden_scenes`` (spoiler-safe mode)."""
+def route_walk(content: Content, route: WalkRoute, hidden_scenes: Hidden = ()) -> Walk:
+    """``route`` as walked, without the stops whose every scene is hidden (``hidden_scenes``: the page's
+    Visibility, or the ids of the scenes spoiler-safe mode hides)."""
     hidden = hidden_places(content, hidden_scenes)
     places = [content.place(i) for i in route.stops]
     stops = tuple(p for p in places if p is not None and p.id not in hidden)
@@ -102,9 +111,9 @@ def route_walk(content: Content, route: WalkRoute, hidden_scenes: Iterable[str] 
     return Walk(route, stops, legs, hidden=len(route.stops) - len(stops))
 
 
-def default_route(content: Content, hidden_scenes: Iterable[str] = ()) -> WalkRoute | None:
+def default_route(content: Content, hidden_scenes: Hidden = ()) -> WalkRoute | None:
     """The first route with at least two stops left to walk (in spoiler-safe mode), else the first route."""
-    hidden = frozenset(hidden_scenes)
+    hidden = _hidden_scenes(hidden_scenes)
     return next((r for r in content.walks if len(route_walk(content, r, hidden).stops) >= 2),
                 content.walks[0] if content.walks else None)
 
@@ -112,6 +121,12 @@ def default_route(content: Content, hidden_scenes: Iterable[str] = ()) -> WalkRo
 def stop_note(stop: Place, language: str = "en") -> str:
     """How we know where a stop is, in one line: documented, commune only, or an illustration."""
     return f"{label(PROVENANCE_LABELS, stop.provenance, language)}. {t(PROVENANCE_EXPLANATIONS[stop.provenance], language)}"
+
+
+def stop_desc(stop: Place, language: str = "en", view: Visibility | None = None) -> str:
+    """A waypoint's description: the place's description as ``view`` shows it (if given), then :func:`stop_note`."""
+    described = view.description(stop).get(language) if view is not None else ""
+    return f"{described} {stop_note(stop, language)}" if described else stop_note(stop, language)
 
 
 def walk_summary(walk: Walk, language: str = "en") -> str:
@@ -130,15 +145,17 @@ def walk_summary(walk: Walk, language: str = "en") -> str:
                               "paths is longer.", language)])
 
 
-def walk_gpx(walk: Walk, language: str = "en") -> str:
-    """The route as GPX 1.1: one waypoint per stop (its name and how we know the place) and a track through them."""
+def walk_gpx(walk: Walk, language: str = "en", view: Visibility | None = None) -> str:
+    """The route as GPX 1.1: one waypoint per stop (its name, what happens there and how we know the place) and a
+    track through them. What happens there is the place's description as ``view`` lets it be shown (its
+    spoiler-free one in spoiler-safe mode); without a view, a waypoint says only how we know the place."""
     credit = t("Here, Bas Devos", language)
     name = f"{walk.route.name.get(language)} ({credit})"
     description = f"{walk.route.description.get(language)} {walk_summary(walk, language)}"
     waypoints = "".join(
         f'  <wpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}">\n'
         f"    <name>{number}. {escape(stop.name.get(language))}</name>\n"
-        f"    <desc>{escape(stop_note(stop, language))}</desc>\n"
+        f"    <desc>{escape(stop_desc(stop, language, view))}</desc>\n"
         f"    <type>{escape(stop.provenance)}</type>\n"
         "  </wpt>\n"
         for number, stop in enumerate(walk.stops, start=1)
@@ -158,4 +175,4 @@ def walk_gpx(walk: Walk, language: str = "en") -> str:
 
 
 __all__ = ["MAX_ROUTE_METRES", "Leg", "Walk", "default_route", "find_route", "haversine_m", "hidden_places",
-           "route_walk", "stop_note", "straight_line_metres", "walk_gpx", "walk_summary", "walking_minutes"]
+           "route_walk", "stop_desc", "stop_note", "straight_line_metres", "walk_gpx", "walk_summary", "walking_minutes"]

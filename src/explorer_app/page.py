@@ -2,6 +2,7 @@
 kiosk flag, or shows a page listing every problem with the settings or the content and stops there.
 
     page = setup_page("walk")            # then page.content, page.language, page.spoiler_safe, page.kiosk…
+    page.view.scenes()                   # what spoiler-safe mode lets the page show (explorer.spoilers)
     page_header(page, title, lede)       # the navigation and the page's title (explorer_app/navigation.py)
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,6 +22,7 @@ from explorer.fragments import esc
 from explorer.i18n import LANGUAGES, t
 from explorer.model import DEFAULT_LANGUAGE, Content
 from explorer.settings import Settings
+from explorer.spoilers import Visibility, visibility
 from explorer_app.assets import LEAFLET_SCRIPT
 from explorer_app.behaviour import MAP_PAGES, page_behaviour
 from explorer_app.cache import CACHE, Loaded
@@ -71,10 +74,15 @@ class Page:
         """Whether sources may link out of the explorer (not on a kiosk: no way out)."""
         return not self.settings.kiosk
 
+    @cached_property
+    def view(self) -> Visibility:
+        """What this page may show: the one decision of what spoiler-safe mode hides (``explorer.spoilers``)."""
+        return visibility(self.content, self.spoiler_safe)
+
     @property
     def hidden(self) -> frozenset[str]:
-        """The ids of the scenes spoiler-safe mode hides (none when it is off)."""
-        return self.content.spoilers() if self.spoiler_safe else frozenset()
+        """The ids of the scenes spoiler-safe mode hides (none when it is off): ``view.hidden``."""
+        return self.view.hidden
 
     @property
     def signature(self) -> str:
