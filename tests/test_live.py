@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 import math
 
+import openpyxl
 import pandas as pd
 import pytest
 
-from explorer import load_content
+from explorer.i18n import t
 from explorer.live import (
     CODE_ALPHABET,
     CODE_LENGTH,
     EXPORT_COLUMNS,
+    EXPORT_HEADINGS,
     MAX_TEXT,
     MAX_WORD,
     NOT_A_CHOICE,
@@ -21,10 +23,15 @@ from explorer.live import (
     Answer,
     AnswerRefused,
     AttemptLimiter,
+    ChoicesMismatch,
     approve,
     check_answer,
+    choice_label,
+    choices_from_lines,
     classroom_question,
     export_csv,
+    export_frame,
+    export_xlsx,
     new_code,
     new_participant,
     new_session,
@@ -32,6 +39,8 @@ from explorer.live import (
     normalise_word,
     place_question,
     place_votes,
+    plan_questions,
+    question_label,
     record,
     scene_question,
     shown_texts,
@@ -39,6 +48,8 @@ from explorer.live import (
     valid_participant,
     word_question,
 )
+from explorer.model import LESSON_KINDS
+from explorer.spoilers import visibility
 
 NOW = 1_800_000_000.0
 
@@ -263,7 +274,12 @@ def test_place_votes_carry_positions_for_the_map(content, session):
     assert math.isclose(top["lat"], content.place(second).lat)
 
 
-def test_the_csv_export_numbers_participants_and_keeps_nothing_personal(content, session):
+def csv_frame(data: bytes) -> pd.DataFrame:
+    assert data.startswith("\ufeff".encode()), "a byte-order mark, so a spreadsheet reads the accents"
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+
+
+def test_the_export_numbers_participants_and_keeps_nothing_personal(content, session):
     word = opened(word_question(session, position=1))
     place = opened(place_question(content, session, position=0))
     answers: dict = {}
@@ -271,26 +287,130 @@ def test_the_csv_export_numbers_participants_and_keeps_nothing_personal(content,
     record(answers, word, ana, "Moss", NOW + 10)
     record(answers, place, ben, place.choices[0], NOW + 1)
     record(answers, place, ana, place.choices[1], NOW + 2)
-    text = export_csv(session, [word, place], answers.values())
-    frame = pd.read_csv(io.StringIO(text))
+    frame = export_frame(content, session, [word, place], answers.values())
     assert list(frame.columns) == EXPORT_COLUMNS
     assert len(frame) == 3 and set(frame["session"]) == {session.code}
-    assert frame["kind"].tolist() == ["place", "place", "word"]  # in question order
+    assert frame["asked"].tolist() == [1, 1, 2]  # in the order asked
     assert sorted(set(frame["participant"])) == [1, 2]
-    assert frame.loc[frame["kind"] == "word", "participant"].item() == 2  # ben answered first
-    assert ana not in text and ben not in text
+    assert frame.loc[frame["asked"] == 2, "participant"].item() == 2  # ben answered first
     assert frame["answered_at"].str.endswith("+00:00").all()
-    assert frame["position"].tolist() == [1, 1, 2]  # numbered as the projector numbers them: Q1, Q2
-    assert export_csv(session, [word], []).strip() == ",".join(EXPORT_COLUMNS)
+    assert frame["answer"].tolist()[:2] == [content.place(place.choices[0]).name.get(),
+                                          content.place(place.choices[1]).name.get()]  # labels, not ids
+    data = export_csv(content, session, [word, place], answers.values())
+    text = data.decode("utf-8-sig")
+    assert ana not in text and ben not in text
+    assert list(csv_frame(data).columns) == [EXPORT_HEADINGS[c] for c in EXPORT_COLUMNS]
+    assert export_csv(content, session, [word], []).decode("utf-8-sig").strip() == ",".join(
+        EXPORT_HEADINGS[c] for c in EXPORT_COLUMNS)
 
 
-def test_the_csv_holds_no_formula_a_spreadsheet_would_run(session):
-    question = opened(classroom_question(load_content(), session, *some_question(load_content())))
+def test_the_export_names_questions_as_the_projector_does_in_the_presenters_language(content, session):
+    before = content.questions_before()[0]
+    after = next(q for q in content.questions if q.phase == "after")
+    first = opened(classroom_question(content, session, after.id, after.ages[0], ["Yes", "No"], position=0))
+    second = opened(classroom_question(content, session, before.id, before.ages[0], position=1))
+    vote = opened(place_question(content, session, position=2))
+    answers: dict = {}
+    record(answers, first, new_participant(), "No", NOW)
+    record(answers, second, new_participant(), "A wall", NOW + 1)
+    record(answers, vote, new_participant(), vote.choices[0], NOW + 2)
+    for language in ("en", "fr", "nl"):
+        frame = csv_frame(export_csv(content, session, [first, second, vote], answers.values(), language))
+        number, question, kind = (t(EXPORT_HEADINGS[c], language) for c in ("number", "question", "kind"))
+        # a classroom question's one number, whatever its place in the session; other kinds their kind's name
+        assert frame[number].tolist() == [content.question_label(after.id), content.question_label(before.id),
+                                          t("Place vote", language)]
+        assert frame[question].tolist()[:2] == [after.text.get(language), before.text.get(language)]
+        assert frame[kind].tolist()[0] == t("Classroom question", language)
+    assert question_label(content, first) == content.question_label(after.id)
+    assert question_label(content, word_question(session), "fr") == t("One-word reaction", "fr")
+
+
+def test_the_spreadsheet_holds_the_same_rows_and_no_formula(content, session):
+    question = opened(classroom_question(content, session, *some_question(content)))
+    answers: dict = {}
+    texts = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "Plain, with “quotes” and é"]
+    for i, text in enumerate(texts):
+        record(answers, question, new_participant(), text, NOW + i)
+    data = export_xlsx(content, session, [question], answers.values(), "fr")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == [t(EXPORT_HEADINGS[c], "fr") for c in EXPORT_COLUMNS]
+    answer = EXPORT_COLUMNS.index("answer")
+    assert [row[answer] for row in rows[1:]] == texts  # as written, not quoted
+    cells = [row[answer] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in cells)  # text, never a formula
+    assert rows[1][EXPORT_COLUMNS.index("number")] == content.question_label(question.ref)
+    frame = pd.read_excel(io.BytesIO(data))
+    assert len(frame) == len(texts)
+
+
+def test_the_csv_holds_no_formula_a_spreadsheet_would_run(content, session):
+    question = opened(classroom_question(content, session, *some_question(content)))
     answers: dict = {}
     for i, text in enumerate(["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "plain"]):
         record(answers, question, new_participant(), text, NOW + i)
-    frame = pd.read_csv(io.StringIO(export_csv(session, [question], answers.values())))
-    assert frame["value"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "plain"]
+    frame = csv_frame(export_csv(content, session, [question], answers.values()))
+    assert frame[EXPORT_HEADINGS["answer"]].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "plain"]
+
+
+# --- choices in several languages, and a lesson plan's questions ---------------------------------------------
+
+
+def test_choices_may_be_given_per_language_and_are_counted_as_one(content, session):
+    typed = {"fr": "Oui\nNon\n", "en": "Yes\n\nNo", "nl": ""}
+    given = choices_from_lines(typed)
+    assert given == [{"fr": "Oui", "en": "Yes"}, {"fr": "Non", "en": "No"}]
+    qid, age = some_question(content)
+    question = opened(classroom_question(content, session, qid, age, given))
+    assert question.choices == ("Oui", "Non")  # the language given first makes the values
+    assert choice_label(content, question, "Oui", "en") == "Yes"
+    assert choice_label(content, question, "Oui", "nl") == "Oui"  # not given in Dutch: the first given
+    answers: dict = {}
+    for value in ("Oui", "Oui", "Non"):  # a French phone and an English one send the same value
+        record(answers, question, new_participant(), value, NOW)
+    assert tally(question, answers.values())["count"].tolist() == [2, 1]
+    with pytest.raises(AnswerRefused):
+        check_answer(question, "Yes")
+    with pytest.raises(ChoicesMismatch):
+        choices_from_lines({"en": "Yes\nNo", "fr": "Oui"})
+    assert choices_from_lines({"en": "", "fr": ""}) == []
+    plain = classroom_question(content, session, qid, age, choices_from_lines({"en": "Yes\nNo"}))
+    assert plain.choices == ("Yes", "No") and not plain.labels
+
+
+def test_a_lesson_plans_questions_come_in_the_plans_order(content, session):
+    for age in ("10-13", "14-18", "adults"):
+        for kind in LESSON_KINDS:
+            plan = content.teaching.plan(age, kind)
+            if plan is None:
+                continue
+            queued, skipped = plan_questions(content, session, age, kind, position=3)
+            assert [q.ref for q in queued] == list(plan.question_ids()) and skipped == 0
+            assert [q.position for q in queued] == list(range(3, 3 + len(queued)))
+            assert all(q.free_text and q.age == age and q.state == "draft" for q in queued)
+    for bad in (("14-18", "nonsense"), ("nobody", "after")):
+        with pytest.raises(ValueError):
+            plan_questions(content, session, *bad)
+
+
+def test_a_spoiler_safe_session_leaves_out_a_plans_questions_about_hidden_scenes(content):
+    safe = new_session(NOW, spoiler_safe=True)[0]
+    view = visibility(content, True)
+    for age in ("10-13", "14-18", "adults"):
+        for kind in LESSON_KINDS:
+            plan = content.teaching.plan(age, kind)
+            if plan is None:
+                continue
+            queued, skipped = plan_questions(content, safe, age, kind)
+            shown = [q for q in plan.question_ids() if view.question(content.question(q))]
+            assert [q.ref for q in queued] == shown and skipped == len(plan.question_ids()) - len(shown)
+
+
+def test_questions_before_viewing_may_be_asked_in_a_spoiler_safe_session(content):
+    safe = new_session(NOW, spoiler_safe=True)[0]
+    for question in content.questions_before():
+        assert classroom_question(content, safe, question.id, question.ages[0]).ref == question.id
 
 
 def test_answers_keep_no_name_or_address():

@@ -8,8 +8,20 @@ import re
 import pytest
 
 from explorer.fragments import attract_html, esc
-from explorer.live import Answer, LiveQuestion, new_session, place_question, scene_question, tally, word_question
+from explorer.i18n import t
+from explorer.live import (
+    Answer,
+    LiveQuestion,
+    classroom_question,
+    new_session,
+    place_question,
+    scene_question,
+    tally,
+    word_question,
+)
 from explorer.livefragments import (
+    LABEL_SIZE,
+    WIDTH,
     attract_votes_html,
     join_html,
     question_text,
@@ -41,6 +53,9 @@ def test_the_join_block_spaces_the_code_and_counts_people():
     assert "ABC 234" in html and "here.example.org/join" in html and "1 person has joined" in html
     assert "31 people have joined" in join_html("ABC234", "x", 31)
     assert "personnes" in join_html("ABC234", "x", 2, "fr")
+    for language in ("en", "fr", "nl"):  # nobody yet: said in words, not "0 person has joined"
+        nobody = join_html("ABC234", "x", 0, language)
+        assert t("Nobody has joined yet", language) in nobody and "0" not in nobody.split("hx-join-count")[1]
 
 
 def test_bars_keep_every_choice_in_order_with_counts_and_shares(content, session):
@@ -85,6 +100,36 @@ def test_place_votes_are_circles_sized_by_votes_on_the_simplified_map(content, s
     assert ranked.index(esc(content.place("moeraske").name.get())) < ranked.index(esc(content.place("garage").name.get()))
     assert '<img src="data:image/svg+xml;base64,' in html and 'alt=""' in html  # the list says it in words
     assert "No vote yet" in votes_map_html(content, {})
+
+
+def label_boxes(svg: str) -> list[tuple[str, float, float]]:
+    """Each place name in the picture: its words, and its first line's x and y."""
+    found = re.findall(r'<text><tspan x="([\d.]+)" y="([\d.]+)">(.*?)</text>', svg)
+    return [(" ".join(re.sub(r"</?tspan[^>]*>", " ", words).split()), float(x), float(y)) for x, y, words in found]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl"])
+def test_every_voted_place_is_named_beside_its_circle_large_enough_for_a_room(content, session, language):
+    question = place_question(content, session)
+    voted = [p.id for p in content.places]  # every place voted: the most crowded picture there is
+    svg = svg_of(results_html(content, question, answers(question, voted + voted[:3]), language))
+    names = label_boxes(svg)
+    assert sorted(n for n, _, _ in names) == sorted(
+        " ".join(esc(content.place(p).name.get(language)).split()) for p in voted)
+    # a 28-unit name on a picture about 760 pixels wide on a 1920x1080 projector: about 27 pixels
+    assert LABEL_SIZE >= 26 and f'font-size="{LABEL_SIZE}"' in svg
+    assert all(0 <= x <= WIDTH for _, x, _ in names)
+    unvoted = votes_map_html(content, {"moeraske": 2}, language)
+    assert [n for n, _, _ in label_boxes(svg_of(unvoted))] == [esc(content.place("moeraske").name.get(language))]
+
+
+def test_a_presenters_choices_show_in_each_phones_language(content, session):
+    found = content.questions[0]
+    question = classroom_question(content, session, found.id, found.ages[0],
+                                  [{"en": "Yes", "fr": "Oui"}, {"en": "No", "fr": "Non"}]).moved_to("open")
+    given = answers(question, ["Yes", "Yes", "No"])
+    assert "Oui" in results_html(content, question, given, "fr") and "Yes" in results_html(content, question, given, "nl")
+    assert "2 <small>(67" in results_html(content, question, given, "fr")
 
 
 def test_questions_read_in_the_participants_language(content, session):

@@ -333,6 +333,36 @@ def test_an_approval_holds_only_for_the_text_the_presenter_read(store, content):
     assert store.answer_of(question.id, pupil).approved is True
 
 
+def test_several_written_answers_are_approved_at_once_each_as_read(store, content):
+    session, _ = started(store, content)
+    qid, age = next((q.id, q.ages[0]) for q in content.questions)
+    question = classroom_question(content, session, qid, age, position=1)
+    store.add_question(question)
+    store.move(question.id, "open")
+    pupils = [new_participant() for _ in range(4)]
+    for i, pupil in enumerate(pupils):
+        store.answer(question.id, pupil, f"answer {i}", NOW + i)
+    read = [(pupil, f"answer {i}") for i, pupil in enumerate(pupils)]
+    store.answer(question.id, pupils[3], "changed meanwhile", NOW + 9)
+    assert store.approve_many(question.id, read[1:]) == 2  # the changed one stays waiting
+    assert [a.approved for a in store.answers(session.code, question.id)] == [False, True, True, False]
+    assert store.approve_many(question.id, []) == 0
+
+
+def test_choices_given_in_several_languages_are_kept_with_their_labels(store, content):
+    session, _ = started(store, content)
+    qid, age = next((q.id, q.ages[0]) for q in content.questions)
+    question = classroom_question(content, session, qid, age, [{"nl": "Ja", "en": "Yes"}, {"nl": "Nee", "en": "Nö"}],
+                                  position=1)
+    store.add_question(question)
+    kept = store.question(question.id)
+    assert kept == question and kept.choices == ("Ja", "Nee") and kept.label("Nee", "en") == "Nö"
+    store.move(question.id, "open")
+    store.answer(question.id, new_participant(), "Ja", NOW)
+    with pytest.raises(AnswerRefused):
+        store.answer(question.id, new_participant(), "Yes", NOW)
+
+
 def test_two_windows_opening_questions_at_once_leave_one_open(store, content):
     session, first = started(store, content)
     others = [word_question(session, position=i) for i in (1, 2)]

@@ -1,8 +1,10 @@
 """Live sessions: a room answers the presenter's questions together, and the projector shows the room's answers.
 
 This module is the session model, pure and without a database or Streamlit: sessions with a join code and a
-presenter secret, questions drawn from the explorer's content, checked answers, tallies and a CSV export (both
-through pandas), and a limiter that slows the guessing of codes. :mod:`explorer.livestore` keeps them.
+presenter secret, questions drawn from the explorer's content (a classroom question carries its one number,
+``content.question_label``), choices the presenter may give in several languages, checked answers, tallies and a
+CSV and spreadsheet export (through pandas), and a limiter that slows the guessing of codes.
+:mod:`explorer.livestore` keeps them.
 
 Nothing personal is kept: a participant is a random token made on their phone, never a name or an address, and
 the export numbers participants instead of showing their tokens (a token lets its holder change an answer).
@@ -10,14 +12,16 @@ the export numbers participants instead of showing their tokens (a token lets it
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
+import io
 import re
 import secrets
 import threading
 import unicodedata
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,7 +29,8 @@ import pandas as pd
 
 from explorer.errors import ExplorerError
 from explorer.i18n import LANGUAGES, N_, t
-from explorer.model import AGE_BANDS, Content
+from explorer.model import AGE_BANDS, LESSON_KINDS, Content
+from explorer.spoilers import visibility
 
 KINDS = ("classroom", "place", "scene", "word")
 STATES = ("draft", "open", "closed", "revealed")
@@ -48,13 +53,21 @@ _WORD_SYMBOLS = ("So", "Sk", "Mn", "Mc")  # an emoji, its skin tone, accents wri
 _EDGE_PUNCTUATION = "\"'’‘“”«»„.,;:!?¡¿()[]{}…-_"
 
 NOT_OPEN = N_("This question is not open for answers just now.")
-NOT_A_CHOICE = N_("Please choose one of the answers offered.")
-EMPTY = N_("Please write an answer first.")
-NOT_ONE_WORD = N_("One word, please.")
-CUT = N_("Your answer was longer than {limit} characters, so it was cut.")
-UNKNOWN_CODE = N_("No live session has this code. Check the code on the screen and try again.")
+# what a phone may be told: no address (neither tu nor vous in French), the phone sits beside pupils' content
+NOT_A_CHOICE = N_("Only one of the answers offered can be taken.")
+EMPTY = N_("The answer is empty.")
+NOT_ONE_WORD = N_("One word only.")
+CUT = N_("The answer was longer than {limit} characters, so it was cut.")
+UNKNOWN_CODE = N_("No live session has this code. The right code is on the presenter's screen.")
 ENDED = N_("This live session has ended.")
-TOO_MANY_TRIES = N_("Too many wrong codes from this network. Please wait a few minutes and try again.")
+TOO_MANY_TRIES = N_("Too many wrong codes from this network. Try again in a few minutes.")
+
+PLACE_QUESTION = N_("Which place stayed with you?")
+SCENE_QUESTION = N_("Which scene stayed with you?")
+WORD_QUESTION = N_("One word for the film?")
+QUESTION_TEXTS = {"place": PLACE_QUESTION, "scene": SCENE_QUESTION, "word": WORD_QUESTION}
+KIND_LABELS = {"classroom": N_("Classroom question"), "place": N_("Place vote"), "scene": N_("Scene pick"),
+               "word": N_("One-word reaction")}
 
 
 class LiveError(ExplorerError):
@@ -137,7 +150,10 @@ def valid_participant(token: str) -> bool:
 @dataclass(frozen=True)
 class LiveQuestion:
     """A question put to the room. ``choices`` are the answers it accepts: the presenter's choices for a classroom
-    question (none: free text), place ids for a place vote, scene ids for a scene pick, none for a word reaction."""
+    question (none: free text), place ids for a place vote, scene ids for a scene pick, none for a word reaction.
+    A presenter's choice given in several languages has ``labels``: per choice, (language, label) pairs, the
+    first the language it was given in first; its value (what an answer keeps) is that first label, so the
+    tally counts a choice once whatever language each phone showed it in."""
 
     id: str
     session: str  # the session's code
@@ -147,6 +163,7 @@ class LiveQuestion:
     choices: tuple[str, ...] = ()
     state: str = "draft"
     position: int = 0  # order within the session
+    labels: tuple[tuple[tuple[str, str], ...], ...] = ()  # per choice, when given in several languages
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -169,31 +186,63 @@ class LiveQuestion:
     def accepts_answers(self) -> bool:
         return self.state == "open"
 
+    def label(self, value: str, language: str) -> str:
+        """A presenter's choice in ``language``, else in the first language it was given in; other values as
+        they are."""
+        if not self.labels or value not in self.choices:
+            return value
+        given = dict(self.labels[self.choices.index(value)])
+        return given.get(language) or next(iter(given.values()), value)
+
     def moved_to(self, state: str) -> LiveQuestion:
         """This question in ``state``, if the presenter may move it there now; a ValueError if not."""
         if state not in TRANSITIONS.get(self.state, ()):
             raise ValueError(f"a {self.state} question cannot become {state}")
-        return LiveQuestion(self.id, self.session, self.kind, self.ref, self.age, self.choices, state, self.position)
+        return dataclasses.replace(self, state=state)
 
 
 def new_question_id() -> str:
     return secrets.token_hex(6)
 
 
+class ChoicesMismatch(ValueError):
+    """Choices given in several languages that do not match one to one (not as many lines in each)."""
+
+
+def choices_from_lines(typed: Mapping[str, str]) -> list[dict[str, str]]:
+    """A presenter's choices from one text per language (one choice a line, the same order in each): per choice,
+    its label in each language given, the languages in the order of ``typed``. A language left empty is not
+    given; languages given with different numbers of lines raise :class:`ChoicesMismatch`."""
+    lines = {language: [_clean_line(line) for line in (text or "").splitlines() if _clean_line(line)]
+             for language, text in typed.items() if language in LANGUAGES}
+    given = {language: found for language, found in lines.items() if found}
+    if len({len(found) for found in given.values()}) > 1:
+        raise ChoicesMismatch("choices in each language must match one to one")
+    count = max((len(found) for found in given.values()), default=0)
+    return [{language: found[i] for language, found in given.items()} for i in range(count)]
+
+
 def classroom_question(content: Content, session: LiveSession, question_id: str, age: str,
-                       choices: Sequence[str] = (), position: int = 0) -> LiveQuestion:
-    """A classroom.toml question for an age band, answered by one of ``choices`` or, with none, by free text."""
-    found = next((q for q in content.questions if q.id == question_id), None)
+                       choices: Sequence[str | Mapping[str, str]] = (), position: int = 0) -> LiveQuestion:
+    """A classroom.toml question for an age band, answered by one of ``choices`` or, with none, by free text. A
+    choice is a text, or its label per language (``choices_from_lines``); the first label given is its value."""
+    found = content.question(question_id)
     if found is None:
         raise ValueError(f"no classroom question {question_id!r}")
     if age not in AGE_BANDS or age not in found.ages:
         raise ValueError(f"question {question_id!r} is not for ages {age!r}")
-    if session.spoiler_safe and found.scene in content.spoilers():
+    if not visibility(content, session.spoiler_safe).question(found):
         raise ValueError(f"question {question_id!r} tells a scene hidden before viewing")
-    cleaned = tuple(_clean_line(c)[:MAX_CHOICE] for c in choices)
+    given = [{language: _clean_line(label)[:MAX_CHOICE] for language, label in c.items() if language in LANGUAGES}
+             if isinstance(c, Mapping) else {"": _clean_line(c)[:MAX_CHOICE]} for c in choices]
+    given = [{language: label for language, label in c.items() if label} for c in given]
+    cleaned = tuple(next(iter(c.values()), "") for c in given)
     if any(not c for c in cleaned) or len(set(cleaned)) != len(cleaned) or len(cleaned) == 1 or len(cleaned) > MAX_CHOICES:
         raise ValueError(f"choices must be 2 to {MAX_CHOICES} different, non-empty answers (or none, for free text)")
-    return LiveQuestion(new_question_id(), session.code, "classroom", question_id, age, cleaned, position=position)
+    languages = {language for c in given for language in c}
+    labels = tuple(tuple(c.items()) for c in given) if languages - {""} and len(languages) > 1 else ()
+    return LiveQuestion(new_question_id(), session.code, "classroom", question_id, age, cleaned, position=position,
+                        labels=labels)
 
 
 def place_question(content: Content, session: LiveSession, position: int = 0) -> LiveQuestion:
@@ -205,13 +254,62 @@ def place_question(content: Content, session: LiveSession, position: int = 0) ->
 
 def scene_question(content: Content, session: LiveSession, position: int = 0) -> LiveQuestion:
     """A scene pick among the scenes that may be shown in the session."""
-    ids = tuple(s.id for s in content.visible_scenes(session.spoiler_safe))
+    ids = tuple(s.id for s in visibility(content, session.spoiler_safe).scenes())
     return LiveQuestion(new_question_id(), session.code, "scene", choices=ids, position=position)
 
 
 def word_question(session: LiveSession, position: int = 0) -> LiveQuestion:
     """A one-word reaction."""
     return LiveQuestion(new_question_id(), session.code, "word", position=position)
+
+
+def plan_questions(content: Content, session: LiveSession, age: str, kind: str,
+                   position: int = 0) -> tuple[list[LiveQuestion], int]:
+    """A lesson plan's questions (``LESSON_KINDS``) for an age band, in the plan's order, as classroom questions
+    with written answers numbered on from ``position``, and how many of the plan's questions the session cannot
+    ask (spoiler-safe hides them). A ValueError when there is no such plan."""
+    if kind not in LESSON_KINDS or age not in AGE_BANDS:
+        raise ValueError(f"no lesson plan {kind!r} for ages {age!r}")
+    plan = content.teaching.plan(age, kind) if content.teaching is not None else None
+    if plan is None:
+        raise ValueError(f"no lesson plan {kind!r} for ages {age!r}")
+    queued: list[LiveQuestion] = []
+    skipped = 0
+    for question_id in plan.question_ids():
+        try:
+            queued.append(classroom_question(content, session, question_id, age, position=position + len(queued)))
+        except ValueError:
+            skipped += 1
+    return queued, skipped
+
+
+# --- what a question is called -------------------------------------------------------------------------------
+
+
+def question_text(content: Content, question: LiveQuestion, language: str = "en") -> str:
+    """What the question asks, in ``language`` (a classroom question in the content's words)."""
+    if question.kind == "classroom":
+        found = content.question(question.ref)
+        return found.text.get(language) if found else question.ref
+    return t(QUESTION_TEXTS[question.kind], language)
+
+
+def question_label(content: Content, question: LiveQuestion, language: str = "en") -> str:
+    """What names a question on the projector, the phones and the export: a classroom question's one number
+    (``content.question_label``, "Q7"), the same in every lesson, handout and session; other kinds their kind."""
+    if question.kind == "classroom" and content.question(question.ref) is not None:
+        return content.question_label(question.ref)
+    return t(KIND_LABELS[question.kind], language)
+
+
+def choice_label(content: Content, question: LiveQuestion, value: str, language: str = "en") -> str:
+    """An answer as people read it: a place's name, a scene's number and title, a presenter's choice in
+    ``language`` (else in the language given first), or the answer itself."""
+    if question.kind == "place" and (place := content.place(value)) is not None:
+        return place.name.get(language)
+    if question.kind == "scene" and (scene := content.scene(value)) is not None:
+        return f"{scene.order}. {scene.title.get(language)}"
+    return question.label(value, language)
 
 
 # --- answers -------------------------------------------------------------------------------------------------
@@ -295,8 +393,14 @@ def shown_texts(question: LiveQuestion, answers: Iterable[Answer]) -> list[str]:
 # --- tallies and export --------------------------------------------------------------------------------------
 
 ANSWER_COLUMNS = ["question", "participant", "value", "answered_at", "cut", "approved"]
-EXPORT_COLUMNS = ["session", "question", "position", "kind", "ref", "age", "participant", "value", "cut", "approved",
+# the export's columns, and their headings (in the presenter's language)
+EXPORT_COLUMNS = ["session", "asked", "number", "kind", "question", "age", "participant", "answer", "cut", "approved",
                   "answered_at"]
+EXPORT_HEADINGS = {"session": N_("Session"), "asked": N_("Order asked"), "number": N_("Number"), "kind": N_("Kind"),
+                   "question": N_("Question"), "age": N_("Age band"), "participant": N_("Participant"),
+                   "answer": N_("Answer"), "cut": N_("Cut"), "approved": N_("Approved"),
+                   "answered_at": N_("Answered at (UTC)")}
+FORMULA_SIGNS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def answers_frame(answers: Iterable[Answer]) -> pd.DataFrame:
@@ -327,27 +431,73 @@ def place_votes(content: Content, question: LiveQuestion, answers: Iterable[Answ
     return merged.sort_values(["votes", "place"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def export_csv(session: LiveSession, questions: Sequence[LiveQuestion], answers: Iterable[Answer]) -> str:
-    """The session's answers as CSV, one row per answer, questions in order. Participants appear as numbers (1, 2, …
-    in order of their first answer), never as their tokens; times are UTC in ISO 8601."""
+def export_frame(content: Content, session: LiveSession, questions: Sequence[LiveQuestion],
+                 answers: Iterable[Answer], language: str | None = None) -> pd.DataFrame:
+    """The session's answers, one row per answer, questions in the order asked (``EXPORT_COLUMNS``). Each question
+    is named as the projector names it (a classroom question's number, "Q7", else its kind) with its text, and each
+    answer by its label, in ``language`` (the session's by default). Participants appear as numbers (1, 2, … in
+    order of their first answer), never as their tokens; times are UTC in ISO 8601."""
+    language = language or session.language
     frame = answers_frame(answers)
-    info = pd.DataFrame([(q.id, q.position, q.kind, q.ref, q.age) for q in questions],
-                        columns=["question", "position", "kind", "ref", "age"])
+    info = pd.DataFrame([(q.id, q.position) for q in questions], columns=["question", "position"])
     frame = info.merge(frame, on="question", how="inner")
     first = frame.groupby("participant")["answered_at"].min().sort_values(kind="stable")
     numbers = {token: number for number, token in enumerate(first.index, start=1)}
     frame["participant"] = frame["participant"].map(numbers)
     frame["session"] = session.code
     frame["answered_at"] = [datetime.fromtimestamp(x, UTC).isoformat(timespec="seconds") for x in frame["answered_at"]]
-    frame["value"] = frame["value"].map(_inert)
-    frame["position"] = frame["position"] + 1  # Q1, Q2… as the projector numbers them
-    frame = frame.sort_values(["position", "participant"], kind="stable")
-    return frame[EXPORT_COLUMNS].to_csv(index=False, lineterminator="\n")
+    by_id = {q.id: q for q in questions}
+    order = {q.id: asked for asked, q in enumerate(sorted(questions, key=lambda q: (q.position, q.id)), start=1)}
+    frame["asked"] = frame["question"].map(order)
+    frame["number"] = frame["question"].map(lambda i: question_label(content, by_id[i], language))
+    frame["kind"] = frame["question"].map(lambda i: t(KIND_LABELS[by_id[i].kind], language))
+    frame["age"] = frame["question"].map(lambda i: by_id[i].age)
+    frame["answer"] = [choice_label(content, by_id[i], value, language)
+                       for i, value in zip(frame["question"], frame["value"], strict=True)]
+    frame["question"] = frame["question"].map(lambda i: question_text(content, by_id[i], language))
+    frame = frame.sort_values(["asked", "participant"], kind="stable")
+    return frame[EXPORT_COLUMNS].reset_index(drop=True)
 
 
-def _inert(value: str) -> str:
+def _headed(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    return frame.rename(columns={c: t(EXPORT_HEADINGS[c], language) for c in frame.columns})
+
+
+def export_csv(content: Content, session: LiveSession, questions: Sequence[LiveQuestion], answers: Iterable[Answer],
+               language: str | None = None) -> bytes:
+    """:func:`export_frame` as UTF-8 CSV with a byte-order mark (so a spreadsheet reads its accents), headings in
+    ``language``; a text a spreadsheet would take for a formula is quoted."""
+    language = language or session.language
+    frame = export_frame(content, session, questions, answers, language)
+    for column in ("question", "answer", "number", "kind"):
+        frame[column] = frame[column].map(_inert)
+    return _headed(frame, language).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def export_xlsx(content: Content, session: LiveSession, questions: Sequence[LiveQuestion], answers: Iterable[Answer],
+                language: str | None = None) -> bytes:
+    """:func:`export_frame` as a spreadsheet (.xlsx), headings in ``language``; every text is stored as text, so
+    an answer starting with = + - or @ is never a formula."""
+    language = language or session.language
+    frame = _headed(export_frame(content, session, questions, answers, language), language)
+    buffer = io.BytesIO()
+    sheet_name = t("Answers", language)[:31]
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet_name, index=False)
+        sheet = writer.sheets[sheet_name]
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_SIGNS):
+                    cell.data_type = "s"  # openpyxl takes "=…" for a formula: a text it stays
+        sheet.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGHIJK", (9, 8, 10, 18, 60, 8, 10, 40, 6, 9, 22), strict=True):
+            sheet.column_dimensions[letter].width = width
+    return buffer.getvalue()
+
+
+def _inert(value: object) -> object:
     """A cell a spreadsheet will not take for a formula (=, +, -, @, a tab or a return first): a quote before it."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_SIGNS) else value
 
 
 # --- slowing down code guessing ------------------------------------------------------------------------------

@@ -10,49 +10,41 @@ from __future__ import annotations
 
 import base64
 import math
+import textwrap
 from collections.abc import Mapping
 
 import pandas as pd
 
 from explorer.fragments import esc, tx
 from explorer.i18n import N_, n_, t
-from explorer.live import Answer, LiveQuestion, shown_texts, tally
+from explorer.live import (  # noqa: F401 - what a question is called, for the pages that draw it
+    KIND_LABELS,
+    PLACE_QUESTION,
+    QUESTION_TEXTS,
+    SCENE_QUESTION,
+    WORD_QUESTION,
+    Answer,
+    LiveQuestion,
+    choice_label,
+    question_label,
+    question_text,
+    shown_texts,
+    tally,
+)
 from explorer.model import Content
 from explorer.theme import FONTS, PALETTE
 from explorer.typography import colon
 
-PLACE_QUESTION = N_("Which place stayed with you?")
-SCENE_QUESTION = N_("Which scene stayed with you?")
-WORD_QUESTION = N_("One word for the film?")
-QUESTION_TEXTS = {"place": PLACE_QUESTION, "scene": SCENE_QUESTION, "word": WORD_QUESTION}
-KIND_LABELS = {"classroom": N_("Classroom question"), "place": N_("Place vote"), "scene": N_("Scene pick"),
-               "word": N_("One-word reaction")}
 STATE_LABELS = {"draft": N_("Not asked yet"), "open": N_("Taking answers"), "closed": N_("Closed"),
                 "revealed": N_("Answers shown to the room")}
-
-
-def question_text(content: Content, question: LiveQuestion, language: str = "en") -> str:
-    """What the question asks, in ``language`` (a classroom question in the content's words)."""
-    if question.kind == "classroom":
-        found = next((q for q in content.questions if q.id == question.ref), None)
-        return found.text.get(language) if found else question.ref
-    return t(QUESTION_TEXTS[question.kind], language)
-
-
-def choice_label(content: Content, question: LiveQuestion, value: str, language: str = "en") -> str:
-    """An answer as people read it: a place's name, a scene's number and title, or the answer itself."""
-    if question.kind == "place" and (place := content.place(value)) is not None:
-        return place.name.get(language)
-    if question.kind == "scene" and (scene := content.scene(value)) is not None:
-        return f"{scene.order}. {scene.title.get(language)}"
-    return value
 
 
 def join_html(code: str, address: str, joined: int, language: str = "en") -> str:
     """The join code, big enough to read from the back of a room, where to type it, and how many have joined."""
     spaced = f"{code[:3]} {code[3:]}"
-    where = t("Join on your phone", language)
-    count = n_("{count} person has joined", "{count} people have joined", joined, language)
+    where = t("To join by phone", language)
+    count = (n_("{count} person has joined", "{count} people have joined", joined, language) if joined
+             else t("Nobody has joined yet", language))
     return (f'<div class="hx-join"><p class="hx-join-where">{tx(where, language)}{colon(language)} <strong>{esc(address)}</strong></p>'
             f'<p class="hx-join-code" aria-label="{esc(" ".join(code))}">{esc(spaced)}</p>'
             f'<p class="hx-join-count" role="status">{tx(count, language)}</p></div>')
@@ -77,7 +69,7 @@ def bars_html(content: Content, question: LiveQuestion, counts: pd.DataFrame, la
 
 
 def _total_html(total: int, language: str) -> str:
-    count = n_("{count} answer", "{count} answers", total, language)
+    count = n_("{count} answer", "{count} answers", total, language) if total else t("No answer yet", language)
     return f'<p class="hx-live-total">{tx(count, language)}</p>'
 
 
@@ -105,6 +97,13 @@ def texts_html(texts: list[str], language: str = "en") -> str:
 
 WIDTH, HEIGHT = 800, 560
 PAD = 48
+# Place names beside the circles: on a 1920x1080 projector the picture is about 760 pixels wide, so 28 units are
+# about 27 pixels, read from the back of a room; a name wraps at about 18 characters, on at most three lines.
+LABEL_SIZE = 28
+LABEL_CHARS = 18
+LABEL_LINE = 1.15  # line height, in font sizes
+LABEL_CHAR_WIDTH = 0.56  # an average character's width, in font sizes (a bold sans), to keep names apart
+LABEL_GAP = 6
 
 
 def _projection(content: Content) -> tuple[float, float, float, float]:
@@ -117,6 +116,44 @@ def _projection(content: Content) -> tuple[float, float, float, float]:
     x0 = (WIDTH - (east - west) * middle * scale) / 2 - west * middle * scale
     y0 = (HEIGHT - (north - south) * scale) / 2 + north * scale
     return scale, middle, x0, y0
+
+
+def _label_lines(name: str) -> list[str]:
+    lines = textwrap.wrap(name, LABEL_CHARS, break_long_words=False) or [name]
+    return lines[:2] + [" ".join(lines[2:])] if len(lines) > 3 else lines
+
+
+Box = tuple[float, float, float, float]  # left, top, width, height
+
+
+def _overlap(a: Box, b: Box) -> float:
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _place_labels(circles: list[tuple[float, float, float, list[str]]]) -> list[Box]:
+    """Where each circle's name goes: beside it (right, left, above, below or at a corner), inside the picture,
+    over as little of the other names and circles as can be; the circles come most voted first and choose first."""
+    obstacles = [(x - r, y - r, 2 * r, 2 * r) for x, y, r, _ in circles]
+    placed: list[Box] = []
+    for x, y, r, lines in circles:
+        width = max(len(line) for line in lines) * LABEL_SIZE * LABEL_CHAR_WIDTH
+        height = len(lines) * LABEL_SIZE * LABEL_LINE
+        near, side = r + LABEL_GAP, r * 0.7 + LABEL_GAP
+        candidates = [(x + near, y - height / 2), (x - near - width, y - height / 2), (x - width / 2, y - near - height),
+                      (x - width / 2, y + near), (x + side, y + side), (x + side, y - side - height),
+                      (x - side - width, y + side), (x - side - width, y - side - height)]
+        best, score = None, math.inf
+        for left, top in candidates:
+            left = min(max(left, 4), WIDTH - 4 - width)  # inside the picture, shifted if need be
+            top = min(max(top, 4), HEIGHT - 4 - height)
+            box = (left, top, width, height)
+            found = sum(_overlap(box, other) for other in placed) * 2 + sum(_overlap(box, o) for o in obstacles)
+            if found < score:
+                best, score = box, found
+        placed.append(best)
+    return placed
 
 
 def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "en", title: str = "") -> str:
@@ -143,7 +180,7 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
     top = max(votes.values(), default=0)
     ranked = sorted(((n, p) for p, n in votes.items() if n and content.place(p) is not None), key=lambda v: (-v[0], v[1]))
     rank = {place_id: number for number, (_, place_id) in enumerate(ranked, start=1)}
-    dots, labels = [], []
+    dots, labels, circles = [], [], []
     for place in sorted(content.places, key=lambda p: -votes.get(p.id, 0)):  # the larger under the smaller
         x, y = xy(place.lat, place.lon)
         count = votes.get(place.id, 0)
@@ -153,15 +190,23 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
         radius = 14 + 34 * math.sqrt(count / top)
         dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{PALETTE["moss"]}" fill-opacity=".85" '
                     f'stroke="{PALETTE["moss_dark"]}" stroke-width="2"/>')
-        # the circle carries its rank; the list beside the map names it: no label to clip at an edge or overlap
+        # the circle carries its rank (the list beside the map has the same), its name is beside it
         labels.append(f'<text x="{x:.1f}" y="{y:.1f}" dy=".35em" text-anchor="middle">{rank[place.id]}</text>')
+        circles.append((x, y, radius, _label_lines(place.name.get(language))))
+    names = []
+    for (_, _, _, lines), (left, top_edge, _, _) in zip(circles, _place_labels(circles), strict=True):
+        spans = "".join(f'<tspan x="{left:.1f}" y="{top_edge + LABEL_SIZE * (LABEL_LINE * i + 0.9):.1f}">{esc(line)}'
+                        '</tspan>' for i, line in enumerate(lines))
+        names.append(f"<text>{spans}</text>")
     summary = title or t("Place votes", language)
     none = t("No vote yet.", language)
     listing = "".join(f"<li>{tx(content.place(p).name.get(language), language)}{colon(language)} <strong>{n}</strong></li>"
                       for n, p in ranked) or f"<li>{tx(none, language)}</li>"
     svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{"".join(shapes)}{"".join(dots)}'
-           f'<g font-family="{esc(FONTS["sans"])}" font-size="22" font-weight="700" fill="#fff">{"".join(labels)}</g></svg>')
+           f'<g font-family="{esc(FONTS["sans"])}" font-size="22" font-weight="700" fill="#fff">{"".join(labels)}</g>'
+           f'<g font-family="{esc(FONTS["sans"])}" font-size="{LABEL_SIZE}" font-weight="700" fill="{PALETTE["ink"]}" '
+           f'stroke="#fff" stroke-width="6" stroke-linejoin="round" paint-order="stroke">{"".join(names)}</g></svg>')
     # an image, not inline SVG (which st.html's sanitiser removes); the list beside it says the same in words
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'<figure class="hx-votes"><img src="{source}" alt="" width="{WIDTH}" height="{HEIGHT}">'

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -90,7 +90,7 @@ questions = Table(
     Column("kind", String(16), nullable=False),
     Column("ref", String(64), nullable=False),
     Column("age", String(16), nullable=False),
-    Column("choices", Text, nullable=False),  # a JSON list
+    Column("choices", Text, nullable=False),  # a JSON list: texts, or {language: label} for choices in several languages
     Column("state", String(16), nullable=False),
 )
 participants = Table(
@@ -112,6 +112,14 @@ answers = Table(
     UniqueConstraint("question", "participant", name="one_answer_per_participant"),
 )
 Index("live_answers_session", answers.c.session)
+
+
+def _choices_json(question: LiveQuestion) -> str:
+    """A question's choices as kept: a list of texts, or of {language: label} when given in several languages
+    (the first label is the choice's value; JSON keeps the order)."""
+    if question.labels:
+        return json.dumps([dict(pairs) for pairs in question.labels], ensure_ascii=False)
+    return json.dumps(list(question.choices))
 
 
 class StoreUnavailable(ExplorerError):
@@ -317,14 +325,15 @@ class LiveStore:
 
     def add_question(self, question: LiveQuestion) -> None:
         row = {"id": question.id, "session": question.session, "position": question.position, "kind": question.kind,
-               "ref": question.ref, "age": question.age, "choices": json.dumps(list(question.choices)),
-               "state": question.state}
+               "ref": question.ref, "age": question.age, "choices": _choices_json(question), "state": question.state}
         self._run(lambda c: c.execute(insert(questions).values(**row)))
 
     @staticmethod
     def _question(row) -> LiveQuestion:
-        return LiveQuestion(row.id, row.session, row.kind, row.ref, row.age, tuple(json.loads(row.choices)), row.state,
-                            row.position)
+        kept = json.loads(row.choices)
+        labels = tuple(tuple(c.items()) for c in kept) if kept and isinstance(kept[0], dict) else ()
+        choices = tuple(next(iter(dict(c).values())) for c in labels) if labels else tuple(kept)
+        return LiveQuestion(row.id, row.session, row.kind, row.ref, row.age, choices, row.state, row.position, labels)
 
     def question(self, question_id: str) -> LiveQuestion | None:
         row = self._read(lambda c: c.execute(select(questions).where(questions.c.id == question_id)).first())
@@ -426,6 +435,18 @@ class LiveStore:
         return self._run(lambda c: c.execute(
             update(answers).where(answers.c.question == question_id, answers.c.participant == token,
                                   answers.c.value == value).values(approved=approved)).rowcount) > 0
+
+    def approve_many(self, question_id: str, shown: Iterable[tuple[str, str]]) -> int:
+        """Let several written answers through at once, each (participant token, text) if it still reads that text
+        (a text changed meanwhile stays waiting); in one transaction. How many were approved."""
+
+        def work(connection: Connection) -> int:
+            return sum(connection.execute(
+                update(answers).where(answers.c.question == question_id, answers.c.participant == token,
+                                      answers.c.value == value).values(approved=True)).rowcount
+                for token, value in shown)
+
+        return self._run(work)
 
     def answer_of(self, question_id: str, token: str) -> Answer | None:
         """A participant's present answer to a question, if any (their phone shows it, to change it)."""
