@@ -42,11 +42,11 @@ _TU_IMPERATIVES = (
     "décris", "raconte", "prends", "photographie", "pense", "trouve", "lis", "dis", "fais", "mets", "découpe",
     "explique", "relie", "entoure", "souligne", "coche", "complète", "va", "viens", "essaie", "garde", "touche",
     "tape", "scanne", "ouvre", "rejoins", "envoie", "partage", "donne", "discute", "remarque", "note", "apporte",
-    "demande", "montre", "utilise", "ajoute", "indique", "relis", "vérifie", "retrouve", "justifie", "continue",
+    "demande", "montre", "utilise", "ajoute", "indique", "propose", "prépare", "relis", "vérifie", "retrouve", "justifie", "continue",
     "regarde", "souviens-toi", "rappelle-toi", "imagine-toi",
 )
 _FR_TU = re.compile(
-    r"\btu\b|\btoi\b|(?<!\ble )(?<!\bun )(?<!\bdu )(?<!\bau )(?<!\bde )(?<!\bmon )\bton\b|\bta\b|\btes\b|\bte\b"
+    r"(?<!\best )(?<!\bété )(?<!\bêtre )(?<!\bsont )\btu\b|\btoi\b|(?<!\ble )(?<!\bun )(?<!\bdu )(?<!\bau )(?<!\bde )(?<!\bmon )\bton\b|\bta\b|\btes\b|\bte\b"
     r"|(?<![\w-])t['’](?=[aeiouéèêhyàâ])"
     rf"|{_SENTENCE_START}(?:{'|'.join(_TU_IMPERATIVES)})\b(?![\s\u00a0\u202f]*:)(?!-)(?!\s+qu)",
     re.IGNORECASE | re.MULTILINE)
