@@ -51,6 +51,8 @@ def test_classroom_offers_the_handout():
         return [b for b in at.get("download_button") if b.key == "handout-download"]
 
     at = run("pages/classroom.py")
+    assert len(handout_buttons(at)) == 1  # the plan's handout
+    at.radio(key="handout-mode").set_value("scenes").run()
     assert len(handout_buttons(at)) == 1
     at.multiselect(key="handout-scenes").set_value([]).run()
     assert not handout_buttons(at) and "at least one scene" in page_text(at)

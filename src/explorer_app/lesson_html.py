@@ -1,0 +1,145 @@
+"""HTML for the classroom page's lesson material (pages/classroom.py): a plan as a timed table, questions with their
+one number, objectives with their success criteria, rubrics, the word bank and sentence starters, a sequence's
+shots. Everything from the content is typeset and escaped (``explorer.fragments.tx``); tables have headers."""
+
+from __future__ import annotations
+
+from explorer.fragments import esc, tx
+from explorer.i18n import N_, t
+from explorer.model import LESSON_PHASES, BandAssessment, BandSupport, Content, LessonPlan, Question, Sequence, Text
+from explorer.spoilers import Visibility
+from explorer.teacherpack import PHASE_LABELS
+from explorer.typography import colon
+
+RUBRIC_LABELS = {"exit-ticket": N_("Exit ticket"), "main-activity": N_("Main activity")}
+LEVEL_LABELS = (N_("Beginning"), N_("Developing"), N_("Secure"))
+# the language the class works in, named in the page's language
+LEARNING = {"en": N_("For pupils still learning English"), "fr": N_("For pupils still learning French"),
+            "nl": N_("For pupils still learning Dutch")}
+
+
+def question_items_html(content: Content, questions, language: str) -> str:
+    """Questions as a list, each led by its one number ("Q7"), the number read out before the question."""
+    items = "".join(f'<li><span class="hx-qnum">{esc(content.question_label(q.id))}</span> '
+                    f"{tx(q.text.get(language), language)}</li>" for q in questions)
+    return f'<ul class="hx-questions hx-numbered">{items}</ul>'
+
+
+def before_questions_html(content: Content, questions: tuple[Question, ...], language: str) -> str:
+    """The questions asked before viewing, in their own group."""
+    return (f'<article class="hx-scene"><h4>{tx(t("Before viewing", language), language)}</h4>'
+            f'<p class="hx-where">{tx(t("Ask these before the screening: they reveal nothing of the film.", language), language)}'
+            f"</p>{question_items_html(content, questions, language)}</article>")
+
+
+def scene_questions_html(content: Content, scene, questions, language: str) -> str:
+    """One scene's questions under its number and title."""
+    return (f'<article class="hx-scene"><h4><span class="hx-num">{scene.order}</span>'
+            f"{tx(scene.title.get(language), language)}</h4>{question_items_html(content, questions, language)}</article>")
+
+
+def step_uses(content: Content, step, language: str) -> str:
+    """What a step uses, in one line: its questions by their one number, glossary terms, activities, a sequence."""
+    terms = {term.id: term.name.get(language) for term in content.terms}
+    activities = {a.id: a.title.get(language) for a in content.activities}
+    parts = []
+    if step.questions:
+        parts.append(t("Questions: {items}", language,
+                       items=", ".join(content.question_label(q) for q in step.questions)))
+    if step.terms:
+        parts.append(t("Glossary: {items}", language, items=", ".join(terms.get(i, i) for i in step.terms)))
+    if step.activities:
+        parts.append(t("Activities: {items}", language, items=", ".join(activities.get(i, i) for i in step.activities)))
+    sequence = content.sequence(step.sequence) if step.sequence else None
+    if sequence is not None:
+        parts.append(t("Sequence study: {title} (below the plan)", language, title=sequence.title.get(language)))
+    return " · ".join(parts)
+
+
+def plan_html(content: Content, plan: LessonPlan, view: Visibility, language: str) -> str:
+    """A lesson plan as a timed table in two parts, before and after viewing; the steps ``view`` hides are left
+    out, with a row saying so (their minutes still count, so the times stay those of the lesson)."""
+    head = (f'<thead><tr><th scope="col">{tx(t("Time", language), language)}</th>'
+            f'<th scope="col">{tx(t("Step", language), language)}</th></tr></thead>')
+    groups, start = [], 0
+    for phase in LESSON_PHASES:
+        steps = [s for s in plan.steps if s.phase == phase]
+        if not steps:
+            continue
+        rows = [f'<tr><th colspan="2" scope="rowgroup">{tx(t(PHASE_LABELS[phase], language), language)} · '
+                f'{tx(t("{minutes} min", language, minutes=plan.phase_minutes(phase)), language)}</th></tr>']
+        hidden = 0  # minutes
+        for step in steps:
+            if view.step(step):
+                uses = step_uses(content, step, language)
+                used = f"<br><small>{tx(uses, language)}</small>" if uses else ""
+                rows.append(f"<tr><td><strong>{start}–{start + step.minutes}</strong><br>"
+                            f"{tx(t('{minutes} min', language, minutes=step.minutes), language)}</td>"
+                            f"<td><strong>{tx(step.title.get(language), language)}</strong><br>"
+                            f"{tx(step.text.get(language), language)}{used}</td></tr>")
+            else:
+                hidden += step.minutes
+            start += step.minutes
+        if hidden:
+            note = t("Hidden in spoiler-safe mode: what to do after viewing talks about the whole film.", language)
+            rows.append(f'<tr class="hx-plan-hidden"><td>{tx(t("{minutes} min", language, minutes=hidden), language)}'
+                        f"</td><td>{tx(note, language)}</td></tr>")
+        groups.append(f"<tbody>{''.join(rows)}</tbody>")
+    return f'<table class="hx-plan">{head}{"".join(groups)}</table>'
+
+
+def objectives_html(objectives: tuple[Text, ...], assessment: BandAssessment | None, language: str) -> str:
+    """Each learning objective beside its success criterion (how the teacher sees it is met)."""
+    criteria = assessment.criteria if assessment is not None else ()
+    head = (f'<thead><tr><th scope="col">{tx(t("Objective", language), language)}</th>'
+            f'<th scope="col">{tx(t("Success criterion", language), language)}</th></tr></thead>')
+    rows = "".join(
+        f'<tr><td data-label="{esc(t("Objective", language))}">{tx(objective.get(language), language)}</td>'
+        f'<td data-label="{esc(t("Success criterion", language))}">'
+        f"{tx(criteria[index].get(language), language) if index < len(criteria) else ''}</td></tr>"
+        for index, objective in enumerate(objectives))
+    return f'<table class="hx-assess">{head}<tbody>{rows}</tbody></table>'
+
+
+def rubric_html(assessment: BandAssessment, task: str, language: str) -> str:
+    """A rubric as a table: one row per level, from beginning to secure."""
+    rubric = assessment.rubric(task)
+    if rubric is None:
+        return ""
+    head = (f'<thead><tr><th scope="col">{tx(t("Level", language), language)}</th>'
+            f'<th scope="col">{tx(t("What the pupil shows", language), language)}</th></tr></thead>')
+    rows = "".join(f'<tr><th scope="row">{tx(t(level, language), language)}</th>'
+                   f"<td>{tx(text.get(language), language)}</td></tr>"
+                   for level, text in zip(LEVEL_LABELS, rubric.levels, strict=False))
+    caption = f"<caption>{tx(t(RUBRIC_LABELS.get(task, task), language), language)}</caption>"
+    return f'<table class="hx-rubric">{caption}{head}<tbody>{rows}</tbody></table>'
+
+
+def support_html(support: BandSupport, language: str) -> str:
+    """The word bank and sentence starters (for pupils still learning the class's language), and the extension."""
+    words = "".join(f"<li>{tx(word.get(language), language)}</li>" for word in support.words)
+    starters = "".join(f"<li>{tx(starter.get(language), language)}</li>" for starter in support.starters)
+    return (f'<div class="hx-support"><h4>{tx(t(LEARNING.get(language, LEARNING["en"]), language), language)}</h4>'
+            f'<p><strong>{tx(t("Word bank", language), language)}</strong></p><ul class="hx-wordbank">{words}</ul>'
+            f'<p><strong>{tx(t("Sentence starters", language), language)}</strong></p><ul>{starters}</ul>'
+            f'<h4>{tx(t("Extension task", language), language)}</h4>'
+            f"<p>{tx(support.extension.get(language), language)}</p></div>")
+
+
+def sequence_html(content: Content, sequence: Sequence, language: str, *, shots: bool) -> str:
+    """A sequence study's heading (the sequence and its scene) and, when there is no still, its shots in order."""
+    scene = content.scene(sequence.scene)
+    where = t("Scene {number}: {title}", language, number=scene.order, title=scene.title.get(language)) if scene else ""
+    parts = [f'<h4>{tx(sequence.title.get(language), language)}</h4><p class="hx-where">{tx(where, language)}</p>']
+    if shots:
+        parts.append(f'<p>{tx(t("No still of this sequence is available; its shots, as we describe them:", language), language)}</p>')
+        parts.append('<ol class="hx-shots">' + "".join(f"<li>{tx(shot.get(language), language)}</li>"
+                                                     for shot in sequence.shots) + "</ol>")
+    return "".join(parts)
+
+
+def sources_line_html(label: str, items: list[str], language: str) -> str:
+    """A line of sources (items already HTML)."""
+    if not items:
+        return ""
+    return f'<p class="hx-where"><small>{tx(label, language)}{colon(language)} {"; ".join(items)}</small></p>'

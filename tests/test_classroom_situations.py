@@ -1,0 +1,217 @@
+"""AppTest for the classroom page's lesson situations: the chosen situation's plan on the teachers' tab with every
+question by its one number, a bad situation in the address, spoiler-safe mode (a plan before the screening stays
+whole), the handout and the viewing sheet for a plan, a kiosk without downloads, the live link for a plan, the
+assessment and differentiation, and a sequence study with a still. Expectations come from the content."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+
+import pytest
+
+from conftest import DATA, run_page
+from explorer.model import LESSON_KINDS
+
+AGE = "14-18"  # the page's default age band
+
+
+@pytest.fixture(autouse=True)
+def plain_settings(monkeypatch):
+    for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_TILES", "EXPLORER_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(**query: str):
+    return run_page("pages/classroom.py", **query)
+
+
+def flat(text: str) -> str:
+    """Text with every kind of space as one space, entities decoded, as a reader sees it."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", html.unescape(text)).strip()
+
+
+def text_of(node) -> str:
+    """Everything a part of the page (or the whole page) says: its HTML, markdown, notes, captions, options."""
+    parts = [h.proto.body for h in node.get("html")]
+    parts += [e.value for kind in ("markdown", "caption", "info", "warning") for e in node.get(kind)]
+    parts += [o for kind in ("multiselect", "selectbox", "radio") for w in node.get(kind) for o in w.options]
+    parts += [p.proto.label for p in node.get("page_link")]
+    return flat("\n".join(parts))
+
+
+def tab(at, label: str):
+    return next(tab for tab in at.tabs if tab.label == label)
+
+
+def plan_table(at) -> str:
+    (table,) = [h.proto.body for h in tab(at, "For teachers").get("html") if 'class="hx-plan"' in h.proto.body]
+    return table
+
+
+def downloads(at) -> list[str]:
+    return [button.key for button in at.get("download_button")]
+
+
+@pytest.mark.parametrize("situation", list(LESSON_KINDS))
+def test_each_situation_shows_its_plan_with_every_question_by_its_number(content, situation):
+    at = run(age=AGE, situation=situation)
+    plan = content.teaching.plan(AGE, situation)
+    table = flat(plan_table(at))
+    assert plan.question_ids(), "a plan that asks nothing proves nothing"
+    for qid in plan.question_ids():
+        assert re.search(rf"\b{content.question_label(qid)}\b", table), (situation, qid)
+    for step in plan.steps:
+        assert flat(step.title.get()) in table and flat(step.text.get()) in table
+    assert table.count('scope="rowgroup"') == len({step.phase for step in plan.steps})
+    assert 'scope="col"' in plan_table(at)
+    teachers = text_of(tab(at, "For teachers"))
+    for qid in plan.question_ids():  # the plan's questions with their hints, in the plan's order
+        hint = content.teaching.hint(qid)
+        assert hint is None or flat(hint.text.get()) in teachers
+    assert at.query_params["situation"] in (situation, [situation])
+
+
+def test_a_bad_situation_in_the_address_says_so_and_the_page_works(content):
+    at = run(age=AGE, situation="field-trip")
+    assert any("Lesson situation" in note.value and "field" in note.value for note in at.info)
+    assert at.query_params["situation"] in ("after", ["after"])
+    table = flat(plan_table(at))
+    assert all(flat(step.title.get()) in table for step in content.teaching.plan(AGE, "after").steps)
+    assert "handout-download" in downloads(at) and "teacher-download" in downloads(at)
+
+
+def test_the_situation_can_be_changed_and_lands_in_the_address(content):
+    at = run(age=AGE)
+    at.button_group(key="situation").set_value("short").run()
+    assert at.query_params["situation"] in ("short", ["short"])
+    table = flat(plan_table(at))
+    assert all(flat(step.title.get()) in table for step in content.teaching.plan(AGE, "short").steps)
+
+
+def test_spoiler_safe_keeps_the_plan_before_the_screening_whole(content):
+    at = run(age=AGE, situation="before", spoilers="hide")
+    plan = content.teaching.plan(AGE, "before")
+    table = flat(plan_table(at))
+    for step in plan.steps:
+        assert flat(step.title.get()) in table and flat(step.text.get()) in table
+    for qid in plan.question_ids():
+        assert re.search(rf"\b{content.question_label(qid)}\b", table)
+    assert "Hidden in spoiler-safe mode" not in table
+    assert "viewing-sheet-download" in downloads(at) and "handout-download" in downloads(at)
+
+
+def test_spoiler_safe_after_the_screening_hides_the_steps_and_scenes_and_says_why(content):
+    at = run(age=AGE, situation="after", spoilers="hide")
+    page, table = text_of(at), flat(plan_table(at))
+    for step in content.teaching.plan(AGE, "after").steps:
+        assert step.phase == "after" and flat(step.title.get()) not in table and flat(step.text.get()) not in page
+    hidden = [content.scene(s) for s in content.spoilers()]
+    assert hidden, "nothing hidden proves nothing"
+    for scene in hidden:
+        assert flat(scene.title.get()) not in page, scene.id
+    for question in content.band_questions(AGE):
+        shown = flat(question.text.get()) in page
+        assert shown == (question.phase == "before" or question.scene not in content.spoilers()), question.id
+    for hint in content.teaching.hints:  # only hints for before viewing may show
+        if content.question(hint.question).phase == "after":
+            assert flat(hint.text.get()) not in page
+    assert any("Spoiler-safe mode hides" in note.value for note in tab(at, "For teachers").get("info"))
+
+
+def test_questions_come_with_their_one_number_before_viewing_first(content):
+    at = run(age=AGE)
+    questions = tab(at, "Questions")
+    bodies = [h.proto.body for h in questions.get("html")]
+    labels = [label for body in bodies for label in re.findall(r'class="hx-qnum">(Q\d+)<', body)]
+    assert labels == [content.question_label(q.id) for q in content.band_questions(AGE)]
+    before = content.questions_before(AGE)
+    assert before and "Before viewing" in bodies[0]
+    assert all(flat(q.text.get()) in flat(bodies[0]) for q in before)
+
+
+def test_the_handout_follows_the_plan_and_can_still_take_chosen_scenes(content):
+    at = run(age=AGE, situation="around")
+    handout = tab(at, "Handout (PDF)")
+    labels = [content.question_label(q) for q in content.teaching.plan(AGE, "around").question_ids()]
+    assert ", ".join(labels) in text_of(handout)
+    assert downloads(at).count("handout-download") == 1 and "viewing-sheet-download" not in downloads(at)
+    assert at.checkbox(key="handout-glossary").value is False
+    at.radio(key="handout-mode").set_value("scenes").run()
+    assert downloads(at).count("handout-download") == 1
+    at.multiselect(key="handout-scenes").set_value([]).run()
+    assert "handout-download" not in downloads(at)
+
+
+def test_a_kiosk_offers_no_download_and_no_live_link(monkeypatch):
+    monkeypatch.setenv("EXPLORER_KIOSK", "1")
+    monkeypatch.setenv("EXPLORER_PUBLIC_URL", "https://here.example.org")
+    at = run(age=AGE, situation="before")
+    assert not at.get("download_button") and not at.get("page_link")
+    assert "Take the handout with you" in text_of(at) and "Take the teacher's pack with you" in text_of(at)
+
+
+def test_the_live_link_carries_the_age_band_and_the_plan():
+    at = run(age="10-13", situation="around")
+    queries = [link.proto.query_string for link in at.get("page_link") if link.proto.page.endswith("live")]
+    assert any("age=10-13" in q and "plan=around" in q for q in queries), queries
+
+
+def test_assessment_and_differentiation_follow_the_age_band(content):
+    at = run(age="10-13")
+    teachers = tab(at, "For teachers")
+    text = text_of(teachers)
+    pack = content.teaching
+    assessment, support = pack.assessment("10-13"), pack.support("10-13")
+    for objective, criterion in zip(pack.objectives_for("10-13"), assessment.criteria, strict=True):
+        assert flat(objective.get()) in text and flat(criterion.get()) in text
+    rubrics = [h.proto.body for h in teachers.get("html") if 'class="hx-rubric"' in h.proto.body]
+    assert len(rubrics) == 1 and rubrics[0].count('<th scope="row">') == 2 * 3
+    for rubric in assessment.rubrics:
+        assert all(flat(level.get()) in text for level in rubric.levels)
+    assert all(flat(word.get()) in text for word in support.words)
+    assert all(flat(starter.get()) in text for starter in support.starters)
+    assert flat(support.extension.get()) in text and "For pupils still learning English" in text
+    french = text_of(tab(run(age="10-13", lang="fr"), "Pour les enseignants"))
+    assert flat(support.words[0].get("fr")) in french
+
+
+def _sequence_step(content):
+    """An age band, a situation and the sequence one of its plan's steps studies."""
+    for plan in content.teaching.plans:
+        for step in plan.steps:
+            if step.sequence:
+                return plan.age, plan.kind, content.sequence(step.sequence)
+    pytest.fail("no plan step names a sequence")
+
+
+def test_a_sequence_study_without_a_still_lists_its_shots(content):
+    age, situation, sequence = _sequence_step(content)
+    if content.stills_of(sequence.scene):
+        pytest.skip("the content has a still of this scene")
+    text = text_of(tab(run(age=age, situation=situation), "For teachers"))
+    assert flat(sequence.title.get()) in text and all(flat(shot.get()) in text for shot in sequence.shots)
+
+
+def test_a_sequence_study_shows_a_still_with_its_credit(content, tmp_path, monkeypatch):
+    from PIL import Image
+
+    age, situation, sequence = _sequence_step(content)
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "stills").mkdir(exist_ok=True)
+    Image.new("RGB", (64, 48), (90, 120, 60)).save(data / "stills" / "test-still.png")
+    with (data / "stills.toml").open("a", encoding="utf-8") as stills:
+        stills.write(f'\n[[still]]\nid = "test-still"\nfile = "test-still.png"\nscene = "{sequence.scene}"\n'
+                     'credit = "Test Festival Archive"\nlicence = "CC BY 4.0"\nalt.en = "A grey test frame"\n'
+                     'timecode = "12:34"\n')
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(data))
+    at = run(age=age, situation=situation)
+    teachers = tab(at, "For teachers")
+    images = teachers.get("image")
+    assert len(images) == 1 and images[0].proto.imgs[0].alt == "A grey test frame"
+    text = text_of(teachers)
+    assert "Test Festival Archive" in text and "CC BY 4.0" in text and "12:34" in text
+    assert not any(flat(shot.get()) in text for shot in sequence.shots)  # the still instead of the shot list
+
