@@ -224,7 +224,7 @@ def test_cli_check_lists_every_problem_and_fails(data_copy):
 def test_basemap_geometry_is_checked(data_copy):
     replace_in(data_copy / "basemap.toml", "point = [50.8745, 4.3330]", "point = [50.8745]")
     replace_in(data_copy / "basemap.toml", 'kind = "railway"', 'kind = "motorway"')
-    replace_in(data_copy / "basemap.toml", "area = [[50.8842, 4.3905], [50.8852, 4.3990]", "area = [[50.8842, 4.3905], [50.8852, 'x']")
+    replace_in(data_copy / "basemap.toml", "area = [[50.8812, 4.3895], [50.8819, 4.3960]", "area = [[50.8812, 4.3895], [50.8852, 'x']")
     found = messages(data_copy)
     assert "data/basemap.toml: feature 'jette': point: must be a [lat, lon] pair (got [50.8745])" in found
     assert any(m.startswith("data/basemap.toml: feature 'railway-north-east': kind: must be one of commune") for m in found)
