@@ -3,6 +3,9 @@ question the presenter has open, change the answer until it closes, and see the 
 
 The phone looks for the next question by itself (a fragment every three seconds); the whole path is described
 in ``explorer_app/liveroom.py``. A kiosk never shows this page: visitors answer on their own phones.
+
+The page sits beside pupils' content (the questions say *tu* in French), so its own strings address no one
+(French: nominal or infinitive, never *vous*). A classroom question carries its one number (Q7) as everywhere.
 """
 
 import contextlib
@@ -13,6 +16,7 @@ import streamlit as st
 from explorer.fragments import esc, md, tx
 from explorer.i18n import t
 from explorer.live import (
+    CUT,
     ENDED,
     MAX_TEXT,
     TOO_MANY_TRIES,
@@ -23,7 +27,7 @@ from explorer.live import (
     normalise_code,
     valid_participant,
 )
-from explorer.livefragments import choice_label, question_text, results_html
+from explorer.livefragments import choice_label, question_label, question_text, results_html
 from explorer.livestore import StoreUnavailable
 from explorer.typography import colon
 from explorer_app.liveroom import (
@@ -45,7 +49,7 @@ if page.kiosk:  # a kiosk does not take part: its visitors answer on their own p
     st.switch_page("pages/attract.py")
 
 page_header(page, t("Join a live session", lang),
-            t("Answer the presenter's questions from your phone. No account and no name: only your answers are "
+            t("Answers to the presenter's questions, from a phone. No account and no name: only the answers are "
               "kept, and only for the session.", lang))
 
 
@@ -164,11 +168,12 @@ session_line = t("Session {code}", lang, code=f"{code[:3]} {code[3:]}")
 st.html(f'<p class="hx-kicker">{tx(session_line, lang)}</p>')
 
 if question is None:
-    st.info(t("You are in. The first question will appear here by itself when the presenter asks it.", lang),
+    st.info(t("Joined. The first question appears here by itself when the presenter asks it.", lang),
             icon=":material/hourglass_top:")
     st.stop()
 
-st.html(f'<h2 class="hx-live-ask">{tx(question_text(content, question, lang), lang)}</h2>')
+st.html(f'<p class="hx-kicker">{tx(question_label(content, question, lang), lang)}</p>'
+        f'<h2 class="hx-live-ask">{tx(question_text(content, question, lang), lang)}</h2>')
 try:
     mine = store.answer_of(question.id, me)
 except StoreUnavailable as exc:
@@ -178,7 +183,7 @@ except StoreUnavailable as exc:
 def your_answer() -> None:
     if mine is not None:
         label = choice_label(content, question, mine.value, lang)
-        yours = t("Your answer", lang)
+        yours = t("Answer given", lang)
         st.html(f'<p class="hx-live-mine">{tx(yours, lang)}{colon(lang)} <strong>{esc(label)}</strong></p>')
 
 
@@ -209,9 +214,9 @@ def send(value: str) -> None:
     except ValueError:  # the question went away (cleared and deleted) while the phone showed it
         st.session_state["hx-join-note"] = ("error", t("This question is not open for answers just now.", lang))
     else:
-        note = t("Your answer is in. You can change it until the question closes.", lang)
+        note = t("Answer sent. It can be changed until the question closes.", lang)
         if checked.cut:
-            note = t("Your answer was longer than {limit} characters, so it was cut.", lang, limit=MAX_TEXT) + " " + note
+            note = t(CUT, lang, limit=MAX_TEXT) + " " + note
         st.session_state["hx-join-note"] = ("warning" if checked.cut else "success", note)
 
 
@@ -230,17 +235,17 @@ kind = question.kind
 with st.container(key="hx-answer"):  # larger choices for a thumb (css/app.css)
     if kind == "place":
         chosen = content.place(mine.value) if mine else None
-        st.write(t("Tap the place on the map, or choose it from the list below.", lang))
+        st.write(t("A tap on a place on the map, or a choice in the list below.", lang))
         place_map(page, selected=chosen, key=f"vote-map-{question.id}", height=360, on_click=send)
         places = list(question.choices)
         if mine is not None and mine.value in places:  # a tap on the map shows in the list too
             st.session_state[f"vote-{question.id}"] = mine.value
         st.selectbox(t("Place", lang), places, index=None,
                      format_func=lambda i: choice_label(content, question, i, lang), key=f"vote-{question.id}",
-                     placeholder=t("Choose a place", lang), on_change=send_widget, args=(f"vote-{question.id}",))
+                     placeholder=t("A place…", lang), on_change=send_widget, args=(f"vote-{question.id}",))
     elif question.choices:  # a scene pick, or a classroom question with the presenter's choices
         options = list(question.choices)
-        st.radio(t("Your answer", lang), options, index=options.index(mine.value) if mine and mine.value in options else None,
+        st.radio(t("Answer", lang), options, index=options.index(mine.value) if mine and mine.value in options else None,
                  format_func=lambda v: md(choice_label(content, question, v, lang)), key=f"choice-{question.id}",
                  on_change=send_widget, args=(f"choice-{question.id}",))
     else:  # written: a word or a text, sent with the button
@@ -249,7 +254,7 @@ with st.container(key="hx-answer"):  # larger choices for a thumb (css/app.css)
                 st.text_input(t("One word", lang), value=mine.value if mine else "", key=f"text-{question.id}",
                               max_chars=60)
             else:
-                st.text_area(t("Your answer", lang), value=mine.value if mine else "", key=f"text-{question.id}",
+                st.text_area(t("Answer", lang), value=mine.value if mine else "", key=f"text-{question.id}",
                              height=140, help=t("The presenter reads written answers before the room sees them.", lang))
             st.form_submit_button(t("Send", lang), type="primary", on_click=send_widget, args=(f"text-{question.id}",),
                                   icon=":material/send:")

@@ -3,6 +3,13 @@ room questions from the explorer's content, and show the room's answers as they 
 
 The controls need the presenter's secret link (``live?code=…&key=…``, made at start); how the pieces talk to each
 other is in ``explorer_app/liveroom.py``. A kiosk never shows this page.
+
+Two views of one session: the controls window (the default), where the presenter adds, opens and closes questions
+and approves written answers, and the projector view (``&view=screen``), which shows only the join code and the
+answers the room may see: a written answer or a word waiting for approval never reaches it.
+
+``?age=14-18&plan=after`` (the classroom page's "Ask this plan's questions live") queues the lesson plan's
+questions at the start, in the plan's order; the presenter then opens them one by one.
 """
 
 import contextlib
@@ -15,18 +22,23 @@ import streamlit as st
 
 from explorer.fragments import esc, md, tx
 from explorer.handout import AGE_LABELS
-from explorer.i18n import t
+from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, N_, t
 from explorer.live import (
     ENDED,
     KINDS,
     TOO_MANY_TRIES,
     UNKNOWN_CODE,
+    ChoicesMismatch,
     LiveError,
     LiveQuestion,
+    choices_from_lines,
     classroom_question,
     export_csv,
+    export_xlsx,
     normalise_code,
     place_question,
+    plan_questions,
+    question_label,
     scene_question,
     word_question,
 )
@@ -38,10 +50,18 @@ from explorer.livefragments import (
     results_html,
 )
 from explorer.livestore import StoreUnavailable
-from explorer.model import AGE_BANDS
+from explorer.model import AGE_BANDS, LESSON_KINDS
 from explorer.qr import qr_png
-from explorer.teacherpack import band_questions
-from explorer_app.liveroom import LIMITER, PROJECTOR_POLL, client_address, current_question, live_store
+from explorer.spoilers import visibility
+from explorer_app.liveroom import (
+    LIMITER,
+    PROJECTOR_POLL,
+    client_address,
+    current_question,
+    live_store,
+    page_url,
+    phones_cannot_reach,
+)
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
 from explorer_app.widgets import caption, url_choice
@@ -68,16 +88,63 @@ except StoreUnavailable as exc:
 
 code = normalise_code(st.query_params.get("code", ""))
 secret = st.query_params.get("key", "")
+# as the classroom page names its plans (the same strings, so the same translations)
+PLAN_NAMES = {
+    "after": N_("A 50-minute lesson after the screening"),
+    "around": N_("A 50-minute lesson before and after the screening"),
+    "short": N_("A 20-minute lesson, before and after the screening"),
+    "before": N_("A 20-minute lesson before the screening"),
+}
 
 
-def start(spoiler_safe: bool) -> None:
+def reach_warning() -> None:
+    """Said to the presenter when the room's phones could not open the join address: it is this computer's own
+    name for itself (localhost) and no public address is set."""
+    if phones_cannot_reach(page_url(), page.settings.public_url):
+        st.warning(t("Phones cannot open this session's join address: “localhost” (or 127.0.0.1) is this computer's "
+                     "name for itself, so a phone would look for the explorer on the phone. Open the explorer at this "
+                     "computer's network address instead (for example http://192.168.1.20:8501; the server listens "
+                     "there unless it was started with --address 127.0.0.1), or set public_url in explorer.toml (or "
+                     "EXPLORER_PUBLIC_URL) to the address the phones use.", lang), icon=":material/wifi_off:")
+
+
+def wanted_plan() -> tuple[str, str] | None:
+    """The lesson plan the link asks to queue (``?plan=after&age=14-18``), when it names one; a link naming
+    none that exists gets a note and the page carries on without it."""
+    kind = st.query_params.get("plan")
+    if not kind:
+        return None
+    age = st.query_params.get("age") or "14-18"
+    if kind not in LESSON_KINDS:
+        st.warning(t("“{value}” in the link is not a lesson plan, so no question is queued; you can add them below "
+                     "once the session has started.", lang, value=md(kind[:40])), icon=":material/link_off:")
+        return None
+    if age not in AGE_BANDS:
+        st.warning(t("“{value}” in the link is not an age band, so the plan's questions are not queued; you can add "
+                     "them below once the session has started.", lang, value=md(age[:40])), icon=":material/link_off:")
+        return None
+    if content.teaching is None or content.teaching.plan(age, kind) is None:
+        st.warning(t("There is no such lesson plan for this age band, so no question is queued.", lang),
+                   icon=":material/link_off:")
+        return None
+    return age, kind
+
+
+def start(spoiler_safe: bool, plan: tuple[str, str] | None) -> None:
     try:
         session, key = store.start_session(time.time(), lang, spoiler_safe, page.settings.session_hours * 3600)
+        queued = plan_questions(content, session, *plan)[0] if plan else []
+        for question in queued:
+            store.add_question(question)
     except StoreUnavailable as exc:
         st.session_state["hx-live-error"] = exc.text(lang)
         return
     st.query_params["code"], st.query_params["key"] = session.code, key
-    st.query_params.pop("q", None)
+    st.query_params.pop("plan", None)  # queued once: a reload does not queue the plan again
+    if queued:
+        st.query_params["q"] = queued[0].id
+    else:
+        st.query_params.pop("q", None)
 
 
 if code is None:  # no session yet: the start form
@@ -93,7 +160,19 @@ if code is None:  # no session yet: the start form
                   "and Shuxiu first meet.", lang), icon=":material/visibility_off:")
     else:
         caption(t("Before the screening? Switch on spoiler-safe at the top first.", lang))
-    st.button(t("Start a live session", lang), type="primary", on_click=start, args=(page.spoiler_safe,),
+    plan = wanted_plan()
+    if plan is not None:
+        view = visibility(content, page.spoiler_safe)
+        ids = [q for q in content.teaching.plan(*plan).question_ids() if (found := content.question(q)) is not None
+               and plan[0] in found.ages and view.question(found)]
+        left_out = len(content.teaching.plan(*plan).question_ids()) - len(ids)
+        st.info(t("{plan}, {age}: starting the session queues its questions in order ({numbers}). You then open them "
+                  "one by one.", lang, plan=t(PLAN_NAMES[plan[1]], lang), age=t(AGE_LABELS[plan[0]], lang),
+                  numbers=", ".join(content.question_label(q) for q in ids) or "–"), icon=":material/playlist_add:")
+        if left_out:
+            caption(t("Spoiler-safe leaves out the plan's questions about scenes after the first encounter.", lang))
+    reach_warning()
+    st.button(t("Start a live session", lang), type="primary", on_click=start, args=(page.spoiler_safe, plan),
               icon=":material/groups:", key="live-start")
     st.stop()
 
@@ -131,9 +210,9 @@ join_url = f"{base}/join?{urlencode({'code': code, **({'spoilers': 'hide'} if se
 own_link = f"{base}/live?{urlencode({'code': code, 'key': secret})}"
 
 
-def number_label(number: int) -> str:
-    """A question's number as the room reads it (Q1, V1…)."""
-    return t("Q{number}", lang, number=number)
+def label_of(question: LiveQuestion) -> str:
+    """How the room names a question: a classroom question's one number (Q7), else its kind."""
+    return question_label(content, question, lang)
 
 
 def word_key(word: str) -> str:
@@ -183,9 +262,8 @@ def board() -> None:
                 begin = t("Add a question below to begin.", lang)
                 st.html(f'<p class="hx-note">{tx(begin, lang)}</p>')
                 return
-            number = next(i for i, q in enumerate(asked, start=1) if q.id == shown.id)
             answers = store.answers(code, shown.id)
-            st.html(f'<section class="hx-live-question" aria-live="polite"><p class="hx-kicker">{number_label(number)} · '
+            st.html(f'<section class="hx-live-question" aria-live="polite"><p class="hx-kicker">{tx(label_of(shown), lang)} · '
                     f'{tx(t(STATE_LABELS[shown.state], lang), lang)}</p>'
                     f'<h2>{tx(question_text(content, shown, lang), lang)}</h2>'
                     f'{results_html(content, shown, answers, lang)}</section>')
@@ -198,8 +276,12 @@ if screen:
     st.button(t("Show the controls", lang), icon=":material/tune:", key="live-controls-on",
               on_click=lambda: st.query_params.pop("view", None))
     st.stop()
+reach_warning()
 st.button(t("Projector view: only the code and the answers", lang), icon=":material/fit_screen:",
           key="live-screen", on_click=lambda: st.query_params.update(view="screen"))
+caption(t("This window is for you: it holds the controls and the answers waiting for approval. On the projector, "
+          "use the projector view (your presenter link in a second window): it never shows an answer before you "
+          "approve it.", lang))
 
 # --- steering the question on screen -------------------------------------------------------------------------
 
@@ -224,6 +306,31 @@ def show(question_id: str) -> None:
     st.query_params["q"] = question_id
 
 
+def approve_picked(question_id: str, shown: list[tuple[str, str, str]]) -> None:
+    """Approve the written answers ticked (each if it still reads what the presenter read)."""
+    picked = [(token, value) for token, value, key in shown if st.session_state.get(key)]
+    try:
+        store.approve_many(question_id, picked)
+    except StoreUnavailable as exc:
+        st.session_state["hx-live-problem"] = exc.text(lang)
+    for _, _, key in shown:
+        st.session_state.pop(key, None)
+
+
+def approve_all(question_id: str, shown: list[tuple[str, str, str]]) -> None:
+    """Approve every written answer the list showed (not one that arrived since)."""
+    try:
+        store.approve_many(question_id, [(token, value) for token, value, _ in shown])
+    except StoreUnavailable as exc:
+        st.session_state["hx-live-problem"] = exc.text(lang)
+
+
+def show_words(question_id: str, words: list[str]) -> None:
+    with contextlib.suppress(StoreUnavailable):
+        for word in words:
+            store.approve_word(question_id, word)
+
+
 if current is not None:
     st.subheader(t("Question on screen", lang))
     if st.session_state.get("hx-live-problem"):
@@ -237,13 +344,17 @@ if current is not None:
     for number, (state, label, icon) in enumerate(actions[current.state]):
         controls.button(label, on_click=move, args=(current.id, state, current.state), icon=icon, key=f"live-{state}",
                         type="primary" if number == 0 else "secondary")
+    following = next((q for q in asked if q.position > current.position and q.state == "draft"), None)
+    if following is not None and current.state != "draft":  # a queued plan: its next question, one press away
+        controls.button(t("Next question: {label}", lang, label=label_of(following)), on_click=show,
+                        args=(following.id,), icon=":material/skip_next:", key="live-next")
     with controls.popover(t("Clear answers", lang), icon=":material/delete:"):
         st.write(t("Delete every answer to this question and set it back to not asked?", lang))
         st.button(t("Yes, clear the answers", lang), on_click=clear, args=(current.id,), key="live-clear")
     if current.moderated:
-        with st.expander(t("Approve answers before the room sees them", lang), icon=":material/fact_check:"):
-            caption(t("Opening this shows the waiting answers on the projector too: open it on a screen the room "
-                      "does not see, or use your presenter link in a second window.", lang))
+        with st.container(border=True, key="live-moderation"):
+            st.markdown("**" + md(t("Waiting for approval", lang)) + "**")
+            caption(t("Only in this window: the room sees an answer once you approve it.", lang))
 
             @st.fragment(run_every=PROJECTOR_POLL * 2)
             def approvals() -> None:
@@ -263,28 +374,37 @@ if current is not None:
                             st.html(f'<p class="hx-shown-word">{esc(word)} <small>× {count}</small></p>')
                             st.button(t("Hide", lang), key=f"hide-word-{word_key(word)}", on_click=store.approve_word,
                                       args=(current.id, word, False), icon=":material/visibility_off:")
-                    for word, count in Counter(a.value for a in waiting).most_common():
+                    words = Counter(a.value for a in waiting).most_common()
+                    for word, count in words:
                         with st.container(border=True, horizontal=True, vertical_alignment="center",
                                           key=f"hx-waiting-{word_key(word)}"):
                             st.html(f'<p class="hx-waiting">{esc(word)} <small>× {count}</small></p>')
                             st.button(t("Show", lang), key=f"approve-word-{word_key(word)}", on_click=store.approve_word,
                                       args=(current.id, word))
+                    if len(words) > 1:
+                        st.button(t("Show every word listed", lang), key="live-approve-words", on_click=show_words,
+                                  args=(current.id, [word for word, _ in words]), icon=":material/done_all:")
                     return
-                for answer in waiting:
-                    with st.container(border=True, horizontal=True, vertical_alignment="center",
-                                      key=f"hx-waiting-{answer.participant}"):
-                        st.html(f'<p class="hx-waiting" dir="auto">{esc(answer.value)}</p>')
-                        st.button(t("Approve", lang), key=f"approve-{answer.participant}",
-                                  on_click=store.approve, args=(current.id, answer.participant, answer.value))
+                listed = [(a.participant, a.value, f"pick-{word_key(a.participant + a.value)}") for a in waiting]
+                for _, value, key in listed:
+                    st.checkbox(md(value), key=key)
+                if listed:
+                    with st.container(horizontal=True):
+                        picked = sum(1 for _, _, key in listed if st.session_state.get(key))
+                        st.button(t("Approve the ticked answers ({count})", lang, count=picked), type="primary",
+                                  key="live-approve-picked", on_click=approve_picked, args=(current.id, listed),
+                                  icon=":material/check:", disabled=not picked)
+                        st.button(t("Approve all listed ({count})", lang, count=len(listed)),
+                                  key="live-approve-all", on_click=approve_all, args=(current.id, listed),
+                                  icon=":material/done_all:")
 
             approvals()
 
 if len(asked) > 1:
-    numbers = {q.id: n for n, q in enumerate(asked, start=1)}
     st.session_state["live-show"] = current.id  # the list shows the question on screen, however it got there
     st.selectbox(t("Show another question", lang), [q.id for q in asked],
-                 format_func=lambda i: number_label(numbers[i]) + " · " + question_text(
-                     content, next(q for q in asked if q.id == i), lang),
+                 format_func=lambda i: (lambda q: f"{label_of(q)} · {question_text(content, q, lang)}")(
+                     next(q for q in asked if q.id == i)),
                  key="live-show", on_change=lambda: show(st.session_state["live-show"]))
 
 # --- adding a question ---------------------------------------------------------------------------------------
@@ -293,15 +413,24 @@ st.subheader(t("Ask the room", lang))
 kind = st.segmented_control(t("Kind of question", lang), list(KINDS), format_func=lambda k: t(KIND_LABELS[k], lang),
                             default="classroom", required=True, key="live-kind") or "classroom"
 age, ref = "", ""
+others = [language for language in LANGUAGES if language != lang]  # the choices in the phones' other languages
 if kind == "classroom":
     age = url_choice(page, t("Age band", lang), list(AGE_BANDS), "live-age", lambda a: t(AGE_LABELS[a], lang),
                      default="14-18", param="age")
-    hidden = content.spoilers() if session.spoiler_safe else frozenset()
-    offered = [q for q in band_questions(content, age) if q.scene not in hidden]
-    ref = st.selectbox(t("Question", lang), [q.id for q in offered],
-                       format_func=lambda i: next(q for q in offered if q.id == i).text.get(lang), key="live-ref")
+    # before-viewing questions first, then story order, as numbered everywhere; spoiler-safe hides what it hides
+    offered = {q.id: q for q in visibility(content, session.spoiler_safe).questions(age)}
+    before = t("before viewing", lang)
+    ref = st.selectbox(t("Question", lang), list(offered), key="live-ref",
+                       format_func=lambda i: " · ".join([content.question_label(i)]
+                                                        + ([before] if offered[i].phase == "before" else [])
+                                                        + [offered[i].text.get(lang)]))
     st.text_area(t("Answers to choose from, one per line (leave empty for written answers, which you approve "
                    "before the room sees them)", lang), key="live-choices", height=120)
+    with st.expander(t("The same answers in other languages (optional)", lang), icon=":material/translate:"):
+        caption(t("One per line, in the same order. A phone shows the answers in its language, else as you wrote "
+                  "them above; the count adds up each answer whatever language it was chosen in.", lang))
+        for column, language in zip(st.columns(len(others)), others, strict=True):
+            column.text_area(LANGUAGE_NAMES[language], key=f"live-choices-{language}", height=120)
 else:
     caption({"place": t("Everyone taps the place that stayed with them on the map; the projector shows a map with "
                         "each place sized by its votes.", lang),
@@ -316,11 +445,12 @@ def add() -> None:
     state = st.session_state
     chosen = state.get("live-kind") or "classroom"
     try:
-        position = len(store.questions(code))
+        position = max((q.position for q in store.questions(code)), default=-1) + 1
         if chosen == "classroom":
-            typed = [line for line in (state.get("live-choices") or "").splitlines() if line.strip()]
+            typed = {lang: state.get("live-choices") or "",
+                     **{language: state.get(f"live-choices-{language}") or "" for language in others}}
             question = classroom_question(content, session, state.get("live-ref") or "", state.get("live-age") or age,
-                                          typed, position)
+                                          choices_from_lines(typed), position)
         elif chosen == "place":
             question = place_question(content, session, position)
         elif chosen == "scene":
@@ -328,6 +458,10 @@ def add() -> None:
         else:
             question = word_question(session, position)
         store.add_question(question)
+    except ChoicesMismatch:
+        st.session_state["hx-live-add-problem"] = t("Give as many answers in each language, in the same order (or "
+                                                    "leave a language empty).", lang)
+        return
     except ValueError as exc:
         if "choices" in str(exc):
             st.session_state["hx-live-add-problem"] = t("Give 2 to 8 different answers to choose from, one per line, "
@@ -340,7 +474,8 @@ def add() -> None:
         st.session_state["hx-live-add-problem"] = exc.text(lang)
         return
     st.query_params["q"] = question.id
-    st.session_state.pop("live-choices", None)
+    for key in ("live-choices", *(f"live-choices-{language}" for language in others)):
+        st.session_state.pop(key, None)
 
 
 if st.session_state.get("hx-live-add-problem"):
@@ -351,19 +486,28 @@ st.button(t("Add this question", lang), on_click=add, icon=":material/add:", key
 # --- after the session ---------------------------------------------------------------------------------------
 
 st.subheader(t("Keep the answers", lang))
-def csv() -> str:
-    """Every answer, read when the button is pressed (questions added in another window included)."""
+
+
+def everything() -> tuple[list[LiveQuestion], list]:
+    """Every question and answer, read when a button is pressed (questions added in another window included)."""
     try:
-        return export_csv(session, store.questions(code), store.answers(code))
+        return store.questions(code), store.answers(code)
     except StoreUnavailable:
-        return export_csv(session, [], [])
+        return [], []
 
 
-st.download_button(t("Download every answer (CSV)", lang), data=csv,
-                   file_name=f"here-live-{code}.csv", mime="text/csv", icon=":material/download:", key="live-csv",
-                   on_click="ignore")
-caption(t("Participants appear as numbers, never by name. The session and its answers are deleted {hours} hours "
-          "after it started.", lang, hours=page.settings.session_hours))
+with st.container(horizontal=True):
+    st.download_button(t("Download every answer (spreadsheet)", lang),
+                       data=lambda: export_xlsx(content, session, *everything(), lang),
+                       file_name=f"here-live-{code}.xlsx", icon=":material/download:", key="live-xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    st.download_button(t("Download every answer (CSV)", lang),
+                       data=lambda: export_csv(content, session, *everything(), lang),
+                       file_name=f"here-live-{code}.csv", mime="text/csv", icon=":material/download:", key="live-csv",
+                       on_click="ignore")
+caption(t("Participants appear as numbers, never by name. Each question is named as on the projector (a classroom "
+          "question by its number, Q7), with its text and the answers in this page's language. The session and its "
+          "answers are deleted {hours} hours after it started.", lang, hours=page.settings.session_hours))
 with st.expander(t("Your presenter link", lang), icon=":material/key:"):
     caption(t("Keep this link to come back to the controls from another window or device. Anyone with it can steer "
               "the session, so do not show it to the room.", lang))

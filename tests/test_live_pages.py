@@ -4,6 +4,7 @@ when EXPLORER_TEST_DATABASE_URL names one, on PostgreSQL; each page reached thro
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import pytest
@@ -11,8 +12,19 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, component_html
 from explorer.fragments import esc
-from explorer.live import AttemptLimiter, new_participant, place_question, scene_question, word_question
+from explorer.i18n import t
+from explorer.live import (
+    AttemptLimiter,
+    classroom_question,
+    new_participant,
+    place_question,
+    question_text,
+    scene_question,
+    word_question,
+)
 from explorer.livestore import LiveStore, sqlite_url
+from explorer.model import LESSON_KINDS
+from explorer.spoilers import visibility
 from explorer_app import liveroom
 
 POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
@@ -83,7 +95,7 @@ def test_a_presenter_starts_a_session_asks_and_sees_the_rooms_answers(store, con
     assert len(code) == 6 and key
     session = store.session(code, time.time())
     assert session is not None and session.is_presenter(key)
-    assert f"{code[:3]} {code[3:]}" in text_of(at) and "0 people have joined" in text_of(at)
+    assert f"{code[:3]} {code[3:]}" in text_of(at) and "Nobody has joined yet" in text_of(at)
 
     at.button_group(key="live-kind").set_value("scene").run()
     at.button(key="live-add").click().run()
@@ -107,8 +119,7 @@ def test_a_presenter_starts_a_session_asks_and_sees_the_rooms_answers(store, con
     assert store.question(question.id).state == "revealed"
     at.button(key="live-clear").click().run()
     assert store.question(question.id).state == "draft" and store.answers(code, question.id) == []
-    csv = [b for b in at.get("download_button") if b.key == "live-csv"]
-    assert len(csv) == 1
+    assert {b.key for b in at.get("download_button")} >= {"live-csv", "live-xlsx"}
 
 
 def test_place_votes_show_as_a_map_and_a_ranked_list(store, content):
@@ -127,6 +138,10 @@ def test_place_votes_show_as_a_map_and_a_ranked_list(store, content):
     assert "<strong>2</strong>" in ranked
 
 
+def board_of(at: AppTest) -> str:
+    return "".join(h.proto.body for h in at.get("html") if "hx-live-question" in h.proto.body)
+
+
 def test_a_classroom_question_with_written_answers_shows_them_only_once_approved(store, content):
     at = run("pages/live.py")
     at.button(key="live-start").click().run()
@@ -139,11 +154,56 @@ def test_a_classroom_question_with_written_answers_shows_them_only_once_approved
     store.join(code, token, time.time())
     store.answer(question.id, token, "The buildings look asleep", time.time())
     at.run()
-    board = "".join(h.proto.body for h in at.get("html") if "hx-live-question" in h.proto.body)
-    assert "The buildings look asleep" not in board and "1 answer waiting for approval" in board
-    at.button(key=f"approve-{token}").click().run()
-    board = "".join(h.proto.body for h in at.get("html") if "hx-live-question" in h.proto.body)
-    assert "The buildings look asleep" in board
+    assert "The buildings look asleep" not in board_of(at) and "1 answer waiting for approval" in board_of(at)
+    at.checkbox(key=next(c.key for c in at.get("checkbox") if c.label == "The buildings look asleep")).check().run()
+    at.button(key="live-approve-picked").click().run()
+    assert "The buildings look asleep" in board_of(at)
+
+
+def test_several_written_answers_are_approved_with_one_press(store, content):
+    session, secret = started(store, content)
+    found = content.band_questions("14-18")[0]
+    question = classroom_question(content, session, found.id, "14-18")
+    store.add_question(question)
+    store.move(question.id, "open")
+    texts = ["Moss on the walls", "A soup for friends", "The night bus", "Quiet streets"]
+    for text in texts:
+        store.answer(question.id, new_participant(), text, time.time())
+    at = run("pages/live.py", code=session.code, key=secret)
+    ticks = {c.label: c for c in at.get("checkbox")}
+    assert set(texts) <= set(ticks)
+    for text in texts[:2]:
+        ticks[text].check()
+    at.run()
+    assert "(2)" in at.button(key="live-approve-picked").label
+    at.button(key="live-approve-picked").click().run()
+    assert sorted(a.value for a in store.answers(session.code) if a.approved) == sorted(texts[:2])
+    assert all(text in board_of(at) for text in texts[:2]) and texts[2] not in board_of(at)
+    late = new_participant()
+    at.run()  # the list as the presenter sees it; one more answer arrives before the press
+    store.answer(question.id, late, "Arrived after the list", time.time())
+    at.button(key="live-approve-all").click().run()
+    approved = {a.value for a in store.answers(session.code) if a.approved}
+    assert set(texts) <= approved and "Arrived after the list" not in approved  # only what was listed
+    assert not [c for c in at.get("checkbox") if c.label in texts]
+
+
+def test_the_projector_view_never_shows_an_answer_waiting_for_approval(store, content):
+    session, secret = started(store, content)
+    found = content.band_questions("14-18")[0]
+    written = classroom_question(content, session, found.id, "14-18")
+    word = word_question(session, position=1)
+    for question in (written, word):
+        store.add_question(question)
+        store.move(question.id, "open")
+        store.answer(question.id, new_participant(), "pending" + question.kind, time.time())
+        controls = run("pages/live.py", code=session.code, key=secret, q=question.id)
+        assert "pending" + question.kind in text_of(controls) + " ".join(c.label for c in controls.get("checkbox"))
+        screen = run("pages/live.py", code=session.code, key=secret, view="screen")
+        assert esc(question_text(content, question)) in text_of(screen)  # the open question is the one on screen
+        shown = text_of(screen) + " ".join(c.label for c in screen.get("checkbox"))
+        assert "pending" not in shown.replace("waiting for approval", "") and "1 answer waiting for approval" in shown
+        assert not screen.get("checkbox") and not [b for b in screen.get("button") if (b.key or "").startswith("approve")]
 
 
 def test_a_classroom_question_with_choices_counts_each(store, content):
@@ -154,6 +214,39 @@ def test_a_classroom_question_with_choices_counts_each(store, content):
     at.button(key="live-add").click().run()
     question = store.questions(code)[0]
     assert question.choices == ("Yes", "No", "Not sure") and question.age == "adults"
+
+
+def test_choices_typed_in_several_languages_show_on_each_phone_in_its_own_and_count_as_one(store, content):
+    at = run("pages/live.py")
+    at.button(key="live-start").click().run()
+    code = param(at, "code")
+    at.text_area(key="live-choices").input("Yes\nNo").run()
+    at.text_area(key="live-choices-fr").input("Oui\nNon").run()
+    at.button(key="live-add").click().run()
+    question = store.questions(code)[0]
+    assert question.choices == ("Yes", "No") and question.label("No", "fr") == "Non"
+    assert at.text_area(key="live-choices-fr").value in ("", None)  # the form is empty for the next question
+    at.button(key="live-open").click().run()
+    french = run("pages/join.py", code=code, lang="fr")
+    dutch = run("pages/join.py", code=code, lang="nl")
+    radio = french.radio(key=f"choice-{question.id}")
+    assert [o for o in radio.options] == ["Oui", "Non"]
+    assert list(dutch.radio(key=f"choice-{question.id}").options) == ["Yes", "No"]  # no Dutch given: the first
+    radio.set_value("No").run()
+    dutch.radio(key=f"choice-{question.id}").set_value("No").run()
+    assert [a.value for a in store.answers(code)] == ["No", "No"]
+    at.run()
+    assert "2 <small>(100" in board_of(at)
+
+
+def test_choices_in_several_languages_that_do_not_match_get_a_message(store):
+    at = run("pages/live.py")
+    at.button(key="live-start").click().run()
+    at.text_area(key="live-choices").input("Yes\nNo").run()
+    at.text_area(key="live-choices-nl").input("Ja").run()
+    at.button(key="live-add").click().run()
+    assert at.error and "same order" in at.error[0].value
+    assert store.questions(param(at, "code")) == []
 
 
 def test_choices_that_cannot_be_asked_get_a_message_and_nothing_is_added(store):
@@ -171,9 +264,10 @@ def test_spoiler_safe_sessions_offer_no_question_about_hidden_scenes(store, cont
     code = param(at, "code")
     assert store.session(code, time.time()).spoiler_safe
     hidden = content.spoilers()
-    offered = at.selectbox(key="live-ref").options
-    questions = {q.text.get(): q for q in content.questions}
-    assert offered and not any(questions[text].scene in hidden for text in offered if text in questions)
+    offered = {label.split(" · ")[0] for label in at.selectbox(key="live-ref").options}
+    band = content.band_questions("14-18")
+    assert offered == {content.question_label(q.id) for q in band if q.phase == "before" or q.scene not in hidden}
+    assert offered >= {content.question_label(q.id) for q in content.questions_before("14-18")}
     at.button_group(key="live-kind").set_value("scene").run()
     at.button(key="live-add").click().run()
     assert not set(store.questions(code)[0].choices) & hidden
@@ -204,8 +298,9 @@ def test_the_csv_lists_every_answer_without_tokens(store, content):
     token = new_participant()
     store.answer(question.id, token, "Moss!", time.time())
     at = run("pages/live.py", code=session.code, key=secret)
-    button = next(b for b in at.get("download_button") if b.key == "live-csv")
-    assert not button.proto.disabled
+    for key in ("live-csv", "live-xlsx"):
+        button = next(b for b in at.get("download_button") if b.key == key)
+        assert not button.proto.disabled
 
 
 # --- a participant -------------------------------------------------------------------------------------------
@@ -214,7 +309,7 @@ def test_the_csv_lists_every_answer_without_tokens(store, content):
 def test_a_participant_joins_by_the_qr_link_waits_then_answers_and_can_change_it(store, content):
     session, _ = started(store, content)
     at = run("pages/join.py", code=session.code.lower())
-    assert "You are in" in text_of(at)
+    assert "Joined" in text_of(at)
     me = param(at, "me")
     assert me and store.joined(session.code) == 1
 
@@ -225,7 +320,7 @@ def test_a_participant_joins_by_the_qr_link_waits_then_answers_and_can_change_it
     first, second = question.choices[0], question.choices[1]
     at.radio(key=f"choice-{question.id}").set_value(first).run()
     assert store.answer_of(question.id, me).value == first
-    assert "Your answer is in" in text_of(at)
+    assert "Answer sent" in text_of(at)
     at.radio(key=f"choice-{question.id}").set_value(second).run()
     assert [a.value for a in store.answers(session.code, question.id)] == [second]
 
@@ -259,7 +354,7 @@ def test_a_participant_types_the_code_and_answers_a_place_vote_and_a_word(store,
     at.run()
     at.text_input(key=f"text-{word.id}").input("two words")
     press(at, "Send")
-    assert "One word, please" in text_of(at) and store.answer_of(word.id, me) is None
+    assert "One word only" in text_of(at) and store.answer_of(word.id, me) is None
     at.text_input(key=f"text-{word.id}").input("«Quiet»")
     press(at, "Send")
     assert store.answer_of(word.id, me).value == "quiet"
@@ -297,7 +392,7 @@ def test_unknown_and_ended_codes_get_a_note_and_guessing_is_slowed(store, conten
     # one tab's typos use up only its own allowance: the next person behind the same address joins
     assert liveroom.LIMITER.blocked("unknown", time.time()) is False
     other = run("pages/join.py", code=live.code)
-    assert "You are in" in text_of(other) and store.joined(live.code) == 1
+    assert "Joined" in text_of(other) and store.joined(live.code) == 1
 
 
 def test_many_wrong_codes_from_one_address_slow_every_tab_there_but_not_phones_already_in(store, content):
@@ -309,7 +404,7 @@ def test_many_wrong_codes_from_one_address_slow_every_tab_there_but_not_phones_a
     newcomer = run("pages/join.py", code=live.code)
     assert "Too many wrong codes" in text_of(newcomer)
     again = run("pages/join.py", code=live.code, me=me)  # a reload of a phone already in the session
-    assert "You are in" in text_of(again) and store.joined(live.code) == 1
+    assert "Joined" in text_of(again) and store.joined(live.code) == 1
 
 
 def test_back_or_another_page_keeps_the_same_participant(store, content):
@@ -322,7 +417,7 @@ def test_back_or_another_page_keeps_the_same_participant(store, content):
     at.radio(key=f"choice-{question.id}").set_value(question.choices[0]).run()
     at.query_params.pop("me")  # Back to the address the QR code opened
     at.run()
-    assert param(at, "me") == me and "Your answer" in text_of(at)
+    assert param(at, "me") == me and "Answer given" in text_of(at)
     at.radio(key=f"choice-{question.id}").set_value(question.choices[1]).run()
     assert store.joined(session.code) == 1
     assert [a.value for a in store.answers(session.code, question.id)] == [question.choices[1]]
@@ -444,3 +539,108 @@ def test_a_word_shown_can_be_hidden_again(store, content):
     assert "oops <small>1</small>" in text_of(at)
     next(b for b in at.get("button") if (b.key or "").startswith("hide-word-")).click().run()
     assert "oops <small>1</small>" not in text_of(at) and not store.answers(session.code)[0].approved
+
+
+# --- what the presenter is told, numbering, and a lesson plan's questions -------------------------------------
+
+LOOPBACK_WARNING = "Phones cannot open this session's join address"
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8501/live", "http://127.0.0.1:8501/live", "http://[::1]:8501/live"])
+def test_a_presenter_on_localhost_is_told_phones_cannot_join_and_how_to_fix_it(store, content, monkeypatch, url):
+    monkeypatch.setattr(liveroom, "page_url", lambda: url)
+    at = run("pages/live.py")
+    warning = next(w.value for w in at.warning if LOOPBACK_WARNING in w.value)
+    assert "public_url" in warning and "EXPLORER_PUBLIC_URL" in warning and "--address" in warning
+    at.button(key="live-start").click().run()
+    assert any(LOOPBACK_WARNING in w.value for w in at.warning)
+    at.button(key="live-screen").click().run()  # not on the projected window
+    assert not any(LOOPBACK_WARNING in w.value for w in at.warning)
+
+
+def test_no_warning_with_a_public_address_or_a_network_one(store, content, monkeypatch):
+    monkeypatch.setattr(liveroom, "page_url", lambda: "http://192.168.1.20:8501/live")
+    assert not any(LOOPBACK_WARNING in w.value for w in run("pages/live.py").warning)
+    monkeypatch.setattr(liveroom, "page_url", lambda: "http://localhost:8501/live")
+    monkeypatch.setenv("EXPLORER_PUBLIC_URL", "https://here.example.org")
+    assert not any(LOOPBACK_WARNING in w.value for w in run("pages/live.py").warning)
+    assert liveroom.phones_cannot_reach("http://localhost/live", "") and not liveroom.phones_cannot_reach("", "")
+    assert liveroom.phones_cannot_reach("http://127.3.0.1:80/", "") and not liveroom.loopback("http://10.0.0.2/")
+
+
+def test_a_classroom_question_has_its_one_number_on_the_projector_and_the_phones(store, content):
+    session, secret = started(store, content)
+    vote = scene_question(content, session)  # asked first: the classroom question is the session's second
+    found = content.band_questions("14-18")[-1]
+    question = classroom_question(content, session, found.id, "14-18", position=1)
+    for asked in (vote, question):
+        store.add_question(asked)
+    store.move(vote.id, "open")
+    phone = run("pages/join.py", code=session.code)
+    screen = run("pages/live.py", code=session.code, key=secret, view="screen")
+    for page in (phone, screen):
+        assert t("Scene pick") in text_of(page) and "Q2" not in text_of(page).replace(content.question_label(found.id), "")
+    store.move(question.id, "open")
+    phone.run()
+    screen.run()
+    screen.run()
+    for page in (phone, screen):
+        assert f'<p class="hx-kicker">{content.question_label(found.id)}' in text_of(page)
+    controls = run("pages/live.py", code=session.code, key=secret, q=question.id)
+    assert content.question_label(found.id) + " · " in " ".join(controls.selectbox(key="live-show").options)
+
+
+@pytest.mark.parametrize("kind", list(LESSON_KINDS))
+def test_a_plans_questions_are_queued_in_order_at_the_start(store, content, kind):
+    age = "14-18"
+    plan = content.teaching.plan(age, kind)
+    if plan is None or not plan.question_ids():
+        pytest.skip(f"no {kind} plan with questions for {age}")
+    at = run("pages/live.py", age=age, plan=kind)
+    numbers = ", ".join(content.question_label(q) for q in plan.question_ids())
+    assert numbers in text_of(at)
+    at.button(key="live-start").click().run()
+    code = param(at, "code")
+    queued = store.questions(code)
+    assert [q.ref for q in queued] == list(plan.question_ids()) and all(q.state == "draft" for q in queued)
+    assert "plan" not in at.query_params and param(at, "q") == queued[0].id
+    at.run()  # a reload does not queue them again
+    assert len(store.questions(code)) == len(queued)
+    if len(queued) > 1:
+        at.button(key="live-open").click().run()
+        at.button(key="live-next").click().run()
+        assert param(at, "q") == queued[1].id and store.question(queued[0].id).state == "open"
+
+
+def test_a_spoiler_safe_session_queues_only_the_plans_questions_it_may_ask(store, content):
+    age, kind = "14-18", "after"
+    plan = content.teaching.plan(age, kind)
+    view = visibility(content, True)
+    at = run("pages/live.py", age=age, plan=kind, spoilers="hide")
+    at.button(key="live-start").click().run()
+    assert [q.ref for q in store.questions(param(at, "code"))] == [
+        q for q in plan.question_ids() if view.question(content.question(q))]
+
+
+@pytest.mark.parametrize(("query", "said"), [({"plan": "sometime", "age": "14-18"}, "is not a lesson plan"),
+                                              ({"plan": "after", "age": "toddlers"}, "is not an age band")])
+def test_a_link_with_an_unknown_plan_or_age_is_said_so_and_the_session_still_starts(store, content, query, said):
+    at = run("pages/live.py", **query)
+    assert any(said in w.value for w in at.warning)
+    at.button(key="live-start").click().run()
+    assert param(at, "code") and store.questions(param(at, "code")) == []
+    assert at.button(key="live-add")  # the rest of the page as usual
+
+
+def test_the_phone_page_in_french_addresses_no_one(store, content):
+    session, _ = started(store, content)
+    phone = run("pages/join.py", code=session.code, lang="fr")
+    vote = place_question(content, session)
+    store.add_question(vote)
+    store.move(vote.id, "open")
+    phone.run()
+    phone.selectbox(key=f"vote-{vote.id}").select(vote.choices[0]).run()
+    own = text_of(phone).replace(t("Which place stayed with you?", "fr"), "")
+    labels = " ".join(w.label for kind in ("selectbox", "text_area", "text_input", "radio") for w in phone.get(kind))
+    words = set(re.findall(r"\b\w+\b", (own + " " + labels).lower()))
+    assert not words & {"vous", "votre", "vos", "tu", "ton", "ta", "tes"}

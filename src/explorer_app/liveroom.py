@@ -25,6 +25,7 @@ import contextlib
 import ipaddress
 import threading
 import time
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -138,6 +139,33 @@ def client_address() -> str:
         if forwarded:
             return forwarded
     return peer or "unknown"
+
+
+def page_url() -> str:
+    """The address the browser opened this page at ("" when unknown, as in tests)."""
+    url = st.context.url
+    return url if isinstance(url, str) else ""
+
+
+def loopback(url: str) -> bool:
+    """Whether an address names the machine itself (localhost, 127.x.x.x, ::1): a phone that opens it looks for
+    the explorer on the phone, not on the presenter's computer."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def phones_cannot_reach(url: str, public_url: str) -> bool:
+    """Whether the join address a session shows would fail on the room's phones: no public address is set and the
+    page's own address is the machine's name for itself."""
+    return not public_url and bool(url) and loopback(url)
 
 
 def current_question(questions: list[LiveQuestion]) -> LiveQuestion | None:
