@@ -144,7 +144,8 @@ def scene_html(scene: Scene, content: Content, language: str = "en", *, selected
     """A scene card: number, title, time of day, who is in it, our note, and its quote if any."""
     who = ", ".join(content.person(c).name.get(language) for c in scene.characters)
     time = label(TIME_LABELS, scene.time_of_day, language)
-    meta = [f'<span class="hx-chip hx-time-{esc(scene.time_of_day)}">{esc(time)}</span>']
+    ours = f' <em>({tx(t("our reading", language), language)})</em>' if scene.is_reading("time_of_day") else ""
+    meta = [f'<span class="hx-chip hx-time-{esc(scene.time_of_day)}">{esc(time)}{ours}</span>']
     meta += [f'<span class="hx-chip">{esc(label(THEME_LABELS, th, language))}</span>' for th in scene.themes]
     parts = [
         f'<article class="hx-scene{" hx-selected" if selected else ""}" id="scene-{esc(scene.id)}">',

@@ -25,6 +25,7 @@ from explorer.model import (
     QUOTE_ORIGINS,
     RUBRIC_LEVELS,
     RUBRIC_TASKS,
+    SCENE_READINGS,
     SITUATION_PHASES,
     SOURCE_KINDS,
     SUBJECTS,
@@ -365,7 +366,7 @@ def _place(r: RecordReader) -> Place:
 def _scene(r: RecordReader) -> Scene:
     r.no_other_fields(
         ("id", "order", "title", "time_of_day", "note", "characters", "place", "themes", "based_on",
-         "quote", "source", "speaker", "quote_translation", *QUOTE_ORIGIN_FIELDS)
+         "quote", "source", "speaker", "quote_translation", "reading", *QUOTE_ORIGIN_FIELDS)
     )
     scene = Scene(
         id=r.identifier(),
@@ -378,6 +379,7 @@ def _scene(r: RecordReader) -> Scene:
         themes=r.ids("themes", options=THEMES),
         based_on=r.ids("based_on", required=True),
         quote=_quote(r),
+        reading=r.ids("reading", options=SCENE_READINGS),
     )
     if scene.quote is None and ("source" in r.raw or "speaker" in r.raw):
         r.problem("quote", "is missing, but source or speaker is given (they describe a quote)")

@@ -16,6 +16,7 @@ FactKind = Literal["interview", "director", "general", "species"]
 PLACE_KINDS: tuple[str, ...] = ("city", "green")
 PROVENANCES: tuple[str, ...] = ("documented", "commune", "illustrative")
 TIMES_OF_DAY: tuple[str, ...] = ("day", "dusk", "night")
+SCENE_READINGS: tuple[str, ...] = ("time_of_day",)  # scene fields that may be our reading rather than a source's
 THEMES: tuple[str, ...] = ("soup", "moss", "migration", "night-and-insomnia", "language", "care")
 PERSON_KINDS: tuple[str, ...] = ("character", "cast", "crew")
 FACT_KINDS: tuple[str, ...] = ("interview", "director", "general", "species")
@@ -132,6 +133,10 @@ class Scene:
     themes: tuple[str, ...] = ()
     based_on: tuple[str, ...] = ()  # source ids
     quote: Quote | None = None
+    reading: tuple[str, ...] = ()  # fields (SCENE_READINGS) that are our reading: no source gives them
+
+    def is_reading(self, field: str) -> bool:
+        return field in self.reading
 
 
 @dataclass(frozen=True)
