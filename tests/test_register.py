@@ -46,7 +46,8 @@ _TU_IMPERATIVES = (
     "regarde", "souviens-toi", "rappelle-toi", "imagine-toi",
 )
 _FR_TU = re.compile(
-    r"(?<!\best )(?<!\bété )(?<!\bêtre )(?<!\bsont )\btu\b|\btoi\b|(?<!\ble )(?<!\bun )(?<!\bdu )(?<!\bau )(?<!\bde )(?<!\bmon )\bton\b|\bta\b|\btes\b|\bte\b"
+    r"(?<!\best )(?<!\bété )(?<!\bêtre )(?<!\bsont )\btu\b|\btoi\b"
+    r"|(?<!\ble )(?<!\bun )(?<!\bdu )(?<!\bau )(?<!\bde )(?<!\bmon )\bton\b|\bta\b|\btes\b|\bte\b"
     r"|(?<![\w-])t['’](?=[aeiouéèêhyàâ])"
     rf"|{_SENTENCE_START}(?:{'|'.join(_TU_IMPERATIVES)})\b(?![\s\u00a0\u202f]*:)(?!-)(?!\s+qu)",
     re.IGNORECASE | re.MULTILINE)
@@ -237,9 +238,31 @@ def pupils_material(language: str = "fr") -> list[str]:
     return sorted({flat(p) for p in parts if p}, key=len, reverse=True)
 
 
+def quotations() -> list[str]:
+    """Every quotation in data/ and our translations of it: they keep the speaker's address wherever shown."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "quote" and isinstance(item, str):
+                    found.append(item)
+                elif key == "quote_translation" and isinstance(item, dict):
+                    found.extend(v for v in item.values() if isinstance(v, str))
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for _, _, record in records():
+        walk(record)
+    return sorted({flat(q) for q in found if q}, key=len, reverse=True)
+
+
 def without(text: str, parts: list[str]) -> str:
     text = flat(text)
-    for part in parts:
+    for part in sorted(parts, key=len, reverse=True):
         text = text.replace(part, " ")
     return text
 
@@ -287,7 +310,7 @@ def test_each_french_page_addresses_its_reader_as_vous(content, monkeypatch, pag
     """The pages speak to visitors and teachers (vous); a classroom page shows the pupils' questions as the pupils
     will read them, and nothing else in tu."""
     text = rendered(page, {"lang": "fr", **query}, monkeypatch)
-    rest = without(text, pupils_material())
+    rest = without(text, pupils_material() + quotations())
     assert "tu" not in registers(rest, "fr"), registers(rest, "fr")["tu"]
 
 
@@ -308,7 +331,7 @@ def pdf_text(data: bytes) -> str:
 def test_the_pupils_french_handout_says_tu_only(content, age):
     from explorer.handout import handout_pdf
 
-    text = pdf_text(handout_pdf(content, age, content.scenes, "fr"))
+    text = without(pdf_text(handout_pdf(content, age, content.scenes, "fr")), quotations())
     found = registers(text, "fr")
     assert "vous" not in found, found["vous"]
 
@@ -316,7 +339,7 @@ def test_the_pupils_french_handout_says_tu_only(content, age):
 def test_the_adults_french_handout_says_vous_only(content):
     from explorer.handout import handout_pdf
 
-    text = pdf_text(handout_pdf(content, "adults", content.scenes, "fr"))
+    text = without(pdf_text(handout_pdf(content, "adults", content.scenes, "fr")), quotations())
     found = registers(text, "fr")
     assert "tu" not in found, found["tu"]
 
@@ -326,7 +349,7 @@ def test_the_french_teachers_pack_says_vous_to_the_teacher(content, age):
     """The pupils' questions and support printed in the pack keep their tu; nothing else may use it."""
     from explorer.teacherpack import teacher_pdf
 
-    rest = without(pdf_text(teacher_pdf(content, age, "fr")), pupils_material())
+    rest = without(pdf_text(teacher_pdf(content, age, "fr")), pupils_material() + quotations())
     assert "tu" not in registers(rest, "fr"), registers(rest, "fr")["tu"]
 
 
