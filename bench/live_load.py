@@ -12,7 +12,7 @@ presenter's link (``/live?code=…&key=…&q=…``) through nginx; its results f
   writes in the address (``me=``), runs the page's ``watch`` fragment on its timer (``PARTICIPANT_POLL``) as a phone's timer
   does, and after a short pause sets a random answer through the page's own widget (the radio
   ``choice-<question id>``, or the selectbox ``vote-<question id>``); the answer counts as acknowledged when
-  that run finishes with the page's "Your answer is in" note.
+  that run finishes with the page's "Answer sent" note.
 - The projector page records in the page itself (a MutationObserver, and a look every 100 ms) when the shown
   total (``.hx-live-total``, "N answers") changes, with the page's clock (the machine's: every process here
   runs on it); and its websocket's frames, for the cadence of its fragment's requests and how long each waits
@@ -89,7 +89,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import CHROMIUM, FLAGS, LOCAL  # noqa: E402
 
 TALLY_TARGET = 2.0  # seconds, p95
-ACKNOWLEDGED = "Your answer is in"  # the start of the join page's note once an answer is stored
+ACKNOWLEDGED = "Answer sent"  # the start of the join page's note once an answer is stored
 THINK = (0.5, 2.0)  # seconds between a participant's page showing the question and their answer
 SERVER_ENV = {"EXPLORER_TILES": "offline"}
 CLASSROOM_CHOICES = ("Yes", "No", "Not sure", "It depends")

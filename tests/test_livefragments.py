@@ -21,6 +21,7 @@ from explorer.live import (
 )
 from explorer.livefragments import (
     LABEL_SIZE,
+    NAMED,
     WIDTH,
     attract_votes_html,
     join_html,
@@ -109,18 +110,20 @@ def label_boxes(svg: str) -> list[tuple[str, float, float]]:
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "nl"])
-def test_every_voted_place_is_named_beside_its_circle_large_enough_for_a_room(content, session, language):
+def test_the_most_voted_places_are_named_beside_their_circles_large_enough_for_a_room(content, session, language):
     question = place_question(content, session)
     voted = [p.id for p in content.places]  # every place voted: the most crowded picture there is
-    svg = svg_of(results_html(content, question, answers(question, voted + voted[:3]), language))
-    names = label_boxes(svg)
-    assert sorted(n for n, _, _ in names) == sorted(
-        " ".join(esc(content.place(p).name.get(language)).split()) for p in voted)
+    html = results_html(content, question, answers(question, voted + voted[:3]), language)
+    ranked = [re.sub(r"<[^>]+>", "", item).rsplit(":", 1)[0].strip().rstrip("\u202f\u00a0")
+              for item in re.findall(r"<li>(.*?)</li>", html.split("<ol>", 1)[1])]
+    names = label_boxes(svg_of(html))
+    expected = [f"{rank} · {name}" for rank, name in enumerate(ranked, start=1)][:NAMED]
+    assert sorted(n for n, _, _ in names) == sorted(" ".join(n.split()) for n in expected)  # each with its rank
     # a 28-unit name on a picture about 760 pixels wide on a 1920x1080 projector: about 27 pixels
-    assert LABEL_SIZE >= 26 and f'font-size="{LABEL_SIZE}"' in svg
+    assert LABEL_SIZE >= 26 and f'font-size="{LABEL_SIZE}"' in svg_of(html)
     assert all(0 <= x <= WIDTH for _, x, _ in names)
-    unvoted = votes_map_html(content, {"moeraske": 2}, language)
-    assert [n for n, _, _ in label_boxes(svg_of(unvoted))] == [esc(content.place("moeraske").name.get(language))]
+    one = votes_map_html(content, {"moeraske": 2}, language)
+    assert [n for n, _, _ in label_boxes(svg_of(one))] == ["1 · " + esc(content.place("moeraske").name.get(language))]
 
 
 def test_a_presenters_choices_show_in_each_phones_language(content, session):

@@ -102,8 +102,9 @@ PAD = 48
 LABEL_SIZE = 28
 LABEL_CHARS = 18
 LABEL_LINE = 1.15  # line height, in font sizes
-LABEL_CHAR_WIDTH = 0.56  # an average character's width, in font sizes (a bold sans), to keep names apart
+LABEL_CHAR_WIDTH = 0.6  # an average character's width, in font sizes (a bold sans), to keep names apart
 LABEL_GAP = 6
+NAMED = 6  # the most voted places named on the map (more long names do not fit it); the list beside names all
 
 
 def _projection(content: Content) -> tuple[float, float, float, float]:
@@ -132,24 +133,38 @@ def _overlap(a: Box, b: Box) -> float:
     return width * height if width > 0 and height > 0 else 0.0
 
 
-def _place_labels(circles: list[tuple[float, float, float, list[str]]]) -> list[Box]:
+def _nearest(box: Box, x: float, y: float) -> tuple[float, float]:
+    """The point of a box nearest to (x, y)."""
+    return min(max(x, box[0]), box[0] + box[2]), min(max(y, box[1]), box[1] + box[3])
+
+
+def _distance(box: Box, x: float, y: float) -> float:
+    nx, ny = _nearest(box, x, y)
+    return math.hypot(nx - x, ny - y)
+
+
+def _place_labels(circles: list[tuple[float, float, float, list[str]]], others: list[Box]) -> list[Box]:
     """Where each circle's name goes: beside it (right, left, above, below or at a corner), inside the picture,
-    over as little of the other names and circles as can be; the circles come most voted first and choose first."""
-    obstacles = [(x - r, y - r, 2 * r, 2 * r) for x, y, r, _ in circles]
+    over as little of the other names and circles (``others``: the circles not named) as can be; the circles come
+    most voted first and choose first."""
+    obstacles = others + [(x - r, y - r, 2 * r, 2 * r) for x, y, r, _ in circles]
     placed: list[Box] = []
     for x, y, r, lines in circles:
         width = max(len(line) for line in lines) * LABEL_SIZE * LABEL_CHAR_WIDTH
         height = len(lines) * LABEL_SIZE * LABEL_LINE
-        near, side = r + LABEL_GAP, r * 0.7 + LABEL_GAP
-        candidates = [(x + near, y - height / 2), (x - near - width, y - height / 2), (x - width / 2, y - near - height),
-                      (x - width / 2, y + near), (x + side, y + side), (x + side, y - side - height),
-                      (x - side - width, y + side), (x - side - width, y - side - height)]
+        candidates = []
+        for far in (0, LABEL_SIZE, 2.5 * LABEL_SIZE):  # close to the circle first, a little further if need be
+            near, side = r + LABEL_GAP + far, r * 0.7 + LABEL_GAP + far * 0.7
+            candidates += [(x + near, y - height / 2), (x - near - width, y - height / 2),
+                           (x - width / 2, y - near - height), (x - width / 2, y + near), (x + side, y + side),
+                           (x + side, y - side - height), (x - side - width, y + side), (x - side - width, y - side - height)]
         best, score = None, math.inf
         for left, top in candidates:
             left = min(max(left, 4), WIDTH - 4 - width)  # inside the picture, shifted if need be
             top = min(max(top, 4), HEIGHT - 4 - height)
             box = (left, top, width, height)
-            found = sum(_overlap(box, other) for other in placed) * 2 + sum(_overlap(box, o) for o in obstacles)
+            found = (sum(_overlap(box, other) for other in placed) * 3 + sum(_overlap(box, o) for o in obstacles) * 2
+                     + _distance(box, x, y))  # the nearest of equally clear places
             if found < score:
                 best, score = box, found
         placed.append(best)
@@ -180,7 +195,7 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
     top = max(votes.values(), default=0)
     ranked = sorted(((n, p) for p, n in votes.items() if n and content.place(p) is not None), key=lambda v: (-v[0], v[1]))
     rank = {place_id: number for number, (_, place_id) in enumerate(ranked, start=1)}
-    dots, labels, circles = [], [], []
+    dots, labels, circles, unnamed = [], [], [], []
     for place in sorted(content.places, key=lambda p: -votes.get(p.id, 0)):  # the larger under the smaller
         x, y = xy(place.lat, place.lon)
         count = votes.get(place.id, 0)
@@ -192,9 +207,13 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
                     f'stroke="{PALETTE["moss_dark"]}" stroke-width="2"/>')
         # the circle carries its rank (the list beside the map has the same), its name is beside it
         labels.append(f'<text x="{x:.1f}" y="{y:.1f}" dy=".35em" text-anchor="middle">{rank[place.id]}</text>')
-        circles.append((x, y, radius, _label_lines(place.name.get(language))))
+        # the name starts with the circle's rank: a name moved aside to keep clear of others still says whose it is
+        if rank[place.id] <= NAMED:
+            circles.append((x, y, radius, _label_lines(f"{rank[place.id]} · {place.name.get(language)}")))
+        else:
+            unnamed.append((x - radius, y - radius, 2 * radius, 2 * radius))
     names = []
-    for (_, _, _, lines), (left, top_edge, _, _) in zip(circles, _place_labels(circles), strict=True):
+    for (_, _, _, lines), (left, top_edge, _, _) in zip(circles, _place_labels(circles, unnamed), strict=True):
         spans = "".join(f'<tspan x="{left:.1f}" y="{top_edge + LABEL_SIZE * (LABEL_LINE * i + 0.9):.1f}">{esc(line)}'
                         '</tspan>' for i, line in enumerate(lines))
         names.append(f"<text>{spans}</text>")
