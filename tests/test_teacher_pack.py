@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from conftest import DATA, replace_in, run_page
 from explorer.loader import check, missing_translations
-from explorer.model import AGE_BANDS, LESSON_KINDS, LESSON_PHASES
+from explorer.model import AGE_BANDS, LESSON_KINDS, LESSON_PHASES, SITUATION_PHASES
 from explorer.teacherpack import band_questions, teacher_pdf
 
 TEACHING = "data/teaching.toml"
@@ -40,7 +40,7 @@ def test_every_band_has_objectives_a_50_and_a_20_minute_plan_split_before_and_af
         for kind, minutes in LESSON_KINDS.items():
             plan = pack.plan(age, kind)
             assert plan is not None and plan.minutes == minutes
-            assert all(plan.phase_minutes(phase) > 0 for phase in LESSON_PHASES)
+            assert all(plan.phase_minutes(phase) > 0 for phase in SITUATION_PHASES[kind])
             phases = [step.phase for step in plan.steps]
             assert phases == sorted(phases, key=LESSON_PHASES.index), "before viewing comes first"
 
@@ -91,22 +91,22 @@ def test_minutes_that_do_not_add_up_are_reported(data_copy):
     first_step = text.index("[[plan.step]]\nminutes = ")
     replace_in(data_copy / "teaching.toml", text[first_step:first_step + 26], "[[plan.step]]\nminutes = 9\n")
     problems = messages(data_copy)
-    assert any(p.startswith(f"{TEACHING}: plan '10-13' 'lesson': step: minutes add up to") and "takes 50" in p
+    assert any(p.startswith(f"{TEACHING}: plan '10-13' 'around': step: minutes add up to") and "takes 50" in p
                for p in problems), problems
 
 
 def test_unknown_references_in_a_step_are_reported_with_their_field(data_copy):
     replace_in(data_copy / "teaching.toml", 'questions = ["towers-1", "fridge-1"]', 'questions = ["towers-1", "nope"]')
-    replace_in(data_copy / "teaching.toml", 'terms = ["four-three"]', 'terms = ["no-such-term"]')
+    replace_in(data_copy / "teaching.toml", 'terms = ["four-three", "static-frame"]', 'terms = ["no-such-term"]')
     problems = messages(data_copy)
-    assert f"{TEACHING}: plan '10-13' 'lesson': step[3].questions: names a question that is not in classroom.toml " \
+    assert f"{TEACHING}: plan '10-13' 'around': step[3].questions: names a question that is not in classroom.toml " \
            "(got 'nope')" in problems
     assert any("terms: names a term that is not in classroom.toml (got 'no-such-term')" in p for p in problems)
 
 
 def test_a_question_for_another_age_band_is_reported(data_copy):
     replace_in(data_copy / "teaching.toml", 'questions = ["towers-1", "fridge-1"]', 'questions = ["towers-1", "site-2"]')
-    assert f"{TEACHING}: plan '10-13' 'lesson': step[3].questions: names a question not asked of age band '10-13' " \
+    assert f"{TEACHING}: plan '10-13' 'around': step[3].questions: names a question not asked of age band '10-13' " \
            "(got 'site-2')" in messages(data_copy)
 
 
@@ -119,10 +119,11 @@ def test_a_question_without_a_hint_and_a_hint_without_a_question_are_reported(da
 
 
 def test_a_missing_plan_and_a_citation_of_an_unknown_source_are_reported(data_copy):
-    replace_in(data_copy / "teaching.toml", 'age = "adults"\nkind = "short"', 'age = "adults"\nkind = "lesson"')
-    replace_in(data_copy / "teaching.toml", 'sources = ["rtbf-referentiels-tronc-commun"]', 'sources = ["made-up"]')
+    replace_in(data_copy / "teaching.toml", 'age = "adults"\nkind = "short"', 'age = "adults"\nkind = "around"')
+    replace_in(data_copy / "teaching.toml", 'sources = ["rtbf-referentiels-tronc-commun", "csem-tronc-commun"]',
+               'sources = ["made-up"]')
     problems = messages(data_copy)
-    assert f"{TEACHING}: plan 'adults' 'lesson': age: has another [[plan]] for the same age band (got 'adults')" \
+    assert f"{TEACHING}: plan 'adults' 'around': age: has another [[plan]] for the same age band (got 'adults')" \
         in problems
     assert f"{TEACHING}: plan: no 'short' [[plan]] for age band 'adults'" in problems
     assert f"{TEACHING}: link 'fwb-tronc-commun': sources: names neither a [[reference]] here nor a source in " \
@@ -139,7 +140,7 @@ def test_a_term_may_have_no_quote_but_not_a_source_without_one(data_copy):
 def test_the_translation_check_sees_the_packs_texts(data_copy):
     replace_in(data_copy / "teaching.toml", '\ntext.nl = ', '\ntext.xx = ')  # the first step loses its Dutch
     missing = [str(p) for p in missing_translations(data_copy)]
-    assert any(p.startswith(f"{TEACHING}: plan '10-13' 'lesson' step 1: text.nl") for p in missing), missing
+    assert any(p.startswith(f"{TEACHING}: plan '10-13' 'around' step 1: text.nl") for p in missing), missing
 
 
 # --- the teacher's PDF -----------------------------------------------------------------------------------------
@@ -213,13 +214,13 @@ def page_text(at) -> str:
 
 def test_the_classroom_page_has_a_teachers_section_with_its_download(monkeypatch, content):
     monkeypatch.delenv("EXPLORER_KIOSK", raising=False)
-    at = run_classroom(age="10-13")
+    at = run_classroom(age="10-13", situation="around")
     assert "For teachers" in [tab.label for tab in at.tabs]
     text = flat(page_text(at))
     pack = content.teaching
     for question in band_questions(content, "10-13"):
         assert flat(pack.hint(question.id).text.get()) in text
-    assert flat(pack.plan("10-13", "lesson").steps[0].text.get()) in text
+    assert flat(pack.plan("10-13", "around").steps[0].text.get()) in text
     assert any(button.proto.label == "Download the teacher's pack (PDF)" for button in at.get("download_button"))
 
 
@@ -228,8 +229,9 @@ def test_spoiler_safe_hides_the_plans_and_hints_but_keeps_the_rest(monkeypatch, 
     at = run_classroom(age="adults", spoilers="hide")
     text = flat(page_text(at))
     pack = content.teaching
-    assert not any(flat(h.text.get()) in text for h in pack.hints)
-    assert not any(flat(step.text.get()) in text for plan in pack.plans for step in plan.steps)
+    after = {q.id for q in content.questions if q.phase == "after"}  # material for before viewing stays
+    assert not any(flat(h.text.get()) in text for h in pack.hints if h.question in after)
+    assert not any(flat(step.text.get()) in text for plan in pack.plans for step in plan.steps if step.phase == "after")
     assert all(flat(note.text.get()) in text for note in pack.safety)
     assert all(flat(link.note.get()) in text for link in pack.links)
 
