@@ -10,7 +10,7 @@ from explorer.i18n import N_, t
 from explorer.model import LESSON_KINDS, LessonPlan
 from explorer.spoilers import Visibility
 from explorer_app.page import Page
-from explorer_app.widgets import url_choice
+from explorer_app.widgets import caption, url_choice
 
 DEFAULT_SITUATION = "after"
 SITUATION_LABELS = {  # as the chooser shows them
@@ -48,9 +48,11 @@ def live_links(page: Page, age: str, situation: str, plan: LessonPlan | None, vi
     shown = plan is not None and any(view.question(q) for q in map(page.content.question, plan.question_ids()) if q)
     with st.container(key="hx-live-link"):
         if shown:
-            st.page_link("pages/live.py", label=t("Ask this plan's questions live: the class answers on their phones",
-                                                  lang),
-                         icon=":material/groups:", query_params=page.params(age=age, plan=situation))
-        st.page_link("pages/live.py", label=t("Ask any question live", lang) if shown
-                     else t("Ask these questions live: the class answers on their phones", lang),
-                     icon=":material/forum:" if shown else ":material/groups:", query_params=page.params(age=age))
+            st.page_link("pages/live.py", label=t("Ask this plan's questions live", lang), icon=":material/groups:",
+                         query_params=page.params(age=age, plan=situation))
+            st.page_link("pages/live.py", label=t("Ask any question live", lang), icon=":material/forum:",
+                         query_params=page.params(age=age))
+            caption(t("The class answers on their phones, in their own language, with no account.", lang))
+        else:
+            st.page_link("pages/live.py", label=t("Ask these questions live: the class answers on their phones", lang),
+                         icon=":material/groups:", query_params=page.params(age=age))

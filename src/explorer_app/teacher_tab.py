@@ -1,7 +1,7 @@
-"""The classroom page's "For teachers" tab: the teacher's PDF, practical information, the objectives with their
-success criteria, the chosen situation's plan as a timed table (with its sequence study: a still when there is
-one, else the shots described), the plan's questions with answer hints, the rubrics, the word bank, sentence
-starters and extension task, curriculum links and moss-walk safety.
+"""The classroom page's "For teachers" tab: the teacher's PDF, the objectives with their success criteria, the chosen
+situation's plan as a timed table (with its sequence study: a still when there is one, else the shots described),
+the plan's questions with answer hints, the rubrics, the word bank, sentence starters and extension task, practical
+information, curriculum links and moss-walk safety.
 
 Spoiler-safe mode hides what ``explorer.spoilers.visibility`` hides (the steps and hints meant for after viewing),
 and says so; a plan for before the screening stays whole."""
@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.fragments import esc, tx
-from explorer.i18n import t
+from explorer.i18n import n_, t
 from explorer.model import LessonPlan
 from explorer.settings import public_link
 from explorer.spoilers import Visibility
@@ -56,9 +56,6 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
             icon=":material/picture_as_pdf:", type="primary", key="teacher-download",
         )
 
-    st.subheader(t("Practical information", lang))
-    st.html("".join(f"<p><strong>{tx(item.label.get(lang), lang)}</strong>{colon(lang)} {tx(item.value.get(lang), lang)}</p>"
-                    f"{_sources_html(page, item.sources)}" for item in pack.practical))
     st.subheader(t("Learning objectives and success criteria", lang))
     st.html(objectives_html(pack.objectives_for(age), pack.assessment(age), lang))
 
@@ -67,6 +64,9 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
     _hints(page, age, plan, view)
     _assessment(page, age)
     _support(page, age)
+    st.subheader(t("Practical information", lang))
+    st.html("".join(f"<p><strong>{tx(item.label.get(lang), lang)}</strong>{colon(lang)} {tx(item.value.get(lang), lang)}</p>"
+                    f"{_sources_html(page, item.sources)}" for item in pack.practical))
 
     st.subheader(t("Curriculum links", lang))
     caption(t("Named only as far as the sources support; we have not matched the lesson to numbered attainment "
@@ -90,10 +90,13 @@ def _plan(page: Page, plan: LessonPlan, situation: str, view: Visibility) -> Non
     st.subheader(t(SITUATION_NAMES[situation], lang))
     if not view.plan_complete(plan):
         hidden = [step for step in plan.steps if not view.step(step)]
-        st.info(t("Spoiler-safe mode hides {count} step(s) of this plan ({minutes} min after viewing): they talk "
-                  "about the whole film, ending included. The steps before viewing are shown. Switch spoiler-safe "
-                  "off at the top of the page to read the whole plan, or choose the lesson before the screening.",
-                  lang, count=len(hidden), minutes=sum(step.minutes for step in hidden)),
+        st.info(n_("Spoiler-safe mode hides {count} step of this plan ({minutes} min after viewing): it talks about "
+                   "the whole film, ending included. Switch spoiler-safe off at the top of the page to read it, or "
+                   "choose the lesson before the screening, which spoiler-safe mode shows whole.",
+                   "Spoiler-safe mode hides {count} steps of this plan ({minutes} min after viewing): they talk about "
+                   "the whole film, ending included. Switch spoiler-safe off at the top of the page to read them, or "
+                   "choose the lesson before the screening, which spoiler-safe mode shows whole.",
+                   len(hidden), lang, minutes=sum(step.minutes for step in hidden)),
                 icon=":material/visibility_off:")
     st.html(plan_html(content, plan, view, lang))
     for step in plan.steps:
