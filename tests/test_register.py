@@ -345,6 +345,15 @@ def test_the_adults_french_handout_says_vous_only(content):
 
 
 @pytest.mark.parametrize("age", ["10-13", "14-18", "adults"])
+def test_the_french_viewing_sheet_speaks_to_its_band(content, age):
+    """The one-page sheet taken into the cinema before viewing: tu for pupils, vous for adults, headings neutral."""
+    from explorer.viewingsheet import viewing_sheet_pdf
+
+    found = registers(without(pdf_text(viewing_sheet_pdf(content, age, "fr")), quotations()), "fr")
+    assert set(found) <= ({"tu"} if age in PUPILS else {"vous"}), found
+
+
+@pytest.mark.parametrize("age", ["10-13", "14-18", "adults"])
 def test_the_french_teachers_pack_says_vous_to_the_teacher(content, age):
     """The pupils' questions and support printed in the pack keep their tu; nothing else may use it."""
     from explorer.teacherpack import teacher_pdf
@@ -357,8 +366,10 @@ def test_the_french_teachers_pack_says_vous_to_the_teacher(content, age):
 def test_no_dutch_pdf_says_u(content, age):
     from explorer.handout import handout_pdf
     from explorer.teacherpack import teacher_pdf
+    from explorer.viewingsheet import viewing_sheet_pdf
 
-    for data in (handout_pdf(content, age, content.scenes, "nl"), teacher_pdf(content, age, "nl")):
+    for data in (handout_pdf(content, age, content.scenes, "nl"), teacher_pdf(content, age, "nl"),
+                 viewing_sheet_pdf(content, age, "nl")):
         assert "u" not in registers(pdf_text(data), "nl")
 
 
