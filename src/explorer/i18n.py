@@ -87,6 +87,9 @@ INLINE_STRINGS = (
     N_("Commune"), N_("Why here"), N_("Map legend"), N_("With"), N_("Where to look"), N_("Source"),
     N_("Where the film happens"), N_("Touch to explore the film’s Brussels"), N_("Touch the screen to explore"),
     N_("In the film"), N_("Continue on your phone"), N_("Language"), N_("our translation"),
+    N_("our reading"), N_("Ask these before the screening: they reveal nothing of the film."), N_("Extension task"),
+    N_("Level"), N_("No still of this sequence is available; its shots, as we describe them:"), N_("Objective"),
+    N_("Step"), N_("Success criterion"), N_("Time"), N_("What the pupil shows"), N_("Sequence study"),
 )
 
 
