@@ -162,6 +162,11 @@ def pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+def situations() -> list[tuple[str, str]]:
+    """Every lesson situation once, the age bands taken in turn (a PDF takes seconds: not every pairing)."""
+    return [(AGE_BANDS[i % len(AGE_BANDS)], kind) for i, kind in enumerate(LESSON_KINDS)]
+
+
 def rotate(items, start: int = 0):
     """Each item with a language, the languages taken in turn: every language is checked without every pairing."""
     return [(item, LANGUAGES[(start + i) % len(LANGUAGES)]) for i, item in enumerate(items)]
@@ -314,11 +319,18 @@ def test_the_handouts_show_nothing_hidden(content, hidden):
     for age, language in rotate(AGE_BANDS):
         data = handout_pdf(content, age, content.scenes, language, spoiler_safe=True, glossary=True)
         assert_safe(pdf_text(data), hidden, f"the handout for {age}, every scene asked for ({language})")
-    plans = [plan for plan in (content.teaching.plans if content.teaching is not None else ())]
-    assert plans
+    plans = [content.teaching.plan(age, kind) for age, kind in situations()] if content.teaching is not None else []
+    assert plans and all(plans)
     for plan, language in rotate(plans, 1):
         data = handout_pdf(content, plan.age, content.scenes, language, spoiler_safe=True, glossary=True, plan=plan)
         assert_safe(pdf_text(data), hidden, f"the handout of the plan {plan.age}/{plan.kind} ({language})")
+
+
+def test_the_viewing_sheet_before_the_screening_shows_nothing_hidden(content, hidden):
+    from explorer.viewingsheet import viewing_sheet_pdf
+
+    for age, language in rotate(AGE_BANDS):
+        assert_safe(pdf_text(viewing_sheet_pdf(content, age, language)), hidden, f"the viewing sheet for {age} ({language})")
 
 
 def test_the_teachers_pdf_shows_nothing_hidden(content, hidden):
@@ -327,10 +339,9 @@ def test_the_teachers_pdf_shows_nothing_hidden(content, hidden):
     for age, language in rotate(AGE_BANDS):
         assert_safe(pdf_text(teacher_pdf(content, age, language, spoiler_safe=True)), hidden,
                     f"the teacher's PDF for {age} ({language})")
-    for (age, kind), language in rotate([(age, kind) for age in AGE_BANDS for kind in LESSON_KINDS], 2):
-        if content.teaching is not None and content.teaching.plan(age, kind) is not None:
-            assert_safe(pdf_text(teacher_pdf(content, age, language, spoiler_safe=True, situation=kind)), hidden,
-                        f"the teacher's PDF for {age}, {kind} ({language})")
+    for (age, kind), language in rotate(situations(), 2):
+        assert_safe(pdf_text(teacher_pdf(content, age, language, spoiler_safe=True, situation=kind)), hidden,
+                    f"the teacher's PDF for {age}, {kind} ({language})")
 
 
 def card_text(content, place, quote, language, view=None) -> str:
@@ -387,3 +398,6 @@ def test_with_spoiler_safe_off_the_same_outputs_show_hidden_material(plain_setti
     from explorer.teacherpack import teacher_pdf
 
     assert leaks(pdf_text(teacher_pdf(content, "14-18", "en")), hidden)
+    session, _ = new_session(time.time(), "en", spoiler_safe=False)
+    asked = [classroom_question(content, session, q.id, "adults") for q in content.band_questions("adults")]
+    assert leaks("\n".join(question_text(content, q, "en") for q in asked), hidden)
