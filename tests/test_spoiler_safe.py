@@ -272,7 +272,7 @@ def test_every_walk_and_every_classroom_situation_shows_nothing_hidden(plain_set
 
 def test_the_kiosk_and_its_attract_screen_show_nothing_hidden(plain_settings, monkeypatch, content, hidden):
     """A kiosk's attract screen is spoiler-safe whatever the address says."""
-    monkeypatch.setenv("EXPLORER_KIOSK", "true")
+    monkeypatch.setenv("EXPLORER_KIOSK", "1")
     for language in LANGUAGES:
         assert_safe(tree_text(visit("pages/attract.py", lang=language)), hidden, f"the attract screen ({language})")
         assert_safe(attract_html(content, language)[1], hidden, f"attract_html ({language})")
