@@ -58,7 +58,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_handout_holds_the_chosen_scenes_and_their_questions_for_the_age_band(content):
     chosen = [content.scene("fridge-soup"), content.scene("restaurant-rain")]
-    data = handout_pdf(content, "10-13", chosen)
+    data = handout_pdf(content, "10-13", chosen, glossary=True)
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     for scene in chosen:

@@ -142,7 +142,7 @@ def test_check_reports_a_removed_translation(data_copy):
 
 def test_the_handout_is_in_the_chosen_language(content):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        handout_pdf(content, "14-18", [content.scene("fridge-soup")], "fr"))).pages)
+        handout_pdf(content, "14-18", [content.scene("fridge-soup")], "fr", glossary=True))).pages)
     text = " ".join(text.split())
     assert "Scènes et questions" in text and "Langage du cinéma" in text
     assert "Vider le frigo" in text
@@ -202,7 +202,7 @@ def test_an_unknown_language_in_a_link_gets_a_note():
 
 
 def test_the_handout_in_dutch(content):
-    data = handout_pdf(content, "adults", [content.scene("micro-forest")], "nl")
+    data = handout_pdf(content, "adults", [content.scene("micro-forest")], "nl", glossary=True)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
     assert "Volwassenen" in text and "Een microbos in de hand" in text and "Filmtaal" in text
     assert "Een goede snede is als een bladzijde omslaan en een nieuw hoofdstuk beginnen. (onze vertaling)" in text

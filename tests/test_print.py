@@ -25,9 +25,9 @@ def compact(text: str) -> str:
 @cache
 def handout(content, age: str, language: str):
     scenes = content.scenes  # every scene: the longest handout there is
-    data = handout_pdf(content, age, scenes, language)
+    data = handout_pdf(content, age, scenes, language, glossary=True)
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages], handout_layout(
-        content, age, scenes, language)
+        content, age, scenes, language, glossary=True)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

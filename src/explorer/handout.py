@@ -1,9 +1,15 @@
 """A printable classroom handout as a PDF with real, selectable Unicode text (fpdf2, A4).
 
-A header with name, class and date fields; each question with ruled room to write; the glossary and the
-activities; ruled notes that fill what is left of the last page. Every question, glossary entry and activity is a
-block measured before it is drawn, so none is split across pages, and a section's heading travels with its first
-block; :func:`handout_layout` says where each block went (the tests read it).
+A header with name, class and date fields; a word bank and sentence starters for pupils still learning the class's
+language; each question, with its one number (Q7), with ruled room to write; the activities; the glossary when
+asked for; the extension task; ruled notes that fill what is left of the last page. Every block is measured before
+it is drawn, so none is split across pages, and a section's heading travels with its first block;
+:func:`handout_layout` says where each block went (the tests read it).
+
+The questions are those of a lesson plan (``plan``, in its order) or, without one, those of the chosen scenes for
+the age band. Spoiler-safe mode goes through :func:`explorer.spoilers.visibility`. The handout for the default
+choice (the first four scenes shown) and for every plan keeps to :data:`MAX_PAGES` pages: when it would not, the
+room to write under each question shrinks, line by line, down to :data:`MIN_LINES`.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from fpdf import FPDF
 from explorer.fonts import STYLES, font_path
 from explorer.fragments import attribution, origin_note
 from explorer.i18n import N_, t
-from explorer.model import Content, Scene
+from explorer.model import Activity, Content, LessonPlan, Question, Scene, Term
+from explorer.spoilers import Visibility, visibility
 from explorer.theme import rgb
 from explorer.typography import NBSP, NNBSP, typeset
 
@@ -25,7 +32,10 @@ MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, RULE = (rgb(name) for name in
                                                  ("moss", "moss_dark", "moss_light", "concrete", "ink", "line"))
 # Room to write under each question: (ruled lines, their spacing in mm); younger writers get wider lines.
 WRITING = {"10-13": (5, 10.0), "14-18": (6, 8.0), "adults": (6, 8.0)}
+MIN_LINES = 3  # the least room to write a handout shrinks to when it must keep to MAX_PAGES
+MAX_PAGES = 4
 QUESTION_SIZE = {"10-13": 12.0, "14-18": 11.0, "adults": 11.0}  # pt
+QUESTION_INDENT = 11.0  # mm: room for the question's number ("Q12")
 # How to answer, in the register of the band (French: tu for pupils, vous for adults)
 INSTRUCTIONS = {"10-13": N_("Answer in your own words: there is no single right answer."),
                 "14-18": N_("Answer in your own words: there is no single right answer."),
@@ -35,7 +45,8 @@ MIN_NOTES = 30.0  # mm: less room than this at the end and the last page is alre
 
 @dataclass(frozen=True)
 class Placed:
-    """Where a block went: its kind ('header', 'question', 'term', 'activity', 'notes'), an id, and its pages."""
+    """Where a block went: its kind ('header', 'support', 'question', 'term', 'activity', 'extension', 'notes'),
+    an id, and its pages."""
 
     kind: str
     key: str
@@ -56,6 +67,7 @@ class _Text:
     indent: float = 0  # mm
     after: float = 1.5  # mm
     label: str = ""  # set in the indent, before the first line (a question's number)
+    right: float = 0  # mm kept free on the right (text inside a box)
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,12 @@ class _Heading:
     text: str
 
 
-_Op = _Text | _Rules | _Heading
+@dataclass(frozen=True)
+class _Space:
+    height: float  # mm
+
+
+_Op = _Text | _Rules | _Heading | _Space
 
 
 class _Handout(FPDF):
@@ -79,9 +96,7 @@ class _Handout(FPDF):
         self.footer_text = footer_text
         self.language = language
         self.placed: list[Placed] = []
-        for family in ("sans", "serif"):
-            for style in STYLES:
-                self.add_font(family, style, str(font_path(family, style)))
+        add_fonts(self)
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=18)  # a safety net only: blocks are placed before they are drawn
 
@@ -89,78 +104,150 @@ class _Handout(FPDF):
         self.set_y(-13)
         self.set_font("sans", "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"{self.footer_text} · {self.page_no()}", align="C")
+        self.cell(0, 5, typeset(f"{self.footer_text} · {self.page_no()}", self.language), align="C")
 
 
-def handout_pdf(content: Content, age: str, scenes: Iterable[Scene], language: str = "en") -> bytes:
-    """The handout for one age band: the chosen scenes with their questions, the glossary and the activities."""
-    return bytes(_build(content, age, tuple(scenes), language).output())
+def add_fonts(pdf: FPDF) -> None:
+    """The handout's two families (Source Sans, Source Serif) in every style."""
+    for family in ("sans", "serif"):
+        for style in STYLES:
+            pdf.add_font(family, style, str(font_path(family, style)))
 
 
-def handout_layout(content: Content, age: str, scenes: Iterable[Scene], language: str = "en") -> tuple[
+def handout_pdf(content: Content, age: str, scenes: Iterable[Scene], language: str = "en", *,
+                spoiler_safe: bool = False, glossary: bool = False, plan: LessonPlan | None = None) -> bytes:
+    """The handout for one age band: the plan's questions (or the chosen scenes' questions), the word bank and
+    sentence starters, the activities, the glossary when asked for, and the extension task."""
+    return bytes(_fitted(content, age, tuple(scenes), language, spoiler_safe, glossary, plan).output())
+
+
+def handout_layout(content: Content, age: str, scenes: Iterable[Scene], language: str = "en", *,
+                   spoiler_safe: bool = False, glossary: bool = False, plan: LessonPlan | None = None) -> tuple[
         tuple[Placed, ...], float, float]:
     """Where every block of the handout went, with the top and bottom of the writing area (mm)."""
-    pdf = _build(content, age, tuple(scenes), language)
+    pdf = _fitted(content, age, tuple(scenes), language, spoiler_safe, glossary, plan)
     return tuple(pdf.placed), pdf.t_margin, pdf.page_break_trigger
 
 
-def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str) -> _Handout:
+def handout_questions(content: Content, age: str, scenes: Iterable[Scene], *, spoiler_safe: bool = False,
+                      plan: LessonPlan | None = None) -> tuple[Question, ...]:
+    """The questions a handout prints, in its order: the plan's (in the order it asks them) or, without a plan, those
+    of the chosen scenes for the age band; never one spoiler-safe mode hides."""
+    view = visibility(content, spoiler_safe)
+    if plan is not None:
+        chosen = (content.question(q) for q in plan.question_ids())
+        return tuple(q for q in chosen if q is not None and view.question(q))
+    return tuple(q for scene in scenes if view.scene(scene) for q in content.questions_for(scene.id, age))
+
+
+def _fitted(content: Content, age: str, scenes: tuple[Scene, ...], language: str, spoiler_safe: bool,
+            glossary: bool, plan: LessonPlan | None) -> _Handout:
+    """The handout with the most room to write that keeps to MAX_PAGES pages: first fewer ruled lines (down to
+    four), then without the scenes' notes (down to MIN_LINES). A choice too long even so keeps full room."""
+    full = WRITING[age][0]
+    levels = [(lines, True) for lines in range(full, MIN_LINES, -1)]
+    levels += [(lines, False) for lines in range(full, MIN_LINES - 1, -1)]
+    first = None
+    for lines, notes in levels:
+        pdf = _build(content, age, scenes, language, spoiler_safe, glossary, plan, lines, notes)
+        if pdf.page <= MAX_PAGES:
+            return pdf
+        first = first or pdf
+    return first
+
+
+def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str, spoiler_safe: bool,
+           glossary: bool, plan: LessonPlan | None, lines: int, notes: bool = True) -> _Handout:
+    view = visibility(content, spoiler_safe)
     pdf = _Handout(t("Here (Bas Devos, 2023) · classroom handout · questions and notes in the explorer's own words",
                      language), language)
     pdf.set_title(t("Here: classroom handout", language))
     pdf.set_author("Here explorer")
     pdf.add_page()
     _header(pdf, content, age)
+    support = content.teaching.support(age) if content.teaching is not None else None
+    if support is not None and (support.words or support.starters):
+        _support_box(pdf, support.words, support.starters)
 
-    lines, spacing = WRITING[age]
+    spacing = WRITING[age][1]
     section: list[_Op] = [_Heading(t("Scenes and questions", language)),
                           _Text(t(INSTRUCTIONS[age], language), size=10, colour=GREY, after=3)]
-    number = 0
-    for scene in scenes:
-        first = True
-        for question in content.questions_for(scene.id, age):
-            number += 1
-            ops: list[_Op] = section
-            if first:
-                ops += [_Text(f"{scene.order}. {scene.title.get(language)}", size=12.5, colour=MOSS_DARK, style="B",
-                              after=0.8),
-                        _Text(scene.note.get(language), size=9.5, colour=GREY, after=2.5)]
-            ops += [_Text(question.text.get(language), size=QUESTION_SIZE[age], indent=7, label=f"{number}.", after=0),
-                    _Rules(lines, spacing, indent=7)]
-            _place(pdf, "question", question.id, ops)
-            section, first = [], False
-
-    section = [_Heading(t("Film language", language))]
-    for term in content.terms:
-        ops = section + [_Text(term.name.get(language), size=11.5, colour=MOSS_DARK, style="B", after=0.8),
-                         _Text(term.explanation.get(language), size=10, after=1),
-                         _Text(t("In the film: {where}", language, where=term.where.get(language)), size=9.5,
-                               colour=GREY, after=1)]
-        if term.quote is not None:
-            note = origin_note(term.quote, content, language)
-            credit = attribution(term.quote, content, language) + (f" ({note})" if note else "")
-            ops.append(_Text(f"“{term.quote.text}” · {credit}", size=10, colour=MOSS_DARK,
-                             family="serif", style="I", indent=4, after=1))
-        translation = term.quote.translation(language) if term.quote is not None else ""
-        if translation:
-            ops.append(_Text(f"{translation} ({t('our translation', language)})", size=9.5, colour=GREY, indent=4,
-                             after=1))
-        _place(pdf, "term", term.id, ops, gap=3)
-        section = []
+    previous: str | None = None
+    for question in handout_questions(content, age, scenes, spoiler_safe=spoiler_safe, plan=plan):
+        ops: list[_Op] = section
+        if question.phase == "before" and previous != "":
+            ops += [_Text(t("Before viewing", language), size=12.5, colour=MOSS_DARK, style="B", after=2.5)]
+        elif question.phase != "before" and question.scene != previous:
+            scene = content.scene(question.scene)
+            ops += [_Text(scene.title.get(language), size=12.5, colour=MOSS_DARK, style="B", after=0.8 if notes else 2)]
+            if notes:
+                ops.append(_Text(scene.note.get(language), size=9.5, colour=GREY, after=2.5))
+        ops += [_Text(question.text.get(language), size=QUESTION_SIZE[age], indent=QUESTION_INDENT,
+                      label=content.question_label(question.id), after=0),
+                _Rules(lines, spacing, indent=QUESTION_INDENT)]
+        _place(pdf, "question", question.id, ops)
+        section, previous = [], question.scene if question.phase != "before" else ""
 
     section = [_Heading(t("Activities", language))]
-    for activity in (a for a in content.activities if age in a.ages):
+    for activity in _activities(content, age, view, plan):
         ops = section + [_Text(t("{title} ({minutes} minutes)", language, title=activity.title.get(language),
                                  minutes=activity.minutes), size=11.5, style="B", after=0.8),
                          _Text(activity.text.get(language), size=10, after=1)]
         _place(pdf, "activity", activity.id, ops, gap=3)
         section = []
 
+    if glossary:
+        section = [_Heading(t("Film language", language))]
+        for term in content.terms:
+            _place(pdf, "term", term.id, section + _term_ops(content, term, age, language, view), gap=3)
+            section = []
+
+    if support is not None and support.extension.get(language):
+        _place(pdf, "extension", "extension", [
+            _Heading(t("Going further", language)),
+            _Text(support.extension.get(language), size=10.5, after=1)])
+
     heading = _Heading(t("Notes", language))
     room = pdf.page_break_trigger - pdf.get_y() - _height(pdf, heading) - _height(pdf, _Rules(0, spacing))
     if room >= MIN_NOTES:  # ruled notes fill the rest of the last page
         _place(pdf, "notes", "notes", [heading, _Rules(int(room // spacing), spacing)])
     return pdf
+
+
+def _activities(content: Content, age: str, view: Visibility, plan: LessonPlan | None) -> tuple[Activity, ...]:
+    """The activities printed: the ones the plan's shown steps name, or, without a plan, every one of the band."""
+    if plan is None:
+        return tuple(a for a in content.activities if age in a.ages)
+    named = {a for step in plan.steps if view.step(step) for a in step.activities}
+    return tuple(a for a in content.activities if a.id in named and age in a.ages)
+
+
+def _term_ops(content: Content, term: Term, age: str, language: str, view: Visibility) -> list[_Op]:
+    """A glossary entry: its name, what it means, where it shows (unless that tells a hidden scene), and the
+    director's words. For ages 10 to 13 in French or Dutch, our translation stands in for the English words, marked
+    as ours, and a quotation we have not translated is left out: no pupil of that age reads an English quotation."""
+    ops: list[_Op] = [_Text(term.name.get(language), size=11.5, colour=MOSS_DARK, style="B", after=0.8),
+                      _Text(term.explanation.get(language), size=10, after=1)]
+    if view.term_where(term):
+        ops.append(_Text(t("In the film: {where}", language, where=term.where.get(language)), size=9.5, colour=GREY,
+                         after=1))
+    quote = term.quote
+    if quote is None:
+        return ops
+    note = origin_note(quote, content, language)
+    credit = attribution(quote, content, language) + (f" ({note})" if note else "")
+    translation = quote.translation(language)
+    if age == "10-13" and language != quote.language:
+        if translation:
+            ops.append(_Text(f"“{translation}” ({t('our translation', language)}) · {credit}", size=10,
+                             colour=MOSS_DARK, family="serif", style="I", indent=4, after=1))
+        return ops
+    ops.append(_Text(f"“{quote.text}” · {credit}", size=10, colour=MOSS_DARK, family="serif", style="I", indent=4,
+                     after=1))
+    if translation:
+        ops.append(_Text(f"{translation} ({t('our translation', language)})", size=9.5, colour=GREY, indent=4,
+                         after=1))
+    return ops
 
 
 def _header(pdf: _Handout, content: Content, age: str) -> None:
@@ -173,9 +260,14 @@ def _header(pdf: _Handout, content: Content, age: str) -> None:
     _write(pdf, _Text(t("{director}, {country} {year} · {minutes} min · {audience}", language, director=film.director,
                         country=film.country.get(language), year=film.year, minutes=film.runtime_minutes,
                         audience=t(AGE_LABELS[age], language)), size=11, colour=GREY, after=4))
+    name_fields(pdf, language)
+    _write(pdf, _Text(film.synopsis.get(language), size=10.5, after=2))
+    pdf.placed.append(Placed("header", "header", 1, pdf.page, top, pdf.get_y()))
 
-    # the fields: a soft green band with a label and a line to write on for each
-    y, height = pdf.get_y(), 15.0
+
+def name_fields(pdf: FPDF, language: str, height: float = 15.0) -> None:
+    """A soft green band with a label and a line to write on for the name, the class and the date."""
+    y = pdf.get_y()
     pdf.set_fill_color(*MOSS_LIGHT)
     pdf.rect(pdf.l_margin, y, pdf.epw, height, style="F", round_corners=True, corner_radius=2.5)
     x = pdf.l_margin + 5
@@ -183,15 +275,39 @@ def _header(pdf: _Handout, content: Content, age: str) -> None:
         width = (pdf.epw - 10) * share
         pdf.set_font("sans", "B", 10)
         pdf.set_text_color(*MOSS_DARK)
-        pdf.set_xy(x, y + 3.5)
+        pdf.set_xy(x, y + height / 2 - 4)
         pdf.cell(pdf.get_string_width(name) + 2, 6, name)
         pdf.set_draw_color(*MOSS)
         pdf.set_line_width(0.3)
-        pdf.line(pdf.get_x() + 1, y + 9.8, x + width - 5, y + 9.8)
+        pdf.line(pdf.get_x() + 1, y + height / 2 + 2.3, x + width - 5, y + height / 2 + 2.3)
         x += width
     pdf.set_xy(pdf.l_margin, y + height + 5)
-    _write(pdf, _Text(film.synopsis.get(language), size=10.5, after=2))
-    pdf.placed.append(Placed("header", "header", 1, pdf.page, top, pdf.get_y()))
+
+
+def _support_box(pdf: _Handout, words, starters) -> None:
+    """The band's word bank and sentence starters in a tinted box (for pupils still learning the class's language)."""
+    language, pad = pdf.language, 4.0
+    ops: list[_Op] = [_Space(pad)]
+    if words:
+        ops += [_Text(t("Word bank", language), size=10, colour=MOSS_DARK, style="B", indent=pad, right=pad, after=0.5),
+                _Text("  ·  ".join(w.get(language) for w in words), size=10, indent=pad, right=pad, after=2)]
+    if starters:
+        ops += [_Text(t("Sentence starters", language), size=10, colour=MOSS_DARK, style="B", indent=pad, right=pad,
+                      after=0.5)]
+        ops += [_Text(f"– {s.get(language)}", size=10, indent=pad, right=pad, after=0.3) for s in starters]
+    ops.append(_Space(pad - 0.3))
+    height = sum(_height(pdf, op) for op in ops)
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    page, top = pdf.page, pdf.get_y()
+    pdf.set_draw_color(*MOSS)
+    pdf.set_fill_color(*MOSS_LIGHT)
+    pdf.set_line_width(0.3)
+    pdf.rect(pdf.l_margin, top, pdf.epw, height, style="DF", round_corners=True, corner_radius=2.5)
+    for op in ops:
+        _write(pdf, op)
+    pdf.set_y(top + height + 1)
+    pdf.placed.append(Placed("support", "support", page, pdf.page, top, top + height))
 
 
 def _place(pdf: _Handout, kind: str, key: str, ops: list[_Op], gap: float = 0) -> None:
@@ -209,11 +325,13 @@ def _place(pdf: _Handout, kind: str, key: str, ops: list[_Op], gap: float = 0) -
 def _height(pdf: _Handout, op: _Op) -> float:
     if isinstance(op, _Heading):
         return 3 + 9 + 3
+    if isinstance(op, _Space):
+        return op.height
     if isinstance(op, _Rules):
         return op.count * op.spacing + 3
     _font(pdf, op)
-    lines = pdf.multi_cell(pdf.epw - op.indent, op.size * op.leading, _set(pdf, op), align="L", dry_run=True,
-                           output="LINES")
+    lines = pdf.multi_cell(pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L",
+                           dry_run=True, output="LINES")
     return len(lines) * op.size * op.leading + op.after
 
 
@@ -228,6 +346,8 @@ def _write(pdf: _Handout, op: _Op) -> None:
         pdf.set_line_width(0.5)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 30, pdf.get_y())
         pdf.ln(3)
+    elif isinstance(op, _Space):
+        pdf.ln(op.height)
     elif isinstance(op, _Rules):
         pdf.set_draw_color(*RULE)
         pdf.set_line_width(0.25)
@@ -243,8 +363,8 @@ def _write(pdf: _Handout, op: _Op) -> None:
             pdf.cell(op.indent, op.size * op.leading, op.label)
             pdf.set_font(op.family, op.style, op.size)
         pdf.set_x(pdf.l_margin + op.indent)
-        pdf.multi_cell(pdf.epw - op.indent, op.size * op.leading, _set(pdf, op), align="L", new_x="LMARGIN",
-                       new_y="NEXT")
+        pdf.multi_cell(pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L",
+                       new_x="LMARGIN", new_y="NEXT")
         pdf.ln(op.after)
 
 
@@ -256,3 +376,4 @@ def _font(pdf: FPDF, op: _Text) -> None:
 def _set(pdf: _Handout, op: _Text) -> str:
     """The text of ``op`` as printed, typeset for the handout's language (the serif fonts lack U+202F)."""
     return typeset(op.text, pdf.language, NNBSP if op.family == "sans" else NBSP)
+

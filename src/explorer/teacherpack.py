@@ -1,17 +1,37 @@
-"""The teacher's pack as a printable A4 PDF (fpdf2): practical information, objectives, the 50-minute lesson plan
-and its 20-minute variant as timed tables, every question of an age band with its answer hint, the glossary, the
-curriculum links and the moss-walk safety notes. Each entry is kept on one page (never split across two)."""
+"""The teacher's pack as a printable A4 PDF (fpdf2): practical information, objectives with their success criteria,
+the lesson plan of each situation (after the screening, around it, 20 minutes, before it) as timed tables with
+every question as its one number (Q7) and the sequence studies the plans name (a still when there is one, else
+the shots described), the rubrics, the word bank, sentence starters and extension task, every question of the
+plans with its answer hint, the glossary, the curriculum links and the moss-walk safety notes. Each entry is kept
+on one page (never split across two).
+
+Spoiler-safe mode goes through :func:`explorer.spoilers.visibility`: the plans keep only their steps before
+viewing (a plan for before the screening stays whole), no hint after viewing, no question or title of a hidden
+scene; the PDF says what it leaves out and why."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 
 from fpdf import FPDF
+from PIL import Image
 
 from explorer.fonts import STYLES, font_path
 from explorer.fragments import attribution, origin_note
 from explorer.i18n import N_, t
-from explorer.model import LESSON_PHASES, Content, LessonPlan, Question, TeacherPack
+from explorer.model import (
+    LESSON_KINDS,
+    LESSON_PHASES,
+    Content,
+    LessonPlan,
+    LessonStep,
+    Question,
+    Sequence,
+    Still,
+    TeacherPack,
+)
+from explorer.spoilers import Visibility, visibility
 from explorer.theme import rgb
 from explorer.typography import NBSP, typeset
 
@@ -21,9 +41,18 @@ COMMUNITY_LABELS = {"fwb": N_("French-speaking Community (Fédération Wallonie-
                     "flanders": N_("Flemish Community")}
 SUBJECT_LABELS = {"biology": N_("biology"), "geography": N_("geography"), "media-literacy": N_("media literacy"),
                   "film": N_("film education")}
+SITUATION_NAMES = {  # a plan's heading, the same words as the classroom page's
+    "after": N_("A 50-minute lesson after the screening"),
+    "around": N_("A 50-minute lesson before and after the screening"),
+    "short": N_("A 20-minute lesson, before and after the screening"),
+    "before": N_("A 20-minute lesson before the screening"),
+}
+RUBRIC_NAMES = {"exit-ticket": N_("Exit ticket"), "main-activity": N_("Main activity")}
+LEVEL_NAMES = (N_("Beginning"), N_("Developing"), N_("Secure"))
 MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, LINE = (rgb("moss"), rgb("moss_dark"), rgb("moss_light"), rgb("concrete"),
                                                 rgb("ink"), rgb("line"))
 TIME_COLUMN = 24  # mm: the width of the minutes column of a plan's table
+STILL_WIDTH = 80  # mm: a still's printed width (its height follows the image)
 
 
 class _TeacherPdf(FPDF):
@@ -59,62 +88,99 @@ class _TeacherPdf(FPDF):
 
 
 def band_questions(content: Content, age: str) -> tuple[Question, ...]:
-    """The questions asked of an age band, in story order."""
-    return tuple(q for scene in content.scenes for q in content.questions_for(scene.id, age))
+    """Every question of an age band in number order (before viewing first, then story order)."""
+    return content.band_questions(age)
 
 
-def teacher_pdf(content: Content, age: str, language: str = "en") -> bytes:
-    """The teacher's pack for one age band in one language, as PDF bytes."""
+def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_safe: bool = False,
+                situation: str | None = None) -> bytes:
+    """The teacher's pack for one age band in one language, as PDF bytes: one situation's plan
+    (``situation``, a kind of LESSON_KINDS) or all four (None)."""
     pack = content.teaching
     if pack is None:
         raise ValueError("the content has no teacher's pack (data/teaching.toml)")
+    if situation is not None and situation not in LESSON_KINDS:
+        raise ValueError(f"unknown situation {situation!r}: one of {', '.join(LESSON_KINDS)}")
+    view = visibility(content, spoiler_safe)
+    kinds = (situation,) if situation else tuple(LESSON_KINDS)
+    plans = [plan for plan in (pack.plan(age, kind) for kind in kinds) if plan is not None]
     film = content.film
     pdf = _TeacherPdf(t("Here (Bas Devos, 2023) · teacher's pack · in the explorer's own words", language), language)
     pdf.set_title(t("Here: teacher's pack", language))
     pdf.set_author("Here explorer")
     pdf.add_page()
-    questions = band_questions(content, age)
-    numbers = {q.id: number for number, q in enumerate(questions, start=1)}
 
     pdf.set_text_color(*MOSS_DARK)
     pdf.set_font("serif", "B", 24)
     pdf.cell(0, 11, t("Here · teacher's pack", language), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("sans", "", 11)
     pdf.set_text_color(*GREY)
-    pdf.multi_cell(0, 6, t("{director}, {year} · {minutes} min · {audience}", language, director=film.director,
-                           year=film.year, minutes=film.runtime_minutes, audience=t(AGE_LABELS[age], language)),
-                   new_x="LMARGIN", new_y="NEXT")
+    line = t("{director}, {year} · {minutes} min · {audience}", language, director=film.director, year=film.year,
+             minutes=film.runtime_minutes, audience=t(AGE_LABELS[age], language))
+    if situation:
+        line += f" · {t(SITUATION_NAMES[situation], language)}"
+    pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _paragraph(pdf, film.synopsis.get(language), size=10)
+    if spoiler_safe:
+        _keep_together(pdf, _notice, t("Spoiler-safe", language), t(
+            "This pack is spoiler-safe: it leaves out the scenes after Stefan and Shuxiu first meet (their titles, "
+            "notes and questions), every plan step and answer hint meant for after viewing (they talk about the "
+            "whole film, ending included), and where a glossary term shows in a hidden scene. Print it without "
+            "spoiler-safe to have them.", language))
 
     _heading(pdf, t("Practical information", language))
     for item in pack.practical:
         _keep_together(pdf, _entry, item.label.get(language), item.value.get(language),
                        _sources_line(content, pack, item.sources, language))
 
-    _heading(pdf, t("Learning objectives", language))
-    for objective in pack.objectives_for(age):
-        _keep_together(pdf, _bullet, objective.get(language))
+    _heading(pdf, t("Learning objectives and success criteria", language))
+    assessment = pack.assessment(age)
+    criteria = assessment.criteria if assessment is not None else ()
+    for index, objective in enumerate(pack.objectives_for(age)):
+        criterion = criteria[index].get(language) if index < len(criteria) else ""
+        _keep_together(pdf, _objective, objective.get(language),
+                       t("Success criterion: {criterion}", language, criterion=criterion) if criterion else "")
 
-    for kind, title in (("lesson", N_("A 50-minute lesson")), ("short", N_("A 20-minute variant"))):
-        plan = pack.plan(age, kind)
-        if plan is not None:
-            _heading(pdf, t(title, language))
-            _plan_table(pdf, content, plan, numbers, language)
+    studied: set[str] = set()
+    for plan in plans:
+        _heading(pdf, t(SITUATION_NAMES[plan.kind], language))
+        _plan_table(pdf, content, plan, view, language)
+        for step in plan.steps:
+            sequence = content.sequence(step.sequence) if step.sequence else None
+            if sequence is None or sequence.id in studied or not view.step(step) or not view.scene(sequence.scene):
+                continue
+            studied.add(sequence.id)
+            _sequence_study(pdf, content, sequence, language)
 
-    _heading(pdf, t("Questions and answer hints", language))
-    _paragraph(pdf, t("Hints are guidance for the teacher, not model answers: what pupils may say, and what to point "
-                      "to in the film.", language), size=9.5, colour=GREY)
-    scene_titles = {s.id: s.title.get(language) for s in content.scenes}
-    for question in questions:
-        hint = pack.hint(question.id)
-        _keep_together(pdf, _question, f"Q{numbers[question.id]} · {question.text.get(language)}",
-                       t("Scene: {title}", language, title=scene_titles.get(question.scene, "")),
-                       hint.text.get(language) if hint else "")
+    if assessment is not None and assessment.rubrics:
+        _heading(pdf, t("Assessment", language))
+        _paragraph(pdf, t("Three levels for each task, to judge the work against the success criteria.", language),
+                   size=9.5, colour=GREY)
+        for task in RUBRIC_NAMES:
+            rubric = assessment.rubric(task)
+            if rubric is not None:
+                _keep_together(pdf, _rubric_table, t(RUBRIC_NAMES[task], language),
+                               [level.get(language) for level in rubric.levels])
+
+    support = pack.support(age)
+    if support is not None:
+        _heading(pdf, t("Support and extension", language))
+        if support.words:
+            _keep_together(pdf, _entry, t("Word bank", language),
+                           "  ·  ".join(word.get(language) for word in support.words), "")
+        if support.starters:
+            _keep_together(pdf, _list_entry, t("Sentence starters", language),
+                           [starter.get(language) for starter in support.starters])
+        if support.extension.get(language):
+            _keep_together(pdf, _entry, t("Extension task, for those who finish early", language),
+                           support.extension.get(language), "")
+
+    _questions_and_hints(pdf, content, age, plans if situation else None, view, language)
 
     _heading(pdf, t("Film language", language))
     for term in content.terms:
-        _keep_together(pdf, _term, content, term, language)
+        _keep_together(pdf, _term, content, term, view.term_where(term), language)
 
     _heading(pdf, t("Curriculum links", language))
     _paragraph(pdf, t("Named only as far as the sources below support; we have not matched the lesson to numbered "
@@ -132,6 +198,35 @@ def teacher_pdf(content: Content, age: str, language: str = "en") -> bytes:
     return bytes(pdf.output())
 
 
+def _questions_and_hints(pdf: _TeacherPdf, content: Content, age: str, plans: list[LessonPlan] | None,
+                         view: Visibility, language: str) -> None:
+    """The questions (of the situation's plan, or every one of the band) with their answer hints, as far as
+    spoiler-safe mode allows; what it leaves out is said."""
+    pack = content.teaching
+    if plans is None:
+        questions = content.band_questions(age)
+    else:
+        ids = dict.fromkeys(q for plan in plans for q in plan.question_ids())
+        questions = tuple(q for q in map(content.question, ids) if q is not None)
+    shown = [q for q in questions if view.question(q)]
+    _heading(pdf, t("Questions and answer hints", language))
+    _paragraph(pdf, t("Hints are guidance for the teacher, not model answers: what pupils may say, and what to point "
+                      "to in the film.", language), size=9.5, colour=GREY)
+    hidden_questions = len(questions) - len(shown)
+    hidden_hints = sum(1 for q in shown if not view.hint(q))
+    if hidden_questions or hidden_hints:
+        _paragraph(pdf, t("Spoiler-safe: {questions} questions about later scenes and {hints} answer hints for after "
+                          "viewing are left out; they would tell the story.", language, questions=hidden_questions,
+                          hints=hidden_hints), size=9.5, colour=MOSS_DARK)
+    scene_titles = {s.id: s.title.get(language) for s in view.scenes()}
+    for question in shown:
+        hint = pack.hint(question.id) if view.hint(question) else None
+        where = (t("Before viewing", language) if question.phase == "before"
+                 else t("Scene: {title}", language, title=scene_titles.get(question.scene, "")))
+        _keep_together(pdf, _question, f"{content.question_label(question.id)} · {question.text.get(language)}",
+                       where, hint.text.get(language) if hint else "")
+
+
 def _entry(pdf: FPDF, title: str, text: str, sources: str, subtitle: str = "") -> None:
     """A titled entry (practical item, curriculum link, safety note) with its sources."""
     pdf.set_font("sans", "B", 10)
@@ -147,6 +242,48 @@ def _entry(pdf: FPDF, title: str, text: str, sources: str, subtitle: str = "") -
     pdf.ln(1)
 
 
+def _list_entry(pdf: FPDF, title: str, items: list[str]) -> None:
+    pdf.set_font("sans", "B", 10)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("sans", "", 9.5)
+    for item in items:
+        pdf.cell(5, 4.8, "–")
+        pdf.multi_cell(0, 4.8, item, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+def _notice(pdf: FPDF, title: str, text: str) -> None:
+    """A tinted box: what this PDF leaves out, and why."""
+    pdf.ln(1)
+    top, pad = pdf.get_y(), 3
+    pdf.set_xy(pdf.l_margin + pad, top + pad)
+    pdf.set_font("sans", "B", 10)
+    pdf.set_text_color(*MOSS_DARK)
+    pdf.multi_cell(pdf.epw - 2 * pad, 5, title, new_x="LEFT", new_y="NEXT")
+    pdf.set_font("sans", "", 9.5)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(pdf.epw - 2 * pad, 4.8, text, new_x="LEFT", new_y="NEXT")
+    bottom = pdf.get_y() + pad
+    pdf.set_draw_color(*MOSS)
+    pdf.set_line_width(0.3)
+    pdf.rect(pdf.l_margin, top, pdf.epw, bottom - top, style="D", round_corners=True, corner_radius=2)
+    pdf.set_xy(pdf.l_margin, bottom + 2)
+
+
+def _objective(pdf: FPDF, objective: str, criterion: str) -> None:
+    pdf.set_font("sans", "", 10.5)
+    pdf.set_text_color(*INK)
+    pdf.cell(6, 5.4, "•")
+    pdf.multi_cell(0, 5.4, objective, new_x="LMARGIN", new_y="NEXT")
+    if criterion:
+        pdf.set_x(pdf.l_margin + 6)
+        pdf.set_font("sans", "I", 9.5)
+        pdf.set_text_color(*MOSS_DARK)
+        pdf.multi_cell(0, 4.8, criterion, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.2)
+
+
 def _question(pdf: FPDF, question: str, scene: str, hint: str) -> None:
     pdf.set_font("sans", "B", 10.5)
     pdf.set_text_color(*INK)
@@ -159,12 +296,13 @@ def _question(pdf: FPDF, question: str, scene: str, hint: str) -> None:
     pdf.ln(1.5)
 
 
-def _term(pdf: FPDF, content: Content, term, language: str) -> None:
+def _term(pdf: FPDF, content: Content, term, show_where: bool, language: str) -> None:
     pdf.set_font("sans", "B", 10.5)
     pdf.set_text_color(*MOSS_DARK)
     pdf.multi_cell(0, 5.4, term.name.get(language), new_x="LMARGIN", new_y="NEXT")
     _paragraph(pdf, term.explanation.get(language), size=10)
-    _paragraph(pdf, t("In the film: {where}", language, where=term.where.get(language)), size=9.5, colour=GREY)
+    if show_where:
+        _paragraph(pdf, t("In the film: {where}", language, where=term.where.get(language)), size=9.5, colour=GREY)
     if term.quote is not None:
         pdf.set_font("serif", "I", 9.5)
         pdf.set_text_color(*MOSS_DARK)
@@ -178,21 +316,37 @@ def _term(pdf: FPDF, content: Content, term, language: str) -> None:
     pdf.ln(1.5)
 
 
-def _plan_table(pdf: FPDF, content: Content, plan: LessonPlan, numbers: dict[str, int], language: str) -> None:
-    """The plan as a timed table: a header row per phase (kept with its first step), then one row per step."""
+def _plan_table(pdf: _TeacherPdf, content: Content, plan: LessonPlan, view: Visibility, language: str) -> None:
+    """The plan as a timed table: a header row per phase (kept with its first step), then one row per step; the
+    steps spoiler-safe mode hides are left out, and a line says how many and why."""
     terms = {term.id: term.name.get(language) for term in content.terms}
     activities = {a.id: a.title.get(language) for a in content.activities}
     start = 0
     for phase in LESSON_PHASES:
         steps = [s for s in plan.steps if s.phase == phase]
-        for index, step in enumerate(steps):
+        shown = [s for s in steps if view.step(s)]
+        for index, step in enumerate(shown):
             header = (f"{t(PHASE_LABELS[phase], language)} · "
                       f"{t('{minutes} min', language, minutes=plan.phase_minutes(phase))}") if index == 0 else ""
             _keep_together(pdf, _step_row, header, f"{start}–{start + step.minutes}",
                            t("{minutes} min", language, minutes=step.minutes), step.title.get(language),
-                           step.text.get(language), step_uses(step, numbers, terms, activities, language))
+                           step.text.get(language), step_uses(step, content, terms, activities, language,
+                                                              view=view))
             start += step.minutes
+        if len(shown) < len(steps):
+            _keep_together(pdf, _left_out, t(
+                "Spoiler-safe: the {count} steps after viewing ({minutes} min) are left out; they talk about the "
+                "whole film, ending included.", language, count=len(steps) - len(shown),
+                minutes=sum(s.minutes for s in steps if not view.step(s))))
     pdf.ln(2)
+
+
+def _left_out(pdf: FPDF, text: str) -> None:
+    pdf.set_fill_color(*MOSS_LIGHT)
+    pdf.set_font("sans", "I", 9.5)
+    pdf.set_text_color(*MOSS_DARK)
+    pdf.multi_cell(0, 5, text, fill=True, padding=(1.5, 2), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
 
 
 def _step_row(pdf: FPDF, header: str, span: str, minutes: str, title: str, text: str, uses: str) -> None:
@@ -225,19 +379,122 @@ def _step_row(pdf: FPDF, header: str, span: str, minutes: str, title: str, text:
     pdf.set_xy(pdf.l_margin, bottom)
 
 
-def step_uses(step, numbers: dict[str, int], terms: dict[str, str], activities: dict[str, str],
-              language: str) -> str:
-    """What a step uses: its questions (as Q-numbers), glossary terms and activities, in one line."""
+def step_uses(step: LessonStep, numbers: Content | Mapping[str, int], terms: dict[str, str],
+              activities: dict[str, str], language: str, *, view: Visibility | None = None) -> str:
+    """What a step uses, in one line: its questions (each as its one number, Q7; ``numbers`` is the content, or,
+    as before, a mapping of question ids to numbers), glossary terms, activities and sequence study."""
+    def label(question_id: str) -> str:
+        if isinstance(numbers, Content):
+            return numbers.question_label(question_id)
+        return f"Q{numbers[question_id]}" if question_id in numbers else question_id
+
     parts = []
     if step.questions:
-        parts.append(t("Questions: {items}", language,
-                       items=", ".join(f"Q{numbers[q]}" if q in numbers else q for q in step.questions)))
+        parts.append(t("Questions: {items}", language, items=", ".join(label(q) for q in step.questions)))
     if step.terms:
         parts.append(t("Glossary: {items}", language, items=", ".join(terms.get(i, i) for i in step.terms)))
     if step.activities:
         parts.append(t("Activities: {items}", language,
                        items=", ".join(activities.get(i, i) for i in step.activities)))
+    if step.sequence and isinstance(numbers, Content):
+        sequence = numbers.sequence(step.sequence)
+        if sequence is not None and (view is None or view.scene(sequence.scene)):
+            parts.append(t("Sequence study: {title}", language, title=sequence.title.get(language)))
     return " · ".join(parts)
+
+
+def _sequence_study(pdf: _TeacherPdf, content: Content, sequence: Sequence, language: str) -> None:
+    """A sequence to study closely: each still of its scene with its caption, or, without a still, its shots as
+    described in our words."""
+    stills = [s for s in content.stills_of(sequence.scene) if (Path(content.stills_dir) / s.file).is_file()]
+    title = t("Sequence study: {title}", language, title=sequence.title.get(language))
+    if stills:
+        for index, still in enumerate(stills):
+            _keep_together(pdf, _still, title if index == 0 else "", still, content.stills_dir, language)
+        return
+    _keep_together(pdf, _shot_list, title, [shot.get(language) for shot in sequence.shots],
+                   _sources_line(content, content.teaching, sequence.sources, language),
+                   t("No still of this scene is available to us: its shots as the sources describe them, in our "
+                     "own words.", language))
+
+
+def _still(pdf: FPDF, title: str, still: Still, folder: str, language: str) -> None:
+    if title:
+        _subheading(pdf, title)
+    path = Path(folder) / still.file
+    with Image.open(path) as image:
+        width, height = image.size
+    top = pdf.get_y() + 1
+    printed = STILL_WIDTH * height / width
+    pdf.image(str(path), x=pdf.l_margin, y=top, w=STILL_WIDTH, h=printed, alt_text=still.alt.get(language))
+    left = pdf.l_margin + STILL_WIDTH + 5
+    pdf.set_xy(left, top)
+    caption = pdf.epw - STILL_WIDTH - 5
+    pdf.set_font("sans", "", 9.5)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(caption, 4.8, still.alt.get(language), new_x="LEFT", new_y="NEXT")
+    pdf.ln(1)
+    pdf.set_font("sans", "", 8.5)
+    pdf.set_text_color(*GREY)
+    lines = [t("Timecode: {timecode}", language, timecode=still.timecode)] if still.timecode else []
+    lines += [t("Credit: {credit}", language, credit=still.credit), t("Licence: {licence}", language,
+                                                                        licence=still.licence)]
+    pdf.multi_cell(caption, 4.4, "\n".join(lines), new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + printed) + 3)
+
+
+def _shot_list(pdf: FPDF, title: str, shots: list[str], sources: str, note: str) -> None:
+    _subheading(pdf, title)
+    _paragraph(pdf, note, size=9, colour=GREY)
+    pdf.set_font("sans", "", 9.5)
+    pdf.set_text_color(*INK)
+    for number, shot in enumerate(shots, start=1):
+        pdf.set_font("sans", "B", 9.5)
+        pdf.cell(7, 4.8, f"{number}.")
+        pdf.set_font("sans", "", 9.5)
+        pdf.multi_cell(0, 4.8, shot, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(0.6)
+    if sources:
+        _paragraph(pdf, sources, size=8.5, colour=GREY)
+    pdf.ln(1.5)
+
+
+def _subheading(pdf: FPDF, text: str) -> None:
+    pdf.ln(1)
+    pdf.set_font("sans", "B", 11)
+    pdf.set_text_color(*MOSS_DARK)
+    pdf.multi_cell(0, 5.6, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(0.8)
+
+
+def _rubric_table(pdf: FPDF, task: str, levels: list[str]) -> None:
+    """A rubric as a 3-column table: beginning, developing, secure."""
+    _subheading(pdf, task)
+    width, pad = pdf.epw / len(LEVEL_NAMES), 2
+    top = pdf.get_y()
+    pdf.set_fill_color(*MOSS_LIGHT)
+    pdf.rect(pdf.l_margin, top, pdf.epw, 6.5, style="F")
+    pdf.set_font("sans", "B", 9.5)
+    pdf.set_text_color(*MOSS_DARK)
+    for index, name in enumerate(LEVEL_NAMES):
+        pdf.set_xy(pdf.l_margin + index * width + pad, top)
+        pdf.cell(width - 2 * pad, 6.5, t(name, pdf.language))
+    row = top + 6.5
+    bottom = row
+    pdf.set_font("sans", "", 9.5)
+    pdf.set_text_color(*INK)
+    for index, text in enumerate(levels):
+        pdf.set_xy(pdf.l_margin + index * width + pad, row + pad)
+        pdf.multi_cell(width - 2 * pad, 4.8, text, new_x="LEFT", new_y="NEXT")
+        bottom = max(bottom, pdf.get_y() + pad)
+    pdf.set_draw_color(*LINE)
+    pdf.set_line_width(0.25)
+    pdf.rect(pdf.l_margin, top, pdf.epw, bottom - top)
+    pdf.line(pdf.l_margin, row, pdf.l_margin + pdf.epw, row)
+    for index in range(1, len(LEVEL_NAMES)):
+        x = pdf.l_margin + index * width
+        pdf.line(x, top, x, bottom)
+    pdf.set_xy(pdf.l_margin, bottom + 3)
 
 
 def _sources_line(content: Content, pack: TeacherPack, ids: Iterable[str], language: str) -> str:
@@ -284,12 +541,4 @@ def _paragraph(pdf: FPDF, text: str, size: float = 11, colour: tuple[int, int, i
     pdf.set_text_color(*colour)
     pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.2)
-
-
-def _bullet(pdf: FPDF, text: str) -> None:
-    pdf.set_font("sans", "", 10.5)
-    pdf.set_text_color(*INK)
-    pdf.cell(6, 5.4, "•")
-    pdf.multi_cell(0, 5.4, text, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(0.8)
 

@@ -1,0 +1,234 @@
+"""The printed material for the four situations: the pupils' handout (default choice and every plan), the one-page
+viewing sheet and the teacher's PDF per situation. Page counts, one numbering, spoiler-safe mode, no English
+quotation for the youngest pupils in French or Dutch, and a still (or, without one, the described shots)."""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import cache
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from explorer import load_content
+from explorer.handout import MAX_PAGES, handout_pdf
+from explorer.i18n import LANGUAGES, t
+from explorer.model import AGE_BANDS, LESSON_KINDS
+from explorer.teacherpack import teacher_pdf
+from explorer.viewingsheet import viewing_sheet_pdf
+
+TEACHER_PAGES = 10  # a teacher's PDF for one situation: plan, sequence study, rubrics, support, hints, glossary...
+TEACHER_ALL_PAGES = 14  # the four situations in one PDF
+LABEL = re.compile(r"\bQ\d+\b")
+
+
+def norm(text: str) -> str:
+    """Text as compared: case folded, typographic quotes and apostrophes plain, every kind of space one space."""
+    text = text.casefold().translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'}))
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+def pages_of(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def every_language(items):
+    """Each item with one language, in turn, so that every language is seen without building every combination."""
+    return [(item, LANGUAGES[index % len(LANGUAGES)]) for index, item in enumerate(items)]
+
+
+def default_scenes(content, spoiler_safe: bool = False):
+    """The classroom page's default choice: the first four scenes shown."""
+    return content.visible_scenes(spoiler_safe)[:4]
+
+
+@cache
+def plan_handout(content, age: str, kind: str, language: str) -> list[str]:
+    return pages_of(handout_pdf(content, age, [], language, plan=content.teaching.plan(age, kind)))
+
+
+def hidden_material(content) -> tuple[list[str], list[str], list[str]]:
+    """What spoiler-safe mode must leave out, derived from the content: the titles and notes of the scenes after
+    ``film.spoilers_after``, the questions about them, and every hint of a question asked after viewing."""
+    limit = content.scene(content.film.spoilers_after).order
+    hidden = [scene for scene in content.scenes if scene.order > limit]
+    assert hidden, "the film has scenes after the first encounter"
+    ids = {scene.id for scene in hidden}
+    scenes = [text for scene in hidden for field in (scene.title, scene.note) for _, text in field.by_language]
+    questions = [text for q in content.questions if q.scene in ids for _, text in q.text.by_language]
+    after = {q.id for q in content.questions if q.phase == "after"}
+    hints = [text for hint in content.teaching.hints if hint.question in after for _, text in hint.text.by_language]
+    return scenes, questions, hints
+
+
+def leaked(text: str, material: list[str]) -> list[str]:
+    found = norm(text)
+    return [item for item in material if norm(item) in found]
+
+
+# --- page counts -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("age", AGE_BANDS)
+def test_the_default_handout_is_at_most_four_pages(content, age, language):
+    pages = pages_of(handout_pdf(content, age, default_scenes(content), language))
+    assert 1 <= len(pages) <= MAX_PAGES == 4
+    labels = [content.question_label(q.id) for s in default_scenes(content) for q in content.questions_for(s.id, age)]
+    assert labels and LABEL.findall(" ".join(pages)) == labels, "the chosen scenes' questions, with their one number"
+
+
+@pytest.mark.parametrize(("age", "kind"), [(age, kind) for age in AGE_BANDS for kind in LESSON_KINDS])
+def test_every_plans_handout_is_at_most_four_pages_and_prints_exactly_its_questions_in_order(content, age, kind):
+    language = LANGUAGES[(AGE_BANDS.index(age) + list(LESSON_KINDS).index(kind)) % len(LANGUAGES)]
+    plan = content.teaching.plan(age, kind)
+    pages = plan_handout(content, age, kind, language)
+    assert len(pages) <= MAX_PAGES, (age, kind, language, len(pages))
+    assert LABEL.findall(" ".join(pages)) == [content.question_label(q) for q in plan.question_ids()]
+    text = norm(" ".join(pages))
+    for question_id in plan.question_ids():
+        assert norm(content.question(question_id).text.get(language)) in text
+
+
+def test_the_handout_has_the_word_bank_starters_and_extension_task(content):
+    for age, language in every_language(AGE_BANDS):
+        support = content.teaching.support(age)
+        text = norm(" ".join(plan_handout(content, age, "around", language)))
+        assert all(norm(word.get(language)) in text for word in support.words)
+        assert all(norm(starter.get(language)) in text for starter in support.starters)
+        assert norm(support.extension.get(language)) in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_viewing_sheet_is_one_page_in_every_band(content, language):
+    for age in AGE_BANDS:
+        pages = pages_of(viewing_sheet_pdf(content, age, language))
+        assert len(pages) == 1, (age, language)
+        text = norm(pages[0])
+        for field in ("Name", "Class", "Date"):
+            assert norm(t(field, language)) in text
+        plan = content.teaching.plan(age, "before")
+        named = {term for step in plan.steps for term in step.terms}
+        shown = [term for term in content.terms if term.id in named and norm(term.explanation.get(language)) in text]
+        assert shown, "the viewing tasks with their short explanations"
+        asked = [q for q in plan.question_ids()]
+        assert set(LABEL.findall(pages[0])) == {content.question_label(q) for q in asked}
+
+
+def test_the_teachers_pdf_of_each_situation_keeps_to_its_bound(content):
+    pairs = every_language([(age, kind) for age in AGE_BANDS for kind in LESSON_KINDS])
+    for (age, kind), language in pairs:
+        pages = pages_of(teacher_pdf(content, age, language, situation=kind))
+        assert len(pages) <= TEACHER_PAGES, (age, kind, language, len(pages))
+        plan = content.teaching.plan(age, kind)
+        text = norm(" ".join(pages))
+        for question_id in plan.question_ids():  # each question as its one number, with its text
+            assert norm(f"{content.question_label(question_id)} · "
+                        f"{content.question(question_id).text.get(language)}") in text
+        assessment = content.teaching.assessment(age)
+        for criterion in assessment.criteria:
+            assert norm(criterion.get(language)) in text
+        for rubric in assessment.rubrics:
+            assert all(norm(level.get(language)) in text for level in rubric.levels), (age, rubric.task)
+        for name in ("Beginning", "Developing", "Secure"):
+            assert norm(t(name, language)) in text
+    for age, language in every_language(AGE_BANDS):
+        assert len(pages_of(teacher_pdf(content, age, language))) <= TEACHER_ALL_PAGES
+
+
+# --- spoiler-safe ------------------------------------------------------------------------------------------------
+
+
+def test_spoiler_safe_handouts_leave_out_every_hidden_scene_and_question(content):
+    scenes, questions, _ = hidden_material(content)
+    for age, language in every_language(AGE_BANDS):
+        for chosen in (content.scenes, default_scenes(content, True)):  # even when hidden scenes are asked for
+            text = " ".join(pages_of(handout_pdf(content, age, chosen, language, spoiler_safe=True, glossary=True)))
+            assert not leaked(text, scenes + questions), (age, language)
+    plans = [plan for plan in content.teaching.plans if plan.kind in ("after", "around")]
+    for plan, language in every_language(plans):
+        text = " ".join(pages_of(handout_pdf(content, plan.age, [], language, spoiler_safe=True, plan=plan)))
+        assert not leaked(text, scenes + questions), (plan.age, plan.kind, language)
+        shown = [q for q in plan.question_ids() if content.question(q).scene not in content.spoilers()]
+        assert LABEL.findall(text) == [content.question_label(q) for q in shown]
+
+
+def test_spoiler_safe_teachers_pdf_leaves_out_hidden_scenes_questions_and_every_hint_after_viewing(content):
+    scenes, questions, hints = hidden_material(content)
+    cases = [(age, None) for age in AGE_BANDS] + [("14-18", kind) for kind in LESSON_KINDS]
+    for (age, situation), language in every_language(cases):
+        text = " ".join(pages_of(teacher_pdf(content, age, language, spoiler_safe=True, situation=situation)))
+        assert not leaked(text, scenes + questions + hints), (age, situation, language)
+        found = norm(text)
+        for kind in (situation,) if situation else LESSON_KINDS:
+            for step in content.teaching.plan(age, kind).steps:  # the steps before viewing stay, the others go
+                assert (norm(step.text.get(language)) in found) == (step.phase == "before"), (age, kind, step.phase)
+        before = [q for q in content.questions_before(age)]
+        for question in before:  # before viewing: nothing to hide, hints included
+            if situation is None or question.id in content.teaching.plan(age, situation).question_ids():
+                assert norm(content.teaching.hint(question.id).text.get(language)) in found
+
+
+def test_without_spoiler_safe_the_teachers_pdf_has_the_hints_after_viewing(content):
+    text = norm(" ".join(pages_of(teacher_pdf(content, "14-18", "en", situation="after"))))
+    plan = content.teaching.plan("14-18", "after")
+    assert all(norm(content.teaching.hint(q).text.get()) in text for q in plan.question_ids())
+
+
+# --- quotations for the youngest pupils --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_10_13_handout_in_french_or_dutch_has_no_english_quotation(content, language):
+    text = norm(" ".join(pages_of(handout_pdf(content, "10-13", content.scenes, language, glossary=True))))
+    quoted = [term.quote for term in content.terms if term.quote is not None]
+    assert quoted
+    for quote in quoted:
+        assert norm(quote.text) not in text, quote.text
+        if quote.translation(language):
+            assert norm(quote.translation(language)) in text
+    assert norm(t("our translation", language)) in text
+    older = norm(" ".join(pages_of(handout_pdf(content, "14-18", content.scenes, language, glossary=True))))
+    assert all(norm(quote.text) in older for quote in quoted), "older pupils read the original words"
+
+
+# --- a still, or the described shots ----------------------------------------------------------------------------
+
+
+def studied_sequence(content):
+    """A plan step that names a sequence: its plan and the sequence."""
+    for plan in content.teaching.plans:
+        for step in plan.steps:
+            if step.sequence:
+                return plan, content.sequence(step.sequence)
+    pytest.fail("no plan names a sequence")
+
+
+def test_a_sequence_study_prints_its_still_with_its_credit(data_copy):
+    content = load_content(data_copy)
+    plan, sequence = studied_sequence(content)
+    (data_copy / "stills").mkdir(exist_ok=True)
+    Image.new("RGB", (40, 30), (90, 120, 60)).save(data_copy / "stills" / "test-still.png")
+    credit = "Photo by a test festival"
+    (data_copy / "stills.toml").write_text(
+        f'[[still]]\nid = "test-still"\nfile = "test-still.png"\nscene = "{sequence.scene}"\n'
+        f'credit = "{credit}"\nlicence = "CC BY 4.0"\nalt.en = "A test frame of green"\ntimecode = "12:34"\n',
+        encoding="utf-8")
+    with_still = load_content(data_copy)
+    reader = PdfReader(io.BytesIO(teacher_pdf(with_still, plan.age, "en", situation=plan.kind)))
+    assert sum(len(page.images) for page in reader.pages) == 1
+    text = norm(" ".join(page.extract_text() for page in reader.pages))
+    assert all(norm(part) in text for part in (credit, "CC BY 4.0", "12:34", "A test frame of green"))
+    assert norm(sequence.shots[0].get()) not in text, "the still stands in for the described shots"
+
+
+def test_without_a_still_the_sequence_study_prints_its_shots(content):
+    plan, sequence = studied_sequence(content)
+    assert not content.stills_of(sequence.scene)
+    reader = PdfReader(io.BytesIO(teacher_pdf(content, plan.age, "fr", situation=plan.kind)))
+    assert sum(len(page.images) for page in reader.pages) == 0
+    text = norm(" ".join(page.extract_text() for page in reader.pages))
+    assert norm(sequence.title.get("fr")) in text
+    assert all(norm(shot.get("fr")) in text for shot in sequence.shots)
