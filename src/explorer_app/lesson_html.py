@@ -27,15 +27,15 @@ def question_items_html(content: Content, questions, language: str) -> str:
 
 def before_questions_html(content: Content, questions: tuple[Question, ...], language: str) -> str:
     """The questions asked before viewing, in their own group."""
-    return (f'<article class="hx-scene"><h4>{tx(t("Before viewing", language), language)}</h4>'
+    return (f'<article class="hx-scene"><h2>{tx(t("Before viewing", language), language)}</h2>'
             f'<p class="hx-where">{tx(t("Ask these before the screening: they reveal nothing of the film.", language), language)}'
             f"</p>{question_items_html(content, questions, language)}</article>")
 
 
 def scene_questions_html(content: Content, scene, questions, language: str) -> str:
     """One scene's questions under its number and title."""
-    return (f'<article class="hx-scene"><h4><span class="hx-num">{scene.order}</span>'
-            f"{tx(scene.title.get(language), language)}</h4>{question_items_html(content, questions, language)}</article>")
+    return (f'<article class="hx-scene"><h2><span class="hx-num">{scene.order}</span>'
+            f"{tx(scene.title.get(language), language)}</h2>{question_items_html(content, questions, language)}</article>")
 
 
 def step_uses(content: Content, step, language: str) -> str:
@@ -119,10 +119,10 @@ def support_html(support: BandSupport, language: str) -> str:
     """The word bank and sentence starters (for pupils still learning the class's language), and the extension."""
     words = "".join(f"<li>{tx(word.get(language), language)}</li>" for word in support.words)
     starters = "".join(f"<li>{tx(starter.get(language), language)}</li>" for starter in support.starters)
-    return (f'<div class="hx-support"><h4>{tx(t(LEARNING.get(language, LEARNING["en"]), language), language)}</h4>'
+    return (f'<div class="hx-support"><h3>{tx(t(LEARNING.get(language, LEARNING["en"]), language), language)}</h3>'
             f'<p><strong>{tx(t("Word bank", language), language)}</strong></p><ul class="hx-wordbank">{words}</ul>'
             f'<p><strong>{tx(t("Sentence starters", language), language)}</strong></p><ul>{starters}</ul>'
-            f'<h4>{tx(t("Extension task", language), language)}</h4>'
+            f'<h3>{tx(t("Extension task", language), language)}</h3>'
             f"<p>{tx(support.extension.get(language), language)}</p></div>")
 
 
@@ -130,7 +130,7 @@ def sequence_html(content: Content, sequence: Sequence, language: str, *, shots:
     """A sequence study's heading (the sequence and its scene) and, when there is no still, its shots in order."""
     scene = content.scene(sequence.scene)
     where = t("Scene {number}: {title}", language, number=scene.order, title=scene.title.get(language)) if scene else ""
-    parts = [f'<h4>{tx(sequence.title.get(language), language)}</h4><p class="hx-where">{tx(where, language)}</p>']
+    parts = [f'<h3>{tx(sequence.title.get(language), language)}</h3><p class="hx-where">{tx(where, language)}</p>']
     if shots:
         parts.append(f'<p>{tx(t("No still of this sequence is available; its shots, as we describe them:", language), language)}</p>')
         parts.append('<ol class="hx-shots">' + "".join(f"<li>{tx(shot.get(language), language)}</li>"

@@ -56,7 +56,7 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
             icon=":material/picture_as_pdf:", type="primary", key="teacher-download",
         )
 
-    st.subheader(t("Learning objectives and success criteria", lang))
+    st.header(t("Learning objectives and success criteria", lang))
     st.html(objectives_html(pack.objectives_for(age), pack.assessment(age), lang))
 
     if plan is not None:
@@ -64,11 +64,11 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
     _hints(page, age, plan, view)
     _assessment(page, age)
     _support(page, age)
-    st.subheader(t("Practical information", lang))
+    st.header(t("Practical information", lang))
     st.html("".join(f"<p><strong>{tx(item.label.get(lang), lang)}</strong>{colon(lang)} {tx(item.value.get(lang), lang)}</p>"
                     f"{_sources_html(page, item.sources)}" for item in pack.practical))
 
-    st.subheader(t("Curriculum links", lang))
+    st.header(t("Curriculum links", lang))
     caption(t("Named only as far as the sources support; we have not matched the lesson to numbered attainment "
               "targets.", lang))
     for link in pack.links:
@@ -77,7 +77,7 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
             st.html(f"<p><strong>{tx(link.name, lang)}</strong><br><small>"
                     f"{tx(t(COMMUNITY_LABELS[link.community], lang), lang)} · {tx(subjects, lang)}</small></p>"
                     f"<p>{tx(link.note.get(lang), lang)}</p>{_sources_html(page, link.sources)}")
-    st.subheader(t("The moss walk: logistics and safety", lang))
+    st.header(t("The moss walk: logistics and safety", lang))
     for note in pack.safety:
         with st.container(border=True, key=f"safety-{note.id}"):
             st.html(f"<p><strong>{tx(note.title.get(lang), lang)}</strong></p><p>{tx(note.text.get(lang), lang)}</p>"
@@ -87,7 +87,7 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
 def _plan(page: Page, plan: LessonPlan, situation: str, view: Visibility) -> None:
     """The plan as a timed table, what spoiler-safe mode hides of it, and its sequence studies."""
     content, lang = page.content, page.language
-    st.subheader(t(SITUATION_NAMES[situation], lang))
+    st.header(t(SITUATION_NAMES[situation], lang))
     if not view.plan_complete(plan):
         hidden = [step for step in plan.steps if not view.step(step)]
         st.info(n_("Spoiler-safe mode hides {count} step of this plan ({minutes} min after viewing): it talks about "
@@ -122,7 +122,7 @@ def _hints(page: Page, age: str, plan: LessonPlan | None, view: Visibility) -> N
     content, lang, pack = page.content, page.language, page.content.teaching
     asked = [q for q in (content.question(i) for i in (plan.question_ids() if plan else ())) if q is not None]
     others = [q for q in content.band_questions(age) if q.id not in {a.id for a in asked}]
-    st.subheader(t("Questions and answer hints", lang))
+    st.header(t("Questions and answer hints", lang))
     caption(t("Hints are guidance for the teacher, not model answers: what pupils may say, and what to point to "
               "in the film.", lang))
     if any(not view.hint(q) for q in (*asked, *others) if view.question(q)):
@@ -150,7 +150,7 @@ def _assessment(page: Page, age: str) -> None:
     assessment = page.content.teaching.assessment(age)
     if assessment is None or not assessment.rubrics:
         return
-    st.subheader(t("Assessment", lang))
+    st.header(t("Assessment", lang))
     caption(t("Three levels for judging each task: beginning, developing, secure.", lang))
     st.html("".join(rubric_html(assessment, task, lang) for task in RUBRIC_LABELS))
 
@@ -161,7 +161,7 @@ def _support(page: Page, age: str) -> None:
     support = page.content.teaching.support(age)
     if support is None:
         return
-    st.subheader(t("Differentiation", lang))
+    st.header(t("Differentiation", lang))
     with st.container(border=True, key="hx-support"):
         st.html(support_html(support, lang))
 
