@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from conftest import DATA, run_page
-from explorer.model import LESSON_KINDS
+from explorer.model import AGE_BANDS, LESSON_KINDS
 
 AGE = "14-18"  # the page's default age band
 
@@ -55,9 +55,10 @@ def downloads(at) -> list[str]:
 
 
 @pytest.mark.parametrize("situation", list(LESSON_KINDS))
-def test_each_situation_shows_its_plan_with_every_question_by_its_number(content, situation):
-    at = run(age=AGE, situation=situation)
-    plan = content.teaching.plan(AGE, situation)
+@pytest.mark.parametrize("age", AGE_BANDS)
+def test_each_situation_shows_its_plan_with_every_question_by_its_number(content, age, situation):
+    at = run(age=age, situation=situation)
+    plan = content.teaching.plan(age, situation)
     table = flat(plan_table(at))
     assert plan.question_ids(), "a plan that asks nothing proves nothing"
     for qid in plan.question_ids():
@@ -66,10 +67,13 @@ def test_each_situation_shows_its_plan_with_every_question_by_its_number(content
         assert flat(step.title.get()) in table and flat(step.text.get()) in table
     assert table.count('scope="rowgroup"') == len({step.phase for step in plan.steps})
     assert 'scope="col"' in plan_table(at)
-    teachers = text_of(tab(at, "For teachers"))
+    teachers = tab(at, "For teachers")
+    text = text_of(teachers)
     for qid in plan.question_ids():  # the plan's questions with their hints, in the plan's order
         hint = content.teaching.hint(qid)
-        assert hint is None or flat(hint.text.get()) in teachers
+        assert hint is None or flat(hint.text.get()) in text
+    numbered = [label for h in teachers.get("html") for label in re.findall(r'class="hx-qnum">(Q\d+)<', h.proto.body)]
+    assert numbered[:len(plan.question_ids())] == [content.question_label(q) for q in plan.question_ids()]
     assert at.query_params["situation"] in (situation, [situation])
 
 

@@ -11,6 +11,7 @@ from explorer.i18n import N_, t
 from explorer.model import LessonPlan
 from explorer.settings import public_link
 from explorer.spoilers import Visibility
+from explorer.viewingsheet import viewing_sheet_pdf
 from explorer_app.page import Page
 from explorer_app.situation import link_params
 from explorer_app.widgets import caption, on_your_phone
@@ -83,14 +84,9 @@ def _for_scenes(page: Page, age: str, view: Visibility, glossary: bool):
 def _viewing_sheet(page: Page, age: str) -> None:
     """For a lesson before the screening: the one-page viewing sheet."""
     content, lang = page.content, page.language
-
-    def build() -> bytes:
-        from explorer.viewingsheet import viewing_sheet_pdf
-
-        return viewing_sheet_pdf(content, age, lang)
-
     st.write(t("For a lesson before the screening: a one-page viewing sheet the pupils take into the cinema, with "
                "what to look and listen for.", lang))
     st.download_button(t("Download the viewing sheet (PDF)", lang),
-                       data=lambda: page.derived(("viewing-sheet", age, lang), build),
+                       data=lambda: page.derived(("viewing-sheet", age, lang),
+                                                 lambda: viewing_sheet_pdf(content, age, lang)),
                        file_name=f"here-viewing-sheet-{age}-{lang}.pdf", key="viewing-sheet-download", **PDF)
