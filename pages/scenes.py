@@ -32,16 +32,18 @@ if selection.unknown_scene:
 
 names = {p.id: md(p.name.get(lang)) for p in content.people}
 story = page.view.scenes()  # in spoiler-safe mode, none after the first encounter
-# only the characters of the scenes shown: spoiler-safe mode names nobody who appears only later (and a choice made
-# before it was switched on is dropped)
+# only the characters (and, spoiler-safe, the themes) of the scenes shown: spoiler-safe mode names nobody who appears
+# only later, and offers no filter that would find nothing; a choice made before it was switched on is dropped
 characters = [c for c in characters_in(content) if any(c in s.characters for s in story)]
-if "who" in st.session_state:
-    st.session_state["who"] = [c for c in st.session_state["who"] if c in characters]
+themes_shown = [th for th in THEMES if any(th in s.themes for s in story)] if page.spoiler_safe else list(THEMES)
+for key, offered in (("who", characters), ("theme", themes_shown), ("time", times_used(story))):
+    if key in st.session_state:
+        st.session_state[key] = [value for value in st.session_state[key] if value in offered]
 
 filter_column, timeline = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")
 with filter_column, st.container(border=True, key="scene-filters"):
-    themes = url_pills(page, t("Themes", lang), list(THEMES), "theme", lambda x: label(THEME_LABELS, x, lang))
-    times = url_pills(page, t("Time of day", lang), times_used(content.scenes), "time", lambda x: label(TIME_LABELS, x, lang))
+    themes = url_pills(page, t("Themes", lang), themes_shown, "theme", lambda x: label(THEME_LABELS, x, lang))
+    times = url_pills(page, t("Time of day", lang), times_used(story), "time", lambda x: label(TIME_LABELS, x, lang))
     who = url_pills(page, t("Characters", lang), characters, "who", lambda x: names[x])
 
 scenes = filter_scenes(story, themes or (), times or (), who or ())

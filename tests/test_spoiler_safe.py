@@ -260,6 +260,29 @@ def test_the_map_page_for_every_place_and_a_hidden_scene_shows_nothing_hidden(pl
         assert_safe(tree_text(at), hidden, f"the scenes page with ?scene={scene_id} ({language})")
 
 
+def test_the_scene_filters_offer_nobody_and_nothing_only_the_hidden_scenes_have(plain_settings, content):
+    """A character or theme of the hidden scenes only is no filter in spoiler-safe mode, even when a link or an
+    earlier choice (before the switch was turned on) asks for it."""
+    view = visibility(content, spoiler_safe=True)
+    later = {c for s in content.scenes if not view.scene(s) for c in s.characters}
+    later -= {c for s in view.scenes() for c in s.characters}
+    themes = {th for s in content.scenes if not view.scene(s) for th in s.themes}
+    themes -= {th for s in view.scenes() for th in s.themes}
+    assert later, "no character appears only in the hidden scenes: nothing to test"
+    who, theme = sorted(later)[0], sorted(themes)[0] if themes else None
+    at = visit("pages/scenes.py", who=who, **({"theme": theme} if theme else {}))
+    assert who in at.pills(key="who").value
+    at.query_params["spoilers"] = "hide"
+    at.run()
+    assert not at.exception, at.exception
+    assert who not in at.pills(key="who").value
+    offered = {option for key in ("who", "theme") for option in at.pills(key=key).options}
+    assert content.person(who).name.get() not in offered
+    if theme:
+        assert theme not in at.pills(key="theme").value
+    assert f'id="scene-{next(iter(view.hidden))}"' not in tree_text(at)
+
+
 def test_every_walk_and_every_classroom_situation_shows_nothing_hidden(plain_settings, content, hidden):
     for route, language in rotate(content.walks):
         at = visit("pages/walk.py", spoilers="hide", lang=language, route=route.id)
