@@ -313,6 +313,11 @@ def test_a_spoiler_safe_live_session_offers_no_hidden_question(plain_settings, c
         at.button(key="live-add").click().run()
         assert not at.exception, at.exception
         assert_safe(tree_text(at), hidden, f"the live presenter's page with a scene pick ({language})")
+    for (age, kind), language in rotate(situations(), 1):  # a lesson plan's questions queued from the classroom's link
+        at = visit("pages/live.py", spoilers="hide", lang=language, age=age, plan=kind)
+        at.button(key="live-start").click().run()
+        assert not at.exception, at.exception
+        assert_safe(tree_text(at), hidden, f"the live presenter's page with the plan {age}/{kind} queued ({language})")
 
     session, _ = new_session(time.time(), "en", spoiler_safe=True)
     view = visibility(content, spoiler_safe=True)
