@@ -389,11 +389,18 @@ def test_a_spoiler_safe_postcard_offers_and_draws_nothing_hidden(content, hidden
 
 
 def test_spoiler_safe_gpx_files_show_nothing_hidden(content, hidden):
+    """Each waypoint says what the place is as the view describes it (spoiler-free where there is such a text)."""
+    import xml.etree.ElementTree as ET
+
+    gpx = "{http://www.topografix.com/GPX/1/1}"
     view = visibility(content, spoiler_safe=True)
     for route in content.walks:
         for language in LANGUAGES:
-            assert_safe(walk_gpx(route_walk(content, route, view), language, view), hidden,
-                        f"the GPX of {route.id} ({language})")
+            walk = route_walk(content, route, view)
+            text = walk_gpx(walk, language, view)
+            assert_safe(text, hidden, f"the GPX of {route.id} ({language})")
+            for stop, point in zip(walk.stops, ET.fromstring(text).findall(f"{gpx}wpt"), strict=True):
+                assert view.description(stop).get(language) in point.findtext(f"{gpx}desc")
 
 
 def site_text(target: Path) -> str:
