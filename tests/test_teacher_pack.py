@@ -154,6 +154,7 @@ def pdfs(request, content):
     for age in AGE_BANDS:
         reader = PdfReader(io.BytesIO(teacher_pdf(content, age, language)))
         assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4
+        assert len(reader.pages) <= 14, "the four situations in one PDF keep to 14 pages"
         pages[age] = [flat(page.extract_text()) for page in reader.pages]
     return language, pages
 

@@ -88,6 +88,8 @@ class _Space:
 
 
 _Op = _Text | _Rules | _Heading | _Space
+_HEIGHTS: dict[tuple[_Text, str], float] = {}  # a text's height as set on the A4 page (same margins everywhere)
+_HEIGHTS_KEPT = 4096
 
 
 class _Handout(FPDF):
@@ -329,10 +331,17 @@ def _height(pdf: _Handout, op: _Op) -> float:
         return op.height
     if isinstance(op, _Rules):
         return op.count * op.spacing + 3
-    _font(pdf, op)
-    lines = pdf.multi_cell(pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L",
-                           dry_run=True, output="LINES")
-    return len(lines) * op.size * op.leading + op.after
+    key = (op, pdf.language)
+    height = _HEIGHTS.get(key)
+    if height is None:  # measured once: the same texts recur in every fitting of a handout and across handouts
+        _font(pdf, op)
+        lines = pdf.multi_cell(pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L",
+                               dry_run=True, output="LINES")
+        height = len(lines) * op.size * op.leading + op.after
+        if len(_HEIGHTS) >= _HEIGHTS_KEPT:
+            _HEIGHTS.clear()
+        _HEIGHTS[key] = height
+    return height
 
 
 def _write(pdf: _Handout, op: _Op) -> None:

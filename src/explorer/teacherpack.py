@@ -30,6 +30,7 @@ from explorer.model import (
     Sequence,
     Still,
     TeacherPack,
+    Term,
 )
 from explorer.spoilers import Visibility, visibility
 from explorer.theme import rgb
@@ -161,7 +162,7 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
             rubric = assessment.rubric(task)
             if rubric is not None:
                 _keep_together(pdf, _rubric_table, t(RUBRIC_NAMES[task], language),
-                               [level.get(language) for level in rubric.levels])
+                               tuple(level.get(language) for level in rubric.levels))
 
     support = pack.support(age)
     if support is not None:
@@ -171,7 +172,7 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
                            "  ·  ".join(word.get(language) for word in support.words), "")
         if support.starters:
             _keep_together(pdf, _list_entry, t("Sentence starters", language),
-                           [starter.get(language) for starter in support.starters])
+                           tuple(starter.get(language) for starter in support.starters))
         if support.extension.get(language):
             _keep_together(pdf, _entry, t("Extension task, for those who finish early", language),
                            support.extension.get(language), "")
@@ -180,7 +181,7 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
 
     _heading(pdf, t("Film language", language))
     for term in content.terms:
-        _keep_together(pdf, _term, content, term, view.term_where(term), language)
+        _keep_together(pdf, _term, *_term_parts(content, term, view.term_where(term), language))
 
     _heading(pdf, t("Curriculum links", language))
     _paragraph(pdf, t("Named only as far as the sources below support; we have not matched the lesson to numbered "
@@ -242,7 +243,7 @@ def _entry(pdf: FPDF, title: str, text: str, sources: str, subtitle: str = "") -
     pdf.ln(1)
 
 
-def _list_entry(pdf: FPDF, title: str, items: list[str]) -> None:
+def _list_entry(pdf: FPDF, title: str, items: tuple[str, ...]) -> None:
     pdf.set_font("sans", "B", 10)
     pdf.set_text_color(*INK)
     pdf.multi_cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
@@ -296,23 +297,32 @@ def _question(pdf: FPDF, question: str, scene: str, hint: str) -> None:
     pdf.ln(1.5)
 
 
-def _term(pdf: FPDF, content: Content, term, show_where: bool, language: str) -> None:
-    pdf.set_font("sans", "B", 10.5)
-    pdf.set_text_color(*MOSS_DARK)
-    pdf.multi_cell(0, 5.4, term.name.get(language), new_x="LMARGIN", new_y="NEXT")
-    _paragraph(pdf, term.explanation.get(language), size=10)
-    if show_where:
-        _paragraph(pdf, t("In the film: {where}", language, where=term.where.get(language)), size=9.5, colour=GREY)
+def _term_parts(content: Content, term: Term, show_where: bool, language: str) -> tuple[str, str, str, str, str]:
+    """A glossary entry as printed: name, explanation, where it shows (empty when hidden), quotation, translation."""
+    where = t("In the film: {where}", language, where=term.where.get(language)) if show_where else ""
+    quoted = translation = ""
     if term.quote is not None:
-        pdf.set_font("serif", "I", 9.5)
-        pdf.set_text_color(*MOSS_DARK)
         note = origin_note(term.quote, content, language)
         credit = attribution(term.quote, content, language) + (f" ({note})" if note else "")
-        pdf.multi_cell(0, 4.8, f"“{term.quote.text}” · {credit}",
-                       new_x="LMARGIN", new_y="NEXT")
-        translation = term.quote.translation(language)
-        if translation:
-            _paragraph(pdf, f"{translation} ({t('our translation', language)})", size=9, colour=GREY)
+        quoted = f"“{term.quote.text}” · {credit}"
+        if term.quote.translation(language):
+            translation = f"{term.quote.translation(language)} ({t('our translation', language)})"
+    return term.name.get(language), term.explanation.get(language), where, quoted, translation
+
+
+def _term(pdf: FPDF, name: str, explanation: str, where: str, quoted: str, translation: str) -> None:
+    pdf.set_font("sans", "B", 10.5)
+    pdf.set_text_color(*MOSS_DARK)
+    pdf.multi_cell(0, 5.4, name, new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, explanation, size=10)
+    if where:
+        _paragraph(pdf, where, size=9.5, colour=GREY)
+    if quoted:
+        pdf.set_font("serif", "I", 9.5)
+        pdf.set_text_color(*MOSS_DARK)
+        pdf.multi_cell(0, 4.8, quoted, new_x="LMARGIN", new_y="NEXT")
+    if translation:
+        _paragraph(pdf, translation, size=9, colour=GREY)
     pdf.ln(1.5)
 
 
@@ -412,7 +422,7 @@ def _sequence_study(pdf: _TeacherPdf, content: Content, sequence: Sequence, lang
         for index, still in enumerate(stills):
             _keep_together(pdf, _still, title if index == 0 else "", still, content.stills_dir, language)
         return
-    _keep_together(pdf, _shot_list, title, [shot.get(language) for shot in sequence.shots],
+    _keep_together(pdf, _shot_list, title, tuple(shot.get(language) for shot in sequence.shots),
                    _sources_line(content, content.teaching, sequence.sources, language),
                    t("No still of this scene is available to us: its shots as the sources describe them, in our "
                      "own words.", language))
@@ -443,7 +453,7 @@ def _still(pdf: FPDF, title: str, still: Still, folder: str, language: str) -> N
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + printed) + 3)
 
 
-def _shot_list(pdf: FPDF, title: str, shots: list[str], sources: str, note: str) -> None:
+def _shot_list(pdf: FPDF, title: str, shots: tuple[str, ...], sources: str, note: str) -> None:
     _subheading(pdf, title)
     _paragraph(pdf, note, size=9, colour=GREY)
     pdf.set_font("sans", "", 9.5)
@@ -467,7 +477,7 @@ def _subheading(pdf: FPDF, text: str) -> None:
     pdf.ln(0.8)
 
 
-def _rubric_table(pdf: FPDF, task: str, levels: list[str]) -> None:
+def _rubric_table(pdf: FPDF, task: str, levels: tuple[str, ...]) -> None:
     """A rubric as a 3-column table: beginning, developing, secure."""
     _subheading(pdf, task)
     width, pad = pdf.epw / len(LEVEL_NAMES), 2
@@ -523,15 +533,28 @@ def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(3)
 
 
+_HEIGHTS: dict[tuple, float] = {}  # an entry's height by what it draws: the same entries recur across PDFs
+_HEIGHTS_KEPT = 4096
+
+
 def _keep_together(pdf: _TeacherPdf, draw: Callable[..., None], *args: object) -> None:
     """Draw one entry on a single page: measure it on a scratch page first and start a new page if it would not
     fit. (fpdf2's ``unbreakable`` replays recorded coordinates after a page break, which misplaces rows drawn at
-    absolute positions, and its dry run copies the whole document, fonts included, for every entry.)"""
-    scratch = pdf.scratch()
-    scratch.add_page()
-    top = scratch.get_y()
-    draw(scratch, *args)
-    if pdf.will_page_break(scratch.get_y() - top):
+    absolute positions, and its dry run copies the whole document, fonts included, for every entry.) An entry made
+    of text only is measured once and its height remembered."""
+    key = (draw.__qualname__, pdf.language, args) if all(isinstance(a, str | tuple) for a in args) else None
+    height = _HEIGHTS.get(key) if key else None
+    if height is None:
+        scratch = pdf.scratch()
+        scratch.add_page()
+        top = scratch.get_y()
+        draw(scratch, *args)
+        height = scratch.get_y() - top
+        if key:
+            if len(_HEIGHTS) >= _HEIGHTS_KEPT:
+                _HEIGHTS.clear()
+            _HEIGHTS[key] = height
+    if pdf.will_page_break(height):
         pdf.add_page()
     draw(pdf, *args)
 
