@@ -176,10 +176,13 @@ def rotate(items, start: int = 0):
 
 
 @pytest.fixture
-def plain_settings(monkeypatch, tmp_path):
-    for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_DATABASE_URL",
-                 "EXPLORER_PUBLIC_URL", "EXPLORER_ATTRACT_VOTES"):
+def plain_settings(monkeypatch, tmp_path, data_copy):
+    """The app's settings, on a copy of the content: what these pages build (postcards, PDFs) is kept for that copy
+    only, so a later test of the real data starts with nothing built."""
+    for name in ("EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_DATABASE_URL", "EXPLORER_PUBLIC_URL",
+                 "EXPLORER_ATTRACT_VOTES"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(data_copy))
     monkeypatch.setenv("EXPLORER_TILES", "offline")
     monkeypatch.setenv("EXPLORER_LIVE_DIR", str(tmp_path))
     yield
