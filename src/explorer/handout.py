@@ -87,8 +87,20 @@ class _Space:
     height: float  # mm
 
 
-_Op = _Text | _Rules | _Heading | _Space
-_HEIGHTS: dict[tuple[_Text, str], float] = {}  # a text's height as set on the A4 page (same margins everywhere)
+@dataclass(frozen=True)
+class _Columns:
+    """Short items (a word bank, sentence starters) one per line, in two columns of about the same height."""
+
+    items: tuple[str, ...]
+    size: float = 9.5  # pt
+    indent: float = 0  # mm
+    right: float = 0  # mm
+    gap: float = 6  # mm between the columns
+    after: float = 2  # mm
+
+
+_Op = _Text | _Rules | _Heading | _Space | _Columns
+_HEIGHTS: dict[tuple[_Text | _Columns, str], float] = {}  # a text's height as set on the A4 page (same margins everywhere)
 _HEIGHTS_KEPT = 4096
 
 
@@ -291,12 +303,12 @@ def _support_box(pdf: _Handout, words, starters) -> None:
     language, pad = pdf.language, 4.0
     ops: list[_Op] = [_Space(pad)]
     if words:
-        ops += [_Text(t("Word bank", language), size=10, colour=MOSS_DARK, style="B", indent=pad, right=pad, after=0.5),
-                _Text("  ·  ".join(w.get(language) for w in words), size=10, indent=pad, right=pad, after=2)]
+        ops += [_Text(t("Word bank", language), size=10, colour=MOSS_DARK, style="B", indent=pad, right=pad, after=0.8),
+                _Columns(tuple(w.get(language) for w in words), indent=pad, right=pad)]
     if starters:
         ops += [_Text(t("Sentence starters", language), size=10, colour=MOSS_DARK, style="B", indent=pad, right=pad,
-                      after=0.5)]
-        ops += [_Text(f"– {s.get(language)}", size=10, indent=pad, right=pad, after=0.3) for s in starters]
+                      after=0.8),
+                _Columns(tuple(f"{s.get(language)}" for s in starters), indent=pad, right=pad, after=0.3)]
     ops.append(_Space(pad - 0.3))
     height = sum(_height(pdf, op) for op in ops)
     if pdf.get_y() + height > pdf.page_break_trigger:
@@ -332,6 +344,10 @@ def _height(pdf: _Handout, op: _Op) -> float:
     if isinstance(op, _Rules):
         return op.count * op.spacing + 3
     key = (op, pdf.language)
+    if isinstance(op, _Columns):
+        if key not in _HEIGHTS:
+            _HEIGHTS[key] = max(sum(_item_height(pdf, op, item) for item in half) for half in _halves(pdf, op)) + op.after
+        return _HEIGHTS[key]
     height = _HEIGHTS.get(key)
     if height is None:  # measured once: the same texts recur in every fitting of a handout and across handouts
         _font(pdf, op)
@@ -342,6 +358,24 @@ def _height(pdf: _Handout, op: _Op) -> float:
             _HEIGHTS.clear()
         _HEIGHTS[key] = height
     return height
+
+
+def _column_width(pdf: FPDF, op: _Columns) -> float:
+    return (pdf.epw - op.indent - op.right - op.gap) / 2
+
+
+def _halves(pdf: _Handout, op: _Columns) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The items in two columns, in order, split where the taller column is lowest (the left one the longer on a tie)."""
+    heights = [_item_height(pdf, op, item) for item in op.items]
+    split = min(range(len(heights) + 1), key=lambda i: (max(sum(heights[:i]), sum(heights[i:])), -i))
+    return op.items[:split], op.items[split:]
+
+
+def _item_height(pdf: _Handout, op: _Columns, item: str) -> float:
+    pdf.set_font("sans", "", op.size)
+    lines = pdf.multi_cell(_column_width(pdf, op), op.size * 0.48, typeset(item, pdf.language), align="L",
+                           dry_run=True, output="LINES")
+    return len(lines) * op.size * 0.48 + 0.8
 
 
 def _write(pdf: _Handout, op: _Op) -> None:
@@ -357,6 +391,18 @@ def _write(pdf: _Handout, op: _Op) -> None:
         pdf.ln(3)
     elif isinstance(op, _Space):
         pdf.ln(op.height)
+    elif isinstance(op, _Columns):
+        top, width = pdf.get_y(), _column_width(pdf, op)
+        pdf.set_font("sans", "", op.size)
+        pdf.set_text_color(*INK)
+        for column, half in enumerate(_halves(pdf, op)):
+            y = top
+            for item in half:
+                pdf.set_xy(pdf.l_margin + op.indent + column * (width + op.gap), y)
+                pdf.multi_cell(width, op.size * 0.48, typeset(item, pdf.language), align="L", new_x="LEFT",
+                               new_y="NEXT")
+                y = pdf.get_y() + 0.8
+        pdf.set_xy(pdf.l_margin, top + _height(pdf, op))
     elif isinstance(op, _Rules):
         pdf.set_draw_color(*RULE)
         pdf.set_line_width(0.25)

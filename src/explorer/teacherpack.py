@@ -62,6 +62,7 @@ class _TeacherPdf(FPDF):
         self.footer_text = footer_text
         self.language = language
         self._scratch: _TeacherPdf | None = None
+        self.pending_heading = ""  # a section heading waiting for its first block (see _heading)
         for family in ("sans", "serif"):
             for style in STYLES:
                 self.add_font(family, style, str(font_path(family, style)))
@@ -168,8 +169,8 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
     if support is not None:
         _heading(pdf, t("Support and extension", language))
         if support.words:
-            _keep_together(pdf, _entry, t("Word bank", language),
-                           "  ·  ".join(word.get(language) for word in support.words), "")
+            _keep_together(pdf, _columns_entry, t("Word bank", language),
+                           tuple(word.get(language) for word in support.words))
         if support.starters:
             _keep_together(pdf, _list_entry, t("Sentence starters", language),
                            tuple(starter.get(language) for starter in support.starters))
@@ -252,6 +253,24 @@ def _list_entry(pdf: FPDF, title: str, items: tuple[str, ...]) -> None:
         pdf.cell(5, 4.8, "–")
         pdf.multi_cell(0, 4.8, item, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
+
+
+def _columns_entry(pdf: FPDF, title: str, items: tuple[str, ...]) -> None:
+    """A titled list of short items in two columns (the first half on the left)."""
+    pdf.set_font("sans", "B", 10)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("sans", "", 9.5)
+    top, gap = pdf.get_y(), 6
+    width, middle, bottom = (pdf.epw - gap) / 2, (len(items) + 1) // 2, pdf.get_y()
+    for column, half in enumerate((items[:middle], items[middle:])):
+        x, y = pdf.l_margin + column * (width + gap), top
+        for item in half:
+            pdf.set_xy(x, y)
+            pdf.multi_cell(width, 4.6, item, new_x="LEFT", new_y="NEXT")
+            y = pdf.get_y() + 0.6
+        bottom = max(bottom, y)
+    pdf.set_xy(pdf.l_margin, bottom + 2)
 
 
 def _notice(pdf: FPDF, title: str, text: str) -> None:
@@ -520,8 +539,21 @@ def _sources_line(content: Content, pack: TeacherPack, ids: Iterable[str], langu
     return t("Sources: {items}", language, items="; ".join(items)) if items else ""
 
 
-def _heading(pdf: FPDF, text: str) -> None:
-    if pdf.will_page_break(3 + 9 + 3 + 22):  # a heading never ends a page: it keeps room for its first entry
+HEADING = 3 + 9 + 3  # mm: a section heading's height
+
+
+def _heading(pdf: _TeacherPdf, text: str) -> None:
+    """A section heading, drawn with the block that follows it so that it never ends a page on its own."""
+    pdf.pending_heading = text
+
+
+def _flush_heading(pdf: FPDF, following: float = 22) -> None:
+    """Draw a waiting heading, on a new page when ``following`` mm would not fit under it."""
+    text = getattr(pdf, "pending_heading", "")
+    if not text:
+        return
+    pdf.pending_heading = ""
+    if pdf.will_page_break(HEADING + following):
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font("serif", "B", 15)
@@ -554,12 +586,15 @@ def _keep_together(pdf: _TeacherPdf, draw: Callable[..., None], *args: object) -
             if len(_HEIGHTS) >= _HEIGHTS_KEPT:
                 _HEIGHTS.clear()
             _HEIGHTS[key] = height
-    if pdf.will_page_break(height):
+    if getattr(pdf, "pending_heading", ""):
+        _flush_heading(pdf, height)
+    elif pdf.will_page_break(height):
         pdf.add_page()
     draw(pdf, *args)
 
 
 def _paragraph(pdf: FPDF, text: str, size: float = 11, colour: tuple[int, int, int] = INK) -> None:
+    _flush_heading(pdf, 22 + 12)  # a heading keeps its paragraph and some of what follows
     pdf.set_font("sans", "", size)
     pdf.set_text_color(*colour)
     pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
