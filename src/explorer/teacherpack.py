@@ -19,7 +19,7 @@ from PIL import Image
 
 from explorer.fonts import STYLES, font_path
 from explorer.fragments import attribution, origin_note
-from explorer.i18n import N_, t
+from explorer.i18n import N_, n_, t
 from explorer.model import (
     LESSON_KINDS,
     LESSON_PHASES,
@@ -217,9 +217,14 @@ def _questions_and_hints(pdf: _TeacherPdf, content: Content, age: str, plans: li
     hidden_questions = len(questions) - len(shown)
     hidden_hints = sum(1 for q in shown if not view.hint(q))
     if hidden_questions or hidden_hints:
-        _paragraph(pdf, t("Spoiler-safe: {questions} questions about later scenes and {hints} answer hints for after "
-                          "viewing are left out; they would tell the story.", language, questions=hidden_questions,
-                          hints=hidden_hints), size=9.5, colour=MOSS_DARK)
+        parts = [n_("{count} question about a later scene is left out.",
+                    "{count} questions about later scenes are left out.", hidden_questions, language)
+                 if hidden_questions else "",
+                 n_("{count} answer hint for after viewing is left out.",
+                    "{count} answer hints for after viewing are left out.", hidden_hints, language)
+                 if hidden_hints else "", t("They would tell the story.", language)]
+        _paragraph(pdf, f"{t('Spoiler-safe', language)}: " + " ".join(part for part in parts if part), size=9.5,
+                   colour=MOSS_DARK)
     scene_titles = {s.id: s.title.get(language) for s in view.scenes()}
     for question in shown:
         hint = pack.hint(question.id) if view.hint(question) else None
@@ -363,9 +368,11 @@ def _plan_table(pdf: _TeacherPdf, content: Content, plan: LessonPlan, view: Visi
                                                               view=view))
             start += step.minutes
         if len(shown) < len(steps):
-            _keep_together(pdf, _left_out, t(
+            _keep_together(pdf, _left_out, n_(
+                "Spoiler-safe: {count} step after viewing ({minutes} min) is left out; it talks about the whole "
+                "film, ending included.",
                 "Spoiler-safe: the {count} steps after viewing ({minutes} min) are left out; they talk about the "
-                "whole film, ending included.", language, count=len(steps) - len(shown),
+                "whole film, ending included.", len(steps) - len(shown), language,
                 minutes=sum(s.minutes for s in steps if not view.step(s))))
     pdf.ln(2)
 
