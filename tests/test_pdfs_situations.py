@@ -16,7 +16,7 @@ from explorer import load_content
 from explorer.handout import MAX_PAGES, handout_pdf
 from explorer.i18n import LANGUAGES, t
 from explorer.model import AGE_BANDS, LESSON_KINDS
-from explorer.teacherpack import teacher_pdf
+from explorer.teacherpack import STILL_WIDTH, teacher_pdf
 from explorer.viewingsheet import viewing_sheet_pdf
 
 TEACHER_PAGES = 10  # a teacher's PDF for one situation: plan, sequence study, rubrics, support, hints, glossary...
@@ -233,6 +233,12 @@ def test_a_sequence_study_prints_its_still_with_its_credit(data_copy):
     text = norm(" ".join(page.extract_text() for page in reader.pages))
     assert all(norm(part) in text for part in (credit, "CC BY 4.0", "12:34", "A test frame of green"))
     assert norm(sequence.shots[0].get()) not in text, "the still stands in for the described shots"
+    page = next(page for page in reader.pages if page.images)
+    starts: list[float] = []
+    page.extract_text(visitor_text=lambda text, cm, tm, *_: starts.append(tm[4] * cm[0] + cm[4])
+                      if credit.split()[0] in text else None)
+    image_right = (18 + STILL_WIDTH) * 72 / 25.4  # the still's right edge on the page, in points
+    assert starts and min(starts) > image_right, "the caption is set beside the still, not over it"
 
 
 def test_without_a_still_the_sequence_study_prints_its_shots(content):

@@ -469,7 +469,7 @@ def _still(pdf: FPDF, title: str, still: Still, folder: str, language: str) -> N
     pdf.set_font("sans", "", 9.5)
     pdf.set_text_color(*INK)
     pdf.multi_cell(caption, 4.8, still.alt.get(language), new_x="LEFT", new_y="NEXT")
-    pdf.ln(1)
+    pdf.set_xy(left, pdf.get_y() + 1)  # beside the still (ln() would go back to the margin)
     pdf.set_font("sans", "", 8.5)
     pdf.set_text_color(*GREY)
     lines = [t("Timecode: {timecode}", language, timecode=still.timecode)] if still.timecode else []
