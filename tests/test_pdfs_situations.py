@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from explorer import load_content
-from explorer.handout import MAX_PAGES, handout_pdf
+from explorer.handout import MAX_PAGES, MIN_LINES, WRITING, handout_layout, handout_pdf
 from explorer.i18n import LANGUAGES, t
 from explorer.model import AGE_BANDS, LESSON_KINDS
 from explorer.teacherpack import STILL_WIDTH, teacher_pdf
@@ -99,6 +99,23 @@ def test_every_plans_handout_is_at_most_four_pages_and_prints_exactly_its_questi
     text = norm(" ".join(pages))
     for question_id in plan.question_ids():
         assert norm(content.question(question_id).text.get(language)) in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_plans_handout_keeps_its_blocks_whole_its_pages_full_and_room_to_write(content, language):
+    for plan in content.teaching.plans:
+        placed, top, bottom = handout_layout(content, plan.age, [], language, plan=plan)
+        pages = max(p.last_page for p in placed)
+        assert pages <= MAX_PAGES, (plan.age, plan.kind)
+        assert [p for p in placed if p.page != p.last_page] == [], "no block split across pages"
+        questions = [p for p in placed if p.kind == "question"]
+        assert [p.key for p in questions] == list(plan.question_ids())
+        assert all(p.bottom - p.top >= MIN_LINES * WRITING[plan.age][1] for p in questions), "room to write"
+        filled: dict[int, float] = {}
+        for p in placed:
+            filled[p.last_page] = max(filled.get(p.last_page, top), p.bottom)
+        for page in range(1, pages):  # the last page may be short
+            assert (filled.get(page, top) - top) / (bottom - top) >= 0.4, (plan.age, plan.kind, page)
 
 
 def test_the_handout_has_the_word_bank_starters_and_extension_task(content):
