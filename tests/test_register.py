@@ -413,12 +413,14 @@ def test_the_french_join_form_addresses_no_one(store):
 @pytest.mark.parametrize("age", ["10-13", "adults"])
 def test_the_french_phone_shows_one_register_the_questions(store, content, age):
     """A pupil's phone shows a question in tu, an adult's in vous; everything around it addresses no one, waiting,
-    open (written answer), answered, closed and revealed."""
+    open (written answer), answered, closed and revealed; the question shown is one that uses its address."""
     from explorer.live import classroom_question, new_participant
 
     session, _ = store.start_session(time.time(), "fr", False)
     at = phone({"lang": "fr", "code": session.code})
-    asked = next(q for q in content.band_questions(age) if q.scene not in content.spoilers() or True)
+    register = "tu" if age in PUPILS else "vous"
+    asked = content.question(next(r["id"] for _, kind, r in records() if kind == "question" and age in r.get("ages", ())
+                                  and register in registers(r["text"].get("fr", ""), "fr")))
     question = classroom_question(content, session, asked.id, age)
     store.add_question(question)
     store.move(question.id, "open")
@@ -436,6 +438,26 @@ def test_the_french_phone_shows_one_register_the_questions(store, content, age):
         at.run()
         texts.append(visible(page_text(at)))
     for text in texts:
-        assert len(registers(text, "fr")) <= 1, registers(text, "fr")
+        assert set(registers(text, "fr")) == {register}, registers(text, "fr")
         rest = without(text, [flat(asked.text.get("fr"))])
         assert registers(rest, "fr") == {}, registers(rest, "fr")
+
+
+def test_the_french_presenters_page_says_vous_to_the_presenter(store):
+    """The presenter's controls speak to the teacher (vous); the pupils' question shown there keeps its tu."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/live.py")
+    at.query_params["lang"] = "fr"
+    at.query_params["age"] = "10-13"
+    at.run()
+    at.button(key="live-start").click().run()
+    asked = next(r["id"] for file, kind, r in records() if kind == "question" and "10-13" in r.get("ages", ())
+                 and audience(r["ages"]) == "pupils" and "tu" in registers(r["text"].get("fr", ""), "fr"))
+    at.selectbox(key="live-ref").set_value(asked).run()
+    at.button(key="live-add").click().run()
+    assert not at.exception, at.exception
+    text = visible(page_text(at))
+    assert "tu" in registers(text, "fr"), "the pupils' question is on the page"
+    found = registers(without(text, pupils_material() + quotations()), "fr")
+    assert "vous" in found and "tu" not in found, found
