@@ -715,7 +715,7 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
 
 def _assessment(r: RecordReader) -> BandAssessment:
     r.label = f"assessment {r.raw.get('age')!r}"
-    r.no_other_fields(("age", "criteria", "rubric"))
+    r.no_other_fields(("age", "criteria", "rubric", "exit_ticket"))
     rubrics = []
     raw_rubrics = r.raw.get("rubric")
     if not isinstance(raw_rubrics, list):
@@ -731,14 +731,16 @@ def _assessment(r: RecordReader) -> BandAssessment:
     for task in RUBRIC_TASKS:
         if raw_rubrics and tasks.count(task) != 1:
             r.problem("rubric", f"must have exactly one rubric for task {task!r}", tasks.count(task))
-    return BandAssessment(age=r.choice("age", AGE_BANDS), criteria=_texts(r, "criteria", 3, 5), rubrics=tuple(rubrics))
+    return BandAssessment(age=r.choice("age", AGE_BANDS), criteria=_texts(r, "criteria", 3, 5), rubrics=tuple(rubrics),
+                          exit_ticket=_texts(r, "exit_ticket", 2, 4))
 
 
 def _support(r: RecordReader) -> BandSupport:
     r.label = f"support {r.raw.get('age')!r}"
-    r.no_other_fields(("age", "words", "starters", "extension"))
+    r.no_other_fields(("age", "words", "starters", "extension", "adapt"))
     return BandSupport(age=r.choice("age", AGE_BANDS), words=_texts(r, "words", 6, 20),
-                       starters=_texts(r, "starters", 3, 10), extension=r.text("extension") or Text.english(""))
+                       starters=_texts(r, "starters", 3, 10), extension=r.text("extension") or Text.english(""),
+                       adapt=r.text("adapt"))
 
 
 def _reference(r: RecordReader) -> Reference:

@@ -501,6 +501,7 @@ class BandAssessment:
     age: str
     criteria: tuple[Text, ...]
     rubrics: tuple[Rubric, ...]
+    exit_ticket: tuple[Text, ...] = ()  # the exit ticket's prompts, as pupils read them on their handout
 
     def rubric(self, task: str) -> Rubric | None:
         return next((r for r in self.rubrics if r.task == task), None)
@@ -515,6 +516,7 @@ class BandSupport:
     words: tuple[Text, ...]
     starters: tuple[Text, ...]
     extension: Text
+    adapt: Text | None = None  # for the teacher: how to adapt the tasks and the exit ticket for those pupils
 
 
 @dataclass(frozen=True)
