@@ -1,10 +1,11 @@
 """A printable classroom handout as a PDF with real, selectable Unicode text (fpdf2, A4).
 
 A header with name, class and date fields; a word bank and sentence starters for pupils still learning the class's
-language; each question, with its one number (Q7), with ruled room to write; the activities; the glossary when
-asked for; the extension task; ruled notes that fill what is left of the last page. Every block is measured before
-it is drawn, so none is split across pages, and a section's heading travels with its first block;
-:func:`handout_layout` says where each block went (the tests read it).
+language; each question, with its one number (Q7), under its scene's title only (no scene notes: they could give
+answers away), with ruled room to write; the activities; the glossary when asked for; the extension task; ruled
+notes; and, when the plan ends with an exit ticket, a box with its prompts and room to write, kept on one page.
+Every block is measured before it is drawn, so none is split across pages, and a section's heading travels with
+its first block; :func:`handout_layout` says where each block went (the tests read it).
 
 The questions are those of a lesson plan (``plan``, in its order) or, without one, those of the chosen scenes for
 the age band. Spoiler-safe mode goes through :func:`explorer.spoilers.visibility`. The handout for the default
@@ -22,7 +23,7 @@ from fpdf import FPDF
 from explorer.fonts import STYLES, font_path
 from explorer.fragments import attribution, origin_note
 from explorer.i18n import N_, t
-from explorer.model import Activity, Content, LessonPlan, Question, Scene, Term
+from explorer.model import Activity, Content, LessonPlan, LessonStep, Question, Scene, Term, Text
 from explorer.spoilers import Visibility, visibility
 from explorer.theme import rgb
 from explorer.typography import NBSP, NNBSP, typeset
@@ -41,11 +42,14 @@ INSTRUCTIONS = {"10-13": N_("Answer in your own words: there is no single right 
                 "14-18": N_("Answer in your own words: there is no single right answer."),
                 "adults": N_("Answers are open: write what you saw and what you think.")}
 MIN_NOTES = 30.0  # mm: less room than this at the end and the last page is already full
+TICKET_LINES = 3  # ruled lines under each prompt of the exit ticket
+EXIT_TICKET = "exit ticket"  # the English title of a plan's exit-ticket step (the rubric's task, "exit-ticket")
 
 
 @dataclass(frozen=True)
 class Placed:
-    """Where a block went: its kind ('header', 'support', 'question', 'term', 'activity', 'extension', 'notes'),
+    """Where a block went: its kind ('header', 'support', 'question', 'term', 'activity', 'extension', 'notes',
+    'exit-ticket'),
     an id, and its pages."""
 
     kind: str
@@ -67,6 +71,7 @@ class _Text:
     indent: float = 0  # mm
     after: float = 1.5  # mm
     label: str = ""  # set in the indent, before the first line (a question's number)
+    label_indent: float = 0  # mm: where the label starts
     right: float = 0  # mm kept free on the right (text inside a box)
 
 
@@ -75,6 +80,7 @@ class _Rules:
     count: int
     spacing: float  # mm
     indent: float = 0
+    right: float = 0  # mm kept free on the right (lines inside a box)
 
 
 @dataclass(frozen=True)
@@ -154,16 +160,31 @@ def handout_questions(content: Content, age: str, scenes: Iterable[Scene], *, sp
     return tuple(q for scene in scenes if view.scene(scene) for q in content.questions_for(scene.id, age))
 
 
+def exit_ticket_step(plan: LessonPlan | None) -> LessonStep | None:
+    """The plan's exit-ticket step: the step named as the exit-ticket rubric's task ("Exit ticket"), or None."""
+    if plan is None:
+        return None
+    return next((s for s in plan.steps if s.title.get("en").strip().casefold() == EXIT_TICKET), None)
+
+
+def exit_ticket_texts(content: Content, age: str, plan: LessonPlan | None, *,
+                      spoiler_safe: bool = False) -> tuple[Text, ...]:
+    """The band's exit-ticket prompts when ``plan`` has an exit-ticket step that spoiler-safe mode shows, else ()."""
+    step = exit_ticket_step(plan)
+    pack = content.teaching
+    if step is None or pack is None or not visibility(content, spoiler_safe).step(step):
+        return ()
+    assessment = pack.assessment(age)
+    return tuple(assessment.exit_ticket) if assessment is not None else ()
+
+
 def _fitted(content: Content, age: str, scenes: tuple[Scene, ...], language: str, spoiler_safe: bool,
             glossary: bool, plan: LessonPlan | None) -> _Handout:
-    """The handout with the most room to write that keeps to MAX_PAGES pages: first fewer ruled lines (down to
-    four), then without the scenes' notes (down to MIN_LINES). A choice too long even so keeps full room."""
-    full = WRITING[age][0]
-    levels = [(lines, True) for lines in range(full, MIN_LINES, -1)]
-    levels += [(lines, False) for lines in range(full, MIN_LINES - 1, -1)]
+    """The handout with the most room to write that keeps to MAX_PAGES pages: fewer ruled lines under each question,
+    down to MIN_LINES. A choice too long even so keeps full room."""
     first = None
-    for lines, notes in levels:
-        pdf = _build(content, age, scenes, language, spoiler_safe, glossary, plan, lines, notes)
+    for lines in range(WRITING[age][0], MIN_LINES - 1, -1):
+        pdf = _build(content, age, scenes, language, spoiler_safe, glossary, plan, lines)
         if pdf.page <= MAX_PAGES:
             return pdf
         first = first or pdf
@@ -171,9 +192,9 @@ def _fitted(content: Content, age: str, scenes: tuple[Scene, ...], language: str
 
 
 def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str, spoiler_safe: bool,
-           glossary: bool, plan: LessonPlan | None, lines: int, notes: bool = True) -> _Handout:
+           glossary: bool, plan: LessonPlan | None, lines: int) -> _Handout:
     view = visibility(content, spoiler_safe)
-    pdf = _Handout(t("Here (Bas Devos, 2023) · classroom handout · questions and notes in the explorer's own words",
+    pdf = _Handout(t("Here (Bas Devos, 2023) · classroom handout · made with the Here explorer",
                      language), language)
     pdf.set_title(t("Here: classroom handout", language))
     pdf.set_author("Here explorer")
@@ -193,9 +214,7 @@ def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str,
             ops += [_Text(t("Before viewing", language), size=12.5, colour=MOSS_DARK, style="B", after=2.5)]
         elif question.phase != "before" and question.scene != previous:
             scene = content.scene(question.scene)
-            ops += [_Text(scene.title.get(language), size=12.5, colour=MOSS_DARK, style="B", after=0.8 if notes else 2)]
-            if notes:
-                ops.append(_Text(scene.note.get(language), size=9.5, colour=GREY, after=2.5))
+            ops += [_Text(scene.title.get(language), size=12.5, colour=MOSS_DARK, style="B", after=2)]
         ops += [_Text(question.text.get(language), size=QUESTION_SIZE[age], indent=QUESTION_INDENT,
                       label=content.question_label(question.id), after=0),
                 _Rules(lines, spacing, indent=QUESTION_INDENT)]
@@ -221,11 +240,37 @@ def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str,
             _Heading(t("Going further", language)),
             _Text(support.extension.get(language), size=10.5, after=1)])
 
+    ticket = _ticket_ops(pdf, exit_ticket_texts(content, age, plan, spoiler_safe=spoiler_safe), spacing)
+    ticket_height = sum(_height(pdf, op) for op in ticket) + 4 if ticket else 0
     heading = _Heading(t("Notes", language))
-    room = pdf.page_break_trigger - pdf.get_y() - _height(pdf, heading) - _height(pdf, _Rules(0, spacing))
-    if room >= MIN_NOTES:  # ruled notes fill the rest of the last page
-        _place(pdf, "notes", "notes", [heading, _Rules(int(room // spacing), spacing)])
+
+    def notes(keep: float) -> bool:  # ruled notes fill the rest of the page, less ``keep`` mm
+        room = pdf.page_break_trigger - pdf.get_y() - _height(pdf, heading) - _height(pdf, _Rules(0, spacing)) - keep
+        if room >= MIN_NOTES:
+            _place(pdf, "notes", "notes", [heading, _Rules(int(room // spacing), spacing)])
+        return room >= MIN_NOTES
+
+    noted = notes(ticket_height)  # the exit ticket, when there is one, ends the handout, under the notes
+    if ticket:
+        _box(pdf, "exit-ticket", "exit-ticket", ticket)
+        if not noted:
+            notes(0)
     return pdf
+
+
+def _ticket_ops(pdf: _Handout, prompts, spacing: float) -> list[_Op]:
+    """The exit ticket's box: its name, then each prompt with ruled lines to write on."""
+    if not prompts:
+        return []
+    language, pad = pdf.language, 4.0
+    ops: list[_Op] = [_Space(pad), _Text(t("Exit ticket", language), size=12.5, colour=MOSS_DARK, style="B",
+                                         indent=pad, right=pad, after=1)]
+    for number, prompt in enumerate(prompts, start=1):
+        ops += [_Text(prompt.get(language), size=10.5, indent=pad + 6, right=pad, label=f"{number}.", label_indent=pad,
+                      after=0),
+                _Rules(TICKET_LINES, spacing, indent=pad + 6, right=pad)]
+    ops.append(_Space(pad - 3))
+    return ops
 
 
 def _activities(content: Content, age: str, view: Visibility, plan: LessonPlan | None) -> tuple[Activity, ...]:
@@ -310,18 +355,23 @@ def _support_box(pdf: _Handout, words, starters) -> None:
                       after=0.8),
                 _Columns(tuple(f"{s.get(language)}" for s in starters), indent=pad, right=pad, after=0.3)]
     ops.append(_Space(pad - 0.3))
+    _box(pdf, "support", "support", ops, fill=True)
+
+
+def _box(pdf: _Handout, kind: str, key: str, ops: list[_Op], fill: bool = False) -> None:
+    """``ops`` in a box with rounded corners (tinted when ``fill``), on one page."""
     height = sum(_height(pdf, op) for op in ops)
     if pdf.get_y() + height > pdf.page_break_trigger:
         pdf.add_page()
     page, top = pdf.page, pdf.get_y()
     pdf.set_draw_color(*MOSS)
     pdf.set_fill_color(*MOSS_LIGHT)
-    pdf.set_line_width(0.3)
-    pdf.rect(pdf.l_margin, top, pdf.epw, height, style="DF", round_corners=True, corner_radius=2.5)
+    pdf.set_line_width(0.3 if fill else 0.5)
+    pdf.rect(pdf.l_margin, top, pdf.epw, height, style="DF" if fill else "D", round_corners=True, corner_radius=2.5)
     for op in ops:
         _write(pdf, op)
     pdf.set_y(top + height + 1)
-    pdf.placed.append(Placed("support", "support", page, pdf.page, top, top + height))
+    pdf.placed.append(Placed(kind, key, page, pdf.page, top, top + height))
 
 
 def _place(pdf: _Handout, kind: str, key: str, ops: list[_Op], gap: float = 0) -> None:
@@ -408,14 +458,14 @@ def _write(pdf: _Handout, op: _Op) -> None:
         pdf.set_line_width(0.25)
         for _ in range(op.count):
             pdf.ln(op.spacing)
-            pdf.line(pdf.l_margin + op.indent, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+            pdf.line(pdf.l_margin + op.indent, pdf.get_y(), pdf.w - pdf.r_margin - op.right, pdf.get_y())
         pdf.ln(3)
     else:
         _font(pdf, op)
         if op.label:
-            pdf.set_x(pdf.l_margin)
+            pdf.set_x(pdf.l_margin + op.label_indent)
             pdf.set_font(op.family, "B", op.size)
-            pdf.cell(op.indent, op.size * op.leading, op.label)
+            pdf.cell(op.indent - op.label_indent, op.size * op.leading, op.label)
             pdf.set_font(op.family, op.style, op.size)
         pdf.set_x(pdf.l_margin + op.indent)
         pdf.multi_cell(pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L",

@@ -15,9 +15,12 @@ NBSP = "\u00a0"  # no-break space: French sets it before a colon
 NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « »
 _NO_BREAK = NBSP + NNBSP
 FRENCH = "fr"
+# Marks around a run of text that is not French (an English source title, a Dutch framework's name, a quotation):
+# typeset leaves the run as written and takes the marks away (see as_written).
+_KEEP_OPEN, _KEEP_CLOSE = "\ue000", "\ue001"
 
 # A web address or an e-mail address: kept exactly as written.
-_PROTECTED = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_PROTECTED = re.compile(r"\ue000[^\ue001]*\ue001|(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 # Ordinary spaces (if any) before a mark that takes a space, after a character that is not itself a space or the
 # start of the text; a colon between two digits (12:30, 4:3) is a time or a ratio, not punctuation.
 _BEFORE_HIGH = re.compile(r"(?<=[^\s\u00a0\u202f])[ \t]*([;!?])")
@@ -62,7 +65,20 @@ def typeset(text: str, language: str, narrow: str = NNBSP) -> str:
 
     ``narrow`` is the space used inside « » and before ; ! ? (a font without U+202F can ask for U+00A0).
     """
-    return french_spacing(text, narrow) if language == FRENCH else text
+    text = french_spacing(text, narrow) if language == FRENCH else text
+    return text.replace(_KEEP_OPEN, "").replace(_KEEP_CLOSE, "") if _KEEP_OPEN in text else text
+
+
+def as_written(text: str, language: str = "en") -> str:
+    """``text`` (in ``language``) marked to be set as written inside text typeset for another language: no French
+    spacing inside an English or Dutch title, name or quotation. Only for text that goes through :func:`typeset`
+    (which takes the marks away)."""
+    return text if language == FRENCH or not text else f"{_KEEP_OPEN}{text}{_KEEP_CLOSE}"
+
+
+def separator(language: str) -> str:
+    """The "; " between the items of a list (sources), spaced as ``language`` sets it."""
+    return NNBSP + "; " if language == FRENCH else "; "
 
 
 def colon(language: str) -> str:
