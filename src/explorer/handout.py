@@ -26,7 +26,7 @@ from explorer.i18n import N_, t
 from explorer.model import Activity, Content, LessonPlan, LessonStep, Question, Scene, Term, Text
 from explorer.spoilers import Visibility, visibility
 from explorer.theme import rgb
-from explorer.typography import NBSP, NNBSP, typeset
+from explorer.typography import NBSP, NNBSP, as_written, typeset
 
 AGE_LABELS = {"10-13": N_("Ages 10 to 13"), "14-18": N_("Ages 14 to 18"), "adults": N_("Adults")}
 MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, RULE = (rgb(name) for name in
@@ -294,14 +294,15 @@ def _term_ops(content: Content, term: Term, age: str, language: str, view: Visib
     if quote is None:
         return ops
     note = origin_note(quote, content, language)
-    credit = attribution(quote, content, language) + (f" ({note})" if note else "")
+    credit = as_written(attribution(quote, content, language)) + (f" ({note})" if note else "")
     translation = quote.translation(language)
     if age == "10-13" and language != quote.language:
         if translation:
             ops.append(_Text(f"“{translation}” ({t('our translation', language)}) · {credit}", size=10,
                              colour=MOSS_DARK, family="serif", style="I", indent=4, after=1))
         return ops
-    ops.append(_Text(f"“{quote.text}” · {credit}", size=10, colour=MOSS_DARK, family="serif", style="I", indent=4,
+    ops.append(_Text(f"“{as_written(quote.text, quote.language)}” · {credit}", size=10, colour=MOSS_DARK,
+                     family="serif", style="I", indent=4,
                      after=1))
     if translation:
         ops.append(_Text(f"{translation} ({t('our translation', language)})", size=9.5, colour=GREY, indent=4,

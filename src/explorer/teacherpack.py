@@ -19,6 +19,7 @@ from PIL import Image
 
 from explorer.fonts import STYLES, font_path
 from explorer.fragments import attribution, origin_note
+from explorer.handout import exit_ticket_texts
 from explorer.i18n import N_, n_, t
 from explorer.model import (
     LESSON_KINDS,
@@ -34,7 +35,7 @@ from explorer.model import (
 )
 from explorer.spoilers import Visibility, visibility
 from explorer.theme import rgb
-from explorer.typography import NBSP, typeset
+from explorer.typography import NBSP, as_written, typeset
 
 AGE_LABELS = {"10-13": N_("Ages 10 to 13"), "14-18": N_("Ages 14 to 18"), "adults": N_("Adults")}
 PHASE_LABELS = {"before": N_("Before viewing"), "after": N_("After viewing")}
@@ -49,6 +50,10 @@ SITUATION_NAMES = {  # a plan's heading, the same words as the classroom page's
     "before": N_("A 20-minute lesson before the screening"),
 }
 RUBRIC_NAMES = {"exit-ticket": N_("Exit ticket"), "main-activity": N_("Main activity")}
+COMMUNITY_LANGUAGES = {"fwb": "fr", "flanders": "nl"}  # the language a community's frameworks are named in
+# pupils' success criteria and rubric levels are in the first person ("I can name..."): the column says so
+PUPIL_WORDS = N_("In the pupil's own words")
+PUPIL_INSTRUCTION = N_("Instruction for pupils")
 LEVEL_NAMES = (N_("Beginning"), N_("Developing"), N_("Secure"))
 MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, LINE = (rgb("moss"), rgb("moss_dark"), rgb("moss_light"), rgb("concrete"),
                                                 rgb("ink"), rgb("line"))
@@ -107,7 +112,7 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
     kinds = (situation,) if situation else tuple(LESSON_KINDS)
     plans = [plan for plan in (pack.plan(age, kind) for kind in kinds) if plan is not None]
     film = content.film
-    pdf = _TeacherPdf(t("Here (Bas Devos, 2023) · teacher's pack · in the explorer's own words", language), language)
+    pdf = _TeacherPdf(t("Here (Bas Devos, 2023) · teacher's pack · made with the Here explorer", language), language)
     pdf.set_title(t("Here: teacher's pack", language))
     pdf.set_author("Here explorer")
     pdf.add_page()
@@ -159,11 +164,13 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
         _heading(pdf, t("Assessment", language))
         _paragraph(pdf, t("Three levels for each task, to judge the work against the success criteria.", language),
                    size=9.5, colour=GREY)
+        prompts = tuple(text.get(language) for text in assessment.exit_ticket)
         for task in RUBRIC_NAMES:
             rubric = assessment.rubric(task)
             if rubric is not None:
                 _keep_together(pdf, _rubric_table, t(RUBRIC_NAMES[task], language),
-                               tuple(level.get(language) for level in rubric.levels))
+                               tuple(level.get(language) for level in rubric.levels),
+                               prompts if task == "exit-ticket" and _has_exit_ticket(content, age, plans) else ())
 
     support = pack.support(age)
     if support is not None:
@@ -176,7 +183,10 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
                            tuple(starter.get(language) for starter in support.starters))
         if support.extension.get(language):
             _keep_together(pdf, _entry, t("Extension task, for those who finish early", language),
-                           support.extension.get(language), "")
+                           support.extension.get(language), "", t(PUPIL_INSTRUCTION, language))
+        if support.adapt is not None and support.adapt.get(language):
+            _keep_together(pdf, _entry, t("Adapting the tasks and the exit ticket", language),
+                           support.adapt.get(language), "")
 
     _questions_and_hints(pdf, content, age, plans if situation else None, view, language)
 
@@ -187,9 +197,10 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
     _heading(pdf, t("Curriculum links", language))
     _paragraph(pdf, t("Named only as far as the sources below support; we have not matched the lesson to numbered "
                       "attainment targets.", language), size=9.5, colour=GREY)
-    for link in pack.links:
+    for link in links_in_order(pack.links, language):
         subjects = ", ".join(t(SUBJECT_LABELS[s], language) for s in link.subjects)
-        _keep_together(pdf, _entry, link.name, link.note.get(language),
+        _keep_together(pdf, _entry, as_written(link.name, COMMUNITY_LANGUAGES.get(link.community, "en")),
+                       link.note.get(language),
                        _sources_line(content, pack, link.sources, language),
                        f"{t(COMMUNITY_LABELS[link.community], language)} · {subjects}")
 
@@ -198,6 +209,17 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
         _keep_together(pdf, _entry, note.title.get(language), note.text.get(language),
                        _sources_line(content, pack, note.sources, language))
     return bytes(pdf.output())
+
+
+def links_in_order(links, language: str) -> tuple:
+    """The curriculum links with those of the community that speaks ``language`` first (French: the
+    Fédération Wallonie-Bruxelles; Dutch: Flanders); in English, as the file orders them."""
+    return tuple(sorted(links, key=lambda link: COMMUNITY_LANGUAGES.get(link.community) != language
+                        if language in COMMUNITY_LANGUAGES.values() else 0))
+
+
+def _has_exit_ticket(content: Content, age: str, plans: list[LessonPlan]) -> bool:
+    return any(exit_ticket_texts(content, age, plan) for plan in plans)
 
 
 def _questions_and_hints(pdf: _TeacherPdf, content: Content, age: str, plans: list[LessonPlan] | None,
@@ -327,8 +349,8 @@ def _term_parts(content: Content, term: Term, show_where: bool, language: str) -
     quoted = translation = ""
     if term.quote is not None:
         note = origin_note(term.quote, content, language)
-        credit = attribution(term.quote, content, language) + (f" ({note})" if note else "")
-        quoted = f"“{term.quote.text}” · {credit}"
+        credit = as_written(attribution(term.quote, content, language)) + (f" ({note})" if note else "")
+        quoted = f"“{as_written(term.quote.text, term.quote.language)}” · {credit}"
         if term.quote.translation(language):
             translation = f"{term.quote.translation(language)} ({t('our translation', language)})"
     return term.name.get(language), term.explanation.get(language), where, quoted, translation
@@ -503,9 +525,24 @@ def _subheading(pdf: FPDF, text: str) -> None:
     pdf.ln(0.8)
 
 
-def _rubric_table(pdf: FPDF, task: str, levels: tuple[str, ...]) -> None:
-    """A rubric as a 3-column table: beginning, developing, secure."""
+def _rubric_table(pdf: FPDF, task: str, levels: tuple[str, ...], prompts: tuple[str, ...] = ()) -> None:
+    """A rubric as a 3-column table (beginning, developing, secure) in the pupil's own words, after the task's
+    prompts as pupils read them (the exit ticket's)."""
     _subheading(pdf, task)
+    if prompts:
+        pdf.set_font("sans", "I", 9)
+        pdf.set_text_color(*GREY)
+        pdf.multi_cell(0, 4.6, t("The prompts on the pupils' handout:", pdf.language), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("sans", "", 9.5)
+        pdf.set_text_color(*INK)
+        for number, prompt in enumerate(prompts, start=1):
+            pdf.cell(6, 4.8, f"{number}.")
+            pdf.multi_cell(0, 4.8, prompt, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+    pdf.set_font("sans", "I", 9)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(0, 4.6, t(PUPIL_WORDS, pdf.language), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(0.8)
     width, pad = pdf.epw / len(LEVEL_NAMES), 2
     top = pdf.get_y()
     pdf.set_fill_color(*MOSS_LIGHT)
@@ -539,10 +576,10 @@ def _sources_line(content: Content, pack: TeacherPack, ids: Iterable[str], langu
     for source_id in ids:
         reference = pack.reference(source_id)
         if reference is not None:
-            items.append(f"{reference.title}, {reference.outlet} ({reference.url})")
+            items.append(as_written(f"{reference.title}, {reference.outlet}") + f" ({reference.url})")
         else:
             source = content.source(source_id)
-            items.append(source.citation() + (f" ({source.url})" if source.url else ""))
+            items.append(as_written(source.citation()) + (f" ({source.url})" if source.url else ""))
     return t("Sources: {items}", language, items="; ".join(items)) if items else ""
 
 
