@@ -205,7 +205,12 @@ def data_texts():
         else:
             who = "visitors"
         for path, text in texts_of(record, name):
-            yield path, who, text
+            if file == "teaching.toml" and ".exit_ticket[" in path:  # the prompts on the band's handout
+                yield path, audience([record.get("age")]), text
+            elif file == "teaching.toml" and path.endswith(".adapt"):  # advice to the teacher
+                yield path, "teachers", text
+            else:
+                yield path, who, text
 
 
 ALLOWED = {"pupils": {"tu"}, "adults": {"vous"}, "visitors": {"vous"}, "teachers": {"vous"}, "both": set()}
