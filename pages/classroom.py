@@ -39,7 +39,7 @@ questions, glossary, activities, handout, teachers = st.tabs(
      t("For teachers", lang)]
 )
 with questions:
-    questions_tab(page, age, view)
+    questions_tab(page, age, view, situation)
 with glossary:
     terms = content.terms
     for start in range(0, len(terms), 2):  # in rows, so a phone reads them in the same order as a desktop

@@ -54,6 +54,7 @@ COMMUNITY_LANGUAGES = {"fwb": "fr", "flanders": "nl"}  # the language a communit
 # pupils' success criteria and rubric levels are in the first person ("I can name..."): the column says so
 PUPIL_WORDS = N_("In the pupil's own words")
 PUPIL_INSTRUCTION = N_("Instruction for pupils")
+TICKET_PROMPTS = N_("The prompts on the pupils' handout:")
 LEVEL_NAMES = (N_("Beginning"), N_("Developing"), N_("Secure"))
 MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, LINE = (rgb("moss"), rgb("moss_dark"), rgb("moss_light"), rgb("concrete"),
                                                 rgb("ink"), rgb("line"))
@@ -532,7 +533,7 @@ def _rubric_table(pdf: FPDF, task: str, levels: tuple[str, ...], prompts: tuple[
     if prompts:
         pdf.set_font("sans", "I", 9)
         pdf.set_text_color(*GREY)
-        pdf.multi_cell(0, 4.6, t("The prompts on the pupils' handout:", pdf.language), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4.6, t(TICKET_PROMPTS, pdf.language), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("sans", "", 9.5)
         pdf.set_text_color(*INK)
         for number, prompt in enumerate(prompts, start=1):

@@ -40,6 +40,12 @@ def handout_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
         _viewing_sheet(page, age)
 
 
+def handout_file_name(age: str, situation: str, language: str, glossary: bool) -> str:
+    """The handout's file name: age band, situation (or "scenes"), language, and "-glossary" when it holds the
+    glossary (here-handout-14-18-after-fr-glossary.pdf)."""
+    return f"here-handout-{age}-{situation}-{language}{'-glossary' if glossary else ''}.pdf"
+
+
 def _for_plan(page: Page, age: str, situation: str, plan: LessonPlan | None, glossary: bool):
     """The handout of the plan's questions: says which, by number; (ready, cache key, file name, builder)."""
     content, lang, safe = page.content, page.language, page.spoiler_safe
@@ -57,7 +63,7 @@ def _for_plan(page: Page, age: str, situation: str, plan: LessonPlan | None, glo
         return handout_pdf(content, age, [], lang, spoiler_safe=safe, glossary=glossary, plan=plan)
 
     return (bool(questions), ("handout-plan", age, situation, lang, safe, glossary),
-            f"here-handout-{age}-{situation}.pdf", build)
+            handout_file_name(age, situation, lang, glossary), build)
 
 
 def _for_scenes(page: Page, age: str, view: Visibility, glossary: bool):
@@ -78,7 +84,8 @@ def _for_scenes(page: Page, age: str, view: Visibility, glossary: bool):
         return handout_pdf(content, age, [content.scene(i) for i in ordered], lang, spoiler_safe=safe,
                            glossary=glossary)
 
-    return bool(ordered), ("handout", age, ordered, lang, safe, glossary), f"here-handout-{age}.pdf", build
+    return (bool(ordered), ("handout", age, ordered, lang, safe, glossary),
+            handout_file_name(age, "scenes", lang, glossary), build)
 
 
 def _viewing_sheet(page: Page, age: str) -> None:

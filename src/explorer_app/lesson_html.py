@@ -8,8 +8,8 @@ from explorer.fragments import esc, tx
 from explorer.i18n import N_, t
 from explorer.model import LESSON_PHASES, BandAssessment, BandSupport, Content, LessonPlan, Question, Sequence, Text
 from explorer.spoilers import Visibility
-from explorer.teacherpack import PHASE_LABELS
-from explorer.typography import colon
+from explorer.teacherpack import PHASE_LABELS, PUPIL_INSTRUCTION, PUPIL_WORDS, TICKET_PROMPTS
+from explorer.typography import colon, separator
 
 RUBRIC_LABELS = {"exit-ticket": N_("Exit ticket"), "main-activity": N_("Main activity")}
 LEVEL_LABELS = (N_("Beginning"), N_("Developing"), N_("Secure"))
@@ -101,29 +101,38 @@ def objectives_html(objectives: tuple[Text, ...], assessment: BandAssessment | N
     return f'<table class="hx-assess">{head}<tbody>{rows}</tbody></table>'
 
 
-def rubric_html(assessment: BandAssessment, task: str, language: str) -> str:
-    """A rubric as a table: one row per level, from beginning to secure."""
+def rubric_html(assessment: BandAssessment, task: str, language: str, *, prompts: bool = False) -> str:
+    """A rubric as a table: one row per level, from beginning to secure, in the pupil's own words (first person);
+    with ``prompts``, the exit ticket's prompts as pupils read them on their handout, before it."""
     rubric = assessment.rubric(task)
     if rubric is None:
         return ""
+    before = ""
+    if prompts and assessment.exit_ticket:
+        items = "".join(f"<li>{tx(text.get(language), language)}</li>" for text in assessment.exit_ticket)
+        before = (f'<p class="hx-where">{tx(t(TICKET_PROMPTS, language), language)}</p>'
+                  f'<ol class="hx-exit-ticket">{items}</ol>')
     head = (f'<thead><tr><th scope="col">{tx(t("Level", language), language)}</th>'
-            f'<th scope="col">{tx(t("What the pupil shows", language), language)}</th></tr></thead>')
+            f'<th scope="col">{tx(t(PUPIL_WORDS, language), language)}</th></tr></thead>')
     rows = "".join(f'<tr><th scope="row">{tx(t(level, language), language)}</th>'
                    f"<td>{tx(text.get(language), language)}</td></tr>"
                    for level, text in zip(LEVEL_LABELS, rubric.levels, strict=False))
     caption = f"<caption>{tx(t(RUBRIC_LABELS.get(task, task), language), language)}</caption>"
-    return f'<table class="hx-rubric">{caption}{head}<tbody>{rows}</tbody></table>'
+    return f'{before}<table class="hx-rubric">{caption}{head}<tbody>{rows}</tbody></table>'
 
 
 def support_html(support: BandSupport, language: str) -> str:
     """The word bank and sentence starters (for pupils still learning the class's language), and the extension."""
     words = "".join(f"<li>{tx(word.get(language), language)}</li>" for word in support.words)
     starters = "".join(f"<li>{tx(starter.get(language), language)}</li>" for starter in support.starters)
+    adapt = (f'<h3>{tx(t("Adapting the tasks and the exit ticket", language), language)}</h3>'
+             f"<p>{tx(support.adapt.get(language), language)}</p>" if support.adapt is not None else "")
     return (f'<div class="hx-support"><h3>{tx(t(LEARNING.get(language, LEARNING["en"]), language), language)}</h3>'
             f'<p><strong>{tx(t("Word bank", language), language)}</strong></p><ul class="hx-wordbank">{words}</ul>'
             f'<p><strong>{tx(t("Sentence starters", language), language)}</strong></p><ul>{starters}</ul>'
             f'<h3>{tx(t("Extension task", language), language)}</h3>'
-            f"<p>{tx(support.extension.get(language), language)}</p></div>")
+            f'<p class="hx-where">{tx(t(PUPIL_INSTRUCTION, language), language)}</p>'
+            f"<p>{tx(support.extension.get(language), language)}</p>{adapt}</div>")
 
 
 def sequence_html(content: Content, sequence: Sequence, language: str, *, shots: bool) -> str:
@@ -142,4 +151,5 @@ def sources_line_html(label: str, items: list[str], language: str) -> str:
     """A line of sources (items already HTML)."""
     if not items:
         return ""
-    return f'<p class="hx-where"><small>{tx(label, language)}{colon(language)} {"; ".join(items)}</small></p>'
+    return (f'<p class="hx-where"><small>{tx(label, language)}{colon(language)} '
+            f"{separator(language).join(items)}</small></p>")

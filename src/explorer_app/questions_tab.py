@@ -1,24 +1,37 @@
 """The classroom page's "Questions" tab: every question of the age band with its one number, those asked before
-viewing first in their own group, then scene by scene in story order. Spoiler-safe mode leaves out the hidden
-scenes and their questions (``explorer.spoilers``)."""
+viewing in their own group, then scene by scene in story order. For a lesson after the screening the questions
+after viewing come first and those before viewing are folded away below (they belong to another lesson); for the
+other situations the before-viewing group comes first, open. Spoiler-safe mode leaves out the hidden scenes and
+their questions (``explorer.spoilers``)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from explorer.i18n import t
 from explorer.spoilers import Visibility
 from explorer_app.lesson_html import before_questions_html, scene_questions_html
 from explorer_app.page import Page
 
+FOLDED_BEFORE = {"after"}  # situations whose lesson asks nothing before viewing
 
-def questions_tab(page: Page, age: str, view: Visibility) -> None:
+
+def questions_tab(page: Page, age: str, view: Visibility, situation: str = "around") -> None:
     content, lang = page.content, page.language
     before = tuple(q for q in content.questions_before(age) if view.question(q))
-    if before:
-        with st.container(border=True, key="questions-before"):
-            st.html(before_questions_html(content, before, lang))
+    folded = situation in FOLDED_BEFORE
+    if before and not folded:
+        _before(page, before)
     for scene in view.scenes():
         questions = tuple(q for q in content.questions_for(scene.id, age) if view.question(q))
         if questions:
             with st.container(border=True, key=f"questions-{scene.id}"):
                 st.html(scene_questions_html(content, scene, questions, lang))
+    if before and folded:
+        with st.expander(t("Before viewing (for another lesson)", lang), expanded=False):
+            _before(page, before)
+
+
+def _before(page: Page, before) -> None:
+    with st.container(border=True, key="questions-before"):
+        st.html(before_questions_html(page.content, before, page.language))

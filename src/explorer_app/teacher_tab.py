@@ -13,12 +13,13 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.fragments import esc, tx
+from explorer.handout import exit_ticket_texts
 from explorer.i18n import n_, t
 from explorer.model import LessonPlan
 from explorer.settings import public_link
 from explorer.spoilers import Visibility
-from explorer.teacherpack import COMMUNITY_LABELS, SUBJECT_LABELS, teacher_pdf
-from explorer.typography import colon
+from explorer.teacherpack import COMMUNITY_LABELS, COMMUNITY_LANGUAGES, SUBJECT_LABELS, links_in_order, teacher_pdf
+from explorer.typography import as_written, colon
 from explorer_app.lesson_html import (
     RUBRIC_LABELS,
     objectives_html,
@@ -62,7 +63,7 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
     if plan is not None:
         _plan(page, plan, situation, view)
     _hints(page, age, plan, view)
-    _assessment(page, age)
+    _assessment(page, age, plan)
     _support(page, age)
     st.header(t("Practical information", lang))
     st.html("".join(f"<p><strong>{tx(item.label.get(lang), lang)}</strong>{colon(lang)} {tx(item.value.get(lang), lang)}</p>"
@@ -71,10 +72,11 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
     st.header(t("Curriculum links", lang))
     caption(t("Named only as far as the sources support; we have not matched the lesson to numbered attainment "
               "targets.", lang))
-    for link in pack.links:
+    for link in links_in_order(pack.links, lang):
         subjects = ", ".join(t(SUBJECT_LABELS[s], lang) for s in link.subjects)
+        name = as_written(link.name, COMMUNITY_LANGUAGES.get(link.community, "en"))
         with st.container(border=True, key=f"link-{link.id}"):
-            st.html(f"<p><strong>{tx(link.name, lang)}</strong><br><small>"
+            st.html(f"<p><strong>{tx(name, lang)}</strong><br><small>"
                     f"{tx(t(COMMUNITY_LABELS[link.community], lang), lang)} · {tx(subjects, lang)}</small></p>"
                     f"<p>{tx(link.note.get(lang), lang)}</p>{_sources_html(page, link.sources)}")
     st.header(t("The moss walk: logistics and safety", lang))
@@ -144,15 +146,18 @@ def _hints(page: Page, age: str, plan: LessonPlan | None, view: Visibility) -> N
             show(others)
 
 
-def _assessment(page: Page, age: str) -> None:
-    """The rubrics of the exit ticket and the main activity, three levels each."""
+def _assessment(page: Page, age: str, plan: LessonPlan | None) -> None:
+    """The rubrics of the exit ticket (with its prompts, when the plan has one) and the main activity, three levels
+    each."""
     lang = page.language
     assessment = page.content.teaching.assessment(age)
     if assessment is None or not assessment.rubrics:
         return
     st.header(t("Assessment", lang))
     caption(t("Three levels for judging each task: beginning, developing, secure.", lang))
-    st.html("".join(rubric_html(assessment, task, lang) for task in RUBRIC_LABELS))
+    prompts = bool(exit_ticket_texts(page.content, age, plan))
+    st.html("".join(rubric_html(assessment, task, lang, prompts=prompts and task == "exit-ticket")
+                    for task in RUBRIC_LABELS))
 
 
 def _support(page: Page, age: str) -> None:
@@ -173,10 +178,10 @@ def _sources_html(page: Page, ids) -> str:
     for source_id in ids:
         reference = pack.reference(source_id)
         if reference is not None:
-            label, url = f"{reference.title}, {reference.outlet}", reference.url
+            label, url = as_written(f"{reference.title}, {reference.outlet}"), reference.url
         else:
             source = content.source(source_id)
-            label, url = source.citation(), source.url
+            label, url = as_written(source.citation()), source.url
         items.append(f'<a href="{esc(url)}" target="_blank" rel="noopener">{tx(label, lang)}</a>' if url and page.links
                      else tx(label + (f" ({url})" if url else ""), lang))
     return sources_line_html(t("Sources", lang), items, lang)
