@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pandas as pd
@@ -13,6 +15,8 @@ from explorer.i18n import t
 from explorer.live import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    CSV_SEPARATORS,
+    DEFAULT_TIME_ZONE,
     EXPORT_COLUMNS,
     EXPORT_HEADINGS,
     MAX_TEXT,
@@ -42,6 +46,7 @@ from explorer.live import (
     plan_questions,
     question_label,
     record,
+    refuse,
     scene_question,
     shown_texts,
     tally,
@@ -274,9 +279,13 @@ def test_place_votes_carry_positions_for_the_map(content, session):
     assert math.isclose(top["lat"], content.place(second).lat)
 
 
-def csv_frame(data: bytes) -> pd.DataFrame:
+def csv_frame(data: bytes, language: str = "en") -> pd.DataFrame:
     assert data.startswith("\ufeff".encode()), "a byte-order mark, so a spreadsheet reads the accents"
-    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=CSV_SEPARATORS[language], keep_default_na=False)
+
+
+def headings(language: str = "en", zone: str = DEFAULT_TIME_ZONE) -> list[str]:
+    return [t(EXPORT_HEADINGS[c], language, zone=zone) for c in EXPORT_COLUMNS]
 
 
 def test_the_export_numbers_participants_and_keeps_nothing_personal(content, session):
@@ -293,15 +302,15 @@ def test_the_export_numbers_participants_and_keeps_nothing_personal(content, ses
     assert frame["asked"].tolist() == [1, 1, 2]  # in the order asked
     assert sorted(set(frame["participant"])) == [1, 2]
     assert frame.loc[frame["asked"] == 2, "participant"].item() == 2  # ben answered first
-    assert frame["answered_at"].str.endswith("+00:00").all()
+    local = datetime.fromtimestamp(NOW + 10, ZoneInfo(DEFAULT_TIME_ZONE)).strftime("%Y-%m-%d %H:%M:%S")
+    assert frame.loc[frame["asked"] == 2, "answered_at"].item() == local  # Brussels time, as the class saw it
     assert frame["answer"].tolist()[:2] == [content.place(place.choices[0]).name.get(),
                                           content.place(place.choices[1]).name.get()]  # labels, not ids
     data = export_csv(content, session, [word, place], answers.values())
     text = data.decode("utf-8-sig")
     assert ana not in text and ben not in text
-    assert list(csv_frame(data).columns) == [EXPORT_HEADINGS[c] for c in EXPORT_COLUMNS]
-    assert export_csv(content, session, [word], []).decode("utf-8-sig").strip() == ",".join(
-        EXPORT_HEADINGS[c] for c in EXPORT_COLUMNS)
+    assert list(csv_frame(data).columns) == headings()
+    assert export_csv(content, session, [word], []).decode("utf-8-sig").strip() == ",".join(headings())
 
 
 def test_the_export_names_questions_as_the_projector_does_in_the_presenters_language(content, session):
@@ -315,11 +324,12 @@ def test_the_export_names_questions_as_the_projector_does_in_the_presenters_lang
     record(answers, second, new_participant(), "A wall", NOW + 1)
     record(answers, vote, new_participant(), vote.choices[0], NOW + 2)
     for language in ("en", "fr", "nl"):
-        frame = csv_frame(export_csv(content, session, [first, second, vote], answers.values(), language))
+        frame = csv_frame(export_csv(content, session, [first, second, vote], answers.values(), language), language)
         number, question, kind = (t(EXPORT_HEADINGS[c], language) for c in ("number", "question", "kind"))
-        # a classroom question's one number, whatever its place in the session; other kinds their kind's name
-        assert frame[number].tolist() == [content.question_label(after.id), content.question_label(before.id),
-                                          t("Place vote", language)]
+        # a classroom question's one number, whatever its place in the session; other kinds have none (their
+        # kind's name is in the kind column)
+        assert frame[number].tolist() == [content.question_label(after.id), content.question_label(before.id), ""]
+        assert frame[kind].tolist()[2] == t("Place vote", language)
         assert frame[question].tolist()[:2] == [after.text.get(language), before.text.get(language)]
         assert frame[kind].tolist()[0] == t("Classroom question", language)
     assert question_label(content, first) == content.question_label(after.id)
@@ -335,7 +345,7 @@ def test_the_spreadsheet_holds_the_same_rows_and_no_formula(content, session):
     data = export_xlsx(content, session, [question], answers.values(), "fr")
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == [t(EXPORT_HEADINGS[c], "fr") for c in EXPORT_COLUMNS]
+    assert list(rows[0]) == headings("fr")
     answer = EXPORT_COLUMNS.index("answer")
     assert [row[answer] for row in rows[1:]] == texts  # as written, not quoted
     cells = [row[answer] for row in sheet.iter_rows(min_row=2)]
@@ -352,6 +362,51 @@ def test_the_csv_holds_no_formula_a_spreadsheet_would_run(content, session):
         record(answers, question, new_participant(), text, NOW + i)
     frame = csv_frame(export_csv(content, session, [question], answers.values()))
     assert frame[EXPORT_HEADINGS["answer"]].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "plain"]
+
+
+def test_the_csv_reads_as_a_spreadsheet_in_each_language_expects_it(content, session):
+    """French and Dutch (Belgian) spreadsheets split on ";", English ones on ","; yes and no in the language;
+    "approved" only where answers need approving, and the zone named in the time's heading."""
+    written = opened(classroom_question(content, session, *some_question(content), position=0))
+    vote = opened(place_question(content, session, position=1))
+    answers: dict = {}
+    ana, ben, cleo = new_participant(), new_participant(), new_participant()
+    record(answers, written, ana, "Moss; and walls, too", NOW)
+    record(answers, written, ben, "x" * 400, NOW + 1)
+    record(answers, written, cleo, "Not for the room", NOW + 2)
+    answers[(written.id, ana)] = approve(answers[(written.id, ana)])
+    answers[(written.id, cleo)] = refuse(answers[(written.id, cleo)])
+    record(answers, vote, ana, vote.choices[0], NOW + 3)
+    for language in ("en", "fr", "nl"):
+        data = export_csv(content, session, [written, vote], answers.values(), language, "America/New_York")
+        first_line = data.decode("utf-8-sig").splitlines()[0]
+        assert first_line == CSV_SEPARATORS[language].join(headings(language, "America/New_York"))
+        assert "America/New_York" in t(EXPORT_HEADINGS["answered_at"], language, zone="America/New_York")
+        frame = csv_frame(data, language)
+        assert len(frame.columns) == len(EXPORT_COLUMNS)  # one column each, not one line in the first
+        yes, no = t("yes", language), t("no", language)
+        answer, cut, approved = (t(EXPORT_HEADINGS[c], language) for c in ("answer", "cut", "approved"))
+        rows = dict(zip(frame[answer], zip(frame[cut], frame[approved], strict=True), strict=True))
+        assert rows["Moss; and walls, too"] == (no, yes)
+        assert rows["x" * MAX_TEXT] == (yes, no)
+        assert rows["Not for the room"] == (no, no)  # discarded: not approved
+        assert rows[content.place(vote.choices[0]).name.get(language)] == (no, "")  # a vote needs no approval
+        when = datetime.fromtimestamp(NOW, ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M:%S")
+        assert when in frame[t(EXPORT_HEADINGS["answered_at"], language, zone="America/New_York")].tolist()
+    for bad in ("Mars/Olympus", ""):
+        with pytest.raises((ValueError, KeyError)):
+            export_frame(content, session, [vote], answers.values(), "en", bad)
+
+
+def test_a_discarded_answer_never_shows_and_no_longer_waits(content, session):
+    question = opened(classroom_question(content, session, *some_question(content)))
+    answers: dict = {}
+    ana = new_participant()
+    record(answers, question, ana, "Not for the room", NOW)
+    assert answers[(question.id, ana)].waiting
+    answers[(question.id, ana)] = refuse(answers[(question.id, ana)])
+    assert not answers[(question.id, ana)].waiting and shown_texts(question, answers.values()) == []
+    assert approve(answers[(question.id, ana)]).waiting is False and not approve(answers[(question.id, ana)]).refused
 
 
 # --- choices in several languages, and a lesson plan's questions ---------------------------------------------
@@ -415,7 +470,7 @@ def test_questions_before_viewing_may_be_asked_in_a_spoiler_safe_session(content
 
 def test_answers_keep_no_name_or_address():
     fields = set(Answer.__dataclass_fields__)
-    assert fields == {"question", "participant", "value", "answered_at", "cut", "approved"}
+    assert fields == {"question", "participant", "value", "answered_at", "cut", "approved", "refused"}
 
 
 # --- the limiter ---------------------------------------------------------------------------------------------

@@ -404,3 +404,84 @@ def test_answers_racing_a_close_are_in_before_it_or_refused(store, content):
         thread.join()
     assert len(taken) + len(refused) == 20 and len(refused) >= 10
     assert sorted(a.participant for a in store.answers(session.code, question.id)) == sorted(taken)
+
+
+def test_written_answers_are_discarded_one_or_several_at_once_each_as_read(store, content):
+    session, _ = started(store, content)
+    qid, age = next((q.id, q.ages[0]) for q in content.questions)
+    question = classroom_question(content, session, qid, age, position=1)
+    store.add_question(question)
+    store.move(question.id, "open")
+    pupils = [new_participant() for _ in range(4)]
+    for i, pupil in enumerate(pupils):
+        store.answer(question.id, pupil, f"answer {i}", NOW + i)
+    store.answer(question.id, pupils[3], "changed meanwhile", NOW + 9)
+    assert store.refuse_many(question.id, [(pupil, f"answer {i}") for i, pupil in enumerate(pupils)]) == 3
+    kept = store.answers(session.code, question.id)
+    assert [(a.refused, a.approved, a.waiting) for a in kept] == [(True, False, False)] * 3 + [(False, False, True)]
+    assert store.answer_of(question.id, pupils[0]).refused
+    store.answer(question.id, pupils[0], "answer 0", NOW + 10)  # the same text again: still discarded
+    assert store.answer_of(question.id, pupils[0]).refused
+    store.answer(question.id, pupils[0], "a better one", NOW + 11)  # a new text waits again
+    assert store.answer_of(question.id, pupils[0]).waiting
+    assert store.approve_many(question.id, [(pupils[1], "answer 1")]) == 1  # approving undoes a discard
+    assert store.answer_of(question.id, pupils[1]).approved and not store.answer_of(question.id, pupils[1]).refused
+
+
+def test_a_discarded_word_is_discarded_for_whoever_gives_it(store, content):
+    session, _ = started(store, content)
+    word = word_question(session, position=1)
+    store.add_question(word)
+    store.move(word.id, "open")
+    store.answer(word.id, new_participant(), "rude", NOW)
+    store.refuse_word(word.id, "rude")
+    store.answer(word.id, new_participant(), "Rude!", NOW + 1)
+    assert [(a.refused, a.waiting) for a in store.answers(session.code, word.id)] == [(True, False)] * 2
+    store.approve_word(word.id, "rude")
+    assert all(a.approved and not a.refused for a in store.answers(session.code, word.id))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"))])
+def empty_url(request, tmp_path):
+    """The URL of an empty database: a new SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"here_migration_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(with_driver(POSTGRES), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(with_driver(POSTGRES)).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_a_database_made_with_schema_1_is_brought_to_schema_2_keeping_its_answers(empty_url, content):
+    old = LiveStore(empty_url)
+    session, vote = started(old, content)
+    qid, age = next((q.id, q.ages[0]) for q in content.questions)
+    written = classroom_question(content, session, qid, age, position=1)
+    old.add_question(written)
+    pupil = new_participant()
+    old.answer(vote.id, pupil, vote.choices[0], NOW)
+    old.move(written.id, "open")
+    old.answer(written.id, pupil, "kept through the upgrade", NOW + 1)
+    with old.engine.begin() as connection:  # as an explorer of schema 1 left it: no refused column, version 1
+        connection.execute(text("ALTER TABLE live_answers DROP COLUMN refused"))
+        connection.execute(text("DELETE FROM schema_version"))
+        connection.execute(text("INSERT INTO schema_version (version) VALUES (1)"))
+    old.close()
+    new = LiveStore(empty_url)
+    assert new.version() == SCHEMA_VERSION == 2
+    kept = {a.value: a for a in new.answers(session.code)}
+    assert set(kept) == {vote.choices[0], "kept through the upgrade"}
+    assert not any(a.refused for a in kept.values()) and kept["kept through the upgrade"].waiting
+    assert new.refuse_many(written.id, [(pupil, "kept through the upgrade")]) == 1
+    assert new.answer_of(written.id, pupil).refused
+    new.close()
+    assert LiveStore(empty_url).version() == SCHEMA_VERSION  # opening again changes nothing

@@ -66,7 +66,7 @@ def test_all_problems_are_collected(tmp_path):
     found = messages({"EXPLORER_PUBLIC_URL": "nope"}, file)
     assert found == [
         f"{file}: colour: is not a known setting (known: tiles, tile_url, tile_attribution, kiosk, idle_timeout, "
-        "public_url, data_dir, embed_in, database_url, live_dir, session_hours, attract_votes)",
+        "public_url, data_dir, embed_in, database_url, live_dir, session_hours, attract_votes, time_zone)",
         f"{file}: tiles: must be one of online, offline (got 'paper')",
         f"{file}: idle_timeout: must be a whole number of seconds from 1 to 86400 (got -1)",
         "environment: EXPLORER_PUBLIC_URL: must be a web address like https://here.example.org (no spaces, query or "
@@ -158,6 +158,8 @@ def test_sites_that_may_frame_the_explorer_are_origins(tmp_path):
     ("EXPLORER_SESSION_HOURS", "a week", "must be a whole number of hours from 1 to 168"),
     ("EXPLORER_SESSION_HOURS", "169", "must be a whole number of hours from 1 to 168"),
     ("EXPLORER_ATTRACT_VOTES", "sometimes", "must be true or false"),
+    ("EXPLORER_TIME_ZONE", "Europe/Bruxelles", "must be a time zone like Europe/Brussels or UTC (got 'Europe/Bruxelles')"),
+    ("EXPLORER_TIME_ZONE", "../../etc/passwd", "must be a time zone like Europe/Brussels or UTC"),
 ])
 def test_each_bad_live_session_setting_is_named(variable, value, message):
     found = messages({variable: value})
@@ -173,6 +175,16 @@ def test_live_session_settings_and_their_defaults(tmp_path):
     settings = load_settings({"EXPLORER_DATABASE_URL": "postgres://here:pw@db.example.org:5432/here"}, file)
     assert settings.live_dir == tmp_path / "live" and settings.session_hours == 3 and not settings.attract_votes
     assert settings.database_url == "postgres://here:pw@db.example.org:5432/here"
+
+
+def test_the_exports_time_zone_is_brussels_unless_set(tmp_path):
+    assert Settings().time_zone == load_settings({}).time_zone == "Europe/Brussels"
+    file = tmp_path / "explorer.toml"
+    file.write_text('time_zone = "Europe/Paris"\n')
+    assert load_settings({}, file).time_zone == "Europe/Paris"
+    assert load_settings({"EXPLORER_TIME_ZONE": "UTC"}, file).time_zone == "UTC"  # the environment wins
+    file.write_text('time_zone = "Brussels"\n')
+    assert messages({}, file) == [f"{file}: time_zone: must be a time zone like Europe/Brussels or UTC (got 'Brussels')"]
 
 
 def test_a_database_urls_password_never_appears_in_a_message(tmp_path):

@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -324,7 +325,13 @@ class Answer:
     value: str
     answered_at: float
     cut: bool = False  # the text was longer than allowed and was cut
-    approved: bool = False  # free text: shown to the room only once the presenter approves it
+    approved: bool = False  # free text: shown to everyone only once the presenter approves it
+    refused: bool = False  # discarded by the presenter: never shown, and no longer waiting for approval
+
+    @property
+    def waiting(self) -> bool:
+        """Neither approved nor discarded yet (for a question whose answers need approving)."""
+        return not self.approved and not self.refused
 
 
 @dataclass(frozen=True)
@@ -381,7 +388,11 @@ def record(answers: dict[tuple[str, str], Answer], question: LiveQuestion, parti
 
 
 def approve(answer: Answer) -> Answer:
-    return Answer(answer.question, answer.participant, answer.value, answer.answered_at, answer.cut, True)
+    return dataclasses.replace(answer, approved=True, refused=False)
+
+
+def refuse(answer: Answer) -> Answer:
+    return dataclasses.replace(answer, approved=False, refused=True)
 
 
 def shown_texts(question: LiveQuestion, answers: Iterable[Answer]) -> list[str]:
@@ -392,19 +403,24 @@ def shown_texts(question: LiveQuestion, answers: Iterable[Answer]) -> list[str]:
 
 # --- tallies and export --------------------------------------------------------------------------------------
 
-ANSWER_COLUMNS = ["question", "participant", "value", "answered_at", "cut", "approved"]
+ANSWER_COLUMNS = ["question", "participant", "value", "answered_at", "cut", "approved", "refused"]
 # the export's columns, and their headings (in the presenter's language)
 EXPORT_COLUMNS = ["session", "asked", "number", "kind", "question", "age", "participant", "answer", "cut", "approved",
                   "answered_at"]
 EXPORT_HEADINGS = {"session": N_("Session"), "asked": N_("Order asked"), "number": N_("Number"), "kind": N_("Kind"),
                    "question": N_("Question"), "age": N_("Age band"), "participant": N_("Participant"),
                    "answer": N_("Answer"), "cut": N_("Cut"), "approved": N_("Approved"),
-                   "answered_at": N_("Answered at (UTC)")}
+                   "answered_at": N_("Answered at ({zone})")}
 FORMULA_SIGNS = ("=", "+", "-", "@", "\t", "\r")
+DEFAULT_TIME_ZONE = "Europe/Brussels"
+YES, NO = N_("yes"), N_("no")
+# a CSV file's separator per language: a spreadsheet set up in French or Dutch (Belgium) splits on ";", in English
+# on ","; a text holding the separator is quoted either way
+CSV_SEPARATORS = {"en": ",", "fr": ";", "nl": ";"}
 
 
 def answers_frame(answers: Iterable[Answer]) -> pd.DataFrame:
-    rows = [(a.question, a.participant, a.value, a.answered_at, a.cut, a.approved) for a in answers]
+    rows = [(a.question, a.participant, a.value, a.answered_at, a.cut, a.approved, a.refused) for a in answers]
     return pd.DataFrame(rows, columns=ANSWER_COLUMNS)
 
 
@@ -432,12 +448,17 @@ def place_votes(content: Content, question: LiveQuestion, answers: Iterable[Answ
 
 
 def export_frame(content: Content, session: LiveSession, questions: Sequence[LiveQuestion],
-                 answers: Iterable[Answer], language: str | None = None) -> pd.DataFrame:
+                 answers: Iterable[Answer], language: str | None = None,
+                 time_zone: str = DEFAULT_TIME_ZONE) -> pd.DataFrame:
     """The session's answers, one row per answer, questions in the order asked (``EXPORT_COLUMNS``). Each question
-    is named as the projector names it (a classroom question's number, "Q7", else its kind) with its text, and each
-    answer by its label, in ``language`` (the session's by default). Participants appear as numbers (1, 2, … in
-    order of their first answer), never as their tokens; times are UTC in ISO 8601."""
+    is named as the projector names it: a classroom question by its number ("Q7", the ``number`` column; empty for
+    other kinds, which ``kind`` names) with its text, and each answer by its label, in ``language`` (the session's
+    by default). Participants appear as numbers (1, 2, … in order of their first answer), never as their tokens;
+    times are the local time of ``time_zone`` (``YYYY-MM-DD HH:MM:SS``, the zone in the heading). ``cut`` and
+    ``approved`` are yes or no in ``language``; ``approved`` is empty for answers that need no approval
+    (choices, votes, scene picks), and no for a discarded answer."""
     language = language or session.language
+    zone = ZoneInfo(time_zone)
     frame = answers_frame(answers)
     info = pd.DataFrame([(q.id, q.position) for q in questions], columns=["question", "position"])
     frame = info.merge(frame, on="question", how="inner")
@@ -445,11 +466,17 @@ def export_frame(content: Content, session: LiveSession, questions: Sequence[Liv
     numbers = {token: number for number, token in enumerate(first.index, start=1)}
     frame["participant"] = frame["participant"].map(numbers)
     frame["session"] = session.code
-    frame["answered_at"] = [datetime.fromtimestamp(x, UTC).isoformat(timespec="seconds") for x in frame["answered_at"]]
+    frame["answered_at"] = [datetime.fromtimestamp(x, UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+                            for x in frame["answered_at"]]
     by_id = {q.id: q for q in questions}
+    yes, no = t(YES, language), t(NO, language)
+    frame["cut"] = [yes if cut else no for cut in frame["cut"]]
+    frame["approved"] = [(yes if approved else no) if by_id[i].moderated else ""
+                         for i, approved in zip(frame["question"], frame["approved"], strict=True)]
     order = {q.id: asked for asked, q in enumerate(sorted(questions, key=lambda q: (q.position, q.id)), start=1)}
     frame["asked"] = frame["question"].map(order)
-    frame["number"] = frame["question"].map(lambda i: question_label(content, by_id[i], language))
+    frame["number"] = frame["question"].map(
+        lambda i: question_label(content, by_id[i], language) if by_id[i].kind == "classroom" else "")
     frame["kind"] = frame["question"].map(lambda i: t(KIND_LABELS[by_id[i].kind], language))
     frame["age"] = frame["question"].map(lambda i: by_id[i].age)
     frame["answer"] = [choice_label(content, by_id[i], value, language)
@@ -459,27 +486,29 @@ def export_frame(content: Content, session: LiveSession, questions: Sequence[Liv
     return frame[EXPORT_COLUMNS].reset_index(drop=True)
 
 
-def _headed(frame: pd.DataFrame, language: str) -> pd.DataFrame:
-    return frame.rename(columns={c: t(EXPORT_HEADINGS[c], language) for c in frame.columns})
+def _headed(frame: pd.DataFrame, language: str, time_zone: str) -> pd.DataFrame:
+    return frame.rename(columns={c: t(EXPORT_HEADINGS[c], language, zone=time_zone) for c in frame.columns})
 
 
 def export_csv(content: Content, session: LiveSession, questions: Sequence[LiveQuestion], answers: Iterable[Answer],
-               language: str | None = None) -> bytes:
+               language: str | None = None, time_zone: str = DEFAULT_TIME_ZONE) -> bytes:
     """:func:`export_frame` as UTF-8 CSV with a byte-order mark (so a spreadsheet reads its accents), headings in
-    ``language``; a text a spreadsheet would take for a formula is quoted."""
+    ``language`` and separated as a spreadsheet in that language expects (``CSV_SEPARATORS``: ";" in French and
+    Dutch, "," in English); a text a spreadsheet would take for a formula is quoted."""
     language = language or session.language
-    frame = export_frame(content, session, questions, answers, language)
+    frame = export_frame(content, session, questions, answers, language, time_zone)
     for column in ("question", "answer", "number", "kind"):
         frame[column] = frame[column].map(_inert)
-    return _headed(frame, language).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return _headed(frame, language, time_zone).to_csv(index=False, lineterminator="\n",
+                                                      sep=CSV_SEPARATORS.get(language, ",")).encode("utf-8-sig")
 
 
 def export_xlsx(content: Content, session: LiveSession, questions: Sequence[LiveQuestion], answers: Iterable[Answer],
-                language: str | None = None) -> bytes:
+                language: str | None = None, time_zone: str = DEFAULT_TIME_ZONE) -> bytes:
     """:func:`export_frame` as a spreadsheet (.xlsx), headings in ``language``; every text is stored as text, so
     an answer starting with = + - or @ is never a formula."""
     language = language or session.language
-    frame = _headed(export_frame(content, session, questions, answers, language), language)
+    frame = _headed(export_frame(content, session, questions, answers, language, time_zone), language, time_zone)
     buffer = io.BytesIO()
     sheet_name = t("Answers", language)[:31]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

@@ -1,7 +1,9 @@
 """The live sessions' store, on SQLAlchemy Core: SQLite in a file by default, PostgreSQL when a URL names one.
 
 SQLite needs nothing installed and serves one machine; PostgreSQL lets several replicas behind nginx share the
-same sessions. The schema is created at start and a ``schema_version`` row tells a later migration what it finds.
+same sessions. The schema is created at start and a ``schema_version`` row tells a later migration what it finds:
+version 2 added the answers' ``refused`` column (an answer the presenter discarded), with a default, so a database
+made by an older explorer is brought up to date at start, on SQLite and PostgreSQL alike.
 One answer per participant per question is the database's rule (a unique constraint), written by an upsert, so
 two replicas answering for the same phone at once still leave one row. Expired sessions go with their answers.
 """
@@ -34,9 +36,12 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -58,7 +63,7 @@ from explorer.live import (
 )
 from explorer.settings import DEFAULT_LIVE_DIR, Settings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: the first schema; 2: live_answers.refused
 SCHEMA_LOCK = 0x4845_5245  # PostgreSQL advisory lock id ("HERE") held while the schema is made
 DATABASE_URL_VARIABLE = "EXPLORER_DATABASE_URL"
 LIVE_DIR_VARIABLE = "EXPLORER_LIVE_DIR"
@@ -109,6 +114,8 @@ answers = Table(
     Column("cut", Boolean, nullable=False),
     Column("approved", Boolean, nullable=False),
     Column("answered_at", Float, nullable=False),
+    # discarded by the presenter: never shown, and no longer waiting (schema 2; older rows get false)
+    Column("refused", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("question", "participant", name="one_answer_per_participant"),
 )
 Index("live_answers_session", answers.c.session)
@@ -218,10 +225,19 @@ class LiveStore:
             connection.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
         metadata.create_all(connection)
         found = connection.scalar(select(func.max(schema_version.c.version)))
-        if found is None:
-            connection.execute(self._upsert(schema_version, {"version": SCHEMA_VERSION}, ["version"], {}))
-        elif found > SCHEMA_VERSION:
+        if found is not None and found > SCHEMA_VERSION:
             raise ExplorerError(f"the live sessions' database has schema {found}, newer than this explorer's {SCHEMA_VERSION}")
+        if found is not None and found < 2:
+            self._migrate_to_2(connection)
+        if found != SCHEMA_VERSION:
+            connection.execute(self._upsert(schema_version, {"version": SCHEMA_VERSION}, ["version"], {}))
+
+    def _migrate_to_2(self, connection: Connection) -> None:
+        """Schema 1 to 2: the answers' ``refused`` column, false for every answer already kept (create_all makes
+        missing tables, never a missing column)."""
+        if "refused" not in {column["name"] for column in inspect(connection).get_columns("live_answers")}:
+            default = "false" if self.engine.dialect.name == "postgresql" else "0"
+            connection.execute(text(f"ALTER TABLE live_answers ADD COLUMN refused BOOLEAN NOT NULL DEFAULT {default}"))
 
     @contextmanager
     def _connection(self, read_only: bool = False) -> Iterator[Connection]:
@@ -403,11 +419,17 @@ class LiveStore:
             approved = question.kind == "word" and connection.execute(
                 select(answers.c.participant).where(answers.c.question == question_id, answers.c.value == checked.value,
                                                     answers.c.approved).limit(1)).first() is not None
+            # and a word already discarded is discarded at once too
+            refused = question.kind == "word" and not approved and connection.execute(
+                select(answers.c.participant).where(answers.c.question == question_id, answers.c.value == checked.value,
+                                                    answers.c.refused).limit(1)).first() is not None
             values = {"question": question_id, "participant": token, "session": row.session, "value": checked.value,
-                      "cut": checked.cut, "approved": approved, "answered_at": now}
-            # the same text sent again keeps its approval; a changed one waits again (unless an approved word)
+                      "cut": checked.cut, "approved": approved, "refused": refused, "answered_at": now}
+            # the same text sent again keeps its approval (or refusal); a changed one waits again (unless a word
+            # already approved or discarded)
             changes = {"value": checked.value, "cut": checked.cut, "answered_at": now,
-                       "approved": case((answers.c.value == checked.value, answers.c.approved), else_=approved)}
+                       "approved": case((answers.c.value == checked.value, answers.c.approved), else_=approved),
+                       "refused": case((answers.c.value == checked.value, answers.c.refused), else_=refused)}
             connection.execute(self._upsert(answers, values, ["question", "participant"], changes))
             return checked
 
@@ -420,12 +442,23 @@ class LiveStore:
         connection.execute(select(questions.c.id).where(questions.c.id == question_id).with_for_update(key_share=True))
 
     def approve_word(self, question_id: str, word: str, approved: bool = True) -> None:
-        """Let a one-word reaction through to the room (every answer giving it, now and later), or hide it again."""
+        """Let a one-word reaction through to everyone (every answer giving it, now and later), or hide it again
+        (it then waits again)."""
 
         def work(connection: Connection) -> None:
             self._lock_question(connection, question_id)
             connection.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
-                               .values(approved=approved))
+                               .values(approved=approved, refused=False))
+
+        self._run(work)
+
+    def refuse_word(self, question_id: str, word: str) -> None:
+        """Discard a one-word reaction: every answer giving it, now and later, is never shown and no longer waits."""
+
+        def work(connection: Connection) -> None:
+            self._lock_question(connection, question_id)
+            connection.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
+                               .values(approved=False, refused=True))
 
         self._run(work)
 
@@ -434,26 +467,31 @@ class LiveStore:
         meanwhile stays waiting. Whether it was approved."""
         return self._run(lambda c: c.execute(
             update(answers).where(answers.c.question == question_id, answers.c.participant == token,
-                                  answers.c.value == value).values(approved=approved)).rowcount) > 0
+                                  answers.c.value == value).values(approved=approved, refused=False)).rowcount) > 0
 
-    def approve_many(self, question_id: str, shown: Iterable[tuple[str, str]]) -> int:
+    def approve_many(self, question_id: str, shown: Iterable[tuple[str, str]], approved: bool = True) -> int:
         """Let several written answers through at once, each (participant token, text) if it still reads that text
-        (a text changed meanwhile stays waiting); in one transaction. How many were approved."""
+        (a text changed meanwhile stays waiting); in one transaction. How many were approved. With ``approved``
+        false they are discarded instead: never shown, and no longer waiting."""
 
         def work(connection: Connection) -> int:
             return sum(connection.execute(
                 update(answers).where(answers.c.question == question_id, answers.c.participant == token,
-                                      answers.c.value == value).values(approved=True)).rowcount
+                                      answers.c.value == value).values(approved=approved, refused=not approved)).rowcount
                 for token, value in shown)
 
         return self._run(work)
+
+    def refuse_many(self, question_id: str, shown: Iterable[tuple[str, str]]) -> int:
+        """Discard several written answers at once (as :meth:`approve_many`): how many were discarded."""
+        return self.approve_many(question_id, shown, approved=False)
 
     def answer_of(self, question_id: str, token: str) -> Answer | None:
         """A participant's present answer to a question, if any (their phone shows it, to change it)."""
         row = self._read(lambda c: c.execute(select(answers).where(answers.c.question == question_id,
                                                                   answers.c.participant == token)).first())
         return None if row is None else Answer(row.question, row.participant, row.value, row.answered_at,
-                                               bool(row.cut), bool(row.approved))
+                                               bool(row.cut), bool(row.approved), bool(row.refused))
 
     def counts(self, code: str) -> dict[str, int]:
         """How many answers each of a session's questions has."""
@@ -475,4 +513,5 @@ class LiveStore:
         if question_id is not None:
             query = query.where(answers.c.question == question_id)
         rows = self._read(lambda c: c.execute(query.order_by(answers.c.answered_at, answers.c.participant)).all())
-        return [Answer(r.question, r.participant, r.value, r.answered_at, bool(r.cut), bool(r.approved)) for r in rows]
+        return [Answer(r.question, r.participant, r.value, r.answered_at, bool(r.cut), bool(r.approved), bool(r.refused))
+                for r in rows]

@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from explorer.errors import ExplorerError, Problem
 from explorer.loader import DEFAULT_DATA_DIR
@@ -34,8 +35,10 @@ SETTINGS = {
     "live_dir": ("EXPLORER_LIVE_DIR", "folder of the live sessions' SQLite database, made if missing"),
     "session_hours": ("EXPLORER_SESSION_HOURS", "hours a live session and its answers are kept (1 to 168)"),
     "attract_votes": ("EXPLORER_ATTRACT_VOTES", "kiosk: show the place votes of the live sessions on the attract screen"),
+    "time_zone": ("EXPLORER_TIME_ZONE", "time zone of the times in a live session's export, e.g. Europe/Brussels"),
 }
 SECRET_SETTINGS = frozenset({"database_url"})  # never repeated whole in a message: the URL may hold a password
+DEFAULT_TIME_ZONE = "Europe/Brussels"
 DEFAULT_LIVE_DIR = Path.home() / ".local" / "state" / "here-explorer"
 DATABASE_URL = re.compile(r"(?P<scheme>sqlite|postgres|postgresql)(?:\+[a-z0-9]+)?://(?P<rest>\S*)")
 SETTINGS_FILE_VARIABLE = "EXPLORER_SETTINGS"
@@ -68,6 +71,7 @@ class Settings:
     live_dir: Path = field(default=DEFAULT_LIVE_DIR)
     session_hours: int = 12
     attract_votes: bool = True
+    time_zone: str = DEFAULT_TIME_ZONE
 
     @property
     def offline(self) -> bool:
@@ -225,6 +229,16 @@ def _hours(value: object) -> int:
     return _whole(value, 1, 168, "hours")
 
 
+def _time_zone(value: object) -> str:
+    """A time zone of the IANA database (``Europe/Brussels``, ``UTC``), as zoneinfo knows it."""
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        ZoneInfo(text)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValueError("must be a time zone like Europe/Brussels or UTC") from None
+    return text
+
+
 _PARSERS = {
     "tiles": _tiles,
     "tile_url": _tile_url,
@@ -238,6 +252,7 @@ _PARSERS = {
     "live_dir": _live_dir,
     "session_hours": _hours,
     "attract_votes": _flag,
+    "time_zone": _time_zone,
 }
 
 
