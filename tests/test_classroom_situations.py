@@ -124,15 +124,34 @@ def test_spoiler_safe_after_the_screening_hides_the_steps_and_scenes_and_says_wh
     assert any("Spoiler-safe mode hides" in note.value for note in tab(at, "For teachers").get("info"))
 
 
-def test_questions_come_with_their_one_number_before_viewing_first(content):
-    at = run(age=AGE)
+def question_labels(node) -> list[str]:
+    return [label for h in node.get("html") for label in re.findall(r'class="hx-qnum">(Q\d+)<', h.proto.body)]
+
+
+@pytest.mark.parametrize("situation", [kind for kind in LESSON_KINDS if kind != "after"])
+def test_questions_come_with_their_one_number_before_viewing_first(content, situation):
+    at = run(age=AGE, situation=situation)
     questions = tab(at, "Questions")
+    assert not questions.get("expander")
     bodies = [h.proto.body for h in questions.get("html")]
-    labels = [label for body in bodies for label in re.findall(r'class="hx-qnum">(Q\d+)<', body)]
-    assert labels == [content.question_label(q.id) for q in content.band_questions(AGE)]
+    assert question_labels(questions) == [content.question_label(q.id) for q in content.band_questions(AGE)]
     before = content.questions_before(AGE)
     assert before and "Before viewing" in bodies[0]
     assert all(flat(q.text.get()) in flat(bodies[0]) for q in before)
+
+
+def test_after_the_screening_the_questions_after_viewing_come_first_and_those_before_are_folded(content):
+    at = run(age=AGE, situation="after")
+    questions = tab(at, "Questions")
+    before = [content.question_label(q.id) for q in content.questions_before(AGE)]
+    after = [content.question_label(q.id) for q in content.band_questions(AGE) if q.phase == "after"]
+    assert before and after
+    (folded,) = questions.get("expander")
+    assert folded.label == "Before viewing (for another lesson)"
+    assert question_labels(folded) == before
+    assert question_labels(questions) == after + before  # the folded group last
+    bodies = [h.proto.body for h in questions.get("html")]
+    assert "Before viewing" not in bodies[0]
 
 
 def test_the_handout_follows_the_plan_and_can_still_take_chosen_scenes(content):
@@ -219,3 +238,54 @@ def test_a_sequence_study_shows_a_still_with_its_credit(content, tmp_path, monke
     assert "Test Festival Archive" in text and "CC BY 4.0" in text and "12:34" in text
     assert not any(flat(shot.get()) in text for shot in sequence.shots)  # the still instead of the shot list
 
+
+
+def test_the_teachers_tab_shows_the_exit_ticket_prompts_the_adaptation_and_marks_what_pupils_read(content):
+    from explorer.handout import exit_ticket_step
+
+    plan = next(p for p in content.teaching.plans if p.age == AGE and exit_ticket_step(p) is not None)
+    teachers = tab(run(age=AGE, situation=plan.kind), "For teachers")
+    text = text_of(teachers)
+    assessment, support = content.teaching.assessment(AGE), content.teaching.support(AGE)
+    assert assessment.exit_ticket and all(flat(prompt.get()) in text for prompt in assessment.exit_ticket)
+    (rubrics,) = [h.proto.body for h in teachers.get("html") if 'class="hx-rubric"' in h.proto.body]
+    assert rubrics.index('class="hx-exit-ticket"') < rubrics.index('class="hx-rubric"')
+    assert "In the pupil&#x27;s own words" in rubrics or "In the pupil's own words" in rubrics
+    assert "What the pupil shows" not in rubrics  # the cells are the pupil's own words, in the first person
+    assert flat(support.adapt.get()) in text
+    assert text.index("Instruction for pupils") < text.index(flat(support.extension.get()))
+
+
+def test_without_an_exit_ticket_step_the_teachers_tab_shows_no_prompts(content):
+    from explorer.handout import exit_ticket_step
+
+    plan = next((p for p in content.teaching.plans if p.age == AGE and exit_ticket_step(p) is None), None)
+    if plan is None:
+        pytest.skip("every plan of the band ends with an exit ticket")
+    teachers = tab(run(age=AGE, situation=plan.kind), "For teachers")
+    assert not any('class="hx-exit-ticket"' in h.proto.body for h in teachers.get("html"))
+
+
+@pytest.mark.parametrize(("language", "community"), [("fr", "fwb"), ("nl", "flanders")])
+def test_curriculum_links_of_the_readers_community_come_first(content, language, community):
+    page = text_of(run(age=AGE, lang=language))
+    positions = sorted(content.teaching.links, key=lambda link: page.index(flat(link.name)))
+    communities = [link.community for link in positions]
+    home = [c == community for c in communities]
+    assert home == sorted(home, reverse=True) and any(home), communities
+
+
+def test_english_citations_keep_their_own_punctuation_on_a_french_page(content):
+    import html as html_module
+
+    at = run(age=AGE, lang="fr")
+    bodies = html_module.unescape("".join(h.proto.body for h in tab(at, "Pour les enseignants").get("html")))
+    pack = content.teaching
+    cited = {i for item in (*pack.practical, *pack.links, *pack.safety) for i in item.sources}
+    titles = [content.source(i).citation() for i in cited if pack.reference(i) is None]
+    titles += [f"{pack.reference(i).title}, {pack.reference(i).outlet}" for i in cited if pack.reference(i)]
+    with_marks = [title for title in titles if re.search(r"[^\s][;:!?]", title)]
+    assert with_marks, "some citation has a colon or a semicolon"
+    for title in with_marks:
+        assert title in bodies, title  # as written: no space added before its colon
+    assert re.search(r"\S\u202f; ", bodies), "items of a French list of sources are set with a space before ;"
