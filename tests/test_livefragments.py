@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import math
+import random
 import re
 
 import pytest
 
+from explorer import livefragments
 from explorer.fragments import attract_html, esc
 from explorer.i18n import t
 from explorer.live import (
@@ -20,6 +23,8 @@ from explorer.live import (
     word_question,
 )
 from explorer.livefragments import (
+    HEIGHT,
+    LABEL_MARGIN,
     LABEL_SIZE,
     NAMED,
     WIDTH,
@@ -81,7 +86,11 @@ def test_written_answers_show_only_once_approved(content, session):
     question = LiveQuestion("q1", session.code, "classroom", content.questions[0].id, "14-18", state="open")
     waiting = answers(question, ["<b>not yet</b>"])
     html = results_html(content, question, waiting)
-    assert "not yet" not in html and "1 answer waiting for approval" in html
+    assert "not yet" not in html and "waiting" not in html and "approv" not in html  # the room is not told
+    refused = [Answer(question.id, "participant-09-token", "discarded", NOW, refused=True)]
+    assert "discarded" not in results_html(content, question, refused + waiting)
+    words = word_question(session)
+    assert "waiting" not in results_html(content, words, answers(words, ["quiet"]))
     html = results_html(content, question, answers(question, ["<b>now</b>"], approved=True))
     assert "&lt;b&gt;now&lt;/b&gt;" in html and "<b>now" not in html
     assert tally(question, []).empty
@@ -118,12 +127,48 @@ def test_the_most_voted_places_are_named_beside_their_circles_large_enough_for_a
               for item in re.findall(r"<li>(.*?)</li>", html.split("<ol>", 1)[1])]
     names = label_boxes(svg_of(html))
     expected = [f"{rank} · {name}" for rank, name in enumerate(ranked, start=1)][:NAMED]
-    assert sorted(n for n, _, _ in names) == sorted(" ".join(n.split()) for n in expected)  # each with its rank
+    # each with its rank; in this most crowded picture at most one name finds no room near its circle (the list
+    # beside the map names it), never the most voted
+    shown, wanted = [n for n, _, _ in names], [" ".join(n.split()) for n in expected]
+    assert set(shown) <= set(wanted) and len(shown) >= len(wanted) - 1 and wanted[0] in shown
     # a 28-unit name on a picture about 760 pixels wide on a 1920x1080 projector: about 27 pixels
     assert LABEL_SIZE >= 26 and f'font-size="{LABEL_SIZE}"' in svg_of(html)
     assert all(0 <= x <= WIDTH for _, x, _ in names)
     one = votes_map_html(content, {"moeraske": 2}, language)
     assert [n for n, _, _ in label_boxes(svg_of(one))] == ["1 · " + esc(content.place("moeraske").name.get(language))]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl"])
+def test_each_name_on_the_votes_map_is_near_its_circle_and_inside_the_map(content, language, monkeypatch):
+    """Whatever the votes: a name touches its circle or sits within a line's height of it, keeps clear of the
+    map's edges, and two names hardly ever cover each other (a name that would is left to the list)."""
+    found = []
+    place_labels = livefragments._place_labels
+    monkeypatch.setattr(livefragments, "_place_labels",
+                        lambda circles, others: found.append((circles, place_labels(circles, others))) or found[-1][1])
+    ids = [p.id for p in content.places]
+    rng = random.Random(7)
+    votings = [{p: 1 for p in ids}, {ids[0]: 9}, {ids[-1]: 1, ids[0]: 5}]
+    votings += [{p: rng.choice([0, 0, 1, 2, 3, 5, 8, 13]) for p in ids} for _ in range(60)]
+    named = shown = 0
+    for votes in votings:
+        votes_map_html(content, votes, language)
+        circles, boxes = found[-1]
+        placed = [box for box in boxes if box is not None]
+        for (x, y, r, _), box in zip(circles, boxes, strict=True):
+            named += 1
+            if box is None:
+                continue
+            shown += 1
+            left, top, width, height = box
+            nearest_x, nearest_y = min(max(x, left), left + width), min(max(y, top), top + height)
+            assert math.hypot(nearest_x - x, nearest_y - y) - r <= LABEL_SIZE + 0.01, (votes, box, (x, y, r))
+            assert left >= LABEL_MARGIN - 0.01 and left + width <= WIDTH - LABEL_MARGIN + 0.01
+            assert top >= LABEL_MARGIN - 0.01 and top + height <= HEIGHT - LABEL_MARGIN + 0.01
+        for i, a in enumerate(placed):
+            for b in placed[i + 1:]:
+                assert livefragments._overlap(a, b) <= 0.1 * min(a[2] * a[3], b[2] * b[3]) + 0.01
+    assert shown >= 0.9 * named  # nearly every name the map may carry is on it
 
 
 def test_a_presenters_choices_show_in_each_phones_language(content, session):

@@ -36,7 +36,7 @@ from explorer.theme import FONTS, PALETTE
 from explorer.typography import colon
 
 STATE_LABELS = {"draft": N_("Not asked yet"), "open": N_("Taking answers"), "closed": N_("Closed"),
-                "revealed": N_("Answers shown to the room")}
+                "revealed": N_("Answers shown to everyone")}
 
 
 def join_html(code: str, address: str, joined: int, language: str = "en") -> str:
@@ -88,7 +88,7 @@ def words_html(counts: pd.DataFrame, language: str = "en", limit: int = 40) -> s
 def texts_html(texts: list[str], language: str = "en") -> str:
     """Free-text answers the presenter approved, oldest first."""
     if not texts:
-        none = t("No answer has been approved yet.", language)
+        none = t("No answer shown yet.", language)
         return f'<p class="hx-note">{tx(none, language)}</p>'
     return '<ul class="hx-texts">' + "".join(f"<li>{esc(text)}</li>" for text in texts) + "</ul>"
 
@@ -104,6 +104,8 @@ LABEL_CHARS = 18
 LABEL_LINE = 1.15  # line height, in font sizes
 LABEL_CHAR_WIDTH = 0.6  # an average character's width, in font sizes (a bold sans), to keep names apart
 LABEL_GAP = 6
+LABEL_MARGIN = 14  # a name keeps this far from the picture's edges (its white outline included)
+LABEL_REACH = LABEL_SIZE  # the most a name's nearest point may be from its circle's edge: one line's height
 NAMED = 6  # the most voted places named on the map (more long names do not fit it); the list beside names all
 
 
@@ -143,32 +145,75 @@ def _distance(box: Box, x: float, y: float) -> float:
     return math.hypot(nx - x, ny - y)
 
 
-def _place_labels(circles: list[tuple[float, float, float, list[str]]], others: list[Box]) -> list[Box]:
-    """Where each circle's name goes: beside it (right, left, above, below or at a corner), inside the picture,
-    over as little of the other names and circles (``others``: the circles not named) as can be; the circles come
-    most voted first and choose first."""
+def _label_size(lines: list[str]) -> tuple[float, float]:
+    return max(len(line) for line in lines) * LABEL_SIZE * LABEL_CHAR_WIDTH, len(lines) * LABEL_SIZE * LABEL_LINE
+
+
+Circle = tuple[float, float, float, list[str]]  # x, y, radius, the name's lines
+
+
+def _place_labels(circles: list[Circle], others: list[Box]) -> list[Box | None]:
+    """Where each circle's name goes (``_greedy``), in the order that leaves off the fewest names, and then the
+    least voted: the circles in rank order first, then with the names left off moved to the front (a few tries,
+    so the projector's half-second refresh stays quick)."""
+    order = list(range(len(circles)))
+    best: list[Box | None] | None = None
+    for _ in range(4):
+        placed = _greedy([circles[i] for i in order], others)
+        found: list[Box | None] = [None] * len(circles)
+        for i, box in zip(order, placed, strict=True):
+            found[i] = box
+        if best is None or _left_off(found) < _left_off(best):
+            best = found
+        missing = [i for i in order if found[i] is None]
+        if not missing:
+            break
+        order = missing + [i for i in order if found[i] is not None]
+    return best
+
+
+def _left_off(boxes: list[Box | None]) -> tuple[int, list[int]]:
+    """How many names are left off, then which (the most voted left off weighs most)."""
+    return sum(box is None for box in boxes), [box is None for box in boxes]
+
+
+def _greedy(circles: list[Circle], others: list[Box]) -> list[Box | None]:
+    """Where each circle's name goes: beside it (right, left, above, below or at a corner), at most
+    ``LABEL_REACH`` from its circle's edge and ``LABEL_MARGIN`` inside the picture's edges, over as little of the
+    other names and circles (``others``: the circles not named) as can be; the circles come most voted first and
+    choose first. A name that would cover a tenth of an earlier one (or be a tenth covered) wherever it goes is
+    left off (None): its circle still carries its rank, and the list beside the map names every place."""
     obstacles = others + [(x - r, y - r, 2 * r, 2 * r) for x, y, r, _ in circles]
     placed: list[Box] = []
+    chosen: list[Box | None] = []
     for x, y, r, lines in circles:
-        width = max(len(line) for line in lines) * LABEL_SIZE * LABEL_CHAR_WIDTH
-        height = len(lines) * LABEL_SIZE * LABEL_LINE
+        width, height = _label_size(lines)
         candidates = []
-        for far in (0, LABEL_SIZE, 2.5 * LABEL_SIZE):  # close to the circle first, a little further if need be
+        for far in (0, LABEL_SIZE / 3, 2 * LABEL_SIZE / 3, LABEL_SIZE - LABEL_GAP):  # close first, further if need be
             near, side = r + LABEL_GAP + far, r * 0.7 + LABEL_GAP + far * 0.7
             candidates += [(x + near, y - height / 2), (x - near - width, y - height / 2),
                            (x - width / 2, y - near - height), (x - width / 2, y + near), (x + side, y + side),
-                           (x + side, y - side - height), (x - side - width, y + side), (x - side - width, y - side - height)]
+                           (x + side, y - side - height), (x - side - width, y + side), (x - side - width, y - side - height),
+                           (x + side, y - height / 2 + side), (x - side - width, y - height / 2 + side),
+                           (x + side, y - height / 2 - side), (x - side - width, y - height / 2 - side)]
         best, score = None, math.inf
         for left, top in candidates:
-            left = min(max(left, 4), WIDTH - 4 - width)  # inside the picture, shifted if need be
-            top = min(max(top, 4), HEIGHT - 4 - height)
+            left = min(max(left, LABEL_MARGIN), WIDTH - LABEL_MARGIN - width)  # inside the picture, shifted if need be
+            top = min(max(top, LABEL_MARGIN), HEIGHT - LABEL_MARGIN - height)
             box = (left, top, width, height)
+            gap = max(_distance(box, x, y) - r, 0.0)
+            # a name pushed away by the picture's edge is no longer near its circle: only as a last resort
             found = (sum(_overlap(box, other) for other in placed) * 3 + sum(_overlap(box, o) for o in obstacles) * 2
-                     + _distance(box, x, y))  # the nearest of equally clear places
+                     + gap * 10 + (1e9 if gap > LABEL_REACH else 0))
             if found < score:
                 best, score = box, found
+        if best is not None and any(_overlap(best, other) > 0.1 * min(width * height, other[2] * other[3])
+                                    for other in placed):
+            chosen.append(None)
+            continue
         placed.append(best)
-    return placed
+        chosen.append(best)
+    return chosen
 
 
 def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "en", title: str = "") -> str:
@@ -213,7 +258,11 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
         else:
             unnamed.append((x - radius, y - radius, 2 * radius, 2 * radius))
     names = []
-    for (_, _, _, lines), (left, top_edge, _, _) in zip(circles, _place_labels(circles, unnamed), strict=True):
+    circles.sort(key=lambda circle: int(circle[3][0].split(" ", 1)[0]))  # by rank: the most voted name first
+    for (_, _, _, lines), box in zip(circles, _place_labels(circles, unnamed), strict=True):
+        if box is None:
+            continue
+        left, top_edge = box[0], box[1]
         spans = "".join(f'<tspan x="{left:.1f}" y="{top_edge + LABEL_SIZE * (LABEL_LINE * i + 0.9):.1f}">{esc(line)}'
                         '</tspan>' for i, line in enumerate(lines))
         names.append(f"<text>{spans}</text>")
@@ -235,18 +284,16 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
 def results_html(content: Content, question: LiveQuestion, answers: list[Answer], language: str = "en") -> str:
     """The room's answers to ``question`` as the projector shows them (and phones once the answers are shown):
     a map for place votes, a word list for one-word reactions, the approved texts for written answers, bars
-    for anything with choices."""
+    for anything with choices. Nothing tells how many answers wait for approval or were discarded: that is for
+    the presenter's controls only."""
     counts = tally(question, answers)
     if question.kind == "place":
         votes = dict(zip(counts["value"], (int(c) for c in counts["count"]), strict=True))
         return votes_map_html(content, votes, language) + _total_html(len(answers), language)
-    waiting = sum(1 for a in answers if not a.approved) if question.moderated else 0
-    note = n_("{count} answer waiting for approval", "{count} answers waiting for approval", waiting, language)
-    waiting_html = f'<p class="hx-live-total">{tx(note, language)}</p>' if waiting else ""
     if question.kind == "word":
-        return words_html(counts, language) + waiting_html
+        return words_html(counts, language)
     if question.free_text:
-        return texts_html(shown_texts(question, answers), language) + waiting_html
+        return texts_html(shown_texts(question, answers), language)
     return bars_html(content, question, counts, language)
 
 
