@@ -267,3 +267,59 @@ def test_without_a_still_the_sequence_study_prints_its_shots(content):
     text = norm(" ".join(pages_of(data)))
     assert norm(sequence.title.get(language)) in text
     assert all(norm(shot.get(language)) in text for shot in sequence.shots)
+
+
+# --- the exit ticket, no scene notes, file names ----------------------------------------------------------------
+
+
+def test_a_plan_with_an_exit_ticket_step_ends_its_handout_with_the_exit_ticket_box_on_one_page(content):
+    from explorer.handout import exit_ticket_step
+
+    with_ticket = [plan for plan in content.teaching.plans if exit_ticket_step(plan) is not None]
+    assert with_ticket, "some plan ends with an exit ticket"
+    for plan in content.teaching.plans:
+        language = language_of(plan.age, plan.kind)
+        placed, _, _ = handout_layout(content, plan.age, [], language, plan=plan)
+        tickets = [p for p in placed if p.kind == "exit-ticket"]
+        if exit_ticket_step(plan) is None:
+            assert not tickets, (plan.age, plan.kind)
+            continue
+        assert len(tickets) == 1 and tickets[0].page == tickets[0].last_page, (plan.age, plan.kind)
+        assert [p.kind for p in placed if p.kind != "notes"][-1] == "exit-ticket", "the exit ticket ends the handout"
+        text = norm(" ".join(plan_handout(content, plan.age, plan.kind)))
+        prompts = content.teaching.assessment(plan.age).exit_ticket
+        assert prompts and all(norm(prompt.get(language)) in text for prompt in prompts), (plan.age, plan.kind)
+
+
+def test_spoiler_safe_handouts_have_no_exit_ticket_when_the_step_is_hidden(content):
+    from explorer.handout import exit_ticket_step
+    from explorer.spoilers import visibility
+
+    view = visibility(content, True)
+    for plan in content.teaching.plans:
+        step = exit_ticket_step(plan)
+        if step is None:
+            continue
+        placed, _, _ = handout_layout(content, plan.age, [], "en", plan=plan, spoiler_safe=True)
+        assert any(p.kind == "exit-ticket" for p in placed) == view.step(step), (plan.age, plan.kind)
+
+
+def test_handouts_print_no_scene_notes_only_the_scenes_titles(content):
+    for plan in content.teaching.plans:
+        language = language_of(plan.age, plan.kind)
+        text = norm(" ".join(plan_handout(content, plan.age, plan.kind)))
+        scenes = {content.question(q).scene for q in plan.question_ids() if content.question(q).phase == "after"}
+        for scene in map(content.scene, scenes):
+            assert norm(scene.title.get(language)) in text, (plan.age, plan.kind, scene.id)
+        for scene in content.scenes:
+            assert norm(scene.note.get(language)) not in text, (plan.age, plan.kind, scene.id)
+
+
+def test_download_file_names_say_band_situation_language_and_glossary():
+    from explorer_app.handout_tab import handout_file_name
+
+    assert handout_file_name("14-18", "after", "fr", False) == "here-handout-14-18-after-fr.pdf"
+    assert handout_file_name("14-18", "after", "fr", True) == "here-handout-14-18-after-fr-glossary.pdf"
+    names = {handout_file_name(age, kind, language, glossary) for age in AGE_BANDS for kind in LESSON_KINDS
+             for language in LANGUAGES for glossary in (False, True)}
+    assert len(names) == len(AGE_BANDS) * len(LESSON_KINDS) * len(LANGUAGES) * 2, "every handout its own name"

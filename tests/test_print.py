@@ -156,3 +156,15 @@ def test_postcard_fills_its_four_by_three_card(content, language):
         difference = ImageChops.difference(lower, Image.new("RGB", lower.size, rgb("paper"))).convert("L")
         used = sum(difference.point(lambda v: 255 if v else 0).histogram()[1:])
         assert used / (lower.width * lower.height) > 0.25, "the bottom half is not empty"
+
+
+def test_text_marked_as_written_keeps_its_own_punctuation_inside_french():
+    from explorer.typography import NBSP, NNBSP, as_written, separator, typeset
+
+    english = "Berlinale 2023 programme: Here; a note!"
+    french = typeset(f"Sources: {as_written(english)}; voir aussi: ceci", "fr")
+    assert english in french and f"Sources{NBSP}:" in french and f"aussi{NBSP}:" in french
+    assert f"{english}{NNBSP};" in french  # the French list's own semicolon is spaced
+    assert typeset(as_written(english), "en") == english == typeset(as_written(english), "nl")
+    assert typeset(as_written("Le titre : ici", "fr"), "fr") == typeset("Le titre : ici", "fr")
+    assert separator("fr").strip() == separator("en").strip() == ";" and separator("fr") != separator("en")

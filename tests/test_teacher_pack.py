@@ -251,3 +251,63 @@ def test_on_a_kiosk_the_teachers_pack_is_a_qr_code_not_a_download(monkeypatch):
 
 def test_teaching_toml_is_plain_toml():
     assert tomllib.loads((DATA / "teaching.toml").read_text(encoding="utf-8"))["plan"]
+
+
+# --- exit ticket, adaptation, footer, link order, typography of citations ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def french_after(content):
+    """The French teacher's PDF for ages 14 to 18 after the screening, as text per page (line breaks kept)."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(teacher_pdf(content, "14-18", "fr",
+                                                                              situation="after"))).pages]
+
+
+def test_the_pdf_shows_the_exit_ticket_prompts_beside_their_rubric_and_how_to_adapt(content, french_after):
+    from explorer.handout import exit_ticket_step
+
+    assert exit_ticket_step(content.teaching.plan("14-18", "after")) is not None
+    text = flat(" ".join(french_after))
+    assessment, support = content.teaching.assessment("14-18"), content.teaching.support("14-18")
+    positions = [text.index(flat(prompt.get("fr"))) for prompt in assessment.exit_ticket]
+    first_level = text.index(flat(assessment.rubric("exit-ticket").levels[0].get("fr")))
+    assert positions == sorted(positions) and positions[-1] < first_level  # the prompts, then their rubric
+    assert flat(support.adapt.get("fr")) in text
+
+
+def test_the_footer_names_the_explorer_as_a_tool(content, french_after):
+    from explorer.i18n import t
+
+    footer = flat(t("Here (Bas Devos, 2023) · teacher's pack · made with the Here explorer", "fr"))
+    assert all(footer in flat(page) for page in french_after)
+    assert "own words" not in footer
+
+
+@pytest.mark.parametrize(("language", "community"), [("fr", "fwb"), ("nl", "flanders"), ("en", None)])
+def test_curriculum_links_of_the_readers_community_come_first_in_the_pdf(content, language, community):
+    from explorer.teacherpack import links_in_order
+
+    links = links_in_order(content.teaching.links, language)
+    if community is None:
+        assert links == content.teaching.links  # as the file orders them
+    else:
+        home = [link.community == community for link in links]
+        assert any(home) and home == sorted(home, reverse=True)
+    text = flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(teacher_pdf(
+        content, "14-18", language, situation="before"))).pages))
+    printed = sorted(content.teaching.links, key=lambda link: text.index(flat(link.name)))
+    assert [link.id for link in printed] == [link.id for link in links]
+
+
+def test_french_pdf_sets_english_and_dutch_names_as_written(content, french_after):
+    raw = " ".join(page.replace("\n", " ") for page in french_after)
+    pack = content.teaching
+    cited = {i for item in (*pack.practical, *pack.links, *pack.safety) for i in item.sources}
+    titles = [content.source(i).citation() for i in cited if pack.reference(i) is None]
+    titles += [link.name for link in pack.links if link.community == "flanders"]
+    marked = [title for title in titles if re.search(r"[^\s][:;!?]", title)]
+    assert marked, "some English or Dutch name has a colon"
+    for title in marked:
+        words = re.split(r"\s+", title)
+        pattern = r"\s+".join(re.escape(w) for w in words)  # a line break may fall between two words
+        assert re.search(pattern, raw), title
