@@ -195,8 +195,9 @@ def test_panning_does_not_rerun_the_app(visit, base_url):
 
 def test_scene_links_to_its_place_and_back(visit, base_url, content):
     visit.page.goto(f"{base_url}/scenes?theme=moss")
-    visit.page.locator(".hx-scene").first.wait_for()
-    assert visit.page.locator(".hx-scene").count() == len([s for s in content.scenes if "moss" in s.themes])
+    # the page draws its scenes one by one as it runs: wait for all of them (a count taken early finds fewer)
+    expect(visit.page.locator(".hx-scene")).to_have_count(len([s for s in content.scenes if "moss" in s.themes]),
+                                                          timeout=15_000)
     assert query(visit.page.url) == {"theme": ["moss"]}
     visit.page.get_by_role("link", name="On the map: Moeraske nature reserve").click()
     expect(visit.page.get_by_role("heading", name="Moeraske nature reserve", exact=True)).to_be_visible(timeout=15_000)
