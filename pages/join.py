@@ -1,11 +1,14 @@
 """Live session, a participant's page: join with the code on the screen (or the QR code's link), answer the
-question the presenter has open, change the answer until it closes, and see the room's answers once shown.
+question the presenter has open, change the answer until it closes, and see everyone's answers once shown.
 
 The phone looks for the next question by itself (a fragment every three seconds); the whole path is described
 in ``explorer_app/liveroom.py``. A kiosk never shows this page: visitors answer on their own phones.
 
 The page sits beside pupils' content (the questions say *tu* in French), so its own strings address no one
 (French: nominal or infinitive, never *vous*). A classroom question carries its one number (Q7) as everywhere.
+
+Once joined, the page is the session alone: no navigation to wander off to and no page title, so on a phone
+(390x844) the question and the answer box are on the first screen. The code form shows the explorer's header.
 """
 
 import contextlib
@@ -48,12 +51,18 @@ content, lang = page.content, page.language
 if page.kiosk:  # a kiosk does not take part: its visitors answer on their own phones
     st.switch_page("pages/attract.py")
 
-page_header(page, t("Join a live session", lang),
-            t("Answers to the presenter's questions, from a phone. No account and no name: only the answers are "
-              "kept, and only for the session.", lang))
+
+
+def header() -> None:
+    """The explorer's header, for the code form only: a joined phone shows the session alone."""
+    page_header(page, t("Join a live session", lang),
+                t("Answering the session's questions from a phone. No account and no name: only the answers are "
+                  "kept, and only for the session.", lang))
 
 
 def stop_with(message: str, icon: str = ":material/error:") -> None:
+    if not st.session_state.get("hx-join-headed"):
+        header()
     st.error(message, icon=icon)
     st.stop()
 
@@ -98,11 +107,12 @@ def join_typed() -> None:
 
 
 def code_form() -> None:
+    header()
     if st.session_state.get("hx-join-problem"):
         st.error(st.session_state.pop("hx-join-problem"), icon=":material/error:")
     with st.form("join-form", border=True):
         st.text_input(t("Session code", lang), key="join-code",
-                      placeholder="ABC 234", help=t("The six letters and digits on the presenter's screen.", lang))
+                      placeholder="ABC 234", help=t("The six letters and digits shown on the projected screen.", lang))
         st.form_submit_button(t("Join", lang), type="primary", on_click=join_typed, icon=":material/login:")
     st.stop()
 
@@ -131,6 +141,7 @@ if code is None:
     code_form()
 st.session_state["hx-join-checked"] = code
 st.session_state[f"hx-me-{code}"] = me
+st.session_state["hx-join-headed"] = True  # from here on, the session alone (no header, even with a message)
 if st.query_params.get("me") != me:
     st.query_params["me"] = me
 try:
@@ -168,7 +179,7 @@ session_line = t("Session {code}", lang, code=f"{code[:3]} {code[3:]}")
 st.html(f'<p class="hx-kicker">{tx(session_line, lang)}</p>')
 
 if question is None:
-    st.info(t("Joined. The first question appears here by itself when the presenter asks it.", lang),
+    st.info(t("Joined. The first question appears here by itself when it is asked.", lang),
             icon=":material/hourglass_top:")
     st.stop()
 
@@ -184,7 +195,9 @@ def your_answer() -> None:
     if mine is not None:
         label = choice_label(content, question, mine.value, lang)
         yours = t("Answer given", lang)
-        st.html(f'<p class="hx-live-mine">{tx(yours, lang)}{colon(lang)} <strong>{esc(label)}</strong></p>')
+        # a discarded answer is told on its own phone only, and never to the others
+        refused = f' <small>({tx(t("not shown", lang), lang)})</small>' if mine.refused else ""
+        st.html(f'<p class="hx-live-mine">{tx(yours, lang)}{colon(lang)} <strong>{esc(label)}</strong>{refused}</p>')
 
 
 if question.state == "revealed":
@@ -197,7 +210,7 @@ if question.state == "revealed":
     st.stop()
 if question.state == "closed":
     your_answer()
-    st.info(t("Answers are closed. The presenter may show the room's answers in a moment.", lang),
+    st.info(t("Answers are closed. Everyone's answers may be shown here in a moment.", lang),
             icon=":material/lock_clock:")
     st.stop()
 
@@ -214,7 +227,7 @@ def send(value: str) -> None:
     except ValueError:  # the question went away (cleared and deleted) while the phone showed it
         st.session_state["hx-join-note"] = ("error", t("This question is not open for answers just now.", lang))
     else:
-        note = t("Answer sent. It can be changed until the question closes.", lang)
+        note = t("Answer sent. Changes are possible until the question closes.", lang)
         if checked.cut:
             note = t(CUT, lang, limit=MAX_TEXT) + " " + note
         st.session_state["hx-join-note"] = ("warning" if checked.cut else "success", note)
@@ -235,7 +248,7 @@ kind = question.kind
 with st.container(key="hx-answer"):  # larger choices for a thumb (css/app.css)
     if kind == "place":
         chosen = content.place(mine.value) if mine else None
-        st.write(t("A tap on a place on the map, or a choice in the list below.", lang))
+        st.write(t("Tap a place on the map or choose it in the list below.", lang))
         place_map(page, selected=chosen, key=f"vote-map-{question.id}", height=360, on_click=send)
         places = list(question.choices)
         if mine is not None and mine.value in places:  # a tap on the map shows in the list too
@@ -255,6 +268,6 @@ with st.container(key="hx-answer"):  # larger choices for a thumb (css/app.css)
                               max_chars=60)
             else:
                 st.text_area(t("Answer", lang), value=mine.value if mine else "", key=f"text-{question.id}",
-                             height=140, help=t("The presenter reads written answers before the room sees them.", lang))
+                             height=140, help=t("Written answers are read before they are shown to everyone.", lang))
             st.form_submit_button(t("Send", lang), type="primary", on_click=send_widget, args=(f"text-{question.id}",),
                                   icon=":material/send:")

@@ -1,12 +1,14 @@
 """Live session, the presenter's page: start a session, show its join code and QR code on the projector, ask the
-room questions from the explorer's content, and show the room's answers as they arrive.
+participants questions from the explorer's content, and show everyone's answers as they arrive.
 
 The controls need the presenter's secret link (``live?code=…&key=…``, made at start); how the pieces talk to each
 other is in ``explorer_app/liveroom.py``. A kiosk never shows this page.
 
 Two views of one session: the controls window (the default), where the presenter adds, opens and closes questions
-and approves written answers, and the projector view (``&view=screen``), which shows only the join code and the
-answers the room may see: a written answer or a word waiting for approval never reaches it.
+and approves or discards written answers, and the projector view (``&view=screen``), which shows only the join
+code, the QR code, how many have joined and the answers everyone may see: no navigation, no language or
+spoiler-safe switch, no introduction; a written answer or a word waiting for approval never reaches it, nor how
+many wait. Before the first question is opened it shows the code and "waiting for the first question".
 
 ``?age=14-18&plan=after`` (the classroom page's "Ask this plan's questions live") queues the lesson plan's
 questions at the start, in the plan's order; the presenter then opens them one by one.
@@ -71,9 +73,12 @@ content, lang = page.content, page.language
 if page.kiosk:  # presenter controls never on a kiosk: its visitors go back to the attract screen
     st.switch_page("pages/attract.py")
 
-page_header(page, t("Live session", lang),
-            t("Ask the room questions about the film and show everyone's answers on the projector as they arrive. "
-              "The audience answers on their phones with a code: no account, no name.", lang))
+# the projector's own window: the code and the answers only, without the explorer's navigation and title
+screen = st.query_params.get("view") == "screen" and bool(st.query_params.get("code"))
+if not screen:
+    page_header(page, t("Live session", lang),
+                t("Ask questions about the film and show everyone's answers on the projector as they arrive. "
+                  "Participants answer on their phones with a code: no account, no name.", lang))
 
 
 def unavailable(exc: StoreUnavailable) -> None:
@@ -154,7 +159,7 @@ if code is None:  # no session yet: the start form
         st.info(t("“{value}” is not a session code; start a new session below.", lang,
                   value=md(st.query_params["code"][:20])), icon=":material/link_off:")
     st.write(t("A session lasts {hours} hours; then it is deleted with every answer in it. Nothing is asked of "
-               "the audience but their answers.", lang, hours=page.settings.session_hours))
+               "the participants but their answers.", lang, hours=page.settings.session_hours))
     if page.spoiler_safe:
         st.info(t("Spoiler-safe is on, for a session before viewing: no question will tell what happens after Stefan "
                   "and Shuxiu first meet.", lang), icon=":material/visibility_off:")
@@ -199,7 +204,7 @@ if not session.is_presenter(secret):
 
 # --- the presenter's view ------------------------------------------------------------------------------------
 
-if session.spoiler_safe:
+if session.spoiler_safe and not screen:
     caption(t("A session before viewing: no question tells what happens after Stefan and Shuxiu first meet, and the "
               "phones open the explorer spoiler-safe.", lang))
 
@@ -228,9 +233,8 @@ def questions() -> list[LiveQuestion]:
 
 
 asked = questions()
-screen = st.query_params.get("view") == "screen"  # the projector's own window: the code and the answers only
-if screen:  # it follows the session: the open question, else the latest asked (the controls are elsewhere)
-    current = current_question(asked) or (asked[-1] if asked else None)
+if screen:  # it follows the session as the phones do: the open question, else the latest asked; none before
+    current = current_question(asked)  # the first is opened (a queued plan's questions are not shown ahead)
 else:
     chosen_id = st.query_params.get("q")
     current = next((q for q in asked if q.id == chosen_id), asked[-1] if asked else None)
@@ -259,8 +263,9 @@ def board() -> None:
             st.html(join_html(code, base.split("://")[-1] + "/join", joined, lang))
         with right:
             if shown is None:
-                begin = t("Add a question below to begin.", lang)
-                st.html(f'<p class="hx-note">{tx(begin, lang)}</p>')
+                begin = t("Waiting for the first question.", lang) if screen else t("Add a question below to begin.",
+                                                                                      lang)
+                st.html(f'<p class="hx-note hx-live-waiting" role="status">{tx(begin, lang)}</p>')
                 return
             answers = store.answers(code, shown.id)
             st.html(f'<section class="hx-live-question" aria-live="polite"><p class="hx-kicker">{tx(label_of(shown), lang)} · '
@@ -281,7 +286,7 @@ st.button(t("Projector view: only the code and the answers", lang), icon=":mater
           key="live-screen", on_click=lambda: st.query_params.update(view="screen"))
 caption(t("This window is for you: it holds the controls and the answers waiting for approval. On the projector, "
           "use the projector view (your presenter link in a second window): it never shows an answer before you "
-          "approve it.", lang))
+          "approve it, nor how many are waiting.", lang))
 
 # --- steering the question on screen -------------------------------------------------------------------------
 
@@ -306,11 +311,11 @@ def show(question_id: str) -> None:
     st.query_params["q"] = question_id
 
 
-def approve_picked(question_id: str, shown: list[tuple[str, str, str]]) -> None:
-    """Approve the written answers ticked (each if it still reads what the presenter read)."""
+def approve_picked(question_id: str, shown: list[tuple[str, str, str]], approved: bool = True) -> None:
+    """Approve the written answers ticked (each if it still reads what the presenter read), or discard them."""
     picked = [(token, value) for token, value, key in shown if st.session_state.get(key)]
     try:
-        store.approve_many(question_id, picked)
+        store.approve_many(question_id, picked, approved=approved)
     except StoreUnavailable as exc:
         st.session_state["hx-live-problem"] = exc.text(lang)
     for _, _, key in shown:
@@ -354,13 +359,14 @@ if current is not None:
     if current.moderated:
         with st.container(border=True, key="live-moderation"):
             st.markdown("**" + md(t("Waiting for approval", lang)) + "**")
-            caption(t("Only in this window: the room sees an answer once you approve it.", lang))
+            caption(t("Only in this window: everyone sees an answer once you approve it. A discarded answer is "
+                      "never shown; only its writer's phone says so.", lang))
 
             @st.fragment(run_every=PROJECTOR_POLL * 2)
             def approvals() -> None:
                 try:
                     everything = store.answers(code, current.id)
-                    waiting = [a for a in everything if not a.approved]
+                    waiting = [a for a in everything if a.waiting]
                 except StoreUnavailable as exc:
                     st.error(exc.text(lang))
                     return
@@ -381,6 +387,8 @@ if current is not None:
                             st.html(f'<p class="hx-waiting">{esc(word)} <small>× {count}</small></p>')
                             st.button(t("Show", lang), key=f"approve-word-{word_key(word)}", on_click=store.approve_word,
                                       args=(current.id, word))
+                            st.button(t("Discard", lang), key=f"refuse-word-{word_key(word)}",
+                                      on_click=store.refuse_word, args=(current.id, word), icon=":material/block:")
                     if len(words) > 1:
                         st.button(t("Show every word listed", lang), key="live-approve-words", on_click=show_words,
                                   args=(current.id, [word for word, _ in words]), icon=":material/done_all:")
@@ -397,6 +405,9 @@ if current is not None:
                         st.button(t("Approve all listed ({count})", lang, count=len(listed)),
                                   key="live-approve-all", on_click=approve_all, args=(current.id, listed),
                                   icon=":material/done_all:")
+                        st.button(t("Discard the ticked answers ({count})", lang, count=picked),
+                                  key="live-refuse-picked", on_click=approve_picked, args=(current.id, listed, False),
+                                  icon=":material/block:", disabled=not picked)
 
             approvals()
 
@@ -409,7 +420,7 @@ if len(asked) > 1:
 
 # --- adding a question ---------------------------------------------------------------------------------------
 
-st.subheader(t("Ask the room", lang))
+st.subheader(t("Ask a question", lang))
 kind = st.segmented_control(t("Kind of question", lang), list(KINDS), format_func=lambda k: t(KIND_LABELS[k], lang),
                             default="classroom", required=True, key="live-kind") or "classroom"
 age, ref = "", ""
@@ -425,7 +436,7 @@ if kind == "classroom":
                                                         + ([before] if offered[i].phase == "before" else [])
                                                         + [offered[i].text.get(lang)]))
     st.text_area(t("Answers to choose from, one per line (leave empty for written answers, which you approve "
-                   "before the room sees them)", lang), key="live-choices", height=120)
+                   "before everyone sees them)", lang), key="live-choices", height=120)
     with st.expander(t("The same answers in other languages (optional)", lang), icon=":material/translate:"):
         caption(t("One per line, in the same order. A phone shows the answers in its language, else as you wrote "
                   "them above; the count adds up each answer whatever language it was chosen in.", lang))
@@ -498,17 +509,18 @@ def everything() -> tuple[list[LiveQuestion], list]:
 
 with st.container(horizontal=True):
     st.download_button(t("Download every answer (spreadsheet)", lang),
-                       data=lambda: export_xlsx(content, session, *everything(), lang),
+                       data=lambda: export_xlsx(content, session, *everything(), lang, page.settings.time_zone),
                        file_name=f"here-live-{code}.xlsx", icon=":material/download:", key="live-xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
     st.download_button(t("Download every answer (CSV)", lang),
-                       data=lambda: export_csv(content, session, *everything(), lang),
+                       data=lambda: export_csv(content, session, *everything(), lang, page.settings.time_zone),
                        file_name=f"here-live-{code}.csv", mime="text/csv", icon=":material/download:", key="live-csv",
                        on_click="ignore")
 caption(t("Participants appear as numbers, never by name. Each question is named as on the projector (a classroom "
-          "question by its number, Q7), with its text and the answers in this page's language. The session and its "
-          "answers are deleted {hours} hours after it started.", lang, hours=page.settings.session_hours))
+          "question by its number, Q7), with its text and the answers in this page's language; times are in "
+          "{zone} time. The session and its answers are deleted {hours} hours after it started.", lang,
+          hours=page.settings.session_hours, zone=page.settings.time_zone))
 with st.expander(t("Your presenter link", lang), icon=":material/key:"):
     caption(t("Keep this link to come back to the controls from another window or device. Anyone with it can steer "
-              "the session, so do not show it to the room.", lang))
+              "the session, so do not show it to the participants.", lang))
     st.code(own_link, language=None)

@@ -154,7 +154,7 @@ def test_a_classroom_question_with_written_answers_shows_them_only_once_approved
     store.join(code, token, time.time())
     store.answer(question.id, token, "The buildings look asleep", time.time())
     at.run()
-    assert "The buildings look asleep" not in board_of(at) and "1 answer waiting for approval" in board_of(at)
+    assert "The buildings look asleep" not in board_of(at) and "waiting" not in board_of(at)
     at.checkbox(key=next(c.key for c in at.get("checkbox") if c.label == "The buildings look asleep")).check().run()
     at.button(key="live-approve-picked").click().run()
     assert "The buildings look asleep" in board_of(at)
@@ -202,7 +202,7 @@ def test_the_projector_view_never_shows_an_answer_waiting_for_approval(store, co
         screen = run("pages/live.py", code=session.code, key=secret, view="screen")
         assert esc(question_text(content, question)) in text_of(screen)  # the open question is the one on screen
         shown = text_of(screen) + " ".join(c.label for c in screen.get("checkbox"))
-        assert "pending" not in shown.replace("waiting for approval", "") and "1 answer waiting for approval" in shown
+        assert "pending" not in shown and "waiting for approval" not in shown  # nor how many wait
         assert not screen.get("checkbox") and not [b for b in screen.get("button") if (b.key or "").startswith("approve")]
 
 
@@ -463,7 +463,7 @@ def test_words_reach_the_projector_once_let_through_and_later_givers_of_them_too
         store.answer(word.id, new_participant(), value, time.time())
     at = run("pages/live.py", code=session.code, key=secret)
     board = "".join(h.proto.body for h in at.get("html") if "hx-live-question" in h.proto.body)
-    assert "quiet" not in board and "3 answers waiting for approval" in board
+    assert "quiet" not in board and "waiting" not in board
     quiet = [b for b in at.get("button") if (b.key or "").startswith("approve-word-")]
     assert len(quiet) == 2  # one per word: quiet (twice) and rude
     waiting = [h.proto.body for h in at.get("html") if "hx-waiting" in h.proto.body]
@@ -471,7 +471,7 @@ def test_words_reach_the_projector_once_let_through_and_later_givers_of_them_too
     store.answer(word.id, new_participant(), "quiet", time.time())
     at.run()
     board = "".join(h.proto.body for h in at.get("html") if "hx-live-question" in h.proto.body)
-    assert "quiet <small>3</small>" in board and "rude" not in board and "1 answer waiting for approval" in board
+    assert "quiet <small>3</small>" in board and "rude" not in board and "waiting" not in board
 
 
 def test_a_press_from_a_window_showing_an_older_state_is_refused_with_a_note(store, content):
@@ -500,19 +500,25 @@ def test_the_projector_view_shows_the_code_and_answers_without_controls(store, c
     question = scene_question(content, session)
     store.add_question(question)
     at = run("pages/live.py", code=session.code, key=secret)
+    assert headed(at)
     at.button(key="live-screen").click().run()
     assert param(at, "view") == "screen"
-    assert f"{session.code[:3]} {session.code[3:]}" in text_of(at) and "hx-bars" in text_of(at)
+    assert f"{session.code[:3]} {session.code[3:]}" in text_of(at) and "Waiting for the first question" in text_of(at)
+    # the projected window: no navigation, language or spoiler-safe switch, title or introduction
+    assert not headed(at) and not links(at) and "Ask questions about the film" not in text_of(at)
+    store.move(question.id, "open")
+    at.run()
+    assert "hx-bars" in text_of(at) and not headed(at)
     assert not [b for b in at.get("button") if (b.key or "").startswith(("live-open", "live-add", "live-clear"))]
     assert not at.get("code")  # the presenter link stays off the projected window
     at.button(key="live-controls-on").click().run()
-    assert "view" not in at.query_params and at.button(key="live-open")
+    assert "view" not in at.query_params and at.button(key="live-closed") and headed(at)
 
 
 def test_a_projector_window_follows_the_questions_opened_in_the_controls_window(store, content):
     session, secret = started(store, content)
     screen = run("pages/live.py", code=session.code, key=secret, view="screen")
-    assert "Add a question below to begin" in text_of(screen)
+    assert "Waiting for the first question" in text_of(screen)
     controls = run("pages/live.py", code=session.code, key=secret)
     controls.button_group(key="live-kind").set_value("scene").run()
     controls.button(key="live-add").click().run()
@@ -526,6 +532,99 @@ def test_a_projector_window_follows_the_questions_opened_in_the_controls_window(
     screen.run()
     screen.run()
     assert "Which scene stayed with you?" in text_of(screen)  # a question not yet open does not take the screen
+
+
+def headed(at: AppTest) -> bool:
+    """Whether the page draws the explorer's header: the navigation, the switches, the title and introduction."""
+    return any('class="hx-header"' in part for part in component_html(at))
+
+
+def links(at: AppTest) -> list:
+    """The page's link bars (the navigation and its switches are one)."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name == "explorer_links"]
+
+
+def test_before_any_question_is_opened_the_projector_shows_only_the_code_and_waiting(store, content):
+    """A plan's questions queued at the start: the controls show the first, the projector none of them yet."""
+    at = run("pages/live.py", age="14-18", plan="after")
+    at.button(key="live-start").click().run()
+    code, key = param(at, "code"), param(at, "key")
+    queued = store.questions(code)
+    assert len(queued) > 1
+    first, last = (question_text(content, q) for q in (queued[0], queued[-1]))
+    assert esc(first) in board_of(at)  # the controls: the first question, not asked yet
+    screen = run("pages/live.py", code=code, key=key, view="screen")
+    shown = text_of(screen)
+    assert "Waiting for the first question" in shown and f"{code[:3]} {code[3:]}" in shown
+    assert not board_of(screen) and esc(first) not in shown and esc(last) not in shown
+    at.button(key="live-open").click().run()
+    screen.run()
+    screen.run()
+    assert esc(first) in board_of(screen) and "Waiting for the first question" not in text_of(screen)
+
+
+def test_written_answers_are_discarded_one_or_several_at_once_and_only_their_writers_are_told(store, content):
+    session, secret = started(store, content)
+    found = content.band_questions("14-18")[0]
+    question = classroom_question(content, session, found.id, "14-18")
+    store.add_question(question)
+    store.move(question.id, "open")
+    phones = {text: run("pages/join.py", code=session.code) for text in ("Rude one", "Silly one", "Kind one")}
+    for text, phone in phones.items():
+        phone.text_area(key=f"text-{question.id}").input(text)
+        press(phone, "Send")
+    at = run("pages/live.py", code=session.code, key=secret)
+    ticks = {c.label: c for c in at.get("checkbox")}
+    ticks["Rude one"].check()
+    ticks["Silly one"].check()
+    at.run()
+    assert "(2)" in at.button(key="live-refuse-picked").label
+    at.button(key="live-refuse-picked").click().run()
+    assert {a.value for a in store.answers(session.code) if a.refused} == {"Rude one", "Silly one"}
+    assert [c.label for c in at.get("checkbox")] == ["Kind one"]  # no longer waiting
+    screen = run("pages/live.py", code=session.code, key=secret, view="screen")
+    for view in (at, screen):
+        assert "Rude one" not in board_of(view) and "waiting" not in board_of(view)
+    for text, phone in phones.items():
+        phone.run()
+        assert ("not shown" in text_of(phone)) == (text != "Kind one")
+        assert "waiting" not in text_of(phone)
+    store.move(question.id, "closed")
+    store.move(question.id, "revealed")
+    phone = phones["Kind one"]
+    phone.run()
+    assert "Rude one" not in text_of(phone) and "not shown" not in text_of(phone) and "waiting" not in text_of(phone)
+
+
+def test_a_word_can_be_discarded_for_everyone_who_gives_it(store, content):
+    session, secret = started(store, content)
+    word = word_question(session)
+    store.add_question(word)
+    store.move(word.id, "open")
+    store.answer(word.id, new_participant(), "rude", time.time())
+    at = run("pages/live.py", code=session.code, key=secret)
+    next(b for b in at.get("button") if (b.key or "").startswith("refuse-word-")).click().run()
+    store.answer(word.id, new_participant(), "Rude!", time.time())
+    at.run()
+    assert all(a.refused for a in store.answers(session.code))
+    assert not [b for b in at.get("button") if (b.key or "").startswith("refuse-word-")] and "rude" not in board_of(at)
+
+
+def test_a_joined_phone_shows_the_session_alone_the_code_form_the_explorers_header(store, content):
+    session, _ = started(store, content)
+    form = run("pages/join.py")
+    assert headed(form) and form.text_input(key="join-code")
+    phone = run("pages/join.py", code=session.code)
+    assert not headed(phone) and not links(phone)  # no navigation to wander off to
+    assert "Join a live session" not in text_of(phone) and "Joined" in text_of(phone)
+    question = scene_question(content, session)
+    store.add_question(question)
+    store.move(question.id, "open")
+    phone.run()
+    assert not headed(phone) and phone.radio(key=f"choice-{question.id}")
+    form.text_input(key="join-code").input(session.code)
+    press(form, "Join")
+    assert not headed(form) and form.radio(key=f"choice-{question.id}")
 
 
 def test_a_word_shown_can_be_hidden_again(store, content):

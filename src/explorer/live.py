@@ -59,7 +59,7 @@ NOT_A_CHOICE = N_("Only one of the answers offered can be taken.")
 EMPTY = N_("The answer is empty.")
 NOT_ONE_WORD = N_("One word only.")
 CUT = N_("The answer was longer than {limit} characters, so it was cut.")
-UNKNOWN_CODE = N_("No live session has this code. The right code is on the presenter's screen.")
+UNKNOWN_CODE = N_("No live session has this code. The right code is on the projected screen.")
 ENDED = N_("This live session has ended.")
 TOO_MANY_TRIES = N_("Too many wrong codes from this network. Try again in a few minutes.")
 
