@@ -802,11 +802,12 @@ def _hint(r: RecordReader) -> Hint:
 
 
 def _link(r: RecordReader) -> CurriculumLink:
-    r.no_other_fields(("id", "community", "subjects", "name", "note", "sources"))
+    r.no_other_fields(("id", "community", "subjects", "name", "note", "sources", "ages"))
     return CurriculumLink(
         id=r.identifier(), community=r.choice("community", COMMUNITIES),
         subjects=r.ids("subjects", required=True, options=SUBJECTS), name=r.string("name"),
         note=r.text("note") or Text.english(""), sources=r.ids("sources", required=True),
+        ages=r.ids("ages", options=AGE_BANDS) or AGE_BANDS,
     )
 
 

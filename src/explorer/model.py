@@ -464,6 +464,7 @@ class CurriculumLink:
     name: str  # the framework's own name, in its own language
     note: Text  # what it covers here, and how far we checked it
     sources: tuple[str, ...]  # reference or source ids
+    ages: tuple[str, ...] = AGE_BANDS  # the age bands whose school level the framework covers
 
 
 @dataclass(frozen=True)
@@ -538,6 +539,13 @@ class TeacherPack:
 
     def support(self, age: str) -> BandSupport | None:
         return next((s for s in self.supports if s.age == age), None)
+
+    def links_for(self, age: str, language: str) -> tuple[CurriculumLink, ...]:
+        """The curriculum links for an age band, the community whose schools teach in ``language`` first (French:
+        the Federation Wallonia-Brussels; Dutch: Flanders), in file order otherwise."""
+        first = {"fr": "fwb", "nl": "flanders"}.get(language, "")
+        found = [link for link in self.links if age in link.ages]
+        return tuple(sorted(found, key=lambda link: link.community != first))
 
     def objectives_for(self, age: str) -> tuple[Text, ...]:
         return next((b.objectives for b in self.objectives if b.age == age), ())
