@@ -250,7 +250,10 @@ def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str,
             _place(pdf, "notes", "notes", [heading, _Rules(int(room // spacing), spacing)])
         return room >= MIN_NOTES
 
-    noted = notes(ticket_height)  # the exit ticket, when there is one, ends the handout, under the notes
+    # The exit ticket, when there is one, ends the handout: under the notes when both fit on this page; when it
+    # would not fit, the notes fill this page and the exit ticket starts the next one.
+    fits = pdf.get_y() + ticket_height <= pdf.page_break_trigger
+    noted = notes(ticket_height if fits else 0)
     if ticket:
         _box(pdf, "exit-ticket", "exit-ticket", ticket)
         if not noted:
