@@ -269,7 +269,7 @@ def test_without_an_exit_ticket_step_the_teachers_tab_shows_no_prompts(content):
 @pytest.mark.parametrize(("language", "community"), [("fr", "fwb"), ("nl", "flanders")])
 def test_curriculum_links_of_the_readers_community_come_first(content, language, community):
     page = text_of(run(age=AGE, lang=language))
-    positions = sorted(content.teaching.links, key=lambda link: page.index(flat(link.name)))
+    positions = sorted(content.teaching.links_for(AGE, language), key=lambda link: page.index(flat(link.name)))
     communities = [link.community for link in positions]
     home = [c == community for c in communities]
     assert home == sorted(home, reverse=True) and any(home), communities
@@ -281,7 +281,7 @@ def test_english_citations_keep_their_own_punctuation_on_a_french_page(content):
     at = run(age=AGE, lang="fr")
     bodies = html_module.unescape("".join(h.proto.body for h in tab(at, "Pour les enseignants").get("html")))
     pack = content.teaching
-    cited = {i for item in (*pack.practical, *pack.links, *pack.safety) for i in item.sources}
+    cited = {i for item in (*pack.practical, *pack.links_for(AGE, "fr"), *pack.safety) for i in item.sources}
     titles = [content.source(i).citation() for i in cited if pack.reference(i) is None]
     titles += [f"{pack.reference(i).title}, {pack.reference(i).outlet}" for i in cited if pack.reference(i)]
     with_marks = [title for title in titles if re.search(r"[^\s][;:!?]", title)]

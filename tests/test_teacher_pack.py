@@ -188,7 +188,7 @@ def test_the_pdf_has_the_plans_glossary_links_and_safety_unsplit(pdfs, content):
             assert on_one_page(objective.get(language), pages)
         for term in content.terms:
             assert on_one_page(term.explanation.get(language), pages), term.id
-        for record in (*pack.links, *pack.safety):
+        for record in (*pack.links_for(age, language), *pack.safety):
             text = record.note if hasattr(record, "note") else record.text
             assert on_one_page(text.get(language), pages), record.id
 
@@ -234,7 +234,7 @@ def test_spoiler_safe_hides_the_plans_and_hints_but_keeps_the_rest(monkeypatch, 
     assert not any(flat(h.text.get()) in text for h in pack.hints if h.question in after)
     assert not any(flat(step.text.get()) in text for plan in pack.plans for step in plan.steps if step.phase == "after")
     assert all(flat(note.text.get()) in text for note in pack.safety)
-    assert all(flat(link.note.get()) in text for link in pack.links)
+    assert all(flat(link.note.get()) in text for link in pack.links_for("adults", "en"))
 
 
 def test_on_a_kiosk_the_teachers_pack_is_a_qr_code_not_a_download(monkeypatch):
@@ -285,26 +285,25 @@ def test_the_footer_names_the_explorer_as_a_tool(content, french_after):
 
 @pytest.mark.parametrize(("language", "community"), [("fr", "fwb"), ("nl", "flanders"), ("en", None)])
 def test_curriculum_links_of_the_readers_community_come_first_in_the_pdf(content, language, community):
-    from explorer.teacherpack import links_in_order
-
-    links = links_in_order(content.teaching.links, language)
+    links = content.teaching.links_for("14-18", language)
     if community is None:
-        assert links == content.teaching.links  # as the file orders them
+        assert links == tuple(link for link in content.teaching.links if "14-18" in link.ages)  # file order
     else:
         home = [link.community == community for link in links]
         assert any(home) and home == sorted(home, reverse=True)
     text = flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(teacher_pdf(
         content, "14-18", language, situation="before"))).pages))
-    printed = sorted(content.teaching.links, key=lambda link: text.index(flat(link.name)))
+    printed = sorted(links, key=lambda link: text.index(flat(link.name)))
     assert [link.id for link in printed] == [link.id for link in links]
 
 
 def test_french_pdf_sets_english_and_dutch_names_as_written(content, french_after):
     raw = " ".join(page.replace("\n", " ") for page in french_after)
     pack = content.teaching
-    cited = {i for item in (*pack.practical, *pack.links, *pack.safety) for i in item.sources}
+    links = pack.links_for("14-18", "fr")
+    cited = {i for item in (*pack.practical, *links, *pack.safety) for i in item.sources}
     titles = [content.source(i).citation() for i in cited if pack.reference(i) is None]
-    titles += [link.name for link in pack.links if link.community == "flanders"]
+    titles += [link.name for link in links if link.community == "flanders"]
     marked = [title for title in titles if re.search(r"[^\s][:;!?]", title)]
     assert marked, "some English or Dutch name has a colon"
     for title in marked:

@@ -198,7 +198,7 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
     _heading(pdf, t("Curriculum links", language))
     _paragraph(pdf, t("Named only as far as the sources below support; we have not matched the lesson to numbered "
                       "attainment targets.", language), size=9.5, colour=GREY)
-    for link in links_in_order(pack.links, language):
+    for link in pack.links_for(age, language):  # the band's, the reader's community first
         subjects = ", ".join(t(SUBJECT_LABELS[s], language) for s in link.subjects)
         _keep_together(pdf, _entry, as_written(link.name, COMMUNITY_LANGUAGES.get(link.community, "en")),
                        link.note.get(language),
@@ -210,13 +210,6 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
         _keep_together(pdf, _entry, note.title.get(language), note.text.get(language),
                        _sources_line(content, pack, note.sources, language))
     return bytes(pdf.output())
-
-
-def links_in_order(links, language: str) -> tuple:
-    """The curriculum links with those of the community that speaks ``language`` first (French: the
-    Fédération Wallonie-Bruxelles; Dutch: Flanders); in English, as the file orders them."""
-    return tuple(sorted(links, key=lambda link: COMMUNITY_LANGUAGES.get(link.community) != language
-                        if language in COMMUNITY_LANGUAGES.values() else 0))
 
 
 def _has_exit_ticket(content: Content, age: str, plans: list[LessonPlan]) -> bool:

@@ -18,7 +18,7 @@ from explorer.i18n import n_, t
 from explorer.model import LessonPlan
 from explorer.settings import public_link
 from explorer.spoilers import Visibility
-from explorer.teacherpack import COMMUNITY_LABELS, COMMUNITY_LANGUAGES, SUBJECT_LABELS, links_in_order, teacher_pdf
+from explorer.teacherpack import COMMUNITY_LABELS, COMMUNITY_LANGUAGES, SUBJECT_LABELS, teacher_pdf
 from explorer.typography import as_written, colon
 from explorer_app.lesson_html import (
     RUBRIC_LABELS,
@@ -72,7 +72,7 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
     st.header(t("Curriculum links", lang))
     caption(t("Named only as far as the sources support; we have not matched the lesson to numbered attainment "
               "targets.", lang))
-    for link in links_in_order(pack.links, lang):
+    for link in pack.links_for(age, lang):  # the band's, the reader's community first
         subjects = ", ".join(t(SUBJECT_LABELS[s], lang) for s in link.subjects)
         name = as_written(link.name, COMMUNITY_LANGUAGES.get(link.community, "en"))
         with st.container(border=True, key=f"link-{link.id}"):
