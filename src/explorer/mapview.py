@@ -171,7 +171,11 @@ class MapChrome(MacroElement):
                 queued = true;
                 requestAnimationFrame(function () { queued = false; tidy(); });
             }
-            map.on("zoomend moveend resize layeradd", later);
+            // A new view is tidied at once: left to the next frame, the labels would sit for a while where the
+            // last view put them, beside places that have moved (a zoom out brings two placed labels together).
+            // The layers' labels arrive one by one, and are placed once, on the next frame.
+            map.on("zoomend moveend resize", tidy);
+            map.on("layeradd", later);
             if (document.fonts && document.fonts.ready) { document.fonts.ready.then(later); }
             later();
         })();
