@@ -49,7 +49,7 @@ def test_a_map_whose_script_does_not_create_it_is_refused(monkeypatch):
 
 def test_the_selection_ring_is_a_layer_of_its_own(content):
     script, name = layer_script(selection_layer(content.place("moeraske")))
-    assert "L.circleMarker" in script and "50.8814" in script and f"var {name} = L.featureGroup" in script
+    assert "L.circleMarker" in script and "50.8812" in script and f"var {name} = L.featureGroup" in script
     assert f"{name}.addTo(" in script
     assert '"interactive": false' in script  # taps go through the ring to the marker
     assert "L.circleMarker" not in layer_script(selection_layer(None))[0]

@@ -232,7 +232,7 @@ def test_about_page_lists_every_source_and_the_provenance_legend(content):
 
 
 def test_broken_content_shows_a_problem_page_not_a_traceback(data_copy, monkeypatch):
-    replace_in(data_copy / "places.toml", "lat = 50.8814", 'lat = "north"')
+    replace_in(data_copy / "places.toml", "lat = 50.8812", 'lat = "north"')
     replace_in(data_copy / "scenes.toml", 'place = "moeraske"', 'place = "atlantis"')
     monkeypatch.setenv("EXPLORER_DATA_DIR", str(data_copy))
     at = app()
@@ -321,7 +321,7 @@ def test_a_tap_sends_only_what_changes_and_the_map_itself_goes_by_address():
     assert at.query_params["place"] == "moeraske"
     assert tapped["map"] == first["map"]  # the same map ...
     assert tapped["overlay"].startswith("/explorer-assets/layers/ring.moeraske.")  # ... and the ring moved
-    assert tapped["center"] == [50.8814, 4.3958] and "Moeraske" in tapped["under"]
+    assert tapped["center"] == [50.8812, 4.3980] and "Moeraske" in tapped["under"]
 
 
 @pytest.mark.parametrize("bad", [["a", "list"], {"a": "dict"}, 42, None, "no-such-place", "x" * 5000, "<script>"])
