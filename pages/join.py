@@ -9,9 +9,16 @@ The page sits beside pupils' content (the questions say *tu* in French), so its 
 
 Once joined, the page is the session alone: no navigation to wander off to and no page title, so on a phone
 (390x844) the question and the answer box are on the first screen. The code form shows the explorer's header.
+
+A phone follows its session's spoiler setting, whatever its link says: in a session before viewing the page is
+spoiler-safe, its address carries ``spoilers=hide`` (written back if a link left it out), and so does every link
+the code form's header offers once a session is known (its switch stays on). A browser tab that has joined a
+session still going comes back to it at ``/join`` without a code (Back, or the address typed again): the code and
+the participant's token are written back into the address.
 """
 
 import contextlib
+import dataclasses
 import time
 
 import streamlit as st
@@ -44,7 +51,7 @@ from explorer_app.liveroom import (
 )
 from explorer_app.mapcomponent import place_map
 from explorer_app.navigation import page_header
-from explorer_app.page import setup_page
+from explorer_app.page import SPOILER_PARAM, setup_page
 
 page = setup_page("join")
 content, lang = page.content, page.language
@@ -53,8 +60,24 @@ if page.kiosk:  # a kiosk does not take part: its visitors answer on their own p
 
 
 
+SAFE = "hx-join-safe"  # the spoiler setting of the session this tab last found, kept for the page's header
+
+
+def follow_session(spoiler_safe: bool) -> None:
+    """The page follows the session's spoiler setting, whatever the link says: in a session before viewing, the
+    page is spoiler-safe and its address says so (every link drawn from it then carries ``spoilers=hide``)."""
+    global page
+    st.session_state[SAFE] = spoiler_safe
+    if spoiler_safe:
+        page = dataclasses.replace(page, spoiler_safe=True)
+        if st.query_params.get(SPOILER_PARAM) != "hide":
+            st.query_params[SPOILER_PARAM] = "hide"
+
+
 def header() -> None:
-    """The explorer's header, for the code form only: a joined phone shows the session alone."""
+    """The explorer's header, for the code form only: a joined phone shows the session alone. Once this tab knows
+    a session before viewing, its links and switch stay spoiler-safe."""
+    follow_session(bool(st.session_state.get(SAFE)))
     page_header(page, t("Join a live session", lang),
                 t("Answering the session's questions from a phone. No account and no name: only the answers are "
                   "kept, and only for the session.", lang))
@@ -83,6 +106,8 @@ def check_code(typed: str) -> str | None:
         return None
     code = normalise_code(typed)
     found = store.find(code) if code else None
+    if found is not None:
+        st.session_state[SAFE] = found.spoiler_safe
     if found is None or found.expired(now):
         st.session_state["hx-join-wrong"] = [*mine, now]
         LIMITER.failed(address, now)
@@ -101,9 +126,8 @@ def join_typed() -> None:
         st.query_params["code"] = code
         st.query_params.pop("me", None)
         st.session_state["hx-join-checked"] = code
-        with contextlib.suppress(StoreUnavailable):  # a session before viewing: the explorer spoiler-safe too
-            if store.find(code).spoiler_safe:
-                st.query_params["spoilers"] = "hide"
+        if st.session_state.get(SAFE):  # a session before viewing (check_code read it): spoiler-safe too
+            st.query_params[SPOILER_PARAM] = "hide"
 
 
 def code_form() -> None:
@@ -119,7 +143,22 @@ def code_form() -> None:
 
 # --- which session, and who ----------------------------------------------------------------------------------
 
+def rejoin() -> str | None:
+    """The code of the session this tab has joined, if it is still going: Back to ``/join``, or ``/join`` typed
+    again, keeps the phone in it instead of asking for the code again."""
+    known = st.session_state.get("hx-join-checked")
+    if not known or not valid_participant(st.session_state.get(f"hx-me-{known}", "")):
+        return None
+    with contextlib.suppress(StoreUnavailable):
+        found = store.find(known)
+        if found is not None and not found.expired(time.time()):
+            return known
+    return None
+
+
 asked_code = st.query_params.get("code")
+if not asked_code and (asked_code := rejoin()):
+    st.query_params["code"] = asked_code  # back in the address: a reload or Back from here keeps it too
 if not asked_code:
     code_form()
 code = normalise_code(asked_code)
@@ -149,6 +188,10 @@ try:
         if not store.join(code, me, time.time()):
             stop_with(t(ENDED, lang), ":material/event_busy:")
         st.session_state["hx-joined"] = (code, me)
+    if st.session_state.get("hx-join-safe-of") != code:  # the session's spoiler setting, read once per tab
+        st.session_state[SAFE] = bool(getattr(store.find(code), "spoiler_safe", False))
+        st.session_state["hx-join-safe-of"] = code
+    follow_session(st.session_state[SAFE])
     question = current_question(store.questions(code))
 except StoreUnavailable as exc:
     stop_with(exc.text(lang), ":material/cloud_off:")

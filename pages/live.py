@@ -11,7 +11,10 @@ spoiler-safe switch, no introduction; a written answer or a word waiting for app
 many wait. Before the first question is opened it shows the code and "waiting for the first question".
 
 ``?age=14-18&plan=after`` (the classroom page's "Ask this plan's questions live") queues the lesson plan's
-questions at the start, in the plan's order; the presenter then opens them one by one.
+questions at the start, in the plan's order; "Next question" then closes the question on screen and opens the next
+one in one press. Which question the controls show comes from the session's stored state (the open one, else the
+latest asked, else the first queued), so a reload or a second window shows the real one; a question picked in this
+window ("Show another question", or one just added) is kept in this browser tab only.
 """
 
 import contextlib
@@ -63,6 +66,7 @@ from explorer_app.liveroom import (
     live_store,
     page_url,
     phones_cannot_reach,
+    presenter_question,
 )
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
@@ -100,17 +104,22 @@ PLAN_NAMES = {
     "short": N_("A 20-minute lesson, before and after the screening"),
     "before": N_("A 20-minute lesson before the screening"),
 }
+PICKED = "hx-live-picked"  # the question this browser tab chose to show (a reload shows the session's own)
 
 
 def reach_warning() -> None:
-    """Said to the presenter when the room's phones could not open the join address: it is this computer's own
-    name for itself (localhost) and no public address is set."""
+    """Said to the presenter when the phones could not open the join address: it is this computer's own name for
+    itself (localhost) and no public address is set. First what a teacher can do, in plain words; the technical
+    details folded under it, for whoever installed the explorer."""
     if phones_cannot_reach(page_url(), page.settings.public_url):
-        st.warning(t("Phones cannot open this session's join address: “localhost” (or 127.0.0.1) is this computer's "
-                     "name for itself, so a phone would look for the explorer on the phone. Open the explorer at this "
-                     "computer's network address instead (for example http://192.168.1.20:8501; the server listens "
-                     "there unless it was started with --address 127.0.0.1), or set public_url in explorer.toml (or "
-                     "EXPLORER_PUBLIC_URL) to the address the phones use.", lang), icon=":material/wifi_off:")
+        st.warning(t("Phones cannot open this address. Ask whoever installed the explorer for its network address, "
+                     "or open it by this computer's network address.", lang), icon=":material/wifi_off:")
+        with st.expander(t("Technical details", lang), icon=":material/settings:"):
+            caption(t("“localhost” (or 127.0.0.1) is this computer's name for itself, so a phone would look for the "
+                      "explorer on the phone. Open the explorer at this computer's network address instead (for "
+                      "example http://192.168.1.20:8501; the server listens there unless it was started with "
+                      "--address 127.0.0.1), or set public_url in explorer.toml (or EXPLORER_PUBLIC_URL) to the "
+                      "address the phones use.", lang))
 
 
 def wanted_plan() -> tuple[str, str] | None:
@@ -146,10 +155,8 @@ def start(spoiler_safe: bool, plan: tuple[str, str] | None) -> None:
         return
     st.query_params["code"], st.query_params["key"] = session.code, key
     st.query_params.pop("plan", None)  # queued once: a reload does not queue the plan again
-    if queued:
-        st.query_params["q"] = queued[0].id
-    else:
-        st.query_params.pop("q", None)
+    st.query_params.pop("q", None)  # the controls show the session's own state, not a question named in the address
+    st.session_state.pop(PICKED, None)
 
 
 if code is None:  # no session yet: the start form
@@ -165,6 +172,7 @@ if code is None:  # no session yet: the start form
                   "and Shuxiu first meet.", lang), icon=":material/visibility_off:")
     else:
         caption(t("Before the screening? Switch on spoiler-safe at the top first.", lang))
+    caption(t("Not everyone has a phone? Pairs or small groups can share one: each phone is one voice.", lang))
     plan = wanted_plan()
     if plan is not None:
         view = visibility(content, page.spoiler_safe)
@@ -198,8 +206,9 @@ if session is None or session.expired(time.time()):
 if not session.is_presenter(secret):
     st.warning(t("This link does not open the presenter's controls. To answer the questions, join with the code.",
                  lang), icon=":material/lock:")
-    st.page_link("pages/join.py", label=t("Join the session", lang), query_params={"code": code, **page.carried()},
-                 icon=":material/login:")
+    spoilers = {"spoilers": "hide"} if session.spoiler_safe else {}  # the session's setting, whatever the link says
+    st.page_link("pages/join.py", label=t("Join the session", lang),
+                 query_params={"code": code, **page.carried(), **spoilers}, icon=":material/login:")
     st.stop()
 
 # --- the presenter's view ------------------------------------------------------------------------------------
@@ -207,6 +216,10 @@ if not session.is_presenter(secret):
 if session.spoiler_safe and not screen:
     caption(t("A session before viewing: no question tells what happens after Stefan and Shuxiu first meet, and the "
               "phones open the explorer spoiler-safe.", lang))
+if not screen:  # near the top: this window's address carries the key, and a smartboard shows the address bar
+    st.warning(t("This window's address is your presenter link: keep it to come back to the controls (it is also "
+                 "under “Your presenter link” at the bottom), and do not show it to the participants: anyone with "
+                 "it can steer the session.", lang), icon=":material/key:")
 
 # the public address, or else the page's own, up to the page's name
 base = page.settings.public_url or (st.context.url or "").split("?")[0].rstrip("/").removesuffix("/live")
@@ -235,9 +248,11 @@ def questions() -> list[LiveQuestion]:
 asked = questions()
 if screen:  # it follows the session as the phones do: the open question, else the latest asked; none before
     current = current_question(asked)  # the first is opened (a queued plan's questions are not shown ahead)
-else:
-    chosen_id = st.query_params.get("q")
-    current = next((q for q in asked if q.id == chosen_id), asked[-1] if asked else None)
+else:  # the session's own question, unless this tab picked another one (kept until it is the session's own)
+    own = presenter_question(asked)
+    current = next((q for q in asked if q.id == st.session_state.get(PICKED)), own)
+    if current is own:
+        st.session_state.pop(PICKED, None)
 
 
 def snapshot(questions: list[LiveQuestion]) -> list[tuple[str, str]]:
@@ -308,7 +323,15 @@ def clear(question_id: str) -> None:
 
 
 def show(question_id: str) -> None:
-    st.query_params["q"] = question_id
+    """Show another question in this window (this browser tab only: a reload shows the session's own)."""
+    st.session_state[PICKED] = question_id
+
+
+def open_next(question_id: str) -> None:
+    """Open the next queued question: that closes the one open, in the same step, and the projector and the phones
+    follow. The window then shows the session's own question again."""
+    st.session_state.pop(PICKED, None)
+    move(question_id, "open", "draft")
 
 
 def approve_picked(question_id: str, shown: list[tuple[str, str, str]], approved: bool = True) -> None:
@@ -351,7 +374,7 @@ if current is not None:
                         type="primary" if number == 0 else "secondary")
     following = next((q for q in asked if q.position > current.position and q.state == "draft"), None)
     if following is not None and current.state != "draft":  # a queued plan: its next question, one press away
-        controls.button(t("Next question: {label}", lang, label=label_of(following)), on_click=show,
+        controls.button(t("Next question: {label}", lang, label=label_of(following)), on_click=open_next,
                         args=(following.id,), icon=":material/skip_next:", key="live-next")
     with controls.popover(t("Clear answers", lang), icon=":material/delete:"):
         st.write(t("Delete every answer to this question and set it back to not asked?", lang))
@@ -484,7 +507,7 @@ def add() -> None:
     except (StoreUnavailable, LiveError) as exc:
         st.session_state["hx-live-add-problem"] = exc.text(lang)
         return
-    st.query_params["q"] = question.id
+    st.session_state[PICKED] = question.id
     for key in ("live-choices", *(f"live-choices-{language}" for language in others)):
         st.session_state.pop(key, None)
 

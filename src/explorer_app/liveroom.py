@@ -173,3 +173,11 @@ def current_question(questions: list[LiveQuestion]) -> LiveQuestion | None:
     answers shown), so a phone never goes back to an older question; None before any is asked."""
     found = [q for q in questions if q.state == "open"] or [q for q in questions if q.state != "draft"]
     return max(found, key=lambda q: q.position) if found else None
+
+
+def presenter_question(questions: list[LiveQuestion]) -> LiveQuestion | None:
+    """The question the presenter's controls show, from the session's stored state alone (so a reload or another
+    window shows the same): the phones' question (the open one, else the latest asked), else the first not yet
+    asked (a queued plan's first); None in a session without questions."""
+    drafts = [q for q in questions if q.state == "draft"]
+    return current_question(questions) or (min(drafts, key=lambda q: q.position) if drafts else None)
