@@ -128,7 +128,7 @@ def question_labels(node) -> list[str]:
     return [label for h in node.get("html") for label in re.findall(r'class="hx-qnum">(Q\d+)<', h.proto.body)]
 
 
-@pytest.mark.parametrize("situation", [kind for kind in LESSON_KINDS if kind != "after"])
+@pytest.mark.parametrize("situation", [kind for kind in LESSON_KINDS if kind not in ("after", "before")])
 def test_questions_come_with_their_one_number_before_viewing_first(content, situation):
     at = run(age=AGE, situation=situation)
     questions = tab(at, "Questions")
@@ -152,6 +152,40 @@ def test_after_the_screening_the_questions_after_viewing_come_first_and_those_be
     assert question_labels(questions) == after + before  # the folded group last
     bodies = [h.proto.body for h in questions.get("html")]
     assert "Before viewing" not in bodies[0]
+
+
+def test_before_the_screening_the_questions_before_viewing_come_first_and_those_after_are_folded(content):
+    at = run(age=AGE, situation="before")
+    assert at.query_params["spoilers"] in ("hide", ["hide"])  # a link asking for "before" opens spoiler-safe
+    questions = tab(at, "Questions")
+    before = [content.question_label(q.id) for q in content.questions_before(AGE)]
+    shown = [content.question_label(q.id) for q in content.band_questions(AGE)
+             if q.phase == "after" and q.scene not in content.spoilers()]
+    assert before and shown
+    (folded,) = questions.get("expander")
+    assert folded.label == "After viewing (for another lesson)" and not folded.proto.expanded
+    assert question_labels(folded) == shown
+    assert question_labels(questions) == before + shown  # the before-viewing group first, open
+    assert "Before viewing" in [h.proto.body for h in questions.get("html")][0]
+    for scene in content.spoilers():
+        assert flat(content.scene(scene).title.get()) not in text_of(questions)
+
+
+def test_choosing_the_situation_before_the_screening_switches_spoiler_safe_on_and_it_can_be_switched_off():
+    at = run(age=AGE)
+    assert "spoilers" not in at.query_params
+    at.button_group(key="situation").set_value("before").run()
+    assert at.query_params["spoilers"] in ("hide", ["hide"])
+    assert any("Spoiler-safe" in note.value for note in at.info)
+    at.query_params.pop("spoilers")  # the teacher switches it off at the top: it stays off
+    at.run()
+    assert "spoilers" not in at.query_params
+    assert not any("Spoiler-safe:" in note.value for note in at.info)
+
+
+def test_a_link_that_says_how_to_treat_spoilers_is_followed_for_the_situation_before_the_screening():
+    at = run(age=AGE, situation="before", spoilers="show")
+    assert at.query_params["spoilers"] in ("show", ["show"])
 
 
 def test_the_handout_follows_the_plan_and_can_still_take_chosen_scenes(content):

@@ -1,6 +1,8 @@
 """The classroom page's lesson situation (``explorer.model.LESSON_KINDS``): after the screening, around it, 20
 minutes, or before it. Chosen per age band, kept in the address (``?situation=after``); the teacher's tab, its PDF,
-the handout and the live link follow it."""
+the handout and the live link follow it. Choosing "before" switches spoiler-safe mode on (the situation's promise:
+nothing of the film after the first encounter), in the address, so the switch at the top shows it and a teacher can
+still switch it off; so does a link asking for "before" that says nothing about spoilers."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import streamlit as st
 from explorer.i18n import N_, t
 from explorer.model import LESSON_KINDS, LessonPlan
 from explorer.spoilers import Visibility
-from explorer_app.page import Page
+from explorer_app.page import SPOILER_PARAM, Page
 from explorer_app.widgets import caption, url_choice
 
 DEFAULT_SITUATION = "after"
+SPOILER_SAFE_SITUATIONS = {"before"}  # chosen, they switch spoiler-safe mode on
+_SHOWN = "hx-situation-shown"  # the situation of the page's last run, to tell a change of situation
 SITUATION_LABELS = {  # as the chooser shows them
     "after": N_("After the screening · 50 min"), "around": N_("Before and after · 50 min"),
     "short": N_("Short lesson · 20 min"), "before": N_("Before the screening · 20 min"),
@@ -28,8 +32,19 @@ SITUATION_NAMES = {  # as a heading names the plan
 def situation_choice(page: Page) -> str:
     """The situation chosen (kept in the address; an unknown value falls back to "after" with a note)."""
     lang = page.language
-    return url_choice(page, t("Lesson situation", lang), list(LESSON_KINDS), "situation",
-                      lambda kind: t(SITUATION_LABELS[kind], lang), default=DEFAULT_SITUATION)
+    first = "situation" not in st.session_state  # the page opens from a link (the address decides)
+    asked, spoilers_said = st.query_params.get("situation"), SPOILER_PARAM in st.query_params
+    chosen = url_choice(page, t("Lesson situation", lang), list(LESSON_KINDS), "situation",
+                        lambda kind: t(SITUATION_LABELS[kind], lang), default=DEFAULT_SITUATION)
+    last = st.session_state.get(_SHOWN)
+    st.session_state[_SHOWN] = chosen
+    if chosen in SPOILER_SAFE_SITUATIONS and not page.spoiler_safe:
+        opened = first and asked == chosen and not spoilers_said
+        changed = not first and last is not None and last != chosen
+        if opened or changed:
+            st.query_params[SPOILER_PARAM] = "hide"
+            st.rerun()  # the page again, spoiler-safe from its first line (the switch at the top included)
+    return chosen
 
 
 def link_params(page: Page, age: str, situation: str) -> dict[str, str]:
