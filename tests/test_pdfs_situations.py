@@ -130,18 +130,77 @@ def test_the_handout_has_the_word_bank_starters_and_extension_task(content):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_viewing_sheet_is_one_page_in_every_band(content, language):
+    from explorer.viewingsheet import task_explanation, viewing_tasks
+
     for age in AGE_BANDS:
         pages = pages_of(viewing_sheet_pdf(content, age, language))
         assert len(pages) == 1, (age, language)
         text = norm(pages[0])
         for field in ("Name", "Class", "Date"):
             assert norm(t(field, language)) in text
+        tasks = viewing_tasks(content, age)
+        assert tasks, "the viewing tasks with their explanations"
+        for term in tasks:
+            assert norm(term.name.get(language)) in text
+            assert norm(task_explanation(content, age, term, language)) in text, (age, term.id)
+        labels = set(LABEL.findall(pages[0]))  # the questions before viewing: all of them or none
         plan = content.teaching.plan(age, "before")
-        named = {term for step in plan.steps for term in step.terms}
-        shown = [term for term in content.terms if term.id in named and norm(term.explanation.get(language)) in text]
-        assert shown, "the viewing tasks with their short explanations"
-        asked = [q for q in plan.question_ids()]
-        assert set(LABEL.findall(pages[0])) == {content.question_label(q) for q in asked}
+        assert labels in (set(), {content.question_label(q) for q in plan.question_ids()}), (age, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_viewing_sheets_tasks_are_explained_in_the_bands_word_bank_when_it_has_the_word(content, language):
+    from explorer.viewingsheet import task_explanation, viewing_tasks
+
+    matched = 0
+    for age in AGE_BANDS:
+        words = [entry.get(language) for entry in content.teaching.support(age).words]
+        for term in viewing_tasks(content, age):
+            name = term.name.get(language).casefold()
+            entry = next((w for w in words if name in w.partition(":")[0].casefold()), None)
+            explanation = task_explanation(content, age, term, language)
+            if entry is None:
+                assert explanation == term.explanation.get(language) or any(explanation in w for w in words)
+            else:
+                matched += 1
+                assert norm(explanation).casefold() in norm(entry).casefold(), (age, term.id)
+                assert explanation != term.explanation.get(language)
+    assert matched, "no band's word bank names a viewing task: nothing proved"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_viewing_sheet_asks_for_two_moments_right_after_the_film_without_a_when(content, language):
+    from explorer.typography import typeset
+    from explorer.viewingsheet import RIGHT_AFTER
+
+    def said(text: str) -> str:
+        return norm(typeset(t(text, language), language))
+
+    for age in AGE_BANDS:
+        text = norm(pages_of(viewing_sheet_pdf(content, age, language))[0])
+        right_after = said(RIGHT_AFTER[age != "adults"])
+        assert right_after in text
+        assert text.count(said("What happened just before?")) == 2
+        assert text.count(said("What I saw or heard")) == 2
+        assert text.index(right_after) < text.index(norm(t("Moment {number}", language, number=1)))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_viewing_sheet_prints_questions_before_viewing_only_with_room_to_write(content, language):
+    from explorer.viewingsheet import ANSWER_LINES, WITH_QUESTIONS
+
+    least = ANSWER_LINES * 7 * min(WITH_QUESTIONS) * 72 / 25.4  # pt: the ruled lines under a question
+    for age in AGE_BANDS:
+        tops: dict[str, float] = {}
+
+        def seen(text, _cm, tm, _font, _size, tops=tops):
+            if LABEL.fullmatch(text.strip()):
+                tops.setdefault(text.strip(), tm[5])
+
+        PdfReader(io.BytesIO(viewing_sheet_pdf(content, age, language))).pages[0].extract_text(visitor_text=seen)
+        ys = [tops[label] for label in sorted(tops, key=lambda label: int(label[1:]))]
+        for upper, lower in zip(ys, ys[1:], strict=False):  # each question has its lines before the next one
+            assert upper - lower >= least, (age, language)
 
 
 def test_the_teachers_pdf_of_each_situation_keeps_to_its_bound(content):
