@@ -234,6 +234,23 @@ def test_assessment_and_differentiation_follow_the_age_band(content):
     assert flat(support.words[0].get("fr")) in french
 
 
+@pytest.mark.parametrize("situation", list(LESSON_KINDS))
+def test_the_teachers_tab_shows_only_the_rubrics_of_the_tasks_the_plan_has(content, situation):
+    from explorer.handout import rubric_tasks
+
+    age = "10-13"
+    plan = content.teaching.plan(age, situation)
+    tasks = rubric_tasks(content, [plan])
+    teachers = tab(run(age=age, situation=situation), "For teachers")
+    text = text_of(teachers)
+    for rubric in content.teaching.assessment(age).rubrics:
+        assert all((flat(level.get()) in text) == (rubric.task in tasks) for level in rubric.levels), rubric.task
+    assert any(h.value == "Assessment" for h in teachers.get("header")) == bool(tasks)
+    support = content.teaching.support(age)
+    assert (flat(support.adapt.get()) in text) == bool(tasks)
+    assert flat(support.words[0].get()) in text  # the word bank is for every plan
+
+
 def _sequence_step(content):
     """An age band, a situation and the sequence one of its plan's steps studies."""
     for plan in content.teaching.plans:

@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from explorer import load_content
-from explorer.handout import MAX_PAGES, MIN_LINES, WRITING, handout_layout, handout_pdf
+from explorer.handout import MAX_PAGES, MIN_LINES, WRITING, handout_layout, handout_pdf, rubric_tasks
 from explorer.i18n import LANGUAGES, t
 from explorer.model import AGE_BANDS, LESSON_KINDS
 from explorer.teacherpack import STILL_WIDTH, teacher_pdf
@@ -216,10 +216,32 @@ def test_the_teachers_pdf_of_each_situation_keeps_to_its_bound(content):
         assessment = content.teaching.assessment(age)
         for criterion in assessment.criteria:
             assert norm(criterion.get(language)) in text
+        tasks = rubric_tasks(content, [plan])  # only the rubrics of the tasks the plan has
         for rubric in assessment.rubrics:
-            assert all(norm(level.get(language)) in text for level in rubric.levels), (age, rubric.task)
+            printed = [norm(level.get(language)) in text for level in rubric.levels]
+            assert printed == [rubric.task in tasks] * len(printed), (age, kind, rubric.task)
+        assert (norm(t("Assessment", language)) in text) == bool(tasks), (age, kind)
+        support = content.teaching.support(age)
+        if support.adapt is not None:
+            assert (norm(support.adapt.get(language)) in text) == bool(tasks), (age, kind)
         for name in ("Beginning", "Developing", "Secure"):
-            assert norm(t(name, language)) in text
+            assert (norm(t(name, language)) in text) == bool(tasks)
+
+
+def test_which_rubrics_a_plan_has_follows_its_steps(content):
+    from explorer.handout import exit_ticket_step, main_activity_step
+
+    seen = set()
+    for plan in content.teaching.plans:
+        tasks = rubric_tasks(content, [plan])
+        assert ("exit-ticket" in tasks) == (exit_ticket_step(plan) is not None)
+        main = main_activity_step(content, plan)
+        assert ("main-activity" in tasks) == (main is not None)
+        assert main is None or main.activities or "main activity" in main.title.get("en").casefold()
+        if plan.kind == "before":
+            assert tasks == (), "nothing is assessed before the film"
+        seen.update(tasks)
+    assert seen == {"exit-ticket", "main-activity"}
 
 
 # --- spoiler-safe ------------------------------------------------------------------------------------------------

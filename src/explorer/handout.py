@@ -23,7 +23,7 @@ from fpdf import FPDF
 from explorer.fonts import STYLES, font_path
 from explorer.fragments import attribution, origin_note
 from explorer.i18n import N_, t
-from explorer.model import Activity, Content, LessonPlan, LessonStep, Question, Scene, Term, Text
+from explorer.model import RUBRIC_TASKS, Activity, Content, LessonPlan, LessonStep, Question, Scene, Term, Text
 from explorer.spoilers import Visibility, visibility
 from explorer.theme import rgb
 from explorer.typography import NBSP, NNBSP, as_written, typeset
@@ -44,6 +44,7 @@ INSTRUCTIONS = {"10-13": N_("Answer in your own words: there is no single right 
 MIN_NOTES = 30.0  # mm: less room than this at the end and the last page is already full
 TICKET_LINES = 3  # ruled lines under each prompt of the exit ticket
 EXIT_TICKET = "exit ticket"  # the English title of a plan's exit-ticket step (the rubric's task, "exit-ticket")
+MAIN_ACTIVITY = "main activity"  # how the English title of a plan's main-activity step begins ("main-activity")
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,36 @@ def exit_ticket_step(plan: LessonPlan | None) -> LessonStep | None:
     if plan is None:
         return None
     return next((s for s in plan.steps if s.title.get("en").strip().casefold() == EXIT_TICKET), None)
+
+
+def _main_title(step: LessonStep) -> bool:
+    return step.title.get("en").strip().casefold().startswith(MAIN_ACTIVITY)
+
+
+def main_activity_step(content: Content, plan: LessonPlan | None) -> LessonStep | None:
+    """The plan's main-activity step (the main-activity rubric's task): a step titled "Main activity…", or a step
+    that hands out an activity the band's plans name as their main activity; None when the plan has none."""
+    if plan is None:
+        return None
+    pack = content.teaching
+    main = {activity for other in (pack.plans if pack is not None else ()) if other.age == plan.age
+            for step in other.steps if _main_title(step) for activity in step.activities}
+    return next((s for s in plan.steps if _main_title(s) or main.intersection(s.activities)), None)
+
+
+def rubric_tasks(content: Content, plans: Iterable[LessonPlan | None], *,
+                 spoiler_safe: bool = False) -> tuple[str, ...]:
+    """The rubric tasks (RUBRIC_TASKS, in that order) that ``plans`` have a step for, a step spoiler-safe mode
+    shows: the exit ticket when a plan has an exit-ticket step, the main activity when a plan has its step."""
+    view = visibility(content, spoiler_safe)
+    plans = [plan for plan in plans if plan is not None]
+
+    def shown(step: LessonStep | None) -> bool:
+        return step is not None and view.step(step)
+
+    found = {"exit-ticket": any(shown(exit_ticket_step(plan)) for plan in plans),
+             "main-activity": any(shown(main_activity_step(content, plan)) for plan in plans)}
+    return tuple(task for task in RUBRIC_TASKS if found.get(task))
 
 
 def exit_ticket_texts(content: Content, age: str, plan: LessonPlan | None, *,

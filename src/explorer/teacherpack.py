@@ -1,9 +1,10 @@
 """The teacher's pack as a printable A4 PDF (fpdf2): practical information, objectives with their success criteria,
 the lesson plan of each situation (after the screening, around it, 20 minutes, before it) as timed tables with
 every question as its one number (Q7) and the sequence studies the plans name (a still when there is one, else
-the shots described), the rubrics, the word bank, sentence starters and extension task, every question of the
-plans with its answer hint, the glossary, the curriculum links and the moss-walk safety notes. Each entry is kept
-on one page (never split across two).
+the shots described), the rubrics of the tasks the plans have (none for a plan without an exit ticket or a main
+activity), the word bank, sentence starters and extension task, every question of the plans with its answer hint,
+the glossary, the curriculum links and the moss-walk safety notes. Each entry is kept on one page (never split
+across two).
 
 Spoiler-safe mode goes through :func:`explorer.spoilers.visibility`: the plans keep only their steps before
 viewing (a plan for before the screening stays whole), no hint after viewing, no question or title of a hidden
@@ -19,7 +20,7 @@ from PIL import Image
 
 from explorer.fonts import STYLES, font_path
 from explorer.fragments import attribution, origin_note
-from explorer.handout import exit_ticket_texts
+from explorer.handout import exit_ticket_texts, rubric_tasks
 from explorer.i18n import N_, n_, t
 from explorer.model import (
     LESSON_KINDS,
@@ -161,12 +162,13 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
             studied.add(sequence.id)
             _sequence_study(pdf, content, sequence, language)
 
-    if assessment is not None and assessment.rubrics:
+    tasks = rubric_tasks(content, plans, spoiler_safe=spoiler_safe)  # only the tasks the plans have
+    if assessment is not None and any(assessment.rubric(task) for task in tasks):
         _heading(pdf, t("Assessment", language))
         _paragraph(pdf, t("Three levels for each task, to judge the work against the success criteria.", language),
                    size=9.5, colour=GREY)
         prompts = tuple(text.get(language) for text in assessment.exit_ticket)
-        for task in RUBRIC_NAMES:
+        for task in tasks:
             rubric = assessment.rubric(task)
             if rubric is not None:
                 _keep_together(pdf, _rubric_table, t(RUBRIC_NAMES[task], language),
@@ -185,7 +187,7 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
         if support.extension.get(language):
             _keep_together(pdf, _entry, t("Extension task, for those who finish early", language),
                            support.extension.get(language), "", t(PUPIL_INSTRUCTION, language))
-        if support.adapt is not None and support.adapt.get(language):
+        if tasks and support.adapt is not None and support.adapt.get(language):
             _keep_together(pdf, _entry, t("Adapting the tasks and the exit ticket", language),
                            support.adapt.get(language), "")
 

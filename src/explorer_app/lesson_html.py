@@ -121,12 +121,13 @@ def rubric_html(assessment: BandAssessment, task: str, language: str, *, prompts
     return f'{before}<table class="hx-rubric">{caption}{head}<tbody>{rows}</tbody></table>'
 
 
-def support_html(support: BandSupport, language: str) -> str:
-    """The word bank and sentence starters (for pupils still learning the class's language), and the extension."""
+def support_html(support: BandSupport, language: str, *, adapt: bool = True) -> str:
+    """The word bank and sentence starters (for pupils still learning the class's language), and the extension;
+    with ``adapt``, how to adapt the main activity and the exit ticket (only for a plan that has them)."""
     words = "".join(f"<li>{tx(word.get(language), language)}</li>" for word in support.words)
     starters = "".join(f"<li>{tx(starter.get(language), language)}</li>" for starter in support.starters)
     adapt = (f'<h3>{tx(t("Adapting the tasks and the exit ticket", language), language)}</h3>'
-             f"<p>{tx(support.adapt.get(language), language)}</p>" if support.adapt is not None else "")
+             f"<p>{tx(support.adapt.get(language), language)}</p>" if adapt and support.adapt is not None else "")
     return (f'<div class="hx-support"><h3>{tx(t(LEARNING.get(language, LEARNING["en"]), language), language)}</h3>'
             f'<p><strong>{tx(t("Word bank", language), language)}</strong></p><ul class="hx-wordbank">{words}</ul>'
             f'<p><strong>{tx(t("Sentence starters", language), language)}</strong></p><ul>{starters}</ul>'

@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.fragments import esc, tx
-from explorer.handout import exit_ticket_texts
+from explorer.handout import exit_ticket_texts, rubric_tasks
 from explorer.i18n import n_, t
 from explorer.model import LessonPlan
 from explorer.settings import public_link
@@ -21,7 +21,6 @@ from explorer.spoilers import Visibility
 from explorer.teacherpack import COMMUNITY_LABELS, COMMUNITY_LANGUAGES, SUBJECT_LABELS, teacher_pdf
 from explorer.typography import as_written, colon
 from explorer_app.lesson_html import (
-    RUBRIC_LABELS,
     objectives_html,
     plan_html,
     question_items_html,
@@ -63,8 +62,9 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
     if plan is not None:
         _plan(page, plan, situation, view)
     _hints(page, age, plan, view)
-    _assessment(page, age, plan)
-    _support(page, age)
+    tasks = rubric_tasks(page.content, [plan], spoiler_safe=page.spoiler_safe)
+    _assessment(page, age, plan, tasks)
+    _support(page, age, adapt=bool(tasks))
     st.header(t("Practical information", lang))
     st.html("".join(f"<p><strong>{tx(item.label.get(lang), lang)}</strong>{colon(lang)} {tx(item.value.get(lang), lang)}</p>"
                     f"{_sources_html(page, item.sources)}" for item in pack.practical))
@@ -146,21 +146,21 @@ def _hints(page: Page, age: str, plan: LessonPlan | None, view: Visibility) -> N
             show(others)
 
 
-def _assessment(page: Page, age: str, plan: LessonPlan | None) -> None:
-    """The rubrics of the exit ticket (with its prompts, when the plan has one) and the main activity, three levels
-    each."""
+def _assessment(page: Page, age: str, plan: LessonPlan | None, tasks: tuple[str, ...]) -> None:
+    """The rubrics of the tasks the plan has (``tasks``: the exit ticket, with its prompts, and the main activity),
+    three levels each; nothing for a plan with neither."""
     lang = page.language
     assessment = page.content.teaching.assessment(age)
-    if assessment is None or not assessment.rubrics:
+    if assessment is None or not any(assessment.rubric(task) for task in tasks):
         return
     st.header(t("Assessment", lang))
     caption(t("Three levels for judging each task: beginning, developing, secure.", lang))
     prompts = bool(exit_ticket_texts(page.content, age, plan))
     st.html("".join(rubric_html(assessment, task, lang, prompts=prompts and task == "exit-ticket")
-                    for task in RUBRIC_LABELS))
+                    for task in tasks))
 
 
-def _support(page: Page, age: str) -> None:
+def _support(page: Page, age: str, *, adapt: bool = True) -> None:
     """Differentiation: the word bank, sentence starters and the extension task."""
     lang = page.language
     support = page.content.teaching.support(age)
@@ -168,7 +168,7 @@ def _support(page: Page, age: str) -> None:
         return
     st.header(t("Differentiation", lang))
     with st.container(border=True, key="hx-support"):
-        st.html(support_html(support, lang))
+        st.html(support_html(support, lang, adapt=adapt))
 
 
 def _sources_html(page: Page, ids) -> str:
