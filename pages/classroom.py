@@ -4,12 +4,13 @@ The tabs are drawn by their own modules: questions_tab, handout_tab and teacher_
 
 import streamlit as st
 
-from explorer.fragments import activity_html, term_html
+from explorer.fragments import activity_html
 from explorer.handout import AGE_LABELS
 from explorer.i18n import t
 from explorer.model import AGE_BANDS
 from explorer.spoilers import visibility
 from explorer_app.handout_tab import handout_tab
+from explorer_app.lesson_html import glossary_term_html
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
 from explorer_app.questions_tab import questions_tab
@@ -45,7 +46,7 @@ with glossary:
     for start in range(0, len(terms), 2):  # in rows, so a phone reads them in the same order as a desktop
         for column, term in zip(st.columns(2, gap="medium"), terms[start:start + 2], strict=False):
             with column, st.container(border=True, key=f"term-{term.id}"):
-                st.html(term_html(term, content, lang, hide_where=not view.term_where(term)))
+                st.html(glossary_term_html(term, content, lang, age, hide_where=not view.term_where(term)))
 with activities:
     for activity in content.activities:
         if age in activity.ages:

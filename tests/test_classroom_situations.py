@@ -251,6 +251,19 @@ def test_the_teachers_tab_shows_only_the_rubrics_of_the_tasks_the_plan_has(conte
     assert flat(support.words[0].get()) in text  # the word bank is for every plan
 
 
+@pytest.mark.parametrize(("age", "language"), [("10-13", "fr"), ("10-13", "nl"), ("14-18", "nl"), ("adults", "fr")])
+def test_the_glossary_shows_our_translation_first_for_ages_10_to_13(content, age, language):
+    glossary = tab(run(age=age, lang=language), {"fr": "Langage du cinéma", "nl": "Filmtaal"}[language])
+    bodies = {h.proto.body for h in glossary.get("html")}
+    translated = [term for term in content.terms if term.quote is not None and term.quote.translation(language)]
+    assert translated, "no quotation translated: nothing proved"
+    for term in translated:
+        quote = term.quote
+        (body,) = [flat(b) for b in bodies if flat(term.name.get(language)) in flat(b) and flat(quote.text) in flat(b)]
+        ours, original = body.index(flat(quote.translation(language))), body.index(flat(quote.text))
+        assert (ours < original) == (age == "10-13"), term.id
+
+
 def _sequence_step(content):
     """An age band, a situation and the sequence one of its plan's steps studies."""
     for plan in content.teaching.plans:

@@ -4,9 +4,21 @@ shots. Everything from the content is typeset and escaped (``explorer.fragments.
 
 from __future__ import annotations
 
-from explorer.fragments import esc, tx
+from dataclasses import replace
+
+from explorer.fragments import attribution, esc, origin_html, term_html, tx
 from explorer.i18n import N_, t
-from explorer.model import LESSON_PHASES, BandAssessment, BandSupport, Content, LessonPlan, Question, Sequence, Text
+from explorer.model import (
+    LESSON_PHASES,
+    BandAssessment,
+    BandSupport,
+    Content,
+    LessonPlan,
+    Question,
+    Sequence,
+    Term,
+    Text,
+)
 from explorer.spoilers import Visibility
 from explorer.teacherpack import PHASE_LABELS, PUPIL_INSTRUCTION, PUPIL_WORDS, TICKET_PROMPTS
 from explorer.typography import colon, separator
@@ -154,3 +166,27 @@ def sources_line_html(label: str, items: list[str], language: str) -> str:
         return ""
     return (f'<p class="hx-where"><small>{tx(label, language)}{colon(language)} '
             f"{separator(language).join(items)}</small></p>")
+
+
+TRANSLATION_FIRST = {"10-13"}  # bands that read our translation of a quotation first, the original smaller after it
+
+
+def glossary_term_html(term: Term, content: Content, language: str, age: str, *, hide_where: bool = False) -> str:
+    """A glossary entry for an age band: for ages 10 to 13 reading another language than the director's words,
+    our translation first, marked as ours, and the original words after it, smaller; else the original first
+    (``explorer.fragments.term_html``)."""
+    quote = term.quote
+    translation = quote.translation(language) if quote is not None else ""
+    if age not in TRANSLATION_FIRST or not translation:
+        return term_html(term, content, language, hide_where=hide_where)
+    entry = term_html(replace(term, quote=None), content, language, hide_where=hide_where)
+    body, end = entry[:-len("</article>")], entry[-len("</article>"):]
+    assert end == "</article>", "a glossary entry ends its article"
+    original = (f'<p class="hx-origin"><small>{tx(t("The original words", language), language)}{colon(language)} '
+                f'<span lang="{esc(quote.language)}">{esc(quote.text)}</span></small></p>')
+    figure = ('<figure class="hx-quote hx-quote-ours">'
+              f'<blockquote>{tx(translation, language)}</blockquote>'
+              f'<p class="hx-translation"><em>({tx(t("our translation", language), language)})</em></p>'
+              f"<figcaption>— {esc(attribution(quote, content, language))}{origin_html(quote, content, language)}"
+              f"</figcaption>{original}</figure>")
+    return body + figure + end
