@@ -49,7 +49,7 @@ _FR_TU = re.compile(
     r"(?<!\best )(?<!\bété )(?<!\bêtre )(?<!\bsont )\btu\b|\btoi\b"
     r"|(?<!\ble )(?<!\bun )(?<!\bdu )(?<!\bau )(?<!\bde )(?<!\bmon )\bton\b|\bta\b|\btes\b|\bte\b"
     r"|(?<![\w-])t['’](?=[aeiouéèêhyàâ])"
-    rf"|{_SENTENCE_START}(?:{'|'.join(_TU_IMPERATIVES)})\b(?![\s\u00a0\u202f]*:)(?!-)(?!\s+qu)",
+    rf"|{_SENTENCE_START}(?:{'|'.join(_TU_IMPERATIVES)})\b(?![\s\u00a0\u202f]*:)(?!-t-)(?!\s+qu)",
     re.IGNORECASE | re.MULTILINE)
 # French, vous: the pronoun and determiners, and any verb in -ez (the second person plural: "Choisissez",
 # "Regardez", "vous avez"); a few words merely end so.
@@ -98,6 +98,7 @@ def test_the_detector_finds_each_form_of_address_and_a_mix():
     assert mixed("Qu’attends-tu d’une histoire qui commence ainsi ?\nVotre réponse", "fr")
     assert registers("Réponds avec tes propres mots.", "fr").keys() == {"tu"}
     assert registers("Regarde le plan fixe, puis écris une phrase.", "fr").keys() == {"tu"}
+    assert registers("Écris-le juste après le film.", "fr").keys() == {"tu"}
     assert registers("Si tu partais longtemps, qui t’accompagnerait ?", "fr").keys() == {"tu"}
     assert registers("Regardez les premiers plans et écoutez la pluie.", "fr").keys() == {"vous"}
     assert registers("Un seul mot, s’il vous plaît.", "fr").keys() == {"vous"}

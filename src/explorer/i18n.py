@@ -90,7 +90,7 @@ INLINE_STRINGS = (
     N_("our reading"), N_("Ask these before the screening: they reveal nothing of the film."), N_("Extension task"),
     N_("Level"), N_("No still of this sequence is available; its shots, as we describe them:"), N_("Objective"),
     N_("Step"), N_("Success criterion"), N_("Time"), N_("What the pupil shows"), N_("Sequence study"),
-    N_("not shown"),
+    N_("not shown"), N_("The original words"),
 )
 
 
