@@ -176,6 +176,11 @@ class MapChrome(MacroElement):
             // The layers' labels arrive one by one, and are placed once, on the next frame.
             map.on("zoomend moveend resize", tidy);
             map.on("layeradd", later);
+            // Leaflet may announce a zoom's end while its places are still gliding to their new spots: place the
+            // labels again once they have arrived
+            map.getContainer().addEventListener("transitionend", function (event) {
+                if (event.propertyName === "transform") { later(); }
+            });
             if (document.fonts && document.fonts.ready) { document.fonts.ready.then(later); }
             later();
         })();
