@@ -179,8 +179,9 @@ if code is None:  # no session yet: the start form
         ids = [q for q in content.teaching.plan(*plan).question_ids() if (found := content.question(q)) is not None
                and plan[0] in found.ages and view.question(found)]
         left_out = len(content.teaching.plan(*plan).question_ids()) - len(ids)
-        st.info(t("{plan}, {age}: starting the session queues its questions in order ({numbers}). You then open them "
-                  "one by one.", lang, plan=t(PLAN_NAMES[plan[1]], lang), age=t(AGE_LABELS[plan[0]], lang),
+        st.info(t("{plan}, {age}: starting the session queues its questions in order ({numbers}). Open the first; "
+                  "“Next question” then closes each and opens the next in one press.", lang,
+                  plan=t(PLAN_NAMES[plan[1]], lang), age=t(AGE_LABELS[plan[0]], lang),
                   numbers=", ".join(content.question_label(q) for q in ids) or "–"), icon=":material/playlist_add:")
         if left_out:
             caption(t("Spoiler-safe leaves out the plan's questions about scenes after the first encounter.", lang))
