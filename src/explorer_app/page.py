@@ -19,7 +19,7 @@ import streamlit as st
 
 from explorer.errors import Problem
 from explorer.fragments import esc
-from explorer.i18n import LANGUAGES, t
+from explorer.i18n import LANGUAGES, n_, t
 from explorer.model import DEFAULT_LANGUAGE, Content
 from explorer.settings import Settings
 from explorer.spoilers import Visibility, visibility
@@ -132,7 +132,8 @@ def show_problem_page(problems: tuple[Problem, ...], language: str, title: str =
     """A clear page listing every problem with the content or the settings, instead of a traceback."""
     st.title(title or t("The explorer's content needs fixing", language), anchor=False)
     st.error(
-        t("{count} problem(s) were found, so the explorer cannot open. Nothing was changed.", language, count=len(problems))
+        n_("{count} problem was found, so the explorer cannot open. Nothing was changed.",
+           "{count} problems were found, so the explorer cannot open. Nothing was changed.", len(problems), language)
         + " " + (advice or t("Fix the files below and reload this page.", language))
     )
     st.html('<ol class="hx-problems">' + "".join(f"<li><code>{esc(p)}</code></li>" for p in problems) + "</ol>")
