@@ -84,7 +84,7 @@ def test_invalid_settings_show_a_problem_page(monkeypatch):
     page = everything(at)
     assert "environment: EXPLORER_TILES: must be one of online, offline (got &#x27;satellite&#x27;)" in page
     assert "EXPLORER_IDLE_TIMEOUT" in page
-    assert "2 problem(s)" in at.error[0].value
+    assert "2 problems were found" in at.error[0].value
 
 
 def test_qr_png_decodes_to_the_place_link():

@@ -241,7 +241,7 @@ def test_broken_content_shows_a_problem_page_not_a_traceback(data_copy, monkeypa
     page = html_of(at)
     assert "place &#x27;moeraske&#x27;: lat: must be a number between -90 and 90 (got &#x27;north&#x27;)" in page
     assert "names a place that is not in places.toml" in page
-    assert "2 problem(s)" in at.error[0].value
+    assert "2 problems were found" in at.error[0].value
 
 
 def markdown_texts(at: AppTest) -> list[str]:
