@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,9 +17,13 @@ from explorer.live import (
     CODE_ALPHABET,
     CODE_LENGTH,
     CSV_SEPARATORS,
+    CUT,
+    DEFAULT_CAP,
     DEFAULT_TIME_ZONE,
     EXPORT_COLUMNS,
     EXPORT_HEADINGS,
+    MAX_CAP,
+    MAX_MARKS,
     MAX_TEXT,
     MAX_WORD,
     NOT_A_CHOICE,
@@ -204,6 +209,47 @@ def test_word_reactions_are_one_lower_case_word_of_at_most_30_characters():
         assert refused.value.message == NOT_ONE_WORD
     with pytest.raises(AnswerRefused):
         normalise_word(" ?! ")
+
+
+def test_a_cut_answer_is_told_with_the_limit_that_applied(content, session):
+    word = normalise_word("a" * 100)
+    assert word.cut and word.limit == MAX_WORD
+    for language in ("en", "fr", "nl"):
+        assert str(MAX_WORD) in word.notice(language) and str(MAX_TEXT) not in word.notice(language)
+        assert word.notice(language) == t(CUT, language, limit=MAX_WORD)
+    qid, age = some_question(content)
+    text = check_answer(opened(classroom_question(content, session, qid, age)), "moss " * 100)
+    assert text.limit == MAX_TEXT and str(MAX_TEXT) in text.notice("fr")
+    assert normalise_word("moss").notice("en") == ""
+
+
+ZALGO = "H" + "\u0301\u0300\u0302\u0303\u0308\u030a\u0327\u0328" * 40 + "i"
+
+
+@pytest.mark.parametrize("typed", [ZALGO, "e\u0301" + "\u0316" * 300 + "x", "\u20e3" * 50, "a\u0488\u0489\u0488\u0489"])
+def test_stacked_combining_marks_are_reduced_to_two_per_character(content, session, typed):
+    def most_marks(text: str) -> int:
+        run = most = 0
+        for c in text:
+            run = run + 1 if unicodedata.category(c) in ("Mn", "Me") else 0
+            most = max(most, run)
+        return most
+
+    qid, age = some_question(content)
+    written = check_answer(opened(classroom_question(content, session, qid, age)), typed + " and more")
+    assert most_marks(written.value) <= MAX_MARKS and written.value.endswith(" and more")
+    word = normalise_word(typed)
+    assert most_marks(word.value) <= MAX_MARKS
+    choices = classroom_question(content, session, qid, age, [typed, "Plain"]).choices
+    assert most_marks(choices[0]) <= MAX_MARKS and len(choices[0]) < 20
+    lines = choices_from_lines({"en": typed + "\nPlain"})
+    assert most_marks(lines[0]["en"]) <= MAX_MARKS
+
+
+def test_ordinary_accents_of_every_script_are_kept():
+    for word in ("été", "Việt", "ที่นั่น", "किंतु", "שָׁלוֹם", "1\ufe0f\u20e3"):
+        kept = normalise_word(word).value
+        assert unicodedata.normalize("NFC", word.lower()) == kept, word
 
 
 def test_one_answer_per_participant_changeable_while_open(content, session):
@@ -496,3 +542,12 @@ def test_the_limiter_stays_small_forgetting_the_oldest_address_first():
     assert limiter.blocked("10.0.3.231", NOW + 1)
     limiter.failed("10.0.0.0", NOW + 1)  # the oldest had been forgotten: this is its first failure again
     assert not limiter.blocked("10.0.0.0", NOW + 1)
+
+
+def test_a_session_has_a_participant_cap_within_bounds():
+    assert new_session(NOW)[0].cap == DEFAULT_CAP
+    assert new_session(NOW, cap=30)[0].cap == 30
+    assert new_session(NOW, cap=MAX_CAP)[0].cap == MAX_CAP
+    for bad in (0, -1, MAX_CAP + 1, 2.5, "30", True, None, 10**100):
+        with pytest.raises(ValueError):
+            new_session(NOW, cap=bad)

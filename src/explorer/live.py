@@ -45,12 +45,19 @@ CODE_LENGTH = 6
 DEFAULT_LIFETIME = 12 * 3600  # seconds: a session (and every answer in it) is deleted this long after it starts
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # a participant token, as secrets.token_urlsafe makes it
 
+# Limits that bound what one person can make the store keep (README, "Live sessions")
+DEFAULT_CAP = 2000  # participants a session lets in unless the presenter says how many are in the room
+MAX_CAP = 10_000  # the highest cap a presenter may set
+SESSIONS_PER_HOUR = 20  # sessions one address may start in an hour
+MAX_QUESTIONS = 60  # questions in one session
+
 MAX_TEXT = 280  # characters of free text kept; longer answers are cut, and the participant told
 MAX_WORD = 30  # characters of a one-word reaction
 MAX_CHOICES = 8
 MAX_CHOICE = 80  # characters of a presenter's choice
+MAX_MARKS = 2  # combining marks kept on one character (more stack up and spill over the lines around on a screen)
 _WORD_SIGNS = "'’-"
-_WORD_SYMBOLS = ("So", "Sk", "Mn", "Mc")  # an emoji, its skin tone, accents written apart
+_WORD_SYMBOLS = ("So", "Sk", "Mn", "Mc", "Me")  # an emoji, its skin tone or keycap, accents written apart
 _EDGE_PUNCTUATION = "\"'’‘“”«»„.,;:!?¡¿()[]{}…-_"
 
 NOT_OPEN = N_("This question is not open for answers just now.")
@@ -62,6 +69,12 @@ CUT = N_("The answer was longer than {limit} characters, so it was cut.")
 UNKNOWN_CODE = N_("No live session has this code. The right code is on the projected screen.")
 ENDED = N_("This live session has ended.")
 TOO_MANY_TRIES = N_("Too many wrong codes from this network. Try again in a few minutes.")
+SESSION_FULL = N_("This live session is full: it takes no more participants.")
+TOO_MANY_JOINS = N_("Too many new participants from this network just now. Try again in a few minutes.")
+# the presenter's (vous in French)
+TOO_MANY_SESSIONS = N_("Too many live sessions were started from this network in the past hour. Try again later, or "
+                       "carry on with a session already started.")
+TOO_MANY_QUESTIONS = N_("A live session holds at most {limit} questions. Start a new session to ask more.")
 
 PLACE_QUESTION = N_("Which place stayed with you?")
 SCENE_QUESTION = N_("Which scene stayed with you?")
@@ -99,6 +112,7 @@ class LiveSession:
     expires: float
     language: str  # the presenter's: the projector shows answers in it
     spoiler_safe: bool  # set before viewing: no question may tell what happens after the first encounter
+    cap: int = DEFAULT_CAP  # participants let in at most (the presenter's "about how many people are in the room?")
 
     def expired(self, now: float) -> bool:
         return now >= self.expires
@@ -125,15 +139,22 @@ def normalise_code(typed: str) -> str | None:
 
 
 def new_session(now: float, language: str = "en", spoiler_safe: bool = False,
-                lifetime: float = DEFAULT_LIFETIME) -> tuple[LiveSession, str]:
+                lifetime: float = DEFAULT_LIFETIME, cap: int = DEFAULT_CAP) -> tuple[LiveSession, str]:
     """A new session and its presenter secret; the secret is returned only here (it goes in the presenter's link)."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}")
     if lifetime <= 0:
         raise ValueError("a session's lifetime must be positive")
     secret = secrets.token_urlsafe(24)
-    session = LiveSession(new_code(), hash_secret(secret), now, now + lifetime, language, spoiler_safe)
+    session = LiveSession(new_code(), hash_secret(secret), now, now + lifetime, language, spoiler_safe, checked_cap(cap))
     return session, secret
+
+
+def checked_cap(cap: object) -> int:
+    """A participant cap as kept: a whole number from 1 to ``MAX_CAP``; a ValueError for anything else."""
+    if isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= MAX_CAP:
+        raise ValueError(f"a participant cap is a whole number from 1 to {MAX_CAP}")
+    return cap
 
 
 def new_participant() -> str:
@@ -336,17 +357,36 @@ class Answer:
 
 @dataclass(frozen=True)
 class Checked:
-    """An answer's value as it will be kept, and whether it was cut (the participant is told)."""
+    """An answer's value as it will be kept, and whether it was cut (the participant is told, with the limit that
+    applied: ``notice``)."""
 
     value: str
     cut: bool = False
+    limit: int = MAX_TEXT  # the characters this kind of answer keeps
+
+    def notice(self, language: str = "en") -> str:
+        """What the participant is told of a cut answer ("" when it was not cut)."""
+        return t(CUT, language, limit=self.limit) if self.cut else ""
 
 
 def _clean_line(text: str) -> str:
-    """NFC, control characters and runs of blank space turned into single spaces, stripped."""
-    text = unicodedata.normalize("NFC", text or "")
+    """NFC, control characters and runs of blank space turned into single spaces, at most ``MAX_MARKS`` combining
+    marks on a character, stripped."""
+    text = _fewer_marks(unicodedata.normalize("NFC", text or ""))
     text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _fewer_marks(text: str) -> str:
+    """``text`` with at most ``MAX_MARKS`` combining marks (Mn, Me) in a row: enough for any language's accents
+    (Vietnamese, Thai tones, an emoji's keycap), not for a tower of marks drawn over the neighbouring lines."""
+    kept: list[str] = []
+    run = 0
+    for c in text:
+        run = run + 1 if unicodedata.category(c) in ("Mn", "Me") else 0
+        if run <= MAX_MARKS:
+            kept.append(c)
+    return "".join(kept)
 
 
 def normalise_word(typed: str) -> Checked:
@@ -357,7 +397,7 @@ def normalise_word(typed: str) -> Checked:
         raise AnswerRefused(EMPTY)
     if not all(c.isalnum() or c in _WORD_SIGNS or unicodedata.category(c) in _WORD_SYMBOLS for c in word):
         raise AnswerRefused(NOT_ONE_WORD)
-    return Checked(word[:MAX_WORD], len(word) > MAX_WORD)
+    return Checked(word[:MAX_WORD], len(word) > MAX_WORD, MAX_WORD)
 
 
 def check_answer(question: LiveQuestion, typed: str) -> Checked:

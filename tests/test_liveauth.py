@@ -1,0 +1,67 @@
+"""Participant cookies and screen keys: only what the server signed, for that session, is anyone."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from explorer.live import TOKEN, new_code
+from explorer.liveauth import Signer, cookie_name
+
+HOSTILE_VALUES = [None, 7, b"x.y", "", ".", "..", "a.b.c", "x" * 5000, "é" * 22 + ".abc", "<script>.alert(1)",
+                  "A" * 22 + ".", "." + "A" * 43, "A" * 22 + ".A" + "\u0000" * 42, "A" * 22 + ".ẞ" * 10,
+                  "../../etc/passwd.x", " " + "A" * 22 + ".abc"]
+
+
+def test_an_issued_value_names_its_participant_for_that_session_only():
+    signer = Signer("a secret")
+    code, other = new_code(), new_code()
+    value = signer.issue(code)
+    pid = signer.participant(code, value)
+    assert pid is not None and TOKEN.fullmatch(pid) and len(pid) == 22
+    assert value.startswith(pid + ".") and "=" not in value
+    assert signer.participant(other, value) is None  # another session's cookie is nobody here
+    assert Signer("another secret").participant(code, value) is None  # another server's cookie is nobody
+    assert signer.issue(code) != value  # each phone its own
+
+
+def test_a_made_up_or_altered_value_is_nobody():
+    signer = Signer("a secret")
+    code = new_code()
+    pid, signature = signer.issue(code).split(".")
+    assert signer.participant(code, f"{pid}.{signature[:-1]}") is None
+    flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+    assert signer.participant(code, f"{pid}.{flipped}") is None
+    other_pid = "B" * 22
+    assert signer.participant(code, f"{other_pid}.{signature}") is None  # someone else's signature on my id
+    padded = base64.urlsafe_b64encode(base64.urlsafe_b64decode(signature + "=")).decode()
+    assert signer.participant(code, f"{pid}.{padded}") is None  # the same bytes spelt otherwise are not ours
+    for value in HOSTILE_VALUES:
+        assert signer.participant(code, value) is None, value
+
+
+def test_a_token_alone_as_the_old_pages_carried_it_is_nobody():
+    signer = Signer("a secret")
+    code = new_code()
+    pid = signer.participant(code, signer.issue(code))
+    assert signer.participant(code, pid) is None
+
+
+def test_screen_keys_are_per_session_and_checked_exactly():
+    signer = Signer("a secret")
+    code, other = new_code(), new_code()
+    key = signer.screen_key(code)
+    assert len(key) == 22 and TOKEN.fullmatch(key)
+    assert signer.is_screen(code, key) and signer.screen_key(code) == key  # the same on every replica
+    assert not signer.is_screen(other, key)
+    assert not Signer("another secret").is_screen(code, key)
+    for wrong in [key[:-1], key + "A", key.lower() if key != key.lower() else key.upper(), "", None, 5, "é" * 22]:
+        assert not signer.is_screen(code, wrong), wrong
+
+
+def test_a_signer_needs_a_secret_and_cookies_are_named_per_session():
+    with pytest.raises(ValueError):
+        Signer("")
+    assert cookie_name("ABC234") == "hx_join_ABC234"
+    assert cookie_name("ABC234") != cookie_name("ABC235")
