@@ -1,6 +1,8 @@
-"""The live sessions' app layer without a page: the shared look at a session's questions."""
+"""The live sessions' app layer without a page: the shared look, whose address counts, the store's life."""
 
 from __future__ import annotations
+
+import pytest
 
 from explorer_app import liveroom
 
@@ -44,5 +46,153 @@ def test_expired_sessions_are_deleted_while_nobody_opens_a_live_page(tmp_path, m
         while store.find(ended.code) is not None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert store.find(ended.code) is None and store.find(running.code) is not None
+    finally:
+        liveroom.forget_stores()
+
+
+# --- whose address counts -----------------------------------------------------------------------------------------
+
+def nginx(*proxies: str):
+    from explorer.settings import Settings
+
+    return Settings(trusted_proxies=proxies)
+
+
+def test_a_starlette_request_counts_as_its_peer_unless_a_trusted_proxy_names_the_client():
+    from starlette.datastructures import Headers
+
+    forged = Headers({"x-forwarded-for": "6.6.6.6"})
+    assert liveroom.request_address("203.0.113.7", forged, nginx("127.0.0.1/32")) == "203.0.113.7"
+    assert liveroom.request_address("127.0.0.1", forged, nginx()) == "127.0.0.1"  # loopback alone is not trusted
+    assert liveroom.request_address("127.0.0.1", forged, nginx("127.0.0.1/32")) == "6.6.6.6"
+    assert liveroom.request_address(None, forged, nginx("127.0.0.1/32")) == "unknown"
+    # two header lines (a proxy that adds its own): read in order, the last one is the proxy's
+    lines = Headers(raw=[(b"x-forwarded-for", b"6.6.6.6"), (b"x-forwarded-for", b"198.51.100.1")])
+    assert liveroom.request_address("127.0.0.1", lines, nginx("127.0.0.1/32")) == "198.51.100.1"
+    assert liveroom.request_address("127.0.0.1", {"X-Forwarded-For": "198.51.100.1:443"},
+                                    nginx("127.0.0.1/32")) == "198.51.100.1"
+
+
+def test_every_address_of_one_ipv6_client_counts_as_one():
+    from starlette.datastructures import Headers
+
+    seen = {liveroom.request_address(f"2001:db8:5:6::{n:x}", Headers(), nginx()) for n in range(1, 500)}
+    assert seen == {"2001:db8:5:6::/64"}
+    forged = {liveroom.request_address("::1", Headers({"x-forwarded-for": f"2001:db8:5:6:{n:x}::1"}), nginx("::1"))
+              for n in range(1, 100)}
+    assert forged == {"2001:db8:5:6::/64"}
+
+
+class Context:
+    def __init__(self, ip_address: str | None, header: list[str]) -> None:
+        self.ip_address = ip_address
+        self.lines = header
+
+    @property
+    def headers(self):
+        lines = self.lines
+
+        class Lines:
+            def get_all(self, key: str) -> list[str]:
+                return list(lines) if key.lower() == "x-forwarded-for" else []
+
+        return Lines()
+
+
+def test_a_streamlit_visitor_counts_by_the_same_rule(monkeypatch):
+    from types import SimpleNamespace
+
+    def address(peer, header, settings):
+        monkeypatch.setattr(liveroom, "st", SimpleNamespace(context=Context(peer, header)))
+        return liveroom.client_address(settings)
+
+    assert address("203.0.113.7", ["6.6.6.6"], nginx("127.0.0.1/32")) == "203.0.113.7"
+    assert address("203.0.113.7", ["6.6.6.6"], nginx("203.0.113.0/24")) == "6.6.6.6"
+    # Streamlit shows a peer on the machine itself (nginx) as no address: its header counts only when trusted
+    assert address(None, ["6.6.6.6"], nginx()) == "unknown"
+    assert address(None, ["6.6.6.6"], nginx("127.0.0.1/32")) == "6.6.6.6"
+    assert address(None, ["6.6.6.6"], nginx("::1/128")) == "6.6.6.6"
+    assert address(None, [], nginx("127.0.0.1/32")) == "unknown"
+    assert address(None, ["garbage"], nginx("127.0.0.1/32")) == "unknown"
+    assert address(None, ["6.6.6.6, 1.1.1.1", "198.51.100.1"], nginx("127.0.0.1/32")) == "198.51.100.1"
+
+
+def test_a_streamlit_visitor_reads_the_apps_settings_when_none_are_given(monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(liveroom, "st", SimpleNamespace(context=Context(None, ["6.6.6.6"])))
+    monkeypatch.setattr(liveroom.CACHE, "settings", lambda: nginx("127.0.0.1/32"))
+    assert liveroom.client_address() == "6.6.6.6"
+    monkeypatch.setattr(liveroom.CACHE, "settings", lambda: ("a problem",))  # bad settings: believe nobody
+    assert liveroom.client_address() == "unknown"
+
+
+def test_a_whole_hall_may_join_from_one_address_but_not_a_script_beyond_it():
+    limiter = liveroom.JoinLimiter(limit=liveroom.JOIN_LIMITER.limit, window=liveroom.JOIN_LIMITER.window)
+    assert limiter.limit == 2500 and limiter.window == 600.0
+    for n in range(2500):
+        assert not limiter.blocked("198.51.100.1", 1000.0 + n * 0.01)
+        limiter.joined("198.51.100.1", 1000.0 + n * 0.01)
+    assert limiter.blocked("198.51.100.1", 1030.0) and not limiter.blocked("198.51.100.2", 1030.0)
+    assert not limiter.blocked("198.51.100.1", 1000.0 + 600.0 + 25.0 + 0.01)  # ten minutes on, all forgotten
+
+
+# --- the store: its secret, its listener, reopening a broken one ---------------------------------------------------
+
+class FakeStore:
+    opened: list[FakeStore] = []
+
+    def __init__(self, url: str, secret: str | None = None) -> None:
+        self.url, self.secret, self.broken, self.listening, self.closed = url, secret, False, 0, False
+        FakeStore.opened.append(self)
+
+    def listen(self) -> None:
+        self.listening += 1
+
+    def purge(self, now: float) -> int:
+        return 0
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_store_gets_the_secret_listens_once_and_a_broken_one_is_reopened_later(tmp_path, monkeypatch):
+    from explorer.livestore import StoreUnavailable
+    from explorer.settings import Settings
+
+    clock = [500.0]
+    monkeypatch.setattr(liveroom.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(liveroom, "LiveStore", FakeStore)
+    monkeypatch.setattr(FakeStore, "opened", [])
+    liveroom.forget_stores()
+    try:
+        settings = Settings(live_dir=tmp_path, live_secret="k" * 40)
+        store = liveroom.live_store(settings)
+        assert liveroom.live_store(settings) is store and store.secret == "k" * 40 and store.listening == 1
+        store.broken = True  # its SQLite file went: refusing from now on
+        for _ in range(3):
+            with pytest.raises(StoreUnavailable):
+                liveroom.live_store(settings)
+            clock[0] += liveroom.RETRY / 4
+        assert store.closed and len(FakeStore.opened) == 1  # nothing reopened before RETRY
+        clock[0] += liveroom.RETRY / 4
+        fresh = liveroom.live_store(settings)
+        assert fresh is not store and fresh.listening == 1 and liveroom.live_store(settings) is fresh
+        assert len(FakeStore.opened) == 2
+    finally:
+        liveroom.forget_stores()
+    liveroom.forget_stores()
+    assert liveroom.live_store(Settings(live_dir=tmp_path / "other")).secret is None  # no setting: the store's own
+    liveroom.forget_stores()
+
+
+def test_a_real_store_opens_through_live_store(tmp_path):
+    from explorer.settings import Settings
+
+    liveroom.forget_stores()
+    try:
+        store = liveroom.live_store(Settings(live_dir=tmp_path, live_secret="z" * 32))
+        assert liveroom.live_store(Settings(live_dir=tmp_path)) is store
+        assert getattr(store, "broken", False) is False
     finally:
         liveroom.forget_stores()

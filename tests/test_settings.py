@@ -66,7 +66,8 @@ def test_all_problems_are_collected(tmp_path):
     found = messages({"EXPLORER_PUBLIC_URL": "nope"}, file)
     assert found == [
         f"{file}: colour: is not a known setting (known: tiles, tile_url, tile_attribution, kiosk, idle_timeout, "
-        "public_url, data_dir, embed_in, database_url, live_dir, session_hours, attract_votes, time_zone)",
+        "public_url, data_dir, embed_in, database_url, live_dir, session_hours, attract_votes, time_zone, "
+        "trusted_proxies, live_secret)",
         f"{file}: tiles: must be one of online, offline (got 'paper')",
         f"{file}: idle_timeout: must be a whole number of seconds from 1 to 86400 (got -1)",
         "environment: EXPLORER_PUBLIC_URL: must be a web address like https://here.example.org (no spaces, query or "
@@ -197,3 +198,55 @@ def test_the_live_folder_may_be_missing_but_not_a_file(tmp_path):
     file = tmp_path / "file"
     file.write_text("")
     assert "not a file" in messages({"EXPLORER_LIVE_DIR": str(file)})[0]
+
+
+def test_trusted_proxies_from_the_file_or_the_environment(tmp_path):
+    assert Settings().trusted_proxies == () == load_settings({}).trusted_proxies  # nobody's header is believed
+    file = tmp_path / "explorer.toml"
+    file.write_text('trusted_proxies = ["127.0.0.1", " ::1 ", "10.1.2.3/8", "fd00::/8"]\n')
+    assert load_settings({}, file).trusted_proxies == ("127.0.0.1/32", "::1/128", "10.0.0.0/8", "fd00::/8")
+    found = load_settings({"EXPLORER_TRUSTED_PROXIES": " 127.0.0.1,::1  192.168.0.0/16,,127.0.0.1 "}, file)
+    assert found.trusted_proxies == ("127.0.0.1/32", "::1/128", "192.168.0.0/16")  # the environment wins
+    file.write_text("trusted_proxies = []\n")
+    assert load_settings({}, file).trusted_proxies == ()
+
+
+def test_each_bad_trusted_proxy_is_named(tmp_path):
+    file = tmp_path / "explorer.toml"
+    file.write_text('trusted_proxies = ["127.0.0.1", "10.0.0.300"]\n')
+    assert messages({}, file)[0].startswith(f"{file}: trusted_proxies: '10.0.0.300' is not an address or network")
+    found = messages({"EXPLORER_TRUSTED_PROXIES": "localhost, 10.0.0.0/33 ::1"})
+    assert len(found) == 1 and found[0].startswith(
+        "environment: EXPLORER_TRUSTED_PROXIES: 'localhost' is not an address or network; '10.0.0.0/33' is not")
+    for everyone in ("0.0.0.0/0", "::/0", "1.2.3.4/0"):  # believing anyone's header is the bug this setting ends
+        assert "would trust every address" in messages({"EXPLORER_TRUSTED_PROXIES": everyone})[0]
+    for bad in ('trusted_proxies = "127.0.0.1"\n', "trusted_proxies = [1270001]\n", "trusted_proxies = true\n"):
+        file.write_text(bad)
+        if bad.startswith('trusted_proxies = "'):  # one text in the file is read like the environment's
+            assert load_settings({}, file).trusted_proxies == ("127.0.0.1/32",)
+        else:
+            assert "must be a list of addresses or networks" in messages({}, file)[0], bad
+
+
+def test_the_check_command_reports_a_bad_trusted_proxy():
+    result = subprocess.run([sys.executable, "-m", "explorer", "check"], capture_output=True, text=True, timeout=60,
+                            env={"EXPLORER_TRUSTED_PROXIES": "10.0.0.300", "PATH": ""}, cwd=ROOT)
+    assert result.returncode == 1
+    assert "environment: EXPLORER_TRUSTED_PROXIES: '10.0.0.300' is not an address or network" in result.stdout
+
+
+def test_the_live_secret_is_long_and_never_shown(tmp_path):
+    assert Settings().live_secret == "" == load_settings({}).live_secret  # the store makes one and keeps it
+    secret = "s3cr3t-" * 5
+    assert load_settings({"EXPLORER_LIVE_SECRET": f"  {secret} "}).live_secret == secret
+    assert secret not in repr(load_settings({"EXPLORER_LIVE_SECRET": secret}))
+    for short in ("hunter2-hunter2-hunter2-hunter2", "x" * 31, "\u00e9" * 20):
+        found = messages({"EXPLORER_LIVE_SECRET": short})
+        assert found[0].startswith("environment: EXPLORER_LIVE_SECRET: must be a secret of at least 32 characters")
+        assert short not in found[0] and "got" not in found[0], found
+    file = tmp_path / "explorer.toml"
+    file.write_text('live_secret = "tooshort-and-secret"\n')
+    found = messages({}, file)
+    assert found[0].startswith(f"{file}: live_secret: must be") and "tooshort" not in found[0]
+    file.write_text("live_secret = 12345678901234567890123456789012345\n")
+    assert "12345678901234567890" not in messages({}, file)[0]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from explorer.addresses import network
 from explorer.errors import ExplorerError, Problem
 from explorer.loader import DEFAULT_DATA_DIR
 from explorer.tomlfile import TooDeep, parse_toml
@@ -21,6 +22,7 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
 
+LIVE_SECRET_MIN = 32  # characters of a live_secret: guessing it would let anyone sign a participant or a screen link
 # setting name -> (environment variable, what it is)
 SETTINGS = {
     "tiles": ("EXPLORER_TILES", "online (map tiles from tile_url) or offline (a simplified map, no network)"),
@@ -36,8 +38,14 @@ SETTINGS = {
     "session_hours": ("EXPLORER_SESSION_HOURS", "hours a live session and its answers are kept (1 to 168)"),
     "attract_votes": ("EXPLORER_ATTRACT_VOTES", "kiosk: show the place votes of the live sessions on the attract screen"),
     "time_zone": ("EXPLORER_TIME_ZONE", "time zone of the times in a live session's export, e.g. Europe/Brussels"),
+    "trusted_proxies": ("EXPLORER_TRUSTED_PROXIES",
+                        "proxies whose X-Forwarded-For is believed: addresses or networks, e.g. 127.0.0.1 10.0.0.0/8"),
+    "live_secret": ("EXPLORER_LIVE_SECRET",
+                    f"live sessions' signing secret, at least {LIVE_SECRET_MIN} characters (default: made and kept "
+                    "in the database)"),
 }
-SECRET_SETTINGS = frozenset({"database_url"})  # never repeated whole in a message: the URL may hold a password
+# never repeated whole in a message: a database URL may hold a password, and the live secret is all secret
+SECRET_SETTINGS = frozenset({"database_url", "live_secret"})
 DEFAULT_TIME_ZONE = "Europe/Brussels"
 DEFAULT_LIVE_DIR = Path.home() / ".local" / "state" / "here-explorer"
 DATABASE_URL = re.compile(r"(?P<scheme>sqlite|postgres|postgresql)(?:\+[a-z0-9]+)?://(?P<rest>\S*)")
@@ -72,6 +80,8 @@ class Settings:
     session_hours: int = 12
     attract_votes: bool = True
     time_zone: str = DEFAULT_TIME_ZONE
+    trusted_proxies: tuple[str, ...] = ()  # networks as ipaddress writes them: 127.0.0.1/32, 10.0.0.0/8
+    live_secret: str = field(default="", repr=False)
 
     @property
     def offline(self) -> bool:
@@ -118,8 +128,12 @@ def load_settings(environ: Mapping[str, str] | None = None, file: Path | None = 
             values[name] = _PARSERS[name](value)
         except ValueError as exc:
             origin, _, variable = where.partition(": ")
-            shown = _hide_password(value) if name in SECRET_SETTINGS else value
-            problems.append(Problem(origin, "", variable or name, str(exc), shown))
+            if name not in SECRET_SETTINGS:
+                problems.append(Problem(origin, "", variable or name, str(exc), value))
+            elif name == "database_url":
+                problems.append(Problem(origin, "", variable or name, str(exc), _hide_password(value)))
+            else:  # nothing of it is shown
+                problems.append(Problem(origin, "", variable or name, str(exc)))
     if problems:
         raise SettingsError(problems)
     return Settings(**values)  # type: ignore[arg-type]
@@ -239,6 +253,36 @@ def _time_zone(value: object) -> str:
     return text
 
 
+def _trusted_proxies(value: object) -> tuple[str, ...]:
+    """Addresses or CIDR networks, IPv4 or IPv6: a list of texts in the file, separated by commas or spaces in the
+    environment. Each bad entry is named."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else value if isinstance(value, list) else None
+    if items is None or not all(isinstance(item, str) for item in items):
+        raise ValueError("must be a list of addresses or networks like 127.0.0.1 or 10.0.0.0/8")
+    found, wrong = [], []
+    for item in (item for item in items if item.strip()):
+        try:
+            net = network(item)
+        except ValueError as exc:
+            wrong.append(str(exc))
+            continue
+        if net.prefixlen == 0:  # every address: anyone could say who they are
+            wrong.append(f"{item!r} would trust every address, so anyone could forge X-Forwarded-For")
+        found.append(str(net))
+    if wrong:
+        raise ValueError("; ".join(wrong) + " (write addresses or networks like 127.0.0.1, 10.0.0.0/8 or ::1)")
+    return tuple(dict.fromkeys(found))
+
+
+def _live_secret(value: object) -> str:
+    """A signing secret of at least ``LIVE_SECRET_MIN`` characters, without spaces at either end; never shown."""
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or len(text) < LIVE_SECRET_MIN:
+        raise ValueError(f"must be a secret of at least {LIVE_SECRET_MIN} characters, such as the output of "
+                         "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    return text
+
+
 _PARSERS = {
     "tiles": _tiles,
     "tile_url": _tile_url,
@@ -253,6 +297,8 @@ _PARSERS = {
     "session_hours": _hours,
     "attract_votes": _flag,
     "time_zone": _time_zone,
+    "trusted_proxies": _trusted_proxies,
+    "live_secret": _live_secret,
 }
 
 

@@ -1,34 +1,39 @@
 """Live sessions in the app: the store each process shares, who may steer a session, and where a request came from.
 
-How a live session runs through the pages:
+How a live session runs (the data path):
 
 1. The presenter (``pages/live.py``) presses "Start": ``LiveStore.start_session`` keeps a new session, and the
-   address becomes the presenter's secret link, ``live?code=ABC234&key=SECRET``. Every run checks ``key``
-   against the hash the store keeps; without it the page shows no control. A kiosk never shows the page.
-2. A participant scans the QR code, ``join?code=ABC234``. Joining gives the phone a random token, kept in the
-   address (``&me=TOKEN``), so a reload stays the same participant; no name, no account, nothing else.
-3. The presenter adds a question and opens it. Each phone's page has a fragment that reruns every
-   ``PARTICIPANT_POLL`` seconds and looks at the session's questions (one read per ``SHARED_LOOK`` for all the
-   phones a replica serves); when the open question changes, the page runs again and shows it. An answer is
-   written by ``LiveStore.answer`` (one per participant, by the database's unique constraint), so it makes no
-   difference which replica a phone talks to.
-4. The projector's results are a fragment rerunning every ``PROJECTOR_POLL`` seconds: it reads the tallies from
-   the database, so the room's answers show within about that long, whichever replica took them.
+   address becomes the presenter's secret link, ``live?code=ABC234&key=SECRET``; the projector opens a read-only
+   ``live?code=ABC234&screen=KEY`` (``Signer.screen_key``). A kiosk never shows the page.
+2. A phone scans the QR code: ``/join?code=ABC234`` is a light HTML page (an ``st.App`` route, no Streamlit
+   session). Joining sets a signed cookie (``liveauth.Signer``): the phone's identity, bound to the session and
+   never in the address. Answers are form posts, written by ``LiveStore.answer`` (one per participant, by the
+   database's unique constraint), so any replica may take them.
+3. Every committed change is announced through the store's notifier (``pg_notify`` on PostgreSQL, heard by every
+   replica through ``store.listen()``); phones hear "the question changed" as Server-Sent Events on
+   ``/join/events``, and the projector's component (``livepush``) on ``/live/events`` reruns its board: an idle
+   phone costs no script run, and a slow poll is the fallback where streaming breaks.
 
 When the database cannot be reached the session pages say so (``StoreUnavailable``) and the rest of the explorer
-is untouched; the store is tried again after ``RETRY`` seconds.
+is untouched; the store is tried again after ``RETRY`` seconds, and a store that found its SQLite file gone
+(``store.broken``) is dropped and opened afresh after as long. Whose address a request counts as is
+``explorer.addresses``' rule: ``X-Forwarded-For`` only from the ``trusted_proxies`` setting.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import ipaddress
 import threading
 import time
+from collections.abc import Mapping
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import streamlit as st
 
+from explorer import addresses
 from explorer.live import AttemptLimiter, LiveQuestion
 from explorer.livestore import LiveStore, StoreUnavailable, settings_url
 from explorer.settings import Settings
@@ -45,6 +50,20 @@ RETRY = 30.0  # seconds before a database that could not be reached is tried aga
 # about a thousand million codes.
 TAB_LIMIT = 10
 LIMITER = AttemptLimiter(limit=60)
+
+
+class JoinLimiter(AttemptLimiter):
+    """New participants per address over a sliding window: ``blocked(address, now)`` before a phone without a
+    valid cookie joins, ``joined(address, now)`` once it has. Generous: a whole hall can sit behind one router."""
+
+    def joined(self, address: str, now: float) -> None:
+        """Count one new participant from ``address``."""
+        self.failed(address, now)
+
+
+# New participants: 2,500 per address in 10 minutes (a 2,000-seat hall behind one router, and some reloads with
+# cookies refused). Beyond it a script from one address waits; the session's cap bounds it anyway.
+JOIN_LIMITER = JoinLimiter(limit=2500, window=600.0)
 _stores: dict[str, LiveStore] = {}
 _failed: dict[str, tuple[float, StoreUnavailable]] = {}
 _stop = threading.Event()  # set when the stores are forgotten (tests), to end the purging threads
@@ -54,25 +73,56 @@ _lock = threading.Lock()
 
 def live_store(settings: Settings) -> LiveStore:
     """The process's store for the database the settings name (made, and its schema created, on first use);
-    :class:`StoreUnavailable` when it cannot be reached. Expired sessions are purged now and then."""
+    :class:`StoreUnavailable` when it cannot be reached. A store that went broken (its SQLite file replaced or
+    deleted) is dropped, and a fresh one is opened ``RETRY`` seconds later; meanwhile the pages say "not
+    available". Each store listens for the other replicas' announcements once, and its expired sessions are
+    purged now and then."""
     url = settings_url(settings)
     store = _stores.get(url)
-    if store is None:
+    if store is None or _broken(store):
         with _lock:
             store = _stores.get(url)
+            if store is not None and _broken(store):
+                del _stores[url]
+                _failed[url] = (time.monotonic(), StoreUnavailable("the live sessions' store stopped: reopening it"))
+                with contextlib.suppress(Exception):  # already refusing; closing is only tidying up
+                    store.close()
+                store = None
             failed = _failed.get(url)
             if store is None and failed is not None and time.monotonic() - failed[0] < RETRY:
                 raise failed[1]
             if store is None:
                 try:
-                    store = _stores[url] = LiveStore(url)
+                    store = _open(url, settings)
                 except StoreUnavailable as exc:
                     _failed[url] = (time.monotonic(), exc)
                     raise
+                _stores[url] = store
                 _failed.pop(url, None)
                 with contextlib.suppress(StoreUnavailable):
                     store.purge(time.time())
                 threading.Thread(target=_purge_now_and_then, args=(url, store), name="live-purge", daemon=True).start()
+    return store
+
+
+def _broken(store: LiveStore) -> bool:
+    return getattr(store, "broken", False) is True
+
+
+def _open(url: str, settings: Settings) -> LiveStore:
+    """A new store, with the ``live_secret`` setting when there is one (else the store's own, kept in the
+    database), listening for announcements (PostgreSQL: every replica's) from now on."""
+    options = {}
+    if "secret" in inspect.signature(LiveStore).parameters:  # TODO(A2): drop once LiveStore takes secret=
+        options["secret"] = settings.live_secret or None
+    store = LiveStore(url, **options)
+    listen = getattr(store, "listen", None)
+    if callable(listen):
+        try:
+            listen()
+        except Exception:
+            store.close()
+            raise
     return store
 
 
@@ -124,21 +174,47 @@ def forget_stores() -> None:
         _stop.clear()
 
 
-def client_address() -> str:
-    """The address a visitor's requests come from, for the code-guessing limiter. Behind a proxy on the same
-    machine (nginx), the proxy's own ``X-Forwarded-For`` entry, the last one, names the visitor; a header is
-    trusted only from such a proxy, since anyone can send one."""
+class _Headers(Protocol):
+    def get(self, key: str, default: str | None = None, /) -> str | None: ...
+
+
+def forwarded_for(headers: Mapping[str, str] | _Headers) -> str | None:
+    """Every ``X-Forwarded-For`` line of a request, joined by commas in their order (None without any): a proxy
+    may add its own line instead of appending to the client's."""
+    for name in ("getlist", "get_all"):  # Starlette's Headers, Streamlit's st.context.headers
+        lines = getattr(headers, name, None)
+        if callable(lines):
+            found = [str(line) for line in lines("x-forwarded-for")]
+            return ",".join(found) if found else None
+    found = headers.get("x-forwarded-for") or headers.get("X-Forwarded-For")
+    return str(found) if found else None
+
+
+def request_address(peer: str | None, headers: Mapping[str, str] | _Headers, settings: Settings) -> str:
+    """The address a Starlette request counts as for the limiters: its connection's peer (``request.client.host``;
+    uvicorn must not rewrite it from headers), or, from a proxy in ``trusted_proxies``, the client its
+    ``X-Forwarded-For`` names (``explorer.addresses.client_address``). An IPv6 client counts by its /64."""
+    found = addresses.client_address(peer or "", forwarded_for(headers), settings.trusted_proxies)
+    return addresses.limit_key(found)
+
+
+def client_address(settings: Settings | None = None) -> str:
+    """The address this Streamlit visitor counts as for the limiters, by the same rule as :func:`request_address`
+    (``settings``: the app's, read from the cache when not given). Streamlit hides a peer on the machine itself
+    (127.0.0.1, ::1) as no address: such a peer is taken as loopback, whose header is believed only when
+    ``trusted_proxies`` names it; without one, every such visitor counts as ``"unknown"``, one address."""
+    if settings is None:
+        cached = CACHE.settings()
+        settings = cached if isinstance(cached, Settings) else Settings()
     peer = st.context.ip_address
-    peer = peer if isinstance(peer, str) else ""  # no address (a test, a bare run): every request counts as one
-    try:
-        local = ipaddress.ip_address(peer).is_loopback
-    except ValueError:
-        local = False
-    if local:
-        forwarded = str(st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return peer or "unknown"
+    if isinstance(peer, str) and peer:
+        return request_address(peer, st.context.headers, settings)
+    nets = addresses.networks(settings.trusted_proxies)
+    local = next((p for p in ("127.0.0.1", "::1") if addresses.is_trusted(ipaddress.ip_address(p), nets)), None)
+    if local is None:
+        return addresses.UNKNOWN
+    found = request_address(local, st.context.headers, settings)
+    return addresses.UNKNOWN if found == local else found
 
 
 def page_url() -> str:
