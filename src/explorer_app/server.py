@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None, app: st.App | None = None) -> int:
     start_purging()  # live sessions: expired ones are deleted every few minutes from now on
     config = uvicorn.Config(app, loop="asyncio", ws="websockets-sansio", lifespan="on", log_level=args.log_level,
                             access_log=False, server_header=False, date_header=False,  # fewer bytes per answer
+                            proxy_headers=False,  # the peer stays the socket's: trusted_proxies decide (addresses.py)
                             ws_ping_interval=30, ws_ping_timeout=30, timeout_graceful_shutdown=5,
                             ws_max_size=int(st.get_option("server.maxMessageSize")) * 1024 * 1024,
                             ws_per_message_deflate=bool(st.get_option("server.enableWebsocketCompression")))
