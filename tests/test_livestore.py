@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from explorer.errors import ExplorerError
-from explorer.live import AnswerRefused, classroom_question, new_participant, new_session, place_question, word_question
+from explorer.live import DEFAULT_CAP, AnswerRefused, classroom_question, new_participant, new_session, place_question, word_question
 from explorer.livestore import (
     DATABASE_FILE,
     SCHEMA_VERSION,
@@ -461,7 +461,7 @@ def empty_url(request, tmp_path):
     admin.dispose()
 
 
-def test_a_database_made_with_schema_1_is_brought_to_schema_2_keeping_its_answers(empty_url, content):
+def test_a_database_made_with_schema_1_is_brought_to_schema_3_keeping_its_answers(empty_url, content):
     old = LiveStore(empty_url)
     session, vote = started(old, content)
     qid, age = next((q.id, q.ages[0]) for q in content.questions)
@@ -473,11 +473,16 @@ def test_a_database_made_with_schema_1_is_brought_to_schema_2_keeping_its_answer
     old.answer(written.id, pupil, "kept through the upgrade", NOW + 1)
     with old.engine.begin() as connection:  # as an explorer of schema 1 left it: no refused column, version 1
         connection.execute(text("ALTER TABLE live_answers DROP COLUMN refused"))
+        connection.execute(text("DROP INDEX live_sessions_origin"))
+        connection.execute(text("ALTER TABLE live_sessions DROP COLUMN cap"))
+        connection.execute(text("ALTER TABLE live_sessions DROP COLUMN origin"))
+        connection.execute(text("DROP TABLE live_meta"))
         connection.execute(text("DELETE FROM schema_version"))
         connection.execute(text("INSERT INTO schema_version (version) VALUES (1)"))
     old.close()
     new = LiveStore(empty_url)
-    assert new.version() == SCHEMA_VERSION == 2
+    assert new.version() == SCHEMA_VERSION == 3
+    assert new.session(session.code, NOW).cap == DEFAULT_CAP
     kept = {a.value: a for a in new.answers(session.code)}
     assert set(kept) == {vote.choices[0], "kept through the upgrade"}
     assert not any(a.refused for a in kept.values()) and kept["kept through the upgrade"].waiting

@@ -2,16 +2,39 @@
 
 SQLite needs nothing installed and serves one machine; PostgreSQL lets several replicas behind nginx share the
 same sessions. The schema is created at start and a ``schema_version`` row tells a later migration what it finds:
-version 2 added the answers' ``refused`` column (an answer the presenter discarded), with a default, so a database
-made by an older explorer is brought up to date at start, on SQLite and PostgreSQL alike.
+version 2 added the answers' ``refused`` column, version 3 the sessions' participant ``cap`` and ``origin`` and the
+``live_meta`` table; a database made by an older explorer is brought up to date at start, on SQLite and PostgreSQL.
+
+What is kept: per session its code, a hash of the presenter's secret, times, language, cap and ``origin`` (a keyed
+hash of the starter's address, for the sessions-per-hour limit: never the address); its questions; its participants
+as the random ids the server signed (``explorer.liveauth``); their answers. ``live_meta`` keeps the signing secret
+when no setting gives one. Expired sessions go with everything in them. The limits (``SESSIONS_PER_HOUR``, a
+session's cap, ``MAX_QUESTIONS``) are counted in the database under a lock, so every replica keeps them together.
 One answer per participant per question is the database's rule (a unique constraint), written by an upsert, so
-two replicas answering for the same phone at once still leave one row. Expired sessions go with their answers.
+two replicas answering for the same phone at once still leave one row.
+
+An announcement's path (every committed change: "state" for questions and the cap, "answers" for answers):
+1. a write calls ``_announce``: on PostgreSQL ``pg_notify('here_live', '<code> <kind>')`` in its transaction;
+2. at commit PostgreSQL tells every replica's ``listen()`` thread, which publishes to its ``store.notifier``
+   (on SQLite, or while that thread is reconnecting, the store publishes to its notifier itself after commit);
+3. the server's event streams waiting on ``Notifier.wait`` wake and re-read the session.
+
+Never acknowledged and lost: a SQLite file deleted or replaced under a running store is noticed before a write
+commits (``StoreUnavailable``, and ``broken`` from then on); on PostgreSQL a failed write raises ``StoreUnavailable``
+and the pool checks connections before use, so the next request reconnects.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
+import hmac
 import json
+import logging
 import os
+import secrets
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -51,30 +74,48 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from explorer.errors import ExplorerError
 from explorer.i18n import N_, t
 from explorer.live import (
+    DEFAULT_CAP,
     DEFAULT_LIFETIME,
     ENDED,
+    MAX_QUESTIONS,
+    SESSION_FULL,
+    SESSIONS_PER_HOUR,
+    TOO_MANY_QUESTIONS,
+    TOO_MANY_SESSIONS,
     Answer,
     AnswerRefused,
+    LiveError,
     LiveQuestion,
     LiveSession,
     check_answer,
+    checked_cap,
     new_session,
     valid_participant,
 )
+from explorer.liveauth import Signer
+from explorer.livenotify import Notifier
 from explorer.settings import DEFAULT_LIVE_DIR, Settings
 
-SCHEMA_VERSION = 2  # 1: the first schema; 2: live_answers.refused
+SCHEMA_VERSION = 3  # 1: the first schema; 2: live_answers.refused; 3: live_sessions.cap and .origin, live_meta
 SCHEMA_LOCK = 0x4845_5245  # PostgreSQL advisory lock id ("HERE") held while the schema is made
 DATABASE_URL_VARIABLE = "EXPLORER_DATABASE_URL"
 LIVE_DIR_VARIABLE = "EXPLORER_LIVE_DIR"
 DATABASE_FILE = "live.sqlite3"
 BUSY_TIMEOUT = 5.0  # seconds a SQLite writer waits for another one before giving up
 CONNECT_TIMEOUT = 5  # seconds to reach a PostgreSQL server
+CHANNEL = "here_live"  # PostgreSQL's channel for announcements: "<code> <kind>"
+APPLICATION = "here-explorer"  # PostgreSQL's application_name for the store's connections (and "-listen")
+SECRET_KEY = "signing_secret"  # live_meta's key for the signing secret
+LISTEN_POLL = 0.5  # seconds the listening thread waits for news before looking whether the store closed
+LISTEN_BACKOFF = (0.5, 10.0)  # seconds before reconnecting the listening thread: first, then doubling up to
+HOUR = 3600.0
+log = logging.getLogger(__name__)
 UNAVAILABLE = N_("Live sessions are not available just now: their database cannot be reached. The rest of the explorer "
                  "works as usual.")
 
 T = TypeVar("T")
 READ_ONLY = "explorer_read_only"  # an execution option: the transaction only reads
+NEWS = "explorer_news"  # a connection's announcements waiting for its transaction to commit
 
 metadata = MetaData()
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
@@ -86,7 +127,12 @@ sessions = Table(
     Column("expires", Float, nullable=False, index=True),
     Column("language", String(8), nullable=False),
     Column("spoiler_safe", Boolean, nullable=False),
+    # schema 3: participants let in at most, and a keyed hash of the starter's address ("" unknown)
+    Column("cap", Integer, nullable=False, server_default=text(str(DEFAULT_CAP))),
+    Column("origin", String(32), nullable=False, server_default=""),
 )
+starts = Index("live_sessions_origin", sessions.c.origin, sessions.c.created)
+meta = Table("live_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
 questions = Table(
     "live_questions", metadata,
     Column("id", String(32), primary_key=True),
@@ -130,7 +176,8 @@ def _choices_json(question: LiveQuestion) -> str:
 
 
 class StoreUnavailable(ExplorerError):
-    """The live sessions' database cannot be reached; ``text(language)`` says so for the page, which carries on."""
+    """The live sessions' database cannot be reached (or its file went); ``text(language)`` says so for the page,
+    which carries on. Nothing the request wrote was kept."""
 
     def text(self, language: str = "en") -> str:
         return t(UNAVAILABLE, language)
@@ -185,14 +232,30 @@ def _sqlite_events(engine: Engine) -> None:
 
 class LiveStore:
     """Sessions, questions, participants and answers in a database. Every method raises :class:`StoreUnavailable`
-    when the database cannot be reached, so a page can say so and the rest of the explorer keeps working."""
+    when the database cannot be reached, so a page can say so and the rest of the explorer keeps working.
 
-    def __init__(self, url: str | None = None, connect_timeout: float = CONNECT_TIMEOUT):
+    ``secret`` signs participants and screen keys (``signer()``); without one (the ``live_secret`` setting), the
+    store makes one at its first start and keeps it in ``live_meta``, so every replica on the database shares it.
+    ``notifier`` hears of every committed change (module docstring)."""
+
+    def __init__(self, url: str | None = None, connect_timeout: float = CONNECT_TIMEOUT, secret: str | None = None):
         self.url = with_driver(url or database_url())
+        self.notifier = Notifier()
+        self.broken = False  # the SQLite file went: every call refuses until the store is made again
+        self._broken_reason = ""
+        self._file: Path | None = None
+        self._identity: tuple[int, int] | None = None
+        self._closed = threading.Event()
+        self._listener: threading.Thread | None = None
+        self._listening = threading.Event()  # the listening thread holds a LISTEN connection now
+        self._listen_lock = threading.Lock()
+        self._signer: Signer | None = None
+        self.postgresql = not self.url.startswith("sqlite")
         try:
-            if self.url.startswith("sqlite"):
+            if not self.postgresql:
                 if self.url.startswith("sqlite:///") and not self.url.endswith(":memory:"):
-                    folder = Path(self.url.removeprefix("sqlite:///")).parent
+                    self._file = Path(self.url.removeprefix("sqlite:///"))
+                    folder = self._file.parent
                     try:
                         folder.mkdir(parents=True, exist_ok=True)
                     except OSError as exc:
@@ -201,12 +264,16 @@ class LiveStore:
                 _sqlite_events(self.engine)
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True,
-                                            connect_args={"connect_timeout": max(1, int(connect_timeout))})
+                                            connect_args={"connect_timeout": max(1, int(connect_timeout)),
+                                                          "application_name": APPLICATION})
         except (UrlError, ImportError) as exc:
             raise StoreUnavailable(f"cannot use the database {self._shown_url()}: {exc}") from exc
         self.reader = self.engine.execution_options(**{READ_ONLY: True})
         try:
             self._run(self._create)
+            if self._file is not None:
+                self._identity = self._file_identity()
+            self._secret = secret or self._run(self._kept_secret)
         except StoreUnavailable:
             self.engine.dispose()
             raise
@@ -221,7 +288,7 @@ class LiveStore:
             return "(an invalid URL)"
 
     def _create(self, connection: Connection) -> None:
-        if self.engine.dialect.name == "postgresql":  # replicas starting together: one creates, the others wait
+        if self.postgresql:  # replicas starting together: one creates, the others wait
             connection.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
         metadata.create_all(connection)
         found = connection.scalar(select(func.max(schema_version.c.version)))
@@ -229,6 +296,8 @@ class LiveStore:
             raise ExplorerError(f"the live sessions' database has schema {found}, newer than this explorer's {SCHEMA_VERSION}")
         if found is not None and found < 2:
             self._migrate_to_2(connection)
+        if found is not None and found < 3:
+            self._migrate_to_3(connection)
         if found != SCHEMA_VERSION:
             connection.execute(self._upsert(schema_version, {"version": SCHEMA_VERSION}, ["version"], {}))
 
@@ -239,13 +308,85 @@ class LiveStore:
             default = "false" if self.engine.dialect.name == "postgresql" else "0"
             connection.execute(text(f"ALTER TABLE live_answers ADD COLUMN refused BOOLEAN NOT NULL DEFAULT {default}"))
 
+    def _migrate_to_3(self, connection: Connection) -> None:
+        """Schema 2 to 3: the sessions' ``cap`` (``DEFAULT_CAP`` for every session already kept) and ``origin``
+        ("" for them: unknown, so not counted), and its index (``live_meta`` is a new table: create_all made it)."""
+        present = {column["name"] for column in inspect(connection).get_columns("live_sessions")}
+        if "cap" not in present:
+            connection.execute(text(f"ALTER TABLE live_sessions ADD COLUMN cap INTEGER NOT NULL DEFAULT {DEFAULT_CAP}"))
+        if "origin" not in present:
+            connection.execute(text("ALTER TABLE live_sessions ADD COLUMN origin VARCHAR(32) NOT NULL DEFAULT ''"))
+        starts.create(connection, checkfirst=True)
+
+    def _kept_secret(self, connection: Connection) -> str:
+        """The signing secret kept in ``live_meta``, made now if there is none: replicas starting together each
+        offer one, the first kept wins and all read it back."""
+        made = secrets.token_urlsafe(32)
+        connection.execute(self._upsert(meta, {"key": SECRET_KEY, "value": made}, ["key"], {}))
+        return connection.scalar(select(meta.c.value).where(meta.c.key == SECRET_KEY))
+
+    def signer(self) -> Signer:
+        """The signer of participant cookies and screen keys, with the store's secret (the same on every replica)."""
+        if self._signer is None:
+            self._signer = Signer(self._secret)
+        return self._signer
+
+    def origin_of(self, address: str) -> str:
+        """What the store keeps of an address: a keyed hash (32 hex characters) that tells two starts from one
+        address apart from others, and cannot be turned back into the address without the secret."""
+        return hmac.new(self._secret.encode("utf-8"), f"origin:{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    # --- the database file, and news -------------------------------------------------------------------------
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self._file)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino
+
+    def _check_file(self) -> None:
+        """Refuse when the SQLite file the store opened was deleted or replaced: its connections would go on
+        writing to a file nobody will open again (and a restart would find the answers gone)."""
+        if self.broken:
+            raise StoreUnavailable(self._broken_reason)
+        if self._file is None or self._identity is None:
+            return
+        found = self._file_identity()
+        if found != self._identity:
+            self.broken = True
+            what = "deleted" if found is None else "replaced by another file"
+            self._broken_reason = (f"the live sessions' database file {self._file} was {what} while in use; "
+                                   "nothing more is written until the store is opened again")
+            log.error(self._broken_reason)
+            raise StoreUnavailable(self._broken_reason)
+
+    def _announce(self, connection: Connection, code: str, kind: str) -> None:
+        """Announce a change of session ``code`` once this transaction commits (module docstring)."""
+        if self.postgresql:
+            connection.execute(select(func.pg_notify(CHANNEL, f"{code} {kind}")))
+        news = connection.info.get(NEWS)
+        if news is not None and (code, kind) not in news:
+            news.append((code, kind))
+
     @contextmanager
     def _connection(self, read_only: bool = False) -> Iterator[Connection]:
+        self._check_file()
+        news: list[tuple[str, str]] = []
         try:
             with (self.reader if read_only else self.engine).begin() as connection:
-                yield connection
+                connection.info[NEWS] = news
+                try:
+                    yield connection
+                    if not read_only:
+                        self._check_file()  # before the commit: a write to a file that went is never acknowledged
+                finally:
+                    connection.info.pop(NEWS, None)
         except (OperationalError, InterfaceError) as exc:  # not IntegrityError: that is a rule broken, not a database down
             raise StoreUnavailable(f"the live sessions' database {self._shown_url()} cannot be reached: {exc.orig}") from exc
+        if news and not (self.postgresql and self._listening.is_set()):  # else the listening thread hears it
+            for code, kind in news:
+                self.notifier.publish(code, kind)
 
     def _run(self, work: Callable[[Connection], T]) -> T:
         with self._connection() as connection:
@@ -264,7 +405,65 @@ class LiveStore:
         return statement.on_conflict_do_update(index_elements=keys, set_=changes)
 
     def close(self) -> None:
+        """Stop listening and close every connection."""
+        self._closed.set()
+        listener = self._listener
+        if listener is not None and listener is not threading.current_thread():
+            listener.join(timeout=LISTEN_POLL * 4 + CONNECT_TIMEOUT)
         self.engine.dispose()
+
+    # --- listening (PostgreSQL) -------------------------------------------------------------------------------
+
+    @property
+    def listening(self) -> bool:
+        """Whether the listening thread holds its LISTEN connection now (PostgreSQL)."""
+        return self._listening.is_set()
+
+    def listen(self) -> None:
+        """On PostgreSQL, start (once) a daemon thread that hears every replica's announcements and publishes them
+        to ``notifier``; it reconnects with a growing pause when the server goes, and then announces "state" for
+        every session the notifier knows, since news may have been missed meanwhile. On SQLite nothing to do:
+        one machine, and the store publishes itself."""
+        if not self.postgresql:
+            return
+        with self._listen_lock:
+            if self._listener is None and not self._closed.is_set():
+                self._listener = threading.Thread(target=self._listen, name="live-listen", daemon=True)
+                self._listener.start()
+
+    def _listen(self) -> None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        conninfo = make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
+        pause, connected_before = LISTEN_BACKOFF[0], False
+        while not self._closed.is_set():
+            try:
+                with psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                                     application_name=f"{APPLICATION}-listen") as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self._listening.set()
+                    pause = LISTEN_BACKOFF[0]
+                    if connected_before:
+                        for code in self.notifier.known():
+                            self.notifier.publish(code, "state")
+                    connected_before = True
+                    while not self._closed.is_set():
+                        for notice in connection.notifies(timeout=LISTEN_POLL):
+                            self._heard(notice.payload)
+            except psycopg.Error as exc:
+                if not self._closed.is_set():
+                    log.warning("live sessions: listening for news stopped (%s); again in %.1f s", exc, pause)
+            finally:
+                self._listening.clear()
+            if self._closed.wait(pause):
+                break
+            pause = min(pause * 2, LISTEN_BACKOFF[1])
+
+    def _heard(self, payload: str) -> None:
+        code, _, kind = payload.partition(" ")
+        with contextlib.suppress(ValueError):  # not one of ours
+            self.notifier.publish(code, kind)
 
     def version(self) -> int:
         return self._read(lambda c: c.scalar(select(func.max(schema_version.c.version))))
@@ -272,21 +471,52 @@ class LiveStore:
     # --- sessions --------------------------------------------------------------------------------------------
 
     def start_session(self, now: float, language: str = "en", spoiler_safe: bool = False,
-                      lifetime: float = DEFAULT_LIFETIME) -> tuple[LiveSession, str]:
-        """Make and keep a new session with a code no live session has; returns it with the presenter's secret."""
+                      lifetime: float = DEFAULT_LIFETIME, *, address: str = "",
+                      cap: int = DEFAULT_CAP) -> tuple[LiveSession, str]:
+        """Make and keep a new session with a code no live session has; returns it with the presenter's secret.
+        ``address`` is where the request came from: :class:`LiveError` (``TOO_MANY_SESSIONS``) when it started
+        ``SESSIONS_PER_HOUR`` sessions in the past hour, on any replica ("" is unknown: a caller outside a request,
+        not counted)."""
+        origin = self.origin_of(address) if address else ""
         for _ in range(5):  # a code already taken is one chance in ten million: try another
-            session, secret = new_session(now, language, spoiler_safe, lifetime)
+            session, secret = new_session(now, language, spoiler_safe, lifetime, cap)
             try:
-                self.add_session(session)
+                self.add_session(session, origin)
             except IntegrityError:
                 continue
             return session, secret
         raise StoreUnavailable("no free session code after five tries")
 
-    def add_session(self, session: LiveSession) -> None:
+    def add_session(self, session: LiveSession, origin: str = "") -> None:
+        """Keep a session; with an ``origin`` (``origin_of``), only within ``SESSIONS_PER_HOUR`` from it."""
         row = {"code": session.code, "secret_hash": session.secret_hash, "created": session.created,
-               "expires": session.expires, "language": session.language, "spoiler_safe": session.spoiler_safe}
-        self._run(lambda c: c.execute(insert(sessions).values(**row)))
+               "expires": session.expires, "language": session.language, "spoiler_safe": session.spoiler_safe,
+               "cap": checked_cap(session.cap), "origin": origin}
+
+        def work(connection: Connection) -> None:
+            if origin:
+                if self.postgresql:  # two replicas starting for one address at once: one counts after the other
+                    connection.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK, func.hashtext(origin))))
+                started = connection.scalar(select(func.count()).select_from(sessions).where(
+                    sessions.c.origin == origin, sessions.c.created > session.created - HOUR))
+                if started >= SESSIONS_PER_HOUR:
+                    raise LiveError(TOO_MANY_SESSIONS)
+            connection.execute(insert(sessions).values(**row))
+
+        self._run(work)
+
+    def set_cap(self, code: str, cap: int) -> bool:
+        """Change how many participants a session lets in (those already in stay in); whether there is such a
+        session. A ValueError for a cap out of bounds."""
+        cap = checked_cap(cap)
+
+        def work(connection: Connection) -> bool:
+            if not connection.execute(update(sessions).where(sessions.c.code == code).values(cap=cap)).rowcount:
+                return False
+            self._announce(connection, code, "state")
+            return True
+
+        return self._run(work)
 
     def session(self, code: str, now: float) -> LiveSession | None:
         """The session with this code, or None when there is none or it has expired."""
@@ -299,17 +529,29 @@ class LiveStore:
         row = self._read(lambda c: c.execute(select(sessions).where(sessions.c.code == code)).first())
         if row is None:
             return None
-        return LiveSession(row.code, row.secret_hash, row.created, row.expires, row.language, bool(row.spoiler_safe))
+        return LiveSession(row.code, row.secret_hash, row.created, row.expires, row.language, bool(row.spoiler_safe),
+                           row.cap)
 
     def join(self, code: str, token: str, now: float) -> bool:
-        """Count a participant in (once, however often they rejoin); False when the session is unknown or over."""
+        """Count a participant in (once, however often they rejoin); False when the session is unknown or over,
+        :class:`LiveError` (``SESSION_FULL``) when it has its cap of participants already and this is not one.
+        The session's row is locked while counting, so replicas letting in the last places at once never pass
+        the cap."""
         if not valid_participant(token):
             raise ValueError("not a participant token")
 
         def work(connection: Connection) -> bool:
-            expires = connection.scalar(select(sessions.c.expires).where(sessions.c.code == code))
-            if expires is None or now >= expires:
+            row = connection.execute(select(sessions.c.expires, sessions.c.cap).where(sessions.c.code == code)
+                                     .with_for_update(key_share=True)).first()
+            if row is None or now >= row.expires:
                 return False
+            known = select(participants.c.token).where(participants.c.session == code, participants.c.token == token)
+            if connection.execute(known).first() is not None:
+                return True
+            count = connection.scalar(select(func.count()).select_from(participants)
+                                      .where(participants.c.session == code))
+            if count >= row.cap:
+                raise LiveError(SESSION_FULL)
             connection.execute(self._upsert(participants, {"session": code, "token": token, "joined_at": now},
                                             ["session", "token"], {}))
             return True
@@ -339,10 +581,52 @@ class LiveStore:
 
     # --- questions -------------------------------------------------------------------------------------------
 
-    def add_question(self, question: LiveQuestion) -> None:
-        row = {"id": question.id, "session": question.session, "position": question.position, "kind": question.kind,
-               "ref": question.ref, "age": question.age, "choices": _choices_json(question), "state": question.state}
-        self._run(lambda c: c.execute(insert(questions).values(**row)))
+    def add_question(self, question: LiveQuestion) -> LiveQuestion:
+        """Keep a question after the session's others: the store gives its ``position`` (the last one's + 1,
+        counted under a lock, so two windows adding at once never share one). :class:`LiveError`
+        (``TOO_MANY_QUESTIONS``) when the session has ``MAX_QUESTIONS``. Returns the question as kept."""
+        return self.add_questions([question])[0]
+
+    def add_questions(self, queued: Iterable[LiveQuestion]) -> list[LiveQuestion]:
+        """Keep several questions of one session at once, after its others in the order given (a lesson plan's),
+        all or none: :class:`LiveError` (``TOO_MANY_QUESTIONS``) when they would pass ``MAX_QUESTIONS``."""
+        queued = list(queued)
+        if not queued:
+            return []
+        code = queued[0].session
+        if any(q.session != code for q in queued):
+            raise ValueError("questions of one session at a time")
+
+        def work(connection: Connection) -> list[LiveQuestion]:
+            connection.execute(select(sessions.c.code).where(sessions.c.code == code).with_for_update(key_share=True))
+            count, last = connection.execute(select(func.count(), func.max(questions.c.position))
+                                             .where(questions.c.session == code)).one()
+            if count + len(queued) > MAX_QUESTIONS:
+                raise LiveError(TOO_MANY_QUESTIONS, limit=MAX_QUESTIONS)
+            start = -1 if last is None else last
+            kept = [dataclasses.replace(q, position=start + 1 + i) for i, q in enumerate(queued)]
+            connection.execute(insert(questions), [
+                {"id": q.id, "session": q.session, "position": q.position, "kind": q.kind, "ref": q.ref, "age": q.age,
+                 "choices": _choices_json(q), "state": q.state} for q in kept])
+            self._announce(connection, code, "state")
+            return kept
+
+        return self._run(work)
+
+    def delete_question(self, question_id: str) -> bool:
+        """Delete a question with its answers; whether there was one."""
+
+        def work(connection: Connection) -> bool:
+            code = connection.scalar(select(questions.c.session).where(questions.c.id == question_id))
+            if code is None:
+                return False
+            self._lock_question(connection, question_id)
+            connection.execute(delete(answers).where(answers.c.question == question_id))
+            connection.execute(delete(questions).where(questions.c.id == question_id))
+            self._announce(connection, code, "state")
+            return True
+
+        return self._run(work)
 
     @staticmethod
     def _question(row) -> LiveQuestion:
@@ -381,6 +665,7 @@ class LiveStore:
                 connection.execute(update(questions).where(questions.c.session == row.session, questions.c.state == "open",
                                                            questions.c.id != question_id).values(state="closed"))
             connection.execute(update(questions).where(questions.c.id == question_id).values(state=state))
+            self._announce(connection, row.session, "state")
             return moved
 
         return self._run(work)
@@ -389,9 +674,12 @@ class LiveStore:
         """Delete a question's answers and put it back in draft, to ask it afresh."""
 
         def work(connection: Connection) -> None:
-            self._lock_question(connection, question_id)
+            code = self._lock_question(connection, question_id)
             connection.execute(delete(answers).where(answers.c.question == question_id))
             connection.execute(update(questions).where(questions.c.id == question_id).values(state="draft"))
+            if code is not None:
+                self._announce(connection, code, "state")
+                self._announce(connection, code, "answers")
 
         self._run(work)
 
@@ -431,24 +719,27 @@ class LiveStore:
                        "approved": case((answers.c.value == checked.value, answers.c.approved), else_=approved),
                        "refused": case((answers.c.value == checked.value, answers.c.refused), else_=refused)}
             connection.execute(self._upsert(answers, values, ["question", "participant"], changes))
+            self._announce(connection, row.session, "answers")
             return checked
 
         return self._run(work)
 
-    def _lock_question(self, connection: Connection, question_id: str) -> None:
+    def _lock_question(self, connection: Connection, question_id: str) -> str | None:
         """On PostgreSQL, hold the question's row until the transaction ends, so an answer being written waits
         (answers take a shared lock on it; FOR NO KEY UPDATE leaves foreign-key checks free); SQLite's
-        transactions are serialised already."""
-        connection.execute(select(questions.c.id).where(questions.c.id == question_id).with_for_update(key_share=True))
+        transactions are serialised already. The question's session (None: no such question)."""
+        return connection.scalar(select(questions.c.session).where(questions.c.id == question_id)
+                                 .with_for_update(key_share=True))
 
     def approve_word(self, question_id: str, word: str, approved: bool = True) -> None:
         """Let a one-word reaction through to everyone (every answer giving it, now and later), or hide it again
         (it then waits again)."""
 
         def work(connection: Connection) -> None:
-            self._lock_question(connection, question_id)
-            connection.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
-                               .values(approved=approved, refused=False))
+            code = self._lock_question(connection, question_id)
+            if connection.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
+                                  .values(approved=approved, refused=False)).rowcount:
+                self._announce(connection, code, "answers")
 
         self._run(work)
 
@@ -456,18 +747,27 @@ class LiveStore:
         """Discard a one-word reaction: every answer giving it, now and later, is never shown and no longer waits."""
 
         def work(connection: Connection) -> None:
-            self._lock_question(connection, question_id)
-            connection.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
-                               .values(approved=False, refused=True))
+            code = self._lock_question(connection, question_id)
+            if connection.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
+                                  .values(approved=False, refused=True)).rowcount:
+                self._announce(connection, code, "answers")
 
         self._run(work)
 
     def approve(self, question_id: str, token: str, value: str, approved: bool = True) -> bool:
         """Let a written answer through, if it still reads ``value`` (what the presenter read): a text changed
         meanwhile stays waiting. Whether it was approved."""
-        return self._run(lambda c: c.execute(
-            update(answers).where(answers.c.question == question_id, answers.c.participant == token,
-                                  answers.c.value == value).values(approved=approved, refused=False)).rowcount) > 0
+
+        def work(connection: Connection) -> bool:
+            done = connection.execute(
+                update(answers).where(answers.c.question == question_id, answers.c.participant == token,
+                                      answers.c.value == value).values(approved=approved, refused=False)
+                .returning(answers.c.session)).first()
+            if done is not None:
+                self._announce(connection, done.session, "answers")
+            return done is not None
+
+        return self._run(work)
 
     def approve_many(self, question_id: str, shown: Iterable[tuple[str, str]], approved: bool = True) -> int:
         """Let several written answers through at once, each (participant token, text) if it still reads that text
@@ -475,10 +775,14 @@ class LiveStore:
         false they are discarded instead: never shown, and no longer waiting."""
 
         def work(connection: Connection) -> int:
-            return sum(connection.execute(
+            done = sum(connection.execute(
                 update(answers).where(answers.c.question == question_id, answers.c.participant == token,
                                       answers.c.value == value).values(approved=approved, refused=not approved)).rowcount
                 for token, value in shown)
+            if done:
+                code = connection.scalar(select(questions.c.session).where(questions.c.id == question_id))
+                self._announce(connection, code, "answers")
+            return done
 
         return self._run(work)
 
