@@ -143,7 +143,10 @@ class FakeStore:
     opened: list[FakeStore] = []
 
     def __init__(self, url: str, secret: str | None = None) -> None:
+        from explorer.livenotify import Notifier
+
         self.url, self.secret, self.broken, self.listening, self.closed = url, secret, False, 0, False
+        self.notifier = Notifier()
         FakeStore.opened.append(self)
 
     def listen(self) -> None:
@@ -169,15 +172,20 @@ def test_the_store_gets_the_secret_listens_once_and_a_broken_one_is_reopened_lat
         settings = Settings(live_dir=tmp_path, live_secret="k" * 40)
         store = liveroom.live_store(settings)
         assert liveroom.live_store(settings) is store and store.secret == "k" * 40 and store.listening == 1
+        store.notifier.publish("ABC234", "answers")
+        before = store.notifier.version("ABC234")
         store.broken = True  # its SQLite file went: refusing from now on
         for _ in range(3):
             with pytest.raises(StoreUnavailable):
                 liveroom.live_store(settings)
             clock[0] += liveroom.RETRY / 4
         assert store.closed and len(FakeStore.opened) == 1  # nothing reopened before RETRY
+        dropped = store.notifier.version("ABC234")
+        assert dropped[0] > before[0]  # pages waiting on the session looked again (and said "not available")
         clock[0] += liveroom.RETRY / 4
         fresh = liveroom.live_store(settings)
         assert fresh is not store and fresh.listening == 1 and liveroom.live_store(settings) is fresh
+        assert fresh.notifier is store.notifier and fresh.notifier.version("ABC234")[0] > dropped[0]
         assert len(FakeStore.opened) == 2
     finally:
         liveroom.forget_stores()
@@ -194,5 +202,42 @@ def test_a_real_store_opens_through_live_store(tmp_path):
         store = liveroom.live_store(Settings(live_dir=tmp_path, live_secret="z" * 32))
         assert liveroom.live_store(Settings(live_dir=tmp_path)) is store
         assert getattr(store, "broken", False) is False
+    finally:
+        liveroom.forget_stores()
+
+
+def test_a_forwarded_scheme_is_believed_only_from_a_trusted_proxy():
+    https = {"X-Forwarded-Proto": "https"}
+    assert liveroom.request_scheme("http", "127.0.0.1", https, nginx("127.0.0.1/32")) == "https"
+    assert liveroom.request_scheme("http", "203.0.113.7", https, nginx("127.0.0.1/32")) == "http"
+    assert liveroom.request_scheme("http", "127.0.0.1", https, nginx()) == "http"
+    assert liveroom.request_scheme("https", "127.0.0.1", {"X-Forwarded-Proto": "gopher"}, nginx("127.0.0.1/32")) == "https"
+    assert liveroom.request_scheme("https", None, {}, nginx()) == "https"
+
+
+def test_a_deleted_sqlite_file_is_refused_then_opened_afresh_after_a_pause(tmp_path, monkeypatch):
+    import time
+
+    from explorer.livestore import StoreUnavailable
+    from explorer.settings import Settings
+
+    clock = [1000.0]
+    monkeypatch.setattr(liveroom.time, "monotonic", lambda: clock[0])
+    liveroom.forget_stores()
+    try:
+        settings = Settings(live_dir=tmp_path)
+        store = liveroom.live_store(settings)
+        session, _ = store.start_session(time.time())
+        for name in list(tmp_path.iterdir()):
+            name.unlink()  # the database file (and its WAL) deleted under a running session
+        with pytest.raises(StoreUnavailable):
+            store.start_session(time.time())  # a write notices, and is refused rather than lost
+        assert store.broken
+        with pytest.raises(StoreUnavailable):
+            liveroom.live_store(settings)
+        clock[0] += liveroom.RETRY
+        fresh = liveroom.live_store(settings)
+        assert fresh is not store and not fresh.broken and fresh.find(session.code) is None
+        assert fresh.start_session(time.time())[0].code
     finally:
         liveroom.forget_stores()

@@ -23,7 +23,6 @@ is untouched; the store is tried again after ``RETRY`` seconds, and a store that
 from __future__ import annotations
 
 import contextlib
-import inspect
 import ipaddress
 import threading
 import time
@@ -35,6 +34,7 @@ import streamlit as st
 
 from explorer import addresses
 from explorer.live import AttemptLimiter, LiveQuestion
+from explorer.livenotify import Notifier
 from explorer.livestore import LiveStore, StoreUnavailable, settings_url
 from explorer.settings import Settings
 from explorer_app.cache import CACHE
@@ -66,6 +66,7 @@ class JoinLimiter(AttemptLimiter):
 JOIN_LIMITER = JoinLimiter(limit=2500, window=600.0)
 _stores: dict[str, LiveStore] = {}
 _failed: dict[str, tuple[float, StoreUnavailable]] = {}
+_notifiers: dict[str, Notifier] = {}  # per database: kept when a broken store is opened again
 _stop = threading.Event()  # set when the stores are forgotten (tests), to end the purging threads
 _looks: dict[str, tuple[float, list[LiveQuestion]]] = {}
 _lock = threading.Lock()
@@ -87,6 +88,8 @@ def live_store(settings: Settings) -> LiveStore:
                 _failed[url] = (time.monotonic(), StoreUnavailable("the live sessions' store stopped: reopening it"))
                 with contextlib.suppress(Exception):  # already refusing; closing is only tidying up
                     store.close()
+                for code in store.notifier.known():  # pages waiting on news look again, and say "not available"
+                    store.notifier.publish(code, "state")
                 store = None
             failed = _failed.get(url)
             if store is None and failed is not None and time.monotonic() - failed[0] < RETRY:
@@ -111,18 +114,22 @@ def _broken(store: LiveStore) -> bool:
 
 def _open(url: str, settings: Settings) -> LiveStore:
     """A new store, with the ``live_secret`` setting when there is one (else the store's own, kept in the
-    database), listening for announcements (PostgreSQL: every replica's) from now on."""
-    options = {}
-    if "secret" in inspect.signature(LiveStore).parameters:  # TODO(A2): drop once LiveStore takes secret=
-        options["secret"] = settings.live_secret or None
-    store = LiveStore(url, **options)
-    listen = getattr(store, "listen", None)
-    if callable(listen):
-        try:
-            listen()
-        except Exception:
-            store.close()
-            raise
+    database), listening for announcements (PostgreSQL: every replica's) from now on. A store opened again after
+    one went broken keeps its notifier, so the pages waiting on it hear of the new one: every session it knew gets
+    a "state" announcement (news may have been missed)."""
+    store = LiveStore(url, secret=settings.live_secret or None)
+    notifier = _notifiers.get(url)
+    if notifier is not None:
+        store.notifier = notifier
+    _notifiers[url] = store.notifier
+    try:
+        store.listen()
+    except Exception:
+        store.close()
+        raise
+    if notifier is not None:
+        for code in notifier.known():
+            notifier.publish(code, "state")
     return store
 
 
@@ -169,6 +176,7 @@ def forget_stores() -> None:
             store.close()
         _stores.clear()
         _failed.clear()
+        _notifiers.clear()
         _looks.clear()
         _stop.set()
         _stop.clear()
@@ -196,6 +204,17 @@ def request_address(peer: str | None, headers: Mapping[str, str] | _Headers, set
     ``X-Forwarded-For`` names (``explorer.addresses.client_address``). An IPv6 client counts by its /64."""
     found = addresses.client_address(peer or "", forwarded_for(headers), settings.trusted_proxies)
     return addresses.limit_key(found)
+
+
+def request_scheme(scheme: str, peer: str | None, headers: Mapping[str, str] | _Headers, settings: Settings) -> str:
+    """``https`` or ``http``: the request's own ``scheme`` (``request.url.scheme``), or, from a peer in
+    ``trusted_proxies``, the ``X-Forwarded-Proto`` it sets (nginx ending TLS), for a cookie's Secure flag."""
+    found = addresses.parse_address(peer or "")
+    if found is not None and addresses.is_trusted(found, addresses.networks(settings.trusted_proxies)):
+        said = str(headers.get("x-forwarded-proto") or headers.get("X-Forwarded-Proto") or "").strip().lower()
+        if said in ("http", "https"):
+            return said
+    return "https" if scheme in ("https", "wss") else "http"
 
 
 def client_address(settings: Settings | None = None) -> str:
