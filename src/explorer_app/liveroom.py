@@ -62,8 +62,9 @@ class JoinLimiter(AttemptLimiter):
 
 
 # New participants: 2,500 per address in 10 minutes (a 2,000-seat hall behind one router, and some reloads with
-# cookies refused). Beyond it a script from one address waits; the session's cap bounds it anyway.
-JOIN_LIMITER = JoinLimiter(limit=2500, window=600.0)
+# cookies refused). Beyond it a script from one address waits; the session's cap bounds it anyway. At most 1,000
+# addresses are remembered (up to 2,500 times each), so memory stays bounded whatever the number of addresses.
+JOIN_LIMITER = JoinLimiter(limit=2500, window=600.0, max_addresses=1000)
 _stores: dict[str, LiveStore] = {}
 _failed: dict[str, tuple[float, StoreUnavailable]] = {}
 _notifiers: dict[str, Notifier] = {}  # per database: kept when a broken store is opened again
