@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import os
+import re
+import shutil
 import stat
 import threading
 import uuid
@@ -11,9 +15,27 @@ import pytest
 from sqlalchemy import text
 
 from explorer.errors import ExplorerError
-from explorer.live import DEFAULT_CAP, AnswerRefused, classroom_question, new_participant, new_session, place_question, word_question
+from explorer.live import (
+    DEFAULT_CAP,
+    MAX_CAP,
+    MAX_QUESTIONS,
+    SESSION_FULL,
+    SESSIONS_PER_HOUR,
+    TOO_MANY_QUESTIONS,
+    TOO_MANY_SESSIONS,
+    AnswerRefused,
+    LiveError,
+    classroom_question,
+    new_participant,
+    new_session,
+    place_question,
+    plan_questions,
+    word_question,
+)
+from explorer.liveauth import Signer
 from explorer.livestore import (
     DATABASE_FILE,
+    HOUR,
     SCHEMA_VERSION,
     LiveStore,
     StoreUnavailable,
@@ -21,6 +43,7 @@ from explorer.livestore import (
     sqlite_url,
     with_driver,
 )
+from explorer.model import AGE_BANDS, LESSON_KINDS
 
 NOW = 1_800_000_000.0
 POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")  # a database the tests may empty
@@ -490,3 +513,436 @@ def test_a_database_made_with_schema_1_is_brought_to_schema_3_keeping_its_answer
     assert new.answer_of(written.id, pupil).refused
     new.close()
     assert LiveStore(empty_url).version() == SCHEMA_VERSION  # opening again changes nothing
+
+
+# --- schema 3: a database of schema 2, as an explorer of that version made it -----------------------------------
+
+SCHEMA_2 = [
+    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY)",
+    "CREATE TABLE live_sessions (code VARCHAR(16) PRIMARY KEY, secret_hash VARCHAR(64) NOT NULL, created FLOAT NOT NULL,"
+    " expires FLOAT NOT NULL, language VARCHAR(8) NOT NULL, spoiler_safe BOOLEAN NOT NULL)",
+    "CREATE INDEX ix_live_sessions_expires ON live_sessions (expires)",
+    "CREATE TABLE live_questions (id VARCHAR(32) PRIMARY KEY, session VARCHAR(16) NOT NULL REFERENCES live_sessions (code)"
+    " ON DELETE CASCADE, position INTEGER NOT NULL, kind VARCHAR(16) NOT NULL, ref VARCHAR(64) NOT NULL,"
+    " age VARCHAR(16) NOT NULL, choices TEXT NOT NULL, state VARCHAR(16) NOT NULL)",
+    "CREATE TABLE live_participants (session VARCHAR(16) NOT NULL REFERENCES live_sessions (code) ON DELETE CASCADE,"
+    " token VARCHAR(64) NOT NULL, joined_at FLOAT NOT NULL, CONSTRAINT one_join_per_participant UNIQUE (session, token))",
+    "CREATE TABLE live_answers (question VARCHAR(32) NOT NULL REFERENCES live_questions (id) ON DELETE CASCADE,"
+    " participant VARCHAR(64) NOT NULL, session VARCHAR(16) NOT NULL REFERENCES live_sessions (code) ON DELETE CASCADE,"
+    " value TEXT NOT NULL, cut BOOLEAN NOT NULL, approved BOOLEAN NOT NULL, answered_at FLOAT NOT NULL,"
+    " refused BOOLEAN NOT NULL DEFAULT false, CONSTRAINT one_answer_per_participant UNIQUE (question, participant))",
+    "INSERT INTO schema_version (version) VALUES (1), (2)",
+    f"INSERT INTO live_sessions VALUES ('OLD234', '{'0' * 64}', {NOW}, {NOW + 3600}, 'fr', false)",
+    "INSERT INTO live_questions VALUES ('q1', 'OLD234', 0, 'word', '', '', '[]', 'open')",
+    "INSERT INTO live_participants VALUES ('OLD234', 'AAAAAAAAAAAAAAAAAAAAAA', 1800000000.0)",
+    "INSERT INTO live_answers VALUES ('q1', 'AAAAAAAAAAAAAAAAAAAAAA', 'OLD234', 'kept', false, true, 1800000001.0, false)",
+]
+
+
+def test_a_database_of_schema_2_is_brought_to_schema_3_keeping_everything(empty_url):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(with_driver(empty_url))
+    with engine.begin() as connection:
+        for statement in SCHEMA_2:
+            connection.execute(text(statement))
+    engine.dispose()
+    live = LiveStore(empty_url)
+    try:
+        assert live.version() == SCHEMA_VERSION == 3
+        old = live.session("OLD234", NOW)
+        assert old.cap == DEFAULT_CAP and old.language == "fr"
+        assert [(a.value, a.approved) for a in live.answers("OLD234")] == [("kept", True)]
+        assert live.joined("OLD234") == 1
+        assert live.set_cap("OLD234", 1)
+        with pytest.raises(LiveError):
+            live.join("OLD234", new_participant(), NOW)
+        for _ in range(SESSIONS_PER_HOUR):  # the old session, of no known origin, counts for nobody
+            live.start_session(NOW, address="198.51.100.7")
+        assert len(live.signer().screen_key("OLD234")) == 22
+    finally:
+        live.close()
+    again = LiveStore(empty_url)
+    assert again.version() == SCHEMA_VERSION and again.session("OLD234", NOW).cap == 1
+    again.close()
+
+
+# --- the signing secret and origins -------------------------------------------------------------------------
+
+
+def test_replicas_on_one_database_share_the_secret_a_setting_overrides_it(store):
+    other = LiveStore(store.url)
+    try:
+        code = store.start_session(NOW)[0].code
+        cookie = store.signer().issue(code)
+        assert other.signer().participant(code, cookie) is not None
+        assert other.signer().screen_key(code) == store.signer().screen_key(code)
+        assert other.origin_of("203.0.113.9") == store.origin_of("203.0.113.9")
+    finally:
+        other.close()
+    set_by_setting = LiveStore(store.url, secret="from the settings")
+    try:
+        assert set_by_setting.signer().participant(code, cookie) is None
+        assert set_by_setting.signer().screen_key(code) != store.signer().screen_key(code)
+        assert set_by_setting.signer().participant(code, Signer("from the settings").issue(code))
+    finally:
+        set_by_setting.close()
+
+
+def test_stores_starting_together_on_a_new_database_agree_on_one_secret(empty_url):
+    keys: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def open_store():
+        try:
+            barrier.wait()
+            live = LiveStore(empty_url)
+            keys.append(live.signer().screen_key("ABC234"))
+            live.close()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors and len(keys) == 6 and len(set(keys)) == 1
+
+
+@pytest.mark.parametrize("address", ["203.0.113.9", "2001:db8::1", "", "x" * 10_000, "<script>", "é\u0000'; DROP"])
+def test_an_origin_is_a_keyed_hash_never_the_address(store, address):
+    origin = store.origin_of(address)
+    assert re.fullmatch(r"[0-9a-f]{32}", origin)
+    assert origin != store.origin_of(address + " ") and origin == store.origin_of(address)
+    plain = hashlib.sha256(address.encode()).hexdigest()[:32]
+    assert origin != plain  # not a plain hash either: one cannot try every address against it without the secret
+
+
+# --- limits -------------------------------------------------------------------------------------------------
+
+
+def test_sessions_per_hour_are_limited_per_address_across_replicas(store):
+    other = LiveStore(store.url)
+    try:
+        for i in range(SESSIONS_PER_HOUR):
+            (store if i % 2 else other).start_session(NOW + i, address="198.51.100.7")
+        for live in (store, other):
+            with pytest.raises(LiveError) as refused:
+                live.start_session(NOW + 30, address="198.51.100.7")
+            assert refused.value.message == TOO_MANY_SESSIONS and refused.value.text("nl")
+        store.start_session(NOW + 30, address="198.51.100.8")  # another address
+        store.start_session(NOW + 30)  # no address known (not from a request)
+        store.start_session(NOW + HOUR + 1, address="198.51.100.7")  # an hour later, the first ones no longer count
+    finally:
+        other.close()
+    with store.engine.connect() as connection:
+        kept = connection.execute(text("SELECT origin FROM live_sessions")).scalars().all()
+    assert "198.51.100.7" not in " ".join(kept)
+
+
+def test_sessions_started_at_once_from_one_address_stop_at_the_limit(store):
+    started, refused, errors = [], [], []
+    barrier = threading.Barrier(SESSIONS_PER_HOUR + 10)
+
+    def start():
+        try:
+            barrier.wait()
+            started.append(store.start_session(NOW, address="192.0.2.1")[0].code)
+        except LiveError:
+            refused.append(1)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(SESSIONS_PER_HOUR + 10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors and len(started) == SESSIONS_PER_HOUR and len(refused) == 10
+
+
+def test_a_session_lets_in_its_cap_and_those_already_in_come_back(store):
+    session, _ = store.start_session(NOW, cap=3)
+    assert store.find(session.code).cap == 3
+    people = [new_participant() for _ in range(3)]
+    assert all(store.join(session.code, p, NOW) for p in people)
+    with pytest.raises(LiveError) as full:
+        store.join(session.code, new_participant(), NOW)
+    assert full.value.message == SESSION_FULL
+    assert store.join(session.code, people[0], NOW + 5)  # a phone already in is never shut out
+    assert store.joined(session.code) == 3
+    assert store.set_cap(session.code, 4) and store.find(session.code).cap == 4
+    assert store.join(session.code, new_participant(), NOW)
+    assert store.set_cap(session.code, 1)  # lowered: those in stay in, nobody new
+    assert store.join(session.code, people[1], NOW) and store.joined(session.code) == 4
+    with pytest.raises(LiveError):
+        store.join(session.code, new_participant(), NOW)
+    assert not store.set_cap("ZZZZZZ", 5)
+    for bad in (0, -5, MAX_CAP + 1, 1.5, "9", True):
+        with pytest.raises(ValueError):
+            store.set_cap(session.code, bad)
+    with pytest.raises(ValueError):
+        store.start_session(NOW, cap=MAX_CAP + 1)
+
+
+def test_phones_joining_the_last_places_at_once_on_two_replicas_never_pass_the_cap(store):
+    cap = 5
+    session, _ = store.start_session(NOW, cap=cap)
+    other = LiveStore(store.url)
+    admitted, turned_away, errors = [], [], []
+    barrier = threading.Barrier(24)
+
+    def join(live):
+        token = new_participant()
+        try:
+            barrier.wait()
+            if live.join(session.code, token, NOW):
+                admitted.append(token)
+        except LiveError:
+            turned_away.append(token)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=join, args=(store if i % 2 else other,)) for i in range(24)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        other.close()
+    assert not errors and len(admitted) == cap and len(turned_away) == 24 - cap
+    assert store.joined(session.code) == cap
+
+
+def test_the_store_numbers_questions_and_stops_at_the_limit(store, content):
+    session, _ = store.start_session(NOW)
+    given = word_question(session, position=41)
+    kept = store.add_question(given)
+    assert kept.position == 0 and kept.id == given.id and store.question(given.id) == kept
+    plan, _ = plan_questions(content, session, *next((age, kind) for age in AGE_BANDS for kind in LESSON_KINDS
+                                                    if plan_questions(content, session, age, kind)[0]))
+    queued = store.add_questions(plan)
+    assert [q.id for q in queued] == [q.id for q in plan] and [q.position for q in queued] == list(range(1, len(plan) + 1))
+    assert [q.id for q in store.questions(session.code)] == [given.id] + [q.id for q in plan]
+    while len(store.questions(session.code)) < MAX_QUESTIONS:
+        store.add_question(word_question(session))
+    with pytest.raises(LiveError) as refused:
+        store.add_question(word_question(session))
+    assert refused.value.message == TOO_MANY_QUESTIONS and str(MAX_QUESTIONS) in refused.value.text("fr")
+    assert len(store.questions(session.code)) == MAX_QUESTIONS
+    other, _ = store.start_session(NOW)
+    with pytest.raises(LiveError):  # all or none
+        store.add_questions([word_question(other) for _ in range(MAX_QUESTIONS + 1)])
+    assert store.questions(other.code) == []
+    with pytest.raises(ValueError):
+        store.add_questions([word_question(other), word_question(session)])
+
+
+def test_two_windows_adding_at_once_never_share_a_position(store):
+    session, _ = store.start_session(NOW)
+    other = LiveStore(store.url)
+    errors = []
+    barrier = threading.Barrier(2)
+
+    def add(live):
+        try:
+            barrier.wait()
+            for _ in range(10):
+                live.add_question(word_question(session))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(live,)) for live in (store, other)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        other.close()
+    positions = [q.position for q in store.questions(session.code)]
+    assert not errors and sorted(positions) == list(range(20))
+
+
+# --- announcements ------------------------------------------------------------------------------------------
+
+
+def test_every_committed_change_is_announced_and_a_refused_one_is_not(store, content):
+    session, _ = store.start_session(NOW)
+    notifier = store.notifier
+
+    def moved(action, kind):
+        before = notifier.version(session.code)
+        action()
+        after = notifier.version(session.code)
+        changed = ("state" if after[0] != before[0] else "") + ("answers" if after[1] != before[1] else "")
+        return changed == kind or (kind == "both" and changed == "stateanswers")
+
+    vote = place_question(content, session)
+    assert moved(lambda: store.add_question(vote), "state")
+    assert moved(lambda: store.move(vote.id, "open"), "state")
+    pupil = new_participant()
+    assert moved(lambda: store.answer(vote.id, pupil, vote.choices[0], NOW), "answers")
+
+    def refused():
+        with pytest.raises(AnswerRefused):
+            store.answer(vote.id, pupil, "<script>", NOW)
+
+    assert moved(refused, "")
+    assert moved(lambda: store.set_cap(session.code, 40), "state")
+    assert moved(lambda: store.clear(vote.id), "both")
+    word = store.add_question(word_question(session))
+    store.move(word.id, "open")
+    store.answer(word.id, pupil, "quiet", NOW)
+    assert moved(lambda: store.approve_word(word.id, "quiet"), "answers")
+    assert moved(lambda: store.refuse_word(word.id, "quiet"), "answers")
+    assert moved(lambda: store.approve_word(word.id, "never given"), "")
+    assert moved(lambda: store.approve_many(word.id, [(pupil, "quiet")]), "answers")
+    assert moved(lambda: store.approve(word.id, pupil, "quiet"), "answers")
+    assert moved(lambda: store.delete_question(word.id), "state")
+    assert not store.delete_question(word.id) and store.question(word.id) is None
+
+
+def test_a_waiting_stream_wakes_when_an_answer_is_kept(store, content):
+    session, question = started(store, content)
+
+    async def scenario():
+        since = store.notifier.version(session.code)
+        waiting = asyncio.ensure_future(store.notifier.wait(session.code, since, timeout=30))
+        await asyncio.sleep(0)
+        await asyncio.to_thread(store.answer, question.id, new_participant(), question.choices[0], NOW)
+        return since, await asyncio.wait_for(waiting, 10)
+
+    since, found = asyncio.run(scenario())
+    assert found[1] != since[1]
+
+
+# --- never acknowledged and lost: SQLite ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_an_answer_after_the_file_went_is_refused_and_every_later_call_too(tmp_path, content, how):
+    live = LiveStore(sqlite_url(tmp_path))
+    session, question = started(live, content)
+    acknowledged = new_participant()
+    live.answer(question.id, acknowledged, question.choices[0], NOW)
+    database = tmp_path / DATABASE_FILE
+    if how == "deleted":
+        for path in tmp_path.iterdir():
+            path.unlink()
+    else:
+        copy = tmp_path / "copy"
+        shutil.copy(database, copy)
+        os.replace(copy, database)
+    with pytest.raises(StoreUnavailable) as refused:
+        live.answer(question.id, new_participant(), question.choices[1], NOW + 1)
+    assert how in str(refused.value) and str(database) in str(refused.value) and refused.value.text("fr")
+    assert live.broken
+    for later in (lambda: live.answers(session.code), lambda: live.start_session(NOW), lambda: live.questions("X")):
+        with pytest.raises(StoreUnavailable):
+            later()
+    live.close()
+    reopened = LiveStore(sqlite_url(tmp_path))  # as liveroom.live_store does after RETRY
+    assert not reopened.broken
+    kept = [a.participant for a in reopened.answers(session.code)]
+    assert kept == ([] if how == "deleted" else [acknowledged])  # nothing acknowledged after the file went
+    reopened.close()
+
+
+# --- PostgreSQL: every replica hears every replica, and a server that drops its connections -------------------
+
+needs_postgres = pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database")
+
+
+def eventually(condition, timeout: float = 30.0) -> None:
+    """Wait until ``condition()`` holds (a test fails after ``timeout`` seconds)."""
+    deadline = threading.Event()
+    timer = threading.Timer(timeout, deadline.set)
+    timer.start()
+    try:
+        while not condition():
+            assert not deadline.wait(0.02), "the condition did not hold in time"
+    finally:
+        timer.cancel()
+
+
+def terminate(url: str, application: str) -> int:
+    """Drop the server's connections of one application (as a restart would): how many went."""
+    from sqlalchemy import create_engine
+
+    admin = create_engine(with_driver(url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            return len(connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"
+                " AND pid <> pg_backend_pid()"), {"name": application}).all())
+    finally:
+        admin.dispose()
+
+
+@needs_postgres
+def test_a_replica_hears_another_replicas_changes_and_again_after_losing_its_connection(content):
+    writer, reader = LiveStore(POSTGRES), LiveStore(POSTGRES)
+    try:
+        reader.listen()
+        reader.listen()  # once only
+        eventually(lambda: reader.listening)
+        session, question = started(writer, content)
+        eventually(lambda: reader.notifier.version(session.code)[0] > 0)
+        before = reader.notifier.version(session.code)
+        writer.answer(question.id, new_participant(), question.choices[0], NOW)
+        eventually(lambda: reader.notifier.version(session.code)[1] != before[1])
+
+        before = reader.notifier.version(session.code)
+        assert terminate(POSTGRES, "here-explorer-listen") >= 1
+        # back, and it tells its listeners to read again, since news may have gone by meanwhile
+        eventually(lambda: reader.listening and reader.notifier.version(session.code)[0] != before[0])
+        before = reader.notifier.version(session.code)
+        writer.answer(question.id, new_participant(), question.choices[1], NOW)
+        eventually(lambda: reader.notifier.version(session.code)[1] != before[1])
+    finally:
+        writer.close()
+        reader.close()
+    assert not reader.listening
+
+
+@needs_postgres
+def test_after_the_server_drops_every_connection_each_answer_is_kept_or_refused_never_lost(content):
+    live = LiveStore(POSTGRES)
+    session, question = started(live, content)
+    acknowledged, unavailable, errors = [], [], []
+    stop = threading.Event()
+
+    def answer_on():
+        while not stop.is_set():
+            token = new_participant()
+            try:
+                live.answer(question.id, token, question.choices[0], NOW)
+                acknowledged.append(token)
+            except StoreUnavailable as exc:
+                unavailable.append(exc)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=answer_on) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    dropped = 0
+    try:
+        for round_ in range(5):
+            eventually(lambda round_=round_: len(acknowledged) >= 20 * (round_ + 1) or errors)
+            dropped += terminate(POSTGRES, "here-explorer")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert not errors and dropped >= 5
+    after = new_participant()
+    live.answer(question.id, after, question.choices[1], NOW)  # the next request reconnects
+    kept = {a.participant for a in live.answers(session.code)}
+    assert set(acknowledged) <= kept and after in kept
+    live.close()

@@ -115,7 +115,6 @@ UNAVAILABLE = N_("Live sessions are not available just now: their database canno
 
 T = TypeVar("T")
 READ_ONLY = "explorer_read_only"  # an execution option: the transaction only reads
-NEWS = "explorer_news"  # a connection's announcements waiting for its transaction to commit
 
 metadata = MetaData()
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
@@ -250,6 +249,7 @@ class LiveStore:
         self._listening = threading.Event()  # the listening thread holds a LISTEN connection now
         self._listen_lock = threading.Lock()
         self._signer: Signer | None = None
+        self._news: dict[int, list[tuple[str, str]]] = {}  # per open transaction, what to announce once it commits
         self.postgresql = not self.url.startswith("sqlite")
         try:
             if not self.postgresql:
@@ -365,7 +365,7 @@ class LiveStore:
         """Announce a change of session ``code`` once this transaction commits (module docstring)."""
         if self.postgresql:
             connection.execute(select(func.pg_notify(CHANNEL, f"{code} {kind}")))
-        news = connection.info.get(NEWS)
+        news = self._news.get(id(connection))
         if news is not None and (code, kind) not in news:
             news.append((code, kind))
 
@@ -375,13 +375,13 @@ class LiveStore:
         news: list[tuple[str, str]] = []
         try:
             with (self.reader if read_only else self.engine).begin() as connection:
-                connection.info[NEWS] = news
+                self._news[id(connection)] = news
                 try:
                     yield connection
                     if not read_only:
                         self._check_file()  # before the commit: a write to a file that went is never acknowledged
                 finally:
-                    connection.info.pop(NEWS, None)
+                    self._news.pop(id(connection), None)
         except (OperationalError, InterfaceError) as exc:  # not IntegrityError: that is a rule broken, not a database down
             raise StoreUnavailable(f"the live sessions' database {self._shown_url()} cannot be reached: {exc.orig}") from exc
         if news and not (self.postgresql and self._listening.is_set()):  # else the listening thread hears it
