@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import math
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -216,14 +216,20 @@ def _greedy(circles: list[Circle], others: list[Box]) -> list[Box | None]:
     return chosen
 
 
-def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "en", title: str = "") -> str:
-    """The places on the explorer's simplified map of Brussels, each circle's area by its votes, and the same
-    votes as a ranked list beside it (what a screen reader reads; the picture is marked as one)."""
+def map_point(content: Content) -> Callable[[float, float], tuple[float, float]]:
+    """Where a (lat, lon) falls in the ``WIDTH`` x ``HEIGHT`` picture of the places (north up); the projector's
+    map of votes and a phone's map to vote on (``explorer.joinpage``) share it."""
     scale, middle, x0, y0 = _projection(content)
 
     def xy(lat: float, lon: float) -> tuple[float, float]:
         return x0 + lon * middle * scale, y0 - lat * scale
 
+    return xy
+
+
+def basemap_svg(content: Content, xy: Callable[[float, float], tuple[float, float]]) -> str:
+    """The simplified map of Brussels under the places (the canal, the railway, the reserve, the inner ring), as
+    SVG shapes for a picture drawn with ``xy``."""
     shapes = []
     for feature in content.basemap:
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(*p) for p in feature.points))
@@ -237,6 +243,13 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
         elif feature.kind == "ring":
             shapes.append(f'<polygon points="{points}" fill="{PALETTE["ring_fill"]}" stroke="{PALETTE["ring_road"]}" '
                           'stroke-width="5"/>')
+    return "".join(shapes)
+
+
+def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "en", title: str = "") -> str:
+    """The places on the explorer's simplified map of Brussels, each circle's area by its votes, and the same
+    votes as a ranked list beside it (what a screen reader reads; the picture is marked as one)."""
+    xy = map_point(content)
     top = max(votes.values(), default=0)
     ranked = sorted(((n, p) for p, n in votes.items() if n and content.place(p) is not None), key=lambda v: (-v[0], v[1]))
     rank = {place_id: number for number, (_, place_id) in enumerate(ranked, start=1)}
@@ -271,7 +284,7 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
     listing = "".join(f"<li>{tx(content.place(p).name.get(language), language)}{colon(language)} <strong>{n}</strong></li>"
                       for n, p in ranked) or f"<li>{tx(none, language)}</li>"
     svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
-           f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{"".join(shapes)}{"".join(dots)}'
+           f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{basemap_svg(content, xy)}{"".join(dots)}'
            f'<g font-family="{esc(FONTS["sans"])}" font-size="22" font-weight="700" fill="#fff">{"".join(labels)}</g>'
            f'<g font-family="{esc(FONTS["sans"])}" font-size="{LABEL_SIZE}" font-weight="700" fill="{PALETTE["ink"]}" '
            f'stroke="#fff" stroke-width="6" stroke-linejoin="round" paint-order="stroke">{"".join(names)}</g></svg>')

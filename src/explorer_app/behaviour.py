@@ -15,7 +15,7 @@ from explorer_app.components import register
 _component = register("page", isolate_styles=False)
 
 
-MAP_PAGES = ("map", "walk", "join")  # the pages that draw a map (a place vote, on join): Leaflet starts with them
+MAP_PAGES = ("map", "walk")  # the pages that draw a map: Leaflet starts with them
 
 
 def attract_path() -> str:

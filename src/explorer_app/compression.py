@@ -51,8 +51,10 @@ def accepted_encoding(accept_encoding: str) -> str | None:
 
 
 def compressible(media_type: str) -> bool:
-    """Whether a body of this type is text, which compression makes much smaller."""
-    return media_type.split(";")[0].strip().lower().startswith(_TEXT_TYPES)
+    """Whether a body of this type is text, which compression makes much smaller; an event stream is not held
+    back to be compressed (it never ends: each event must leave as it comes)."""
+    kind = media_type.split(";")[0].strip().lower()
+    return kind.startswith(_TEXT_TYPES) and kind != "text/event-stream"
 
 
 class CompressedBodies:

@@ -54,7 +54,8 @@ class HintsMiddleware:
         async def send_with_hints(message):
             if message["type"] == "http.response.start" and message.get("status") == 200:
                 found = dict((k.lower(), v) for k, v in message.get("headers", []))
-                if found.get(b"content-type", b"").startswith(b"text/html"):
+                # a page that names its own hints (the phones' page, explorer_app/participant.py) keeps them
+                if found.get(b"content-type", b"").startswith(b"text/html") and b"link" not in found:
                     accept = next((v for k, v in scope.get("headers", []) if k == b"accept-language"), b"")
                     value = link_header(scope.get("path", "/"), scope.get("query_string", b"").decode("latin-1"),
                                         accept.decode("latin-1"))

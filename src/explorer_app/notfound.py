@@ -20,11 +20,12 @@ from explorer.settings import Settings
 from explorer.theme import css_variables
 from explorer_app.assets import page_stylesheet
 from explorer_app.cache import CACHE
-from explorer_app.navigation import LIVE_PAGES, PAGES, page_href, page_labels
+from explorer_app.navigation import JOIN_ADDRESS, LIVE_PAGES, PAGES, page_href, page_labels
 
-# The pages' addresses (``pages/walk.py`` is served as ``walk``, the map at the app's own address), and the kiosk's
-# attract screen, which the navigation does not list.
-PAGE_ADDRESSES = {page_href(script).strip("./"): name for name, script in (PAGES | LIVE_PAGES).items()} | {"attract": "attract"}
+# The pages' addresses (``pages/walk.py`` is served as ``walk``, the map at the app's own address), the kiosk's
+# attract screen, which the navigation does not list, and the phones' page of a live session (participant.py).
+PAGE_ADDRESSES = ({page_href(script).strip("./"): name for name, script in (PAGES | LIVE_PAGES).items()}
+                  | {"attract": "attract", JOIN_ADDRESS: "join"})
 _SERVED = ("_stcore", "static", "media", "component", "app", "explorer-assets")  # Streamlit's and the explorer's files
 
 

@@ -4,6 +4,8 @@
 pages, plus:
 
 - routes for the files the explorer serves itself (``assets.py``) and the map's parts (``mapcomponent.py``);
+- the live sessions' page for phones, its answers and the event streams (``participant.py``): plain HTML, no
+  Streamlit session per phone;
 - ``CompressionMiddleware``: every text answer compressed once per process, brotli or gzip;
 - ``HintsMiddleware``: ``Link`` headers, so a page's stylesheet, Leaflet and the map load early;
 - ``SecurityHeadersMiddleware``: a Content-Security-Policy, no framing by other sites, ``nosniff``;
@@ -34,6 +36,7 @@ from explorer_app.hints import HintsMiddleware
 from explorer_app.liveroom import start_purging
 from explorer_app.mapcomponent import map_routes
 from explorer_app.notfound import NotFoundMiddleware
+from explorer_app.participant import participant_routes
 from explorer_app.security import SecurityHeadersMiddleware
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def build_app() -> st.App:
     """The explorer as an ASGI app."""
-    return st.App(str(ROOT / "app.py"), routes=[*asset_routes(), *map_routes()],
+    return st.App(str(ROOT / "app.py"), routes=[*asset_routes(), *map_routes(), *participant_routes()],
                   middleware=[Middleware(SecurityHeadersMiddleware), Middleware(CompressionMiddleware),
                               Middleware(HintsMiddleware), Middleware(NotFoundMiddleware)])
 

@@ -1,0 +1,65 @@
+// A live session's phone page (explorer/joinpage.py, explorer_app/participant.py): follow the session's stream
+// and load the page again when its question or that question's state changes; a written answer being typed is
+// kept across the reload. When streaming breaks (a proxy holding it back, a network cutting it), ask
+// /join/state every 15 seconds instead. A tap on a choice sends it. Without this script, every form still works.
+(function () {
+  "use strict";
+  var main = document.getElementById("hx-main");
+  if (!main || !main.dataset.code) return;
+  var shown = { question: main.dataset.question || "", state: main.dataset.state || "" };
+  var draftKey = "hx-draft-" + main.dataset.code + "-" + shown.question;
+  var box = document.getElementById("hx-answer");
+  var reloading = false;
+
+  if (box && window.sessionStorage) {  // a draft kept by the reload below, unless the page shows a newer answer
+    var draft = sessionStorage.getItem(draftKey);
+    if (draft !== null && box.value === box.defaultValue) box.value = draft;
+    sessionStorage.removeItem(draftKey);
+    box.form.addEventListener("submit", function () { sessionStorage.removeItem(draftKey); });
+  }
+
+  function reload() {
+    if (reloading) return;
+    reloading = true;
+    if (box && box.value !== box.defaultValue && window.sessionStorage) sessionStorage.setItem(draftKey, box.value);
+    window.location.replace(main.dataset.here);
+  }
+
+  function told(found) {
+    if (found && (found.question !== shown.question || found.state !== shown.state)) reload();
+  }
+
+  // a choice is sent as soon as it is tapped (the Send button stays, for a keyboard and for no script)
+  document.querySelectorAll(".hx-phone-answer input[type=radio]").forEach(function (radio) {
+    radio.addEventListener("change", function () { radio.form.requestSubmit(); });
+  });
+
+  var polling = null;
+  function poll() {
+    if (polling) return;
+    polling = window.setInterval(function () {
+      fetch(main.dataset.poll, { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(told, function () {});
+    }, 15000);
+  }
+
+  if (!window.EventSource || !main.dataset.events) { poll(); return; }
+  var source = new EventSource(main.dataset.events);
+  var failures = 0;
+  // the stream says where the phone is at once: nothing within 10 s means something holds it back
+  var watchdog = window.setTimeout(function () { source.close(); poll(); }, 10000);
+  source.addEventListener("state", function (event) {
+    window.clearTimeout(watchdog);
+    failures = 0;
+    try { told(JSON.parse(event.data)); } catch (e) { /* a broken message: the next one will do */ }
+  });
+  source.addEventListener("error", function () {
+    failures += 1;
+    if (source.readyState === EventSource.CLOSED || failures >= 3) {
+      window.clearTimeout(watchdog);
+      source.close();
+      poll();
+    }
+  });
+})();

@@ -1,0 +1,634 @@
+"""A live session's phones, served as ``st.App`` routes: the light page (``explorer.joinpage``), its answers, and
+the event streams that tell phones and projectors what changed, with no Streamlit session and no script run.
+
+1. A phone opens ``/join?code=``: its signed cookie names it (else it joins: a new pid, within the cap), and the page is HTML.
+2. An answer is a form posted to ``/join/answer``: ``store.answer`` writes it, commits, and announces it (``store.notifier``).
+3. One watcher per session and process hears the announcement, reads the questions once, and every phone's stream says "reload".
+
+- ``GET /join``: the code form, or with ``?code=`` the session (``?lang=``, ``spoilers=hide`` kept in its links);
+  ``POST /join``: a typed code, then 303 to the session's address; ``POST /join/answer``: an answer, then 303 back.
+- ``GET /join/events?code=``: Server-Sent Events for a phone (cookie required): ``event: state`` with
+  ``{"question": id, "state": state}`` at connect and at each change of its question; ``: keep-alive`` every
+  ``KEEP_ALIVE`` seconds. ``GET /join/state?code=``: the same as JSON, the slow fallback (``join.js`` polls it
+  when streaming breaks). ``GET /live/events?code=&key=|screen=``: the projector's stream, ``event: state`` and
+  ``event: answers`` with ``{"v": n}``, at most one burst per ``COALESCE`` seconds.
+- Who a phone is: only the cookie the server signed for this session (``explorer.liveauth``); the address never
+  carries it, so a copied link makes a new participant, never the person who shared it. A valid cookie for a live
+  session also keeps its phone out of the wrong-code limiter (``liveroom.LIMITER``); new participants count
+  against ``liveroom.JOIN_LIMITER`` per address.
+
+Reads are shared: a session's questions (and, once shown, its answers) are read once per announcement and process
+(``Looks``), so a thousand phones reloading after "next question" cost a few reads, and an idle phone costs an
+open connection and nothing else (one coroutine; no thread, no script run).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import TypeVar
+from urllib.parse import parse_qs, urlencode
+
+import streamlit as st
+from anyio import to_thread
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Route
+
+from explorer.i18n import LANGUAGES, t
+from explorer.joinpage import Note, Shell, Situation, code_form_html, problem_html, session_html
+from explorer.live import (
+    CUT,
+    ENDED,
+    MAX_TEXT,
+    MAX_WORD,
+    NOT_OPEN,
+    TOO_MANY_JOINS,
+    TOO_MANY_TRIES,
+    UNKNOWN_CODE,
+    Answer,
+    AnswerRefused,
+    LiveError,
+    LiveQuestion,
+    LiveSession,
+    normalise_code,
+)
+from explorer.liveauth import COOKIE_PREFIX, cookie_name
+from explorer.livestore import LiveStore, StoreUnavailable
+from explorer.model import Content
+from explorer.settings import Settings
+from explorer.theme import css_file
+from explorer_app.assets import IMMUTABLE, Served, page_stylesheet
+from explorer_app.cache import CACHE
+from explorer_app.liveroom import JOIN_LIMITER, LIMITER, current_question, live_store, request_address, request_scheme
+from explorer_app.notfound import language as browser_language
+
+T = TypeVar("T")
+KEEP_ALIVE = 20.0  # seconds between two comments on a quiet stream (proxies close silent connections)
+RETRY_MS = 3000  # what a browser waits before opening a broken stream again
+COALESCE = 0.4  # seconds: the projector hears of a burst of answers at most this often
+WATCH = 30.0  # seconds: a session's watcher reads its questions again this often even without news
+MAX_AGE = 2.0  # seconds a shared read serves pages when no news came (news from a replica may be late)
+MAX_FORM = 16 * 1024  # bytes of a posted form (a written answer is at most 280 characters)
+COOKIES_LOOKED_AT = 8  # participant cookies read to tell a phone already in a live session
+SENT = "Answer sent. Changes are possible until the question closes."
+READ_ONLY = "no-store"
+
+
+# --- the files -------------------------------------------------------------------------------------------------
+
+@functools.cache
+def join_stylesheet() -> Served:
+    """The explorer's stylesheet (the theme's properties, the symbols, the pages' rules the answers use) and the
+    phone page's own (``explorer/css/join.css``): one file, kept a year by its address."""
+    return Served("join", ".css", page_stylesheet().body + css_file("join").encode("utf-8"), "text/css")
+
+
+@functools.cache
+def join_script() -> tuple[bytes, str]:
+    """join.js and the version its address carries."""
+    body = resources.files("explorer_app").joinpath("join.js").read_bytes()
+    return body, hashlib.sha256(body).hexdigest()[:12]
+
+
+async def _serve_script(request: Request) -> Response:
+    return Response(join_script()[0], media_type="text/javascript", headers={"Cache-Control": IMMUTABLE})
+
+
+# --- shared reads ----------------------------------------------------------------------------------------------
+
+@dataclass
+class _Read:
+    version: tuple[int, int]
+    at: float
+    value: object
+
+
+class Looks:
+    """A session's questions, its row and its shown answers, read once per announcement and process: a read is
+    kept with the notifier's version taken before it, and serves until a newer version is announced (or
+    ``MAX_AGE`` passes, in case an announcement from another replica is late). One read at a time per session
+    (striped locks); the others wait for it and take it."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._found: dict[tuple, _Read] = {}
+        self._lock = threading.Lock()
+        self._stripes = [threading.Lock() for _ in range(64)]
+        self._limit = limit
+
+    def _get(self, store: LiveStore, key: tuple, read: Callable[[], T], kind: int | None) -> T:
+        code = key[1]
+
+        def fresh(found: _Read | None, version: tuple[int, int]) -> bool:
+            same = found is not None and (found.version == version if kind is None else found.version[kind] == version[kind])
+            return same and time.monotonic() - found.at < MAX_AGE
+
+        found = self._found.get(key)
+        if fresh(found, store.notifier.version(code)):
+            return found.value  # type: ignore[return-value]
+        with self._stripes[hash(key) % len(self._stripes)]:
+            version = store.notifier.version(code)
+            found = self._found.get(key)
+            if fresh(found, version):
+                return found.value  # type: ignore[return-value]
+            value = read()
+            with self._lock:
+                if len(self._found) >= self._limit:
+                    self._found.clear()
+                self._found[key] = _Read(version, time.monotonic(), value)
+            return value
+
+    def questions(self, store: LiveStore, code: str) -> list[LiveQuestion]:
+        return self._get(store, ("questions", code), lambda: store.questions(code), 0)
+
+    def session(self, store: LiveStore, code: str) -> LiveSession | None:
+        return self._get(store, ("session", code), lambda: store.find(code), 0)
+
+    def answers(self, store: LiveStore, code: str, question_id: str) -> list[Answer]:
+        return self._get(store, ("answers", code, question_id), lambda: store.answers(code, question_id), None)
+
+    def cached_questions(self, code: str) -> list[LiveQuestion] | None:
+        """The last read of a session's questions, however old (to show the form again when the store went)."""
+        found = self._found.get(("questions", code))
+        return found.value if found is not None else None  # type: ignore[return-value]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._found.clear()
+
+
+LOOKS = Looks()
+
+
+def phone_state(session: LiveSession | None, questions: list[LiveQuestion], now: float) -> dict[str, str]:
+    """What a phone's page follows: its question and that question's state ("ended" once the session is over)."""
+    if session is None or session.expired(now):
+        return {"question": "", "state": "ended"}
+    found = current_question(questions)
+    return {"question": found.id if found else "", "state": found.state if found else ""}
+
+
+# --- the request's context -------------------------------------------------------------------------------------
+
+@dataclass
+class Visit:
+    """One request: settings, content, language, the explorer's root address and whose address it counts as."""
+
+    request: Request
+    settings: Settings
+    content: Content
+    language: str
+    chosen: str  # the language the address or the form asked for ("" when the browser's was taken)
+    root: str
+    address: str
+    spoilers: bool  # the address asked for spoiler-safe (the session's own setting decides what is shown)
+
+    def shell(self, code: str = "", spoiler_safe: bool = False) -> Shell:
+        here = {"code": code, "lang": self.chosen, "spoilers": "hide" if spoiler_safe or self.spoilers else ""}
+        return Shell(self.root, join_stylesheet().path.lstrip("/"), f"join/join.js?v={join_script()[1]}",
+                     {k: v for k, v in here.items() if v})
+
+    def store(self) -> LiveStore:
+        return live_store(self.settings)
+
+    def participant(self, store: LiveStore, code: str) -> str | None:
+        """The pid this request's cookie names in session ``code``, if the server signed it for that session."""
+        return store.signer().participant(code, self.request.cookies.get(cookie_name(code)))
+
+    def in_a_live_session(self, store: LiveStore, now: float) -> bool:
+        """Whether the phone holds a valid cookie for a session still going (it is never counted as guessing)."""
+        looked = 0
+        for name, value in self.request.cookies.items():
+            if not name.startswith(COOKIE_PREFIX) or looked >= COOKIES_LOOKED_AT:
+                continue
+            looked += 1
+            code = normalise_code(name[len(COOKIE_PREFIX):])
+            if code and store.signer().participant(code, value):
+                session = LOOKS.session(store, code)
+                if session is not None and not session.expired(now):
+                    return True
+        return False
+
+
+def root_path() -> str:
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/" if base else "/"
+
+
+def visit(request: Request, form: dict[str, str] | None = None) -> Visit | Response:
+    """The request's context, or a page saying the explorer's settings or content need fixing."""
+    asked = (form or {}).get("lang") or request.query_params.get("lang", "")
+    chosen = asked if asked in LANGUAGES else ""
+    language = chosen or browser_language("", request.headers.get("accept-language", ""))
+    spoilers = ((form or {}).get("spoilers") or request.query_params.get("spoilers")) == "hide"
+    root = root_path()
+    settings = CACHE.settings()
+    bare = Shell(root, join_stylesheet().path.lstrip("/"), "", {"lang": chosen} if chosen else {})
+    if isinstance(settings, tuple):
+        title = t("The explorer's settings need fixing", language)
+        return HTMLResponse(problem_html(bare, title, title, language), status_code=503)
+    content = CACHE.loaded(settings.data_dir).content
+    if isinstance(content, tuple):
+        title = t("The explorer's content needs fixing", language)
+        return HTMLResponse(problem_html(bare, title, title, language), status_code=503)
+    peer = request.client.host if request.client else None
+    return Visit(request, settings, content, language, chosen, root, request_address(peer, request.headers, settings),
+                 spoilers)
+
+
+def page(html: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """A page that is never kept (it shows one phone's answer), naming the one file it needs early (and so none
+    of the Streamlit pages' hints: ``hints.py`` leaves a page's own ``Link`` alone)."""
+    hint = f"<{root_path()}{join_stylesheet().path.lstrip('/')}>; rel=preload; as=style"
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store", "Link": hint, **(headers or {})})
+
+
+async def read_form(request: Request) -> dict[str, str] | None:
+    """A posted form's fields (the first of each name), or None when it is larger than ``MAX_FORM``."""
+    if int(request.headers.get("content-length") or 0) > MAX_FORM:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM:
+            return None
+    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=20)
+    return {name: values[0] for name, values in fields.items()}
+
+
+def too_large() -> Response:
+    return Response("Too large", status_code=413, media_type="text/plain")
+
+
+# --- the pages -------------------------------------------------------------------------------------------------
+
+def _code_form(v: Visit, message: str = "", typed: str = "", status: int = 200, kind: str = "error") -> HTMLResponse:
+    return page(code_form_html(v.shell(), v.language, typed=typed, note=Note(message, kind) if message else None),
+                status)
+
+
+def _check_code(v: Visit, store: LiveStore, typed: str, now: float) -> LiveSession | HTMLResponse:
+    """The live session a typed or linked code names, or the code form saying why not. A wrong code counts against
+    the request's address, unless the phone is already in a live session; an address with too many is refused
+    whatever code it sends (else the refusal itself would tell which code is right)."""
+    code = normalise_code(typed)
+    trusted = bool(code and v.participant(store, code)) or v.in_a_live_session(store, now)
+    if not trusted and LIMITER.blocked(v.address, now):
+        return _code_form(v, t(TOO_MANY_TRIES, v.language), typed, 429)
+    session = LOOKS.session(store, code) if code else None
+    if session is None or session.expired(now):
+        if not trusted:
+            LIMITER.failed(v.address, now)
+        return _code_form(v, t(ENDED if session else UNKNOWN_CODE, v.language), typed, 404)
+    return session
+
+
+def _situation(v: Visit, store: LiveStore, session: LiveSession, pid: str, *, note: Note | None = None,
+               typed: str | None = None, sent: str = "") -> Situation:
+    questions = LOOKS.questions(store, session.code)
+    question = current_question(questions)
+    mine = store.answer_of(question.id, pid) if question is not None else None
+    answers = tuple(LOOKS.answers(store, session.code, question.id)) if question and question.state == "revealed" else ()
+    if note is None and question is not None and question.state == "open" and sent == question.id and mine is not None:
+        note = Note(t(SENT, v.language))
+        if mine.cut:
+            limit = MAX_WORD if question.kind == "word" else MAX_TEXT
+            note = Note(t(CUT, v.language, limit=limit) + " " + note.text, "warn")
+    return Situation(session.code, question, mine, answers, session.spoiler_safe, note, typed)
+
+
+def _session_page(v: Visit, session: LiveSession, situation: Situation, status: int = 200,
+                  headers: dict[str, str] | None = None) -> HTMLResponse:
+    code = session.code
+    html = session_html(v.content, v.shell(code, session.spoiler_safe), situation, v.language,
+                        events=f"{v.root}join/events?code={code}", state=f"{v.root}join/state?code={code}")
+    return page(html, status, headers)
+
+
+def _join(v: Visit, store: LiveStore, session: LiveSession, now: float) -> tuple[str, str] | HTMLResponse:
+    """A new participant for a phone without a valid cookie: (pid, cookie value), or the page saying why not."""
+    if JOIN_LIMITER.blocked(v.address, now):
+        return _code_form(v, t(TOO_MANY_JOINS, v.language), session.code, 429)
+    value = store.signer().issue(session.code)
+    pid = value.split(".", 1)[0]
+    try:
+        if not store.join(session.code, pid, now):
+            return _code_form(v, t(ENDED, v.language), session.code, 404)
+    except LiveError as exc:  # the session is full
+        return _code_form(v, exc.text(v.language), session.code, 403)
+    JOIN_LIMITER.joined(v.address, now)
+    return pid, value
+
+
+def _cookie(v: Visit, session: LiveSession, value: str, response: Response, now: float) -> None:
+    peer = v.request.client.host if v.request.client else None
+    secure = request_scheme(v.request.url.scheme, peer, v.request.headers, v.settings) == "https"
+    response.set_cookie(cookie_name(session.code), value, max_age=max(int(session.expires - now), 1),
+                        path=f"{v.root}join", secure=secure, httponly=True, samesite="lax")
+
+
+def show(v: Visit) -> Response:
+    """``GET /join``: the code form, or the session (joining it first when the phone is not in it yet)."""
+    typed = v.request.query_params.get("code", "")
+    if not typed:
+        return _code_form(v)
+    now = time.time()
+    try:
+        store = v.store()
+        found = _check_code(v, store, typed, now)
+        if isinstance(found, Response):
+            return found
+        pid, value = v.participant(store, found.code), None
+        if pid is None:
+            joined = _join(v, store, found, now)
+            if isinstance(joined, Response):
+                return joined
+            pid, value = joined
+        response = _session_page(v, found, _situation(v, store, found, pid, sent=v.request.query_params.get("sent", "")))
+    except StoreUnavailable as exc:
+        return _code_form(v, exc.text(v.language), typed, 503)
+    if value is not None:
+        _cookie(v, found, value, response, now)
+    return response
+
+
+def typed_code(v: Visit, form: dict[str, str]) -> Response:
+    """``POST /join``: a code typed in the form; the session's address if it names one, else the form again."""
+    typed = form.get("code", "")
+    try:
+        found = _check_code(v, v.store(), typed, time.time())
+    except StoreUnavailable as exc:
+        return _code_form(v, exc.text(v.language), typed, 503)
+    if isinstance(found, Response):
+        return found
+    return RedirectResponse(v.shell(found.code, found.spoiler_safe).url(), status_code=303)
+
+
+def answered(v: Visit, form: dict[str, str]) -> Response:
+    """``POST /join/answer``: the phone's answer to the session's open question; 303 back to the page, or the
+    page again with why not and what was typed."""
+    code = normalise_code(form.get("code", ""))
+    if code is None:
+        return RedirectResponse(v.shell().url(), status_code=303)
+    question_id, value = form.get("question", ""), form.get("value", "")
+    now = time.time()
+    try:
+        store = v.store()
+        pid = v.participant(store, code)
+        session = LOOKS.session(store, code)
+        if pid is None or session is None or session.expired(now):  # not in it (yet): the page says why, or joins
+            return RedirectResponse(v.shell(code).url(), status_code=303)
+        question = current_question(LOOKS.questions(store, code))
+        if question is None or question.id != question_id or question.state != "open":
+            return _session_page(v, session, _situation(v, store, session, pid, note=Note(t(NOT_OPEN, v.language), "error")),
+                                 409)
+        try:
+            store.answer(question_id, pid, value, now)
+        except AnswerRefused as exc:
+            note = Note(exc.text(v.language), "error")
+            return _session_page(v, session, _situation(v, store, session, pid, note=note, typed=value), 422)
+        except ValueError:  # the question went while the phone showed it
+            return _session_page(v, session, _situation(v, store, session, pid, note=Note(t(NOT_OPEN, v.language), "error")),
+                                 409)
+    except StoreUnavailable as exc:
+        return _unavailable(v, code, question_id, value, exc)
+    return RedirectResponse(v.shell(code, session.spoiler_safe).url(sent=question_id), status_code=303)
+
+
+def _unavailable(v: Visit, code: str, question_id: str, value: str, exc: StoreUnavailable) -> Response:
+    """The store went while an answer was sent: said plainly, never acknowledged, and the answer kept in the form
+    (from the last read of the questions, when this process has one)."""
+    note = Note(exc.text(v.language), "error")
+    question = current_question(LOOKS.cached_questions(code) or [])
+    if question is None or question.id != question_id:
+        return page(problem_html(v.shell(code), note.text, note.text, v.language), 503)
+    session = LiveSession(code, "", 0.0, float("inf"), v.language, v.spoilers)
+    situation = Situation(code, question, None, (), v.spoilers, note, value)
+    return _session_page(v, session, situation, 503)
+
+
+def state_now(v: Visit) -> Response:
+    """``GET /join/state?code=``: the phone's question and its state as JSON (the fallback of the stream)."""
+    code = normalise_code(v.request.query_params.get("code", ""))
+    if code is None:
+        return JSONResponse({}, status_code=404, headers={"Cache-Control": READ_ONLY})
+    try:
+        store = v.store()
+        if v.participant(store, code) is None:
+            return JSONResponse({}, status_code=403, headers={"Cache-Control": READ_ONLY})
+        found = phone_state(LOOKS.session(store, code), LOOKS.questions(store, code), time.time())
+    except StoreUnavailable:
+        return JSONResponse({}, status_code=503, headers={"Cache-Control": READ_ONLY, "Retry-After": "15"})
+    return JSONResponse(found, headers={"Cache-Control": READ_ONLY})
+
+
+# --- the event streams -----------------------------------------------------------------------------------------
+
+class Room:
+    """One session's present phone state for every phone stream of this process (one event loop): a watcher waits
+    on the store's notifier, reads the questions once per "state" announcement, and wakes the phones only when
+    their question or its state changed (answers coming in wake no phone)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self.current: dict[str, str] | None = None
+        self.changed = asyncio.Event()
+        self.listeners = 0
+        self.task: asyncio.Task | None = None
+
+    def update(self, found: dict[str, str]) -> None:
+        if found != self.current:
+            self.current = found
+            woken, self.changed = self.changed, asyncio.Event()
+            woken.set()
+
+
+_rooms: dict[tuple[asyncio.AbstractEventLoop, str], Room] = {}
+
+
+async def _watch(room: Room, settings: Settings) -> None:
+    key = (asyncio.get_running_loop(), room.code)
+    since: tuple[int, int] | None = None
+    try:
+        while room.listeners > 0:
+            try:
+                store = await to_thread.run_sync(live_store, settings)
+                if since is not None:
+                    version = await store.notifier.wait(room.code, since, WATCH)
+                    if version != since and version[0] == since[0]:  # answers only: nothing for the phones
+                        since = version
+                        continue
+                since = store.notifier.version(room.code)
+
+                def read(store: LiveStore = store) -> dict[str, str]:
+                    return phone_state(LOOKS.session(store, room.code), LOOKS.questions(store, room.code), time.time())
+
+                room.update(await to_thread.run_sync(read))
+            except StoreUnavailable:
+                since = None
+                await asyncio.sleep(5)
+    finally:
+        if _rooms.get(key) is room and room.listeners <= 0:
+            del _rooms[key]
+
+
+def _enter(code: str, settings: Settings) -> Room:
+    key = (asyncio.get_running_loop(), code)
+    room = _rooms.get(key)
+    if room is None:
+        room = _rooms[key] = Room(code)
+    room.listeners += 1
+    if room.task is None or room.task.done():
+        room.task = asyncio.create_task(_watch(room, settings))
+    return room
+
+
+def _event(name: str, data: dict) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+async def phone_events(code: str, settings: Settings) -> AsyncIterator[str]:
+    """A phone's stream: its state at once (as soon as the session's first read is done), then each change."""
+    room = _enter(code, settings)
+    try:
+        yield f"retry: {RETRY_MS}\n\n"
+        seen: dict[str, str] | None = None
+        while True:
+            if room.current is not None and room.current != seen:
+                seen = room.current
+                yield _event("state", seen)
+                if seen.get("state") == "ended":
+                    return
+            woken = room.changed
+            try:
+                await asyncio.wait_for(woken.wait(), KEEP_ALIVE)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+    finally:
+        room.listeners -= 1
+
+
+async def screen_events(store: LiveStore, code: str) -> AsyncIterator[str]:
+    """The projector's stream: the session's counters at connect, then "state" and "answers" as they change, a
+    burst of answers told once per ``COALESCE`` seconds."""
+    notifier = store.notifier
+    sent = notifier.version(code)
+    yield f"retry: {RETRY_MS}\n\n" + _event("state", {"v": sent[0]}) + _event("answers", {"v": sent[1]})
+    last = time.monotonic()
+    while True:
+        version = await notifier.wait(code, sent, KEEP_ALIVE)
+        if version == sent:
+            yield ": keep-alive\n\n"
+            continue
+        pause = COALESCE - (time.monotonic() - last)
+        if pause > 0:
+            await asyncio.sleep(pause)
+            version = notifier.version(code)
+        told = ""
+        if version[0] != sent[0]:
+            told += _event("state", {"v": version[0]})
+        if version[1] != sent[1]:
+            told += _event("answers", {"v": version[1]})
+        sent, last = version, time.monotonic()
+        yield told
+
+
+STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def _stream(events: AsyncIterator[str]) -> StreamingResponse:
+    return StreamingResponse(events, media_type="text/event-stream", headers=STREAM_HEADERS)
+
+
+async def _phone_stream(request: Request) -> Response:
+    v = visit(request)
+    if isinstance(v, Response):
+        return v
+    code = normalise_code(request.query_params.get("code", ""))
+    if code is None:
+        return Response(status_code=404)
+    try:
+        store = await run_in_threadpool(v.store)
+        if v.participant(store, code) is None:
+            return Response(status_code=403)
+        session = await run_in_threadpool(LOOKS.session, store, code)
+    except StoreUnavailable:
+        return Response(status_code=503, headers={"Retry-After": "15"})
+    if session is None or session.expired(time.time()):
+        return Response(status_code=404)
+    return _stream(phone_events(code, v.settings))
+
+
+async def _screen_stream(request: Request) -> Response:
+    """The projector's stream, for its presenter key or its read-only screen key; other keys count as guesses."""
+    v = visit(request)
+    if isinstance(v, Response):
+        return v
+    code = normalise_code(request.query_params.get("code", ""))
+    now = time.time()
+    try:
+        store = await run_in_threadpool(v.store)
+        session = await run_in_threadpool(LOOKS.session, store, code) if code else None
+    except StoreUnavailable:
+        return Response(status_code=503, headers={"Retry-After": "15"})
+    allowed = session is not None and not session.expired(now) and (
+        store.signer().is_screen(session.code, request.query_params.get("screen", ""))
+        or session.is_presenter(request.query_params.get("key", "")))
+    if not allowed:
+        if LIMITER.blocked(v.address, now):
+            return Response(status_code=429, headers={"Retry-After": "60"})
+        LIMITER.failed(v.address, now)
+        return Response(status_code=403)
+    return _stream(screen_events(store, session.code))
+
+
+# --- routes ----------------------------------------------------------------------------------------------------
+
+async def _show(request: Request) -> Response:
+    v = visit(request)
+    return v if isinstance(v, Response) else await run_in_threadpool(show, v)
+
+
+async def _posted(request: Request, handle: Callable[[Visit, dict[str, str]], Response]) -> Response:
+    form = await read_form(request)
+    if form is None:
+        return too_large()
+    v = visit(request, form)
+    return v if isinstance(v, Response) else await run_in_threadpool(handle, v, form)
+
+
+async def _typed(request: Request) -> Response:
+    return await _posted(request, typed_code)
+
+
+async def _answer(request: Request) -> Response:
+    return await _posted(request, answered)
+
+
+async def _answer_again(request: Request) -> Response:
+    """``GET /join/answer`` (a reload of a page an answer came back on): the session's page."""
+    code = normalise_code(request.query_params.get("code", ""))
+    query = {"code": code or "", **{k: request.query_params.get(k, "") for k in ("lang", "spoilers")}}
+    return RedirectResponse(f"{root_path()}join?" + urlencode({k: v for k, v in query.items() if v}), status_code=303)
+
+
+async def _state(request: Request) -> Response:
+    v = visit(request)
+    return v if isinstance(v, Response) else await run_in_threadpool(state_now, v)
+
+
+def participant_routes() -> list[BaseRoute]:
+    """The phone page's routes, its stylesheet and script, and the projector's stream."""
+    return [Route("/join", _show, methods=["GET"]), Route("/join", _typed, methods=["POST"]),
+            Route("/join/answer", _answer, methods=["POST"]), Route("/join/answer", _answer_again, methods=["GET"]),
+            Route("/join/events", _phone_stream, methods=["GET"]), Route("/join/state", _state, methods=["GET"]),
+            Route("/join/join.js", _serve_script, methods=["GET"]), Route("/live/events", _screen_stream, methods=["GET"]),
+            join_stylesheet().route()]
