@@ -107,3 +107,26 @@ def test_idle_sessions_are_forgotten_and_a_version_never_comes_back():
     assert notifier.sessions() == 1  # every idle one forgotten
     assert notifier.version("ABC234") == (0, 0)
     assert notifier.publish("ABC234", "state") != old  # a phone holding the old version still hears the news
+
+
+def test_a_phone_waiting_for_the_next_question_is_not_woken_by_answers():
+    notifier = Notifier()
+
+    async def scenario():
+        since = notifier.version("ABC234")
+        phone = asyncio.ensure_future(notifier.wait("ABC234", since, timeout=30, only="state"))
+        projector = asyncio.ensure_future(notifier.wait("ABC234", since, timeout=30, only="answers"))
+        await asyncio.sleep(0)
+        for _ in range(100):
+            notifier.publish("ABC234", "answers")
+        assert (await asyncio.wait_for(projector, 10))[1] > since[1]
+        await asyncio.sleep(0.01)
+        assert not phone.done()
+        notifier.publish("ABC234", "state")
+        assert (await asyncio.wait_for(phone, 10))[0] > since[0]
+        with pytest.raises(ValueError):
+            await notifier.wait("ABC234", since, timeout=1, only="<b>")
+
+    asyncio.run(scenario())
+    now = notifier.version("ABC234")
+    assert notifier.wait_blocking("ABC234", (0, now[1]), 0.01, only="answers") == now  # the state does not count

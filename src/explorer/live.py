@@ -3,11 +3,15 @@
 This module is the session model, pure and without a database or Streamlit: sessions with a join code and a
 presenter secret, questions drawn from the explorer's content (a classroom question carries its one number,
 ``content.question_label``), choices the presenter may give in several languages, checked answers, tallies and a
-CSV and spreadsheet export (through pandas), and a limiter that slows the guessing of codes.
-:mod:`explorer.livestore` keeps them.
+CSV and spreadsheet export (through pandas), the limits that bound what one person can make the store keep
+(``DEFAULT_CAP``, ``MAX_CAP``, ``SESSIONS_PER_HOUR``, ``MAX_QUESTIONS``, ``MAX_TEXT``, ``MAX_WORD``), and a limiter
+that slows the guessing of codes. :mod:`explorer.livestore` keeps them.
 
-Nothing personal is kept: a participant is a random token made on their phone, never a name or an address, and
-the export numbers participants instead of showing their tokens (a token lets its holder change an answer).
+Nothing personal is kept: a participant is a random id the server makes when a phone joins and signs for that
+session (:mod:`explorer.liveauth`: the phone holds it in a cookie, never in an address), never a name; of the
+address a session was started from, only a keyed hash; the export numbers participants instead of showing ids.
+Free text is cleaned before it is kept (NFC, no control characters, at most ``MAX_MARKS`` combining marks on a
+character, so no tower of marks spills over the projector's other lines).
 """
 
 from __future__ import annotations
@@ -158,7 +162,8 @@ def checked_cap(cap: object) -> int:
 
 
 def new_participant() -> str:
-    """A participant's random token: it names a phone for one session, and nothing else."""
+    """A participant's random token: it names a phone for one session, and nothing else (the join route's are
+    made and signed by :meth:`explorer.liveauth.Signer.issue`, of the same form)."""
     return secrets.token_urlsafe(16)
 
 

@@ -33,7 +33,7 @@ class Notifier:
         self._sequence = itertools.count(1)
         self._versions: dict[str, Version] = {}
         self._last: dict[str, float] = {}  # when each session last had news
-        self._waiters: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self._waiters: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Event, str | None]]] = {}
         self._blocked: dict[str, int] = {}  # threads waiting per session (they keep it from being forgotten)
         self._pruned = clock()
 
@@ -48,7 +48,7 @@ class Notifier:
             self._versions[code] = version
             now = self._clock()
             self._last[code] = now
-            waiting = list(self._waiters.get(code, ()))
+            waiting = [(loop, event) for loop, event, only in self._waiters.get(code, ()) if only in (None, kind)]
             self._changed.notify_all()
             if now - self._pruned >= PRUNE_EVERY:
                 self._prune(now)
@@ -67,15 +67,18 @@ class Notifier:
         with self._lock:
             return sorted(set(self._versions) | set(self._waiters) | set(self._blocked))
 
-    async def wait(self, code: str, since: Version, timeout: float) -> Version:
-        """The version of session ``code`` as soon as it differs from ``since``, or after ``timeout`` seconds."""
+    async def wait(self, code: str, since: Version, timeout: float, only: str | None = None) -> Version:
+        """The version of session ``code`` as soon as it differs from ``since``, or after ``timeout`` seconds.
+        With ``only`` ("state" or "answers"), only that counter counts: a phone waiting for the next question
+        (``only="state"``) is not woken by each of the room's answers."""
         loop = asyncio.get_running_loop()
         event = asyncio.Event()
+        waiter = (loop, event, only)
         with self._lock:
             found = self._versions.get(code, (0, 0))
-            if found != tuple(since) or timeout <= 0:
+            if _differs(found, since, only) or timeout <= 0:
                 return found
-            self._waiters.setdefault(code, set()).add((loop, event))
+            self._waiters.setdefault(code, set()).add(waiter)
         try:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), timeout)
@@ -83,18 +86,18 @@ class Notifier:
             with self._lock:
                 waiting = self._waiters.get(code)
                 if waiting is not None:
-                    waiting.discard((loop, event))
+                    waiting.discard(waiter)
                     if not waiting:
                         del self._waiters[code]
         return self.version(code)
 
-    def wait_blocking(self, code: str, since: Version, timeout: float) -> Version:
+    def wait_blocking(self, code: str, since: Version, timeout: float, only: str | None = None) -> Version:
         """As :meth:`wait`, for a thread (a Streamlit script): blocks until the version differs or the timeout."""
         deadline = time.monotonic() + timeout
         with self._lock:
             self._blocked[code] = self._blocked.get(code, 0) + 1
             try:
-                while (found := self._versions.get(code, (0, 0))) == tuple(since):
+                while not _differs(found := self._versions.get(code, (0, 0)), since, only):
                     left = deadline - time.monotonic()
                     if left <= 0:
                         break
@@ -116,3 +119,13 @@ class Notifier:
         for code in [c for c, last in self._last.items() if now - last >= self.idle]:
             if code not in self._waiters and code not in self._blocked:
                 del self._versions[code], self._last[code]
+
+
+def _differs(found: Version, since: Version, only: str | None) -> bool:
+    """Whether ``found`` is news after ``since``: either counter, or only the one named."""
+    if only is None:
+        return tuple(found) != tuple(since)
+    if only not in KINDS:
+        raise ValueError(f"unknown kind of news {only!r}")
+    index = KINDS.index(only)
+    return found[index] != since[index]
