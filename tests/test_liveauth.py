@@ -60,6 +60,14 @@ def test_screen_keys_are_per_session_and_checked_exactly():
         assert not signer.is_screen(code, wrong), wrong
 
 
+def test_hostile_session_codes_neither_crash_nor_share_signatures():
+    signer = Signer("a secret")
+    for code in ["\ud800", "x" * 10_000, "ABC234\u0000", "<script>", ""]:
+        value = signer.issue(code)
+        assert signer.participant(code, value) is not None and signer.participant("ABC234", value) is None
+        assert signer.is_screen(code, signer.screen_key(code)) and not signer.is_screen("ABC234", signer.screen_key(code))
+
+
 def test_a_signer_needs_a_secret_and_cookies_are_named_per_session():
     with pytest.raises(ValueError):
         Signer("")

@@ -40,7 +40,7 @@ class Signer:
         self._key = secret.encode("utf-8")
 
     def _sign(self, message: str) -> str:
-        return _b64(hmac.new(self._key, message.encode("utf-8"), hashlib.sha256).digest())
+        return _b64(hmac.new(self._key, message.encode("utf-8", "surrogatepass"), hashlib.sha256).digest())
 
     def issue(self, code: str) -> str:
         """A new participant's cookie value for session ``code``: ``"<pid>.<signature>"``."""

@@ -334,7 +334,8 @@ class LiveStore:
     def origin_of(self, address: str) -> str:
         """What the store keeps of an address: a keyed hash (32 hex characters) that tells two starts from one
         address apart from others, and cannot be turned back into the address without the secret."""
-        return hmac.new(self._secret.encode("utf-8"), f"origin:{address}".encode(), hashlib.sha256).hexdigest()[:32]
+        message = f"origin:{address}".encode("utf-8", "surrogatepass")
+        return hmac.new(self._secret.encode("utf-8"), message, hashlib.sha256).hexdigest()[:32]
 
     # --- the database file, and news -------------------------------------------------------------------------
 
@@ -421,8 +422,8 @@ class LiveStore:
 
     def listen(self) -> None:
         """On PostgreSQL, start (once) a daemon thread that hears every replica's announcements and publishes them
-        to ``notifier``; it reconnects with a growing pause when the server goes, and then announces "state" for
-        every session the notifier knows, since news may have been missed meanwhile. On SQLite nothing to do:
+        to ``notifier``; it reconnects with a growing pause when the server goes, and then announces "state" and
+        "answers" for every session the notifier knows, since news may have been missed meanwhile. On SQLite nothing to do:
         one machine, and the store publishes itself."""
         if not self.postgresql:
             return
@@ -444,9 +445,10 @@ class LiveStore:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self._listening.set()
                     pause = LISTEN_BACKOFF[0]
-                    if connected_before:
+                    if connected_before:  # news may have gone by meanwhile: everyone reads again
                         for code in self.notifier.known():
                             self.notifier.publish(code, "state")
+                            self.notifier.publish(code, "answers")
                     connected_before = True
                     while not self._closed.is_set():
                         for notice in connection.notifies(timeout=LISTEN_POLL):
