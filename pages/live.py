@@ -1,14 +1,22 @@
 """Live session, the presenter's page: start a session, show its join code and QR code on the projector, ask the
 participants questions from the explorer's content, and show everyone's answers as they arrive.
 
-The controls need the presenter's secret link (``live?code=…&key=…``, made at start); how the pieces talk to each
-other is in ``explorer_app/liveroom.py``. A kiosk never shows this page.
+The controls need the presenter's secret link (``live?code=…&key=…``, made at start), checked before the guessing
+limiter, so a room locked out by someone's wrong guesses never locks out its presenter; how the pieces talk to
+each other is in ``explorer_app/liveroom.py``. A kiosk never shows this page. The phones' side is not a Streamlit
+page: ``/join`` (``explorer/joinpage.py``).
 
-Two views of one session: the controls window (the default), where the presenter adds, opens and closes questions
-and approves or discards written answers, and the projector view (``&view=screen``), which shows only the join
-code, the QR code, how many have joined and the answers everyone may see: no navigation, no language or
+Two views of one session: the controls window (the default), where the presenter adds, opens and closes questions,
+sets the number of places and approves or discards written answers, and the projector view, opened with its own
+read-only link (``live?code=…&screen=…``, ``Signer.screen_key``: no presenter key in its address), which shows only
+the join code, the QR code, how many have joined and the answers everyone may see: no navigation, no language or
 spoiler-safe switch, no introduction; a written answer or a word waiting for approval never reaches it, nor how
-many wait. Before the first question is opened it shows the code and "waiting for the first question".
+many wait. Before the first question is opened it shows the code and "waiting for the first question". The old
+``&view=screen`` beside the key still opens it, and the address then becomes the screen link.
+
+From an answer to the screen: ``LiveStore.answer`` commits and announces it (``store.notifier``, NOTIFY on
+PostgreSQL); ``/live/events`` streams it to the board's ``livepush`` component, whose trigger reruns the board
+(at most once per 0.4 s), which reads the tallies; a half-second poll only where streaming breaks.
 
 ``?age=14-18&plan=after`` (the classroom page's "Ask this plan's questions live") queues the lesson plan's
 questions at the start, in the plan's order; "Next question" then closes the question on screen and opens the next
@@ -24,13 +32,16 @@ from collections import Counter
 from urllib.parse import urlencode
 
 import streamlit as st
+from babel.numbers import format_decimal
 
 from explorer.fragments import esc, md, tx
 from explorer.handout import AGE_LABELS
-from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, N_, t
+from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, N_, n_, t
 from explorer.live import (
+    DEFAULT_CAP,
     ENDED,
     KINDS,
+    MAX_CAP,
     TOO_MANY_TRIES,
     UNKNOWN_CODE,
     ChoicesMismatch,
@@ -58,6 +69,7 @@ from explorer.livestore import StoreUnavailable
 from explorer.model import AGE_BANDS, LESSON_KINDS
 from explorer.qr import qr_png
 from explorer.spoilers import visibility
+from explorer_app.livepush import SAFETY_NET, events_path, live_push, streaming
 from explorer_app.liveroom import (
     LIMITER,
     PROJECTOR_POLL,
@@ -77,8 +89,12 @@ content, lang = page.content, page.language
 if page.kiosk:  # presenter controls never on a kiosk: its visitors go back to the attract screen
     st.switch_page("pages/attract.py")
 
-# the projector's own window: the code and the answers only, without the explorer's navigation and title
-screen = st.query_params.get("view") == "screen" and bool(st.query_params.get("code"))
+# the projector's own window: the code and the answers only, without the explorer's navigation and title; opened
+# by its read-only link (screen=…), or by the presenter's link with view=screen (older links: the address then
+# becomes the read-only one)
+screen_key = st.query_params.get("screen", "")
+legacy_screen = st.query_params.get("view") == "screen"
+screen = (bool(screen_key) or legacy_screen) and bool(st.query_params.get("code"))
 if not screen:
     page_header(page, t("Live session", lang),
                 t("Ask questions about the film and show everyone's answers on the projector as they arrive. "
@@ -146,13 +162,16 @@ def wanted_plan() -> tuple[str, str] | None:
 
 def start(spoiler_safe: bool, plan: tuple[str, str] | None) -> None:
     try:
-        session, key = store.start_session(time.time(), lang, spoiler_safe, page.settings.session_hours * 3600)
-        queued = plan_questions(content, session, *plan)[0] if plan else []
-        for question in queued:
-            store.add_question(question)
-    except StoreUnavailable as exc:
+        session, key = store.start_session(time.time(), lang, spoiler_safe, page.settings.session_hours * 3600,
+                                           address=client_address(page.settings))
+    except (StoreUnavailable, LiveError) as exc:  # LiveError: this address started too many sessions this hour
         st.session_state["hx-live-error"] = exc.text(lang)
         return
+    try:
+        if plan:  # all or none, numbered by the store in the plan's order
+            store.add_questions(plan_questions(content, session, *plan)[0])
+    except (StoreUnavailable, LiveError) as exc:  # the session is there: its controls say what was not queued
+        st.session_state["hx-live-add-problem"] = exc.text(lang)
     st.query_params["code"], st.query_params["key"] = session.code, key
     st.query_params.pop("plan", None)  # queued once: a reload does not queue the plan again
     st.query_params.pop("q", None)  # the controls show the session's own state, not a question named in the address
@@ -190,27 +209,46 @@ if code is None:  # no session yet: the start form
               icon=":material/groups:", key="live-start")
     st.stop()
 
-now, address = time.time(), client_address()
-if LIMITER.blocked(address, now):  # codes and keys are guessed here too: the same allowance as on /join
-    st.warning(t(TOO_MANY_TRIES, lang), icon=":material/hourglass_top:")
-    st.stop()
+now = time.time()
 try:
     session = store.find(code)
 except StoreUnavailable as exc:
     unavailable(exc)
-if session is None or not session.is_presenter(secret):
+# The keys are checked before the guessing limiter: someone else's wrong guesses from this network never lock the
+# presenter (or the projector's window) out of their own session; every wrong or missing key still counts.
+if screen_key:  # the projector's read-only link: the screen key alone opens it
+    allowed = session is not None and store.signer().is_screen(code, screen_key)
+else:
+    allowed = session is not None and session.is_presenter(secret)
+if not allowed:
+    address = client_address(page.settings)
+    if LIMITER.blocked(address, now):  # codes and keys are guessed here too: the same allowance as on /join
+        st.warning(t(TOO_MANY_TRIES, lang), icon=":material/hourglass_top:")
+        st.stop()
     LIMITER.failed(address, now)
 if session is None or session.expired(time.time()):
     st.warning(t(ENDED if session else UNKNOWN_CODE, lang), icon=":material/event_busy:")
     st.button(t("Start a new session", lang), on_click=lambda: st.query_params.from_dict(page.carried()), key="live-new")
     st.stop()
-if not session.is_presenter(secret):
+# the phones' address: the public one, or else the page's own, up to the page's name; phones of a session before
+# viewing open it spoiler-safe too
+base = page.settings.public_url or (st.context.url or "").split("?")[0].rstrip("/").removesuffix("/live")
+join_query = urlencode({"code": code, **({"spoilers": "hide"} if session.spoiler_safe else {})})
+join_url = f"{base}/join?{join_query}"
+if not allowed:
     st.warning(t("This link does not open the presenter's controls. To answer the questions, join with the code.",
                  lang), icon=":material/lock:")
-    spoilers = {"spoilers": "hide"} if session.spoiler_safe else {}  # the session's setting, whatever the link says
-    st.page_link("pages/join.py", label=t("Join the session", lang),
-                 query_params={"code": code, **page.carried(), **spoilers}, icon=":material/login:")
+    # a plain link (the phones' page is not one of the explorer's Streamlit pages), relative to this page's address
+    phones = urlencode({"code": code, **page.carried(), **({"spoilers": "hide"} if session.spoiler_safe else {})})
+    st.html(f'<p class="hx-live-join-link"><a href="join?{esc(phones)}">{tx(t("Join the session", lang), lang)}</a>'
+            '</p>')
     st.stop()
+if legacy_screen and not screen_key:  # an older projector link: the presenter's key leaves the address
+    screen_key = store.signer().screen_key(code)
+    for name in ("key", "view"):
+        st.query_params.pop(name, None)
+    st.query_params["screen"] = screen_key
+    secret = ""
 
 # --- the presenter's view ------------------------------------------------------------------------------------
 
@@ -222,11 +260,9 @@ if not screen:  # near the top: this window's address carries the key, and a sma
                  "under “Your presenter link” at the bottom), and do not show it to the participants: anyone with "
                  "it can steer the session.", lang), icon=":material/key:")
 
-# the public address, or else the page's own, up to the page's name
-base = page.settings.public_url or (st.context.url or "").split("?")[0].rstrip("/").removesuffix("/live")
-# phones of a session before viewing open the explorer spoiler-safe too
-join_url = f"{base}/join?{urlencode({'code': code, **({'spoilers': 'hide'} if session.spoiler_safe else {})})}"
 own_link = f"{base}/live?{urlencode({'code': code, 'key': secret})}"
+# the projector's window, read-only: relative to this page's address, whatever name the browser reached it by
+screen_link = f"live?{urlencode({'code': code, 'screen': store.signer().screen_key(code)})}"
 
 
 def label_of(question: LiveQuestion) -> str:
@@ -260,11 +296,27 @@ def snapshot(questions: list[LiveQuestion]) -> list[tuple[str, str]]:
     return [(q.id, q.state) for q in questions]
 
 
-@st.fragment(run_every=PROJECTOR_POLL)
+# the session's stream: read with the screen key on the projector's window, with the presenter's on the controls
+events = events_path(code, screen=screen_key) if screen else events_path(code, key=secret)
+PUSH = "live-push"  # the board's push component (livepush.js)
+pushed = streaming(PUSH)  # as this browser last reported: a slow safety net then, else the half-second poll
+
+
+def places_line(joined: int, cap: int) -> str:
+    """The join count against the session's places (“312 joined of 2,000 places”), numbers as the language writes
+    them."""
+    return n_("{joined} joined of {places} place", "{joined} joined of {places} places", cap, lang,
+              joined=format_decimal(joined, locale=lang), places=format_decimal(cap, locale=lang))
+
+
+@st.fragment(run_every=SAFETY_NET if pushed else PROJECTOR_POLL)
 def board() -> None:
-    """The join code and the room's answers to the question on screen, read again every half second. A question
-    added, opened or closed in another window (the controls, when this one is the projector's) brings the whole
-    page up to date."""
+    """The join code and the room's answers to the question on screen, read again whenever the session's stream
+    says something changed (the push component's trigger reruns this fragment), and every few seconds anyway; every
+    half second where streaming does not work. A question added, opened or closed in another window (the controls,
+    when this one is the projector's) brings the whole page up to date."""
+    if live_push(key=PUSH, address=events) != pushed:  # streaming started or broke: the other pace from now on
+        st.rerun(scope="app")
     left, right = st.columns([2, 3], gap="large")
     with left:
         st.image(page.derived(("qr", join_url), lambda: qr_png(join_url, box_size=10)), width=300,
@@ -277,6 +329,12 @@ def board() -> None:
         shown = current
         with left:
             st.html(join_html(code, base.split("://")[-1] + "/join", joined, lang))
+            if not screen:  # the places, on the controls only: a cap changed in another window shows here too
+                cap = (store.find(code) or session).cap
+                st.html(f'<p class="hx-live-places" role="status">{tx(places_line(joined, cap), lang)}</p>')
+                if joined >= cap:
+                    st.warning(t("Every place is taken: a new phone cannot join. If more people are in the room, "
+                                 "raise the number of places under the answers.", lang), icon=":material/group_off:")
         with right:
             if shown is None:
                 begin = t("Waiting for the first question.", lang) if screen else t("Add a question below to begin.",
@@ -294,15 +352,40 @@ def board() -> None:
 
 board()
 if screen:
-    st.button(t("Show the controls", lang), icon=":material/tune:", key="live-controls-on",
-              on_click=lambda: st.query_params.pop("view", None))
     st.stop()
 reach_warning()
-st.button(t("Projector view: only the code and the answers", lang), icon=":material/fit_screen:",
-          key="live-screen", on_click=lambda: st.query_params.update(view="screen"))
+
+
+def set_cap() -> None:
+    """Keep the number of places the presenter typed: phones beyond it are told the session is full."""
+    typed = st.session_state.get("live-cap")
+    try:  # a whole number in range, whatever a browser sent (the store refuses anything else with a ValueError)
+        store.set_cap(code, typed if isinstance(typed, int) and not isinstance(typed, bool) else -1)
+    except ValueError:
+        st.session_state["hx-live-cap-problem"] = t("Give a number of places from 1 to {most}.", lang,
+                                                    most=format_decimal(MAX_CAP, locale=lang))
+    except (StoreUnavailable, LiveError) as exc:
+        st.session_state["hx-live-cap-problem"] = exc.text(lang)
+    st.session_state.pop("hx-live-cap-kept", None)  # the field shows the stored number again
+
+
+if st.session_state.get("hx-live-cap-kept") != session.cap:  # the stored number, also when another window set it
+    st.session_state.pop("live-cap", None)  # the field starts again from its value: the stored one
+    st.session_state["hx-live-cap-kept"] = session.cap
+with st.container(horizontal=True, vertical_alignment="bottom", key="hx-live-setup"):
+    st.link_button(t("Projector view: only the code and the answers", lang), screen_link, icon=":material/fit_screen:",
+                   key="live-screen")
+    # a number out of range from a browser is put back to the stored one by Streamlit (and refused by the store)
+    st.number_input(t("About how many people are in the room?", lang), min_value=1, max_value=MAX_CAP, step=10,
+                    value=session.cap, key="live-cap", on_change=set_cap, width=260,
+                    help=t("Phones beyond this number are told the session is full. At most {most}; new sessions "
+                           "start with {default}.", lang, most=format_decimal(MAX_CAP, locale=lang),
+                           default=format_decimal(DEFAULT_CAP, locale=lang)))
+if st.session_state.get("hx-live-cap-problem"):
+    st.warning(st.session_state.pop("hx-live-cap-problem"), icon=":material/error:")
 caption(t("This window is for you: it holds the controls and the answers waiting for approval. On the projector, "
-          "use the projector view (your presenter link in a second window): it never shows an answer before you "
-          "approve it, nor how many are waiting.", lang))
+          "open the projector view: it opens in a new window, its address holds no presenter key, and it never "
+          "shows an answer before you approve it, nor how many are waiting.", lang))
 
 # --- steering the question on screen -------------------------------------------------------------------------
 
@@ -386,8 +469,13 @@ if current is not None:
             caption(t("Only in this window: everyone sees an answer once you approve it. A discarded answer is "
                       "never shown; only its writer's phone says so.", lang))
 
-            @st.fragment(run_every=PROJECTOR_POLL * 2)
+            approvals_pushed = streaming("live-push-approvals")
+
+            @st.fragment(run_every=SAFETY_NET if approvals_pushed else PROJECTOR_POLL * 2)
             def approvals() -> None:
+                """The answers waiting, read again when the session's stream says answers arrived (as the board)."""
+                if live_push(key="live-push-approvals", address=events) != approvals_pushed:
+                    st.rerun(scope="app")
                 try:
                     everything = store.answers(code, current.id)
                     waiting = [a for a in everything if a.waiting]
@@ -479,20 +567,19 @@ def add() -> None:
     page does, so a choice made just before pressing the button is not yet in this run's variables."""
     state = st.session_state
     chosen = state.get("live-kind") or "classroom"
-    try:
-        position = max((q.position for q in store.questions(code)), default=-1) + 1
+    try:  # the store places it after the session's last question
         if chosen == "classroom":
             typed = {lang: state.get("live-choices") or "",
                      **{language: state.get(f"live-choices-{language}") or "" for language in others}}
             question = classroom_question(content, session, state.get("live-ref") or "", state.get("live-age") or age,
-                                          choices_from_lines(typed), position)
+                                          choices_from_lines(typed))
         elif chosen == "place":
-            question = place_question(content, session, position)
+            question = place_question(content, session)
         elif chosen == "scene":
-            question = scene_question(content, session, position)
+            question = scene_question(content, session)
         else:
-            question = word_question(session, position)
-        store.add_question(question)
+            question = word_question(session)
+        question = store.add_question(question)
     except ChoicesMismatch:
         st.session_state["hx-live-add-problem"] = t("Give as many answers in each language, in the same order (or "
                                                     "leave a language empty).", lang)

@@ -1,11 +1,14 @@
-"""AppTest of the live session pages: the presenter's (``/live``) and a participant's (``/join``), on SQLite and,
-when EXPLORER_TEST_DATABASE_URL names one, on PostgreSQL; each page reached through app.py and switch_page."""
+"""AppTest of the presenter's live session page (``/live``): its controls and its projector view, on SQLite and,
+when EXPLORER_TEST_DATABASE_URL names one, on PostgreSQL; the page reached through app.py and switch_page. The
+phones' page is not a Streamlit page (tests/test_joinpage.py): here the phones' answers go through the store."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
+from urllib.parse import parse_qs
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,9 +17,17 @@ from conftest import ROOT, component_html, trigger
 from explorer.fragments import esc
 from explorer.i18n import t
 from explorer.live import (
+    DEFAULT_CAP,
+    MAX_CAP,
+    MAX_QUESTIONS,
+    SESSIONS_PER_HOUR,
+    TOO_MANY_QUESTIONS,
+    TOO_MANY_SESSIONS,
     AttemptLimiter,
+    LiveError,
     classroom_question,
     new_participant,
+    normalise_word,
     place_question,
     question_text,
     scene_question,
@@ -26,6 +37,7 @@ from explorer.livestore import LiveStore, sqlite_url
 from explorer.model import LESSON_KINDS
 from explorer.spoilers import visibility
 from explorer_app import liveroom
+from explorer_app.assets import page_stylesheet
 
 POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
 EVERYTHING = 1e18
@@ -199,7 +211,7 @@ def test_the_projector_view_never_shows_an_answer_waiting_for_approval(store, co
         store.answer(question.id, new_participant(), "pending" + question.kind, time.time())
         controls = run("pages/live.py", code=session.code, key=secret)
         assert "pending" + question.kind in text_of(controls) + " ".join(c.label for c in controls.get("checkbox"))
-        screen = run("pages/live.py", code=session.code, key=secret, view="screen")
+        screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
         assert esc(question_text(content, question)) in text_of(screen)  # the open question is the one on screen
         shown = text_of(screen) + " ".join(c.label for c in screen.get("checkbox"))
         assert "pending" not in shown and "waiting for approval" not in shown  # nor how many wait
@@ -216,7 +228,7 @@ def test_a_classroom_question_with_choices_counts_each(store, content):
     assert question.choices == ("Yes", "No", "Not sure") and question.age == "adults"
 
 
-def test_choices_typed_in_several_languages_show_on_each_phone_in_its_own_and_count_as_one(store, content):
+def test_choices_typed_in_several_languages_are_kept_with_each_and_count_as_one(store, content):
     at = run("pages/live.py")
     at.button(key="live-start").click().run()
     code = param(at, "code")
@@ -226,15 +238,10 @@ def test_choices_typed_in_several_languages_show_on_each_phone_in_its_own_and_co
     question = store.questions(code)[0]
     assert question.choices == ("Yes", "No") and question.label("No", "fr") == "Non"
     assert at.text_area(key="live-choices-fr").value in ("", None)  # the form is empty for the next question
+    assert question.label("No", "nl") == "No"  # no Dutch given: as typed first
     at.button(key="live-open").click().run()
-    french = run("pages/join.py", code=code, lang="fr")
-    dutch = run("pages/join.py", code=code, lang="nl")
-    radio = french.radio(key=f"choice-{question.id}")
-    assert [o for o in radio.options] == ["Oui", "Non"]
-    assert list(dutch.radio(key=f"choice-{question.id}").options) == ["Yes", "No"]  # no Dutch given: the first
-    radio.set_value("No").run()
-    dutch.radio(key=f"choice-{question.id}").set_value("No").run()
-    assert [a.value for a in store.answers(code)] == ["No", "No"]
+    for _ in range(2):  # a French phone and a Dutch one pick the same answer, each in its language
+        store.answer(question.id, new_participant(), "No", time.time())
     at.run()
     assert "2 <small>(100" in board_of(at)
 
@@ -303,142 +310,19 @@ def test_the_csv_lists_every_answer_without_tokens(store, content):
         assert not button.proto.disabled
 
 
-# --- a participant -------------------------------------------------------------------------------------------
-
-
-def test_a_participant_joins_by_the_qr_link_waits_then_answers_and_can_change_it(store, content):
-    session, _ = started(store, content)
-    at = run("pages/join.py", code=session.code.lower())
-    assert "Joined" in text_of(at)
-    me = param(at, "me")
-    assert me and store.joined(session.code) == 1
-
-    question = scene_question(content, session)
-    store.add_question(question)
-    store.move(question.id, "open")
-    at.run()
-    first, second = question.choices[0], question.choices[1]
-    at.radio(key=f"choice-{question.id}").set_value(first).run()
-    assert store.answer_of(question.id, me).value == first
-    assert "Answer sent" in text_of(at)
-    at.radio(key=f"choice-{question.id}").set_value(second).run()
-    assert [a.value for a in store.answers(session.code, question.id)] == [second]
-
-    at.run()  # a reload keeps the same participant (the token is in the address)
-    assert param(at, "me") == me and store.joined(session.code) == 1
-    store.move(question.id, "closed")
-    at.run()
-    assert "Answers are closed" in text_of(at)
-    store.move(question.id, "revealed")
-    at.run()
-    assert "1 answer" in text_of(at) and "hx-bars" in text_of(at)
-
-
-def test_a_participant_types_the_code_and_answers_a_place_vote_and_a_word(store, content):
-    session, _ = started(store, content)
-    at = run("pages/join.py")
-    at.text_input(key="join-code").input(f"{session.code[:3]}-{session.code[3:].lower()}")
-    press(at, "Join")
-    assert param(at, "code") == session.code
-    me = param(at, "me")
-    vote = place_question(content, session)
-    store.add_question(vote)
-    store.move(vote.id, "open")
-    at.run()
-    at.selectbox(key=f"vote-{vote.id}").select("moeraske").run()
-    assert store.answer_of(vote.id, me).value == "moeraske"
-    store.move(vote.id, "closed")
-    word = word_question(session, position=1)
-    store.add_question(word)
-    store.move(word.id, "open")
-    at.run()
-    at.text_input(key=f"text-{word.id}").input("two words")
-    press(at, "Send")
-    assert "One word only" in text_of(at) and store.answer_of(word.id, me) is None
-    at.text_input(key=f"text-{word.id}").input("«Quiet»")
-    press(at, "Send")
-    assert store.answer_of(word.id, me).value == "quiet"
-
-
-def test_a_long_written_answer_is_cut_with_a_message(store, content):
-    at = run("pages/live.py")
-    at.button(key="live-start").click().run()
-    code = param(at, "code")
-    at.button(key="live-add").click().run()
-    question = store.questions(code)[0]
-    store.move(question.id, "open")
-    phone = run("pages/join.py", code=code)
-    phone.text_area(key=f"text-{question.id}").input("moss " * 100)
-    press(phone, "Send")
-    assert "was cut" in text_of(phone)
-    assert len(store.answer_of(question.id, param(phone, "me")).value) == 280
-
-
-def test_unknown_and_ended_codes_get_a_note_and_guessing_is_slowed(store, content):
-    run("pages/join.py")  # the page's first use purges what has expired; an ended session is told until the next
-    ended, _ = store.start_session(time.time() - 7200, "en", False, lifetime=3600)
-    assert "has ended" in text_of(run("pages/join.py", code=ended.code))
-    at = run("pages/join.py", code="ABCDEF")
-    assert "No live session has this code" in text_of(at)
-    assert "code" not in at.query_params
-    for _ in range(liveroom.TAB_LIMIT + 5):
-        at.text_input(key="join-code").input("QQQQQQ")
-        press(at, "Join")
-    assert "Too many wrong codes" in text_of(at)
-    live, _ = started(store, content)
-    at.text_input(key="join-code").input(live.code)
-    press(at, "Join")
-    assert "Too many wrong codes" in text_of(at) and store.joined(live.code) == 0
-    # one tab's typos use up only its own allowance: the next person behind the same address joins
-    assert liveroom.LIMITER.blocked("unknown", time.time()) is False
-    other = run("pages/join.py", code=live.code)
-    assert "Joined" in text_of(other) and store.joined(live.code) == 1
-
-
-def test_many_wrong_codes_from_one_address_slow_every_tab_there_but_not_phones_already_in(store, content):
-    live, _ = started(store, content)
-    inside = run("pages/join.py", code=live.code)
-    me = param(inside, "me")
-    for _ in range(liveroom.LIMITER.limit):
-        liveroom.LIMITER.failed("unknown", time.time())
-    newcomer = run("pages/join.py", code=live.code)
-    assert "Too many wrong codes" in text_of(newcomer)
-    again = run("pages/join.py", code=live.code, me=me)  # a reload of a phone already in the session
-    assert "Joined" in text_of(again) and store.joined(live.code) == 1
-
-
-def test_back_or_another_page_keeps_the_same_participant(store, content):
-    session, _ = started(store, content)
-    question = scene_question(content, session)
-    store.add_question(question)
-    store.move(question.id, "open")
-    at = run("pages/join.py", code=session.code)
-    me = param(at, "me")
-    at.radio(key=f"choice-{question.id}").set_value(question.choices[0]).run()
-    at.query_params.pop("me")  # Back to the address the QR code opened
-    at.run()
-    assert param(at, "me") == me and "Answer given" in text_of(at)
-    at.radio(key=f"choice-{question.id}").set_value(question.choices[1]).run()
-    assert store.joined(session.code) == 1
-    assert [a.value for a in store.answers(session.code, question.id)] == [question.choices[1]]
-
-
 def test_live_pages_are_not_on_a_kiosk(store, content, monkeypatch):
     monkeypatch.setenv("EXPLORER_KIOSK", "true")
     session, secret = started(store, content)
-    for page, query in (("pages/live.py", {"code": session.code, "key": secret}), ("pages/join.py", {"code": session.code})):
-        at = run(page, **query)
-        assert not [b for b in at.get("button") if (b.key or "").startswith("live-")]
-        assert not at.get("radio") and "Join a live session" not in text_of(at)
-    assert store.joined(session.code) == 0
+    for query in ({"code": session.code, "key": secret}, {"code": session.code, "screen": screen_of(store, session)}):
+        at = run("pages/live.py", **query)
+        assert not [b for b in at.get("button") if (b.key or "").startswith("live-")] and not board_of(at)
 
 
 def test_a_database_that_cannot_be_reached_is_said_so_and_the_rest_works(store, monkeypatch):
     monkeypatch.setenv("EXPLORER_DATABASE_URL", "postgresql://nobody:secret@127.0.0.1:9/none")
     liveroom.forget_stores()
-    for page in ("pages/live.py", "pages/join.py"):
-        at = run(page, code="ABCDEF")
-        assert "cannot be reached" in text_of(at) and "secret" not in text_of(at)
+    at = run("pages/live.py", code="ABCDEF")
+    assert "cannot be reached" in text_of(at) and "secret" not in text_of(at)
     at = run("pages/moss.py")
     assert at.get("html") and not at.error
 
@@ -495,29 +379,98 @@ def test_the_age_band_comes_from_the_classroom_link_and_the_phones_join_spoiler_
     assert f"join?code={param(at, 'code')}&spoilers=hide" in str(qr.proto)  # the QR code's address, in its alt text
 
 
-def test_the_projector_view_shows_the_code_and_answers_without_controls(store, content):
+def screen_of(store: LiveStore, session) -> str:
+    """The projector's read-only key for a session."""
+    return store.signer().screen_key(session.code)
+
+
+def test_the_projector_view_has_its_own_read_only_link_and_shows_the_code_and_answers_only(store, content):
     session, secret = started(store, content)
     question = scene_question(content, session)
     store.add_question(question)
     at = run("pages/live.py", code=session.code, key=secret)
     assert headed(at)
-    at.button(key="live-screen").click().run()
-    assert param(at, "view") == "screen"
-    assert f"{session.code[:3]} {session.code[3:]}" in text_of(at) and "Waiting for the first question" in text_of(at)
-    # the projected window: no navigation, language or spoiler-safe switch, title or introduction
-    assert not headed(at) and not links(at) and "Ask questions about the film" not in text_of(at)
+    button = at.get("link_button")[0]  # a link, opened in a new window: the controls stay in this one
+    assert button.key == "live-screen" and button.proto.url.startswith("live?")
+    query = parse_qs(button.proto.url.split("?", 1)[1])
+    assert query == {"code": [session.code], "screen": [screen_of(store, session)]} and secret not in button.proto.url
+    screen = run("pages/live.py", **{name: values[0] for name, values in query.items()})
+    assert "key" not in screen.query_params
+    assert f"{session.code[:3]} {session.code[3:]}" in text_of(screen) and "Waiting for the first question" in text_of(screen)
+    # the projected window: no navigation, language or spoiler-safe switch, title or introduction, no control
+    assert not headed(screen) and not links(screen) and "Ask questions about the film" not in text_of(screen)
     store.move(question.id, "open")
-    at.run()
-    assert "hx-bars" in text_of(at) and not headed(at)
-    assert not [b for b in at.get("button") if (b.key or "").startswith(("live-open", "live-add", "live-clear"))]
-    assert not at.get("code")  # the presenter link stays off the projected window
-    at.button(key="live-controls-on").click().run()
-    assert "view" not in at.query_params and at.button(key="live-closed") and headed(at)
+    screen.run()
+    assert "hx-bars" in text_of(screen) and not headed(screen)
+    assert not [b for b in screen.get("button") if (b.key or "").startswith("live-")] and not screen.get("link_button")
+    assert not screen.get("code") and not screen.get("number_input")  # no presenter link, no setting
+    assert secret not in str(screen.query_params) and secret not in text_of(screen)
+    pushes = [json.loads(c.proto.json)["url"] for c in screen.get("bidi_component")
+              if c.proto.component_name == "explorer_livepush"]
+    assert pushes and all("screen=" in url and "key=" not in url and secret not in url for url in pushes)
+
+
+def test_an_older_projector_link_with_the_presenters_key_becomes_the_read_only_one(store, content):
+    session, secret = started(store, content)
+    at = run("pages/live.py", code=session.code, key=secret, view="screen")
+    assert param(at, "screen") == screen_of(store, session)
+    assert "key" not in at.query_params and "view" not in at.query_params  # the key left the address
+    assert "Waiting for the first question" in text_of(at) and not headed(at)
+    at.run()  # and the page goes on as the screen link
+    assert "Waiting for the first question" in text_of(at) and param(at, "screen") == screen_of(store, session)
+    wrong = run("pages/live.py", code=session.code, key="not-the-key", view="screen")  # no key, no screen link
+    assert "screen" not in wrong.query_params and not board_of(wrong) and "Waiting" not in text_of(wrong)
+
+
+@pytest.mark.parametrize("hostile", ["x", "", " ", "A" * 22, "A" * 5000, "é" * 22, "<b>key</b>", "%00", "=" * 22])
+def test_a_wrong_screen_key_opens_nothing_and_counts_as_a_wrong_guess(store, content, hostile, monkeypatch):
+    session, secret = started(store, content)
+    other, _ = started(store, content)
+    question = scene_question(content, session)
+    store.add_question(question)
+    store.move(question.id, "open")
+    right = screen_of(store, session)
+    for key in (hostile, secret, screen_of(store, other), right[:-1], right + "A", right.swapcase()):
+        limiter = AttemptLimiter(limit=liveroom.LIMITER.limit)
+        monkeypatch.setattr(liveroom, "LIMITER", limiter)
+        for _ in range(limiter.limit - 1):
+            limiter.failed("unknown", time.time())
+        at = run("pages/live.py", code=session.code, screen=key)
+        shown = text_of(at)
+        assert not board_of(at) and "hx-join-code" not in shown and "does not open" in shown, key
+        assert not [b for b in at.get("button") if (b.key or "").startswith("live-")] and "screen" not in shown
+        assert limiter.blocked("unknown", time.time()), key  # it counted: the last guess this address had
+        assert "Too many wrong codes" in text_of(run("pages/live.py", code=session.code, screen=key))
+
+
+def test_the_presenters_key_and_the_screen_key_open_their_views_even_from_a_blocked_address(store, content):
+    """Anyone can use up an address's guesses (a pupil on the school's network): never the presenter's own link."""
+    session, secret = started(store, content)
+    for _ in range(liveroom.LIMITER.limit):
+        liveroom.LIMITER.failed("unknown", time.time())
+    assert liveroom.LIMITER.blocked("unknown", time.time())
+    controls = run("pages/live.py", code=session.code, key=secret)
+    assert controls.button(key="live-add") and "Too many wrong codes" not in text_of(controls)
+    screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
+    assert "Waiting for the first question" in text_of(screen) and "Too many wrong codes" not in text_of(screen)
+    # a wrong key from there learns nothing, whether the code exists or not
+    for query in ({"code": session.code, "key": secret[:-1]}, {"code": "ZZZZZZ", "key": secret}, {"code": session.code}):
+        refused = run("pages/live.py", **query)
+        assert "Too many wrong codes" in text_of(refused) and not refused.get("button") and not board_of(refused)
+
+
+def test_wrong_presenter_keys_count_as_guesses(store, content):
+    session, secret = started(store, content)
+    for number in range(liveroom.LIMITER.limit):
+        assert not liveroom.LIMITER.blocked("unknown", time.time()), number
+        run("pages/live.py", code=session.code, key=f"guess-{number}")
+    assert liveroom.LIMITER.blocked("unknown", time.time())
+    assert run("pages/live.py", code=session.code, key=secret).button(key="live-add")  # still the presenter
 
 
 def test_a_projector_window_follows_the_questions_opened_in_the_controls_window(store, content):
     session, secret = started(store, content)
-    screen = run("pages/live.py", code=session.code, key=secret, view="screen")
+    screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
     assert "Waiting for the first question" in text_of(screen)
     controls = run("pages/live.py", code=session.code, key=secret)
     controls.button_group(key="live-kind").set_value("scene").run()
@@ -548,12 +501,12 @@ def test_before_any_question_is_opened_the_projector_shows_only_the_code_and_wai
     """A plan's questions queued at the start: the controls show the first, the projector none of them yet."""
     at = run("pages/live.py", age="14-18", plan="after")
     at.button(key="live-start").click().run()
-    code, key = param(at, "code"), param(at, "key")
+    code = param(at, "code")
     queued = store.questions(code)
     assert len(queued) > 1
     first, last = (question_text(content, q) for q in (queued[0], queued[-1]))
     assert esc(first) in board_of(at)  # the controls: the first question, not asked yet
-    screen = run("pages/live.py", code=code, key=key, view="screen")
+    screen = run("pages/live.py", code=code, screen=store.signer().screen_key(code))
     shown = text_of(screen)
     assert "Waiting for the first question" in shown and f"{code[:3]} {code[3:]}" in shown
     assert not board_of(screen) and esc(first) not in shown and esc(last) not in shown
@@ -563,16 +516,14 @@ def test_before_any_question_is_opened_the_projector_shows_only_the_code_and_wai
     assert esc(first) in board_of(screen) and "Waiting for the first question" not in text_of(screen)
 
 
-def test_written_answers_are_discarded_one_or_several_at_once_and_only_their_writers_are_told(store, content):
+def test_written_answers_are_discarded_one_or_several_at_once(store, content):
     session, secret = started(store, content)
     found = content.band_questions("14-18")[0]
     question = classroom_question(content, session, found.id, "14-18")
     store.add_question(question)
     store.move(question.id, "open")
-    phones = {text: run("pages/join.py", code=session.code) for text in ("Rude one", "Silly one", "Kind one")}
-    for text, phone in phones.items():
-        phone.text_area(key=f"text-{question.id}").input(text)
-        press(phone, "Send")
+    for text in ("Rude one", "Silly one", "Kind one"):
+        store.answer(question.id, new_participant(), text, time.time())
     at = run("pages/live.py", code=session.code, key=secret)
     ticks = {c.label: c for c in at.get("checkbox")}
     ticks["Rude one"].check()
@@ -582,18 +533,13 @@ def test_written_answers_are_discarded_one_or_several_at_once_and_only_their_wri
     at.button(key="live-refuse-picked").click().run()
     assert {a.value for a in store.answers(session.code) if a.refused} == {"Rude one", "Silly one"}
     assert [c.label for c in at.get("checkbox")] == ["Kind one"]  # no longer waiting
-    screen = run("pages/live.py", code=session.code, key=secret, view="screen")
+    screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
     for view in (at, screen):
         assert "Rude one" not in board_of(view) and "waiting" not in board_of(view)
-    for text, phone in phones.items():
-        phone.run()
-        assert ("not shown" in text_of(phone)) == (text != "Kind one")
-        assert "waiting" not in text_of(phone)
     store.move(question.id, "closed")
     store.move(question.id, "revealed")
-    phone = phones["Kind one"]
-    phone.run()
-    assert "Rude one" not in text_of(phone) and "not shown" not in text_of(phone) and "waiting" not in text_of(phone)
+    screen.run()
+    assert "Rude one" not in board_of(screen) and "Silly one" not in board_of(screen)  # nor once answers are shown
 
 
 def test_a_word_can_be_discarded_for_everyone_who_gives_it(store, content):
@@ -608,23 +554,6 @@ def test_a_word_can_be_discarded_for_everyone_who_gives_it(store, content):
     at.run()
     assert all(a.refused for a in store.answers(session.code))
     assert not [b for b in at.get("button") if (b.key or "").startswith("refuse-word-")] and "rude" not in board_of(at)
-
-
-def test_a_joined_phone_shows_the_session_alone_the_code_form_the_explorers_header(store, content):
-    session, _ = started(store, content)
-    form = run("pages/join.py")
-    assert headed(form) and form.text_input(key="join-code")
-    phone = run("pages/join.py", code=session.code)
-    assert not headed(phone) and not links(phone)  # no navigation to wander off to
-    assert "Join a live session" not in text_of(phone) and "Joined" in text_of(phone)
-    question = scene_question(content, session)
-    store.add_question(question)
-    store.move(question.id, "open")
-    phone.run()
-    assert not headed(phone) and phone.radio(key=f"choice-{question.id}")
-    form.text_input(key="join-code").input(session.code)
-    press(form, "Join")
-    assert not headed(form) and form.radio(key=f"choice-{question.id}")
 
 
 def test_a_word_shown_can_be_hidden_again(store, content):
@@ -657,8 +586,8 @@ def test_a_presenter_on_localhost_is_told_phones_cannot_join_and_how_to_fix_it(s
     assert "public_url" in folded and "EXPLORER_PUBLIC_URL" in folded and "--address" in folded
     at.button(key="live-start").click().run()
     assert any(LOOPBACK_WARNING in w.value for w in at.warning)
-    at.button(key="live-screen").click().run()  # not on the projected window
-    assert not any(LOOPBACK_WARNING in w.value for w in at.warning)
+    screen = run("pages/live.py", code=param(at, "code"), screen=store.signer().screen_key(param(at, "code")))
+    assert not any(LOOPBACK_WARNING in w.value for w in screen.warning)  # not on the projected window
 
 
 def test_no_warning_with_a_public_address_or_a_network_one(store, content, monkeypatch):
@@ -671,7 +600,7 @@ def test_no_warning_with_a_public_address_or_a_network_one(store, content, monke
     assert liveroom.phones_cannot_reach("http://127.3.0.1:80/", "") and not liveroom.loopback("http://10.0.0.2/")
 
 
-def test_a_classroom_question_has_its_one_number_on_the_projector_and_the_phones(store, content):
+def test_a_classroom_question_has_its_one_number_on_the_projector(store, content):
     session, secret = started(store, content)
     vote = scene_question(content, session)  # asked first: the classroom question is the session's second
     found = content.band_questions("14-18")[-1]
@@ -679,16 +608,12 @@ def test_a_classroom_question_has_its_one_number_on_the_projector_and_the_phones
     for asked in (vote, question):
         store.add_question(asked)
     store.move(vote.id, "open")
-    phone = run("pages/join.py", code=session.code)
-    screen = run("pages/live.py", code=session.code, key=secret, view="screen")
-    for page in (phone, screen):
-        assert t("Scene pick") in text_of(page) and "Q2" not in text_of(page).replace(content.question_label(found.id), "")
+    screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
+    assert t("Scene pick") in text_of(screen) and "Q2" not in text_of(screen).replace(content.question_label(found.id), "")
     store.move(question.id, "open")
-    phone.run()
     screen.run()
     screen.run()
-    for page in (phone, screen):
-        assert f'<p class="hx-kicker">{content.question_label(found.id)}' in text_of(page)
+    assert f'<p class="hx-kicker">{content.question_label(found.id)}' in text_of(screen)
     controls = run("pages/live.py", code=session.code, key=secret)
     assert content.question_label(found.id) + " · " in " ".join(controls.selectbox(key="live-show").options)
 
@@ -731,21 +656,7 @@ def test_a_link_with_an_unknown_plan_or_age_is_said_so_and_the_session_still_sta
     assert at.button(key="live-add")  # the rest of the page as usual
 
 
-def test_the_phone_page_in_french_addresses_no_one(store, content):
-    session, _ = started(store, content)
-    phone = run("pages/join.py", code=session.code, lang="fr")
-    vote = place_question(content, session)
-    store.add_question(vote)
-    store.move(vote.id, "open")
-    phone.run()
-    phone.selectbox(key=f"vote-{vote.id}").select(vote.choices[0]).run()
-    own = text_of(phone).replace(t("Which place stayed with you?", "fr"), "")
-    labels = " ".join(w.label for kind in ("selectbox", "text_area", "text_input", "radio") for w in phone.get(kind))
-    words = set(re.findall(r"\b\w+\b", (own + " " + labels).lower()))
-    assert not words & {"vous", "votre", "vos", "tu", "ton", "ta", "tes"}
-
-
-# --- a lesson as run in a class: the next question in one press, phones locked spoiler-safe ---------------------
+# --- a lesson as run in a class: the next question in one press ------------------------------------------------
 
 
 def test_next_question_closes_the_one_on_screen_and_opens_the_next_and_a_reload_keeps_it(store, content):
@@ -761,9 +672,7 @@ def test_next_question_closes_the_one_on_screen_and_opens_the_next_and_a_reload_
     at.button(key="live-next").click().run()  # one press: the first closes, the second opens
     assert store.question(first.id).state == "closed" and store.question(second.id).state == "open"
     assert esc(question_text(content, second)) in board_of(at) and at.button(key="live-closed")
-    phone = run("pages/join.py", code=code)  # the phones and the projector follow
-    screen = run("pages/live.py", code=code, key=key, view="screen")
-    assert esc(question_text(content, second)) in text_of(phone) and phone.text_area(key=f"text-{second.id}")
+    screen = run("pages/live.py", code=code, screen=store.signer().screen_key(code))  # the projector follows
     assert esc(question_text(content, second)) in board_of(screen) and "Taking answers" in board_of(screen)
     at.button(key="live-next").click().run()
     assert [store.question(q.id).state for q in (first, second, third)] == ["closed", "closed", "open"]
@@ -785,84 +694,11 @@ def test_a_reload_before_any_question_is_opened_shows_the_first_queued(store, co
     assert not [b for b in reload.get("button") if b.key == "live-next"]  # the first is opened, not skipped
 
 
-def nav_items(at: AppTest) -> list[dict]:
-    """Every link and switch of the explorer's navigation on the page (none when it draws none)."""
-    import json
-
-    return [item for e in links(at) for group in json.loads(e.proto.json)["groups"] for item in group["items"]]
-
-
-@pytest.mark.parametrize("query", [{}, {"spoilers": "show"}, {"spoilers": ""}, {"spoilers": "HIDE", "lang": "nl"}])
-def test_a_phone_in_a_spoiler_safe_session_is_spoiler_safe_whatever_its_link_says(store, content, query):
-    session, _ = started(store, content, spoiler_safe=True)
-    hidden = [s for s in content.scenes if not visibility(content, True).scene(s)]
-    assert hidden
-    question = scene_question(content, session)
-    store.add_question(question)
-    store.move(question.id, "open")
-    phone = run("pages/join.py", code=session.code, **query)  # a link pasted in a class chat, or worse
-    assert param(phone, "spoilers") == "hide" and param(phone, "code") == session.code
-    assert not headed(phone) and not nav_items(phone)  # no menu, no switch: nothing to wander off to
-    options = phone.radio(key=f"choice-{question.id}").options
-    shown = text_of(phone) + " ".join(options)
-    assert not [s for s in hidden if s.id in question.choices or esc(s.title.get(phone_lang(query))) in shown]
-    store.move(question.id, "closed")
-    store.move(question.id, "revealed")
-    phone.run()
-    assert param(phone, "spoilers") == "hide" and not nav_items(phone)
-    assert not [s for s in hidden if esc(s.title.get(phone_lang(query))) in text_of(phone)]
-
-
-def phone_lang(query: dict) -> str:
-    return query.get("lang", "en")
-
-
-def test_the_code_form_follows_a_known_spoiler_safe_session_and_its_switch_stays_on(store, content):
-    run("pages/join.py")  # the store's first use purges what has expired; an ended session stays until the next
-    ended, _ = store.start_session(time.time() - 7200, "en", True, lifetime=3600)
-    form = run("pages/join.py", code=ended.code)  # a link without spoilers=hide to a session before viewing
-    assert "has ended" in text_of(form) and headed(form) and form.text_input(key="join-code")
-
-    def spoiler_safe_everywhere() -> None:
-        items = nav_items(form)
-        assert [i for i in items if i["type"] == "link"] and param(form, "spoilers") == "hide"
-        assert all("spoilers=hide" in i["href"] for i in items if i["type"] == "link")
-        assert all(i["on"] for i in items if i["type"] == "switch")
-
-    spoiler_safe_everywhere()
-    trigger(form, "hx-nav", "spoilers", False)  # the switch turned off: the session's setting holds
-    spoiler_safe_everywhere()
-    fresh = run("pages/join.py")  # a tab that knows no session: the usual header, the visitor's own choice
-    assert "spoilers" not in fresh.query_params
-    assert all(not i["on"] for i in nav_items(fresh) if i["type"] == "switch")
-
-
-def test_back_to_the_join_page_keeps_the_code_and_the_participant(store, content):
-    session, _ = started(store, content, spoiler_safe=True)
-    form = run("pages/join.py", spoilers="hide")
-    form.text_input(key="join-code").input(session.code)
-    press(form, "Join")
-    me = param(form, "me")
-    assert me and param(form, "code") == session.code and param(form, "spoilers") == "hide"
-    for name in ("code", "me", "spoilers"):  # Back to the code form's address (or /join typed again)
-        form.query_params.pop(name, None)
-    form.run()
-    assert param(form, "code") == session.code and param(form, "me") == me and param(form, "spoilers") == "hide"
-    assert not headed(form) and "Joined" in text_of(form) and store.joined(session.code) == 1
-    form.switch_page("pages/scenes.py")  # another page of the explorer in the same tab, and back
-    form.query_params.clear()
-    form.run()
-    form.switch_page("pages/join.py")
-    form.query_params.clear()
-    form.run()
-    assert param(form, "code") == session.code and param(form, "me") == me and not headed(form)
-
-
 def test_a_presenter_link_without_the_key_sends_phones_of_a_spoiler_safe_session_spoiler_safe(store, content):
     session, _ = started(store, content, spoiler_safe=True)
     at = run("pages/live.py", code=session.code)
-    link = next(p for p in at.get("page_link") if p.proto.page.endswith("join.py") or "join" in p.proto.page)
-    assert "spoilers=hide" in str(link.proto)
+    link = re.search(r'<a href="(join\?[^"]*)"', text_of(at))[1]  # a plain link: the phones' page is no Streamlit page
+    assert "spoilers=hide" in link and f"code={session.code}" in link and "key" not in link
 
 
 def test_the_start_page_says_a_phone_can_be_shared_and_the_controls_count_the_phones(store, content):
@@ -870,7 +706,7 @@ def test_the_start_page_says_a_phone_can_be_shared_and_the_controls_count_the_ph
     assert "Pairs or small groups can share one" in text_of(at)
     at.button(key="live-start").click().run()
     assert "Nobody has joined yet" in text_of(at)
-    run("pages/join.py", code=param(at, "code"))
+    store.join(param(at, "code"), new_participant(), time.time())
     at.run()
     assert "1 person has joined" in text_of(at)
 
@@ -880,5 +716,154 @@ def test_the_controls_say_near_the_top_to_keep_the_presenter_link_and_not_show_i
     at = run("pages/live.py", code=session.code, key=secret)
     first = next(i for i, w in enumerate(at.main.children.values()) if "presenter link" in str(getattr(w, "value", "")))
     assert first < 8  # before the board, not only in the expander at the very bottom
-    screen = run("pages/live.py", code=session.code, key=secret, view="screen")
+    screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
     assert not any("presenter link" in w.value for w in screen.warning)
+
+
+# --- places, limits, and the push that reruns the board -----------------------------------------------------
+
+
+def places(at: AppTest) -> str:
+    return "".join(h.proto.body for h in at.get("html") if "hx-live-places" in h.proto.body)
+
+
+def test_the_presenter_sets_the_number_of_places_and_sees_the_join_count_against_it(store, content):
+    at = run("pages/live.py")
+    at.button(key="live-start").click().run()
+    code = param(at, "code")
+    field = at.number_input(key="live-cap")
+    assert field.value == DEFAULT_CAP and field.min == 1 and field.max == MAX_CAP
+    assert f"{DEFAULT_CAP:,}" in places(at) and store.session(code, time.time()).cap == DEFAULT_CAP
+    field.set_value(2).run()
+    assert store.session(code, time.time()).cap == 2 and at.number_input(key="live-cap").value == 2
+    assert not [w for w in at.warning if "place is taken" in w.value]
+    for _ in range(2):
+        store.join(code, new_participant(), time.time())
+    at.run()
+    assert ">2 joined of 2 places<" in places(at) and [w for w in at.warning if "place is taken" in w.value]
+    with pytest.raises(LiveError):  # the store keeps the cap: a third phone is refused
+        store.join(code, new_participant(), time.time())
+    store.set_cap(code, 300)  # from another window: this one follows
+    at.run()
+    assert at.number_input(key="live-cap").value == 300 and "2 joined of 300 places" in places(at)
+
+
+@pytest.mark.parametrize("hostile", [0, -5, MAX_CAP + 1, 10**12])
+def test_a_number_of_places_out_of_range_changes_nothing(store, content, hostile):
+    session, secret = started(store, content)
+    at = run("pages/live.py", code=session.code, key=secret)
+    at.number_input(key="live-cap").set_value(hostile).run()  # what a browser could send, whatever the field allows
+    assert not at.exception
+    assert store.session(session.code, time.time()).cap == DEFAULT_CAP
+    assert at.number_input(key="live-cap").value == DEFAULT_CAP
+    at.number_input(key="live-cap").set_value(25).run()  # and the field still works
+    assert store.session(session.code, time.time()).cap == 25
+
+
+def test_the_places_are_written_as_each_language_writes_numbers(store, content):
+    for language, thousands in (("en", "2,000"), ("fr", "2\u202f000"), ("nl", "2.000")):
+        session, secret = started(store, content)
+        assert thousands in places(run("pages/live.py", code=session.code, key=secret, lang=language)), language
+
+
+def test_too_many_sessions_from_one_address_are_refused_with_a_message(store, content):
+    for _ in range(SESSIONS_PER_HOUR):
+        store.start_session(time.time(), "en", False, address="unknown")
+    at = run("pages/live.py")
+    at.button(key="live-start").click().run()
+    assert "code" not in at.query_params and at.button(key="live-start")
+    assert any(t(TOO_MANY_SESSIONS) in e.value for e in at.error)
+
+
+def test_a_session_takes_at_most_so_many_questions_and_the_store_numbers_them(store, content):
+    session, secret = started(store, content)
+    for _ in range(MAX_QUESTIONS - 1):
+        store.add_question(word_question(session))
+    at = run("pages/live.py", code=session.code, key=secret)
+    other = run("pages/live.py", code=session.code, key=secret)  # a second window, its form already drawn
+    at.button_group(key="live-kind").set_value("scene").run()
+    at.button(key="live-add").click().run()
+    kept = store.questions(session.code)
+    assert len(kept) == MAX_QUESTIONS and len({q.position for q in kept}) == MAX_QUESTIONS
+    assert esc(question_text(content, kept[-1])) in board_of(at)  # the one just added, as the store kept it
+    other.button(key="live-add").click().run()
+    assert len(store.questions(session.code)) == MAX_QUESTIONS
+    assert any(t(TOO_MANY_QUESTIONS, limit=MAX_QUESTIONS) in e.value for e in other.error)
+
+
+def test_two_windows_adding_at_once_get_their_own_positions(store, content):
+    session, secret = started(store, content)
+    windows = [run("pages/live.py", code=session.code, key=secret) for _ in range(2)]
+    for window in windows:  # both drawn before either adds: neither may compute its position from what it saw
+        window.button_group(key="live-kind").set_value("word")
+    for window in windows:
+        window.button(key="live-add").click().run()
+    positions = [q.position for q in store.questions(session.code)]
+    assert len(positions) == 2 and len(set(positions)) == 2
+
+
+def push_of(at: AppTest, key: str = "live-push"):
+    return next(c for c in at.get("bidi_component") if c.proto.component_name == "explorer_livepush"
+                and c.proto.id.endswith(key))
+
+
+def report_streaming(at: AppTest, key: str, works: bool) -> None:
+    """Run the app as after the push component ``key`` set its state value ``streaming`` (livepush.js)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=push_of(at, key).proto.id, json_value=json.dumps({"streaming": works})))
+    at._run(states)
+
+
+def test_the_board_listens_to_the_sessions_stream_and_an_event_reruns_it(store, content):
+    session, secret = started(store, content)
+    question = scene_question(content, session)
+    store.add_question(question)
+    store.move(question.id, "open")
+    at = run("pages/live.py", code=session.code, key=secret)
+    data = json.loads(push_of(at).proto.json)
+    assert data["url"].startswith("/live/events?") and parse_qs(data["url"].split("?", 1)[1]) == {
+        "code": [session.code], "key": [secret]}
+    assert data["coalesce_ms"] == 400 and data["errors"] >= 1
+    report_streaming(at, "live-push", True)
+    assert not at.exception
+    token = new_participant()
+    store.answer(question.id, token, question.choices[0], time.time())
+    trigger(at, "live-push", "event", "answers")  # the stream said: answers arrived
+    assert not at.exception and "1 answer" in board_of(at)
+    report_streaming(at, "live-push", False)  # streaming broke: the board polls again, and still shows the room
+    assert not at.exception and "1 answer" in board_of(at)
+
+
+def test_the_approvals_listen_to_the_stream_too(store, content):
+    session, secret = started(store, content)
+    word = word_question(session)
+    store.add_question(word)
+    store.move(word.id, "open")
+    at = run("pages/live.py", code=session.code, key=secret)
+    assert json.loads(push_of(at, "live-push-approvals").proto.json)["url"] == json.loads(push_of(at).proto.json)["url"]
+    store.answer(word.id, new_participant(), "moss", time.time())
+    trigger(at, "live-push-approvals", "event", "answers")
+    assert [h for h in at.get("html") if "hx-waiting" in h.proto.body and "moss" in h.proto.body]
+
+
+def test_stacked_combining_marks_stay_inside_each_word_on_the_projector(store, content):
+    """A word with a tower of accents is drawn in its own box, cut at its edge, never over the neighbouring words."""
+    session, secret = started(store, content)
+    word = word_question(session)
+    store.add_question(word)
+    store.move(word.id, "open")
+    tower = "z" + "\u0301\u0300\u0302\u0303\u0308" * 40 + "algo"
+    for value in (tower, "moss"):
+        store.answer(word.id, new_participant(), value, time.time())
+        store.approve_word(word.id, normalise_word(value).value)
+    screen = run("pages/live.py", code=session.code, screen=store.signer().screen_key(session.code))
+    words = re.search(r'<ul class="hx-words">(.*?)</ul>', board_of(screen))[1]
+    items = re.findall(r"<li[^>]*>(.*?)</li>", words)
+    assert len(items) == 2 and all("<" not in item.split("<small>")[0] for item in items)  # each word is one item
+    css = re.sub(r"/\*.*?\*/", "", page_stylesheet().body.decode("utf-8"), flags=re.S)
+    contained = [body for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css)
+                 if ".hx-words li" in [s.strip() for s in selectors.split(",")] and "overflow: clip" in body]
+    assert contained
+    assert re.search(r"\.hx-words li \{[^}]*line-height: 1\.[2-9]", css)  # room for the usual accents, not towers

@@ -30,7 +30,7 @@ from explorer.theme import css_variables, stylesheet
 IMMUTABLE = "public, max-age=31536000, immutable"
 PAGE_SHEETS = ("app", "kiosk", "attract")  # explorer_app/css/*.css, in this order
 MAP_SHEETS = ("under_map",)
-COMPONENTS = ("page", "links", "leaflet_map")  # explorer_app/*.js
+COMPONENTS = ("page", "links", "leaflet_map", "livepush")  # explorer_app/*.js
 
 
 @dataclass(frozen=True)
