@@ -66,9 +66,10 @@ from explorer.livestore import LiveStore, StoreUnavailable
 from explorer.model import Content
 from explorer.settings import Settings
 from explorer.theme import css_file
+from explorer_app import liveroom
 from explorer_app.assets import IMMUTABLE, Served, page_stylesheet
 from explorer_app.cache import CACHE
-from explorer_app.liveroom import JOIN_LIMITER, LIMITER, current_question, live_store, request_address, request_scheme
+from explorer_app.liveroom import current_question, request_address, request_scheme
 from explorer_app.notfound import language as browser_language
 
 T = TypeVar("T")
@@ -197,7 +198,7 @@ class Visit:
                      {k: v for k, v in here.items() if v})
 
     def store(self) -> LiveStore:
-        return live_store(self.settings)
+        return liveroom.live_store(self.settings)
 
     def participant(self, store: LiveStore, code: str) -> str | None:
         """The pid this request's cookie names in session ``code``, if the server signed it for that session."""
@@ -281,12 +282,12 @@ def _check_code(v: Visit, store: LiveStore, typed: str, now: float) -> LiveSessi
     whatever code it sends (else the refusal itself would tell which code is right)."""
     code = normalise_code(typed)
     trusted = bool(code and v.participant(store, code)) or v.in_a_live_session(store, now)
-    if not trusted and LIMITER.blocked(v.address, now):
+    if not trusted and liveroom.LIMITER.blocked(v.address, now):
         return _code_form(v, t(TOO_MANY_TRIES, v.language), typed, 429)
     session = LOOKS.session(store, code) if code else None
     if session is None or session.expired(now):
         if not trusted:
-            LIMITER.failed(v.address, now)
+            liveroom.LIMITER.failed(v.address, now)
         return _code_form(v, t(ENDED if session else UNKNOWN_CODE, v.language), typed, 404)
     return session
 
@@ -315,7 +316,7 @@ def _session_page(v: Visit, session: LiveSession, situation: Situation, status: 
 
 def _join(v: Visit, store: LiveStore, session: LiveSession, now: float) -> tuple[str, str] | HTMLResponse:
     """A new participant for a phone without a valid cookie: (pid, cookie value), or the page saying why not."""
-    if JOIN_LIMITER.blocked(v.address, now):
+    if liveroom.JOIN_LIMITER.blocked(v.address, now):
         return _code_form(v, t(TOO_MANY_JOINS, v.language), session.code, 429)
     value = store.signer().issue(session.code)
     pid = value.split(".", 1)[0]
@@ -324,7 +325,7 @@ def _join(v: Visit, store: LiveStore, session: LiveSession, now: float) -> tuple
             return _code_form(v, t(ENDED, v.language), session.code, 404)
     except LiveError as exc:  # the session is full
         return _code_form(v, exc.text(v.language), session.code, 403)
-    JOIN_LIMITER.joined(v.address, now)
+    liveroom.JOIN_LIMITER.joined(v.address, now)
     return pid, value
 
 
@@ -460,7 +461,7 @@ async def _watch(room: Room, settings: Settings) -> None:
     try:
         while room.listeners > 0:
             try:
-                store = await to_thread.run_sync(live_store, settings)
+                store = await to_thread.run_sync(liveroom.live_store, settings)
                 if since is not None:
                     version = await store.notifier.wait(room.code, since, WATCH)
                     if version != since and version[0] == since[0]:  # answers only: nothing for the phones
@@ -583,9 +584,9 @@ async def _screen_stream(request: Request) -> Response:
         store.signer().is_screen(session.code, request.query_params.get("screen", ""))
         or session.is_presenter(request.query_params.get("key", "")))
     if not allowed:
-        if LIMITER.blocked(v.address, now):
+        if liveroom.LIMITER.blocked(v.address, now):
             return Response(status_code=429, headers={"Retry-After": "60"})
-        LIMITER.failed(v.address, now)
+        liveroom.LIMITER.failed(v.address, now)
         return Response(status_code=403)
     return _stream(screen_events(store, session.code))
 
