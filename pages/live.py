@@ -80,7 +80,7 @@ from explorer_app.liveroom import (
     phones_cannot_reach,
     presenter_question,
 )
-from explorer_app.navigation import page_header
+from explorer_app.navigation import join_href, page_header
 from explorer_app.page import setup_page
 from explorer_app.widgets import caption, url_choice
 
@@ -239,9 +239,8 @@ if not allowed:
     st.warning(t("This link does not open the presenter's controls. To answer the questions, join with the code.",
                  lang), icon=":material/lock:")
     # a plain link (the phones' page is not one of the explorer's Streamlit pages), relative to this page's address
-    phones = urlencode({"code": code, **page.carried(), **({"spoilers": "hide"} if session.spoiler_safe else {})})
-    st.html(f'<p class="hx-live-join-link"><a href="join?{esc(phones)}">{tx(t("Join the session", lang), lang)}</a>'
-            '</p>')
+    phones = join_href({"code": code, **page.carried(), **({"spoilers": "hide"} if session.spoiler_safe else {})})
+    st.html(f'<p class="hx-live-join-link"><a href="{esc(phones)}">{tx(t("Join the session", lang), lang)}</a></p>')
     st.stop()
 if legacy_screen and not screen_key:  # an older projector link: the presenter's key leaves the address
     screen_key = store.signer().screen_key(code)
