@@ -309,6 +309,7 @@ class EventStream:
         self.broken: list[str] = []  # why streams ended
         self.comments = 0
         self.events = 0
+        self.servers: list[str] = []  # who answered each stream that opened (X-Hx-Replica, when the bench's nginx says)
         self.live = asyncio.Event()  # set while a stream is open
 
     def start(self) -> EventStream:
@@ -343,6 +344,8 @@ class EventStream:
                     await self.connection.close()
                 else:
                     self.opened += 1
+                    self.servers.append(next((v.decode("latin1") for k, v in head.headers
+                                              if k.lower() == b"x-hx-replica"), ""))
                     self.live.set()
                     await self._read()
                     self.broken.append("ended")

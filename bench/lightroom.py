@@ -94,6 +94,7 @@ class Phone:
     refusals: list[tuple[str, str, str]] = field(default_factory=list)  # (question, status or error, what it said)
     cookies_seen: set[str] = field(default_factory=set)  # every participant cookie value it was given
     stream_opened: int = 0
+    stream_servers: list[str] = field(default_factory=list)  # the replica behind each stream it opened
     stream_refused: list[int] = field(default_factory=list)
     stream_broken: int = 0
     wire: int = 0
@@ -104,8 +105,8 @@ class Phone:
 
 def said(html: str, limit: int = 160) -> str:
     """The page's note (what a person reads first), for the report."""
-    start = html.find('class="hx-phone-note')
-    if start < 0:
+    start = html.rfind("<", 0, max(0, html.find('class="hx-phone-note')))
+    if 'class="hx-phone-note' not in html:
         start = html.find("<main")
     text = html[start:start + 2000] if start >= 0 else html[:2000]
     out, inside = [], False
@@ -160,14 +161,15 @@ async def phone(person: Phone, base: str, plan: Plan, stop: asyncio.Event, *, lo
             try:
                 response = await browser.get(page_url)
             except HttpError as exc:
-                person.errors.append(f"join: {exc}")
+                person.refusals.append(("join", "connection", str(exc)[:160]))
                 response = None
             if response is not None and response.status == 200 and name in browser.cookies:
                 break
             if response is not None:
-                person.errors.append(f"join: {response.status} {said(response.text)}")
+                person.refusals.append(("join", str(response.status), said(response.text)))
             await asyncio.sleep(1 + attempt)
         else:
+            person.errors.append("join: refused five times")
             return
         person.join_seconds = time.perf_counter() - start
         person.joined = time.time()
@@ -212,6 +214,7 @@ async def phone(person: Phone, base: str, plan: Plan, stop: asyncio.Event, *, lo
     finally:
         if stream is not None:
             person.stream_opened = stream.opened
+            person.stream_servers = stream.servers
             person.stream_refused = stream.refused
             person.stream_broken = len(stream.broken)
         person.done = True
@@ -277,7 +280,8 @@ class ScreenListener:
     def __init__(self, base: str, code: str, screen: str, database_url: str):
         self.browser = Browser(base)
         self.target = f"/live/events?{urlencode({'code': code, 'screen': screen})}"
-        self.engine = create_engine(database_url, pool_size=1)
+        self.engine = create_engine(database_url, pool_size=1, pool_pre_ping=True)
+        self.failed = 0  # reads that failed (the database restarting)
         self.question = ""
         self.seen: list[tuple[str, float, int]] = []  # (question, time after the read, rows)
         self.events: list[tuple[float, str]] = []
@@ -303,7 +307,11 @@ class ScreenListener:
                 self.events.append((at, kind))
             if self.question:
                 question = self.question
-                rows = await asyncio.to_thread(self.count, question)
+                try:
+                    rows = await asyncio.to_thread(self.count, question)
+                except Exception:  # noqa: BLE001 - the database went: the next event reads again
+                    self.failed += 1
+                    continue
                 self.seen.append((question, time.time(), rows))
 
     async def close(self) -> None:
