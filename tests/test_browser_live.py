@@ -94,22 +94,23 @@ def test_a_presenter_and_three_phones_through_three_questions(browser, server):
         # phones join by the QR code's address, each in its own language, before any question
         for phone, language in zip(phones, LANGUAGES, strict=True):
             phone.page.goto(f"{found[0]}&lang={language}")
-            expect(phone.page.locator("[data-testid='stAlert']").first).to_be_visible(timeout=30_000)
+            expect(phone.page.locator(".hx-phone-info").first).to_be_visible(timeout=30_000)
         expect(page.locator(".hx-join-count")).to_have_text("3 people have joined", timeout=LIVE)
 
         # 1. a classroom question with choices: the phones see it by themselves, answer, one changes its mind
         add_question(presenter, "Classroom question", "Yes\nNo\nNot sure")
-        # a joined phone shows the session alone: no navigation, the question and its answers on the first screen
-        choices = phones[0].page.get_by_role("radiogroup")
+        # a joined phone shows the session alone (its language links, but not the explorer's navigation), the
+        # question and its answers on the first screen
+        choices = phones[0].page.get_by_role("group")
         expect(choices).to_be_visible(timeout=LIVE)
-        expect(phones[0].page.locator(".hx-header, .hx-nav, nav")).to_have_count(0)
+        expect(phones[0].page.locator(".hx-header, .hx-nav, .hx-pages")).to_have_count(0)
         found_box = choices.bounding_box()
         assert found_box["y"] + found_box["height"] <= 844, found_box
         for phone, choice in zip(phones, ["Yes", "No", "Yes"], strict=True):
             radio = phone.page.get_by_role("radio", name=choice, exact=True)
             expect(radio).to_be_attached(timeout=LIVE)
-            phone.page.get_by_text(choice, exact=True).click()
-            expect(phone.page.locator("[data-testid='stAlert']")).to_be_visible(timeout=LIVE)
+            phone.page.get_by_text(choice, exact=True).click()  # a tap on a choice sends it
+            expect(phone.page.locator(".hx-phone-note")).to_be_visible(timeout=LIVE)
         counts = board(presenter).locator(".hx-bar-count")
         expect(counts).to_have_text([re.compile(r"^2\b"), re.compile(r"^1\b"), re.compile(r"^0\b")], timeout=LIVE)
         phones[1].page.get_by_text("Yes", exact=True).click()
@@ -117,17 +118,16 @@ def test_a_presenter_and_three_phones_through_three_questions(browser, server):
         expect(board(presenter).locator(".hx-live-total")).to_have_text("3 answers")
         press(presenter, "Close answers")
         closed = t("Answers are closed. Everyone's answers may be shown here in a moment.", "nl")
-        expect(phones[2].page.locator("[data-testid='stAlert']")).to_contain_text(closed, timeout=LIVE)  # nl
+        expect(phones[2].page.locator(".hx-phone-info")).to_contain_text(closed, timeout=LIVE)  # nl
         press(presenter, "Show answers on phones")
         expect(phones[0].page.locator(".hx-bars")).to_be_visible(timeout=LIVE)
         expect(phones[1].page.locator(".hx-live-total")).to_have_text("3\u00a0réponses", timeout=LIVE)  # fr
 
-        # 2. a place vote: each phone taps a marker on its map
+        # 2. a place vote: each phone taps a place on its map
         add_question(presenter, "Place vote")
         for phone, place in zip(phones, ["moeraske", "moeraske", "garage"], strict=True):
-            marker = phone.marker(place)
-            marker.wait_for(state="visible", timeout=LIVE * 5)
-            phone.still(marker)
+            marker = phone.page.locator(f".hx-tap-place[value='{place}']")
+            marker.wait_for(state="visible", timeout=LIVE)
             marker.click()
             expect(phone.page.locator(".hx-live-mine")).to_be_visible(timeout=LIVE)
         ranking = board(presenter).locator(".hx-votes figcaption li")
@@ -182,7 +182,7 @@ def test_no_serious_accessibility_violation_on_the_live_pages(browser, served, l
         found = {
             "start": violations(phone, f"{server}/live?lang={language}"),
             "presenter, bars": violations(presenter, presenter_url + f"&q={asked[0].id}", ready=".hx-bars"),
-            "phone, choices": violations(phone, f"{server}/join?code={code}&lang={language}", ready="[role='radiogroup']",
+            "phone, choices": violations(phone, f"{server}/join?code={code}&lang={language}", ready="fieldset",
                                          wait_map=False),
         }
         store.move(asked[0].id, "closed")
@@ -190,11 +190,11 @@ def test_no_serious_accessibility_violation_on_the_live_pages(browser, served, l
         store.answer(asked[1].id, new_participant(), "moeraske", time.time())
         found |= {
             "presenter, votes": violations(presenter, presenter_url + f"&q={asked[1].id}", ready=".hx-votes"),
-            "phone, map": violations(phone, f"{server}/join?code={code}&lang={language}", ready=".hx-live-ask"),
-            "join form": violations(phone, f"{server}/join?lang={language}", ready="[data-testid='stForm']",
-                                    wait_map=False),
+            "phone, map": violations(phone, f"{server}/join?code={code}&lang={language}", ready=".hx-tap-map",
+                                     wait_map=False),
+            "join form": violations(phone, f"{server}/join?lang={language}", ready="form", wait_map=False),
             "joined, waiting": violations(phone, f"{server}/join?code={store.start_session(time.time())[0].code}"
-                                          f"&lang={language}", ready="[data-testid='stAlert']", wait_map=False),
+                                          f"&lang={language}", ready=".hx-phone-info", wait_map=False),
         }
     finally:
         presenter.close()
