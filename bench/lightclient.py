@@ -215,7 +215,7 @@ class Browser:
         found = [("Accept-Encoding", ACCEPT_ENCODING), ("Accept-Language", self.language)]
         cookie = self.cookie_header(path)
         if cookie:
-            found.append(("Cookie", cookie))
+            found.append(("Cookie", cookie.encode("utf-8")))  # type: ignore[arg-type] - raw bytes, as browsers send
         return found + (extra or [])
 
     def keep_cookies(self, response: Response) -> None:
