@@ -6,6 +6,7 @@ copied links, guessed codes behind forged headers, answers to questions that are
 from __future__ import annotations
 
 import html
+import os
 import re
 import time
 from http.cookies import SimpleCookie
@@ -45,16 +46,21 @@ from explorer_app.hints import HintsMiddleware
 from explorer_app.security import SecurityHeadersMiddleware
 
 SENT = "Answer sent. Changes are possible until the question closes."
+POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    """The phones' routes behind the server's own middleware, on a fresh SQLite store, with fresh limiters."""
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"))])
+def app(request, tmp_path, monkeypatch):
+    """The phones' routes behind the server's own middleware, on a fresh SQLite store (or the test PostgreSQL
+    database), with fresh limiters."""
     for name in ("EXPLORER_DATABASE_URL", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_LIVE_SECRET",
                  "EXPLORER_TRUSTED_PROXIES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("EXPLORER_TILES", "offline")
     monkeypatch.setenv("EXPLORER_LIVE_DIR", str(tmp_path))
+    if request.param == "postgresql":
+        monkeypatch.setenv("EXPLORER_DATABASE_URL", POSTGRES)
     monkeypatch.setattr(liveroom, "LIMITER", AttemptLimiter(limit=5))
     monkeypatch.setattr(liveroom, "JOIN_LIMITER", liveroom.JoinLimiter(limit=50, window=600.0))
     participant.LOOKS.clear()
@@ -434,3 +440,19 @@ def test_the_first_view_is_light(app, store, content):
         assert all(r.headers.get("content-encoding") in ("br", "gzip") for r in (page, *sent))
         total = sum(int(r.headers["content-length"]) for r in (page, *sent))  # the bytes sent, not decoded
         assert total <= 100 * 1024, (encoding, total)
+
+
+def test_oversized_and_overfull_posts_are_refused_before_any_work(app, store, content):
+    session, _ = store.start_session(time.time(), "en")
+    client = joined_phone(app, store, session.code)
+    word = opened(store, word_question(session))
+    huge = client.post("/join/answer", data={"code": session.code, "question": word.id, "value": "a" * 100_000})
+    assert huge.status_code == 413
+    fields = {f"f{n}": "x" for n in range(50)} | {"code": session.code, "question": word.id, "value": "moss"}
+    assert client.post("/join/answer", data=fields).status_code == 413
+    assert client.post("/join", content=b"code=" + b"A" * 20_000,
+                       headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 413
+    assert store.answers(session.code) == []
+    # a reload of the address an answer came back on goes to the session's page
+    again = client.get(f"/join/answer?code={session.code}&lang=nl&me=anything")
+    assert again.status_code == 303 and again.headers["location"] == f"/join?code={session.code}&lang=nl"

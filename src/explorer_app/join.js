@@ -31,7 +31,9 @@
 
   // a choice is sent as soon as it is tapped (the Send button stays, for a keyboard and for no script)
   document.querySelectorAll(".hx-phone-answer input[type=radio]").forEach(function (radio) {
-    radio.addEventListener("change", function () { radio.form.requestSubmit(); });
+    radio.addEventListener("change", function () {
+      if (radio.form.requestSubmit) radio.form.requestSubmit(); else radio.form.submit();
+    });
   });
 
   var polling = null;

@@ -79,6 +79,7 @@ COALESCE = 0.4  # seconds: the projector hears of a burst of answers at most thi
 WATCH = 30.0  # seconds: a session's watcher reads its questions again this often even without news
 MAX_AGE = 2.0  # seconds a shared read serves pages when no news came (news from a replica may be late)
 MAX_FORM = 16 * 1024  # bytes of a posted form (a written answer is at most 280 characters)
+MAX_FIELDS = 20  # fields of a posted form (the page's have five at most)
 COOKIES_LOOKED_AT = 8  # participant cookies read to tell a phone already in a live session
 SENT = "Answer sent. Changes are possible until the question closes."
 READ_ONLY = "no-store"
@@ -261,12 +262,15 @@ async def read_form(request: Request) -> dict[str, str] | None:
         body += chunk
         if len(body) > MAX_FORM:
             return None
-    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=20)
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except ValueError:  # more fields than any of the page's forms has
+        return None
     return {name: values[0] for name, values in fields.items()}
 
 
 def too_large() -> Response:
-    return Response("Too large", status_code=413, media_type="text/plain")
+    return Response("Too large", status_code=413, media_type="text/plain", headers={"Cache-Control": READ_ONLY})
 
 
 # --- the pages -------------------------------------------------------------------------------------------------
@@ -550,7 +554,7 @@ def _stream(events: AsyncIterator[str]) -> StreamingResponse:
 
 
 async def _phone_stream(request: Request) -> Response:
-    v = visit(request)
+    v = await run_in_threadpool(visit, request)
     if isinstance(v, Response):
         return v
     code = normalise_code(request.query_params.get("code", ""))
@@ -570,7 +574,7 @@ async def _phone_stream(request: Request) -> Response:
 
 async def _screen_stream(request: Request) -> Response:
     """The projector's stream, for its presenter key or its read-only screen key; other keys count as guesses."""
-    v = visit(request)
+    v = await run_in_threadpool(visit, request)
     if isinstance(v, Response):
         return v
     code = normalise_code(request.query_params.get("code", ""))
@@ -593,17 +597,22 @@ async def _screen_stream(request: Request) -> Response:
 
 # --- routes ----------------------------------------------------------------------------------------------------
 
+def _then(handle: Callable[..., Response], request: Request, *args: object) -> Response:
+    """The request's context (it looks at the settings' and the data files' times), then ``handle``: in a worker
+    thread, like every store call, so the event loop keeps serving the streams."""
+    v = visit(request, *args[:1])  # type: ignore[arg-type]
+    return v if isinstance(v, Response) else handle(v, *args)
+
+
 async def _show(request: Request) -> Response:
-    v = visit(request)
-    return v if isinstance(v, Response) else await run_in_threadpool(show, v)
+    return await run_in_threadpool(_then, show, request)
 
 
 async def _posted(request: Request, handle: Callable[[Visit, dict[str, str]], Response]) -> Response:
     form = await read_form(request)
     if form is None:
         return too_large()
-    v = visit(request, form)
-    return v if isinstance(v, Response) else await run_in_threadpool(handle, v, form)
+    return await run_in_threadpool(_then, handle, request, form)
 
 
 async def _typed(request: Request) -> Response:
@@ -622,8 +631,7 @@ async def _answer_again(request: Request) -> Response:
 
 
 async def _state(request: Request) -> Response:
-    v = visit(request)
-    return v if isinstance(v, Response) else await run_in_threadpool(state_now, v)
+    return await run_in_threadpool(_then, state_now, request)
 
 
 def participant_routes() -> list[BaseRoute]:
