@@ -229,7 +229,7 @@ def report(outcomes: list[Outcome]) -> list[tuple[str, bool]]:
             for line in q["lines"]:
                 print("     ", line)
         print(f"  refused tries, by answer: {o.refusals or 'none'}; refusals without a page {o.untold}; "
-              f"acknowledged during the failure {o.acked_during}")
+              f"acknowledged in the 5 s after the failure began {o.acked_during}")
         print(f"  phones whose stream broke{' (on the killed replica)' if o.scenario == 'kill' else ''}: {o.affected}; "
               f"told of the next question and acknowledged for it: {o.affected_carried_on}")
         print(f"  the next question pushed: {ms(o.push)}; {o.pushed} of {o.phones} phones told")

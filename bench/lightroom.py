@@ -8,8 +8,9 @@ database.
 - :func:`phone`: GET ``/join?code=`` (the signed cookie is set), the files the page links to (a cold cache), an
   ``EventSource`` on ``/join/events``; each time the stream says a question of the plan is open and the page does
   not show it yet, the page is loaded again (as join.js does), and after a think the form is sent as a tap sends
-  it: a 303 is the acknowledgement (the browser then follows it). A refusal (any other answer, a broken
-  connection, nginx's 502) is what the person sees: they tap again 1 to 3 s later, until acknowledged or the
+  it: a 303 back to the page with ``sent=`` is the acknowledgement (the browser then follows it, and the page
+  says "Answer sent"). A refusal (any other answer, a broken
+  connection, nginx's 502, a 303 without ``sent=``) is what the person sees: they tap again 1 to 3 s later, until acknowledged or the
   plan's deadline.
 - :func:`check`: per question, each phone's row (its pid, from the cookie) against what it sent and was
   acknowledged for: lost, wrong, doubled, rows from nobody.
@@ -224,6 +225,12 @@ async def phone(person: Phone, base: str, plan: Plan, stop: asyncio.Event, *, lo
         person.wire = browser.wire
 
 
+def taken(response) -> bool:
+    """Whether the answer to a posted answer acknowledges it: a 303 back to the page with ``sent=`` (the page then
+    says "Answer sent"); a 303 without it sends a phone the server does not know back to the join page."""
+    return response.status == 303 and "sent=" in (response.header("location") or "")
+
+
 async def answer(person: Phone, browser: Browser, page: str, page_url: str, question: str, plan: Plan,
                  rng: random.Random, stop: asyncio.Event) -> str:
     """Tap until the answer is acknowledged (a 303), the question is no longer open, or the plan's time is up."""
@@ -247,7 +254,7 @@ async def answer(person: Phone, browser: Browser, page: str, page_url: str, ques
         try:
             await browser.post("/join/answer", fields, chain=chain)
         except HttpError as exc:
-            if chain and chain[0].status == 303:  # acknowledged; only the page after it broke
+            if chain and taken(chain[0]):  # acknowledged; only the page after it broke
                 person.acknowledged[question] = chain[0].at
                 person.acked_value[question] = value
                 person.answer_seconds[question] = time.perf_counter() - start
@@ -256,13 +263,13 @@ async def answer(person: Phone, browser: Browser, page: str, page_url: str, ques
             await asyncio.sleep(rng.uniform(1, 3))
             continue
         first = chain[0]
-        if first.status == 303:
+        if taken(first):
             person.acknowledged[question] = first.at
             person.acked_value[question] = value
             person.answer_seconds[question] = time.perf_counter() - start
             return chain[-1].text
-        person.refusals.append((question, str(first.status), said(first.text)))
-        page = first.text
+        person.refusals.append((question, str(first.status), said(first.text) or (first.header("location") or "")))
+        page = chain[-1].text
         if first.status == 409:  # no longer open: nothing more to do for it
             return page
         await asyncio.sleep(rng.uniform(1, 3))
