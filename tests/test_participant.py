@@ -456,3 +456,9 @@ def test_oversized_and_overfull_posts_are_refused_before_any_work(app, store, co
     # a reload of the address an answer came back on goes to the session's page
     again = client.get(f"/join/answer?code={session.code}&lang=nl&me=anything")
     assert again.status_code == 303 and again.headers["location"] == f"/join?code={session.code}&lang=nl"
+
+
+def test_a_kiosk_sends_its_visitors_to_the_attract_screen(app, monkeypatch):
+    monkeypatch.setenv("EXPLORER_KIOSK", "true")
+    for response in (phone(app).get("/join?code=ABC234"), phone(app).post("/join", data={"code": "ABC234"})):
+        assert response.status_code == 303 and response.headers["location"] == "/attract"

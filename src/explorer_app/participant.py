@@ -237,6 +237,8 @@ def visit(request: Request, form: dict[str, str] | None = None) -> Visit | Respo
     if isinstance(settings, tuple):
         title = t("The explorer's settings need fixing", language)
         return HTMLResponse(problem_html(bare, title, title, language), status_code=503)
+    if settings.kiosk:  # a kiosk takes no part: its visitors answer on their own phones
+        return RedirectResponse(f"{root}attract", status_code=303)
     content = CACHE.loaded(settings.data_dir).content
     if isinstance(content, tuple):
         title = t("The explorer's content needs fixing", language)
