@@ -38,8 +38,8 @@ def served(tmp_path_factory):
 class Phone(Visit):
     """A phone (390x844, touch) that notes every request it makes."""
 
-    def __init__(self, browser, language: str):
-        super().__init__(browser, 390, 844, touch=True)
+    def __init__(self, browser, language: str, *, enforce_csp: bool = False):
+        super().__init__(browser, 390, 844, touch=True, enforce_csp=enforce_csp)
         self.language = language
         self.requests: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
@@ -156,6 +156,43 @@ def test_the_first_view_weighs_under_100_kb(browser, served):
         assert len(sizes) <= 4, sizes  # the page, its stylesheet, its script (and nothing of Streamlit's)
     finally:
         phone.close()
+
+
+def test_the_page_and_its_script_work_under_the_servers_policy(browser, served):
+    """The Content-Security-Policy enforced (the other tests lift it for their own scripts): join.js runs (a tap on
+    a choice sends it), its stream opens, and nothing on any state of the page is refused."""
+    server, store = served
+    content = load_content()
+    phone = Phone(browser, "en", enforce_csp=True)
+    refused: list[str] = []
+    phone.page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    try:
+        session, _ = store.start_session(time.time(), "en")
+        scene = store.add_question(scene_question(content, session))
+        store.move(scene.id, "open")
+        response = phone.page.goto(f"{server}/join?code={session.code}")
+        assert "script-src 'self' blob:;" in response.headers["content-security-policy"]
+        phone.page.get_by_role("radio").nth(1).check()  # sent by the script: no Send pressed
+        phone.says(SENT)
+        expect(phone.page.get_by_role("radio").nth(1)).to_be_checked()
+        assert phone.asked("/join/events") >= 1
+        for make in (place_question, lambda _, s: word_question(s)):
+            other, _ = store.start_session(time.time(), "en")
+            kept = store.add_question(make(content, other))
+            store.move(kept.id, "open")
+            phone.page.goto(f"{server}/join?code={other.code}")
+            phone.page.locator("form").first.wait_for()
+        store.move(scene.id, "closed")
+        store.move(scene.id, "revealed")
+        shown, _ = store.start_session(time.time(), "en")
+        place = store.add_question(place_question(content, shown))
+        for state in ("open", "closed", "revealed"):
+            store.move(place.id, state)
+        phone.page.goto(f"{server}/join?code={shown.code}")
+        expect(phone.page.locator(".hx-votes img")).to_be_visible()  # the map of votes, a data: picture
+    finally:
+        phone.close()
+    assert refused == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
