@@ -523,9 +523,9 @@ async def phone_events(code: str, settings: Settings) -> AsyncIterator[str]:
         room.listeners -= 1
 
 
-async def screen_events(store: LiveStore, code: str) -> AsyncIterator[str]:
+async def screen_events(store: LiveStore, code: str, expires: float = float("inf")) -> AsyncIterator[str]:
     """The projector's stream: the session's counters at connect, then "state" and "answers" as they change, a
-    burst of answers told once per ``COALESCE`` seconds."""
+    burst of answers told once per ``COALESCE`` seconds; it ends with the session (``expires``)."""
     notifier = store.notifier
     sent = notifier.version(code)
     yield f"retry: {RETRY_MS}\n\n" + _event("state", {"v": sent[0]}) + _event("answers", {"v": sent[1]})
@@ -533,6 +533,8 @@ async def screen_events(store: LiveStore, code: str) -> AsyncIterator[str]:
     while True:
         version = await notifier.wait(code, sent, KEEP_ALIVE)
         if version == sent:
+            if time.time() >= expires:  # the browser asks again and is told the session is over
+                return
             yield ": keep-alive\n\n"
             continue
         pause = COALESCE - (time.monotonic() - last)
@@ -594,7 +596,7 @@ async def _screen_stream(request: Request) -> Response:
             return Response(status_code=429, headers={"Retry-After": "60"})
         liveroom.LIMITER.failed(v.address, now)
         return Response(status_code=403)
-    return _stream(screen_events(store, session.code))
+    return _stream(screen_events(store, session.code, session.expires))
 
 
 # --- routes ----------------------------------------------------------------------------------------------------
