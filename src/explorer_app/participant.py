@@ -43,7 +43,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from explorer.i18n import LANGUAGES, t
+from explorer.i18n import LANGUAGES, N_, t
 from explorer.joinpage import Note, Shell, Situation, code_form_html, problem_html, session_html
 from explorer.live import (
     CUT,
@@ -81,7 +81,7 @@ MAX_AGE = 2.0  # seconds a shared read serves pages when no news came (news from
 MAX_FORM = 16 * 1024  # bytes of a posted form (a written answer is at most 280 characters)
 MAX_FIELDS = 20  # fields of a posted form (the page's have five at most)
 COOKIES_LOOKED_AT = 8  # participant cookies read to tell a phone already in a live session
-SENT = "Answer sent. Changes are possible until the question closes."
+SENT = N_("Answer sent. Changes are possible until the question closes.")
 READ_ONLY = "no-store"
 
 
