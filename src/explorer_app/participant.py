@@ -28,6 +28,7 @@ import asyncio
 import functools
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -73,6 +74,7 @@ from explorer_app.liveroom import current_question, request_address, request_sch
 from explorer_app.notfound import language as browser_language
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 KEEP_ALIVE = 20.0  # seconds between two comments on a quiet stream (proxies close silent connections)
 RETRY_MS = 3000  # what a browser waits before opening a broken stream again
 COALESCE = 0.4  # seconds: the projector hears of a burst of answers at most this often
@@ -480,6 +482,10 @@ async def _watch(room: Room, settings: Settings) -> None:
 
                 room.update(await to_thread.run_sync(read))
             except StoreUnavailable:
+                since = None
+                await asyncio.sleep(5)
+            except Exception:  # anything else: said in the log, and the phones keep their stream and try again
+                _log.exception("live session %s: reading its state for the phones failed", room.code)
                 since = None
                 await asyncio.sleep(5)
     finally:
