@@ -27,7 +27,7 @@ PAGES = {  # name: script; labels are translated where they are shown
 }
 LIVE_PAGES = {"live": "pages/live.py"}  # the presenter's, reached from the classroom page
 # the phones' page is no Streamlit page: plain HTML at this address (explorer_app/participant.py), reached by the
-# QR code and the join address on the projector, and by plain links (a page load, not a switch inside Streamlit)
+# QR code and the join address on the projector; a plain link (``join_href``) from the explorer's pages
 JOIN_ADDRESS = "join"
 SCENES_PAGE = PAGES["scenes"]
 _GO = "hx-go"  # the page chosen in the navigation, switched to as the next run starts
@@ -38,6 +38,12 @@ def page_href(script: str, params: dict[str, str] | None = None) -> str:
     also works behind a proxy that serves the app under a path of its own."""
     path = "./" if script == MAP_PAGE else Path(script).stem
     return path + ("?" + urlencode(params) if params else "")
+
+
+def join_href(params: dict[str, str] | None = None) -> str:
+    """The phones' page's address relative to any page of the app, like ``page_href``: a plain link (a new page
+    load, not a switch inside Streamlit)."""
+    return JOIN_ADDRESS + ("?" + urlencode(params) if params else "")
 
 
 def _go(value: object) -> None:
