@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import subprocess
@@ -141,6 +142,9 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
             await asyncio.sleep(span * person.number / max(1, args.phones - 1))
             await phone(person, cluster.base, plan, stop, fetch_files=False)
 
+        gc.collect()
+        gc.freeze()
+        gc.disable()  # one process stands for every phone: no collection pausing them all at once
         before = cpu_snapshot([r.pid for r in cluster.replicas], postmaster)
         started = time.perf_counter()
         tasks = [asyncio.create_task(arrive(p)) for p in people]
@@ -182,6 +186,8 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
         await asyncio.sleep(1)
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
+        gc.enable()
+        gc.unfreeze()
         await listener.close()
         after = cpu_snapshot([r.pid for r in cluster.replicas], postmaster)
         elapsed = time.perf_counter() - started
