@@ -281,3 +281,21 @@ def test_the_page_works_with_javascript_off(browser, served):
         reload_until(page, page.locator(".hx-phone-info"))
     finally:
         context.close()
+
+
+def test_a_phone_whose_stream_is_cut_falls_back_to_a_slow_look(browser, served):
+    """A network that breaks streaming (here: every /join/events refused): the page asks /join/state every 15
+    seconds instead, and loads itself again when its question changes."""
+    server, store = served
+    phone = Phone(browser, "nl")
+    phone.context.route("**/join/events*", lambda route: route.abort())
+    try:
+        session, _ = store.start_session(time.time(), "en")
+        phone.page.goto(f"{server}/join?code={session.code}&lang=nl")
+        expect(phone.page.locator(".hx-phone-info")).to_be_visible()
+        word = store.add_question(word_question(session))
+        store.move(word.id, "open")
+        expect(phone.page.get_by_role("textbox")).to_be_visible(timeout=45_000)
+        assert phone.asked("/join/state") >= 1
+    finally:
+        phone.close()
