@@ -99,6 +99,7 @@ class Stage:
     refusals: dict[str, int] = field(default_factory=dict)
     wall: float = 0.0
     cpu: list[float] = field(default_factory=list)  # per replica, % of one core
+    cpu_seconds: float = 0.0  # the replicas' together
     parts: dict[str, float] = field(default_factory=dict)
 
 
@@ -244,7 +245,8 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
             stage.wall = time.perf_counter() - started
             await wait_for(lambda: bool(listener.shown(first.id))
                            and listener.shown(first.id)[-1][1] >= sum(first.id in p.acknowledged for p in people), 20)
-            stage.cpu, stage.parts, _ = usage.done()
+            stage.cpu, stage.parts, elapsed = usage.done()
+            stage.cpu_seconds = sum(stage.cpu) * elapsed / 100
             print(f"stage 1 done in {stage.wall:.0f} s: {sum(first.id in p.acknowledged for p in people)} answers",
                   flush=True)
             await asyncio.sleep(2)  # the projector's last total
@@ -271,7 +273,8 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
                            and listener.shown(second.id)[-1][1] >= sum(second.id in p.acknowledged for p in people), 20)
             third = Stage(f"2. a place vote opened: {args.phones} phones told, reload and vote")
             third.wall = late - started
-            third.cpu, third.parts, _ = usage.done()
+            third.cpu, third.parts, elapsed = usage.done()
+            third.cpu_seconds = sum(third.cpu) * elapsed / 100
             await asyncio.sleep(2)
             shown_all = await projector_totals(page) if page is not None else []
             if page is not None:
@@ -386,7 +389,8 @@ def report(room: LightRoom, base: dict | None) -> list[tuple[str, bool]]:
             print(f"    push, the presenter's move -> the phone's event: {ms(stage.push)}; {stage.pushed} phones told; "
                   f"the move itself (until committed) {room.move_seconds * 1000:.0f} ms")
         print(f"    answer, POST -> 303: {ms(stage.answer)}")
-        print(f"    replicas' CPU (% of a core): {percent(stage.cpu)}; PostgreSQL {stage.parts.get('PostgreSQL', 0):.0f}, "
+        print(f"    replicas' CPU (% of a core): {percent(stage.cpu)}, {stage.cpu_seconds:.1f} s in all, "
+              f"{1000 * stage.cpu_seconds / max(1, c['phones']):.0f} ms a phone; PostgreSQL {stage.parts.get('PostgreSQL', 0):.0f}, "
               f"nginx {stage.parts.get('nginx', 0):.0f}, this client {stage.parts.get('client', 0):.0f}, Chromium "
               f"{stage.parts.get('browser', 0):.0f}; machine busy {stage.parts.get('machine busy', 0):.0f}, stolen "
               f"{stage.parts.get('stolen', 0):.0f}")
