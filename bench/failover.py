@@ -191,7 +191,8 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
         await listener.close()
         after = cpu_snapshot([r.pid for r in cluster.replicas], postmaster)
         elapsed = time.perf_counter() - started
-        outcome.machine = {k: 100 * (after[k] - before[k]) / elapsed for k in ("machine busy", "stolen", "client")}
+        outcome.machine = {k: 100 * (after[k] - before[k]) / elapsed
+                           for k in ("machine busy", "stolen", "client", "replicas", "nginx")}
 
         for question in (first, second):
             checked = check(url, question.id, people)
@@ -226,7 +227,8 @@ def report(outcomes: list[Outcome]) -> list[tuple[str, bool]]:
         busy = o.machine
         print()
         print(f"{o.scenario.upper()}: {o.phones} phones; {o.recovered}; machine busy {busy.get('machine busy', 0):.0f}% "
-              f"of a core (this client {busy.get('client', 0):.0f}), stolen {busy.get('stolen', 0):.0f}")
+              f"of a core (replicas {busy.get('replicas', 0):.0f}, nginx {busy.get('nginx', 0):.0f}, this client "
+              f"{busy.get('client', 0):.0f}), stolen {busy.get('stolen', 0):.0f}")
         print(f"  joined {o.joined}; phones given a second cookie {o.cookies_changed}")
         for q in o.questions:
             print(f"  {q['question']}: acknowledged {q['acknowledged']}, rows {q['rows']}; acknowledged and lost "

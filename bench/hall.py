@@ -357,6 +357,12 @@ def baseline(args: argparse.Namespace, logs: Path) -> dict | None:
 # --- the report ----------------------------------------------------------------------------------------------
 
 
+def others(parts: dict[str, float], replicas: float) -> float:
+    """The machine's busy share not used by this benchmark's processes: the other tenants' noise."""
+    ours = replicas + sum(parts.get(k, 0) for k in ("PostgreSQL", "nginx", "client", "browser"))
+    return parts.get("machine busy", 0) - ours
+
+
 def percent(values: list[float]) -> str:
     return ", ".join(f"{v:.0f}" for v in values) + f" (sum {sum(values):.0f})" if values else "–"
 
@@ -392,8 +398,8 @@ def report(room: LightRoom, base: dict | None) -> list[tuple[str, bool]]:
         print(f"    replicas' CPU (% of a core): {percent(stage.cpu)}, {stage.cpu_seconds:.1f} s in all, "
               f"{1000 * stage.cpu_seconds / max(1, c['phones']):.0f} ms a phone; PostgreSQL {stage.parts.get('PostgreSQL', 0):.0f}, "
               f"nginx {stage.parts.get('nginx', 0):.0f}, this client {stage.parts.get('client', 0):.0f}, Chromium "
-              f"{stage.parts.get('browser', 0):.0f}; machine busy {stage.parts.get('machine busy', 0):.0f}, stolen "
-              f"{stage.parts.get('stolen', 0):.0f}")
+              f"{stage.parts.get('browser', 0):.0f}; machine busy {stage.parts.get('machine busy', 0):.0f} (others "
+              f"{others(stage.parts, sum(stage.cpu)):.0f}), stolen {stage.parts.get('stolen', 0):.0f}")
     print(f"  idle, every stream open: replicas' CPU {percent(room.idle_cpu)}; machine busy "
           f"{room.idle_parts.get('machine busy', 0):.0f}% of a core")
     for line in room.projector_errors[:5] + room.projector_mismatch:
@@ -418,8 +424,13 @@ def report(room: LightRoom, base: dict | None) -> list[tuple[str, bool]]:
         print(f"  acknowledged {base['acknowledged']}, rows {base['rows']}; lost {base['lost']}, doubled "
               f"{base['doubled']}, strangers {base['strangers']}; errors {len(base['errors'])}")
         print(f"  tally lag p50/p95/max: {ms(base['tally'])}; phones' polls {base['polls']}")
-        print(f"  replicas' CPU (% of a core): {percent(base['cpu_percent'])}; machine busy "
-              f"{base['cpu'].get('machine busy', 0):.0f}, stolen {base['cpu'].get('stolen', 0):.0f}")
+        print(f"  replicas' CPU (% of a core): {percent(base['cpu_percent'])}; PostgreSQL "
+              f"{base['cpu'].get('PostgreSQL', 0):.0f}, nginx {base['cpu'].get('nginx', 0):.0f}, its client "
+              f"{base['cpu'].get('client', 0):.0f}, Chromium {base['cpu'].get('browser', 0):.0f}; machine busy "
+              f"{base['cpu'].get('machine busy', 0):.0f} (others {others(base['cpu'], sum(base['cpu_percent'])):.0f}), "
+              f"stolen {base['cpu'].get('stolen', 0):.0f}")
+        print(f"  joins p50/p95 {ms(base['join'])}; answers p50/p95 {ms(base['answer'])}; projector's request -> run "
+              f"done {ms(base['projector_run'])}")
         if base.get("bytes_per_phone"):
             print(f"  bytes per phone (its websocket and page, without the static files): "
                   f"{base['bytes_per_phone'] / 1024:.1f} KB")
