@@ -122,6 +122,7 @@ class LightRoom:
     projector_mismatch: list[str] = field(default_factory=list)
     machine: str = ""
     move_seconds: float = 0.0  # the presenter's move, until its commit returned
+    last_answer: float = 0.0  # seconds from the first arrival to the last acknowledgement of the first question
 
 
 class Usage:
@@ -243,6 +244,8 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
             await wait_for(lambda: all(first.id in p.acknowledged or p.done for p in people), args.over + 120, 0.2)
             stage = Stage(f"1. {args.phones} phones arrive and answer a scene pick")
             stage.wall = time.perf_counter() - started
+            room.last_answer = max((p.acknowledged[first.id] for p in people if first.id in p.acknowledged),
+                                   default=0.0) - (time.time() - stage.wall)
             await wait_for(lambda: bool(listener.shown(first.id))
                            and listener.shown(first.id)[-1][1] >= sum(first.id in p.acknowledged for p in people), 20)
             stage.cpu, stage.parts, elapsed = usage.done()
@@ -409,8 +412,11 @@ def report(room: LightRoom, base: dict | None) -> list[tuple[str, bool]]:
     first = room.stages[0]
     c = first.checked
     tally = first.tally or first.listener
-    checks.append((f"{room.phones} phones joined and were acknowledged within the run",
-                   room.joined == room.phones and c["acknowledged"] == room.phones))
+    checks.append((f"{room.phones} phones joined and answered within {room.over:.0f} s (the last answer "
+                   f"acknowledged {room.last_answer:.1f} s after the first arrival)",
+                   room.joined == room.phones and c["acknowledged"] == room.phones and room.last_answer <= room.over))
+    checks.append((f"first view ≤ 100 KB on the wire (max {room.first_view.get('max', 0) / 1024:.1f} KB)",
+                   0 < room.first_view.get("max", 0) <= 100 * 1024))
     for stage in room.stages:
         s = stage.checked
         checks.append((f"{stage.name[:2]} 0 lost or doubled, no row from anyone else",
