@@ -95,6 +95,7 @@ class Stage:
     listener: dict[str, float] = field(default_factory=dict)  # told by /live/events and read
     push: dict[str, float] = field(default_factory=dict)  # the move's commit -> the phone's event
     pushed: int = 0
+    shown: dict[str, float] = field(default_factory=dict)  # the phone's event -> its page reloaded, showing the question
     answer: dict[str, float] = field(default_factory=dict)  # POST -> 303
     refusals: dict[str, int] = field(default_factory=dict)
     wall: float = 0.0
@@ -307,6 +308,8 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
                 room.stages.append(found)
             pushes = [p.pushed[second.id] - opened for p in people if second.id in p.pushed]
             third.push, third.pushed = percentiles(pushes), len(pushes)
+            third.shown = percentiles([p.shown[second.id] - p.pushed[second.id] for p in people
+                                       if second.id in p.shown and second.id in p.pushed])
             room.join = percentiles([p.join_seconds for p in people if p.join_seconds is not None])
             room.first_view = percentiles([float(p.first_view) for p in people if p.first_view])
             room.wire = percentiles([float(p.wire) for p in people if p.wire])
@@ -397,6 +400,7 @@ def report(room: LightRoom, base: dict | None) -> list[tuple[str, bool]]:
         if stage.push:
             print(f"    push, the presenter's move -> the phone's event: {ms(stage.push)}; {stage.pushed} phones told; "
                   f"the move itself (until committed) {room.move_seconds * 1000:.0f} ms")
+            print(f"    the phone's event -> its page loaded again, showing the question: {ms(stage.shown)}")
         print(f"    answer, POST -> 303: {ms(stage.answer)}")
         print(f"    replicas' CPU (% of a core): {percent(stage.cpu)}, {stage.cpu_seconds:.1f} s in all, "
               f"{1000 * stage.cpu_seconds / max(1, c['phones']):.0f} ms a phone; PostgreSQL {stage.parts.get('PostgreSQL', 0):.0f}, "

@@ -87,6 +87,7 @@ class Phone:
     join_seconds: float | None = None
     first_view: int = 0  # bytes: the page and the files it links to
     pushed: dict[str, float] = field(default_factory=dict)  # question -> when the stream first said it is open
+    shown: dict[str, float] = field(default_factory=dict)  # question -> when the page showing it was loaded again
     sent: dict[str, str] = field(default_factory=dict)  # question -> the value of its latest try
     acknowledged: dict[str, float] = field(default_factory=dict)  # question -> when the 303 came
     acked_value: dict[str, str] = field(default_factory=dict)
@@ -205,6 +206,8 @@ async def phone(person: Phone, base: str, plan: Plan, stop: asyncio.Event, *, lo
                 with contextlib.suppress(HttpError):
                     reloaded = await browser.get(page_url)
                     page = reloaded.text
+                    if shown_question(page) == question:
+                        person.shown[question] = reloaded.at
             await asyncio.sleep(rng.uniform(*plan.think[question]))
             page = await answer(person, browser, page, page_url, question, plan, rng, stop)
             if name in browser.cookies:
