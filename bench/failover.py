@@ -257,11 +257,14 @@ def report(outcomes: list[Outcome]) -> list[tuple[str, bool]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenarios", nargs="*", choices=("kill", "fast", "immediate"), default=None)
+    parser.add_argument("scenarios", nargs="*", help="kill, fast, immediate (default: all three)")
     parser.add_argument("--phones", type=int, default=400)
     parser.add_argument("--arrive", type=float, default=20.0, help="seconds over which the phones arrive")
     parser.add_argument("--patience", type=float, default=45.0, help="seconds the phones go on trying after that")
     args = parser.parse_args(argv)
+    unknown = [name for name in args.scenarios if name not in ("kill", "fast", "immediate")]
+    if unknown:
+        parser.error(f"unknown scenarios {unknown}: kill, fast or immediate")
     raise_open_files()
     content = load_content()
     outcomes = []
