@@ -11,9 +11,10 @@ replicas with ``EXPLORER_TRUSTED_PROXIES=127.0.0.1`` behind nginx, ``deploy/ngin
   replicas' connections and their LISTEN come back.
 
 In each: a scene pick is open; N phones (400) arrive over ``--arrive`` seconds (20) and answer it; the failure
-comes when half of them have arrived. A refused answer is tapped again 1 to 3 s later (what a person does
-with the message on screen). Once every phone is acknowledged (or ``--patience`` seconds passed), the presenter
-opens a place vote: every phone must be told by its stream and vote, with the same identity.
+comes when half of them have arrived. A refused answer is tapped again 1 to 3 s later (what a person does with
+the message on screen). Once every phone is acknowledged (or ``--patience`` seconds passed), the presenter opens a
+place vote: every phone must be told by its stream and vote, with the same identity. With ``--at votes`` the
+failure comes 2.5 s after the place vote opened instead, in its burst of reloads and votes.
 
 Checks, per question: every acknowledged answer (a 303) is in the database with the value acknowledged (or the
 phone's later try's), none doubled, none from anyone else; every phone answered both questions; every phone kept
@@ -74,6 +75,7 @@ SECOND = (1.0, 5.0)
 class Outcome:
     scenario: str
     phones: int
+    at: str = "arrivals"
     failed_at: float = 0.0  # seconds into the room
     recovered: str = ""
     joined: int = 0
@@ -120,7 +122,7 @@ def problem_lines(logs: Path, limit: int = 12) -> list[str]:
 
 
 async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
-    outcome = Outcome(name, args.phones)
+    outcome = Outcome(name, args.phones, args.at)
     with contextlib.ExitStack() as stack:
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"hx-failover-{name}-")))
         url, postmaster = stack.enter_context(running_postgres())
@@ -148,22 +150,26 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
         before = cpu_snapshot([r.pid for r in cluster.replicas], postmaster)
         started = time.perf_counter()
         tasks = [asyncio.create_task(arrive(p)) for p in people]
-        await asyncio.sleep(span / 2)
-        outcome.failed_at = time.perf_counter() - started
-        failed = time.time()
-        victim = ""
-        if name == "kill":
-            victim = cluster.replicas[0]
-            os.kill(victim.pid, signal.SIGKILL)
-            recovered = time.time()
-            outcome.recovered = f"replica {victim.base} killed (SIGKILL) at {outcome.failed_at:.1f} s"
-            victim = f"127.0.0.1:{victim.port}"
-        else:
-            took = await asyncio.to_thread(restart_postgres, store, name)
-            recovered = time.time()
-            outcome.recovered = (f"PostgreSQL restarted (-m {name}) at {outcome.failed_at:.1f} s, up again "
-                                 f"{took:.1f} s later")
-        print(f"{name}: {outcome.recovered}", flush=True)
+        failure: dict[str, object] = {}
+
+        async def fail() -> None:
+            outcome.failed_at = time.perf_counter() - started
+            failure["at"] = time.time()
+            if name == "kill":
+                victim = cluster.replicas[0]
+                os.kill(victim.pid, signal.SIGKILL)
+                failure["victim"] = f"127.0.0.1:{victim.port}"
+                outcome.recovered = f"replica {victim.base} killed (SIGKILL) at {outcome.failed_at:.1f} s"
+            else:
+                took = await asyncio.to_thread(restart_postgres, store, name)
+                outcome.recovered = (f"PostgreSQL restarted (-m {name}) at {outcome.failed_at:.1f} s, up again "
+                                     f"{took:.1f} s later")
+            failure["over"] = time.time()
+            print(f"{name}: {outcome.recovered}", flush=True)
+
+        if args.at == "arrivals":
+            await asyncio.sleep(span / 2)
+            await fail()
         deadline = time.perf_counter() + span + args.patience
         while time.perf_counter() < deadline and not all(first.id in p.acknowledged or p.done for p in people):
             await asyncio.sleep(0.2)
@@ -180,6 +186,9 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
             except Exception as exc:  # noqa: BLE001
                 outcome.errors.append(f"presenter: {type(exc).__name__}: {exc}"[:200])
                 await asyncio.sleep(1 + attempt)
+        if args.at == "votes":  # in the burst: every phone reloading, then voting 1 to 5 s after the news
+            await asyncio.sleep(2.5)
+            await fail()
         deadline = time.perf_counter() + SECOND[1] + args.patience
         while time.perf_counter() < deadline and not all(second.id in p.acknowledged or p.done for p in people):
             await asyncio.sleep(0.2)
@@ -205,10 +214,11 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
         outcome.refusals = dict(Counter(status for p in people for _, status, _ in p.refusals))
         outcome.untold = sum(1 for p in people for _, status, what in p.refusals
                              if status not in ("connection", "no form") and not what)
+        failed, recovered, victim = failure.get("at", 0.0), failure.get("over", 0.0), failure.get("victim", "")
         outcome.acked_during = sum(1 for p in people for at in p.acknowledged.values() if failed <= at <= recovered + 5)
         outcome.cookies_changed = sum(1 for p in people if len(p.cookies_seen) > 1)
         if name == "kill":
-            affected = [p for p in people if p.stream_servers and p.stream_servers[0] == victim]
+            affected = [p for p in people if any(server == victim for server in p.stream_servers)]
         else:
             affected = [p for p in people if p.stream_opened > 1]
         outcome.affected = len(affected)
@@ -226,7 +236,7 @@ def report(outcomes: list[Outcome]) -> list[tuple[str, bool]]:
     for o in outcomes:
         busy = o.machine
         print()
-        print(f"{o.scenario.upper()}: {o.phones} phones; {o.recovered}; machine busy {busy.get('machine busy', 0):.0f}% "
+        print(f"{o.scenario.upper()} ({o.at}): {o.phones} phones; {o.recovered}; machine busy {busy.get('machine busy', 0):.0f}% "
               f"of a core (replicas {busy.get('replicas', 0):.0f}, nginx {busy.get('nginx', 0):.0f}, this client "
               f"{busy.get('client', 0):.0f}), stolen {busy.get('stolen', 0):.0f}")
         print(f"  joined {o.joined}; phones given a second cookie {o.cookies_changed}")
@@ -261,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phones", type=int, default=400)
     parser.add_argument("--arrive", type=float, default=20.0, help="seconds over which the phones arrive")
     parser.add_argument("--patience", type=float, default=45.0, help="seconds the phones go on trying after that")
+    parser.add_argument("--at", choices=("arrivals", "votes"), default="arrivals",
+                        help="when the failure comes: halfway through the arrivals (answers to the first question "
+                             "coming in), or 2.5 s after the second question opened (its burst of reloads and votes)")
     args = parser.parse_args(argv)
     unknown = [name for name in args.scenarios if name not in ("kill", "fast", "immediate")]
     if unknown:
