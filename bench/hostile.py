@@ -28,7 +28,8 @@ The attacks (a fresh source address for each, since the limiters remember addres
    Streamlit tab each time, ``bench/stclient.py``), with and without made-up ``X-Forwarded-For``; sessions kept
    in the database. Target: at most ``SESSIONS_PER_HOUR`` per address.
 5. **Scripted voters.** A script joining as a new phone (no cookie) and answering, four at a time, for
-   ``--seconds``; the session's cap set to ``--cap``. Target: at most the cap. Also its rate with the default cap.
+   ``--seconds`` or until refused as full 40 times; the session's cap set to ``--cap``. Target: at most the cap.
+   Also with the default cap (cluster): how fast a script fills it.
 
 Exits 1 when a target is missed.
 
@@ -392,10 +393,11 @@ class Voters:
     rows: int = 0
     participants: int = 0
     seconds: float = 0.0
+    filling: float = 0.0  # seconds until the last answer taken
 
     @property
     def per_minute(self) -> float:
-        return 60 * self.acknowledged / self.seconds if self.seconds else 0.0
+        return 60 * self.acknowledged / self.filling if self.filling else 0.0
 
 
 async def voters(label: str, base: str, local: str | None, code: str, question, cap: int, seconds: float,
@@ -404,7 +406,7 @@ async def voters(label: str, base: str, local: str | None, code: str, question, 
     start = time.perf_counter()
 
     async def script() -> None:
-        while time.perf_counter() - start < seconds:
+        while time.perf_counter() - start < seconds and found.refused["403"] < 40:  # 403: the session is full
             found.tried += 1
             try:
                 browser, pid, _, status, location = await join_and_answer(base, local, code, question.id,
@@ -417,6 +419,7 @@ async def voters(label: str, base: str, local: str | None, code: str, question, 
                 found.joined += 1
             if status == 303 and "sent=" in location:
                 found.acknowledged += 1
+                found.filling = time.perf_counter() - start
             else:
                 found.refused[str(status)] += 1
                 if status in (403, 429):  # full, or too many new participants: the script waits a little
@@ -496,7 +499,7 @@ async def attack(name: str, base: str, store: LiveStore, args: argparse.Namespac
                                      args.cap, args.seconds, store, rng))
     default, _, default_question = session_with_question()
     found.voters.append(await voters("default cap", base, addresses.take(), default.code, default_question,
-                                     default.cap, args.seconds, store, rng))
+                                     default.cap, 90, store, rng))
     return found
 
 
@@ -604,8 +607,8 @@ def report(setups: list[Setup], args: argparse.Namespace) -> list[tuple[str, boo
                            f.kept <= SESSIONS_PER_HOUR and f.pressed > SESSIONS_PER_HOUR))
         for v in s.voters:
             print(f"  5. scripted voters, {v.label} ({v.cap}): {v.tried} tries in {v.seconds:.0f} s; answers taken "
-                  f"{v.acknowledged} ({v.per_minute:.0f} a minute), rows {v.rows}, participants {v.participants}; "
-                  f"refused {dict(v.refused)}")
+                  f"{v.acknowledged} in {v.filling:.1f} s ({v.per_minute:.0f} a minute until then), rows {v.rows}, "
+                  f"participants {v.participants}; refused {dict(v.refused)}")
             checks.append((f"{s.name}: a scripted client adds at most the cap ({v.label}: {v.rows} rows, "
                            f"{v.participants} participants)", v.rows <= v.cap and v.participants <= v.cap))
     print()
