@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from conftest import DATA, ROOT, component_html, component_texts
-from explorer.i18n import LOCALE_DIR
+from explorer.i18n import LOCALE_DIR, t
 
 PUPILS = frozenset({"10-13", "14-18"})
 ADULTS = frozenset({"adults"})
@@ -448,7 +448,7 @@ def test_the_french_phone_shows_one_register_the_questions(store, content, age):
     store.answer(question.id, other, "Une réponse", time.time())
     sent = browser.post("/join/answer", data={"code": session.code, "question": question.id, "value": "Ma réponse",
                                               "lang": "fr"})
-    assert "Envoyer" in sent.text and "Ma réponse" in sent.text
+    assert t("Send", "fr") in sent.text and "Ma réponse" in sent.text
     texts.append(phone_text(sent))
     for state in ("closed", "revealed"):
         store.move(question.id, state)

@@ -73,7 +73,8 @@ def languages_html(shell: Shell, language: str) -> str:
         current = ' aria-current="true"' if code == language else ""
         items.append(f'<li><a href="{esc(shell.url(lang=code))}" lang="{code}" hreflang="{code}"{current}>'
                      f"{esc(LANGUAGE_NAMES[code])}</a></li>")
-    return f'<nav class="hx-phone-languages" aria-label="{tx(t("Language", language), language)}"><ul>{"".join(items)}</ul></nav>'
+    label = t("Language", language)
+    return f'<nav class="hx-phone-languages" aria-label="{tx(label, language)}"><ul>{"".join(items)}</ul></nav>'
 
 
 def note_html(note: Note | None, language: str) -> str:
@@ -90,20 +91,22 @@ def code_form_html(shell: Shell, language: str, *, typed: str = "", note: Note |
     lede = t("Answering the session's questions from a phone. No account and no name: only the answers are kept, "
              "and only for the session.", language)
     hint = t("The six letters and digits shown on the projected screen.", language)
+    kicker, field, join = t("Here · Bas Devos · 2023", language), t("Session code", language), t("Join", language)
+    explorer = t("Here · moss and city explorer", language)
     hidden = "".join(f'<input type="hidden" name="{name}" value="{esc(value)}">'
                      for name, value in shell.here.items() if name != "code" and value)
-    body = (f'<header class="hx-phone-top"><p class="hx-kicker">{tx(t("Here · Bas Devos · 2023", language), language)}</p>'
+    body = (f'<header class="hx-phone-top"><p class="hx-kicker">{tx(kicker, language)}</p>'
             f"{languages_html(shell, language)}</header>"
             f"<h1>{tx(title, language)}</h1><p>{tx(lede, language)}</p>{note_html(note, language)}"
             f'<form class="hx-phone-form" method="post" action="{esc(shell.root)}join">{hidden}'
-            f'<label for="hx-code">{tx(t("Session code", language), language)}</label>'
+            f'<label for="hx-code">{tx(field, language)}</label>'
             f'<p class="hx-phone-help" id="hx-code-help">{tx(hint, language)}</p>'
             f'<input id="hx-code" name="code" value="{esc(typed[:40])}" maxlength="40" autocomplete="off" '
             'autocapitalize="characters" spellcheck="false" placeholder="ABC 234" aria-describedby="hx-code-help" '
             'required>'
-            f'<button type="submit">{tx(t("Join", language), language)}</button></form>'
+            f'<button type="submit">{tx(join, language)}</button></form>'
             f'<p class="hx-phone-away"><a href="{esc(shell.root)}{_explorer_query(shell)}">'
-            f'{tx(t("Here · moss and city explorer", language), language)}</a></p>')
+            f'{tx(explorer, language)}</a></p>')
     return document(shell, title, body, language)
 
 
@@ -157,7 +160,8 @@ def session_html(content: Content, shell: Shell, situation: Situation, language:
     elif question.state == "open":
         body += answer_form_html(content, shell, situation, language)
     if written:  # no reload while writing: a link instead, for a browser without script
-        body += (f'<noscript><p><a href="{esc(shell.url())}">{tx(t("Refresh", language), language)}</a></p></noscript>')
+        again = t("Refresh", language)
+        body += f'<noscript><p><a href="{esc(shell.url())}">{tx(again, language)}</a></p></noscript>'
     return document(shell, asked, body, language, data=data, refresh=not written)
 
 
@@ -166,8 +170,9 @@ def mine_html(content: Content, question: LiveQuestion, mine: Answer | None, lan
     if mine is None:
         return ""
     label = choice_label(content, question, mine.value, language)
-    refused = f' <small>({tx(t("not shown", language), language)})</small>' if mine.refused else ""
-    return (f'<p class="hx-live-mine">{tx(t("Answer given", language), language)}{colon(language)} '
+    hidden, given = t("not shown", language), t("Answer given", language)
+    refused = f' <small>({tx(hidden, language)})</small>' if mine.refused else ""
+    return (f'<p class="hx-live-mine">{tx(given, language)}{colon(language)} '
             f"<strong>{esc(label)}</strong>{refused}</p>")
 
 
@@ -178,7 +183,8 @@ def _hidden(shell: Shell, question: LiveQuestion) -> str:
 
 
 def _send(language: str) -> str:
-    return f'<button type="submit" class="hx-phone-send">{tx(t("Send", language), language)}</button>'
+    send = t("Send", language)
+    return f'<button type="submit" class="hx-phone-send">{tx(send, language)}</button>'
 
 
 def answer_form_html(content: Content, shell: Shell, situation: Situation, language: str) -> str:
@@ -191,12 +197,14 @@ def answer_form_html(content: Content, shell: Shell, situation: Situation, langu
     head = f'<form class="hx-phone-form hx-phone-answer" method="post" action="{esc(action)}">{_hidden(shell, question)}'
     if question.kind == "word" or question.free_text:
         if question.kind == "word":
-            field = (f'<label for="hx-answer">{tx(t("One word", language), language)}</label>'
+            label = t("One word", language)
+            field = (f'<label for="hx-answer">{tx(label, language)}</label>'
                      f'<input id="hx-answer" name="value" value="{esc(current)}" maxlength="{WORD_INPUT}" '
                      'autocomplete="off" autocapitalize="off" spellcheck="false" enterkeyhint="send" required>')
         else:
             help_text = t("Written answers are read before they are shown to everyone.", language)
-            field = (f'<label for="hx-answer">{tx(t("Answer", language), language)}</label>'
+            label = t("Answer", language)
+            field = (f'<label for="hx-answer">{tx(label, language)}</label>'
                      f'<p class="hx-phone-help" id="hx-answer-help">{tx(help_text, language)}</p>'
                      f'<textarea id="hx-answer" name="value" rows="5" maxlength="{MAX_TEXT}" '
                      f'aria-describedby="hx-answer-help" required>{esc(current)}</textarea>')
@@ -237,9 +245,10 @@ def tap_map_html(content: Content, shell: Shell, question: LiveQuestion, choices
     svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" aria-hidden="true" focusable="false">'
            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{basemap_svg(content, xy)}</svg>')
     tip = t("Tap a place on the map or choose it in the list below.", language)
+    label = t("Map", language)
     return (f'<p class="hx-phone-help">{tx(tip, language)}</p>'
             f'<form class="hx-tap" method="post" action="{esc(shell.root)}join/answer"'
-            f' aria-label="{tx(t("Map", language), language)}">{_hidden(shell, question)}'
+            f' aria-label="{tx(label, language)}">{_hidden(shell, question)}'
             f'<div class="hx-tap-map">{svg}{"".join(buttons)}</div></form>')
 
 
