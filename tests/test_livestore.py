@@ -786,6 +786,8 @@ def test_every_committed_change_is_announced_and_a_refused_one_is_not(store, con
     assert moved(lambda: store.add_question(vote), "state")
     assert moved(lambda: store.move(vote.id, "open"), "state")
     pupil = new_participant()
+    assert moved(lambda: store.join(session.code, pupil, NOW), "answers")  # the projector's join count
+    assert moved(lambda: store.join(session.code, pupil, NOW), "")  # the same phone again: no news
     assert moved(lambda: store.answer(vote.id, pupil, vote.choices[0], NOW), "answers")
 
     def refused():

@@ -536,7 +536,8 @@ class LiveStore:
 
     def join(self, code: str, token: str, now: float) -> bool:
         """Count a participant in (once, however often they rejoin); False when the session is unknown or over,
-        :class:`LiveError` (``SESSION_FULL``) when it has its cap of participants already and this is not one.
+        :class:`LiveError` (``SESSION_FULL``) when it has its cap of participants already and this is not one. A new participant is announced as
+        "answers" news (the projector's join count), which phones do not wait for.
         The session's row is locked while counting, so replicas letting in the last places at once never pass
         the cap."""
         if not valid_participant(token):
@@ -556,6 +557,7 @@ class LiveStore:
                 raise LiveError(SESSION_FULL)
             connection.execute(self._upsert(participants, {"session": code, "token": token, "joined_at": now},
                                             ["session", "token"], {}))
+            self._announce(connection, code, "answers")  # news for the projector's count; phones wait for "state"
             return True
 
         return self._run(work)
