@@ -240,7 +240,8 @@ if not allowed:
                  lang), icon=":material/lock:")
     # a plain link (the phones' page is not one of the explorer's Streamlit pages), relative to this page's address
     phones = join_href({"code": code, **page.carried(), **({"spoilers": "hide"} if session.spoiler_safe else {})})
-    st.html(f'<p class="hx-live-join-link"><a href="{esc(phones)}">{tx(t("Join the session", lang), lang)}</a></p>')
+    label = t("Join the session", lang)  # outside the f-string, where the catalogs' extractor finds it
+    st.html(f'<p class="hx-live-join-link"><a href="{esc(phones)}">{tx(label, lang)}</a></p>')
     st.stop()
 if legacy_screen and not screen_key:  # an older projector link: the presenter's key leaves the address
     screen_key = store.signer().screen_key(code)
