@@ -73,3 +73,25 @@ def test_a_signer_needs_a_secret_and_cookies_are_named_per_session():
         Signer("")
     assert cookie_name("ABC234") == "hx_join_ABC234"
     assert cookie_name("ABC234") != cookie_name("ABC235")
+
+
+def test_join_tickets_are_per_session_short_and_checked_exactly():
+    signer = Signer("a secret")
+    code, other = new_code(), new_code()
+    ticket = signer.ticket(code)
+    assert len(ticket) == 16 and all(c.isalnum() or c in "-_" for c in ticket)
+    assert signer.is_ticket(code, ticket) and Signer("a secret").ticket(code) == ticket  # the same on every replica
+    assert not signer.is_ticket(other, ticket)  # another session's ticket
+    assert not Signer("another secret").is_ticket(code, ticket)
+    assert not signer.is_ticket(code, signer.screen_key(code)) and not signer.is_screen(code, ticket)
+    assert not signer.is_ticket(code, signer.screen_key(code)[:16])  # a screen key cut short is no ticket
+    changed = ticket[:-1] + ("A" if ticket[-1] != "A" else "B")
+    for wrong in [ticket[:-1], ticket[:8], ticket + "A", ticket + "\u0000", changed, " " + ticket, ticket.swapcase(),
+                  "é" * 16, ticket[:-1] + "é", "\ud800" * 16, *HOSTILE_VALUES]:
+        assert not signer.is_ticket(code, wrong), wrong
+
+
+def test_hostile_session_codes_have_tickets_of_their_own():
+    signer = Signer("a secret")
+    for code in ["\ud800", "x" * 10_000, "ABC234\u0000", "<script>", ""]:
+        assert signer.is_ticket(code, signer.ticket(code)) and not signer.is_ticket("ABC234", signer.ticket(code))

@@ -5,6 +5,8 @@ for that one session: the phone keeps ``"<pid>.<signature>"`` in an HttpOnly coo
 address, so a link copied from someone's phone does not make you them, and a value the server did not sign (a
 made-up id, another session's cookie, a forged signature) is nobody. The database keeps only the pid.
 The projector's read-only screen key is a signature of the session's code: it shows the room, it steers nothing.
+The join ticket in the QR code's link is another signature of the code: a phone carrying it has seen the screen,
+so the wrong-code limiter neither blocks nor counts it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import secrets
 from explorer.live import TOKEN
 
 SCREEN_KEY_LENGTH = 22  # characters of a screen key (132 bits)
+TICKET_LENGTH = 16  # characters of a join ticket (96 bits): short enough for a QR code
 COOKIE_PREFIX = "hx_join_"
 COOKIE_PATH = "/join"
 
@@ -67,3 +70,13 @@ class Signer:
         if not isinstance(key, str) or not key.isascii():
             return False
         return hmac.compare_digest(self.screen_key(code).encode("ascii"), key.encode("ascii"))
+
+    def ticket(self, code: str) -> str:
+        """The join ticket for session ``code`` carried by the QR code's link (``/join?code=...&t=<ticket>``)."""
+        return self._sign(f"join:{code}")[:TICKET_LENGTH]
+
+    def is_ticket(self, code: str, value: object) -> bool:
+        """Whether ``value`` is session ``code``'s join ticket (compared in constant time; anything else is False)."""
+        if not isinstance(value, str) or not value.isascii():
+            return False
+        return hmac.compare_digest(self.ticket(code).encode("ascii"), value.encode("ascii"))
