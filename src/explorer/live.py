@@ -47,6 +47,7 @@ TRANSITIONS = {"draft": ("open",), "open": ("closed",), "closed": ("open", "reve
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 DEFAULT_LIFETIME = 12 * 3600  # seconds: a session (and every answer in it) is deleted this long after it starts
+EMPTY_LIFETIME = 3600  # seconds: a session still without a question or a participant is deleted this long after
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # a participant token, as secrets.token_urlsafe makes it
 
 # Limits that bound what one person can make the store keep (README, "Live sessions")
@@ -73,6 +74,9 @@ CUT = N_("The answer was longer than {limit} characters, so it was cut.")
 UNKNOWN_CODE = N_("No live session has this code. The right code is on the projected screen.")
 ENDED = N_("This live session has ended.")
 TOO_MANY_TRIES = N_("Too many wrong codes from this network. Try again in a few minutes.")
+TOO_MANY_TRIES_SCAN = N_("Too many wrong codes from this network. Scanning the QR code on the screen still works; "
+                         "typing a code works again in a few minutes.")
+JOINING_CLOSED = N_("This live session takes no new participants just now.")
 SESSION_FULL = N_("This live session is full: it takes no more participants.")
 TOO_MANY_JOINS = N_("Too many new participants from this network just now. Try again in a few minutes.")
 # the presenter's (vous in French)
@@ -117,6 +121,7 @@ class LiveSession:
     language: str  # the presenter's: the projector shows answers in it
     spoiler_safe: bool  # set before viewing: no question may tell what happens after the first encounter
     cap: int = DEFAULT_CAP  # participants let in at most (the presenter's "about how many people are in the room?")
+    joining: bool = True  # whether new participants may join (the presenter closes it once the room is in)
 
     def expired(self, now: float) -> bool:
         return now >= self.expires
