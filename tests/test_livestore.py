@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import os
 import re
@@ -17,6 +18,8 @@ from sqlalchemy import text
 from explorer.errors import ExplorerError
 from explorer.live import (
     DEFAULT_CAP,
+    EMPTY_LIFETIME,
+    JOINING_CLOSED,
     MAX_CAP,
     MAX_QUESTIONS,
     SESSION_FULL,
@@ -209,6 +212,64 @@ def test_purge_deletes_expired_sessions_with_everything_in_them(store, content):
     assert store.session(old.code, NOW) is None
     assert len(store.answers(new.code)) == 1 and store.joined(new.code) == 1
     assert store.purge(NOW + 60) == 0
+
+
+def test_purge_deletes_sessions_left_empty_for_an_hour_and_keeps_the_rest(store, content):
+    empty, _ = store.start_session(NOW)
+    asked, _ = store.start_session(NOW)
+    store.add_question(word_question(asked))  # a lesson plan prepared ahead: kept, whoever has joined
+    joined, _ = store.start_session(NOW)
+    store.join(joined.code, new_participant(), NOW + 5)
+    late, _ = store.start_session(NOW + 1800)
+    for other_session in (store.start_session(NOW)[0] for _ in range(3)):
+        store.set_joining(other_session.code, False)  # closed or not, empty is empty
+    assert store.purge(NOW + EMPTY_LIFETIME - 1) == 0
+    assert store.purge(NOW + EMPTY_LIFETIME) == 4
+    assert store.find(empty.code) is None
+    assert store.find(asked.code) is not None and len(store.questions(asked.code)) == 1
+    assert store.find(joined.code) is not None and store.joined(joined.code) == 1
+    assert store.find(late.code) is not None
+    assert store.purge(NOW + EMPTY_LIFETIME + 1799) == 0
+    assert store.purge(NOW + EMPTY_LIFETIME + 1800) == 1 and store.find(late.code) is None
+    assert store.purge(NOW + EMPTY_LIFETIME + 1800) == 0
+
+
+def test_a_phone_joining_an_empty_session_as_the_purge_runs_keeps_it_or_is_told_it_ended(store):
+    sessions = [store.start_session(NOW)[0] for _ in range(12)]
+    other = LiveStore(store.url)
+    let_in, errors = [], []
+    barrier = threading.Barrier(len(sessions) + 1)
+
+    def join(session):
+        try:
+            token = new_participant()
+            barrier.wait()
+            if other.join(session.code, token, NOW + EMPTY_LIFETIME):
+                let_in.append(session.code)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def purge():
+        try:
+            barrier.wait()
+            store.purge(NOW + EMPTY_LIFETIME)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=join, args=(s,)) for s in sessions] + [threading.Thread(target=purge)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        other.close()
+    assert not errors
+    for session in sessions:  # let in: the session is there with the phone in it; else it went with nobody in it
+        if session.code in let_in:
+            assert store.find(session.code) is not None and store.joined(session.code) == 1
+        else:
+            assert store.find(session.code) is None
 
 
 def test_the_database_url_comes_from_the_environment_or_a_folder(tmp_path):
@@ -499,13 +560,14 @@ def test_a_database_made_with_schema_1_is_brought_to_schema_3_keeping_its_answer
         connection.execute(text("DROP INDEX live_sessions_origin"))
         connection.execute(text("ALTER TABLE live_sessions DROP COLUMN cap"))
         connection.execute(text("ALTER TABLE live_sessions DROP COLUMN origin"))
+        connection.execute(text("ALTER TABLE live_sessions DROP COLUMN joining"))
         connection.execute(text("DROP TABLE live_meta"))
         connection.execute(text("DELETE FROM schema_version"))
         connection.execute(text("INSERT INTO schema_version (version) VALUES (1)"))
     old.close()
     new = LiveStore(empty_url)
     assert new.version() == SCHEMA_VERSION == 3
-    assert new.session(session.code, NOW).cap == DEFAULT_CAP
+    assert new.session(session.code, NOW).cap == DEFAULT_CAP and new.session(session.code, NOW).joining
     kept = {a.value: a for a in new.answers(session.code)}
     assert set(kept) == {vote.choices[0], "kept through the upgrade"}
     assert not any(a.refused for a in kept.values()) and kept["kept through the upgrade"].waiting
@@ -551,7 +613,7 @@ def test_a_database_of_schema_2_is_brought_to_schema_3_keeping_everything(empty_
     try:
         assert live.version() == SCHEMA_VERSION == 3
         old = live.session("OLD234", NOW)
-        assert old.cap == DEFAULT_CAP and old.language == "fr"
+        assert old.cap == DEFAULT_CAP and old.language == "fr" and old.joining is True
         assert [(a.value, a.approved) for a in live.answers("OLD234")] == [("kept", True)]
         assert live.joined("OLD234") == 1
         assert live.set_cap("OLD234", 1)
@@ -565,6 +627,34 @@ def test_a_database_of_schema_2_is_brought_to_schema_3_keeping_everything(empty_
     again = LiveStore(empty_url)
     assert again.version() == SCHEMA_VERSION and again.session("OLD234", NOW).cap == 1
     again.close()
+
+
+def test_a_schema_3_database_made_before_joining_was_part_of_it_gets_the_column_at_start(empty_url):
+    first = LiveStore(empty_url)
+    session, _ = first.start_session(NOW, cap=3)
+    pupil = new_participant()
+    first.join(session.code, pupil, NOW)
+    with first.engine.begin() as connection:  # as this morning's schema 3 made it: version 3, no joining column
+        connection.execute(text("ALTER TABLE live_sessions DROP COLUMN joining"))
+    first.close()
+    live = LiveStore(empty_url)
+    try:
+        assert live.version() == SCHEMA_VERSION == 3
+        kept = live.session(session.code, NOW)
+        assert kept.joining is True and kept.cap == 3 and live.joined(session.code) == 1
+        assert live.set_joining(session.code, False) and live.find(session.code).joining is False
+        assert live.join(session.code, pupil, NOW)  # already in
+        with pytest.raises(LiveError) as closed:
+            live.join(session.code, new_participant(), NOW)
+        assert closed.value.message == JOINING_CLOSED
+        assert live.start_session(NOW)[0].joining and live.start_session(NOW)[0].code
+    finally:
+        live.close()
+    again = LiveStore(empty_url)  # opening again changes nothing
+    try:
+        assert again.version() == SCHEMA_VERSION and again.find(session.code).joining is False
+    finally:
+        again.close()
 
 
 # --- the signing secret and origins -------------------------------------------------------------------------
@@ -688,6 +778,51 @@ def test_a_session_lets_in_its_cap_and_those_already_in_come_back(store):
         store.start_session(NOW, cap=MAX_CAP + 1)
 
 
+def test_closed_joining_turns_new_phones_away_and_lets_those_in_come_back(store):
+    session, _ = store.start_session(NOW, cap=5)
+    assert store.find(session.code).joining is True
+    people = [new_participant() for _ in range(2)]
+    assert all(store.join(session.code, p, NOW) for p in people)
+    assert store.set_joining(session.code, False)
+    assert store.find(session.code).joining is False and store.session(session.code, NOW).joining is False
+    for _ in range(3):
+        with pytest.raises(LiveError) as closed:
+            store.join(session.code, new_participant(), NOW + 1)
+        assert closed.value.message == JOINING_CLOSED and all(closed.value.text(lang) for lang in ("en", "fr", "nl"))
+    assert all(store.join(session.code, p, NOW + 2) for p in people)  # a phone already in is never shut out
+    assert store.joined(session.code) == 2
+    assert store.set_joining(session.code, False)  # closing twice is no error
+    assert not store.join(session.code, new_participant(), session.expires)  # over: ended, not "closed"
+    assert store.set_joining(session.code, True) and store.join(session.code, new_participant(), NOW + 3)
+    assert store.joined(session.code) == 3
+    store.set_cap(session.code, 3)
+    store.set_joining(session.code, False)
+    with pytest.raises(LiveError) as both:  # full and closed: closed is what the presenter chose
+        store.join(session.code, new_participant(), NOW)
+    assert both.value.message == JOINING_CLOSED
+    assert not store.set_joining("ZZZZZZ", False) and not store.set_joining("'; DROP TABLE live_sessions; --", True)
+    other, _ = store.start_session(NOW)
+    assert store.find(other.code).joining is True  # one session's door is not another's
+    assert store.join(other.code, new_participant(), NOW)
+    with pytest.raises(ValueError):
+        store.join(session.code, "Ana Peeters", NOW)
+
+
+def test_a_session_kept_closed_stays_closed_on_another_replica(store):
+    session, _ = store.start_session(NOW)
+    other = LiveStore(store.url)
+    try:
+        assert other.set_joining(session.code, False)
+        assert store.find(session.code).joining is False
+        with pytest.raises(LiveError):
+            store.join(session.code, new_participant(), NOW)
+    finally:
+        other.close()
+    closed = new_session(NOW)[0]
+    store.add_session(dataclasses.replace(closed, joining=False))
+    assert store.find(closed.code).joining is False
+
+
 def test_phones_joining_the_last_places_at_once_on_two_replicas_never_pass_the_cap(store):
     cap = 5
     session, _ = store.start_session(NOW, cap=cap)
@@ -796,6 +931,15 @@ def test_every_committed_change_is_announced_and_a_refused_one_is_not(store, con
 
     assert moved(refused, "")
     assert moved(lambda: store.set_cap(session.code, 40), "state")
+    assert moved(lambda: store.set_joining(session.code, False), "state")  # phones at the door hear it
+
+    def turned_away():
+        with pytest.raises(LiveError):
+            store.join(session.code, new_participant(), NOW)
+
+    assert moved(turned_away, "")
+    assert moved(lambda: store.join(session.code, pupil, NOW), "")
+    assert moved(lambda: store.set_joining(session.code, True), "state")
     assert moved(lambda: store.clear(vote.id), "both")
     word = store.add_question(word_question(session))
     store.move(word.id, "open")

@@ -2,18 +2,20 @@
 
 SQLite needs nothing installed and serves one machine; PostgreSQL lets several replicas behind nginx share the
 same sessions. The schema is created at start and a ``schema_version`` row tells a later migration what it finds:
-version 2 added the answers' ``refused`` column, version 3 the sessions' participant ``cap`` and ``origin`` and the
-``live_meta`` table; a database made by an older explorer is brought up to date at start, on SQLite and PostgreSQL.
+version 2 added the answers' ``refused`` column, version 3 the sessions' participant ``cap``, ``origin`` and
+``joining`` and the ``live_meta`` table; a database made by an older explorer is brought up to date at start, on
+SQLite and PostgreSQL (a schema 3 database made before ``joining`` was added to it gets that column too).
 
-What is kept: per session its code, a hash of the presenter's secret, times, language, cap and ``origin`` (a keyed
-hash of the starter's address, for the sessions-per-hour limit: never the address); its questions; its participants
-as the random ids the server signed (``explorer.liveauth``); their answers. ``live_meta`` keeps the signing secret
-when no setting gives one. Expired sessions go with everything in them. The limits (``SESSIONS_PER_HOUR``, a
+What is kept: per session its code, a hash of the presenter's secret, times, language, cap, whether it takes new
+participants (``joining``) and ``origin`` (a keyed hash of the starter's address, for the sessions-per-hour limit:
+never the address); its questions; its participants as the random ids the server signed (``explorer.liveauth``);
+their answers. ``live_meta`` keeps the signing secret when no setting gives one. Expired sessions go with everything
+in them, and a session still empty (no question, no participant) an hour after its start goes too. The limits (``SESSIONS_PER_HOUR``, a
 session's cap, ``MAX_QUESTIONS``) are counted in the database under a lock, so every replica keeps them together.
 One answer per participant per question is the database's rule (a unique constraint), written by an upsert, so
 two replicas answering for the same phone at once still leave one row.
 
-An announcement's path (every committed change: "state" for questions and the cap, "answers" for answers):
+An announcement's path (every committed change: "state" for questions, the cap and joining, "answers" for answers):
 1. a write calls ``_announce``: on PostgreSQL ``pg_notify('here_live', '<code> <kind>')`` in its transaction;
 2. at commit PostgreSQL tells every replica's ``listen()`` thread, which publishes to its ``store.notifier``
    (on SQLite, or while that thread is reconnecting, the store publishes to its notifier itself after commit);
@@ -55,16 +57,19 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     case,
     create_engine,
     delete,
     event,
+    exists,
     false,
     func,
     insert,
     inspect,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -76,7 +81,9 @@ from explorer.i18n import N_, t
 from explorer.live import (
     DEFAULT_CAP,
     DEFAULT_LIFETIME,
+    EMPTY_LIFETIME,
     ENDED,
+    JOINING_CLOSED,
     MAX_QUESTIONS,
     SESSION_FULL,
     SESSIONS_PER_HOUR,
@@ -96,7 +103,7 @@ from explorer.liveauth import Signer
 from explorer.livenotify import Notifier
 from explorer.settings import DEFAULT_LIVE_DIR, Settings
 
-SCHEMA_VERSION = 3  # 1: the first schema; 2: live_answers.refused; 3: live_sessions.cap and .origin, live_meta
+SCHEMA_VERSION = 3  # 1: the first schema; 2: live_answers.refused; 3: live_sessions.cap, .origin, .joining, live_meta
 SCHEMA_LOCK = 0x4845_5245  # PostgreSQL advisory lock id ("HERE") held while the schema is made
 DATABASE_URL_VARIABLE = "EXPLORER_DATABASE_URL"
 LIVE_DIR_VARIABLE = "EXPLORER_LIVE_DIR"
@@ -129,6 +136,8 @@ sessions = Table(
     # schema 3: participants let in at most, and a keyed hash of the starter's address ("" unknown)
     Column("cap", Integer, nullable=False, server_default=text(str(DEFAULT_CAP))),
     Column("origin", String(32), nullable=False, server_default=""),
+    # schema 3 too: whether new participants may join (sessions kept before it was added take them)
+    Column("joining", Boolean, nullable=False, server_default=true()),
 )
 starts = Index("live_sessions_origin", sessions.c.origin, sessions.c.created)
 meta = Table("live_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
@@ -296,7 +305,7 @@ class LiveStore:
             raise ExplorerError(f"the live sessions' database has schema {found}, newer than this explorer's {SCHEMA_VERSION}")
         if found is not None and found < 2:
             self._migrate_to_2(connection)
-        if found is not None and found < 3:
+        if found is not None:  # also a schema 3 made before ``joining`` was added: its version says 3 already
             self._migrate_to_3(connection)
         if found != SCHEMA_VERSION:
             connection.execute(self._upsert(schema_version, {"version": SCHEMA_VERSION}, ["version"], {}))
@@ -309,13 +318,18 @@ class LiveStore:
             connection.execute(text(f"ALTER TABLE live_answers ADD COLUMN refused BOOLEAN NOT NULL DEFAULT {default}"))
 
     def _migrate_to_3(self, connection: Connection) -> None:
-        """Schema 2 to 3: the sessions' ``cap`` (``DEFAULT_CAP`` for every session already kept) and ``origin``
-        ("" for them: unknown, so not counted), and its index (``live_meta`` is a new table: create_all made it)."""
+        """Schema 2 to 3: the sessions' ``cap`` (``DEFAULT_CAP`` for every session already kept), ``origin``
+        ("" for them: unknown, so not counted) and ``joining`` (true: they take new participants as before), and
+        the origin index (``live_meta`` is a new table: create_all made it). Each only when missing, so it also
+        completes a schema 3 database made before ``joining`` was part of it."""
         present = {column["name"] for column in inspect(connection).get_columns("live_sessions")}
         if "cap" not in present:
             connection.execute(text(f"ALTER TABLE live_sessions ADD COLUMN cap INTEGER NOT NULL DEFAULT {DEFAULT_CAP}"))
         if "origin" not in present:
             connection.execute(text("ALTER TABLE live_sessions ADD COLUMN origin VARCHAR(32) NOT NULL DEFAULT ''"))
+        if "joining" not in present:
+            default = "true" if self.postgresql else "1"
+            connection.execute(text(f"ALTER TABLE live_sessions ADD COLUMN joining BOOLEAN NOT NULL DEFAULT {default}"))
         starts.create(connection, checkfirst=True)
 
     def _kept_secret(self, connection: Connection) -> str:
@@ -493,7 +507,7 @@ class LiveStore:
         """Keep a session; with an ``origin`` (``origin_of``), only within ``SESSIONS_PER_HOUR`` from it."""
         row = {"code": session.code, "secret_hash": session.secret_hash, "created": session.created,
                "expires": session.expires, "language": session.language, "spoiler_safe": session.spoiler_safe,
-               "cap": checked_cap(session.cap), "origin": origin}
+               "cap": checked_cap(session.cap), "origin": origin, "joining": bool(session.joining)}
 
         def work(connection: Connection) -> None:
             if origin:
@@ -520,6 +534,19 @@ class LiveStore:
 
         return self._run(work)
 
+    def set_joining(self, code: str, open: bool) -> bool:
+        """Open or close a session to new participants (those already in stay in); whether there is such a
+        session. Announced as "state": phones waiting at the door hear it."""
+
+        def work(connection: Connection) -> bool:
+            if not connection.execute(update(sessions).where(sessions.c.code == code)
+                                      .values(joining=bool(open))).rowcount:
+                return False
+            self._announce(connection, code, "state")
+            return True
+
+        return self._run(work)
+
     def session(self, code: str, now: float) -> LiveSession | None:
         """The session with this code, or None when there is none or it has expired."""
         found = self.find(code)
@@ -532,11 +559,12 @@ class LiveStore:
         if row is None:
             return None
         return LiveSession(row.code, row.secret_hash, row.created, row.expires, row.language, bool(row.spoiler_safe),
-                           row.cap)
+                           row.cap, bool(row.joining))
 
     def join(self, code: str, token: str, now: float) -> bool:
-        """Count a participant in (once, however often they rejoin); False when the session is unknown or over,
-        :class:`LiveError` (``SESSION_FULL``) when it has its cap of participants already and this is not one. A new participant is announced as
+        """Count a participant in (once, however often they rejoin); False when the session is unknown or over.
+        For a participant not yet in: :class:`LiveError` (``JOINING_CLOSED``) when the presenter closed joining,
+        (``SESSION_FULL``) when the session has its cap of participants already. A new participant is announced as
         "answers" news (the projector's join count), which phones do not wait for.
         The session's row is locked while counting, so replicas letting in the last places at once never pass
         the cap."""
@@ -544,13 +572,16 @@ class LiveStore:
             raise ValueError("not a participant token")
 
         def work(connection: Connection) -> bool:
-            row = connection.execute(select(sessions.c.expires, sessions.c.cap).where(sessions.c.code == code)
+            row = connection.execute(select(sessions.c.expires, sessions.c.cap, sessions.c.joining)
+                                     .where(sessions.c.code == code)
                                      .with_for_update(key_share=True)).first()
             if row is None or now >= row.expires:
                 return False
             known = select(participants.c.token).where(participants.c.session == code, participants.c.token == token)
             if connection.execute(known).first() is not None:
                 return True
+            if not row.joining:
+                raise LiveError(JOINING_CLOSED)
             count = connection.scalar(select(func.count()).select_from(participants)
                                       .where(participants.c.session == code))
             if count >= row.cap:
@@ -573,13 +604,26 @@ class LiveStore:
                                             .where(participants.c.session == code)))
 
     def purge(self, now: float) -> int:
-        """Delete the sessions expired at ``now``, with their questions, participants and answers; how many went."""
+        """Delete the sessions expired at ``now``, with their questions, participants and answers, and those
+        started ``EMPTY_LIFETIME`` ago or more that still have no question and no participant (a start abandoned,
+        or a flood of starts, does not sit there for a session's whole lifetime); how many went."""
 
         def work(connection: Connection) -> int:
             gone = select(sessions.c.code).where(sessions.c.expires <= now).scalar_subquery()
             for table in (answers, participants, questions):
                 connection.execute(delete(table).where(table.c.session.in_(gone)))
-            return connection.execute(delete(sessions).where(sessions.c.expires <= now)).rowcount
+            went = connection.execute(delete(sessions).where(sessions.c.expires <= now)).rowcount
+            empty = and_(sessions.c.created <= now - EMPTY_LIFETIME,
+                         ~exists().where(questions.c.session == sessions.c.code),
+                         ~exists().where(participants.c.session == sessions.c.code))
+            # lock them first, skipping any a join or a new question holds: once locked, the delete reads afresh
+            # whether they are still empty, so a phone let in just now never loses its session
+            empty_codes = connection.execute(select(sessions.c.code).where(empty)
+                                             .with_for_update(skip_locked=True)).scalars().all()
+            for start in range(0, len(empty_codes), 500):  # a flood may leave many: a bounded list per statement
+                chunk = empty_codes[start:start + 500]
+                went += connection.execute(delete(sessions).where(sessions.c.code.in_(chunk), empty)).rowcount
+            return went
 
         return self._run(work)
 
