@@ -6,6 +6,7 @@ import base64
 import math
 import random
 import re
+from html import unescape as html_unescape
 
 import pytest
 
@@ -78,8 +79,26 @@ def test_bars_keep_every_choice_in_order_with_counts_and_shares(content, session
 def test_words_are_sized_by_frequency(content, session):
     question = word_question(session)
     html = results_html(content, question, answers(question, ["quiet", "green", "quiet", "quiet", "slow"], approved=True))
-    sizes = {word: float(size) for size, word in re.findall(r'<li style="font-size:([\d.]+)rem">(\w+)', html)}
+    sizes = {word: float(size) for size, word in re.findall(r'<li style="font-size:([\d.]+)rem"><bdi>(\w+)', html)}
     assert list(sizes) == ["quiet", "green", "slow"] and sizes["quiet"] > sizes["green"] == sizes["slow"]
+
+
+def test_each_word_and_each_text_keeps_its_own_direction(content, session):
+    """A right-to-left word is isolated from its count and from its neighbours (its count is drawn after it, not
+    beside the word before), bidi controls a pupil slipped in included; a written answer takes its own direction."""
+    question = word_question(session)
+    given = ["שלום", "moss", "שלום", "\u202egreen", "مرحبا\u2067", "\u2066<b>x</b>"]
+    html = results_html(content, question, answers(question, given, approved=True))
+    listing = re.search(r'<ul class="hx-words">(.*?)</ul>', html)[1]
+    items = re.findall(r"<li\b[^>]*>(.*?)</li>", listing)
+    assert items and all(re.fullmatch(r"<bdi>[^<]*</bdi> <small>\d+</small>", item) for item in items), items
+    words = {html_unescape(re.search(r"<bdi>(.*?)</bdi>", item)[1]) for item in items}
+    assert "שלום" in words and "<b>" not in listing
+    written = LiveQuestion("q1", session.code, "classroom", content.questions[0].id, "14-18", state="revealed")
+    texts = results_html(content, written, answers(written, ["מה שלום הירוק?", "\u202e<i>moss</i>"], approved=True))
+    shown = re.findall(r"<li\b([^>]*)>(.*?)</li>", re.search(r'<ul class="hx-texts">(.*?)</ul>', texts)[1])
+    assert len(shown) == 2 and all(attributes == ' dir="auto"' for attributes, _ in shown)
+    assert "<i>" not in texts
 
 
 def test_written_answers_show_only_once_approved(content, session):

@@ -74,23 +74,25 @@ def _total_html(total: int, language: str) -> str:
 
 
 def words_html(counts: pd.DataFrame, language: str = "en", limit: int = 40) -> str:
-    """One-word reactions as a list sized by how often each was given (most frequent first)."""
+    """One-word reactions as a list sized by how often each was given (most frequent first). Each word is isolated
+    (``<bdi>``), so a right-to-left word keeps its count after it instead of drawing it beside the word before."""
     shown = counts.head(limit)
     total = int(counts["count"].sum())
     top = int(shown["count"].max()) if len(shown) else 0
     items = []
     for word, count in zip(shown["value"], shown["count"], strict=True):
         size = 1 + 2.2 * math.sqrt(count / top) if top else 1  # rem: from 1 to 3.2, by area rather than length
-        items.append(f'<li style="font-size:{size:.2f}rem">{esc(word)} <small>{int(count)}</small></li>')
+        items.append(f'<li style="font-size:{size:.2f}rem"><bdi>{esc(word)}</bdi> <small>{int(count)}</small></li>')
     return f'<ul class="hx-words">{"".join(items)}</ul>' + _total_html(total, language)
 
 
 def texts_html(texts: list[str], language: str = "en") -> str:
-    """Free-text answers the presenter approved, oldest first."""
+    """Free-text answers the presenter approved, oldest first; each takes its own direction (``dir="auto"``), so a
+    right-to-left answer reads right to left with its punctuation in place, whatever the page's language."""
     if not texts:
         none = t("No answer shown yet.", language)
         return f'<p class="hx-note">{tx(none, language)}</p>'
-    return '<ul class="hx-texts">' + "".join(f"<li>{esc(text)}</li>" for text in texts) + "</ul>"
+    return '<ul class="hx-texts">' + "".join(f'<li dir="auto">{esc(text)}</li>' for text in texts) + "</ul>"
 
 
 # --- a map of place votes ------------------------------------------------------------------------------------
