@@ -252,6 +252,56 @@ def test_ordinary_accents_of_every_script_are_kept():
         assert unicodedata.normalize("NFC", word.lower()) == kept, word
 
 
+FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"  # 👨‍👩‍👧‍👦
+RAINBOW_FLAG = "\U0001F3F3\ufe0f\u200d\U0001F308"  # 🏳️‍🌈
+BELGIUM = "\U0001F1E7\U0001F1EA"  # 🇧🇪, two regional indicators
+SCOTLAND = "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"  # 🏴󠁧󠁢󠁳󠁣󠁴󠁿, tag letters
+CODER = "\U0001F469\U0001F3FD\u200d\U0001F4BB"  # 👩🏽‍💻, a skin tone before the joiner
+
+
+@pytest.mark.parametrize("emoji", [FAMILY, RAINBOW_FLAG, BELGIUM, SCOTLAND, CODER, "\U0001F3F3\ufe0f\u200d\u26a7\ufe0f",
+                                   BELGIUM + "\U0001F1F3\U0001F1F1", "#\ufe0f\u20e3", "1\ufe0f\u20e3"])
+def test_an_emoji_made_of_several_characters_is_one_word_kept_whole(content, session, emoji):
+    for typed in (emoji, f" «{emoji}»! ", f"Wow{emoji}"):
+        kept = normalise_word(typed)
+        assert kept.value == unicodedata.normalize("NFC", typed).strip(" «»!").lower() and not kept.cut, typed
+    qid, age = some_question(content)
+    written = check_answer(opened(classroom_question(content, session, qid, age)), f"We felt {emoji} there")
+    assert written.value == f"We felt {emoji} there"  # free text keeps it whole too
+
+
+@pytest.mark.parametrize("typed", ["hello\u200dworld", "12\u200d34", "two\u200d words", "a\u200d\U0001F600",
+                                   "\U0001F600\u200da", "\U0001F600\u200d\u200d\U0001F600", "é\u200dé",
+                                   "moss\u200d<script>", "\u200d" * 40 + "x\u200dy"])
+def test_a_joiner_between_letters_or_digits_does_not_glue_two_words(content, session, typed):
+    with pytest.raises(AnswerRefused) as refused:
+        normalise_word(typed)
+    assert refused.value.message == NOT_ONE_WORD
+    qid, age = some_question(content)
+    written = check_answer(opened(classroom_question(content, session, qid, age)), typed)
+    assert "\u200d" not in written.value  # a space where it stood
+
+
+@pytest.mark.parametrize("typed", ["\u200dmoss\u200d", "moss\U000E0068\U000E0069", "\U0001F3F4\U000E0068\U000E0069",
+                                   "\U000E0001moss\U000E007F", "\U0001F600\u200d"])
+def test_joiners_and_tags_belonging_to_nothing_are_removed(typed):
+    kept = normalise_word(typed).value
+    assert "\u200d" not in kept and not any("\U000E0000" <= c <= "\U000E007F" for c in kept), kept
+
+
+def test_an_emoji_cut_at_the_limit_is_never_cut_in_the_middle():
+    for emoji in (FAMILY, BELGIUM, SCOTLAND, CODER, RAINBOW_FLAG, "e\u0301"):
+        typed = "a" * (MAX_WORD - 1) + emoji * 3
+        kept = normalise_word(typed)
+        assert kept.cut and kept.value == "a" * (MAX_WORD - 1) + ("é" if emoji == "e\u0301" else ""), emoji
+        many = normalise_word(emoji * 40)
+        assert many.cut and len(many.value) <= MAX_WORD
+        whole = unicodedata.normalize("NFC", emoji)
+        assert many.value == whole * (len(many.value) // len(whole)), emoji
+    flags = normalise_word("x" + BELGIUM * 20)  # regional indicators stay in pairs however the cut falls
+    assert flags.value == "x" + BELGIUM * 14
+
+
 def test_one_answer_per_participant_changeable_while_open(content, session):
     question = opened(scene_question(content, session))
     answers: dict = {}

@@ -64,6 +64,13 @@ MAX_MARKS = 2  # combining marks kept on one character (more stack up and spill 
 _WORD_SIGNS = "'’-"
 _WORD_SYMBOLS = ("So", "Sk", "Mn", "Mc", "Me")  # an emoji, its skin tone or keycap, accents written apart
 _EDGE_PUNCTUATION = "\"'’‘“”«»„.,;:!?¡¿()[]{}…-_"
+ZWJ = "\u200d"  # the zero-width joiner: kept only between two emoji (👨‍👩‍👧‍👦, 🏳️‍🌈), never between letters
+SKIN_TONES = ("\U0001F3FB", "\U0001F3FF")  # the emoji modifiers (first, last), which follow the emoji they colour
+# a subdivision flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿): the black flag, an ISO 3166-2 code in invisible tag letters, the cancel tag;
+# tag letters anywhere else are dropped (they can carry text nobody sees)
+_TAG_FLAG = re.compile("\U0001F3F4([\U000E0061-\U000E007A]{2}[\U000E0030-\U000E0039\U000E0061-\U000E007A]{1,3})"
+                       "\U000E007F")
+_KEYCAP = re.compile("[#*]\ufe0f?\u20e3")  # #️⃣ and *️⃣: signs that an emoji's keycap makes part of a word
 
 NOT_OPEN = N_("This question is not open for answers just now.")
 # what a phone may be told: no address (neither tu nor vous in French), the phone sits beside pupils' content
@@ -380,11 +387,79 @@ class Checked:
 
 
 def _clean_line(text: str) -> str:
-    """NFC, control characters and runs of blank space turned into single spaces, at most ``MAX_MARKS`` combining
-    marks on a character, stripped."""
+    """NFC, control and format characters and runs of blank space turned into single spaces, at most
+    ``MAX_MARKS`` combining marks on a character, stripped. The invisible characters that make one emoji of
+    several are kept where they do (``_sequence_parts``)."""
     text = _fewer_marks(unicodedata.normalize("NFC", text or ""))
-    text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    kept = _sequence_parts(text)
+    text = "".join(" " if unicodedata.category(c).startswith("C") and i not in kept else c for i, c in enumerate(text))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _emoji(c: str) -> bool:
+    return unicodedata.category(c) == "So"
+
+
+def _modifier(c: str) -> bool:
+    """A character drawn with the one before it: a combining mark (an accent, VS16, a keycap) or a skin tone."""
+    return unicodedata.category(c) in ("Mn", "Me", "Mc") or SKIN_TONES[0] <= c <= SKIN_TONES[1]
+
+
+def _regional(c: str) -> bool:
+    return "\U0001F1E6" <= c <= "\U0001F1FF"
+
+
+def _sequence_parts(text: str) -> set[int]:
+    """Where ``text`` has invisible characters that belong to an emoji: a ZWJ with an emoji before it (its marks
+    and skin tone aside) and an emoji right after, and the tags of a subdivision flag. Any other one (a ZWJ
+    between letters or digits, stray tags) is not part of anything: cleaning turns it into a space."""
+    kept: set[int] = set()
+    for found in _TAG_FLAG.finditer(text):
+        kept.update(range(found.start() + 1, found.end()))
+    for i, c in enumerate(text):
+        if c != ZWJ or i + 1 >= len(text) or not _emoji(text[i + 1]):
+            continue
+        before = i - 1
+        while before >= 0 and _modifier(text[before]):
+            before -= 1
+        if before >= 0 and _emoji(text[before]):
+            kept.add(i)
+    return kept
+
+
+def _clusters(text: str) -> list[str]:
+    """``text`` (cleaned) in the pieces a reader sees as one character: a character with its marks and skin tone,
+    emoji joined by ZWJ, a flag's two regional indicators or its tags."""
+    pieces: list[str] = []
+    i = 0
+    while i < len(text):
+        end = i + 1
+        if _regional(text[i]) and end < len(text) and _regional(text[end]):
+            end += 1
+        while end < len(text):
+            if _modifier(text[end]) or "\U000E0020" <= text[end] <= "\U000E007F":
+                end += 1
+            elif text[end] == ZWJ and end + 1 < len(text):
+                end += 2
+            else:
+                break
+        pieces.append(text[i:end])
+        i = end
+    return pieces
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, never inside an emoji or a letter with its accents (unless
+    the first one alone is longer)."""
+    if len(text) <= limit:
+        return text
+    kept, size = [], 0
+    for piece in _clusters(text):
+        if size + len(piece) > limit:
+            break
+        kept.append(piece)
+        size += len(piece)
+    return "".join(kept) or text[:limit].rstrip(ZWJ)
 
 
 def _fewer_marks(text: str) -> str:
@@ -401,13 +476,18 @@ def _fewer_marks(text: str) -> str:
 
 def normalise_word(typed: str) -> Checked:
     """A one-word reaction: lower-cased, without the punctuation around it, at most MAX_WORD characters. Any
-    letters and digits of any script count, and an emoji; a space or a sign such as < or / does not."""
+    letters and digits of any script count, and an emoji, also one made of several (a family joined by ZWJ, a
+    flag); a space or a sign such as < or / does not, nor a ZWJ between letters (cleaning made it a space)."""
     word = _clean_line((typed or "")[:MAX_WORD * 4]).strip(_EDGE_PUNCTUATION + " ").lower()
     if not word:
         raise AnswerRefused(EMPTY)
-    if not all(c.isalnum() or c in _WORD_SIGNS or unicodedata.category(c) in _WORD_SYMBOLS for c in word):
+    kept = _sequence_parts(word)  # after cleaning, every ZWJ and tag left belongs to an emoji
+    kept.update(found.start() for found in _KEYCAP.finditer(word))
+    if not all(c.isalnum() or c in _WORD_SIGNS or unicodedata.category(c) in _WORD_SYMBOLS or i in kept
+               for i, c in enumerate(word)):
         raise AnswerRefused(NOT_ONE_WORD)
-    return Checked(word[:MAX_WORD], len(word) > MAX_WORD, MAX_WORD)
+    cut = _cut(word, MAX_WORD)
+    return Checked(cut, cut != word, MAX_WORD)
 
 
 def check_answer(question: LiveQuestion, typed: str) -> Checked:
@@ -423,7 +503,8 @@ def check_answer(question: LiveQuestion, typed: str) -> Checked:
     text = _clean_line((typed or "")[:MAX_TEXT * 4])  # cut first: cleaning goes a character at a time
     if not text:
         raise AnswerRefused(EMPTY)
-    return Checked(text[:MAX_TEXT], len(text) > MAX_TEXT)
+    cut = _cut(text, MAX_TEXT)
+    return Checked(cut, cut != text)
 
 
 def record(answers: dict[tuple[str, str], Answer], question: LiveQuestion, participant: str, typed: str,
