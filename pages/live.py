@@ -32,16 +32,14 @@ from collections import Counter
 from urllib.parse import urlencode
 
 import streamlit as st
-from babel.numbers import format_decimal
 
 from explorer.fragments import esc, md, tx
 from explorer.handout import AGE_LABELS
-from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, N_, n_, t
+from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, N_, t
 from explorer.live import (
-    DEFAULT_CAP,
     ENDED,
     KINDS,
-    MAX_CAP,
+    TOO_MANY_SESSIONS,
     TOO_MANY_TRIES,
     UNKNOWN_CODE,
     ChoicesMismatch,
@@ -69,6 +67,7 @@ from explorer.livestore import StoreUnavailable
 from explorer.model import AGE_BANDS, LESSON_KINDS
 from explorer.qr import qr_png
 from explorer.spoilers import visibility
+from explorer_app import livecontrols
 from explorer_app.livepush import SAFETY_NET, events_path, live_push, streaming
 from explorer_app.liveroom import (
     LIMITER,
@@ -161,12 +160,16 @@ def wanted_plan() -> tuple[str, str] | None:
 
 
 def start(spoiler_safe: bool, plan: tuple[str, str] | None) -> None:
+    if not livecontrols.may_start(st.session_state, time.time()):  # this tab's allowance, before the address's
+        st.session_state["hx-live-error"] = t(TOO_MANY_SESSIONS, lang)
+        return
     try:
         session, key = store.start_session(time.time(), lang, spoiler_safe, page.settings.session_hours * 3600,
                                            address=client_address(page.settings))
     except (StoreUnavailable, LiveError) as exc:  # LiveError: this address started too many sessions this hour
         st.session_state["hx-live-error"] = exc.text(lang)
         return
+    livecontrols.note_start(st.session_state, time.time())
     try:
         if plan:  # all or none, numbered by the store in the plan's order
             store.add_questions(plan_questions(content, session, *plan)[0])
@@ -231,10 +234,8 @@ if session is None or session.expired(time.time()):
     st.button(t("Start a new session", lang), on_click=lambda: st.query_params.from_dict(page.carried()), key="live-new")
     st.stop()
 # the phones' address: the public one, or else the page's own, up to the page's name; phones of a session before
-# viewing open it spoiler-safe too
+# viewing open it spoiler-safe too. The QR code's carries the session's ticket; the one to type stays short.
 base = page.settings.public_url or (st.context.url or "").split("?")[0].rstrip("/").removesuffix("/live")
-join_query = urlencode({"code": code, **({"spoilers": "hide"} if session.spoiler_safe else {})})
-join_url = f"{base}/join?{join_query}"
 if not allowed:
     st.warning(t("This link does not open the presenter's controls. To answer the questions, join with the code.",
                  lang), icon=":material/lock:")
@@ -260,6 +261,8 @@ if not screen:  # near the top: this window's address carries the key, and a sma
                  "under “Your presenter link” at the bottom), and do not show it to the participants: anyone with "
                  "it can steer the session.", lang), icon=":material/key:")
 
+join_url, typed_address = livecontrols.join_addresses(base, code, session.spoiler_safe,
+                                                     store.signer().ticket(code))
 own_link = f"{base}/live?{urlencode({'code': code, 'key': secret})}"
 # the projector's window, read-only: relative to this page's address, whatever name the browser reached it by
 screen_link = f"live?{urlencode({'code': code, 'screen': store.signer().screen_key(code)})}"
@@ -302,13 +305,6 @@ PUSH = "live-push"  # the board's push component (livepush.js)
 pushed = streaming(PUSH)  # as this browser last reported: a slow safety net then, else the half-second poll
 
 
-def places_line(joined: int, cap: int) -> str:
-    """The join count against the session's places (“312 joined of 2,000 places”), numbers as the language writes
-    them."""
-    return n_("{joined} joined of {places} place", "{joined} joined of {places} places", cap, lang,
-              joined=format_decimal(joined, locale=lang), places=format_decimal(cap, locale=lang))
-
-
 @st.fragment(run_every=SAFETY_NET if pushed else PROJECTOR_POLL)
 def board() -> None:
     """The join code and the room's answers to the question on screen, read again whenever the session's stream
@@ -326,15 +322,22 @@ def board() -> None:
         if snapshot(now) != snapshot(asked):
             st.rerun(scope="app")
         joined = store.joined(code)
+        stored = store.find(code) or session  # a cap or joining changed in another window shows here too
         shown = current
         with left:
-            st.html(join_html(code, base.split("://")[-1] + "/join", joined, lang))
-            if not screen:  # the places, on the controls only: a cap changed in another window shows here too
-                cap = (store.find(code) or session).cap
-                st.html(f'<p class="hx-live-places" role="status">{tx(places_line(joined, cap), lang)}</p>')
-                if joined >= cap:
+            st.html(join_html(code, typed_address, joined, lang))
+            if not stored.joining:
+                st.html(livecontrols.closed_html(lang))
+            if not screen:  # the places, on the controls only
+                line = livecontrols.places_line(joined, stored.cap, lang)
+                st.html(f'<p class="hx-live-places" role="status">{tx(line, lang)}</p>')
+                if joined >= stored.cap:
                     st.warning(t("Every place is taken: a new phone cannot join. If more people are in the room, "
                                  "raise the number of places under the answers.", lang), icon=":material/group_off:")
+                elif stored.joining and livecontrols.joining_fast(st.session_state, joined, stored.cap, time.time()):
+                    st.warning(t("Phones are joining faster than people in a room do. If the count runs past your "
+                                 "room, lower the number of places, and switch off “Let new phones join” once "
+                                 "everyone is in.", lang), icon=":material/speed:")
         with right:
             if shown is None:
                 begin = t("Waiting for the first question.", lang) if screen else t("Add a question below to begin.",
@@ -356,36 +359,7 @@ if screen:
 reach_warning()
 
 
-def set_cap() -> None:
-    """Keep the number of places the presenter typed: phones beyond it are told the session is full."""
-    typed = st.session_state.get("live-cap")
-    try:  # a whole number in range, whatever a browser sent (the store refuses anything else with a ValueError)
-        store.set_cap(code, typed if isinstance(typed, int) and not isinstance(typed, bool) else -1)
-    except ValueError:
-        st.session_state["hx-live-cap-problem"] = t("Give a number of places from 1 to {most}.", lang,
-                                                    most=format_decimal(MAX_CAP, locale=lang))
-    except (StoreUnavailable, LiveError) as exc:
-        st.session_state["hx-live-cap-problem"] = exc.text(lang)
-    st.session_state.pop("hx-live-cap-kept", None)  # the field shows the stored number again
-
-
-if st.session_state.get("hx-live-cap-kept") != session.cap:  # the stored number, also when another window set it
-    st.session_state.pop("live-cap", None)  # the field starts again from its value: the stored one
-    st.session_state["hx-live-cap-kept"] = session.cap
-with st.container(horizontal=True, vertical_alignment="bottom", key="hx-live-setup"):
-    st.link_button(t("Projector view: only the code and the answers", lang), screen_link, icon=":material/fit_screen:",
-                   key="live-screen")
-    # a number out of range from a browser is put back to the stored one by Streamlit (and refused by the store)
-    st.number_input(t("About how many people are in the room?", lang), min_value=1, max_value=MAX_CAP, step=10,
-                    value=session.cap, key="live-cap", on_change=set_cap, width=260,
-                    help=t("Phones beyond this number are told the session is full. At most {most}; new sessions "
-                           "start with {default}.", lang, most=format_decimal(MAX_CAP, locale=lang),
-                           default=format_decimal(DEFAULT_CAP, locale=lang)))
-if st.session_state.get("hx-live-cap-problem"):
-    st.warning(st.session_state.pop("hx-live-cap-problem"), icon=":material/error:")
-caption(t("This window is for you: it holds the controls and the answers waiting for approval. On the projector, "
-          "open the projector view: it opens in a new window, its address holds no presenter key, and it never "
-          "shows an answer before you approve it, nor how many are waiting.", lang))
+livecontrols.setup(store, session, lang, screen_link)
 
 # --- steering the question on screen -------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from explorer.live import (
 from explorer.livestore import LiveStore, sqlite_url
 from explorer.model import LESSON_KINDS
 from explorer.spoilers import visibility
-from explorer_app import liveroom
+from explorer_app import livecontrols, liveroom
 from explorer_app.assets import page_stylesheet
 
 POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
@@ -775,6 +775,124 @@ def test_too_many_sessions_from_one_address_are_refused_with_a_message(store, co
     assert any(t(TOO_MANY_SESSIONS) in e.value for e in at.error)
 
 
+def test_one_browser_tab_starts_only_so_many_sessions_and_another_tab_still_can(store, content):
+    """A pupil pressing Start again and again is stopped by the tab's allowance, long before the address's."""
+    at = run("pages/live.py")
+    codes = set()
+    for _ in range(livecontrols.TAB_STARTS):
+        at.button(key="live-start").click().run()
+        codes.add(param(at, "code"))
+        for name in ("code", "key"):  # back to the start form in the same tab
+            at.query_params.pop(name, None)
+        at.run()
+    assert len(codes) == livecontrols.TAB_STARTS
+    at.button(key="live-start").click().run()
+    assert "code" not in at.query_params and any(t(TOO_MANY_SESSIONS) in e.value for e in at.error)
+    assert livecontrols.TAB_STARTS < SESSIONS_PER_HOUR  # the address (the teacher's too) has starts left
+    other = run("pages/live.py")  # another tab behind the same address: the teacher's
+    other.button(key="live-start").click().run()
+    assert param(other, "code") and not other.error
+
+
+@pytest.mark.parametrize("kept", [[], ["x", None, 1e18, -1e18], list(range(50))])
+def test_a_tabs_allowance_counts_only_its_starts_in_the_window(kept):
+    now = 10_000.0
+    state = {livecontrols.STARTS: [now - livecontrols.TAB_WINDOW - 1] * 9}  # older starts are forgotten
+    for _ in range(livecontrols.TAB_STARTS):
+        assert livecontrols.may_start(state, now)
+        livecontrols.note_start(state, now)
+    assert not livecontrols.may_start(state, now) and not livecontrols.may_start(state, now + 1)
+    assert livecontrols.may_start(state, now + livecontrols.TAB_WINDOW + 1)
+    assert livecontrols.may_start({livecontrols.STARTS: [v for v in kept if isinstance(v, float | int)]}, now) == (
+        sum(1 for v in kept if isinstance(v, float | int) and now - livecontrols.TAB_WINDOW < v <= now)
+        < livecontrols.TAB_STARTS)
+
+
+def qr_address(at: AppTest) -> str:
+    """The address the QR code opens, as its alt text writes it out."""
+    alt = at.get("image")[0].proto.imgs[0].alt
+    return re.search(r"https?://\S+|\S*join\?\S+", alt)[0]
+
+
+@pytest.mark.parametrize("spoiler_safe", [False, True])
+def test_the_qr_code_carries_the_sessions_ticket_and_the_typed_address_stays_short(store, content, spoiler_safe):
+    session, secret = started(store, content, spoiler_safe)
+    other, _ = started(store, content)
+    for at in (run("pages/live.py", code=session.code, key=secret),
+               run("pages/live.py", code=session.code, screen=screen_of(store, session))):
+        address = qr_address(at)
+        query = parse_qs(address.split("?", 1)[1])
+        assert query["code"] == [session.code] and ("spoilers" in query) == spoiler_safe
+        assert store.signer().is_ticket(session.code, query["t"][0])  # a ticket for this session, not another's
+        assert not store.signer().is_ticket(other.code, query["t"][0])
+        assert secret not in address and "key=" not in address
+        where = re.search(r'class="hx-join-where">.*?<strong>(.*?)</strong>', text_of(at))[1]
+        assert where.endswith("/join") and "?" not in where and query["t"][0] not in where  # short, for typing
+    assert secret not in text_of(at) and secret not in str(at.get("image")[0].proto)  # the screen: no presenter key
+
+
+def test_a_wrong_key_gets_no_ticket(store, content):
+    session, secret = started(store, content)
+    at = run("pages/live.py", code=session.code, key="not-the-key")
+    assert store.signer().ticket(session.code) not in text_of(at) and not at.get("image")
+
+
+def test_the_presenter_closes_joining_and_the_projector_says_so(store, content):
+    session, secret = started(store, content)
+    at = run("pages/live.py", code=session.code, key=secret)
+    toggle = at.toggle(key="live-joining")
+    assert toggle.value is True and "hx-live-closed" not in text_of(at)
+    assert "Let new phones join" in toggle.label and "switch off" in text_of(at)  # a caption says when
+    toggle.set_value(False).run()
+    assert store.session(session.code, time.time()).joining is False
+    assert "hx-live-closed" in text_of(at) and at.toggle(key="live-joining").value is False
+    screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
+    assert "hx-live-closed" in text_of(screen) and not screen.get("toggle")
+    store.set_joining(session.code, True)  # opened again from another window: both follow
+    at.run()
+    screen.run()
+    assert at.toggle(key="live-joining").value is True
+    assert "hx-live-closed" not in text_of(at) and "hx-live-closed" not in text_of(screen)
+
+
+def test_a_closed_session_keeps_its_phones_and_refuses_new_ones(store, content):
+    session, secret = started(store, content)
+    inside = new_participant()
+    assert store.join(session.code, inside, time.time())
+    at = run("pages/live.py", code=session.code, key=secret)
+    at.toggle(key="live-joining").set_value(False).run()
+    assert store.join(session.code, inside, time.time())  # a phone already in carries on
+    with pytest.raises(LiveError):
+        store.join(session.code, new_participant(), time.time())
+    assert "1 person has joined" in text_of(at)
+
+
+def test_a_join_count_rising_faster_than_a_room_gets_a_note(store, content):
+    session, secret = started(store, content)
+    store.set_cap(session.code, 4 * livecontrols.FAST_JOINS)  # a hall: a quarter of it at once is a lot
+    at = run("pages/live.py", code=session.code, key=secret)
+    assert not [w for w in at.warning if "faster than people" in w.value]
+    for _ in range(5):  # a few phones: a room
+        store.join(session.code, new_participant(), time.time())
+    at.run()
+    assert not [w for w in at.warning if "faster than people" in w.value]
+    for _ in range(livecontrols.FAST_JOINS + 1):  # a script
+        store.join(session.code, new_participant(), time.time())
+    at.run()
+    assert [w for w in at.warning if "faster than people" in w.value]
+    at.toggle(key="live-joining").set_value(False).run()  # closed: nothing more to warn of
+    assert not [w for w in at.warning if "faster than people" in w.value]
+
+
+def test_a_hall_filling_at_a_rooms_pace_gets_no_note():
+    state: dict = {}
+    cap = 2000
+    for second in range(100):  # 20 phones a second, a hall of 2,000 in 100 seconds
+        assert not livecontrols.joining_fast(state, 20 * second, cap, 1000.0 + second)
+    assert livecontrols.joining_fast(state, 20 * 99 + cap // 4 + 1, cap, 1100.0)  # then a burst
+    assert len(state[livecontrols.JOINS]) <= 200  # memory bounded, whatever the number of board runs
+
+
 def test_a_session_takes_at_most_so_many_questions_and_the_store_numbers_them(store, content):
     session, secret = started(store, content)
     for _ in range(MAX_QUESTIONS - 1):
@@ -861,7 +979,7 @@ def test_stacked_combining_marks_stay_inside_each_word_on_the_projector(store, c
     screen = run("pages/live.py", code=session.code, screen=store.signer().screen_key(session.code))
     words = re.search(r'<ul class="hx-words">(.*?)</ul>', board_of(screen))[1]
     items = re.findall(r"<li[^>]*>(.*?)</li>", words)
-    assert len(items) == 2 and all("<" not in item.split("<small>")[0] for item in items)  # each word is one item
+    assert len(items) == 2 and all(re.fullmatch(r"<bdi>[^<]*</bdi> ", item.split("<small>")[0]) for item in items)
     css = re.sub(r"/\*.*?\*/", "", page_stylesheet().body.decode("utf-8"), flags=re.S)
     contained = [body for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css)
                  if ".hx-words li" in [s.strip() for s in selectors.split(",")] and "overflow: clip" in body]

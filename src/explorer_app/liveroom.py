@@ -45,10 +45,9 @@ PURGE_EVERY = 300.0  # seconds between two purges of expired sessions, per proce
 SHARED_LOOK = 1.0  # seconds the phones of one replica share one read of a session's questions
 RETRY = 30.0  # seconds before a database that could not be reached is tried again (pages do not wait on it)
 
-# Wrong codes: a tab may get 10 wrong in 10 minutes, an address 60 (a school or a cinema is one address behind
-# its router: one pupil's typos must not shut the class out). 60 in 10 minutes is 8,640 guesses a day among
-# about a thousand million codes.
-TAB_LIMIT = 10
+# Wrong codes: an address may get 60 wrong in 10 minutes (a school or a cinema is one address behind its router:
+# one pupil's typos must not shut the class out; a phone that scanned the QR code is never counted). 60 in 10
+# minutes is 8,640 guesses a day among about a thousand million codes.
 LIMITER = AttemptLimiter(limit=60)
 
 
