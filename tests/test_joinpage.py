@@ -78,7 +78,10 @@ def test_a_scene_pick_is_a_list_of_radio_buttons_with_a_send_button(content, ses
     assert 'action="/join/answer"' in form and f'name="question" value="{question.id}"' in form
     values = re.findall(r'type="radio" name="value" value="([^"]+)"', form)
     assert values == list(question.choices)
-    assert re.search(rf'value="{question.choices[1]}" checked', form)  # the phone's answer is chosen
+    assert re.findall(r'value="([^"]+)" checked', form) == [question.choices[1]]  # the phone's answer is chosen
+    radios = re.findall(r"<input type=\"radio\"[^>]*>", form)
+    assert radios and all(r.endswith(" required>") for r in radios)  # an empty send is stopped by the browser
+    assert 'autocomplete="off"' in form.split(">", 1)[0]  # no earlier choice restored over the one kept
     assert '<button type="submit" class="hx-phone-send">' in form
     assert "<legend>" in form and "<fieldset>" in form
     assert f'<meta http-equiv="refresh" content="{REFRESH};url=/join?code=ABC234&amp;lang=fr">' in text
@@ -154,3 +157,24 @@ def test_the_address_never_carries_who_the_phone_is(content, session):
     question = opened(place_question(content, session))
     text = page(content, question, mine=Answer(question.id, "SECRETPID" + "x" * 13, "garage", time.time()))
     assert "SECRETPID" not in text
+
+
+def test_the_qr_codes_ticket_stays_in_every_link_and_form_and_nothing_else_does(content, session):
+    shell = Shell("/", "explorer-assets/join.abc.css", "join/join.js?v=abc",
+                  {"code": "ABC234", "lang": "nl", "t": "TICKET_abc-1234"})
+    question = opened(place_question(content, session))
+    text = session_html(content, shell, Situation("ABC234", question), "nl", events="/join/events?code=ABC234")
+    links = [html.unescape(link) for link in re.findall(r'<a href="(/join\?[^"]+)"', text)]
+    assert len(links) == 3 and all(link.endswith("&t=TICKET_abc-1234") for link in links)
+    for form in forms(text):  # the map's and the list's: the answer comes back to an address with the ticket
+        assert '<input type="hidden" name="t" value="TICKET_abc-1234">' in form
+    assert "t=TICKET" in html.unescape(re.search(r'data-here="([^"]+)"', text)[1])
+    assert "TICKET" not in re.search(r'data-events="([^"]+)"', text)[1]
+    # the explorer's own pages never get it
+    assert "TICKET" not in re.search(r'<p class="hx-phone-away"><a href="([^"]+)"', code_form_html(shell, "nl"))[1]
+
+
+def test_a_right_to_left_answer_given_stays_apart_from_its_label(content, session):
+    question = opened(word_question(session))
+    text = page(content, question, mine=Answer(question.id, "p" * 22, "שלום\u202e", time.time()))
+    assert re.search(r'<strong><bdi>שלום\u202e</bdi></strong>', text)

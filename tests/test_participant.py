@@ -10,6 +10,7 @@ import os
 import re
 import time
 from http.cookies import SimpleCookie
+from urllib.parse import urlencode
 
 import pytest
 from starlette.applications import Starlette
@@ -20,6 +21,7 @@ from explorer.i18n import t
 from explorer.live import (
     CUT,
     ENDED,
+    JOINING_CLOSED,
     MAX_TEXT,
     MAX_WORD,
     NOT_A_CHOICE,
@@ -27,7 +29,7 @@ from explorer.live import (
     NOT_OPEN,
     SESSION_FULL,
     TOO_MANY_JOINS,
-    TOO_MANY_TRIES,
+    TOO_MANY_TRIES_SCAN,
     UNKNOWN_CODE,
     AttemptLimiter,
     LiveQuestion,
@@ -221,7 +223,15 @@ def test_new_participants_per_address_are_limited_and_other_addresses_go_on(app,
     assert store.joined(session.code) == 4
 
 
-def test_wrong_codes_are_counted_per_address_and_phones_in_a_session_never_are(app, store):
+def block(app, address: str) -> None:
+    """Wrong codes from ``address`` until the wrong-code limiter (5 in these tests) blocks it."""
+    guesser = phone(app, address)
+    for n in range(5):
+        guesser.post("/join", data={"code": f"ZZZZZ{n + 2}"})
+    assert liveroom.LIMITER.blocked(address, time.time())
+
+
+def test_wrong_codes_are_counted_per_address_and_the_phones_in_the_session_never_are(app, store):
     session, _ = store.start_session(time.time(), "en")
     inside = joined_phone(app, store, session.code, "192.0.2.50")  # a phone in the session, behind the same router
     guesser = phone(app, "192.0.2.50")
@@ -232,11 +242,189 @@ def test_wrong_codes_are_counted_per_address_and_phones_in_a_session_never_are(a
         assert said(response) == [told(UNKNOWN_CODE, "fr")]
         assert f'value="{html.escape(code, quote=True)}"' in response.text  # what was typed stays in the form
     blocked = guesser.get(f"/join?code={session.code}&lang=nl")  # the right code too: no oracle
-    assert blocked.status_code == 429 and said(blocked) == [told(TOO_MANY_TRIES, "nl")]
-    # the phone already in the session is not blocked, and its own mistyped code does not count either
+    assert blocked.status_code == 429 and said(blocked) == [told(TOO_MANY_TRIES_SCAN, "nl")]
+    assert "set-cookie" not in blocked.headers and store.joined(session.code) == 1
+    # the phone already in the session carries on; another code it types is a guess like anyone's
     assert inside.get(f"/join?code={session.code}").status_code == 200
-    assert said(inside.get("/join?code=YYYYYY")) == [told(UNKNOWN_CODE, "en")]
+    assert said(inside.get("/join?code=YYYYYY&lang=fr")) == [told(TOO_MANY_TRIES_SCAN, "fr")]
     assert not liveroom.LIMITER.blocked("192.0.2.51", time.time())
+
+
+def test_a_cookie_for_another_session_buys_no_guesses(app, store):
+    """A pupil starts sessions of his own (the presenter's page is open to anyone) and joins them: their cookies
+    neither spare his wrong codes from counting nor let him into another session once his address is blocked."""
+    target, _ = store.start_session(time.time(), "en")
+    mine = [store.start_session(time.time(), "en", address="192.0.2.60")[0] for _ in range(3)]
+    cheat = phone(app, "192.0.2.60")
+    for own in mine:
+        assert cheat.get(f"/join?code={own.code}").status_code == 200
+    assert len([c for c in cheat.cookies.jar if c.name.startswith("hx_join_")]) == 3
+    for n in range(5):  # every wrong code counts, valid cookies of live sessions or not
+        assert cheat.get(f"/join?code=ZZZZZ{n + 2}").status_code == 404
+    assert liveroom.LIMITER.blocked("192.0.2.60", time.time())
+    for attempt in (f"/join?code={target.code}&lang=nl", f"/join?code={target.code.lower()}"):
+        refused = cheat.get(attempt)
+        assert refused.status_code == 429 and cookie_name(target.code) not in refused.headers.get("set-cookie", "")
+    assert cheat.post("/join", data={"code": target.code}).status_code == 429
+    assert said(cheat.get(f"/join?code={target.code}&lang=nl")) == [told(TOO_MANY_TRIES_SCAN, "nl")]
+    # a cookie of his own session, renamed for the target's, is nobody there either
+    value = cheat.cookies.get(cookie_name(mine[0].code))
+    renamed = phone(app, "192.0.2.60")
+    renamed.cookies.set(cookie_name(target.code), value, path="/join")
+    assert renamed.get(f"/join?code={target.code}").status_code == 429
+    assert store.joined(target.code) == 0
+    assert cheat.get(f"/join?code={mine[0].code}").status_code == 200  # his own session: he is in it
+
+
+HOSTILE_TICKETS = ["", "x" * 16, "<script>alert(1)</script>", "%00" * 8, "é" * 16, "t" * 5000, "{other}", "{secret}",
+                   "{flipped}", "{longer}", "{shorter}", "{upper}"]
+
+
+def hostile_ticket(store, code: str, other: str, kind: str) -> str:
+    ticket = store.signer().ticket(code)
+    return kind.format(other=store.signer().ticket(other), secret=Signer("x" * 40).ticket(code),
+                       flipped=ticket[:-1] + ("A" if ticket[-1] != "A" else "B"), longer=ticket + "A",
+                       shorter=ticket[:-1], upper=ticket.upper() if ticket.upper() != ticket else ticket.lower())
+
+
+def test_the_qr_codes_ticket_lets_a_class_in_past_a_router_blocked_by_guesses(app, store):
+    session, _ = store.start_session(time.time(), "en", spoiler_safe=True)
+    ticket = store.signer().ticket(session.code)
+    block(app, "192.0.2.70")
+    # a new phone behind that router scans the screen's QR code: it joins, and keeps the ticket in its links
+    scanned = phone(app, "192.0.2.70")
+    page = scanned.get(f"/join?code={session.code}&t={ticket}&lang=fr")
+    assert page.status_code == 200 and cookie_name(session.code) in page.headers["set-cookie"]
+    links = [html.unescape(link) for link in re.findall(r'href="(/join\?[^"]+)"', page.text)]
+    assert len(links) == 3 and all(f"t={ticket}" in link for link in links)  # the language links
+    assert f"t={ticket}" in html.unescape(re.search(r'data-here="([^"]+)"', page.text)[1])
+    assert f"t={ticket}" in html.unescape(re.search(r'http-equiv="refresh" content="([^"]+)"', page.text)[1])
+    assert ticket not in (re.search(r'data-events="([^"]+)"', page.text)[1] + page.headers["set-cookie"])
+    assert store.joined(session.code) == 1
+    # its answers come back to an address that still carries the ticket, as does a reload of the answer's address
+    word = opened(store, word_question(session))
+    again = scanned.get(f"/join?code={session.code}&t={ticket}&lang=fr")
+    assert f'<input type="hidden" name="t" value="{ticket}">' in again.text
+    sent = answer(scanned, session.code, word, "mousse", lang="fr", t=ticket)
+    assert sent.status_code == 303 and f"t={ticket}" in sent.headers["location"]
+    assert f"t={ticket}" in scanned.get(f"/join/answer?code={session.code}&t={ticket}").headers["location"]
+    # a typed code with the ticket a form carried goes to the session's address with it
+    typed = phone(app, "192.0.2.70").post("/join", data={"code": session.code, "t": ticket, "lang": "nl"})
+    assert typed.status_code == 303
+    assert typed.headers["location"] == f"/join?code={session.code}&lang=nl&spoilers=hide&t={ticket}"
+    # a ticket is never counted: an ended session's ticket, tried again and again, blocks no fresh address
+    ended, _ = store.start_session(time.time() - 100, "en", lifetime=10)
+    for _ in range(8):
+        response = phone(app, "192.0.2.71").get(f"/join?code={ended.code}&t={store.signer().ticket(ended.code)}")
+        assert response.status_code == 404 and said(response) == [told(ENDED, "en")]
+    assert not liveroom.LIMITER.blocked("192.0.2.71", time.time())
+
+
+@pytest.mark.parametrize("kind", HOSTILE_TICKETS)
+def test_a_ticket_that_is_not_this_codes_is_no_ticket(app, store, kind):
+    session, _ = store.start_session(time.time(), "en")
+    other, _ = store.start_session(time.time(), "en")
+    forged = hostile_ticket(store, session.code, other.code, kind)
+    block(app, "192.0.2.72")
+    for request in (lambda c: c.get("/join?" + urlencode({"code": session.code, "lang": "fr", "t": forged})),
+                    lambda c: c.post("/join", data={"code": session.code, "t": forged, "lang": "fr"})):
+        response = request(phone(app, "192.0.2.72"))
+        assert response.status_code == 429 and said(response) == [told(TOO_MANY_TRIES_SCAN, "fr")]
+        kept = html.unescape(response.text)  # no ticket it did not find valid is kept in the page's links or form
+        assert not re.search(r"[?&]t=", kept) and 'name="t"' not in kept
+    assert store.joined(session.code) == 0
+    # from a fresh address, a wrong code with that ticket counts, and so does a wrong code with a real ticket
+    for n in range(5):
+        phone(app, "192.0.2.73").get("/join?" + urlencode({"code": f"ZZZZZ{n + 2}", "t": forged}))
+    assert liveroom.LIMITER.blocked("192.0.2.73", time.time())
+    for n in range(5):
+        phone(app, "192.0.2.74").get(f"/join?code=ZZZZZ{n + 2}&t={store.signer().ticket(session.code)}")
+    assert liveroom.LIMITER.blocked("192.0.2.74", time.time())
+
+
+def test_a_ticket_still_joins_within_the_cap_the_join_limit_and_closed_joining(app, store, monkeypatch):
+    monkeypatch.setattr(liveroom, "JOIN_LIMITER", liveroom.JoinLimiter(limit=2, window=600.0))
+    session, _ = store.start_session(time.time(), "en")
+    ticket = store.signer().ticket(session.code)
+    link = f"/join?code={session.code}&t={ticket}&lang=nl"
+    for _ in range(2):
+        assert phone(app, "192.0.2.80").get(link).status_code == 200
+    refused = phone(app, "192.0.2.80").get(link)
+    assert refused.status_code == 429 and said(refused) == [told(TOO_MANY_JOINS, "nl")]
+    store.set_cap(session.code, 3)
+    assert phone(app, "192.0.2.81").get(link).status_code == 200
+    full = phone(app, "192.0.2.82").get(link)
+    assert full.status_code == 403 and said(full) == [told(SESSION_FULL, "nl")]
+    store.set_cap(session.code, 10)
+    store.set_joining(session.code, False)
+    closed = phone(app, "192.0.2.83").get(link)
+    assert closed.status_code == 403 and said(closed) == [told(JOINING_CLOSED, "nl")]
+    assert store.joined(session.code) == 3
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl"])
+def test_closed_joining_turns_new_phones_away_and_lets_those_in_carry_on(app, store, content, language):
+    session, _ = store.start_session(time.time(), "en")
+    inside = joined_phone(app, store, session.code)
+    question = opened(store, scene_question(content, session))
+    store.set_joining(session.code, False)
+    for attempt in (lambda c: c.get(f"/join?code={session.code}&lang={language}"),
+                    lambda c: c.get(f"/join?code={session.code}&lang={language}",
+                                    headers={"Cookie": f"{cookie_name(session.code)}=forged.value"}),
+                    lambda c: c.post("/join", data={"code": session.code, "lang": language}, follow_redirects=True)):
+        turned = attempt(phone(app, "198.51.100.40"))
+        assert turned.status_code == 403 and said(turned) == [told(JOINING_CLOSED, language)]
+        assert "set-cookie" not in turned.headers and f'value="{session.code}"' in turned.text
+    assert store.joined(session.code) == 1
+    assert inside.get(f"/join?code={session.code}&lang={language}").status_code == 200
+    assert answer(inside, session.code, question, question.choices[0]).status_code == 303
+    assert inside.get(f"/join/state?code={session.code}").json() == {"question": question.id, "state": "open"}
+    assert [a.value for a in store.answers(session.code, question.id)] == [question.choices[0]]
+    store.set_joining(session.code, True)
+    assert joined_phone(app, store, session.code, "198.51.100.40") and store.joined(session.code) == 2
+
+
+@pytest.mark.parametrize("order", ["forged first", "valid first", "junk around", "quoted", "two headers"])
+def test_every_value_of_the_cookies_name_is_tried(app, store, content, order):
+    """A second cookie of the same name (set for another path, left over, or forged) must not make a phone's
+    answers vanish: the value the server signed for this session is the phone, whichever comes first."""
+    session, _ = store.start_session(time.time(), "en")
+    other, _ = store.start_session(time.time(), "en")
+    question = opened(store, scene_question(content, session))
+    owner = joined_phone(app, store, session.code)
+    name, valid = cookie_name(session.code), owner.cookies.get(cookie_name(session.code))
+    pid = valid.split(".")[0]
+    foreign = store.signer().issue(other.code)
+    pairs = {"forged first": [f"{name}={pid}.{'A' * 43}", f"{name}={valid}"],
+             "valid first": [f"{name}={valid}", f"{name}=x"],
+             "junk around": ["junk", f"{name}", f"{name}=", f"{name}={foreign}", f"other={valid}",
+                             f"{name}x={valid}", f"{name}={valid}", f"{name}=\u00e9"],
+             "quoted": [f"{name}=forged", f'{name}="{valid}"'],
+             "two headers": None}[order]
+    two = [("cookie", f"{name}=forged"), ("cookie", f"{name}={valid}")]
+    headers = two if pairs is None else [("cookie", "; ".join(pairs).encode("utf-8"))]
+    client = phone(app, "198.51.100.50")
+    sent = client.post("/join/answer", data={"code": session.code, "question": question.id,
+                                             "value": question.choices[1]}, headers=headers)
+    assert sent.status_code == 303 and "sent=" in sent.headers["location"]
+    assert [(a.participant, a.value) for a in store.answers(session.code, question.id)] == [(pid, question.choices[1])]
+    page = client.get(f"/join?code={session.code}", headers=headers)
+    assert "set-cookie" not in page.headers and store.joined(session.code) == 1
+    assert re.findall(r'value="([^"]+)" checked', page.text) == [question.choices[1]]
+    assert client.get(f"/join/state?code={session.code}", headers=headers).status_code == 200
+
+
+def test_many_forged_values_of_the_cookies_name_are_nobody(app, store, content):
+    session, _ = store.start_session(time.time(), "en")
+    question = opened(store, scene_question(content, session))
+    name = cookie_name(session.code)
+    header = "; ".join(f"{name}={'x' * 22}.{n:043d}" for n in range(2000))
+    client = phone(app, "198.51.100.51")
+    sent = client.post("/join/answer", data={"code": session.code, "question": question.id,
+                                             "value": question.choices[0]}, headers={"cookie": header})
+    assert sent.status_code == 303 and "sent=" not in sent.headers["location"]
+    assert store.answers(session.code) == []
+    assert client.get(f"/join/state?code={session.code}", headers={"cookie": header}).status_code == 403
 
 
 def test_a_typed_code_leads_to_the_sessions_address_keeping_language_and_spoiler_safety(app, store):
@@ -290,6 +478,10 @@ def test_a_scene_pick_a_place_vote_and_a_word_are_sent_and_changed(app, store, c
             assert response.headers["location"] == f"/join?code={session.code}&lang=fr&sent={asked.id}"
             page = client.get(response.headers["location"])
             assert said(page) == [told(SENT, "fr")] and 'class="hx-live-mine"' in page.text
+            if values is None:  # a choice: the given answer's radio is the one checked, and an empty send is stopped
+                assert re.findall(r'value="([^"]+)" checked', page.text) == [value]
+                radios = re.findall(r'<input type="radio"[^>]*>', page.text)
+                assert radios and all(r.endswith(" required>") for r in radios)
         kept = store.answers(session.code, asked.id)
         assert [(a.participant, a.value) for a in kept] == [(pid, (values or [None, asked.choices[-1]])[-1])]
         store.move(asked.id, "closed")

@@ -37,7 +37,7 @@ class Shell:
     root: str
     stylesheet: str  # the stylesheet's address, from root
     script: str  # join.js's address, from root
-    here: Mapping[str, str]  # the page's query: code, lang, spoilers (nothing else: never who the phone is)
+    here: Mapping[str, str]  # the page's query: code, lang, spoilers, t (the QR code's ticket); never who the phone is
 
     def url(self, path: str = "join", **params: str) -> str:
         query = {**self.here, **params}
@@ -173,12 +173,12 @@ def mine_html(content: Content, question: LiveQuestion, mine: Answer | None, lan
     hidden, given = t("not shown", language), t("Answer given", language)
     refused = f' <small>({tx(hidden, language)})</small>' if mine.refused else ""
     return (f'<p class="hx-live-mine">{tx(given, language)}{colon(language)} '
-            f"<strong>{esc(label)}</strong>{refused}</p>")
+            f"<strong><bdi>{esc(label)}</bdi></strong>{refused}</p>")
 
 
 def _hidden(shell: Shell, question: LiveQuestion) -> str:
     fields = {"code": question.session, "question": question.id,
-              **{k: v for k, v in shell.here.items() if k in ("lang", "spoilers") and v}}
+              **{k: v for k, v in shell.here.items() if k in ("lang", "spoilers", "t") and v}}
     return "".join(f'<input type="hidden" name="{name}" value="{esc(value)}">' for name, value in fields.items())
 
 
@@ -189,12 +189,16 @@ def _send(language: str) -> str:
 
 def answer_form_html(content: Content, shell: Shell, situation: Situation, language: str) -> str:
     """A form for the open question: a place vote (the map and the list), a choice among radio buttons, a word,
-    or a written answer. What was refused comes back in the form; else the phone's own answer."""
+    or a written answer. What was refused comes back in the form; else the phone's own answer (its radio checked).
+    Every field is required, so a browser stops an empty send itself (the server still refuses one). The form
+    takes no remembered state (``autocomplete="off"``): a browser restoring an earlier choice over the page's
+    would show an answer that is not the one kept."""
     question = situation.question
     assert question is not None
     action = f"{shell.root}join/answer"
     current = situation.typed if situation.typed is not None else (situation.mine.value if situation.mine else "")
-    head = f'<form class="hx-phone-form hx-phone-answer" method="post" action="{esc(action)}">{_hidden(shell, question)}'
+    head = (f'<form class="hx-phone-form hx-phone-answer" method="post" action="{esc(action)}" autocomplete="off">'
+            f"{_hidden(shell, question)}")
     if question.kind == "word" or question.free_text:
         if question.kind == "word":
             label = t("One word", language)
@@ -215,7 +219,8 @@ def answer_form_html(content: Content, shell: Shell, situation: Situation, langu
         choices = [c for c in choices if view.scene(c)]
     legend = t("Place", language) if question.kind == "place" else t("Answer", language)
     items = "".join(
-        f'<li><label><input type="radio" name="value" value="{esc(value)}"{" checked" if value == current else ""}>'
+        f'<li><label><input type="radio" name="value" value="{esc(value)}"{" checked" if value == current else ""}'
+        " required>"
         + (f'<span class="hx-phone-num" aria-hidden="true">{number}</span>' if question.kind == "place" else "")
         + f"<span>{tx(choice_label(content, question, value, language), language)}</span></label></li>"
         for number, value in enumerate(choices, start=1))

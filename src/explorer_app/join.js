@@ -25,6 +25,11 @@
     window.location.replace(main.dataset.here);
   }
 
+  // a page taken back from the browser's memory (Back, a tab woken up) may show an old question or an old choice
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { reloading = false; reload(); }
+  });
+
   function told(found) {
     if (found && (found.question !== shown.question || found.state !== shown.state)) reload();
   }

@@ -13,9 +13,12 @@ the event streams that tell phones and projectors what changed, with no Streamli
   when streaming breaks). ``GET /live/events?code=&key=|screen=``: the projector's stream, ``event: state`` and
   ``event: answers`` with ``{"v": n}``, at most one burst per ``COALESCE`` seconds.
 - Who a phone is: only the cookie the server signed for this session (``explorer.liveauth``); the address never
-  carries it, so a copied link makes a new participant, never the person who shared it. A valid cookie for a live
-  session also keeps its phone out of the wrong-code limiter (``liveroom.LIMITER``); new participants count
-  against ``liveroom.JOIN_LIMITER`` per address.
+  carries it, so a copied link makes a new participant, never the person who shared it. The wrong-code limiter
+  (``liveroom.LIMITER``, per address) leaves alone a phone already in the session its code names (a valid cookie
+  for that session: one for another session, say one its holder started, buys nothing) and a phone holding the
+  QR code's ticket for that code (``t=``: it has seen the screen), so guessing behind a school's router never locks
+  out the class scanning the code; the ticket stays in the page's links. New participants count against
+  ``liveroom.JOIN_LIMITER`` per address, and the session's cap and "joining closed" hold for every phone.
 
 Reads are shared: a session's questions (and, once shown, its answers) are read once per announcement and process
 (``Looks``), so a thousand phones reloading after "next question" cost a few reads, and an idle phone costs an
@@ -53,7 +56,7 @@ from explorer.live import (
     MAX_WORD,
     NOT_OPEN,
     TOO_MANY_JOINS,
-    TOO_MANY_TRIES,
+    TOO_MANY_TRIES_SCAN,
     UNKNOWN_CODE,
     Answer,
     AnswerRefused,
@@ -62,7 +65,7 @@ from explorer.live import (
     LiveSession,
     normalise_code,
 )
-from explorer.liveauth import COOKIE_PREFIX, cookie_name
+from explorer.liveauth import TICKET_LENGTH, cookie_name
 from explorer.livestore import LiveStore, StoreUnavailable
 from explorer.model import Content
 from explorer.settings import Settings
@@ -82,7 +85,7 @@ WATCH = 30.0  # seconds: a session's watcher reads its questions again this ofte
 MAX_AGE = 2.0  # seconds a shared read serves pages when no news came (news from a replica may be late)
 MAX_FORM = 16 * 1024  # bytes of a posted form (a written answer is at most 280 characters)
 MAX_FIELDS = 20  # fields of a posted form (the page's have five at most)
-COOKIES_LOOKED_AT = 8  # participant cookies read to tell a phone already in a live session
+COOKIE_VALUES = 16  # values of one participant cookie's name read from a request (one per path that matches)
 SENT = N_("Answer sent. Changes are possible until the question closes.")
 READ_ONLY = "no-store"
 
@@ -194,9 +197,12 @@ class Visit:
     root: str
     address: str
     spoilers: bool  # the address asked for spoiler-safe (the session's own setting decides what is shown)
+    ticket: str = ""  # the QR code's join ticket the address or the form carried (``t``), as sent
+    ticketed: str = ""  # the code that ticket was found valid for (``has_ticket``), kept in the page's links
 
     def shell(self, code: str = "", spoiler_safe: bool = False) -> Shell:
-        here = {"code": code, "lang": self.chosen, "spoilers": "hide" if spoiler_safe or self.spoilers else ""}
+        here = {"code": code, "lang": self.chosen, "spoilers": "hide" if spoiler_safe or self.spoilers else "",
+                "t": self.ticket if code and code == self.ticketed else ""}
         return Shell(self.root, join_stylesheet().path.lstrip("/"), f"join/join.js?v={join_script()[1]}",
                      {k: v for k, v in here.items() if v})
 
@@ -204,22 +210,41 @@ class Visit:
         return liveroom.live_store(self.settings)
 
     def participant(self, store: LiveStore, code: str) -> str | None:
-        """The pid this request's cookie names in session ``code``, if the server signed it for that session."""
-        return store.signer().participant(code, self.request.cookies.get(cookie_name(code)))
+        """The pid this request's cookie names in session ``code``, if the server signed it for that session. Every
+        value the request gives the cookie's name is tried (a browser sends one per matching path, and a forged or
+        left-over one may come first), and the first the server signed is the phone."""
+        signer = store.signer()
+        for value in cookie_values(self.request, cookie_name(code)):
+            pid = signer.participant(code, value)
+            if pid is not None:
+                return pid
+        return None
 
-    def in_a_live_session(self, store: LiveStore, now: float) -> bool:
-        """Whether the phone holds a valid cookie for a session still going (it is never counted as guessing)."""
-        looked = 0
-        for name, value in self.request.cookies.items():
-            if not name.startswith(COOKIE_PREFIX) or looked >= COOKIES_LOOKED_AT:
-                continue
-            looked += 1
-            code = normalise_code(name[len(COOKIE_PREFIX):])
-            if code and store.signer().participant(code, value):
-                session = LOOKS.session(store, code)
-                if session is not None and not session.expired(now):
-                    return True
+    def has_ticket(self, store: LiveStore, code: str) -> bool:
+        """Whether the request carries session ``code``'s join ticket (the phone scanned the screen's QR code);
+        a valid one is then kept in the page's links (``shell``). Anything else is no ticket."""
+        if code and self.ticket and store.signer().is_ticket(code, self.ticket):
+            self.ticketed = code
+            return True
         return False
+
+
+def cookie_values(request: Request, name: str, limit: int = COOKIE_VALUES) -> list[str]:
+    """Every value the request's Cookie header(s) give ``name``, in order (at most ``limit``). Starlette's
+    ``request.cookies`` keeps one value per name, which may be a forged or left-over one (another path's)."""
+    found: list[str] = []
+    for header in request.headers.getlist("cookie"):
+        for pair in header.split(";"):
+            key, equals, value = pair.partition("=")
+            if not equals or key.strip() != name:
+                continue
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            found.append(value)
+            if len(found) >= limit:
+                return found
+    return found
 
 
 def root_path() -> str:
@@ -233,6 +258,7 @@ def visit(request: Request, form: dict[str, str] | None = None) -> Visit | Respo
     chosen = asked if asked in LANGUAGES else ""
     language = chosen or browser_language("", request.headers.get("accept-language", ""))
     spoilers = ((form or {}).get("spoilers") or request.query_params.get("spoilers")) == "hide"
+    ticket = (form or {}).get("t") or request.query_params.get("t", "")
     root = root_path()
     settings = CACHE.settings()
     bare = Shell(root, join_stylesheet().path.lstrip("/"), "", {"lang": chosen} if chosen else {})
@@ -247,7 +273,7 @@ def visit(request: Request, form: dict[str, str] | None = None) -> Visit | Respo
         return HTMLResponse(problem_html(bare, title, title, language), status_code=503)
     peer = request.client.host if request.client else None
     return Visit(request, settings, content, language, chosen, root, request_address(peer, request.headers, settings),
-                 spoilers)
+                 spoilers, ticket if len(ticket) <= 4 * TICKET_LENGTH else "")
 
 
 def page(html: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
@@ -286,12 +312,13 @@ def _code_form(v: Visit, message: str = "", typed: str = "", status: int = 200, 
 
 def _check_code(v: Visit, store: LiveStore, typed: str, now: float) -> LiveSession | HTMLResponse:
     """The live session a typed or linked code names, or the code form saying why not. A wrong code counts against
-    the request's address, unless the phone is already in a live session; an address with too many is refused
-    whatever code it sends (else the refusal itself would tell which code is right)."""
+    the request's address; an address with too many is refused whatever code it sends (else the refusal itself
+    would tell which code is right), and told that scanning the QR code still works. Left alone: a phone already
+    in this very session (its cookie for this code) and a link carrying this code's ticket (the QR code's)."""
     code = normalise_code(typed)
-    trusted = bool(code and v.participant(store, code)) or v.in_a_live_session(store, now)
+    trusted = bool(code) and (v.has_ticket(store, code) or v.participant(store, code) is not None)
     if not trusted and liveroom.LIMITER.blocked(v.address, now):
-        return _code_form(v, t(TOO_MANY_TRIES, v.language), typed, 429)
+        return _code_form(v, t(TOO_MANY_TRIES_SCAN, v.language), typed, 429)
     session = LOOKS.session(store, code) if code else None
     if session is None or session.expired(now):
         if not trusted:
@@ -391,6 +418,7 @@ def answered(v: Visit, form: dict[str, str]) -> Response:
     now = time.time()
     try:
         store = v.store()
+        v.has_ticket(store, code)  # a ticket the form carried stays in the address it goes back to
         pid = v.participant(store, code)
         session = LOOKS.session(store, code)
         if pid is None or session is None or session.expired(now):  # not in it (yet): the page says why, or joins
@@ -636,7 +664,9 @@ async def _answer(request: Request) -> Response:
 async def _answer_again(request: Request) -> Response:
     """``GET /join/answer`` (a reload of a page an answer came back on): the session's page."""
     code = normalise_code(request.query_params.get("code", ""))
-    query = {"code": code or "", **{k: request.query_params.get(k, "") for k in ("lang", "spoilers")}}
+    query = {"code": code or "", **{k: request.query_params.get(k, "") for k in ("lang", "spoilers", "t")}}
+    if len(query["t"]) > 4 * TICKET_LENGTH:  # /join checks the ticket; an oversized one is dropped here
+        query["t"] = ""
     return RedirectResponse(f"{root_path()}join?" + urlencode({k: v for k, v in query.items() if v}), status_code=303)
 
 
