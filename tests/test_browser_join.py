@@ -71,7 +71,7 @@ def add_question(presenter: Visit, kind: str) -> None:
 
 
 def test_a_presenter_and_three_phones_with_pushed_updates(browser, served):
-    server, _ = served
+    server, store = served
     presenter = Visit(browser, 1920, 1080)
     phones = [Phone(browser, language) for language in LANGUAGES]
     try:
@@ -81,8 +81,9 @@ def test_a_presenter_and_three_phones_with_pushed_updates(browser, served):
         page.wait_for_url(re.compile(r"[?&]key="))
         code = re.search(r"code=([A-Z2-9]{6})", page.url)[1]
 
-        for phone in phones:  # each joins by the QR code's address, in its language, before any question
-            phone.page.goto(f"{server}/join?code={code}&lang={phone.language}")
+        ticket = store.signer().ticket(code)
+        for phone in phones:  # each joins by the QR code's address (its ticket), in its language, before any question
+            phone.page.goto(f"{server}/join?code={code}&t={ticket}&lang={phone.language}")
             expect(phone.page.locator("h1")).to_have_text(typeset(t("Session {code}", phone.language,
                                                                     code=f"{code[:3]} {code[3:]}"), phone.language))
         # a join is not announced (only questions and answers are): the board's safety net reads the count
@@ -95,8 +96,13 @@ def test_a_presenter_and_three_phones_with_pushed_updates(browser, served):
             expect(radio).to_be_visible(timeout=LIVE)
             box = phone.page.get_by_role("group").bounding_box()
             assert box["y"] < 844, box  # the question and its answers start on the first screen
+            press(phone, t("Send", phone.language))  # nothing chosen: the browser stops the send itself
             radio.check()
             phone.says(SENT)
+            expect(phone.page.get_by_role("radio").nth(nth)).to_be_checked()  # the answer given, checked
+            assert phone.asked("/join/answer") == 1 and f"t={ticket}" in phone.page.url
+        phones[1].page.reload()
+        expect(phones[1].page.get_by_role("radio").nth(1)).to_be_checked()
         counts = board(presenter).locator(".hx-bar-count")
         expect(counts.nth(0)).to_have_text(re.compile(r"^2\b"), timeout=LIVE)
         expect(counts.nth(1)).to_have_text(re.compile(r"^1\b"), timeout=LIVE)
@@ -115,6 +121,7 @@ def test_a_presenter_and_three_phones_with_pushed_updates(browser, served):
             button.tap()
             phone.says(SENT)
             expect(phone.page.locator(f".hx-tap-place[value='{place}']")).to_have_attribute("aria-current", "true")
+            expect(phone.page.locator(f".hx-phone-answer input[value='{place}']")).to_be_checked()
         ranking = board(presenter).locator(".hx-votes figcaption li")
         expect(ranking).to_have_text([re.compile(r"^Moeraske.*: 2$"), re.compile(r"garage: 1$")], timeout=LIVE)
 
@@ -240,6 +247,8 @@ def test_the_page_works_with_javascript_off(browser, served):
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL) else route.abort())
     page = context.new_page()
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
     try:
         session, _ = store.start_session(time.time(), "fr")
         page.goto(f"{server}/join?lang=fr")
@@ -252,10 +261,13 @@ def test_the_page_works_with_javascript_off(browser, served):
         store.move(scene.id, "open")
         # the page finds the question by itself: its <noscript> reload
         expect(page.get_by_role("radio").first).to_be_visible(timeout=30_000)
+        page.get_by_role("button", name=t("Send", "fr")).click()  # nothing chosen: the browser does not send it
         page.get_by_role("radio").nth(2).check()
         page.get_by_role("button", name=t("Send", "fr")).click()
         expect(page.locator(".hx-phone-note")).to_have_text(typeset(t(SENT, "fr"), "fr"))
+        expect(page.get_by_role("radio").nth(2)).to_be_checked()
         assert [a.value for a in store.answers(session.code, scene.id)] == [scene.choices[2]]
+        assert len([url for url in posted if url.endswith("/join/answer")]) == 1
 
         store.move(scene.id, "closed")
         place = store.add_question(place_question(content, session))
