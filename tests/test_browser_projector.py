@@ -184,3 +184,38 @@ def test_a_word_stacked_with_combining_marks_stays_in_its_own_box(browser, serve
                 assert apart, (a, b)
     finally:
         screen.close()
+
+
+def test_the_presenter_closes_joining_and_the_projector_says_so_at_once(browser, served, content):
+    """The switch on the controls closes the session to new phones; the projector's window hears it on its stream
+    (well before its safety net) and says joining is closed. Its QR code's address carries the session's ticket and
+    no presenter key."""
+    server, store, _ = served
+    session, secret, _ = opened_scene(store, content)
+    controls, screen = Visit(browser, 1280, 900), Visit(browser, 1920, 1080)
+    try:
+        projector = screen.page
+        projector.goto(f"{server}/live?code={session.code}&screen={store.signer().screen_key(session.code)}")
+        expect(projector.locator(".hx-join-code")).to_be_visible(timeout=SHOWN)
+        alt = projector.get_by_role("img", name="QR code").first.get_attribute("alt", timeout=SHOWN) or ""
+        assert "t=" in alt and "key=" not in alt and secret not in projector.content()
+        ticket = alt.split("t=", 1)[1].split("&")[0].split()[0]
+        assert store.signer().is_ticket(session.code, ticket)
+        expect(projector.locator(".hx-live-closed")).to_have_count(0)
+        page = controls.page
+        page.goto(f"{server}/live?code={session.code}&key={secret}")
+        switch = page.get_by_role("switch", name="Let new phones join")
+        expect(switch).to_be_checked(timeout=SHOWN)
+        start = time.monotonic()
+        page.get_by_text("Let new phones join", exact=True).click()
+        expect(page.locator(".hx-live-closed")).to_be_visible(timeout=SHOWN)
+        expect(projector.locator(".hx-live-closed")).to_be_visible(timeout=SAFETY_NET * 1000 * 0.6)
+        assert time.monotonic() - start < SAFETY_NET / 2
+        assert not store.session(session.code, time.time()).joining
+        page.get_by_text("Let new phones join", exact=True).click()  # open again: the projector follows
+        expect(projector.locator(".hx-live-closed")).to_have_count(0, timeout=SAFETY_NET * 1000 * 0.6)
+        assert store.session(session.code, time.time()).joining
+        assert screen.external == [] and controls.external == []
+    finally:
+        controls.close()
+        screen.close()
