@@ -135,7 +135,8 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
         listener = ScreenListener(cluster.base, session.code, store.signer().screen_key(session.code), url)
         listener.question = first.id
         listener.start()
-        plan = Plan(session.code, {first.id: FIRST}, time.time() + args.arrive + args.patience + 60)
+        plan = Plan(session.code, {first.id: FIRST}, time.time() + args.arrive + args.patience + 60,
+                    ticket=store.signer().ticket(session.code))  # the phones scan the QR code
         stop = asyncio.Event()
         people = [Phone(i) for i in range(args.phones)]
         span = args.arrive

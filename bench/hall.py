@@ -4,10 +4,10 @@ The light room: a throwaway PostgreSQL, two ``serve.py`` replicas (``EXPLORER_TR
 nginx (``deploy/nginx.conf``); the session and its questions made with ``LiveStore`` in this process.
 
 1. A scene pick is open. N phones (2,000) arrive evenly and each answers within ``--over`` seconds (60): GET
-   ``/join?code=`` (the signed cookie is set), the files the page links to (each phone's cache is cold), an
-   ``EventSource`` on ``/join/events``, a think of 0.5 to 2 s, the form sent as a tap sends it; the 303 is the
-   acknowledgement (``bench/lightroom.py``'s phone, on ``bench/lightclient.py``: asyncio and h11, two
-   connections a phone).
+   ``/join?code=…&t=…`` (the QR code's link with its ticket; the signed cookie is set), the files the page links
+   to (each phone's cache is cold), an ``EventSource`` on ``/join/events``, a think of 0.5 to 2 s, the form sent
+   as a tap sends it; the 303 back with ``sent=`` is the acknowledgement (``bench/lightroom.py``'s phone, on
+   ``bench/lightclient.py``: asyncio and h11, two connections a phone).
 2. Then the room is idle for ``--idle`` seconds with every stream open: what idle phones cost the replicas.
 3. Then the presenter opens a place vote (``store.move``): the stream tells every phone (push latency: from the
    move's commit to the phone's event), each loads its page again as join.js does and votes 2 to 20 s later.
@@ -224,7 +224,8 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
             listener.question = first.id
             listener.start()
 
-            plan = Plan(session.code, {first.id: FIRST}, time.time() + args.over + 120)
+            plan = Plan(session.code, {first.id: FIRST}, time.time() + args.over + 120,
+                        ticket=store.signer().ticket(session.code))  # the phones scan the QR code
             stop = asyncio.Event()
             people = [Phone(i) for i in range(args.phones)]
             span = max(0.0, args.over - FIRST[1] - 1.0)

@@ -19,11 +19,13 @@ The attacks (a fresh source address for each, since the limiters remember addres
 2. **Forged X-Forwarded-For.** Wrong codes (``POST /join``) as fast as the server answers, until every answer is
    "too many" (or ``--attempts``): once with no header, once with a fresh made-up address in each request's
    ``X-Forwarded-For``. Extra guesses bought = the wrong codes looked up with the header minus without. Target: 0.
-   In the cluster also straight to a replica (past nginx) with the header: the replica does not trust that peer.
+   In the cluster also straight to a replica (past nginx) with the header: the replica does not trust that peer;
+   and with a QR code's ticket (``t=``) in each guess, made up or another session's real one: a ticket lets a
+   phone past a blocked address only for the session it was made for.
 3. **The presenter after the block** (cluster): from the blocked address, the presenter's link (a Streamlit tab
-   through nginx) must show the controls, the screen link the board, the projector's stream must open, and a
-   phone already in the session must still be served. A new phone with the right code from that address is
-   reported (it counts as guessing there).
+   through nginx) must show the controls, the screen link the board, the projector's stream must open, a phone
+   already in the session must still be served, and so must a new phone by the QR code's link (its ticket). A
+   new phone typing the right code from that address is reported (it counts as guessing there).
 4. **Session flood.** The start page's "Start a live session" pressed again and again from one address (a
    Streamlit tab each time, ``bench/stclient.py``), with and without made-up ``X-Forwarded-For``; sessions kept
    in the database. Target: at most ``SESSIONS_PER_HOUR`` per address.
@@ -49,6 +51,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -238,15 +241,16 @@ class Guesses:
 
 
 async def wrong_codes(label: str, base: str, local: str | None, forge: bool, attempts: int, seconds: float,
-                      rng: random.Random) -> Guesses:
-    """Wrong codes until every answer is "too many" for a while (40 in a row), ``attempts`` or ``seconds``."""
+                      rng: random.Random, ticket: Callable[[], str] | None = None) -> Guesses:
+    """Wrong codes until every answer is "too many" for a while (40 in a row), ``attempts`` or ``seconds``; with
+    ``ticket``, each carrying the ticket it makes (``t=``, as the QR code's link carries one)."""
     found = Guesses(label)
     browser = Browser(base, local)
     streak = 0
     start = time.perf_counter()
     while found.sent < attempts and time.perf_counter() - start < seconds and streak < 40:
         headers = [FORM, ("X-Forwarded-For", made_up_address(rng))] if forge else [FORM]
-        body = urlencode({"code": random_code(rng)}).encode()
+        body = urlencode({"code": random_code(rng), **({"t": ticket()} if ticket else {})}).encode()
         found.sent += 1
         try:
             response = await browser.send("POST", "/join", body, headers=headers, follow=False)
@@ -296,11 +300,12 @@ class Presenter:
     screen_alerts: list[str] = field(default_factory=list)
     stream: int = 0  # status of /live/events with the presenter's key
     phone_in: int = 0  # a phone already in the session: its page's status
-    new_phone: int = 0  # a new phone with the right code, from the blocked address
+    new_phone: int = 0  # a new phone typing the right code, from the blocked address
+    scanned: int = 0  # a new phone by the QR code's link (code and ticket), from the blocked address
 
 
-async def presenter_after_block(base: str, local: str | None, code: str, key: str, screen: str, phone: Browser,
-                                attempts: int, rng: random.Random, wrong_keys: bool = False) -> Presenter:
+async def presenter_after_block(base: str, local: str | None, code: str, key: str, screen: str, ticket: str,
+                                phone: Browser, attempts: int, rng: random.Random, wrong_keys: bool = False) -> Presenter:
     """Block the address with wrong codes on /join (and, with ``wrong_keys``, with presenter links holding wrong
     keys, as the presenter's page counts them), then try what must still work from it."""
     found = Presenter()
@@ -334,6 +339,9 @@ async def presenter_after_block(base: str, local: str | None, code: str, key: st
     found.phone_in = (await phone.get(f"/join?{urlencode({'code': code})}")).status
     newcomer = Browser(base, local)
     found.new_phone = (await newcomer.get(f"/join?{urlencode({'code': code})}")).status
+    await newcomer.close()
+    newcomer = Browser(base, local)
+    found.scanned = (await newcomer.get(f"/join?{urlencode({'code': code, 't': ticket})}")).status
     await newcomer.close()
     return found
 
@@ -480,12 +488,16 @@ async def attack(name: str, base: str, store: LiveStore, args: argparse.Namespac
     if direct:
         found.guesses.append(await wrong_codes("straight to a replica, made-up X-Forwarded-For", direct,
                                                addresses.take(), True, args.attempts, 120, rng))
+    found.guesses.append(await wrong_codes("a made-up ticket (t=) each time", base, addresses.take(), False,
+                                           args.attempts, 120, rng, ticket=lambda: b64(secrets.token_bytes(12))))
+    found.guesses.append(await wrong_codes("another session's real ticket each time", base, addresses.take(), False,
+                                           args.attempts, 120, rng, ticket=lambda: store.signer().ticket(other.code)))
 
     print(f"{name}: the presenter after the block", flush=True)
     in_session, _, _, _, _ = await join_and_answer(base, addresses.take(), session.code, question.id)
     found.presenter = await presenter_after_block(base, addresses.take(), session.code, key,
-                                                  store.signer().screen_key(session.code), in_session, args.attempts,
-                                                  rng)
+                                                  store.signer().screen_key(session.code),
+                                                  store.signer().ticket(session.code), in_session, args.attempts, rng)
     await in_session.close()
 
     print(f"{name}: session flood", flush=True)
@@ -540,7 +552,8 @@ def run_bare(args: argparse.Namespace) -> Setup:
             store.move(question.id, "open")
             phone, _, _, _, _ = await join_and_answer(server.base, None, session.code, question.id)
             found.presenter = await presenter_after_block(server.base, None, session.code, key,
-                                                          store.signer().screen_key(session.code), phone,
+                                                          store.signer().screen_key(session.code),
+                                                          store.signer().ticket(session.code), phone,
                                                           args.attempts, rng, wrong_keys=True)
             await phone.close()
 
@@ -586,19 +599,21 @@ def report(setups: list[Setup], args: argparse.Namespace) -> list[tuple[str, boo
         base = s.guesses[0].looked_up if s.guesses else 0
         for g in s.guesses[1:]:
             extra = g.looked_up - base
-            checks.append((f"{s.name}: a forged X-Forwarded-For buys 0 extra guesses ({g.label}: {extra:+d})",
-                           extra <= 0))
+            checks.append((f"{s.name}: 0 extra guesses bought by {g.label} ({extra:+d})", extra <= 0))
         if s.presenter:
             p = s.presenter
             keys = f"; {p.wrong_keys} presenter links with wrong keys until the page said too many" if p.wrong_keys else ""
             print(f"  3. the address blocked ({p.blocked_first.looked_up} wrong codes looked up, then "
                   f"{p.blocked_first.blocked} refused{keys}); from it: presenter's controls shown "
                   f"{'yes' if p.controls else 'NO'}, screen link's board {'yes' if p.screen else 'NO'}, projector's "
-                  f"stream {p.stream}, a phone already in {p.phone_in}, a new phone with the right code {p.new_phone}")
+                  f"stream {p.stream}, a phone already in {p.phone_in}, a new phone by the QR code's link {p.scanned}, a new "
+                  f"phone typing the right code {p.new_phone}")
             for alert in p.presenter_alerts[:3]:
                 print(f"       presenter's page says: {alert}")
             checks.append((f"{s.name}: the presenter is never locked out", p.controls and p.screen and p.stream == 200
                            and p.phone_in == 200))
+            checks.append((f"{s.name}: phones in the room and phones scanning the QR code are not locked out either",
+                           p.phone_in == 200 and p.scanned == 200))
         for f in s.floods:
             print(f"  4. session starts, {f.label}: {f.pressed} presses in {f.seconds:.0f} s; started {f.started}, "
                   f"refused with the message {f.refused}; kept in the database {f.kept}"

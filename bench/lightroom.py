@@ -5,7 +5,8 @@ database.
 - :func:`running_cluster`: a throwaway PostgreSQL (``live_load.running_postgres``), replicas of ``serve.py`` with
   ``EXPLORER_TRUSTED_PROXIES=127.0.0.1`` behind nginx (``deploy/nginx.conf`` with this run's ports, as
   ``bench/cluster.py`` writes it), and the processes' ids, to measure or to kill.
-- :func:`phone`: GET ``/join?code=`` (the signed cookie is set), the files the page links to (a cold cache), an
+- :func:`phone`: GET ``/join?code=`` (with the QR code's ``t=`` ticket when the plan has it; the signed cookie is
+  set), the files the page links to (a cold cache), an
   ``EventSource`` on ``/join/events``; each time the stream says a question of the plan is open and the page does
   not show it yet, the page is loaded again (as join.js does), and after a think the form is sent as a tap sends
   it: a 303 back to the page with ``sent=`` is the acknowledgement (the browser then follows it, and the page
@@ -76,6 +77,7 @@ class Plan:
     think: dict[str, tuple[float, float]] = field(default_factory=dict)
     until: float = float("inf")  # time.time() after which no phone tries again
     words: tuple[str, ...] = ("moss", "light", "bus", "soup", "night")
+    ticket: str = ""  # the QR code's join ticket (``t=``): the phones scanned the screen
 
 
 @dataclass
@@ -153,7 +155,7 @@ async def phone(person: Phone, base: str, plan: Plan, stop: asyncio.Event, *, lo
     """One person's phone through the room (see the module's docstring)."""
     rng = random.Random(person.number)
     browser = Browser(base, local_address)
-    page_url = f"/join?{urlencode({'code': plan.code})}"
+    page_url = f"/join?{urlencode({'code': plan.code, **({'t': plan.ticket} if plan.ticket else {})})}"
     name = cookie_name(plan.code)
     news: asyncio.Queue = asyncio.Queue()
     stream = None
