@@ -14,6 +14,11 @@ spoiler-safe switch, no introduction; a written answer or a word waiting for app
 many wait. Before the first question is opened it shows the code and "waiting for the first question". The old
 ``&view=screen`` beside the key still opens it, and the address then becomes the screen link.
 
+The QR code's address carries the session's ticket (a phone that scanned the screen is never taken for a code
+guesser); the address written out for typing stays short. Beside the places, "Let new phones join" closes the
+session once everyone is in (the projector then says so), and a browser tab starts at most a few sessions in ten
+minutes: ``explorer_app/livecontrols.py``.
+
 From an answer to the screen: ``LiveStore.answer`` commits and announces it (``store.notifier``, NOTIFY on
 PostgreSQL); ``/live/events`` streams it to the board's ``livepush`` component, whose trigger reruns the board
 (at most once per 0.4 s), which reads the tallies; a half-second poll only where streaming breaks.
@@ -323,6 +328,8 @@ def board() -> None:
             st.rerun(scope="app")
         joined = store.joined(code)
         stored = store.find(code) or session  # a cap or joining changed in another window shows here too
+        if not screen and (stored.cap, stored.joining) != (session.cap, session.joining):
+            st.rerun(scope="app")  # and the fields below follow it
         shown = current
         with left:
             st.html(join_html(code, typed_address, joined, lang))

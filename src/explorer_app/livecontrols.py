@@ -82,9 +82,11 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
     another window, and what each does."""
     code = session.code
 
+    cap_key = f"live-cap-{session.cap}"  # a field per stored number: one changed in another window is shown anew
+
     def set_cap() -> None:
         """Keep the number of places the presenter typed: phones beyond it are told the session is full."""
-        typed = st.session_state.get("live-cap")
+        typed = st.session_state.get(cap_key)
         try:  # a whole number in range, whatever a browser sent (the store refuses anything else with a ValueError)
             store.set_cap(code, typed if isinstance(typed, int) and not isinstance(typed, bool) else -1)
         except ValueError:
@@ -92,7 +94,7 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
                                                         most=format_decimal(MAX_CAP, locale=lang))
         except (StoreUnavailable, LiveError) as exc:
             st.session_state["hx-live-cap-problem"] = exc.text(lang)
-        st.session_state.pop("hx-live-cap-kept", None)  # the field shows the stored number again
+        st.session_state.pop(cap_key, None)  # the field shows the stored number again
 
     def set_joining() -> None:
         """Open or close the session to new phones, as the toggle now says."""
@@ -102,23 +104,21 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
             st.session_state["hx-live-cap-problem"] = exc.text(lang)
         st.session_state.pop("hx-live-joining-kept", None)  # the toggle shows the stored choice again
 
-    # the stored values, also when another window changed them: the widgets start again from them
-    if st.session_state.get("hx-live-cap-kept") != session.cap:
-        st.session_state.pop("live-cap", None)
-        st.session_state["hx-live-cap-kept"] = session.cap
+    # the stored choice, also when another window changed it: set through the session state, which the browser's
+    # switch then shows (a value given to the widget itself would only be its first)
     if st.session_state.get("hx-live-joining-kept") != session.joining:
-        st.session_state.pop("live-joining", None)
+        st.session_state["live-joining"] = session.joining
         st.session_state["hx-live-joining-kept"] = session.joining
     with st.container(horizontal=True, vertical_alignment="bottom", key="hx-live-setup"):
         st.link_button(t("Projector view: only the code and the answers", lang), screen_link,
                        icon=":material/fit_screen:", key="live-screen")
         # a number out of range from a browser is put back to the stored one by Streamlit (and refused by the store)
         st.number_input(t("About how many people are in the room?", lang), min_value=1, max_value=MAX_CAP, step=10,
-                        value=session.cap, key="live-cap", on_change=set_cap, width=260,
+                        value=session.cap, key=cap_key, on_change=set_cap, width=260,
                         help=t("Phones beyond this number are told the session is full. At most {most}; new "
                                "sessions start with {default}.", lang, most=format_decimal(MAX_CAP, locale=lang),
                                default=format_decimal(DEFAULT_CAP, locale=lang)))
-        st.toggle(t("Let new phones join", lang), value=session.joining, key="live-joining", on_change=set_joining)
+        st.toggle(t("Let new phones join", lang), key="live-joining", on_change=set_joining)
     if st.session_state.get("hx-live-cap-problem"):
         st.warning(st.session_state.pop("hx-live-cap-problem"), icon=":material/error:")
     caption(t("Once everyone is in, switch off “Let new phones join”: then neither a script nor a latecomer's second "
