@@ -64,7 +64,8 @@ def places_line(joined: int, cap: int, lang: str) -> str:
 
 def closed_html(lang: str) -> str:
     """Said on the projector and the controls while new phones may not join."""
-    return f'<p class="hx-live-closed" role="status">{tx(t("Joining closed", lang), lang)}</p>'
+    closed = t("Joining closed", lang)  # outside the f-string, where the catalogs' extractor finds it
+    return f'<p class="hx-live-closed" role="status">{tx(closed, lang)}</p>'
 
 
 def joining_fast(state: MutableMapping[str, Any], joined: int, cap: int, now: float) -> bool:
