@@ -418,6 +418,14 @@ def approve_all(question_id: str, shown: list[tuple[str, str, str]]) -> None:
         st.session_state["hx-live-problem"] = exc.text(lang)
 
 
+def hide_text(question_id: str, token: str, value: str) -> None:
+    """Take a written answer off the projector and the phones: it waits for approval again."""
+    try:
+        store.approve(question_id, token, value, approved=False)
+    except StoreUnavailable as exc:
+        st.session_state["hx-live-problem"] = exc.text(lang)
+
+
 def show_words(question_id: str, words: list[str]) -> None:
     with contextlib.suppress(StoreUnavailable):
         for word in words:
@@ -466,13 +474,6 @@ if current is not None:
                 if not waiting:
                     caption(t("No answer is waiting.", lang))
                 if current.kind == "word":  # a word at a time: once let through, it shows whoever gives it
-                    shown = Counter(a.value for a in everything if a.approved)
-                    for word, count in shown.most_common():
-                        with st.container(horizontal=True, vertical_alignment="center",
-                                          key=f"hx-shown-{word_key(word)}"):
-                            st.html(f'<p class="hx-shown-word">{esc(word)} <small>× {count}</small></p>')
-                            st.button(t("Hide", lang), key=f"hide-word-{word_key(word)}", on_click=store.approve_word,
-                                      args=(current.id, word, False), icon=":material/visibility_off:")
                     words = Counter(a.value for a in waiting).most_common()
                     for word, count in words:
                         with st.container(border=True, horizontal=True, vertical_alignment="center",
@@ -485,6 +486,16 @@ if current is not None:
                     if len(words) > 1:
                         st.button(t("Show every word listed", lang), key="live-approve-words", on_click=show_words,
                                   args=(current.id, [word for word, _ in words]), icon=":material/done_all:")
+                    # the words let through, under the waiting ones (a new word is seen first), each can go again
+                    shown = Counter(a.value for a in everything if a.approved)
+                    if shown:
+                        st.markdown("**" + md(t("Shown to everyone", lang)) + "**")
+                    for word, count in shown.most_common():
+                        with st.container(horizontal=True, vertical_alignment="center",
+                                          key=f"hx-shown-{word_key(word)}"):
+                            st.html(f'<p class="hx-shown-word">{esc(word)} <small>× {count}</small></p>')
+                            st.button(t("Hide", lang), key=f"hide-word-{word_key(word)}", on_click=store.approve_word,
+                                      args=(current.id, word, False), icon=":material/visibility_off:")
                     return
                 listed = [(a.participant, a.value, f"pick-{word_key(a.participant + a.value)}") for a in waiting]
                 for _, value, key in listed:
@@ -501,6 +512,17 @@ if current is not None:
                         st.button(t("Discard the ticked answers ({count})", lang, count=picked),
                                   key="live-refuse-picked", on_click=approve_picked, args=(current.id, listed, False),
                                   icon=":material/block:", disabled=not picked)
+                # an answer approved by mistake comes off the projector again (it waits again, to approve or discard)
+                approved = [a for a in everything if a.approved]
+                if approved:
+                    st.markdown("**" + md(t("Shown to everyone", lang)) + "**")
+                for answer in approved:
+                    with st.container(horizontal=True, vertical_alignment="center",
+                                      key=f"hx-shown-text-{word_key(answer.participant + answer.value)}"):
+                        st.html(f'<p class="hx-shown-word" dir="auto">{esc(answer.value)}</p>')
+                        st.button(t("Hide", lang), key=f"hide-text-{word_key(answer.participant + answer.value)}",
+                                  on_click=hide_text, args=(current.id, answer.participant, answer.value),
+                                  icon=":material/visibility_off:")
 
             approvals()
 

@@ -4,6 +4,7 @@ phones' page is not a Streamlit page (tests/test_joinpage.py): here the phones' 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -198,6 +199,35 @@ def test_several_written_answers_are_approved_with_one_press(store, content):
     approved = {a.value for a in store.answers(session.code) if a.approved}
     assert set(texts) <= approved and "Arrived after the list" not in approved  # only what was listed
     assert not [c for c in at.get("checkbox") if c.label in texts]
+
+
+def test_a_written_answer_approved_by_mistake_comes_off_the_projector_and_waits_again(store, content):
+    session, secret = started(store, content)
+    found = content.band_questions("14-18")[0]
+    question = store.add_question(classroom_question(content, session, found.id, "14-18"))
+    store.move(question.id, "open")
+    pupil, other = new_participant(), new_participant()
+    store.answer(question.id, pupil, "unkind words about a classmate", time.time())
+    store.answer(question.id, other, "moss on the walls", time.time())
+    store.approve_many(question.id, [(pupil, "unkind words about a classmate"), (other, "moss on the walls")])
+    screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
+    assert "unkind words" in board_of(screen)
+    at = run("pages/live.py", code=session.code, key=secret)
+    hides = [b for b in at.get("button") if (b.key or "").startswith("hide-text-")]
+    assert len(hides) == 2  # one per answer shown
+    key = next(b.key for b in hides if b.key.endswith(word_key_of(pupil + "unkind words about a classmate")))
+    at.button(key=key).click().run()
+    kept = {a.value: a for a in store.answers(session.code)}
+    assert kept["unkind words about a classmate"].waiting and kept["moss on the walls"].approved
+    screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
+    assert "unkind words" not in board_of(screen) and "moss on the walls" in board_of(screen)
+    # it waits again in the controls, to approve or discard
+    assert "unkind words about a classmate" in [c.label for c in at.get("checkbox")]
+
+
+def word_key_of(text: str) -> str:
+    """The controls' widget key for a text (pages/live.py's word_key)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def test_the_projector_view_never_shows_an_answer_waiting_for_approval(store, content):
