@@ -331,6 +331,10 @@ def test_free_text_is_shown_only_once_approved_and_a_change_needs_approving_agai
     assert shown_texts(question, answers.values()) == ["The silence"]
     record(answers, question, ana, "something else entirely", NOW + 2)
     assert shown_texts(question, answers.values()) == []
+    answers[(question.id, ben)] = approve(answers[(question.id, ben)])
+    answers[(question.id, ana)] = approve(answers[(question.id, ana)])
+    # the newest first: a projector full of answers shows the latest at the top
+    assert shown_texts(question, answers.values()) == ["something else entirely", "The soup"]
 
 
 # --- tallies and export --------------------------------------------------------------------------------------

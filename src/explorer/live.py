@@ -527,8 +527,9 @@ def refuse(answer: Answer) -> Answer:
 
 
 def shown_texts(question: LiveQuestion, answers: Iterable[Answer]) -> list[str]:
-    """The free-text answers the room may see: the approved ones, oldest first."""
-    mine = sorted((a for a in answers if a.question == question.id and a.approved), key=lambda a: a.answered_at)
+    """The free-text answers the room may see: the approved ones, newest first (a projector shows the latest at the
+    top, where the room is looking, however many came before)."""
+    mine = sorted((a for a in answers if a.question == question.id and a.approved), key=lambda a: -a.answered_at)
     return [a.value for a in mine]
 
 
