@@ -81,7 +81,9 @@ def test_a_presenter_and_three_phones_through_three_questions(browser, server):
         # the QR code on the projector opens the join page for this session
         qr = page.get_by_role("img", name=re.compile("^QR code that opens the session"))
         found = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]
-        assert found == [f"{server}/join?code={code}"]
+        # with the session's ticket, so a phone scanning it is never held up by someone else's wrong codes
+        assert len(found) == 1 and re.fullmatch(re.escape(f"{server}/join?code={code}&t=") + r"[A-Za-z0-9_-]{16}",
+                                                 found[0]), found
 
         # a second window on the projector, in projector view: it follows what the controls window asks
         screen.page.goto(page.url + "&view=screen")
