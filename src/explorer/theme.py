@@ -24,6 +24,7 @@ PALETTE: dict[str, str] = {
     "ink": "#23261f",            # body text
     "dusk": "#efe0c8", "dusk_ink": "#5a4220",    # the "dusk" chip
     "night": "#2d3142", "night_ink": "#eef0f6",  # the "night" chip
+    "alert": "#fbe9e7", "alert_ink": "#7a1f12", "alert_line": "#a12a17",  # a refusal on a phone's live page
     "water": "#9dbbd0",          # the canal on the simplified map
     "rail": "#6a6c66",           # the railway on the simplified map
     "label": "#62655e",          # commune names on the simplified map (4.7:1 on the map's ground)
