@@ -106,7 +106,11 @@ def test_an_answer_reaches_the_projector_pushed_without_the_half_second_poll(bro
             asked = reruns.since(start)
             assert took < SAFETY_NET / 2, took
             assert 1 <= asked <= 3, asked  # the stream's report (coalesced), not a stream of polls
-            assert reruns.quiet(page, 1.5) == 0
+            # then quiet again (a phone's join is news for the count too, and may come in a second report)
+            settle = time.monotonic() + 6
+            while reruns.quiet(page, 1.5) > 0:
+                assert time.monotonic() < settle, "the projector kept asking for runs after an answer"
+            assert reruns.since(start) <= 4, reruns.since(start)
         if kind == "postgresql":  # another process's store (another replica): heard through NOTIFY
             start = time.monotonic()
             store.answer(question.id, new_participant(), question.choices[0], time.time())
