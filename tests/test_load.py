@@ -84,7 +84,8 @@ def test_two_replicas_behind_nginx_keep_each_visitor_on_one_replica():
     from cluster import CONFIG, nginx_config, run_cluster
 
     config = nginx_config(9000, [9001, 9002, 9003])
-    assert "listen 127.0.0.1:9000;" in config and config.count("server 127.0.0.1:900") == 3
+    # both upstreams (sticky for Streamlit, any replica for the phones' page) list every replica
+    assert "listen 127.0.0.1:9000;" in config and config.count("server 127.0.0.1:900") == 6
     assert "8601" not in config and "hash $hx_route_key consistent;" in config
     assert "proxy_set_header Host $http_host;" in config  # the port too: Streamlit compares Host with Origin
     assert "proxy_set_header Upgrade $http_upgrade;" in CONFIG.read_text()  # websockets pass through
