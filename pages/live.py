@@ -44,7 +44,6 @@ from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, N_, t
 from explorer.live import (
     ENDED,
     KINDS,
-    TOO_MANY_SESSIONS,
     TOO_MANY_TRIES,
     UNKNOWN_CODE,
     ChoicesMismatch,
@@ -166,7 +165,7 @@ def wanted_plan() -> tuple[str, str] | None:
 
 def start(spoiler_safe: bool, plan: tuple[str, str] | None) -> None:
     if not livecontrols.may_start(st.session_state, time.time()):  # this tab's allowance, before the address's
-        st.session_state["hx-live-error"] = t(TOO_MANY_SESSIONS, lang)
+        st.session_state["hx-live-error"] = t(livecontrols.TOO_MANY_STARTS_HERE, lang)
         return
     try:
         session, key = store.start_session(time.time(), lang, spoiler_safe, page.settings.session_hours * 3600,
@@ -318,10 +317,6 @@ def board() -> None:
     when this one is the projector's) brings the whole page up to date."""
     if live_push(key=PUSH, address=events) != pushed:  # streaming started or broke: the other pace from now on
         st.rerun(scope="app")
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        st.image(page.derived(("qr", join_url), lambda: qr_png(join_url, box_size=10)), width=300,
-                 alt=t("QR code that opens the session on a phone: {url}", lang, url=join_url))
     try:
         now = store.questions(code)
         if snapshot(now) != snapshot(asked):
@@ -330,9 +325,21 @@ def board() -> None:
         stored = store.find(code) or session  # a cap or joining changed in another window shows here too
         if not screen and (stored.cap, stored.joining) != (session.cap, session.joining):
             st.rerun(scope="app")  # and the fields below follow it
+    except StoreUnavailable as exc:
+        st.error(exc.text(lang), icon=":material/cloud_off:")
+        return
+    if screen and not stored.joining:  # joining closed: no QR code to scan, the whole width for the answers
+        left, right = st.container(), st.container()
+    else:
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            st.image(page.derived(("qr", join_url), lambda: qr_png(join_url, box_size=10)), width=300,
+                     alt=t("QR code that opens the session on a phone: {url}", lang, url=join_url))
+    try:
         shown = current
         with left:
-            st.html(join_html(code, typed_address, joined, lang))
+            if stored.joining or not screen:
+                st.html(join_html(code, typed_address, joined, lang))
             if not stored.joining:
                 st.html(livecontrols.closed_html(lang))
             if not screen:  # the places, on the controls only
@@ -419,9 +426,10 @@ def approve_all(question_id: str, shown: list[tuple[str, str, str]]) -> None:
 
 
 def hide_text(question_id: str, token: str, value: str) -> None:
-    """Take a written answer off the projector and the phones: it waits for approval again."""
+    """Take a written answer off the projector and the phones for good: it is discarded (an "approve all" later
+    cannot bring it back; only its writer's phone says it is not shown)."""
     try:
-        store.approve(question_id, token, value, approved=False)
+        store.refuse_many(question_id, [(token, value)])
     except StoreUnavailable as exc:
         st.session_state["hx-live-problem"] = exc.text(lang)
 
@@ -457,6 +465,7 @@ if current is not None:
             st.markdown("**" + md(t("Waiting for approval", lang)) + "**")
             caption(t("Only in this window: everyone sees an answer once you approve it. A discarded answer is "
                       "never shown; only its writer's phone says so.", lang))
+            caption(t("Hide takes an answer already shown off the projector and the phones for good.", lang))
 
             approvals_pushed = streaming("live-push-approvals")
 
@@ -478,7 +487,7 @@ if current is not None:
                     for word, count in words:
                         with st.container(border=True, horizontal=True, vertical_alignment="center",
                                           key=f"hx-waiting-{word_key(word)}"):
-                            st.html(f'<p class="hx-waiting">{esc(word)} <small>× {count}</small></p>')
+                            st.html(f'<p class="hx-waiting"><bdi>{esc(word)}</bdi> <small>× {count}</small></p>')
                             st.button(t("Show", lang), key=f"approve-word-{word_key(word)}", on_click=store.approve_word,
                                       args=(current.id, word))
                             st.button(t("Discard", lang), key=f"refuse-word-{word_key(word)}",
@@ -493,9 +502,10 @@ if current is not None:
                     for word, count in shown.most_common():
                         with st.container(horizontal=True, vertical_alignment="center",
                                           key=f"hx-shown-{word_key(word)}"):
-                            st.html(f'<p class="hx-shown-word">{esc(word)} <small>× {count}</small></p>')
-                            st.button(t("Hide", lang), key=f"hide-word-{word_key(word)}", on_click=store.approve_word,
-                                      args=(current.id, word, False), icon=":material/visibility_off:")
+                            st.html(f'<p class="hx-shown-word"><bdi>{esc(word)}</bdi> <small>× {count}</small></p>')
+                            # discarded for good: "show every word listed" cannot bring it back
+                            st.button(t("Hide", lang), key=f"hide-word-{word_key(word)}", on_click=store.refuse_word,
+                                      args=(current.id, word), icon=":material/visibility_off:")
                     return
                 listed = [(a.participant, a.value, f"pick-{word_key(a.participant + a.value)}") for a in waiting]
                 for _, value, key in listed:

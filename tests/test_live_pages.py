@@ -218,11 +218,16 @@ def test_a_written_answer_approved_by_mistake_comes_off_the_projector_and_waits_
     key = next(b.key for b in hides if b.key.endswith(word_key_of(pupil + "unkind words about a classmate")))
     at.button(key=key).click().run()
     kept = {a.value: a for a in store.answers(session.code)}
-    assert kept["unkind words about a classmate"].waiting and kept["moss on the walls"].approved
+    assert kept["unkind words about a classmate"].refused and kept["moss on the walls"].approved
     screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
     assert "unkind words" not in board_of(screen) and "moss on the walls" in board_of(screen)
-    # it waits again in the controls, to approve or discard
-    assert "unkind words about a classmate" in [c.label for c in at.get("checkbox")]
+    # discarded for good: it is not listed to approve again, and a later "approve all" cannot bring it back
+    assert "unkind words about a classmate" not in [c.label for c in at.get("checkbox")]
+    store.answer(question.id, new_participant(), "a late answer", time.time())
+    at.run()
+    at.button(key="live-approve-all").click().run()
+    screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
+    assert "unkind words" not in board_of(screen) and "a late answer" in board_of(screen)
 
 
 def word_key_of(text: str) -> str:
@@ -601,7 +606,11 @@ def test_a_word_shown_can_be_hidden_again(store, content):
     at = run("pages/live.py", code=session.code, key=secret)
     assert re.search(shown_word("oops", 1), text_of(at))
     next(b for b in at.get("button") if (b.key or "").startswith("hide-word-")).click().run()
-    assert not re.search(shown_word("oops", 1), text_of(at)) and not store.answers(session.code)[0].approved
+    assert not re.search(shown_word("oops", 1), text_of(at)) and store.answers(session.code)[0].refused
+    # hidden for good: the word given again later is not listed to show again
+    store.answer(word.id, new_participant(), "Oops!", time.time())
+    at.run()
+    assert not [w for w in at.get("html") if "hx-waiting" in w.proto.body and "oops" in w.proto.body]
 
 
 # --- what the presenter is told, numbering, and a lesson plan's questions -------------------------------------
@@ -827,7 +836,7 @@ def test_one_browser_tab_starts_only_so_many_sessions_and_another_tab_still_can(
         at.run()
     assert len(codes) == livecontrols.TAB_STARTS
     at.button(key="live-start").click().run()
-    assert "code" not in at.query_params and any(t(TOO_MANY_SESSIONS) in e.value for e in at.error)
+    assert "code" not in at.query_params and any(t(livecontrols.TOO_MANY_STARTS_HERE) in e.value for e in at.error)
     assert livecontrols.TAB_STARTS < SESSIONS_PER_HOUR  # the address (the teacher's too) has starts left
     other = run("pages/live.py")  # another tab behind the same address: the teacher's
     other.button(key="live-start").click().run()
@@ -888,9 +897,12 @@ def test_the_presenter_closes_joining_and_the_projector_says_so(store, content):
     assert "hx-live-closed" in text_of(at) and at.toggle(key="live-joining").value is False
     screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
     assert "hx-live-closed" in text_of(screen) and not screen.get("toggle")
+    # nothing left to scan on the projector: no QR code, the whole width for the answers
+    assert not screen.get("image") and at.get("image")
     store.set_joining(session.code, True)  # opened again from another window: both follow
     at.run()
     screen.run()
+    assert screen.get("image")
     assert at.toggle(key="live-joining").value is True
     assert "hx-live-closed" not in text_of(at) and "hx-live-closed" not in text_of(screen)
 

@@ -22,11 +22,14 @@ import streamlit as st
 from babel.numbers import format_decimal
 
 from explorer.fragments import tx
-from explorer.i18n import n_, t
+from explorer.i18n import N_, n_, t
 from explorer.live import DEFAULT_CAP, MAX_CAP, LiveError, LiveSession
 from explorer.livestore import LiveStore, StoreUnavailable
 from explorer_app.widgets import caption
 
+# this browser tab's own allowance of starts (may_start), told apart from the network's
+TOO_MANY_STARTS_HERE = N_("This window has started several sessions in the past few minutes. Try again in a few "
+                          "minutes, or carry on with a session already started.")
 TAB_STARTS = 5  # sessions one browser tab may start in TAB_WINDOW seconds
 TAB_WINDOW = 600.0
 STARTS = "hx-live-starts"  # session_state: when this tab started its recent sessions
