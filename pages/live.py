@@ -467,13 +467,12 @@ if current is not None:
                       "never shown; only its writer's phone says so.", lang))
             caption(t("Hide takes an answer already shown off the projector and the phones for good.", lang))
 
-            approvals_pushed = streaming("live-push-approvals")
-
-            @st.fragment(run_every=SAFETY_NET if approvals_pushed else PROJECTOR_POLL * 2)
+            # read every second: the presenter's own window only (one per session). A second push component on
+            # this page lost reports (two fragments triggered at once: one of the two runs was not made), so the
+            # board alone listens to the stream.
+            @st.fragment(run_every=PROJECTOR_POLL * 2)
             def approvals() -> None:
-                """The answers waiting, read again when the session's stream says answers arrived (as the board)."""
-                if live_push(key="live-push-approvals", address=events) != approvals_pushed:
-                    st.rerun(scope="app")
+                """The answers waiting, read again every second."""
                 try:
                     everything = store.answers(code, current.id)
                     waiting = [a for a in everything if a.waiting]

@@ -1006,15 +1006,17 @@ def test_the_board_listens_to_the_sessions_stream_and_an_event_reruns_it(store, 
     assert not at.exception and "1 answer" in board_of(at)
 
 
-def test_the_approvals_listen_to_the_stream_too(store, content):
+def test_the_approvals_follow_the_room_on_their_own_timer(store, content):
+    """The waiting list is read every second on the controls (the board alone listens to the stream)."""
     session, secret = started(store, content)
     word = word_question(session)
     store.add_question(word)
     store.move(word.id, "open")
     at = run("pages/live.py", code=session.code, key=secret)
-    assert json.loads(push_of(at, "live-push-approvals").proto.json)["url"] == json.loads(push_of(at).proto.json)["url"]
+    pushes = [c for c in at.get("bidi_component") if c.proto.component_name == "explorer_livepush"]
+    assert len(pushes) == 1 and pushes[0].proto.id.endswith("live-push")  # one stream per page: the board's
     store.answer(word.id, new_participant(), "moss", time.time())
-    trigger(at, "live-push-approvals", "event", "answers")
+    at.run()
     assert [h for h in at.get("html") if "hx-waiting" in h.proto.body and "moss" in h.proto.body]
 
 
