@@ -6,6 +6,7 @@ copied links, guessed codes behind forged headers, answers to questions that are
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import time
@@ -584,13 +585,16 @@ def test_a_phones_stream_says_its_state_at_once_and_each_change_of_it_only(app, 
         assert "content-encoding" not in stream.headers  # never held back to be compressed
         lines = stream.iter_lines()
         first = events(lines, 2)
-        assert first == ["retry: 3000", f'event: state\ndata: {{"question":"{scene.id}","state":"open"}}']
+        assert first[0] == "retry: 3000" and first[1].startswith("event: state\ndata: ")
+        told = json.loads(first[1].split("data: ", 1)[1])
+        assert told["question"] == scene.id and told["state"] == "open" and 0 <= told["spread"] <= participant.MAX_SPREAD
         other = joined_phone(app, store, session.code, "198.51.100.30")
         answer(other, session.code, scene, scene.choices[0])  # answers wake no phone: a keep-alive comes next
         assert events(lines, 1) == [": keep-alive"]
         store.move(scene.id, "closed")
         found = [e for e in events(lines, 2) if e.startswith("event:")]
-        assert found[0] == f'event: state\ndata: {{"question":"{scene.id}","state":"closed"}}'
+        told = json.loads(found[0].split("data: ", 1)[1])
+        assert found[0].startswith("event: state\n") and (told["question"], told["state"]) == (scene.id, "closed")
 
 
 def test_the_projectors_stream_wants_its_key_and_coalesces_answers(app, store, content):
@@ -654,3 +658,9 @@ def test_a_kiosk_sends_its_visitors_to_the_attract_screen(app, monkeypatch):
     monkeypatch.setenv("EXPLORER_KIOSK", "true")
     for response in (phone(app).get("/join?code=ABC234"), phone(app).post("/join", data={"code": "ABC234"})):
         assert response.status_code == 303 and response.headers["location"] == "/attract"
+
+
+def test_a_full_halls_phones_spread_their_reloads_and_a_class_hardly_waits():
+    assert participant.spread(0) == 0 and participant.spread(30) <= 100
+    assert participant.spread(1000) >= 1000 and participant.spread(100_000) == participant.MAX_SPREAD
+    assert participant.spread(-5) == 0

@@ -59,7 +59,11 @@
   source.addEventListener("state", function (event) {
     window.clearTimeout(watchdog);
     failures = 0;
-    try { told(JSON.parse(event.data)); } catch (e) { /* a broken message: the next one will do */ }
+    var found = null;
+    try { found = JSON.parse(event.data); } catch (e) { return; /* a broken message: the next one will do */ }
+    // a full hall's phones load the next question spread over a moment ("spread" ms), not all in one instant
+    var wait = Math.random() * Math.min(Number(found.spread) || 0, 3000);
+    if (wait > 0) window.setTimeout(function () { told(found); }, wait); else told(found);
   });
   source.addEventListener("error", function () {
     failures += 1;

@@ -8,7 +8,7 @@ the event streams that tell phones and projectors what changed, with no Streamli
 - ``GET /join``: the code form, or with ``?code=`` the session (``?lang=``, ``spoilers=hide`` kept in its links);
   ``POST /join``: a typed code, then 303 to the session's address; ``POST /join/answer``: an answer, then 303 back.
 - ``GET /join/events?code=``: Server-Sent Events for a phone (cookie required): ``event: state`` with
-  ``{"question": id, "state": state}`` at connect and at each change of its question; ``: keep-alive`` every
+  ``{"question": id, "state": state, "spread": ms}`` at connect and at each change of its question; ``: keep-alive`` every
   ``KEEP_ALIVE`` seconds. ``GET /join/state?code=``: the same as JSON, the slow fallback (``join.js`` polls it
   when streaming breaks). ``GET /live/events?code=&key=|screen=``: the projector's stream, ``event: state`` and
   ``event: answers`` with ``{"v": n}``, at most one burst per ``COALESCE`` seconds.
@@ -80,6 +80,8 @@ T = TypeVar("T")
 _log = logging.getLogger(__name__)
 KEEP_ALIVE = 20.0  # seconds between two comments on a quiet stream (proxies close silent connections)
 RETRY_MS = 3000  # what a browser waits before opening a broken stream again
+SPREAD_PER_PHONE = 2  # ms of reload spread per phone listening (1,000 phones on a process: 2 s)
+MAX_SPREAD = 3000  # ms: the most a phone waits before loading the next question
 COALESCE = 0.4  # seconds: the projector hears of a burst of answers at most this often
 WATCH = 30.0  # seconds: a session's watcher reads its questions again this often even without news
 MAX_AGE = 2.0  # seconds a shared read serves pages when no news came (news from a replica may be late)
@@ -536,6 +538,13 @@ def _event(name: str, data: dict) -> str:
     return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
+def spread(phones: int) -> int:
+    """Milliseconds over which the phones told of a change load their page again (each at a random moment in
+    them, ``join.js``): a full hall does not ask for two thousand pages in the same instant, a class hardly
+    waits. ``SPREAD_PER_PHONE`` per phone listening to this process, at most ``MAX_SPREAD``."""
+    return min(MAX_SPREAD, max(0, phones) * SPREAD_PER_PHONE)
+
+
 async def phone_events(code: str, settings: Settings) -> AsyncIterator[str]:
     """A phone's stream: its state at once (as soon as the session's first read is done), then each change."""
     room = _enter(code, settings)
@@ -545,7 +554,7 @@ async def phone_events(code: str, settings: Settings) -> AsyncIterator[str]:
         while True:
             if room.current is not None and room.current != seen:
                 seen = room.current
-                yield _event("state", seen)
+                yield _event("state", {**seen, "spread": spread(room.listeners)})
                 if seen.get("state") == "ended":
                     return
             woken = room.changed
