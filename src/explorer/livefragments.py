@@ -87,8 +87,9 @@ def words_html(counts: pd.DataFrame, language: str = "en", limit: int = 40) -> s
 
 
 def texts_html(texts: list[str], language: str = "en") -> str:
-    """Free-text answers the presenter approved, in the order given (newest first: ``shown_texts``); each takes its own direction (``dir="auto"``), so a
-    right-to-left answer reads right to left with its punctuation in place, whatever the page's language."""
+    """Free-text answers the presenter approved, in the order given (newest first: ``shown_texts``); each takes
+    its own direction (``dir="auto"``), so a right-to-left answer reads right to left with its punctuation in
+    place, whatever the page's language."""
     if not texts:
         none = t("No answer shown yet.", language)
         return f'<p class="hx-note">{tx(none, language)}</p>'
