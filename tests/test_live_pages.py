@@ -886,15 +886,20 @@ def test_a_wrong_key_gets_no_ticket(store, content):
     assert store.signer().ticket(session.code) not in text_of(at) and not at.get("image")
 
 
+def joining_switch(at: AppTest):
+    """The controls' "Let new phones join" switch (its key names the stored choice)."""
+    return next(w for w in at.get("toggle") if (w.key or "").startswith("live-joining-"))
+
+
 def test_the_presenter_closes_joining_and_the_projector_says_so(store, content):
     session, secret = started(store, content)
     at = run("pages/live.py", code=session.code, key=secret)
-    toggle = at.toggle(key="live-joining")
+    toggle = joining_switch(at)
     assert toggle.value is True and "hx-live-closed" not in text_of(at)
     assert "Let new phones join" in toggle.label and "switch off" in text_of(at)  # a caption says when
     toggle.set_value(False).run()
     assert store.session(session.code, time.time()).joining is False
-    assert "hx-live-closed" in text_of(at) and at.toggle(key="live-joining").value is False
+    assert "hx-live-closed" in text_of(at) and joining_switch(at).value is False
     screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
     assert "hx-live-closed" in text_of(screen) and not screen.get("toggle")
     # nothing left to scan on the projector: no QR code, the whole width for the answers
@@ -903,7 +908,7 @@ def test_the_presenter_closes_joining_and_the_projector_says_so(store, content):
     at.run()
     screen.run()
     assert screen.get("image")
-    assert at.toggle(key="live-joining").value is True
+    assert joining_switch(at).value is True
     assert "hx-live-closed" not in text_of(at) and "hx-live-closed" not in text_of(screen)
 
 
@@ -912,7 +917,7 @@ def test_a_closed_session_keeps_its_phones_and_refuses_new_ones(store, content):
     inside = new_participant()
     assert store.join(session.code, inside, time.time())
     at = run("pages/live.py", code=session.code, key=secret)
-    at.toggle(key="live-joining").set_value(False).run()
+    joining_switch(at).set_value(False).run()
     assert store.join(session.code, inside, time.time())  # a phone already in carries on
     with pytest.raises(LiveError):
         store.join(session.code, new_participant(), time.time())
@@ -932,7 +937,7 @@ def test_a_join_count_rising_faster_than_a_room_gets_a_note(store, content):
         store.join(session.code, new_participant(), time.time())
     at.run()
     assert [w for w in at.warning if "faster than people" in w.value]
-    at.toggle(key="live-joining").set_value(False).run()  # closed: nothing more to warn of
+    joining_switch(at).set_value(False).run()  # closed: nothing more to warn of
     assert not [w for w in at.warning if "faster than people" in w.value]
 
 

@@ -100,19 +100,22 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
             st.session_state["hx-live-cap-problem"] = exc.text(lang)
         st.session_state.pop(cap_key, None)  # the field shows the stored number again
 
+    # a switch per stored choice and per press in this tab, drawn with that value: a key is never used twice, so no
+    # value a browser kept for an earlier switch comes back
+    presses = st.session_state.get("hx-live-joining-presses", 0)
+    joining_key = f"live-joining-{int(session.joining)}-{presses}"
+
     def set_joining() -> None:
-        """Open or close the session to new phones, as the toggle now says."""
+        """Open or close the session to new phones, as the switch now says."""
+        st.session_state["hx-live-joining-presses"] = presses + 1
         try:
-            store.set_joining(code, st.session_state.get("live-joining") is True)
+            store.set_joining(code, st.session_state.get(joining_key) is True)
         except (StoreUnavailable, LiveError) as exc:
             st.session_state["hx-live-cap-problem"] = exc.text(lang)
-        st.session_state.pop("hx-live-joining-kept", None)  # the toggle shows the stored choice again
 
-    # the stored choice, also when another window changed it: set through the session state, which the browser's
-    # switch then shows (a value given to the widget itself would only be its first)
-    if st.session_state.get("hx-live-joining-kept") != session.joining:
-        st.session_state["live-joining"] = session.joining
-        st.session_state["hx-live-joining-kept"] = session.joining
+    # The switch is made with the stored choice as its value and a key naming it: one changed in another window
+    # is a new switch showing it. (A value set through the session state instead is not the one the browser's
+    # switch starts from: the browser then reported its own default on a later run, and closed joining.)
     with st.container(horizontal=True, vertical_alignment="bottom", key="hx-live-setup"):
         st.link_button(t("Projector view: only the code and the answers", lang), screen_link,
                        icon=":material/fit_screen:", key="live-screen")
@@ -122,7 +125,7 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
                         help=t("Phones beyond this number are told the session is full. At most {most}; new "
                                "sessions start with {default}.", lang, most=format_decimal(MAX_CAP, locale=lang),
                                default=format_decimal(DEFAULT_CAP, locale=lang)))
-        st.toggle(t("Let new phones join", lang), key="live-joining", on_change=set_joining)
+        st.toggle(t("Let new phones join", lang), value=session.joining, key=joining_key, on_change=set_joining)
     if st.session_state.get("hx-live-cap-problem"):
         st.warning(st.session_state.pop("hx-live-cap-problem"), icon=":material/error:")
     caption(t("Once everyone is in, switch off “Let new phones join”: then neither a script nor a latecomer's second "
