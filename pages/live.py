@@ -15,7 +15,7 @@ many wait. Before the first question is opened it shows the code and "waiting fo
 ``&view=screen`` beside the key still opens it, and the address then becomes the screen link.
 
 The QR code's address carries the session's ticket (a phone that scanned the screen is never taken for a code
-guesser); the address written out for typing stays short. Beside the places, "Let new phones join" closes the
+guesser); the address written out for typing stays short. Beside the places, "Close joining" closes the
 session once everyone is in (the projector then says so), and a browser tab starts at most a few sessions in ten
 minutes: ``explorer_app/livecontrols.py``.
 
@@ -350,8 +350,8 @@ def board() -> None:
                                  "raise the number of places under the answers.", lang), icon=":material/group_off:")
                 elif stored.joining and livecontrols.joining_fast(st.session_state, joined, stored.cap, time.time()):
                     st.warning(t("Phones are joining faster than people in a room do. If the count runs past your "
-                                 "room, lower the number of places, and switch off “Let new phones join” once "
-                                 "everyone is in.", lang), icon=":material/speed:")
+                                 "room, lower the number of places, and press “Close joining” once everyone "
+                                 "is in.", lang), icon=":material/speed:")
         with right:
             if shown is None:
                 begin = t("Waiting for the first question.", lang) if screen else t("Add a question below to begin.",

@@ -192,7 +192,7 @@ def test_a_word_stacked_with_combining_marks_stays_in_its_own_box(browser, serve
 
 
 def test_the_presenter_closes_joining_and_the_projector_says_so_at_once(browser, served, content):
-    """The switch on the controls closes the session to new phones; the projector's window hears it on its stream
+    """"Close joining" on the controls closes the session to new phones; the projector's window hears it on its stream
     (well before its safety net) and says joining is closed. Its QR code's address carries the session's ticket and
     no presenter key."""
     server, store, _ = served
@@ -209,30 +209,41 @@ def test_the_presenter_closes_joining_and_the_projector_says_so_at_once(browser,
         expect(projector.locator(".hx-live-closed")).to_have_count(0)
         page = controls.page
         page.goto(f"{server}/live?code={session.code}&key={secret}")
-        switch = page.get_by_role("switch", name="Let new phones join")
-        expect(switch).to_be_checked(timeout=SHOWN)
+        close = page.get_by_role("button", name="Close joining")
+        reopen = page.get_by_role("button", name="Let new phones join again")
         start = time.monotonic()
-        page.get_by_text("Let new phones join", exact=True).click()
+        close.click(timeout=SHOWN)
         expect(page.locator(".hx-live-closed")).to_be_visible(timeout=SHOWN)
         expect(projector.locator(".hx-live-closed")).to_be_visible(timeout=SAFETY_NET * 1000 * 0.6)
         assert time.monotonic() - start < SAFETY_NET / 2
         assert not store.session(session.code, time.time()).joining
-        # the switch is drawn anew for the stored choice; press it once the one it replaces has gone
-        expect(page.get_by_role("switch", name="Let new phones join")).to_have_count(1, timeout=SHOWN)
-        expect(page.get_by_role("switch", name="Let new phones join")).not_to_be_checked(timeout=SHOWN)
-        page.get_by_text("Let new phones join", exact=True).click()  # open again: the projector follows
+        reopen.click(timeout=SHOWN)  # open again: the projector follows
         expect(projector.locator(".hx-live-closed")).to_have_count(0, timeout=SAFETY_NET * 1000 * 0.6)
+        expect(close).to_be_visible(timeout=SHOWN)
         assert store.session(session.code, time.time()).joining
         # from another process's store (another replica): heard through NOTIFY on PostgreSQL, else at the board's
-        # safety net; the switch here follows without a reload. (A push landing while this page still runs the
+        # safety net; the controls here follow without a reload. (A push landing while this page still runs the
         # press above can be caught only by the safety net: within one safety net either way.)
         store.set_cap(session.code, 321)
         store.set_joining(session.code, False)
         heard = SAFETY_NET * 1000 * 3
-        # the switch is drawn anew for the stored choice (the one it replaces may linger while the page runs)
-        expect(page.get_by_role("switch", name="Let new phones join").last).not_to_be_checked(timeout=heard)
+        expect(reopen).to_be_visible(timeout=heard)
         expect(page.get_by_role("spinbutton", name="About how many people")).to_have_value("321", timeout=heard)
         expect(projector.locator(".hx-live-closed")).to_be_visible(timeout=heard)
+        # and the page leaves them so: its next reads (the board's safety net) never send back what it showed before
+        settle = time.monotonic() + SAFETY_NET * 1.5
+        while time.monotonic() < settle:
+            stored = store.session(session.code, time.time())
+            assert (stored.cap, stored.joining) == (321, False)
+            page.wait_for_timeout(500)
+        field = page.get_by_role("spinbutton", name="About how many people")  # and a number typed here is kept
+        field.fill("250")
+        field.press("Enter")
+        kept = time.monotonic() + SHOWN / 1000
+        while store.session(session.code, time.time()).cap != 250 and time.monotonic() < kept:
+            page.wait_for_timeout(100)
+        assert store.session(session.code, time.time()).cap == 250
+        expect(page.locator(".hx-live-places")).to_contain_text("250")
         assert screen.external == [] and controls.external == []
     finally:
         controls.close()

@@ -768,8 +768,14 @@ def test_the_controls_say_near_the_top_to_keep_the_presenter_link_and_not_show_i
 
 
 def cap_field(at: AppTest):
-    """The number of places (its key names the stored number: a change from another window is shown anew)."""
-    return next(n for n in at.get("number_input") if (n.key or "").startswith("live-cap"))
+    """The number of places, in a form with its "Set places" button."""
+    return next(n for n in at.get("number_input") if n.key == "live-cap")
+
+
+def set_places(at: AppTest, number: int) -> None:
+    """Type a number of places and press "Set places" (the field alone keeps nothing)."""
+    cap_field(at).set_value(number)
+    at.button(key="live-cap-set").click().run()
 
 
 def places(at: AppTest) -> str:
@@ -781,9 +787,9 @@ def test_the_presenter_sets_the_number_of_places_and_sees_the_join_count_against
     at.button(key="live-start").click().run()
     code = param(at, "code")
     field = cap_field(at)
-    assert field.value == DEFAULT_CAP and field.min == 1 and field.max == MAX_CAP
+    assert field.value == DEFAULT_CAP and isinstance(field.value, int)  # no bounds: the store judges the number
     assert f"{DEFAULT_CAP:,}" in places(at) and store.session(code, time.time()).cap == DEFAULT_CAP
-    field.set_value(2).run()
+    set_places(at, 2)
     assert store.session(code, time.time()).cap == 2 and cap_field(at).value == 2
     assert not [w for w in at.warning if "place is taken" in w.value]
     for _ in range(2):
@@ -801,11 +807,11 @@ def test_the_presenter_sets_the_number_of_places_and_sees_the_join_count_against
 def test_a_number_of_places_out_of_range_changes_nothing(store, content, hostile):
     session, secret = started(store, content)
     at = run("pages/live.py", code=session.code, key=secret)
-    cap_field(at).set_value(hostile).run()  # what a browser could send, whatever the field allows
+    set_places(at, hostile)  # what a browser could send, whatever the field allows
     assert not at.exception
     assert store.session(session.code, time.time()).cap == DEFAULT_CAP
     assert cap_field(at).value == DEFAULT_CAP
-    cap_field(at).set_value(25).run()  # and the field still works
+    set_places(at, 25)  # and the field still works
     assert store.session(session.code, time.time()).cap == 25
 
 
@@ -886,30 +892,41 @@ def test_a_wrong_key_gets_no_ticket(store, content):
     assert store.signer().ticket(session.code) not in text_of(at) and not at.get("image")
 
 
-def joining_switch(at: AppTest):
-    """The controls' "Let new phones join" switch (its key names the stored choice)."""
-    return next(w for w in at.get("toggle") if (w.key or "").startswith("live-joining-"))
+def joining_button(at: AppTest, key: str):
+    """The controls' button that closes joining ("live-joining-close") or opens it again ("live-joining-open")."""
+    return next(b for b in at.get("button") if b.key == key)
+
+
+def joining_keys(at: AppTest) -> set[str]:
+    return {b.key for b in at.get("button") if (b.key or "").startswith("live-joining-")}
 
 
 def test_the_presenter_closes_joining_and_the_projector_says_so(store, content):
     session, secret = started(store, content)
     at = run("pages/live.py", code=session.code, key=secret)
-    toggle = joining_switch(at)
-    assert toggle.value is True and "hx-live-closed" not in text_of(at)
-    assert "Let new phones join" in toggle.label and "switch off" in text_of(at)  # a caption says when
-    toggle.set_value(False).run()
+    assert joining_keys(at) == {"live-joining-close"} and "hx-live-closed" not in text_of(at)
+    assert "Close joining" in joining_button(at, "live-joining-close").label
+    assert "Close joining" in text_of(at)  # a caption says when
+    joining_button(at, "live-joining-close").click().run()
     assert store.session(session.code, time.time()).joining is False
-    assert "hx-live-closed" in text_of(at) and joining_switch(at).value is False
+    assert "hx-live-closed" in text_of(at) and joining_keys(at) == {"live-joining-open"}
     screen = run("pages/live.py", code=session.code, screen=screen_of(store, session))
-    assert "hx-live-closed" in text_of(screen) and not screen.get("toggle")
+    assert "hx-live-closed" in text_of(screen) and not joining_keys(screen)
     # nothing left to scan on the projector: no QR code, the whole width for the answers
     assert not screen.get("image") and at.get("image")
     store.set_joining(session.code, True)  # opened again from another window: both follow
     at.run()
     screen.run()
     assert screen.get("image")
-    assert joining_switch(at).value is True
+    assert joining_keys(at) == {"live-joining-close"}
     assert "hx-live-closed" not in text_of(at) and "hx-live-closed" not in text_of(screen)
+    at.run()  # a later run (the board's safety net) leaves the stored choice alone
+    assert store.session(session.code, time.time()).joining is True
+    joining_button(at, "live-joining-close").click().run()
+    store.set_joining(session.code, True)  # and again from elsewhere, while this window still shows it closed
+    at.run()
+    at.run()
+    assert store.session(session.code, time.time()).joining is True and joining_keys(at) == {"live-joining-close"}
 
 
 def test_a_closed_session_keeps_its_phones_and_refuses_new_ones(store, content):
@@ -917,7 +934,7 @@ def test_a_closed_session_keeps_its_phones_and_refuses_new_ones(store, content):
     inside = new_participant()
     assert store.join(session.code, inside, time.time())
     at = run("pages/live.py", code=session.code, key=secret)
-    joining_switch(at).set_value(False).run()
+    joining_button(at, "live-joining-close").click().run()
     assert store.join(session.code, inside, time.time())  # a phone already in carries on
     with pytest.raises(LiveError):
         store.join(session.code, new_participant(), time.time())
@@ -937,7 +954,7 @@ def test_a_join_count_rising_faster_than_a_room_gets_a_note(store, content):
         store.join(session.code, new_participant(), time.time())
     at.run()
     assert [w for w in at.warning if "faster than people" in w.value]
-    joining_switch(at).set_value(False).run()  # closed: nothing more to warn of
+    joining_button(at, "live-joining-close").click().run()  # closed: nothing more to warn of
     assert not [w for w in at.warning if "faster than people" in w.value]
 
 

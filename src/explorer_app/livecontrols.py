@@ -1,11 +1,11 @@
 """The presenter's controls beside the live board (``pages/live.py``): the phones' two addresses, the row that sets
-the places and whether new phones may join, a browser tab's allowance of session starts, and a note when phones
-join faster than people in a room do.
+the places and whether new phones may join (a button, not a switch: see ``setup``), a browser tab's allowance of
+session starts, and a note when phones join faster than people in a room do.
 
 - The QR code's address carries the session's ticket (``Signer.ticket``, ``/join?code=…&t=…``): a phone that
   scanned the screen has seen it, so the wrong-code limiter never blocks it; the address written out for typing
   stays short (``host/join``, beside the code).
-- "Let new phones join" (``store.set_joining``): closed once everyone is in, a script or a latecomer's second phone
+- "Close joining" (``store.set_joining``): closed once everyone is in, a script or a latecomer's second phone
   cannot add voices, and phones already in carry on; the projector then says joining is closed.
 - Session starts: besides the store's allowance per address (a whole school behind one router), one browser tab
   may start ``TAB_STARTS`` in ``TAB_WINDOW`` seconds, so a pupil pressing Start again and again is stopped long
@@ -26,6 +26,8 @@ from explorer.i18n import N_, n_, t
 from explorer.live import DEFAULT_CAP, MAX_CAP, LiveError, LiveSession
 from explorer.livestore import LiveStore, StoreUnavailable
 from explorer_app.widgets import caption
+
+CAP_SHOWN = "hx-live-cap-shown"  # the stored number of places this tab's field was last given
 
 # this browser tab's own allowance of starts (may_start), told apart from the network's
 TOO_MANY_STARTS_HERE = N_("This window has started several sessions in the past few minutes. Try again in a few "
@@ -82,11 +84,17 @@ def joining_fast(state: MutableMapping[str, Any], joined: int, cap: int, now: fl
 
 
 def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -> None:
-    """The projector view's link, the number of places and "Let new phones join", each following a change made in
+    """The projector view's link, the number of places and "Close joining", each following a change made in
     another window, and what each does."""
     code = session.code
 
-    cap_key = f"live-cap-{session.cap}"  # a field per stored number: one changed in another window is shown anew
+    # One field in a form, given the stored number through the session state whenever it differs from the one this
+    # tab last showed (a change made in another window). Only the form's button (or Enter) keeps a number: a value
+    # the browser still held for the field, sent with a rerun of the board, can never undo a change made elsewhere.
+    cap_key = "live-cap"
+    if st.session_state.get(CAP_SHOWN) != session.cap or cap_key not in st.session_state:
+        st.session_state[cap_key] = session.cap
+        st.session_state[CAP_SHOWN] = session.cap
 
     def set_cap() -> None:
         """Keep the number of places the presenter typed: phones beyond it are told the session is full."""
@@ -98,38 +106,38 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
                                                         most=format_decimal(MAX_CAP, locale=lang))
         except (StoreUnavailable, LiveError) as exc:
             st.session_state["hx-live-cap-problem"] = exc.text(lang)
-        st.session_state.pop(cap_key, None)  # the field shows the stored number again
+        st.session_state.pop(CAP_SHOWN, None)  # the field shows the stored number at the next run
 
-    # a switch per stored choice and per press in this tab, drawn with that value: a key is never used twice, so no
-    # value a browser kept for an earlier switch comes back
-    presses = st.session_state.get("hx-live-joining-presses", 0)
-    joining_key = f"live-joining-{int(session.joining)}-{presses}"
-
-    def set_joining() -> None:
-        """Open or close the session to new phones, as the switch now says."""
-        st.session_state["hx-live-joining-presses"] = presses + 1
+    def set_joining(value: bool) -> None:
+        """Open or close the session to new phones. A button, not a switch: a press is reported once, in its own
+        run, so no value a browser kept for an earlier widget can come back and undo a change made elsewhere."""
         try:
-            store.set_joining(code, st.session_state.get(joining_key) is True)
+            store.set_joining(code, value)
         except (StoreUnavailable, LiveError) as exc:
             st.session_state["hx-live-cap-problem"] = exc.text(lang)
 
-    # The switch is made with the stored choice as its value and a key naming it: one changed in another window
-    # is a new switch showing it. (A value set through the session state instead is not the one the browser's
-    # switch starts from: the browser then reported its own default on a later run, and closed joining.)
     with st.container(horizontal=True, vertical_alignment="bottom", key="hx-live-setup"):
         st.link_button(t("Projector view: only the code and the answers", lang), screen_link,
                        icon=":material/fit_screen:", key="live-screen")
-        # a number out of range from a browser is put back to the stored one by Streamlit (and refused by the store)
-        st.number_input(t("About how many people are in the room?", lang), min_value=1, max_value=MAX_CAP, step=10,
-                        value=session.cap, key=cap_key, on_change=set_cap, width=260,
-                        help=t("Phones beyond this number are told the session is full. At most {most}; new "
-                               "sessions start with {default}.", lang, most=format_decimal(MAX_CAP, locale=lang),
-                               default=format_decimal(DEFAULT_CAP, locale=lang)))
-        st.toggle(t("Let new phones join", lang), value=session.joining, key=joining_key, on_change=set_joining)
+        with st.form("live-places", border=False, width="content"), st.container(horizontal=True,
+                                                                                   vertical_alignment="bottom"):
+            # no bounds on the field: any whole number a browser sends reaches set_cap, whose store refuses one out
+            # of range with a message (a bounded field would put its minimum in its place, and that would be kept)
+            st.number_input(t("About how many people are in the room?", lang), step=10, key=cap_key, width=260,
+                            help=t("Phones beyond this number are told the session is full. At most {most}; new "
+                                   "sessions start with {default}.", lang, most=format_decimal(MAX_CAP, locale=lang),
+                                   default=format_decimal(DEFAULT_CAP, locale=lang)))
+            st.form_submit_button(t("Set places", lang), key="live-cap-set", on_click=set_cap)
+        if session.joining:
+            st.button(t("Close joining", lang), key="live-joining-close", icon=":material/lock:",
+                      on_click=set_joining, args=(False,))
+        else:
+            st.button(t("Let new phones join again", lang), key="live-joining-open", icon=":material/lock_open:",
+                      on_click=set_joining, args=(True,))
     if st.session_state.get("hx-live-cap-problem"):
         st.warning(st.session_state.pop("hx-live-cap-problem"), icon=":material/error:")
-    caption(t("Once everyone is in, switch off “Let new phones join”: then neither a script nor a latecomer's second "
-              "phone can add voices, and the phones already in carry on.", lang))
+    caption(t("Once everyone is in, press “Close joining”: then neither a script nor a latecomer's second phone can "
+              "add voices, and the phones already in carry on.", lang))
     caption(t("This window is for you: it holds the controls and the answers waiting for approval. On the projector, "
               "open the projector view: it opens in a new window, its address holds no presenter key, and it never "
               "shows an answer before you approve it, nor how many are waiting.", lang))
