@@ -56,10 +56,17 @@ page_header(
     page,
     t("The film's Brussels", lang),
     # spoiler-safe: the marsh, where the story goes after the first encounter, is not named as its destination
-    t("Stefan's last days before the summer, from a building site to the streets of Brussels. Choose a place on "
-      "the map to read the scenes set there and the moss facts tied to it.", lang) if page.spoiler_safe else
-    t("Stefan's last days before the summer, from a building site to a marsh full of moss. "
-      "Choose a place on the map to read the scenes set there and the moss facts tied to it.", lang),
+    t(
+        "Stefan's last days before the summer, from a building site to the streets of Brussels. Choose a place on "
+        "the map to read the scenes set there and the moss facts tied to it.",
+        lang,
+    )
+    if page.spoiler_safe
+    else t(
+        "Stefan's last days before the summer, from a building site to a marsh full of moss. "
+        "Choose a place on the map to read the scenes set there and the moss facts tied to it.",
+        lang,
+    ),
 )
 
 
@@ -76,11 +83,11 @@ def explorer() -> None:
     selection = resolve_selection(content, st.query_params.get("place"), st.query_params.get("scene"))
     # The notes stay while the link's bad value is in the address; choosing a place replaces it.
     if selection.unknown_place:
-        st.info(t("There is no place called “{value}” in the explorer, so here is the whole map.", lang,
-                  value=md(selection.unknown_place)))
+        st.info(
+            t("There is no place called “{value}” in the explorer, so here is the whole map.", lang, value=md(selection.unknown_place))
+        )
     if selection.unknown_scene:
-        st.info(t("There is no scene called “{value}”; showing the whole map.", lang,
-                  value=md(selection.unknown_scene)))
+        st.info(t("There is no scene called “{value}”; showing the whole map.", lang, value=md(selection.unknown_scene)))
     if selection.scene is not None and selection.place is not None and "place" in st.query_params:
         st.query_params["place"] = selection.place.id  # the scene decides; keep the address consistent
 
@@ -92,23 +99,49 @@ def explorer() -> None:
 
     # the map beside the panel where both fit, the panel under the map on a phone (app.css)
     with st.container(key="hx-explorer"):
-        place_map(page, key="place_map", height=760 if page.kiosk else 500, selected=place,
-                  on_click=select_place, under=strip + legend_html(lang))
+        place_map(
+            page,
+            key="place_map",
+            height=760 if page.kiosk else 500,
+            selected=place,
+            on_click=select_place,
+            under=strip + legend_html(lang),
+        )
         with st.container(key="place-panel"):
             if place is None:
-                page_links(page, "panel-top", [("scenes", t("Or follow the story scene by scene", lang))],
-                           before=intro_html(lang, spoiler_safe=page.view.spoiler_safe))
+                page_links(
+                    page,
+                    "panel-top",
+                    [("scenes", t("Or follow the story scene by scene", lang))],
+                    before=intro_html(lang, spoiler_safe=page.view.spoiler_safe),
+                )
             else:
                 place_panel(place, selection)
 
     hint = t("The same as tapping a marker: choose a place to read its scenes and moss.", lang)
     carried = page.carried()
-    items = [link(item.id, item.name.get(lang), page_href(MAP_PAGE, {"place": item.id, **carried}), event="picked",
-                  value=item.id, symbol=f"hx-sym-{item.kind} hx-sym-{item.provenance}",
-                  current=place is not None and item.id == place.id, current_value="true")
-             for item in content.places]
-    link_bar("place-list", [group(items)], on={"picked": on_list_pick}, label=t("All places", lang), css_class="hx-places",
-             kiosk=page.kiosk, before=section_html(t("All places", lang), note_html(hint)))
+    items = [
+        link(
+            item.id,
+            item.name.get(lang),
+            page_href(MAP_PAGE, {"place": item.id, **carried}),
+            event="picked",
+            value=item.id,
+            symbol=f"hx-sym-{item.kind} hx-sym-{item.provenance}",
+            current=place is not None and item.id == place.id,
+            current_value="true",
+        )
+        for item in content.places
+    ]
+    link_bar(
+        "place-list",
+        [group(items)],
+        on={"picked": on_list_pick},
+        label=t("All places", lang),
+        css_class="hx-places",
+        kiosk=page.kiosk,
+        before=section_html(t("All places", lang), note_html(hint)),
+    )
 
 
 def place_panel(place, selection) -> None:
@@ -129,8 +162,13 @@ def place_panel(place, selection) -> None:
         story_link(page, f"story-{scene.id}", scene, t("See it in the story", lang) + " →")
     facts = place_facts(place)
     shown, more = facts[:FACTS_SHOWN], facts[FACTS_SHOWN:]
-    st.html(section_html(t("Moss here", lang), cards_html([fact_html(f, content, lang, links=page.links) for f in shown])
-                         or note_html(t("No moss fact is tied to this place.", lang))))
+    st.html(
+        section_html(
+            t("Moss here", lang),
+            cards_html([fact_html(f, content, lang, links=page.links) for f in shown])
+            or note_html(t("No moss fact is tied to this place.", lang)),
+        )
+    )
     if more:
         with st.expander(n_("{count} more moss fact", "{count} more moss facts", len(more), lang)):
             st.html(cards_html([fact_html(f, content, lang, links=page.links) for f in more]))

@@ -51,8 +51,9 @@ def running_nginx(listen: int, replicas: list[int]):
         for sub in ("logs", "tmp"):
             (Path(prefix) / sub).mkdir()
         (Path(prefix) / "nginx.conf").write_text(nginx_config(listen, replicas))
-        proc = subprocess.Popen([binary, "-p", prefix, "-c", "nginx.conf", "-g", "daemon off;"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [binary, "-p", prefix, "-c", "nginx.conf", "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         try:
             try:
                 wait_healthy(f"http://127.0.0.1:{listen}", proc, timeout=20)
@@ -101,9 +102,11 @@ def running_cluster():
     """Two replicas (sharing one cookie secret) and nginx in front; yields (nginx URL, the two servers)."""
     secret = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
     ports = [free_port(), free_port()]
-    with running_server("serve.py", port=ports[0], env=secret) as one, \
-            running_server("serve.py", port=ports[1], env=secret) as two, \
-            running_nginx(free_port(), ports) as base:
+    with (
+        running_server("serve.py", port=ports[0], env=secret) as one,
+        running_server("serve.py", port=ports[1], env=secret) as two,
+        running_nginx(free_port(), ports) as base,
+    ):
         yield base, [one, two]
 
 
@@ -122,8 +125,7 @@ def run_cluster(sessions: int, over: float, think: tuple[float, float] = (1.0, 3
         wall = time.perf_counter() - started
         used = [cpu_seconds(r.pid) - c for r, c in zip(replicas, cpu, strict=True)]
     ok = not problems and len(spread) == 2 and not report.errors and all(u > 0 for u in used)
-    return {"spread": spread, "moved": problems, "report": report, "cpu_percent": [100 * u / wall for u in used],
-            "ok": ok}
+    return {"spread": spread, "moved": problems, "report": report, "cpu_percent": [100 * u / wall for u in used], "ok": ok}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,8 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = run_cluster(args.sessions, args.over)
     spread = result["spread"]
-    print(f"sticky sessions: {sum(spread.values())} visitors over {len(spread)} replicas "
-          f"({', '.join(f'{k}: {v}' for k, v in sorted(spread.items()))}); {len(result['moved'])} visitors moved")
+    print(
+        f"sticky sessions: {sum(spread.values())} visitors over {len(spread)} replicas "
+        f"({', '.join(f'{k}: {v}' for k, v in sorted(spread.items()))}); {len(result['moved'])} visitors moved"
+    )
     for problem in result["moved"][:5]:
         print("  moved:", problem)
     print("through nginx: " + result["report"].summary())

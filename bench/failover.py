@@ -106,9 +106,13 @@ def restart_postgres(store: LiveStore, mode: str) -> float:
         data = Path(connection.execute(text("show data_directory")).scalar_one())
     binaries, run = postgres_tools()
     start = time.perf_counter()
-    subprocess.run([*run, str(binaries / "pg_ctl"), "-D", str(data), "-m", mode, "-l", str(data.parent / "log"),
-                    "-w", "restart"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   cwd=data.parent)
+    subprocess.run(
+        [*run, str(binaries / "pg_ctl"), "-D", str(data), "-m", mode, "-l", str(data.parent / "log"), "-w", "restart"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=data.parent,
+    )
     return time.perf_counter() - start
 
 
@@ -135,8 +139,9 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
         listener = ScreenListener(cluster.base, session.code, store.signer().screen_key(session.code), url)
         listener.question = first.id
         listener.start()
-        plan = Plan(session.code, {first.id: FIRST}, time.time() + args.arrive + args.patience + 60,
-                    ticket=store.signer().ticket(session.code))  # the phones scan the QR code
+        plan = Plan(
+            session.code, {first.id: FIRST}, time.time() + args.arrive + args.patience + 60, ticket=store.signer().ticket(session.code)
+        )  # the phones scan the QR code
         stop = asyncio.Event()
         people = [Phone(i) for i in range(args.phones)]
         span = args.arrive
@@ -163,8 +168,7 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
                 outcome.recovered = f"replica {victim.base} killed (SIGKILL) at {outcome.failed_at:.1f} s"
             else:
                 took = await asyncio.to_thread(restart_postgres, store, name)
-                outcome.recovered = (f"PostgreSQL restarted (-m {name}) at {outcome.failed_at:.1f} s, up again "
-                                     f"{took:.1f} s later")
+                outcome.recovered = f"PostgreSQL restarted (-m {name}) at {outcome.failed_at:.1f} s, up again {took:.1f} s later"
             failure["over"] = time.time()
             print(f"{name}: {outcome.recovered}", flush=True)
 
@@ -201,20 +205,31 @@ async def scenario(name: str, args: argparse.Namespace, content) -> Outcome:
         await listener.close()
         after = cpu_snapshot([r.pid for r in cluster.replicas], postmaster)
         elapsed = time.perf_counter() - started
-        outcome.machine = {k: 100 * (after[k] - before[k]) / elapsed
-                           for k in ("machine busy", "stolen", "client", "replicas", "nginx")}
+        outcome.machine = {
+            k: 100 * (after[k] - before[k]) / elapsed for k in ("machine busy", "stolen", "client", "replicas", "nginx")
+        }
 
         for question in (first, second):
             checked = check(url, question.id, people)
-            outcome.questions.append({
-                "question": question.kind, "acknowledged": checked.acknowledged, "rows": checked.rows,
-                "lost": checked.lost, "wrong": checked.wrong, "doubled": checked.doubled,
-                "strangers": checked.strangers, "unanswered": checked.unanswered, "lines": checked.lines[:5],
-                "listener": percentiles(tally_lag(checked.answered_at, listener.shown(question.id))[0])})
+            outcome.questions.append(
+                {
+                    "question": question.kind,
+                    "acknowledged": checked.acknowledged,
+                    "rows": checked.rows,
+                    "lost": checked.lost,
+                    "wrong": checked.wrong,
+                    "doubled": checked.doubled,
+                    "strangers": checked.strangers,
+                    "unanswered": checked.unanswered,
+                    "lines": checked.lines[:5],
+                    "listener": percentiles(tally_lag(checked.answered_at, listener.shown(question.id))[0]),
+                }
+            )
         outcome.joined = joined_count(url, session.code)
         outcome.refusals = dict(Counter(status for p in people for _, status, _ in p.refusals))
-        outcome.untold = sum(1 for p in people for _, status, what in p.refusals
-                             if status not in ("connection", "no form") and not what)
+        outcome.untold = sum(
+            1 for p in people for _, status, what in p.refusals if status not in ("connection", "no form") and not what
+        )
         failed, recovered, victim = failure.get("at", 0.0), failure.get("over", 0.0), failure.get("victim", "")
         outcome.acked_during = sum(1 for p in people for at in p.acknowledged.values() if failed <= at <= recovered + 5)
         outcome.cookies_changed = sum(1 for p in people if len(p.cookies_seen) > 1)
@@ -237,28 +252,39 @@ def report(outcomes: list[Outcome]) -> list[tuple[str, bool]]:
     for o in outcomes:
         busy = o.machine
         print()
-        print(f"{o.scenario.upper()} ({o.at}): {o.phones} phones; {o.recovered}; machine busy {busy.get('machine busy', 0):.0f}% "
-              f"of a core (replicas {busy.get('replicas', 0):.0f}, nginx {busy.get('nginx', 0):.0f}, this client "
-              f"{busy.get('client', 0):.0f}), stolen {busy.get('stolen', 0):.0f}")
+        print(
+            f"{o.scenario.upper()} ({o.at}): {o.phones} phones; {o.recovered}; machine busy {busy.get('machine busy', 0):.0f}% "
+            f"of a core (replicas {busy.get('replicas', 0):.0f}, nginx {busy.get('nginx', 0):.0f}, this client "
+            f"{busy.get('client', 0):.0f}), stolen {busy.get('stolen', 0):.0f}"
+        )
         print(f"  joined {o.joined}; phones given a second cookie {o.cookies_changed}")
         for q in o.questions:
-            print(f"  {q['question']}: acknowledged {q['acknowledged']}, rows {q['rows']}; acknowledged and lost "
-                  f"{q['lost']} (wrong value {q['wrong']}), doubled {q['doubled']}, from nobody {q['strangers']}, "
-                  f"never acknowledged {q['unanswered']}; tally (stream + read) {ms(q['listener'])}")
+            print(
+                f"  {q['question']}: acknowledged {q['acknowledged']}, rows {q['rows']}; acknowledged and lost "
+                f"{q['lost']} (wrong value {q['wrong']}), doubled {q['doubled']}, from nobody {q['strangers']}, "
+                f"never acknowledged {q['unanswered']}; tally (stream + read) {ms(q['listener'])}"
+            )
             for line in q["lines"]:
                 print("     ", line)
-        print(f"  refused tries, by answer: {o.refusals or 'none'}; refusals without a page {o.untold}; "
-              f"acknowledged in the 5 s after the failure began {o.acked_during}")
-        print(f"  phones whose stream broke{' (on the killed replica)' if o.scenario == 'kill' else ''}: {o.affected}; "
-              f"told of the next question and acknowledged for it: {o.affected_carried_on}")
+        print(
+            f"  refused tries, by answer: {o.refusals or 'none'}; refusals without a page {o.untold}; "
+            f"acknowledged in the 5 s after the failure began {o.acked_during}"
+        )
+        print(
+            f"  phones whose stream broke{' (on the killed replica)' if o.scenario == 'kill' else ''}: {o.affected}; "
+            f"told of the next question and acknowledged for it: {o.affected_carried_on}"
+        )
         print(f"  the next question pushed: {ms(o.push)}; {o.pushed} of {o.phones} phones told")
         for line in o.errors[:6] + o.logs[:6]:
             print("   ", line)
         lost = sum(q["lost"] + q["doubled"] + q["strangers"] for q in o.questions)
         checks.append((f"{o.scenario}: 0 acknowledged answers lost, none doubled", lost == 0))
-        checks.append((f"{o.scenario}: every phone carried on (both questions acknowledged, same cookie)",
-                       all(q["acknowledged"] == o.phones for q in o.questions) and o.cookies_changed == 0
-                       and o.joined == o.phones))
+        checks.append(
+            (
+                f"{o.scenario}: every phone carried on (both questions acknowledged, same cookie)",
+                all(q["acknowledged"] == o.phones for q in o.questions) and o.cookies_changed == 0 and o.joined == o.phones,
+            )
+        )
         checks.append((f"{o.scenario}: every refusal told (a status and a page)", o.untold == 0))
     print()
     for label, ok in checks:
@@ -272,9 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phones", type=int, default=400)
     parser.add_argument("--arrive", type=float, default=20.0, help="seconds over which the phones arrive")
     parser.add_argument("--patience", type=float, default=45.0, help="seconds the phones go on trying after that")
-    parser.add_argument("--at", choices=("arrivals", "votes"), default="arrivals",
-                        help="when the failure comes: halfway through the arrivals (answers to the first question "
-                             "coming in), or 2.5 s after the second question opened (its burst of reloads and votes)")
+    parser.add_argument(
+        "--at",
+        choices=("arrivals", "votes"),
+        default="arrivals",
+        help="when the failure comes: halfway through the arrivals (answers to the first question "
+        "coming in), or 2.5 s after the second question opened (its burst of reloads and votes)",
+    )
     args = parser.parse_args(argv)
     unknown = [name for name in args.scenarios if name not in ("kill", "fast", "immediate")]
     if unknown:

@@ -36,16 +36,22 @@ const shown = (el) => {
   return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden';
 };
 """
-MARKERS_SHOWN = _SHOWN + """
+MARKERS_SHOWN = (
+    _SHOWN
+    + """
 const host = document.querySelector('.st-key-place_map [data-testid=stBidiComponentIsolated]');
 const root = host && host.shadowRoot;
 return !!root && shown(root.querySelector('.hx-marker')) ? performance.now() : false;
 """
-TEXT_SHOWN = _SHOWN + """
+)
+TEXT_SHOWN = (
+    _SHOWN
+    + """
 const el = [...document.querySelectorAll('[data-testid=stMarkdownContainer] p')]
   .find((p) => p.textContent.includes('Hello, Brussels'));
 return shown(el) ? performance.now() : false;
 """
+)
 
 
 def measure(browser, url: str, condition: str) -> float:
@@ -63,8 +69,11 @@ def measure(browser, url: str, condition: str) -> float:
 
 def main(rounds: int = 15) -> float:
     script = "serve.py"
-    with running_server(script, env={"EXPLORER_TILES": "offline"}) as explorer, \
-            running_server("bench/serve_bare.py") as bare, sync_playwright() as p:
+    with (
+        running_server(script, env={"EXPLORER_TILES": "offline"}) as explorer,
+        running_server("bench/serve_bare.py") as bare,
+        sync_playwright() as p,
+    ):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         measure(browser, explorer.base, MARKERS_SHOWN)  # warm both servers' caches once ...
         measure(browser, bare.base, TEXT_SHOWN)
@@ -77,9 +86,11 @@ def main(rounds: int = 15) -> float:
         browser.close()
     ratio = statistics.median(ours) / statistics.median(base)
     what = "first render"
-    print(f"{what}, markers visible: median {statistics.median(ours):.2f} s "
-          f"({' '.join(f'{x:.2f}' for x in ours)}); bare page text: median {statistics.median(base):.2f} s "
-          f"({' '.join(f'{x:.2f}' for x in base)}); ratio {ratio:.2f} (target <= 1.30)")
+    print(
+        f"{what}, markers visible: median {statistics.median(ours):.2f} s "
+        f"({' '.join(f'{x:.2f}' for x in ours)}); bare page text: median {statistics.median(base):.2f} s "
+        f"({' '.join(f'{x:.2f}' for x in base)}); ratio {ratio:.2f} (target <= 1.30)"
+    )
     return ratio
 
 

@@ -80,8 +80,9 @@ TALLY_TARGET = 1.0  # seconds, p95
 FIRST = (0.5, 2.0)  # think before answering the question open on arrival
 SECOND = (2.0, 20.0)  # think before answering the question opened once everyone is in
 # "No answer yet" has no digits: a total of 0 once the element is there
-PROJECTOR_WATCH = WATCH_TOTAL.replace("digits === '' ? -1 : parseInt(digits, 10)",
-                                      "text === null ? -1 : digits === '' ? 0 : parseInt(digits, 10)")
+PROJECTOR_WATCH = WATCH_TOTAL.replace(
+    "digits === '' ? -1 : parseInt(digits, 10)", "text === null ? -1 : digits === '' ? 0 : parseInt(digits, 10)"
+)
 
 
 @dataclass
@@ -149,8 +150,10 @@ async def open_projector(browser, base: str, code: str, screen: str):
     await context.add_init_script(PROJECTOR_WATCH)
     page = await context.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error"
-            and not m.text.startswith("Failed to load resource") else None)
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if m.type == "error" and not m.text.startswith("Failed to load resource") else None,
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     await page.goto(f"{base}/live?{urlencode({'code': code, 'screen': screen})}", wait_until="commit")
     await page.wait_for_function("() => window.__hxTotals.some((t) => t[1] === 0)", timeout=60_000)
@@ -165,8 +168,7 @@ async def warm_up(cluster, store: LiveStore, content, browser) -> None:
         question = store.add_question(scene_question(content, session))
         store.move(question.id, "open")
         if browser is not None:
-            context, page, _ = await open_projector(browser, replica.base, session.code,
-                                                    store.signer().screen_key(session.code))
+            context, page, _ = await open_projector(browser, replica.base, session.code, store.signer().screen_key(session.code))
             with contextlib.suppress(Exception):
                 await page.wait_for_load_state("networkidle", timeout=15_000)
             await context.close()
@@ -207,8 +209,7 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
         chromium = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS) if args.projector == "chromium" else None
         with running_postgres() as (url, postmaster), running_cluster(url, logs) as cluster:
             store = LiveStore(url)
-            print(f"light room: nginx {cluster.base}, replicas {', '.join(r.base for r in cluster.replicas)}",
-                  flush=True)
+            print(f"light room: nginx {cluster.base}, replicas {', '.join(r.base for r in cluster.replicas)}", flush=True)
             await warm_up(cluster, store, content, chromium)
             session, _ = store.start_session(time.time())
             if args.phones > DEFAULT_CAP:
@@ -224,8 +225,9 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
             listener.question = first.id
             listener.start()
 
-            plan = Plan(session.code, {first.id: FIRST}, time.time() + args.over + 120,
-                        ticket=store.signer().ticket(session.code))  # the phones scan the QR code
+            plan = Plan(
+                session.code, {first.id: FIRST}, time.time() + args.over + 120, ticket=store.signer().ticket(session.code)
+            )  # the phones scan the QR code
             stop = asyncio.Event()
             people = [Phone(i) for i in range(args.phones)]
             span = max(0.0, args.over - FIRST[1] - 1.0)
@@ -246,14 +248,19 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
             await wait_for(lambda: all(first.id in p.acknowledged or p.done for p in people), args.over + 120, 0.2)
             stage = Stage(f"1. {args.phones} phones arrive and answer a scene pick")
             stage.wall = time.perf_counter() - started
-            room.last_answer = max((p.acknowledged[first.id] for p in people if first.id in p.acknowledged),
-                                   default=0.0) - (time.time() - stage.wall)
-            await wait_for(lambda: bool(listener.shown(first.id))
-                           and listener.shown(first.id)[-1][1] >= sum(first.id in p.acknowledged for p in people), 20)
+            room.last_answer = max((p.acknowledged[first.id] for p in people if first.id in p.acknowledged), default=0.0) - (
+                time.time() - stage.wall
+            )
+            await wait_for(
+                lambda: (
+                    bool(listener.shown(first.id))
+                    and listener.shown(first.id)[-1][1] >= sum(first.id in p.acknowledged for p in people)
+                ),
+                20,
+            )
             stage.cpu, stage.parts, elapsed = usage.done()
             stage.cpu_seconds = sum(stage.cpu) * elapsed / 100
-            print(f"stage 1 done in {stage.wall:.0f} s: {sum(first.id in p.acknowledged for p in people)} answers",
-                  flush=True)
+            print(f"stage 1 done in {stage.wall:.0f} s: {sum(first.id in p.acknowledged for p in people)} answers", flush=True)
             await asyncio.sleep(2)  # the projector's last total
             shown_first = await projector_totals(page) if page is not None else []
 
@@ -274,8 +281,13 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
             room.move_seconds = time.time() - opened
             await wait_for(lambda: all(second.id in p.acknowledged or p.done for p in people), SECOND[1] + 90, 0.2)
             late = time.perf_counter()
-            await wait_for(lambda: bool(listener.shown(second.id))
-                           and listener.shown(second.id)[-1][1] >= sum(second.id in p.acknowledged for p in people), 20)
+            await wait_for(
+                lambda: (
+                    bool(listener.shown(second.id))
+                    and listener.shown(second.id)[-1][1] >= sum(second.id in p.acknowledged for p in people)
+                ),
+                20,
+            )
             third = Stage(f"2. a place vote opened: {args.phones} phones told, reload and vote")
             third.wall = late - started
             third.cpu, third.parts, elapsed = usage.done()
@@ -303,14 +315,14 @@ async def light_room(args: argparse.Namespace, logs: Path) -> LightRoom:
                     lags, found.never_shown = tally_lag(checked.answered_at, shown)
                     found.tally = percentiles(lags)
                 found.listener = percentiles(tally_lag(checked.answered_at, listener.shown(question.id))[0])
-                found.answer = percentiles([p.answer_seconds[question.id] for p in people
-                                            if question.id in p.answer_seconds])
+                found.answer = percentiles([p.answer_seconds[question.id] for p in people if question.id in p.answer_seconds])
                 found.refusals = refusal_counts(people, question.id)
                 room.stages.append(found)
             pushes = [p.pushed[second.id] - opened for p in people if second.id in p.pushed]
             third.push, third.pushed = percentiles(pushes), len(pushes)
-            third.shown = percentiles([p.shown[second.id] - p.pushed[second.id] for p in people
-                                       if second.id in p.shown and second.id in p.pushed])
+            third.shown = percentiles(
+                [p.shown[second.id] - p.pushed[second.id] for p in people if second.id in p.shown and second.id in p.pushed]
+            )
             room.join = percentiles([p.join_seconds for p in people if p.join_seconds is not None])
             room.first_view = percentiles([float(p.first_view) for p in people if p.first_view])
             room.wire = percentiles([float(p.wire) for p in people if p.wire])
@@ -338,14 +350,32 @@ def baseline(args: argparse.Namespace, logs: Path) -> dict | None:
     checkout = Path(tempfile.mkdtemp(prefix="hx-baseline-"))
     out = logs / "baseline.json"
     try:
-        subprocess.run(["git", "worktree", "add", "--detach", str(checkout), BASELINE_COMMIT], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(checkout), BASELINE_COMMIT],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         env = {**os.environ, "PYTHONPATH": str(checkout / "src")}
-        subprocess.run([sys.executable, "-c", "from explorer.i18n import compile_catalogs; compile_catalogs()"],
-                       cwd=checkout, env=env, check=True)
-        command = [sys.executable, str(ROOT / "bench" / "streamlit_room.py"), "--participants",
-                   str(args.baseline_phones), "--over", str(args.over), "--quiet", "0", "--no-baseline",
-                   "--json", str(out), "--logs", str(logs / "baseline")]
+        subprocess.run(
+            [sys.executable, "-c", "from explorer.i18n import compile_catalogs; compile_catalogs()"], cwd=checkout, env=env, check=True
+        )
+        command = [
+            sys.executable,
+            str(ROOT / "bench" / "streamlit_room.py"),
+            "--participants",
+            str(args.baseline_phones),
+            "--over",
+            str(args.over),
+            "--quiet",
+            "0",
+            "--no-baseline",
+            "--json",
+            str(out),
+            "--logs",
+            str(logs / "baseline"),
+        ]
         print(f"baseline: the Streamlit join page at {BASELINE_COMMIT}, {args.baseline_phones} phones", flush=True)
         done = subprocess.run(command, cwd=checkout, env=env, timeout=900, capture_output=True, text=True)
         (logs / "baseline.out").write_text(done.stdout + done.stderr)
@@ -357,8 +387,13 @@ def baseline(args: argparse.Namespace, logs: Path) -> dict | None:
         found["stdout"] = done.stdout
         return found
     finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=ROOT, check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["git", "worktree", "remove", "--force", str(checkout)],
+            cwd=ROOT,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 # --- the report ----------------------------------------------------------------------------------------------
@@ -379,37 +414,48 @@ def report(room: LightRoom, base: dict | None) -> list[tuple[str, bool]]:
     print(f"LIGHT PAGE: {room.phones} phones, two replicas + PostgreSQL behind nginx ({room.machine} at the end)")
     print(f"  joined (live_participants): {room.joined}; join (GET page) p50/p95/max {ms(room.join)}")
     kb = {k: v / 1024 for k, v in room.first_view.items() if k != "n"}
-    print(f"  first view (page + its files, cold cache, on the wire): p50 {kb.get('p50', 0):.1f} KB, "
-          f"max {kb.get('max', 0):.1f} KB")
+    print(f"  first view (page + its files, cold cache, on the wire): p50 {kb.get('p50', 0):.1f} KB, max {kb.get('max', 0):.1f} KB")
     kb = {k: v / 1024 for k, v in room.wire.items() if k != "n"}
-    print(f"  bytes per phone over the whole run (two questions, stream, reloads): p50 {kb.get('p50', 0):.1f} KB, "
-          f"p95 {kb.get('p95', 0):.1f} KB")
+    print(
+        f"  bytes per phone over the whole run (two questions, stream, reloads): p50 {kb.get('p50', 0):.1f} KB, "
+        f"p95 {kb.get('p95', 0):.1f} KB"
+    )
     print(f"  streams refused {room.streams_refused}, broken {room.streams_broken}; phone errors {len(room.errors)}")
     for line in room.errors[:8]:
         print("   ", line)
     for stage in room.stages:
         c = stage.checked
         print(f"  {stage.name} ({stage.wall:.0f} s)")
-        print(f"    acknowledged {c['acknowledged']} of {c['phones']}, rows {c['rows']}; lost {c['lost']}, wrong "
-              f"{c['wrong']}, doubled {c['doubled']}, from nobody {c['strangers']}, never acknowledged "
-              f"{c['unanswered']}; refusals {stage.refusals or 0}")
+        print(
+            f"    acknowledged {c['acknowledged']} of {c['phones']}, rows {c['rows']}; lost {c['lost']}, wrong "
+            f"{c['wrong']}, doubled {c['doubled']}, from nobody {c['strangers']}, never acknowledged "
+            f"{c['unanswered']}; refusals {stage.refusals or 0}"
+        )
         for line in c["lines"][:5]:
             print("     ", line)
-        print(f"    tally lag, projector in Chromium p50/p95/max: {ms(stage.tally)}"
-              + (f", {stage.never_shown} never shown" if stage.never_shown else ""))
+        print(
+            f"    tally lag, projector in Chromium p50/p95/max: {ms(stage.tally)}"
+            + (f", {stage.never_shown} never shown" if stage.never_shown else "")
+        )
         print(f"    tally lag, /live/events heard and the rows read: {ms(stage.listener)}")
         if stage.push:
-            print(f"    push, the presenter's move -> the phone's event: {ms(stage.push)}; {stage.pushed} phones told; "
-                  f"the move itself (until committed) {room.move_seconds * 1000:.0f} ms")
+            print(
+                f"    push, the presenter's move -> the phone's event: {ms(stage.push)}; {stage.pushed} phones told; "
+                f"the move itself (until committed) {room.move_seconds * 1000:.0f} ms"
+            )
             print(f"    the phone's event -> its page loaded again, showing the question: {ms(stage.shown)}")
         print(f"    answer, POST -> 303: {ms(stage.answer)}")
-        print(f"    replicas' CPU (% of a core): {percent(stage.cpu)}, {stage.cpu_seconds:.1f} s in all, "
-              f"{1000 * stage.cpu_seconds / max(1, c['phones']):.0f} ms a phone; PostgreSQL {stage.parts.get('PostgreSQL', 0):.0f}, "
-              f"nginx {stage.parts.get('nginx', 0):.0f}, this client {stage.parts.get('client', 0):.0f}, Chromium "
-              f"{stage.parts.get('browser', 0):.0f}; machine busy {stage.parts.get('machine busy', 0):.0f} (others "
-              f"{others(stage.parts, sum(stage.cpu)):.0f}), stolen {stage.parts.get('stolen', 0):.0f}")
-    print(f"  idle, every stream open: replicas' CPU {percent(room.idle_cpu)}; machine busy "
-          f"{room.idle_parts.get('machine busy', 0):.0f}% of a core")
+        print(
+            f"    replicas' CPU (% of a core): {percent(stage.cpu)}, {stage.cpu_seconds:.1f} s in all, "
+            f"{1000 * stage.cpu_seconds / max(1, c['phones']):.0f} ms a phone; PostgreSQL {stage.parts.get('PostgreSQL', 0):.0f}, "
+            f"nginx {stage.parts.get('nginx', 0):.0f}, this client {stage.parts.get('client', 0):.0f}, Chromium "
+            f"{stage.parts.get('browser', 0):.0f}; machine busy {stage.parts.get('machine busy', 0):.0f} (others "
+            f"{others(stage.parts, sum(stage.cpu)):.0f}), stolen {stage.parts.get('stolen', 0):.0f}"
+        )
+    print(
+        f"  idle, every stream open: replicas' CPU {percent(room.idle_cpu)}; machine busy "
+        f"{room.idle_parts.get('machine busy', 0):.0f}% of a core"
+    )
     for line in room.projector_errors[:5] + room.projector_mismatch:
         print("  projector:", line)
 
@@ -417,37 +463,65 @@ def report(room: LightRoom, base: dict | None) -> list[tuple[str, bool]]:
     first = room.stages[0]
     c = first.checked
     tally = first.tally or first.listener
-    checks.append((f"{room.phones} phones joined and answered within {room.over:.0f} s (the last answer "
-                   f"acknowledged {room.last_answer:.1f} s after the first arrival)",
-                   room.joined == room.phones and c["acknowledged"] == room.phones and room.last_answer <= room.over))
-    checks.append((f"first view ≤ 100 KB on the wire (max {room.first_view.get('max', 0) / 1024:.1f} KB)",
-                   0 < room.first_view.get("max", 0) <= 100 * 1024))
+    checks.append(
+        (
+            f"{room.phones} phones joined and answered within {room.over:.0f} s (the last answer "
+            f"acknowledged {room.last_answer:.1f} s after the first arrival)",
+            room.joined == room.phones and c["acknowledged"] == room.phones and room.last_answer <= room.over,
+        )
+    )
+    checks.append(
+        (
+            f"first view ≤ 100 KB on the wire (max {room.first_view.get('max', 0) / 1024:.1f} KB)",
+            0 < room.first_view.get("max", 0) <= 100 * 1024,
+        )
+    )
     for stage in room.stages:
         s = stage.checked
-        checks.append((f"{stage.name[:2]} 0 lost or doubled, no row from anyone else",
-                       s["lost"] == 0 and s["doubled"] == 0 and s["strangers"] == 0))
-    checks.append((f"tally p95 ≤ {TALLY_TARGET:.1f} s ({'Chromium' if first.tally else 'listener'})",
-                   bool(tally) and tally["p95"] <= TALLY_TARGET and first.never_shown == 0))
+        checks.append(
+            (
+                f"{stage.name[:2]} 0 lost or doubled, no row from anyone else",
+                s["lost"] == 0 and s["doubled"] == 0 and s["strangers"] == 0,
+            )
+        )
+    checks.append(
+        (
+            f"tally p95 ≤ {TALLY_TARGET:.1f} s ({'Chromium' if first.tally else 'listener'})",
+            bool(tally) and tally["p95"] <= TALLY_TARGET and first.never_shown == 0,
+        )
+    )
     if base is not None:
         print()
-        print(f"STREAMLIT JOIN PAGE ({BASELINE_COMMIT}): {base['participants']} phones over {base['over']:.0f} s, two "
-              "replicas + PostgreSQL behind nginx")
-        print(f"  acknowledged {base['acknowledged']}, rows {base['rows']}; lost {base['lost']}, doubled "
-              f"{base['doubled']}, strangers {base['strangers']}; errors {len(base['errors'])}")
+        print(
+            f"STREAMLIT JOIN PAGE ({BASELINE_COMMIT}): {base['participants']} phones over {base['over']:.0f} s, two "
+            "replicas + PostgreSQL behind nginx"
+        )
+        print(
+            f"  acknowledged {base['acknowledged']}, rows {base['rows']}; lost {base['lost']}, doubled "
+            f"{base['doubled']}, strangers {base['strangers']}; errors {len(base['errors'])}"
+        )
         print(f"  tally lag p50/p95/max: {ms(base['tally'])}; phones' polls {base['polls']}")
-        print(f"  replicas' CPU (% of a core): {percent(base['cpu_percent'])}; PostgreSQL "
-              f"{base['cpu'].get('PostgreSQL', 0):.0f}, nginx {base['cpu'].get('nginx', 0):.0f}, its client "
-              f"{base['cpu'].get('client', 0):.0f}, Chromium {base['cpu'].get('browser', 0):.0f}; machine busy "
-              f"{base['cpu'].get('machine busy', 0):.0f} (others {others(base['cpu'], sum(base['cpu_percent'])):.0f}), "
-              f"stolen {base['cpu'].get('stolen', 0):.0f}")
-        print(f"  joins p50/p95 {ms(base['join'])}; answers p50/p95 {ms(base['answer'])}; projector's request -> run "
-              f"done {ms(base['projector_run'])}")
+        print(
+            f"  replicas' CPU (% of a core): {percent(base['cpu_percent'])}; PostgreSQL "
+            f"{base['cpu'].get('PostgreSQL', 0):.0f}, nginx {base['cpu'].get('nginx', 0):.0f}, its client "
+            f"{base['cpu'].get('client', 0):.0f}, Chromium {base['cpu'].get('browser', 0):.0f}; machine busy "
+            f"{base['cpu'].get('machine busy', 0):.0f} (others {others(base['cpu'], sum(base['cpu_percent'])):.0f}), "
+            f"stolen {base['cpu'].get('stolen', 0):.0f}"
+        )
+        print(
+            f"  joins p50/p95 {ms(base['join'])}; answers p50/p95 {ms(base['answer'])}; projector's request -> run "
+            f"done {ms(base['projector_run'])}"
+        )
         if base.get("bytes_per_phone"):
-            print(f"  bytes per phone (its websocket and page, without the static files): "
-                  f"{base['bytes_per_phone'] / 1024:.1f} KB")
+            print(f"  bytes per phone (its websocket and page, without the static files): {base['bytes_per_phone'] / 1024:.1f} KB")
         light_cpu = sum(first.cpu)
-        checks.append((f"replicas' CPU with {room.phones} light phones ({light_cpu:.0f}%) below {base['participants']} "
-                       f"Streamlit phones' ({sum(base['cpu_percent']):.0f}%)", light_cpu < sum(base["cpu_percent"])))
+        checks.append(
+            (
+                f"replicas' CPU with {room.phones} light phones ({light_cpu:.0f}%) below {base['participants']} "
+                f"Streamlit phones' ({sum(base['cpu_percent']):.0f}%)",
+                light_cpu < sum(base["cpu_percent"]),
+            )
+        )
     print()
     for label, ok in checks:
         print(f"{'met' if ok else 'MISSED'}: {label}")
@@ -460,8 +534,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--over", type=float, default=60.0, help="seconds within which the phones arrive and answer")
     parser.add_argument("--baseline-phones", type=int, default=900)
     parser.add_argument("--no-baseline", dest="baseline", action="store_false")
-    parser.add_argument("--projector", choices=("chromium", "listener"), default="chromium",
-                        help="the projector: a real Chromium on the screen link, or only the /live/events listener")
+    parser.add_argument(
+        "--projector",
+        choices=("chromium", "listener"),
+        default="chromium",
+        help="the projector: a real Chromium on the screen link, or only the /live/events listener",
+    )
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of an idle room with every stream open")
     parser.add_argument("--logs", type=Path)
     parser.add_argument("--json", type=Path)
@@ -473,17 +551,24 @@ def main(argv: list[str] | None = None) -> int:
             logs = args.logs
         else:
             logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hx-hall-")))
-        print(f"{machine_note()}; {args.phones} light phones over {args.over:.0f} s"
-              + (f", then {args.baseline_phones} Streamlit phones" if args.baseline else ""), flush=True)
+        print(
+            f"{machine_note()}; {args.phones} light phones over {args.over:.0f} s"
+            + (f", then {args.baseline_phones} Streamlit phones" if args.baseline else ""),
+            flush=True,
+        )
         room = asyncio.run(light_room(args, logs))
         base = baseline(args, logs) if args.baseline else None
         if args.baseline and base is None:
             print("the baseline did not finish: see its output above")
         checks = report(room, base)
         if args.json:
-            args.json.write_text(json.dumps({"light": asdict(room), "baseline": {k: v for k, v in (base or {}).items()
-                                                                                 if k not in ("timeline",)}},
-                                            indent=1, default=str))
+            args.json.write_text(
+                json.dumps(
+                    {"light": asdict(room), "baseline": {k: v for k, v in (base or {}).items() if k not in ("timeline",)}},
+                    indent=1,
+                    default=str,
+                )
+            )
     return 0 if all(ok for _, ok in checks) and (base is not None or not args.baseline) else 1
 
 

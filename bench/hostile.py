@@ -126,8 +126,9 @@ class Tokens:
         return self.made_up_rows + int(self.victim_changed)
 
 
-async def join_and_answer(base: str, local: str | None, code: str, question: str, pick: int = 0,
-                          browser: Browser | None = None) -> tuple[Browser, str, str, int, str]:
+async def join_and_answer(
+    base: str, local: str | None, code: str, question: str, pick: int = 0, browser: Browser | None = None
+) -> tuple[Browser, str, str, int, str]:
     """A phone joins and answers: (its browser, its pid, the value sent, the POST's status, its Location)."""
     browser = browser or Browser(base, local)
     page = await browser.get(f"/join?{urlencode({'code': code})}")
@@ -141,8 +142,9 @@ async def join_and_answer(base: str, local: str | None, code: str, question: str
     return browser, pid, value, chain[0].status, chain[0].header("location") or ""
 
 
-async def forged_tokens(base: str, local: str, store: LiveStore, code: str, question, other_code: str,
-                        per_kind: int, rng: random.Random) -> Tokens:
+async def forged_tokens(
+    base: str, local: str, store: LiveStore, code: str, question, other_code: str, per_kind: int, rng: random.Random
+) -> Tokens:
     found = Tokens()
     victim, victim_pid, victim_value, status, _ = await join_and_answer(base, local, code, question.id, pick=0)
     if status != 303:
@@ -163,14 +165,25 @@ async def forged_tokens(base: str, local: str, store: LiveStore, code: str, ques
         "made-up id and signature": lambda: f"{pid()}.{b64(secrets.token_bytes(32))}",
         "victim's id, made-up signature": lambda: f"{victim_pid}.{b64(secrets.token_bytes(32))}",
         "victim's id, signature altered": lambda: f"{victim_pid}.{flip(signature, rng)}",
-        "victim's id, signature cut": lambda: f"{victim_pid}.{signature[:rng.randint(0, len(signature) - 1)]}",
+        "victim's id, signature cut": lambda: f"{victim_pid}.{signature[: rng.randint(0, len(signature) - 1)]}",
         "victim's id alone": lambda: victim_pid,
         "made-up id, the victim's signature": lambda: f"{pid()}.{signature}",
         "another session's cookie": lambda: foreign,
         "signed with another secret": lambda: Signer(secrets.token_hex(32)).issue(code),
-        "malformed": lambda: rng.choice(["", ".", "..", f"{victim_pid}..{signature}", "x" * 5000,
-                                         f"{victim_pid}.{signature}\u200b", "%00", f"{victim_pid} .{signature}",
-                                         f"{victim_pid}.{signature}.{signature}", "é.é"]),
+        "malformed": lambda: rng.choice(
+            [
+                "",
+                ".",
+                "..",
+                f"{victim_pid}..{signature}",
+                "x" * 5000,
+                f"{victim_pid}.{signature}\u200b",
+                "%00",
+                f"{victim_pid} .{signature}",
+                f"{victim_pid}.{signature}.{signature}",
+                "é.é",
+            ]
+        ),
     }
     fields = {"code": code, "question": question.id, "value": attacker_choice}
     for kind, make in kinds.items():
@@ -207,10 +220,10 @@ async def forged_tokens(base: str, local: str, store: LiveStore, code: str, ques
         found.answers[f"the victim's link: {status}"] += 1
         await browser.close()
     with store.engine.connect() as connection:
-        rows = connection.execute(select(answers_table.c.participant, answers_table.c.value)
-                                  .where(answers_table.c.question == question.id)).all()
-        joined = connection.execute(select(participants_table.c.token)
-                                    .where(participants_table.c.session == code)).scalars().all()
+        rows = connection.execute(
+            select(answers_table.c.participant, answers_table.c.value).where(answers_table.c.question == question.id)
+        ).all()
+        joined = connection.execute(select(participants_table.c.token).where(participants_table.c.session == code)).scalars().all()
     values = {r.participant: r.value for r in rows}
     found.made_up_rows = sum(1 for r in rows if r.participant in made_up)
     found.made_up_rows += sum(1 for token in joined if token in made_up)
@@ -224,7 +237,7 @@ async def forged_tokens(base: str, local: str, store: LiveStore, code: str, ques
 def flip(signature: str, rng: random.Random) -> str:
     at = rng.randrange(len(signature))
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    return signature[:at] + rng.choice(letters.replace(signature[at], "")) + signature[at + 1:]
+    return signature[:at] + rng.choice(letters.replace(signature[at], "")) + signature[at + 1 :]
 
 
 # --- 2. wrong codes, with and without a forged X-Forwarded-For ------------------------------------------------------
@@ -240,8 +253,16 @@ class Guesses:
     seconds: float = 0.0
 
 
-async def wrong_codes(label: str, base: str, local: str | None, forge: bool, attempts: int, seconds: float,
-                      rng: random.Random, ticket: Callable[[], str] | None = None) -> Guesses:
+async def wrong_codes(
+    label: str,
+    base: str,
+    local: str | None,
+    forge: bool,
+    attempts: int,
+    seconds: float,
+    rng: random.Random,
+    ticket: Callable[[], str] | None = None,
+) -> Guesses:
     """Wrong codes until every answer is "too many" for a while (40 in a row), ``attempts`` or ``seconds``; with
     ``ticket``, each carrying the ticket it makes (``t=``, as the QR code's link carries one)."""
     found = Guesses(label)
@@ -273,15 +294,25 @@ async def wrong_codes(label: str, base: str, local: str | None, forge: bool, att
 # --- Streamlit tabs from a given address -------------------------------------------------------------------------
 
 
-async def open_tab(base: str, query: str, page: str, local: str | None = None,
-                   headers: dict[str, str] | None = None) -> tuple[Tab, object]:
+async def open_tab(
+    base: str, query: str, page: str, local: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[Tab, object]:
     """A Streamlit tab (``stclient.Tab``) whose websocket leaves from ``local`` with extra handshake headers."""
     tab = Tab(base, page=page)
     tab.query_string = query
     start = time.perf_counter()
-    tab._socket = await asyncio.wait_for(websockets.connect(
-        tab.ws_url, subprotocols=["streamlit"], max_size=None, compression=None, origin=tab.base_url,
-        additional_headers=headers or None, local_addr=(local, 0) if local else None), tab.timeout)
+    tab._socket = await asyncio.wait_for(
+        websockets.connect(
+            tab.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            compression=None,
+            origin=tab.base_url,
+            additional_headers=headers or None,
+            local_addr=(local, 0) if local else None,
+        ),
+        tab.timeout,
+    )
     tab._reader = asyncio.create_task(tab._read())
     run = await tab._rerun([], "", start)
     return tab, run
@@ -304,8 +335,18 @@ class Presenter:
     scanned: int = 0  # a new phone by the QR code's link (code and ticket), from the blocked address
 
 
-async def presenter_after_block(base: str, local: str | None, code: str, key: str, screen: str, ticket: str,
-                                phone: Browser, attempts: int, rng: random.Random, wrong_keys: bool = False) -> Presenter:
+async def presenter_after_block(
+    base: str,
+    local: str | None,
+    code: str,
+    key: str,
+    screen: str,
+    ticket: str,
+    phone: Browser,
+    attempts: int,
+    rng: random.Random,
+    wrong_keys: bool = False,
+) -> Presenter:
     """Block the address with wrong codes on /join (and, with ``wrong_keys``, with presenter links holding wrong
     keys, as the presenter's page counts them), then try what must still work from it."""
     found = Presenter()
@@ -328,8 +369,9 @@ async def presenter_after_block(base: str, local: str | None, code: str, key: st
     await tab.close()
     events = Browser(base, local)
     with contextlib.suppress(HttpError):
-        head, _ = await events.connection.start("GET", f"/live/events?{urlencode({'code': code, 'key': key})}",
-                                                [("Accept", "text/event-stream")])
+        head, _ = await events.connection.start(
+            "GET", f"/live/events?{urlencode({'code': code, 'key': key})}", [("Accept", "text/event-stream")]
+        )
         found.stream = head.status_code
     await events.close()
     if local is not None:
@@ -360,8 +402,7 @@ class Flood:
     errors: list[str] = field(default_factory=list)
 
 
-async def flood(label: str, base: str, local: str | None, forge: bool, presses: int, store: LiveStore,
-                rng: random.Random) -> Flood:
+async def flood(label: str, base: str, local: str | None, forge: bool, presses: int, store: LiveStore, rng: random.Random) -> Flood:
     found = Flood(label)
     refused = t(TOO_MANY_SESSIONS, "en")
     since = time.time()
@@ -382,8 +423,7 @@ async def flood(label: str, base: str, local: str | None, forge: bool, presses: 
             found.errors.append(f"{type(exc).__name__}: {exc}"[:160])
     found.seconds = time.perf_counter() - start
     with store.engine.connect() as connection:
-        found.kept = connection.scalar(select(func.count()).select_from(sessions_table)
-                                       .where(sessions_table.c.created >= since))
+        found.kept = connection.scalar(select(func.count()).select_from(sessions_table).where(sessions_table.c.created >= since))
     return found
 
 
@@ -408,8 +448,18 @@ class Voters:
         return 60 * self.acknowledged / self.filling if self.filling else 0.0
 
 
-async def voters(label: str, base: str, local: str | None, code: str, question, cap: int, seconds: float,
-                 store: LiveStore, rng: random.Random, parallel: int = 4) -> Voters:
+async def voters(
+    label: str,
+    base: str,
+    local: str | None,
+    code: str,
+    question,
+    cap: int,
+    seconds: float,
+    store: LiveStore,
+    rng: random.Random,
+    parallel: int = 4,
+) -> Voters:
     found = Voters(label, cap)
     start = time.perf_counter()
 
@@ -417,8 +467,7 @@ async def voters(label: str, base: str, local: str | None, code: str, question, 
         while time.perf_counter() - start < seconds and found.refused["403"] < 40:  # 403: the session is full
             found.tried += 1
             try:
-                browser, pid, _, status, location = await join_and_answer(base, local, code, question.id,
-                                                                           pick=rng.randrange(99))
+                browser, pid, _, status, location = await join_and_answer(base, local, code, question.id, pick=rng.randrange(99))
             except (HttpError, KeyError) as exc:
                 found.refused[type(exc).__name__] += 1
                 continue
@@ -436,10 +485,10 @@ async def voters(label: str, base: str, local: str | None, code: str, question, 
     await asyncio.gather(*(script() for _ in range(parallel)))
     found.seconds = time.perf_counter() - start
     with store.engine.connect() as connection:
-        found.rows = connection.scalar(select(func.count()).select_from(answers_table)
-                                       .where(answers_table.c.question == question.id))
-        found.participants = connection.scalar(select(func.count()).select_from(participants_table)
-                                               .where(participants_table.c.session == code))
+        found.rows = connection.scalar(select(func.count()).select_from(answers_table).where(answers_table.c.question == question.id))
+        found.participants = connection.scalar(
+            select(func.count()).select_from(participants_table).where(participants_table.c.session == code)
+        )
     return found
 
 
@@ -475,43 +524,75 @@ async def attack(name: str, base: str, store: LiveStore, args: argparse.Namespac
     session, key, question = session_with_question()
     other, _, _ = session_with_question()
     print(f"{name}: forged and foreign tokens", flush=True)
-    found.tokens = await forged_tokens(base, here() or "127.0.0.1", store, session.code, question, other.code,
-                                       args.per_kind, rng)
+    found.tokens = await forged_tokens(base, here() or "127.0.0.1", store, session.code, question, other.code, args.per_kind, rng)
 
     print(f"{name}: wrong codes", flush=True)
     first = addresses.take() if not bare else None
     found.guesses.append(await wrong_codes("without X-Forwarded-For", base, first, False, args.attempts, 120, rng))
     if bare:  # the same address again would be blocked already: the server must be fresh for each
         return found
-    found.guesses.append(await wrong_codes("a made-up X-Forwarded-For each time", base, addresses.take(), True,
-                                           args.attempts, 120, rng))
+    found.guesses.append(
+        await wrong_codes("a made-up X-Forwarded-For each time", base, addresses.take(), True, args.attempts, 120, rng)
+    )
     if direct:
-        found.guesses.append(await wrong_codes("straight to a replica, made-up X-Forwarded-For", direct,
-                                               addresses.take(), True, args.attempts, 120, rng))
-    found.guesses.append(await wrong_codes("a made-up ticket (t=) each time", base, addresses.take(), False,
-                                           args.attempts, 120, rng, ticket=lambda: b64(secrets.token_bytes(12))))
-    found.guesses.append(await wrong_codes("another session's real ticket each time", base, addresses.take(), False,
-                                           args.attempts, 120, rng, ticket=lambda: store.signer().ticket(other.code)))
+        found.guesses.append(
+            await wrong_codes(
+                "straight to a replica, made-up X-Forwarded-For", direct, addresses.take(), True, args.attempts, 120, rng
+            )
+        )
+    found.guesses.append(
+        await wrong_codes(
+            "a made-up ticket (t=) each time",
+            base,
+            addresses.take(),
+            False,
+            args.attempts,
+            120,
+            rng,
+            ticket=lambda: b64(secrets.token_bytes(12)),
+        )
+    )
+    found.guesses.append(
+        await wrong_codes(
+            "another session's real ticket each time",
+            base,
+            addresses.take(),
+            False,
+            args.attempts,
+            120,
+            rng,
+            ticket=lambda: store.signer().ticket(other.code),
+        )
+    )
 
     print(f"{name}: the presenter after the block", flush=True)
     in_session, _, _, _, _ = await join_and_answer(base, addresses.take(), session.code, question.id)
-    found.presenter = await presenter_after_block(base, addresses.take(), session.code, key,
-                                                  store.signer().screen_key(session.code),
-                                                  store.signer().ticket(session.code), in_session, args.attempts, rng)
+    found.presenter = await presenter_after_block(
+        base,
+        addresses.take(),
+        session.code,
+        key,
+        store.signer().screen_key(session.code),
+        store.signer().ticket(session.code),
+        in_session,
+        args.attempts,
+        rng,
+    )
     await in_session.close()
 
     print(f"{name}: session flood", flush=True)
     found.floods.append(await flood("one address", base, addresses.take(), False, args.presses, store, rng))
-    found.floods.append(await flood("a made-up X-Forwarded-For each time", base, addresses.take(), True,
-                                    args.presses, store, rng))
+    found.floods.append(await flood("a made-up X-Forwarded-For each time", base, addresses.take(), True, args.presses, store, rng))
 
     print(f"{name}: scripted voters", flush=True)
     capped, _, capped_question = session_with_question(cap=args.cap)
-    found.voters.append(await voters(f"cap {args.cap}", base, addresses.take(), capped.code, capped_question,
-                                     args.cap, args.seconds, store, rng))
+    found.voters.append(
+        await voters(f"cap {args.cap}", base, addresses.take(), capped.code, capped_question, args.cap, args.seconds, store, rng)
+    )
     default, _, default_question = session_with_question()
-    found.voters.append(await voters("default cap", base, addresses.take(), default.code, default_question,
-                                     default.cap, 90, store, rng))
+    found.voters.append(
+        await voters("default cap", base, addresses.take(), default.code, default_question, default.cap, 90, store, rng)
+    )
     return found
 
 
@@ -526,35 +607,46 @@ def run_bare(args: argparse.Namespace) -> Setup:
             found.tokens, found.guesses = first.tokens, first.guesses
             store.close()
     for forge, label in ((True, "a made-up X-Forwarded-For each time"),):
-        with tempfile.TemporaryDirectory(prefix="hx-hostile-") as folder, \
-                running_server("serve.py", env={"EXPLORER_TILES": "offline", "EXPLORER_LIVE_DIR": folder}) as server:
-            found.guesses.append(asyncio.run(wrong_codes(label, server.base, None, forge, args.attempts, 120,
-                                                         random.Random(5))))
-    with tempfile.TemporaryDirectory(prefix="hx-hostile-") as folder, \
-            running_server("serve.py", env={"EXPLORER_TILES": "offline", "EXPLORER_LIVE_DIR": folder}) as server:
+        with (
+            tempfile.TemporaryDirectory(prefix="hx-hostile-") as folder,
+            running_server("serve.py", env={"EXPLORER_TILES": "offline", "EXPLORER_LIVE_DIR": folder}) as server,
+        ):
+            found.guesses.append(asyncio.run(wrong_codes(label, server.base, None, forge, args.attempts, 120, random.Random(5))))
+    with (
+        tempfile.TemporaryDirectory(prefix="hx-hostile-") as folder,
+        running_server("serve.py", env={"EXPLORER_TILES": "offline", "EXPLORER_LIVE_DIR": folder}) as server,
+    ):
         store = LiveStore(sqlite_url(Path(folder)))
         rng = random.Random(7)
 
         async def rest() -> None:
             found.floods.append(await flood("one tab's address", server.base, None, False, args.presses, store, rng))
-            found.floods.append(await flood("a made-up X-Forwarded-For each time", server.base, None, True,
-                                            args.presses, store, rng))
+            found.floods.append(await flood("a made-up X-Forwarded-For each time", server.base, None, True, args.presses, store, rng))
             content = load_content()
             session, _ = store.start_session(time.time())
             store.set_cap(session.code, args.cap)
             question = store.add_question(scene_question(content, session))
             store.move(question.id, "open")
-            found.voters.append(await voters(f"cap {args.cap}", server.base, None, session.code, question, args.cap,
-                                             args.seconds, store, rng))
+            found.voters.append(
+                await voters(f"cap {args.cap}", server.base, None, session.code, question, args.cap, args.seconds, store, rng)
+            )
             # the presenter: the address blocked by wrong codes on /join and wrong keys on the presenter's page
             session, key = store.start_session(time.time())
             question = store.add_question(scene_question(content, session))
             store.move(question.id, "open")
             phone, _, _, _, _ = await join_and_answer(server.base, None, session.code, question.id)
-            found.presenter = await presenter_after_block(server.base, None, session.code, key,
-                                                          store.signer().screen_key(session.code),
-                                                          store.signer().ticket(session.code), phone,
-                                                          args.attempts, rng, wrong_keys=True)
+            found.presenter = await presenter_after_block(
+                server.base,
+                None,
+                session.code,
+                key,
+                store.signer().screen_key(session.code),
+                store.signer().ticket(session.code),
+                phone,
+                args.attempts,
+                rng,
+                wrong_keys=True,
+            )
             await phone.close()
 
         asyncio.run(rest())
@@ -563,8 +655,11 @@ def run_bare(args: argparse.Namespace) -> Setup:
 
 
 def run_cluster(args: argparse.Namespace) -> Setup:
-    with tempfile.TemporaryDirectory(prefix="hx-hostile-") as folder, running_postgres() as (url, _), \
-            running_cluster(url, Path(folder)) as cluster:
+    with (
+        tempfile.TemporaryDirectory(prefix="hx-hostile-") as folder,
+        running_postgres() as (url, _),
+        running_cluster(url, Path(folder)) as cluster,
+    ):
         store = LiveStore(url)
         direct = cluster.replicas[1].base
         found = asyncio.run(attack("cluster", cluster.base, store, args, direct=direct))
@@ -579,23 +674,31 @@ def report(setups: list[Setup], args: argparse.Namespace) -> list[tuple[str, boo
     checks = []
     for s in setups:
         print()
-        print(f"{s.name.upper()}: " + ("one serve.py on 127.0.0.1, no proxy, trusted_proxies empty, SQLite; the "
-                                       "attacker on 127.0.0.1" if s.name == "bare" else
-                                       "two replicas behind nginx (trusted_proxies 127.0.0.1), PostgreSQL; the "
-                                       "attacker on 127.0.0.x, x ≥ 3"))
+        print(
+            f"{s.name.upper()}: "
+            + (
+                "one serve.py on 127.0.0.1, no proxy, trusted_proxies empty, SQLite; the attacker on 127.0.0.1"
+                if s.name == "bare"
+                else "two replicas behind nginx (trusted_proxies 127.0.0.1), PostgreSQL; the attacker on 127.0.0.x, x ≥ 3"
+            )
+        )
         if s.tokens:
             tk = s.tokens
-            print(f"  1. forged and foreign tokens: {sum(tk.tried.values())} tries; accepted {tk.accepted} "
-                  f"(rows under made-up ids {tk.made_up_rows}, the victim's answer changed: "
-                  f"{'YES' if tk.victim_changed else 'no'}); strangers with the victim's link answered as new "
-                  f"participants: {tk.stranger_rows}")
+            print(
+                f"  1. forged and foreign tokens: {sum(tk.tried.values())} tries; accepted {tk.accepted} "
+                f"(rows under made-up ids {tk.made_up_rows}, the victim's answer changed: "
+                f"{'YES' if tk.victim_changed else 'no'}); strangers with the victim's link answered as new "
+                f"participants: {tk.stranger_rows}"
+            )
             for kind, n in sorted(tk.answers.items()):
                 print(f"       {kind}: {n}")
             checks.append((f"{s.name}: forged or foreign tokens accepted: 0", tk.accepted == 0))
             checks.append((f"{s.name}: a stranger holding a phone's link changes nothing", not tk.victim_changed))
         for g in s.guesses:
-            print(f"  2. wrong codes, {g.label}: {g.sent} sent in {g.seconds:.1f} s; looked up {g.looked_up}, "
-                  f"refused as too many {g.blocked}" + (f", other {dict(g.other)}" if g.other else ""))
+            print(
+                f"  2. wrong codes, {g.label}: {g.sent} sent in {g.seconds:.1f} s; looked up {g.looked_up}, "
+                f"refused as too many {g.blocked}" + (f", other {dict(g.other)}" if g.other else "")
+            )
         base = s.guesses[0].looked_up if s.guesses else 0
         for g in s.guesses[1:]:
             extra = g.looked_up - base
@@ -603,29 +706,48 @@ def report(setups: list[Setup], args: argparse.Namespace) -> list[tuple[str, boo
         if s.presenter:
             p = s.presenter
             keys = f"; {p.wrong_keys} presenter links with wrong keys until the page said too many" if p.wrong_keys else ""
-            print(f"  3. the address blocked ({p.blocked_first.looked_up} wrong codes looked up, then "
-                  f"{p.blocked_first.blocked} refused{keys}); from it: presenter's controls shown "
-                  f"{'yes' if p.controls else 'NO'}, screen link's board {'yes' if p.screen else 'NO'}, projector's "
-                  f"stream {p.stream}, a phone already in {p.phone_in}, a new phone by the QR code's link {p.scanned}, a new "
-                  f"phone typing the right code {p.new_phone}")
+            print(
+                f"  3. the address blocked ({p.blocked_first.looked_up} wrong codes looked up, then "
+                f"{p.blocked_first.blocked} refused{keys}); from it: presenter's controls shown "
+                f"{'yes' if p.controls else 'NO'}, screen link's board {'yes' if p.screen else 'NO'}, projector's "
+                f"stream {p.stream}, a phone already in {p.phone_in}, a new phone by the QR code's link {p.scanned}, a new "
+                f"phone typing the right code {p.new_phone}"
+            )
             for alert in p.presenter_alerts[:3]:
                 print(f"       presenter's page says: {alert}")
-            checks.append((f"{s.name}: the presenter is never locked out", p.controls and p.screen and p.stream == 200
-                           and p.phone_in == 200))
-            checks.append((f"{s.name}: phones in the room and phones scanning the QR code are not locked out either",
-                           p.phone_in == 200 and p.scanned == 200))
+            checks.append(
+                (f"{s.name}: the presenter is never locked out", p.controls and p.screen and p.stream == 200 and p.phone_in == 200)
+            )
+            checks.append(
+                (
+                    f"{s.name}: phones in the room and phones scanning the QR code are not locked out either",
+                    p.phone_in == 200 and p.scanned == 200,
+                )
+            )
         for f in s.floods:
-            print(f"  4. session starts, {f.label}: {f.pressed} presses in {f.seconds:.0f} s; started {f.started}, "
-                  f"refused with the message {f.refused}; kept in the database {f.kept}"
-                  + (f"; errors {f.errors[:2]}" if f.errors else ""))
-            checks.append((f"{s.name}: at most {SESSIONS_PER_HOUR} sessions an hour per address ({f.label}: {f.kept})",
-                           f.kept <= SESSIONS_PER_HOUR and f.pressed > SESSIONS_PER_HOUR))
+            print(
+                f"  4. session starts, {f.label}: {f.pressed} presses in {f.seconds:.0f} s; started {f.started}, "
+                f"refused with the message {f.refused}; kept in the database {f.kept}"
+                + (f"; errors {f.errors[:2]}" if f.errors else "")
+            )
+            checks.append(
+                (
+                    f"{s.name}: at most {SESSIONS_PER_HOUR} sessions an hour per address ({f.label}: {f.kept})",
+                    f.kept <= SESSIONS_PER_HOUR and f.pressed > SESSIONS_PER_HOUR,
+                )
+            )
         for v in s.voters:
-            print(f"  5. scripted voters, {v.label} ({v.cap}): {v.tried} tries in {v.seconds:.0f} s; answers taken "
-                  f"{v.acknowledged} in {v.filling:.1f} s ({v.per_minute:.0f} a minute until then), rows {v.rows}, "
-                  f"participants {v.participants}; refused {dict(v.refused)}")
-            checks.append((f"{s.name}: a scripted client adds at most the cap ({v.label}: {v.rows} rows, "
-                           f"{v.participants} participants)", v.rows <= v.cap and v.participants <= v.cap))
+            print(
+                f"  5. scripted voters, {v.label} ({v.cap}): {v.tried} tries in {v.seconds:.0f} s; answers taken "
+                f"{v.acknowledged} in {v.filling:.1f} s ({v.per_minute:.0f} a minute until then), rows {v.rows}, "
+                f"participants {v.participants}; refused {dict(v.refused)}"
+            )
+            checks.append(
+                (
+                    f"{s.name}: a scripted client adds at most the cap ({v.label}: {v.rows} rows, {v.participants} participants)",
+                    v.rows <= v.cap and v.participants <= v.cap,
+                )
+            )
     print()
     for label, ok in checks:
         print(f"{'met' if ok else 'MISSED'}: {label}")

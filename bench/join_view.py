@@ -50,8 +50,12 @@ def open_session(folder: Path, kind: str) -> str:
 
 def phone(urls: list[str], runs: int, profiles: str) -> dict[tuple[str, str], tuple[float, float]]:
     """(profile, url) -> (seconds, KB), as phone.py prints them."""
-    out = subprocess.run([sys.executable, str(PHONE), *urls, "--runs", str(runs), "--profiles", profiles, "--wait", WAIT],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(PHONE), *urls, "--runs", str(runs), "--profiles", profiles, "--wait", WAIT],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     found = {}
     for line in out.splitlines():
         match = re.match(r"\s*(\S+)\s+([\d.]+) s\s+([\d.]+) KB\s+(\S+)", line)
@@ -69,10 +73,12 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as live:
         code = open_session(Path(live), args.kind)
-        with running_server("serve.py", env={"EXPLORER_TILES": "offline", "EXPLORER_LIVE_DIR": live}) as explorer, \
-                running_server("bench/serve_bare.py", env={"BARE_PAGE": "bare_html.py"}) as bare, static_site() as static:
-            urls = {"join page": f"{explorer.base}/join?code={code}", "static export": static,
-                    "bare Streamlit page": bare.base + "/"}
+        with (
+            running_server("serve.py", env={"EXPLORER_TILES": "offline", "EXPLORER_LIVE_DIR": live}) as explorer,
+            running_server("bench/serve_bare.py", env={"BARE_PAGE": "bare_html.py"}) as bare,
+            static_site() as static,
+        ):
+            urls = {"join page": f"{explorer.base}/join?code={code}", "static export": static, "bare Streamlit page": bare.base + "/"}
             phone(list(urls.values()), 1, "none")  # warm: each server's files once, and the brotli made after
             for server in (explorer, bare):
                 wait_quiet(server.pid)
@@ -86,8 +92,10 @@ def main() -> int:
     kb = max(results[(p, urls["join page"])][1] for p in ("4g", "3g"))
     ratio = results[("4g", urls["join page"])][0] / results[("4g", urls["static export"])][0]
     met = kb <= TARGETS["bytes_kb"] and ratio <= TARGETS["4g"]
-    print(f"join page: {kb:.0f} KB (target <= {TARGETS['bytes_kb']}); 4G {ratio:.2f}x the export "
-          f"(target <= {TARGETS['4g']}): {'met' if met else 'MISSED'}")
+    print(
+        f"join page: {kb:.0f} KB (target <= {TARGETS['bytes_kb']}); 4G {ratio:.2f}x the export "
+        f"(target <= {TARGETS['4g']}): {'met' if met else 'MISSED'}"
+    )
     return 0 if met else 1
 
 

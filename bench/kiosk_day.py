@@ -59,8 +59,15 @@ async def day(base: str, pid: int, sessions: int, parallel: int, ttl: float) -> 
     await visitor(base, sessions, errors)  # the next morning's first visitor: expired sessions are dropped
     await asyncio.sleep(2)
     gone = rss_mb(pid)
-    return {"sessions": sessions, "seconds": seconds, "errors": errors, "rss_start_mb": start,
-            "rss_after_visitors_mb": after_visitors, "rss_sessions_gone_mb": gone, "growth_mb": gone - start}
+    return {
+        "sessions": sessions,
+        "seconds": seconds,
+        "errors": errors,
+        "rss_start_mb": start,
+        "rss_after_visitors_mb": after_visitors,
+        "rss_sessions_gone_mb": gone,
+        "growth_mb": gone - start,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -69,13 +76,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--parallel", type=int, default=4, help="visitors at the kiosk at the same time")
     parser.add_argument("--ttl", type=int, default=120, help="server.disconnectedSessionTTL for the run (seconds)")
     args = parser.parse_args(argv)
-    with running_server("serve.py", env=KIOSK,
-                        options={"server.disconnectedSessionTTL": str(args.ttl)}) as server:
+    with running_server("serve.py", env=KIOSK, options={"server.disconnectedSessionTTL": str(args.ttl)}) as server:
         result = asyncio.run(day(server.base, server.pid, args.sessions, args.parallel, args.ttl))
-    print(f"{result['sessions']} kiosk sessions opened and closed in {result['seconds']:.0f} s, "
-          f"{len(result['errors'])} errors; RSS {result['rss_start_mb']:.0f} MB at start, "
-          f"{result['rss_after_visitors_mb']:.0f} MB after the visitors, {result['rss_sessions_gone_mb']:.0f} MB once "
-          f"their sessions are gone: growth {result['growth_mb']:+.1f} MB (target <= 50 MB)")
+    print(
+        f"{result['sessions']} kiosk sessions opened and closed in {result['seconds']:.0f} s, "
+        f"{len(result['errors'])} errors; RSS {result['rss_start_mb']:.0f} MB at start, "
+        f"{result['rss_after_visitors_mb']:.0f} MB after the visitors, {result['rss_sessions_gone_mb']:.0f} MB once "
+        f"their sessions are gone: growth {result['growth_mb']:+.1f} MB (target <= 50 MB)"
+    )
     for error in result["errors"][:10]:
         print("  error:", error)
     return result

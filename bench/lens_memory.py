@@ -77,12 +77,16 @@ def main() -> None:
             path.write_bytes(phone_photo(*size))
             before, after = lens_peak(browser, path)
             results[name] = after - before
-            print(f"{name}: {path.stat().st_size / 1e6:.1f} MB file; server peak {before:.0f} MB -> {after:.0f} MB "
-                  f"(+{after - before:.0f} MB) for the upload and three slider moves")
+            print(
+                f"{name}: {path.stat().st_size / 1e6:.1f} MB file; server peak {before:.0f} MB -> {after:.0f} MB "
+                f"(+{after - before:.0f} MB) for the upload and three slider moves"
+            )
         browser.close()
     grown = results["40 MP"]
-    print(f"40 MP photo: +{grown:.0f} MB at the peak (target <= +{TARGET_MB} MB); "
-          f"{grown - results['1 MP (baseline)']:.0f} MB more than the 1 MP baseline")
+    print(
+        f"40 MP photo: +{grown:.0f} MB at the peak (target <= +{TARGET_MB} MB); "
+        f"{grown - results['1 MP (baseline)']:.0f} MB more than the 1 MP baseline"
+    )
 
 
 if __name__ == "__main__":

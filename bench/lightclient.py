@@ -83,7 +83,8 @@ class Connection:
     async def _open(self) -> None:
         local = (self.local_address, 0) if self.local_address else None
         self.reader, self.writer = await asyncio.wait_for(
-            asyncio.open_connection(self.host, self.port, local_addr=local), self.timeout)
+            asyncio.open_connection(self.host, self.port, local_addr=local), self.timeout
+        )
         self.conn = h11.Connection(h11.CLIENT)
         self.opened += 1
 
@@ -237,8 +238,15 @@ class Browser:
             else:
                 self.cookies[key] = Cookie(content, path)
 
-    async def send(self, method: str, target: str, body: bytes = b"", headers: list[tuple[str, str]] | None = None,
-                   follow: bool = True, chain: list[Response] | None = None) -> Response:
+    async def send(
+        self,
+        method: str,
+        target: str,
+        body: bytes = b"",
+        headers: list[tuple[str, str]] | None = None,
+        follow: bool = True,
+        chain: list[Response] | None = None,
+    ) -> Response:
         """A request as the browser sends it (its cookies, its encodings); redirects followed with GET."""
         path = urlsplit(target).path or "/"
         response = await self.connection.request(method, target, self.headers(path, headers), body)
@@ -264,9 +272,9 @@ class Browser:
 
     async def post(self, target: str, fields: dict[str, str], **kwargs) -> Response:
         body = urlencode(fields).encode()
-        return await self.send("POST", target, body,
-                               headers=[("Content-Type", "application/x-www-form-urlencoded"),
-                                        ("Origin", self.base)], **kwargs)
+        return await self.send(
+            "POST", target, body, headers=[("Content-Type", "application/x-www-form-urlencoded"), ("Origin", self.base)], **kwargs
+        )
 
     async def files(self, html: str, page: str) -> int:
         """Fetch what the page links to and the cache does not hold yet (stylesheets, scripts, pictures, icons):
@@ -335,17 +343,20 @@ class EventStream:
             self.connection = Connection(self.browser.host, self.browser.port, self.browser.local_address, 3600)
             path = urlsplit(self.target).path
             try:
-                head, _ = await asyncio.wait_for(self.connection.start(
-                    "GET", self.target, self.browser.headers(path, [("Accept", "text/event-stream"),
-                                                                    ("Cache-Control", "no-cache")])),
-                    self.browser.timeout)
+                head, _ = await asyncio.wait_for(
+                    self.connection.start(
+                        "GET",
+                        self.target,
+                        self.browser.headers(path, [("Accept", "text/event-stream"), ("Cache-Control", "no-cache")]),
+                    ),
+                    self.browser.timeout,
+                )
                 if head.status_code != 200:
                     self.refused.append(head.status_code)
                     await self.connection.close()
                 else:
                     self.opened += 1
-                    self.servers.append(next((v.decode("latin1") for k, v in head.headers
-                                              if k.lower() == b"x-hx-replica"), ""))
+                    self.servers.append(next((v.decode("latin1") for k, v in head.headers if k.lower() == b"x-hx-replica"), ""))
                     self.live.set()
                     await self._read()
                     self.broken.append("ended")

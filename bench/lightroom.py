@@ -57,13 +57,18 @@ class Cluster:
 def running_cluster(database_url: str, logs: Path, count: int = 2, env: dict[str, str] | None = None):
     """``count`` replicas on one database, behind nginx; yields a :class:`Cluster`. The replicas share the
     database's signing secret (made by the first to start) and a Streamlit cookie secret."""
-    environment = {**SERVER_ENV, "EXPLORER_DATABASE_URL": database_url,
-                   "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32), **(env or {})}
+    environment = {
+        **SERVER_ENV,
+        "EXPLORER_DATABASE_URL": database_url,
+        "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32),
+        **(env or {}),
+    }
     ports = [free_port() for _ in range(count)]
     with contextlib.ExitStack() as stack:
-        servers = [stack.enter_context(running_server("serve.py", port=port, env=environment,
-                                                      log=logs / f"replica-{i + 1}.log"))
-                   for i, port in enumerate(ports)]
+        servers = [
+            stack.enter_context(running_server("serve.py", port=port, env=environment, log=logs / f"replica-{i + 1}.log"))
+            for i, port in enumerate(ports)
+        ]
         base = stack.enter_context(running_nginx(free_port(), ports))
         yield Cluster(base, servers, database_url)
 
@@ -112,7 +117,7 @@ def said(html: str, limit: int = 160) -> str:
     start = html.rfind("<", 0, max(0, html.find('class="hx-phone-note')))
     if 'class="hx-phone-note' not in html:
         start = html.find("<main")
-    text = html[start:start + 2000] if start >= 0 else html[:2000]
+    text = html[start : start + 2000] if start >= 0 else html[:2000]
     out, inside = [], False
     for char in text:
         if char == "<":
@@ -150,8 +155,9 @@ def choose(html: str, question: str, rng: random.Random, words: tuple[str, ...])
     return None
 
 
-async def phone(person: Phone, base: str, plan: Plan, stop: asyncio.Event, *, local_address: str | None = None,
-                fetch_files: bool = True) -> None:
+async def phone(
+    person: Phone, base: str, plan: Plan, stop: asyncio.Event, *, local_address: str | None = None, fetch_files: bool = True
+) -> None:
     """One person's phone through the room (see the module's docstring)."""
     rng = random.Random(person.number)
     browser = Browser(base, local_address)
@@ -184,8 +190,9 @@ async def phone(person: Phone, base: str, plan: Plan, stop: asyncio.Event, *, lo
         person.cookie = browser.cookies[name].value
         person.cookies_seen.add(person.cookie)
         person.pid = person.cookie.split(".", 1)[0]
-        stream = browser.stream(f"/join/events?{urlencode({'code': plan.code})}",
-                                lambda kind, data, at: news.put_nowait((kind, data, at))).start()
+        stream = browser.stream(
+            f"/join/events?{urlencode({'code': plan.code})}", lambda kind, data, at: news.put_nowait((kind, data, at))
+        ).start()
         waiting = asyncio.create_task(stop.wait())
         while not stop.is_set():
             getting = asyncio.create_task(news.get())
@@ -236,8 +243,9 @@ def taken(response) -> bool:
     return response.status == 303 and "sent=" in (response.header("location") or "")
 
 
-async def answer(person: Phone, browser: Browser, page: str, page_url: str, question: str, plan: Plan,
-                 rng: random.Random, stop: asyncio.Event) -> str:
+async def answer(
+    person: Phone, browser: Browser, page: str, page_url: str, question: str, plan: Plan, rng: random.Random, stop: asyncio.Event
+) -> str:
     """Tap until the answer is acknowledged (a 303), the question is no longer open, or the plan's time is up."""
     while not stop.is_set() and time.time() < plan.until:
         fields = choose(page, question, rng, plan.words)
@@ -307,8 +315,7 @@ class ScreenListener:
 
     def count(self, question: str) -> int:
         with self.engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(answers_table)
-                                     .where(answers_table.c.question == question))
+            return connection.scalar(select(func.count()).select_from(answers_table).where(answers_table.c.question == question))
 
     async def _run(self) -> None:
         while True:
@@ -362,8 +369,11 @@ def check(database_url: str, question: str, people: list[Phone]) -> Checked:
     both count as kept; any other value, or none, is lost."""
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        rows = connection.execute(select(answers_table.c.participant, answers_table.c.value,
-                                         answers_table.c.answered_at).where(answers_table.c.question == question)).all()
+        rows = connection.execute(
+            select(answers_table.c.participant, answers_table.c.value, answers_table.c.answered_at).where(
+                answers_table.c.question == question
+            )
+        ).all()
     engine.dispose()
     found = Checked(question, phones=len(people), rows=len(rows))
     per = Counter(r.participant for r in rows)
@@ -383,16 +393,16 @@ def check(database_url: str, question: str, people: list[Phone]) -> Checked:
             found.lost += 1
             if stored is not None:
                 found.wrong += 1
-            found.lines.append(f"phone {person.number} ({person.pid}): acknowledged {person.acked_value[question]!r}, "
-                               f"stored {stored!r}")
+            found.lines.append(
+                f"phone {person.number} ({person.pid}): acknowledged {person.acked_value[question]!r}, stored {stored!r}"
+            )
     return found
 
 
 def joined_count(database_url: str, code: str) -> int:
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        found = connection.scalar(select(func.count()).select_from(participants_table)
-                                  .where(participants_table.c.session == code))
+        found = connection.scalar(select(func.count()).select_from(participants_table).where(participants_table.c.session == code))
     engine.dispose()
     return int(found or 0)
 

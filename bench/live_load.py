@@ -159,7 +159,7 @@ def _stat(pid: int) -> tuple[str, int, float] | None:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    name = text[text.index("(") + 1:text.rindex(")")]
+    name = text[text.index("(") + 1 : text.rindex(")")]
     fields = text.rsplit(")", 1)[1].split()
     return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -184,10 +184,13 @@ def cpu_snapshot(replicas: list[int], postmaster: int | None) -> dict[str, float
         return found
 
     mine = tree(os.getpid()) - {os.getpid()} - tree(postmaster) - set().union(*(tree(r) for r in replicas))
-    groups = {"client": time.process_time(), "replicas": sum(processes[p][2] for r in replicas for p in tree(r)),
-              "PostgreSQL": sum(processes[p][2] for p in tree(postmaster)),
-              "browser": sum(processes[p][2] for p in mine if processes[p][0] not in ("nginx",)),
-              "nginx": sum(processes[p][2] for p in mine if processes[p][0] == "nginx")}
+    groups = {
+        "client": time.process_time(),
+        "replicas": sum(processes[p][2] for r in replicas for p in tree(r)),
+        "PostgreSQL": sum(processes[p][2] for p in tree(postmaster)),
+        "browser": sum(processes[p][2] for p in mine if processes[p][0] not in ("nginx",)),
+        "nginx": sum(processes[p][2] for p in mine if processes[p][0] == "nginx"),
+    }
     ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     user, nice, system, idle, iowait, irq, softirq, steal = ticks[:8]
     groups["machine busy"] = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
@@ -219,10 +222,24 @@ def running_postgres() -> Iterator[tuple[str, int | None]]:
     quiet = {"cwd": folder, "stdout": subprocess.DEVNULL, "check": True}
     stop = [*run, str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-m", "fast", "stop"]
     try:
-        subprocess.run([*run, str(binaries / "initdb"), "-D", str(folder / "data"), "-U", "postgres", "--auth=trust",
-                        "-E", "UTF8"], **quiet)
-        subprocess.run([*run, str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-o",
-                        f"-k {folder} -p {port} -h 127.0.0.1", "-l", str(folder / "log"), "-w", "start"], **quiet)
+        subprocess.run(
+            [*run, str(binaries / "initdb"), "-D", str(folder / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8"], **quiet
+        )
+        subprocess.run(
+            [
+                *run,
+                str(binaries / "pg_ctl"),
+                "-D",
+                str(folder / "data"),
+                "-o",
+                f"-k {folder} -p {port} -h 127.0.0.1",
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "start",
+            ],
+            **quiet,
+        )
         postmaster = int((folder / "data" / "postmaster.pid").read_text().split()[0])
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", postmaster
     finally:
@@ -234,12 +251,13 @@ def running_postgres() -> Iterator[tuple[str, int | None]]:
 def running_replicas(database_url: str, logs: Path):
     """Two replicas sharing one cookie secret and the database, nginx in front (bench/cluster.py's setup);
     yields (nginx URL, the two servers)."""
-    env = {**SERVER_ENV, "EXPLORER_DATABASE_URL": database_url,
-           "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+    env = {**SERVER_ENV, "EXPLORER_DATABASE_URL": database_url, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
     ports = [free_port(), free_port()]
-    with running_server("serve.py", port=ports[0], env=env, log=logs / "replica-1.log") as one, \
-            running_server("serve.py", port=ports[1], env=env, log=logs / "replica-2.log") as two, \
-            running_nginx(free_port(), ports) as base:
+    with (
+        running_server("serve.py", port=ports[0], env=env, log=logs / "replica-1.log") as one,
+        running_server("serve.py", port=ports[1], env=env, log=logs / "replica-2.log") as two,
+        running_nginx(free_port(), ports) as base,
+    ):
         yield base, [one, two]
 
 
@@ -357,8 +375,9 @@ async def poll(tab: Tab, lock: asyncio.Lock, stop: asyncio.Event, person: Partic
         tick = last + 1
 
 
-async def participant(person: Participant, base: str, code: str, question: LiveQuestion, delay: float,
-                      stop: asyncio.Event, phone_poll: bool = True) -> None:
+async def participant(
+    person: Participant, base: str, code: str, question: LiveQuestion, delay: float, stop: asyncio.Event, phone_poll: bool = True
+) -> None:
     rng = random.Random(person.number)
     await asyncio.sleep(delay)
     query = urlencode({"code": code})
@@ -416,10 +435,15 @@ async def open_projector(browser, base: str, session: LiveSession, secret: str, 
     # Streamlit's frontend first looks for its server under the page's path (/live/_stcore/health, then
     # /live/_stcore/host-config), gets 404 and falls back to the root: not counted. Other failed requests are,
     # by their responses ("Failed to load resource" in the console says the same again).
-    page.on("console", lambda m: console.append(m.text) if m.type == "error"
-            and not m.text.startswith("Failed to load resource") else None)
-    page.on("response", lambda r: console.append(f"{r.status} for {r.url}") if r.status >= 400
-            and not (r.status == 404 and PROBE.search(r.url)) else None)
+    page.on(
+        "console", lambda m: console.append(m.text) if m.type == "error" and not m.text.startswith("Failed to load resource") else None
+    )
+    page.on(
+        "response",
+        lambda r: (
+            console.append(f"{r.status} for {r.url}") if r.status >= 400 and not (r.status == 404 and PROBE.search(r.url)) else None
+        ),
+    )
     page.on("pageerror", lambda e: console.append(str(e)))
     url = f"{base}/live?{urlencode({'code': session.code, 'key': secret, 'q': question.id})}"
     await page.goto(url, wait_until="commit")
@@ -513,8 +537,19 @@ def normal(text: str) -> str:
     return " ".join(text.split())
 
 
-async def run_room(name: str, base: str, store: LiveStore, browser, content: Content, participants: int, over: float,
-                   kind: str, servers: list, postmaster: int | None = None, phone_poll: bool = True) -> Room:
+async def run_room(
+    name: str,
+    base: str,
+    store: LiveStore,
+    browser,
+    content: Content,
+    participants: int,
+    over: float,
+    kind: str,
+    servers: list,
+    postmaster: int | None = None,
+    phone_poll: bool = True,
+) -> Room:
     room = Room(name, participants, over, kind)
     session, secret = store.start_session(time.time())
     question = make_question(content, session, kind)
@@ -531,8 +566,20 @@ async def run_room(name: str, base: str, store: LiveStore, browser, content: Con
     people = [Participant(i) for i in range(participants)]
     span = max(0.0, over - THINK[1])  # arrivals spread so that the last answer falls within ``over`` seconds
     started = time.perf_counter()
-    tasks = [asyncio.create_task(participant(p, base, session.code, question, span * p.number / max(1, participants - 1)
-                                             if participants > 1 else 0.0, stop, phone_poll)) for p in people]
+    tasks = [
+        asyncio.create_task(
+            participant(
+                p,
+                base,
+                session.code,
+                question,
+                span * p.number / max(1, participants - 1) if participants > 1 else 0.0,
+                stop,
+                phone_poll,
+            )
+        )
+        for p in people
+    ]
     while not all(p.done for p in people) and time.perf_counter() - started < over + 120:
         await asyncio.sleep(0.1)
     room.wall = time.perf_counter() - started
@@ -548,8 +595,7 @@ async def run_room(name: str, base: str, store: LiveStore, browser, content: Con
     used = [cpu_seconds(s.pid) - c for s, c in zip(servers, cpu, strict=True)]
     elapsed = time.perf_counter() - started
     room.cpu_percent = [100 * u / elapsed for u in used]
-    room.cpu = {k: 100 * (v - usage[k]) / elapsed
-                for k, v in cpu_snapshot([s.pid for s in servers], postmaster).items()}
+    room.cpu = {k: 100 * (v - usage[k]) / elapsed for k, v in cpu_snapshot([s.pid for s in servers], postmaster).items()}
     window_end = time.time()
     room.load = (load_start, os.getloadavg()[0])
     totals = await page.evaluate("window.__hxTotals")
@@ -566,8 +612,11 @@ async def run_room(name: str, base: str, store: LiveStore, browser, content: Con
 
     # --- checks against the database
     with store.engine.connect() as connection:
-        rows = connection.execute(select(answers_table.c.participant, answers_table.c.value, answers_table.c.answered_at)
-                                  .where(answers_table.c.question == question.id)).all()
+        rows = connection.execute(
+            select(answers_table.c.participant, answers_table.c.value, answers_table.c.answered_at).where(
+                answers_table.c.question == question.id
+            )
+        ).all()
     room.rows = len(rows)
     room.joined = store.joined(session.code)
     room.acknowledged = len(acknowledged)
@@ -611,9 +660,13 @@ async def run_room(name: str, base: str, store: LiveStore, browser, content: Con
     room.to_database = stats(tally_lag([r.answered_at for r in rows], watch.seen)[0])
     visible = [next(t for t, n in watch.seen if n >= k) for k in range(1, (watch.seen[-1][1] if watch.seen else 0) + 1)]
     room.database_to_projector = stats(tally_lag(visible, shown)[0])
-    room.timeline = {"answered_at": sorted(r.answered_at for r in rows), "readable": watch.seen, "shown": shown,
-                     "acknowledged": sorted(p.acknowledged for p in acknowledged),
-                     "projector_frames": frames}
+    room.timeline = {
+        "answered_at": sorted(r.answered_at for r in rows),
+        "readable": watch.seen,
+        "shown": shown,
+        "acknowledged": sorted(p.acknowledged for p in acknowledged),
+        "projector_frames": frames,
+    }
     room.join = stats([p.join_seconds for p in people if p.join_seconds is not None])
     room.answer = stats([p.answer_seconds for p in people if p.answer_seconds is not None])
     every_poll = [s for p in people for s in p.polls]
@@ -658,39 +711,61 @@ def table(rooms: list[Room]) -> str:
         ("answers acknowledged", [str(r.acknowledged) for r in rooms]),
         ("rows in live_answers", [str(r.rows) for r in rooms]),
         ("lost / wrong value / doubled / strangers", [f"{r.lost} / {r.wrong} / {r.doubled} / {r.strangers}" for r in rooms]),
-        ("projector's final total; bars as sent", [f"{r.projector_final}; {'yes' if not r.projector_mismatch else 'NO'}"
-                                                   for r in rooms]),
-        ("tally lag p50 / p95 / max (ms)", [f"{ms(r.tally, 'p50')} / {ms(r.tally, 'p95')} / {ms(r.tally, 'max')}"
-                                            + (f", {r.never_shown} never shown" if r.never_shown else "") for r in rooms]),
-        ("  from the acknowledgement", [f"{ms(r.tally_ack, 'p50')} / {ms(r.tally_ack, 'p95')} / {ms(r.tally_ack, 'max')}"
-                                        for r in rooms]),
-        ("  answer taken → readable in the database", [f"{ms(r.to_database, 'p50')} / {ms(r.to_database, 'p95')} / "
-                                                       f"{ms(r.to_database, 'max')}" for r in rooms]),
-        ("  readable → on the projector", [f"{ms(r.database_to_projector, 'p50')} / "
-                                           f"{ms(r.database_to_projector, 'p95')} / "
-                                           f"{ms(r.database_to_projector, 'max')}" for r in rooms]),
+        (
+            "projector's final total; bars as sent",
+            [f"{r.projector_final}; {'yes' if not r.projector_mismatch else 'NO'}" for r in rooms],
+        ),
+        (
+            "tally lag p50 / p95 / max (ms)",
+            [
+                f"{ms(r.tally, 'p50')} / {ms(r.tally, 'p95')} / {ms(r.tally, 'max')}"
+                + (f", {r.never_shown} never shown" if r.never_shown else "")
+                for r in rooms
+            ],
+        ),
+        (
+            "  from the acknowledgement",
+            [f"{ms(r.tally_ack, 'p50')} / {ms(r.tally_ack, 'p95')} / {ms(r.tally_ack, 'max')}" for r in rooms],
+        ),
+        (
+            "  answer taken → readable in the database",
+            [f"{ms(r.to_database, 'p50')} / {ms(r.to_database, 'p95')} / {ms(r.to_database, 'max')}" for r in rooms],
+        ),
+        (
+            "  readable → on the projector",
+            [
+                f"{ms(r.database_to_projector, 'p50')} / {ms(r.database_to_projector, 'p95')} / {ms(r.database_to_projector, 'max')}"
+                for r in rooms
+            ],
+        ),
         ("join run p50 / p95 (ms)", [f"{ms(r.join, 'p50')} / {ms(r.join, 'p95')}" for r in rooms]),
         ("answer run p50 / p95 (ms)", [f"{ms(r.answer, 'p50')} / {ms(r.answer, 'p95')}" for r in rooms]),
         ("phones' polls: n, p50 / p95 (ms)", [f"{r.polls}, {ms(r.poll, 'p50')} / {ms(r.poll, 'p95')}" for r in rooms]),
-        ("projector: between runs p50 / p95 / max (ms)", [f"{ms(r.projector_interval, 'p50')} / "
-                                                          f"{ms(r.projector_interval, 'p95')} / "
-                                                          f"{ms(r.projector_interval, 'max')}" for r in rooms]),
-        ("projector: request → run done p50 / p95 / max (ms)", [f"{ms(r.projector_run, 'p50')} / {ms(r.projector_run, 'p95')} / "
-                                                 f"{ms(r.projector_run, 'max')}" for r in rooms]),
+        (
+            "projector: between runs p50 / p95 / max (ms)",
+            [
+                f"{ms(r.projector_interval, 'p50')} / {ms(r.projector_interval, 'p95')} / {ms(r.projector_interval, 'max')}"
+                for r in rooms
+            ],
+        ),
+        (
+            "projector: request → run done p50 / p95 / max (ms)",
+            [f"{ms(r.projector_run, 'p50')} / {ms(r.projector_run, 'p95')} / {ms(r.projector_run, 'max')}" for r in rooms],
+        ),
         ("errors", [str(len(r.errors)) for r in rooms]),
         ("PostgreSQL connections at most", [str(r.connections) if r.connections else "–" for r in rooms]),
-        ("replicas' share of participants", [", ".join(str(n) for _, n in sorted(r.spread.items())) or "one server"
-                                             for r in rooms]),
+        ("replicas' share of participants", [", ".join(str(n) for _, n in sorted(r.spread.items())) or "one server" for r in rooms]),
         ("replicas' CPU (% of a core each)", [", ".join(f"{c:.0f}" for c in r.cpu_percent) for r in rooms]),
-        *((f"CPU: {part} (% of a core)", [f"{r.cpu.get(part, 0):.0f}" for r in rooms])
-          for part in ("PostgreSQL", "nginx", "client", "browser", "machine busy", "stolen")),
+        *(
+            (f"CPU: {part} (% of a core)", [f"{r.cpu.get(part, 0):.0f}" for r in rooms])
+            for part in ("PostgreSQL", "nginx", "client", "browser", "machine busy", "stolen")
+        ),
         ("load average, start → end", [f"{r.load[0]:.1f} → {r.load[1]:.1f}" for r in rooms]),
     ]
     width = max(len(label) for label, _ in lines)
     cols = [max(len(h), *(len(v[i]) for _, v in lines)) for i, h in enumerate(head[1:])]
     out = [" " * width + "  " + "  ".join(h.ljust(c) for h, c in zip(head[1:], cols, strict=True))]
-    out += [label.ljust(width) + "  " + "  ".join(v.ljust(c) for v, c in zip(values, cols, strict=True))
-            for label, values in lines]
+    out += [label.ljust(width) + "  " + "  ".join(v.ljust(c) for v, c in zip(values, cols, strict=True)) for label, values in lines]
     return "\n".join(out)
 
 
@@ -711,27 +786,56 @@ async def measure(args: argparse.Namespace, logs: Path) -> list[Room]:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         with running_postgres() as (url, postmaster), running_replicas(url, logs) as (base, replicas):
             store = LiveStore(url)
-            print(f"cluster: nginx {base}, replicas {', '.join(r.base for r in replicas)}, PostgreSQL "
-                  f"{url.split('@')[-1]}", flush=True)
+            print(
+                f"cluster: nginx {base}, replicas {', '.join(r.base for r in replicas)}, PostgreSQL {url.split('@')[-1]}", flush=True
+            )
             for replica in replicas:
                 await warm_up(replica, store, browser, content, args.kind)
             if args.quiet:
-                rooms.append(await run_room("quiet room", base, store, browser, content, args.quiet, 10.0, args.kind,
-                                            replicas, postmaster, args.phone_poll))
+                rooms.append(
+                    await run_room(
+                        "quiet room", base, store, browser, content, args.quiet, 10.0, args.kind, replicas, postmaster, args.phone_poll
+                    )
+                )
                 print(f"quiet room done: {rooms[-1].acknowledged} answers", flush=True)
-            rooms.append(await run_room("2 replicas + PostgreSQL", base, store, browser, content, args.participants,
-                                        args.over, args.kind, replicas, postmaster, args.phone_poll))
+            rooms.append(
+                await run_room(
+                    "2 replicas + PostgreSQL",
+                    base,
+                    store,
+                    browser,
+                    content,
+                    args.participants,
+                    args.over,
+                    args.kind,
+                    replicas,
+                    postmaster,
+                    args.phone_poll,
+                )
+            )
             print(f"measured room done: {rooms[-1].acknowledged} answers", flush=True)
             store.close()
         if args.baseline:
-            with tempfile.TemporaryDirectory(prefix="hx-live-sqlite-") as folder, \
-                    running_server("serve.py", env={**SERVER_ENV, "EXPLORER_LIVE_DIR": folder},
-                                   log=logs / "single-sqlite.log") as server:
+            with (
+                tempfile.TemporaryDirectory(prefix="hx-live-sqlite-") as folder,
+                running_server("serve.py", env={**SERVER_ENV, "EXPLORER_LIVE_DIR": folder}, log=logs / "single-sqlite.log") as server,
+            ):
                 store = LiveStore(sqlite_url(Path(folder)))
                 await warm_up(server, store, browser, content, args.kind)
-                rooms.append(await run_room("1 replica + SQLite", server.base, store, browser, content,
-                                            args.participants, args.over, args.kind, [server],
-                                            phone_poll=args.phone_poll))
+                rooms.append(
+                    await run_room(
+                        "1 replica + SQLite",
+                        server.base,
+                        store,
+                        browser,
+                        content,
+                        args.participants,
+                        args.over,
+                        args.kind,
+                        [server],
+                        phone_poll=args.phone_poll,
+                    )
+                )
                 print(f"baseline room done: {rooms[-1].acknowledged} answers", flush=True)
                 store.close()
         await browser.close()
@@ -744,11 +848,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--over", type=float, default=30.0, help="seconds within which everyone joins and answers")
     parser.add_argument("--kind", choices=("scene", "place", "classroom"), default="scene")
     parser.add_argument("--quiet", type=int, default=10, help="participants of the quiet room first (0: none)")
-    parser.add_argument("--no-baseline", dest="baseline", action="store_false",
-                        help="skip the single replica with SQLite")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the single replica with SQLite")
     parser.add_argument("--logs", type=Path, help="keep the servers' logs here (default: a temporary folder)")
-    parser.add_argument("--no-phone-poll", dest="phone_poll", action="store_false",
-                        help="participants' pages do not look for the next question (for comparison: phones do)")
+    parser.add_argument(
+        "--no-phone-poll",
+        dest="phone_poll",
+        action="store_false",
+        help="participants' pages do not look for the next question (for comparison: phones do)",
+    )
     parser.add_argument("--json", type=Path, help="also write every room's figures and raw times here")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
@@ -757,8 +864,11 @@ def main(argv: list[str] | None = None) -> int:
             logs = args.logs
         else:
             logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hx-live-logs-")))
-        print(f"load average {os.getloadavg()[0]:.1f}; {args.participants} participants over {args.over:.0f} s, "
-              f"question kind {args.kind}", flush=True)
+        print(
+            f"load average {os.getloadavg()[0]:.1f}; {args.participants} participants over {args.over:.0f} s, "
+            f"question kind {args.kind}",
+            flush=True,
+        )
         rooms = asyncio.run(measure(args, logs))
         problems = problem_lines(logs)
     measured = next(r for r in rooms if r.name.startswith("2 replicas"))
@@ -778,8 +888,9 @@ def main(argv: list[str] | None = None) -> int:
         "0 lost or doubled answers": measured.lost_or_doubled == 0 and measured.rows == measured.acknowledged,
         "the projector's bars equal the answers sent": not measured.projector_mismatch,
         "0 errors": not measured.errors,
-        f"tally current within {TALLY_TARGET:.0f} s at p95": (measured.never_shown == 0 and bool(measured.tally)
-                                                             and measured.tally["p95"] <= TALLY_TARGET),
+        f"tally current within {TALLY_TARGET:.0f} s at p95": (
+            measured.never_shown == 0 and bool(measured.tally) and measured.tally["p95"] <= TALLY_TARGET
+        ),
     }
     print()
     for check, ok in checks.items():

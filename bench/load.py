@@ -45,15 +45,21 @@ class Report:
     rss_per_session_mb: float | None = None
 
     def summary(self) -> str:
-        lines = [f"{self.sessions} sessions arriving over {self.over_seconds:.0f} s: {self.completed} completed in "
-                 f"{self.wall_seconds:.1f} s, {self.interactions} interactions, {len(self.errors)} errors"]
+        lines = [
+            f"{self.sessions} sessions arriving over {self.over_seconds:.0f} s: {self.completed} completed in "
+            f"{self.wall_seconds:.1f} s, {self.interactions} interactions, {len(self.errors)} errors"
+        ]
         for kind, stats in self.latency_ms.items():
-            lines.append(f"  {kind:>7}: p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, p99 {stats['p99']:.0f} ms, "
-                         f"max {stats['max']:.0f} ms ({self.bytes_per_interaction[kind] / 1024:.1f} KB each)")
+            lines.append(
+                f"  {kind:>7}: p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, p99 {stats['p99']:.0f} ms, "
+                f"max {stats['max']:.0f} ms ({self.bytes_per_interaction[kind] / 1024:.1f} KB each)"
+            )
         if self.server_cpu_percent is not None:
-            lines.append(f"  server CPU {self.server_cpu_percent:.0f}% of one core over the run; RSS {self.rss_start_mb:.0f} MB "
-                         f"at start, {self.rss_open_mb:.0f} MB with all sessions open, "
-                         f"{self.rss_per_session_mb:.2f} MB per session")
+            lines.append(
+                f"  server CPU {self.server_cpu_percent:.0f}% of one core over the run; RSS {self.rss_start_mb:.0f} MB "
+                f"at start, {self.rss_open_mb:.0f} MB with all sessions open, "
+                f"{self.rss_per_session_mb:.2f} MB per session"
+            )
         for error in self.errors[:10]:
             lines.append(f"  error: {error}")
         return "\n".join(lines)
@@ -65,8 +71,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
     def at(q: float) -> float:
         return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))] * 1000
 
-    return {"p50": statistics.median(ordered) * 1000, "p95": at(0.95), "p99": at(0.99), "max": ordered[-1] * 1000,
-            "n": len(ordered)}
+    return {"p50": statistics.median(ordered) * 1000, "p95": at(0.95), "p99": at(0.99), "max": ordered[-1] * 1000, "n": len(ordered)}
 
 
 async def select(tab: Tab, place: str, *, by_list: bool) -> tuple[Run, list[str]]:
@@ -88,9 +93,18 @@ def page_cookies(base: str) -> str:
         return "; ".join(c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or [])
 
 
-async def visitor(base: str, number: int, delay: float, think: tuple[float, float], all_done: asyncio.Event,
-                  finished: list[int], timings: dict[str, list[float]], sizes: dict[str, list[int]],
-                  errors: list[str], fetch_page: bool = False) -> bool:
+async def visitor(
+    base: str,
+    number: int,
+    delay: float,
+    think: tuple[float, float],
+    all_done: asyncio.Event,
+    finished: list[int],
+    timings: dict[str, list[float]],
+    sizes: dict[str, list[int]],
+    errors: list[str],
+    fetch_page: bool = False,
+) -> bool:
     await asyncio.sleep(delay)
     rng = random.Random(number)
     try:
@@ -121,8 +135,9 @@ async def visitor(base: str, number: int, delay: float, think: tuple[float, floa
     return ok
 
 
-async def run_load(base: str, sessions: int, over: float, think: tuple[float, float] = (1.0, 3.0),
-                   pid: int | None = None, fetch_page: bool = False) -> Report:
+async def run_load(
+    base: str, sessions: int, over: float, think: tuple[float, float] = (1.0, 3.0), pid: int | None = None, fetch_page: bool = False
+) -> Report:
     report = Report(sessions, over)
     timings: dict[str, list[float]] = {"load": [], "select": []}
     sizes: dict[str, list[int]] = {"load": [], "select": []}
@@ -132,8 +147,12 @@ async def run_load(base: str, sessions: int, over: float, think: tuple[float, fl
         report.rss_start_mb = rss_mb(pid)
         cpu_start = cpu_seconds(pid)
     start = time.perf_counter()
-    tasks = [asyncio.create_task(visitor(base, i, over * i / sessions, think, all_done, finished, timings, sizes,
-                                         report.errors, fetch_page)) for i in range(sessions)]
+    tasks = [
+        asyncio.create_task(
+            visitor(base, i, over * i / sessions, think, all_done, finished, timings, sizes, report.errors, fetch_page)
+        )
+        for i in range(sessions)
+    ]
     # Wait until every visitor has made their three selections; their pages are all still open then.
     while len(finished) < sessions:
         await asyncio.sleep(0.1)

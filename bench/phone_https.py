@@ -39,7 +39,8 @@ PROFILES = {  # as ../shared/tools/phone.py
 
 def nginx_tls(folder: Path, backends: dict[int, str]) -> str:
     """An nginx config with one TLS + HTTP/2 server block per (listening port, backend address)."""
-    blocks = "".join(f"""
+    blocks = "".join(
+        f"""
     server {{
         listen 127.0.0.1:{port} ssl http2;
         ssl_certificate {folder}/cert.pem;
@@ -52,7 +53,9 @@ def nginx_tls(folder: Path, backends: dict[int, str]) -> str:
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 1h;
         }}
-    }}""" for port, backend in backends.items())
+    }}"""
+        for port, backend in backends.items()
+    )
     return f"""worker_processes 1;
 error_log {folder}/error.log warn;
 pid {folder}/nginx.pid;
@@ -74,8 +77,26 @@ def tls_proxy(backends: dict[str, str]) -> dict[str, str]:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                        "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                str(root / "key.pem"),
+                "-out",
+                str(root / "cert.pem"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         ports = {name: free_port() for name in backends}
         upstream = {}
         for name, url in backends.items():
@@ -112,11 +133,12 @@ def shown(page) -> bool:
 
 def first_view(browser, url: str, profile: dict) -> tuple[float, int, str]:
     """(seconds until the markers show, bytes received, HTTP version of the page) on a cold phone."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  ignore_https_errors=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, ignore_https_errors=True)
     page = context.new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("https://127.0.0.1", "wss://127.0.0.1", "data:", "blob:"))
-               else r.abort())
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith(("https://127.0.0.1", "wss://127.0.0.1", "data:", "blob:")) else r.abort(),
+    )
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -137,10 +159,13 @@ def first_view(browser, url: str, profile: dict) -> tuple[float, int, str]:
 
 
 def main(runs: int = 5) -> None:
-    with running_server("serve.py", env={"EXPLORER_TILES": "offline"}) as explorer, \
-            running_server("bench/serve_bare.py", env={"BARE_PAGE": "bare_html.py"}) as bare, static_site() as static, \
-            tls_proxy({"explorer": explorer.base + "/", "static export": static,
-                       "bare Streamlit page": bare.base + "/"}) as urls, sync_playwright() as p:
+    with (
+        running_server("serve.py", env={"EXPLORER_TILES": "offline"}) as explorer,
+        running_server("bench/serve_bare.py", env={"BARE_PAGE": "bare_html.py"}) as bare,
+        static_site() as static,
+        tls_proxy({"explorer": explorer.base + "/", "static export": static, "bare Streamlit page": bare.base + "/"}) as urls,
+        sync_playwright() as p,
+    ):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         for url in urls.values():  # warm: each server's files once, and the explorer's brotli
             first_view(browser, url, PROFILES["4g"])
@@ -158,8 +183,10 @@ def main(runs: int = 5) -> None:
         for name in urls:
             found = results[(profile, name)]
             seconds, kb = statistics.median(r[0] for r in found), statistics.median(r[1] for r in found) / 1024
-            print(f"  {profile}  {name:20} {seconds:5.2f} s  {kb:6.0f} KB  ({seconds / static_seconds:.2f}x the export; "
-                  f"page over {found[0][2]})")
+            print(
+                f"  {profile}  {name:20} {seconds:5.2f} s  {kb:6.0f} KB  ({seconds / static_seconds:.2f}x the export; "
+                f"page over {found[0][2]})"
+            )
 
 
 if __name__ == "__main__":

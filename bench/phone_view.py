@@ -52,8 +52,12 @@ def static_site() -> str:
 
 def phone(urls: list[str], runs: int, profiles: str) -> dict[tuple[str, str], tuple[float, float]]:
     """(profile, url) -> (seconds, KB), as phone.py prints them."""
-    out = subprocess.run([sys.executable, str(PHONE), *urls, "--runs", str(runs), "--profiles", profiles, "--wait", WAIT],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(PHONE), *urls, "--runs", str(runs), "--profiles", profiles, "--wait", WAIT],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     found = {}
     for line in out.splitlines():
         match = re.match(r"(\w+)\s+([\d.]+|inf) s\s+(\d+) KB\s+(\S+)", line.strip())
@@ -63,8 +67,11 @@ def phone(urls: list[str], runs: int, profiles: str) -> dict[tuple[str, str], tu
 
 
 def main(runs: int = 5) -> None:
-    with running_server("serve.py", env={"EXPLORER_TILES": "offline"}) as explorer, \
-            running_server("bench/serve_bare.py", env={"BARE_PAGE": "bare_html.py"}) as bare, static_site() as static:
+    with (
+        running_server("serve.py", env={"EXPLORER_TILES": "offline"}) as explorer,
+        running_server("bench/serve_bare.py", env={"BARE_PAGE": "bare_html.py"}) as bare,
+        static_site() as static,
+    ):
         urls = {"explorer": explorer.base + "/", "static export": static, "bare Streamlit page": bare.base + "/"}
         phone(list(urls.values()), 1, "none")  # warm: each server's files once ...
         for server in (explorer, bare):  # ... and the brotli made in the background after a file's first request
@@ -78,8 +85,10 @@ def main(runs: int = 5) -> None:
             print(f"  {profile}  {name:20} {seconds:5.2f} s  {kb:6.0f} KB  ({seconds / static_seconds:.2f}x the export)")
     kb = max(results[(p, urls["explorer"])][1] for p in ("4g", "3g"))
     ratios = {p: results[(p, urls["explorer"])][0] / results[(p, urls["static export"])][0] for p in ("4g", "3g")}
-    print(f"explorer: {kb:.0f} KB (target <= {TARGETS['bytes_kb']}); 4G {ratios['4g']:.2f}x the export "
-          f"(target <= {TARGETS['4g']}); 3G {ratios['3g']:.2f}x (target <= {TARGETS['3g']})")
+    print(
+        f"explorer: {kb:.0f} KB (target <= {TARGETS['bytes_kb']}); 4G {ratios['4g']:.2f}x the export "
+        f"(target <= {TARGETS['4g']}); 3G {ratios['3g']:.2f}x (target <= {TARGETS['3g']})"
+    )
 
 
 if __name__ == "__main__":

@@ -54,9 +54,11 @@ def main(rounds: int = 60) -> float:
     with running_server("serve.py") as explorer, running_server("bench/serve_bare.py") as bare:
         ours, base, errors = asyncio.run(measure(explorer.base, bare.base, rounds))
     ratio = statistics.median(ours) / statistics.median(base)
-    print(f"rerun after tapping a place: median {statistics.median(ours) * 1000:.1f} ms; "
-          f"bare page rerun: median {statistics.median(base) * 1000:.1f} ms; ratio {ratio:.2f} (target <= 3.0); "
-          f"errors: {len(errors)}")
+    print(
+        f"rerun after tapping a place: median {statistics.median(ours) * 1000:.1f} ms; "
+        f"bare page rerun: median {statistics.median(base) * 1000:.1f} ms; ratio {ratio:.2f} (target <= 3.0); "
+        f"errors: {len(errors)}"
+    )
     for error in errors[:10]:
         print("  error:", error)
     return ratio

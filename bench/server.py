@@ -56,8 +56,13 @@ def option_variable(name: str) -> str:
 
 
 @contextlib.contextmanager
-def running_server(script: str = "serve.py", port: int | None = None, env: dict[str, str] | None = None,
-                   log: Path | None = None, options: dict[str, str] | None = None) -> Iterator[Server]:
+def running_server(
+    script: str = "serve.py",
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    options: dict[str, str] | None = None,
+) -> Iterator[Server]:
     """SCRIPT served on 127.0.0.1 with the given environment and Streamlit ``options``; stopped afterwards.
     The explorer's launchers run as the README says (``python serve.py``); any other script with
     ``streamlit run``."""
@@ -69,8 +74,19 @@ def running_server(script: str = "serve.py", port: int | None = None, env: dict[
     if script in LAUNCHERS:
         command = [sys.executable, script, "--address", "127.0.0.1", "--port", str(port)]
     else:
-        command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-                   "--server.address", "127.0.0.1", "--server.headless", "true"]
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ]
     proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -24,8 +24,22 @@ from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX 
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 ALERT_KINDS = {1: "error", 2: "warning", 3: "info", 4: "success"}  # Alert.Format
-WIDGET_TYPES = {"button", "component_instance", "bidi_component", "toggle", "button_group", "checkbox", "selectbox", "multiselect",
-                "radio", "text_input", "slider", "segmented_control", "download_button", "pills"}
+WIDGET_TYPES = {
+    "button",
+    "component_instance",
+    "bidi_component",
+    "toggle",
+    "button_group",
+    "checkbox",
+    "selectbox",
+    "multiselect",
+    "radio",
+    "text_input",
+    "slider",
+    "segmented_control",
+    "download_button",
+    "pills",
+}
 
 
 class ProtocolError(Exception):
@@ -62,8 +76,7 @@ class Tab:
     """One visitor's tab. ``await Tab.open(url)`` loads the page; ``click``, ``choose``, ``select`` and ``trigger``
     interact; ``auto_rerun`` runs a fragment as its ``run_every`` timer does in a browser."""
 
-    def __init__(self, base_url: str, *, locale: str = "en-GB", timeout: float = 30.0, cookie: str = "",
-                 page: str = "") -> None:
+    def __init__(self, base_url: str, *, locale: str = "en-GB", timeout: float = 30.0, cookie: str = "", page: str = "") -> None:
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.base_url = base_url.rstrip("/")
         self.locale = locale
@@ -89,9 +102,15 @@ class Tab:
         tab.query_string = query_string
         start = time.perf_counter()
         tab._socket = await asyncio.wait_for(
-            websockets.connect(tab.ws_url, subprotocols=["streamlit"], max_size=None, compression=None,
-                               origin=tab.base_url,  # as a browser does, so Streamlit's origin check applies
-                               additional_headers={"Cookie": tab.cookie} if tab.cookie else None), tab.timeout
+            websockets.connect(
+                tab.ws_url,
+                subprotocols=["streamlit"],
+                max_size=None,
+                compression=None,
+                origin=tab.base_url,  # as a browser does, so Streamlit's origin check applies
+                additional_headers={"Cookie": tab.cookie} if tab.cookie else None,
+            ),
+            tab.timeout,
         )
         tab._reader = asyncio.create_task(tab._read())
         run = await tab._rerun([], "", start)
@@ -148,8 +167,9 @@ class Tab:
         """Send a v2 component's trigger value (the map's ``clicked``), once, as its frontend does: a JSON list
         of events on the component's internal trigger widget."""
         widget = self.widget(user_key)
-        state = WidgetState(id=f"{INTERNAL_KEY_PREFIX}_{widget.id}__events",
-                            json_trigger_value=json.dumps([{"event": event, "value": value}]))
+        state = WidgetState(
+            id=f"{INTERNAL_KEY_PREFIX}_{widget.id}__events", json_trigger_value=json.dumps([{"event": event, "value": value}])
+        )
         return await self._rerun([state], widget.fragment_id, time.perf_counter())
 
     async def _rerun(self, triggers: list[WidgetState], fragment_id: str, start: float, auto: bool = False) -> Run:
@@ -159,12 +179,20 @@ class Tab:
         self._counts = [0, 0, 0]
         errors_before = len(self.errors)
         state = ClientState(
-            query_string=self.query_string, page_script_hash=self.page_script_hash, fragment_id=fragment_id,
-            page_name=self.page_name, is_auto_rerun=auto,
+            query_string=self.query_string,
+            page_script_hash=self.page_script_hash,
+            fragment_id=fragment_id,
+            page_name=self.page_name,
+            is_auto_rerun=auto,
             cached_message_hashes=sorted(self.cache),
-            context_info=ContextInfo(timezone="Europe/Brussels", timezone_offset=-60, locale=self.locale,
-                                     url=f"{self.base_url}/{self.page_name}?{self.query_string}", is_embedded=False,
-                                     color_scheme="light"),
+            context_info=ContextInfo(
+                timezone="Europe/Brussels",
+                timezone_offset=-60,
+                locale=self.locale,
+                url=f"{self.base_url}/{self.page_name}?{self.query_string}",
+                is_embedded=False,
+                color_scheme="light",
+            ),
         )
         kept = [v for k, v in self.values.items() if k not in {t.id for t in triggers}]
         state.widget_states.widgets.extend(kept + triggers)
@@ -226,11 +254,18 @@ class Tab:
             elif element_type in WIDGET_TYPES:
                 widget_id = getattr(element, element_type).id
                 if widget_id:
-                    options = [f"{o.content_icon} {o.content}" if o.content_icon else o.content
-                               for o in element.button_group.options] if element_type == "button_group" else []
+                    options = (
+                        [f"{o.content_icon} {o.content}" if o.content_icon else o.content for o in element.button_group.options]
+                        if element_type == "button_group"
+                        else []
+                    )
                     if element_type in ("radio", "selectbox"):
                         options = list(getattr(element, element_type).options)
                     self.widgets[widget_id] = Widget(widget_id, element_type, msg.delta.fragment_id, options)
-        elif (kind == "script_finished" and self._finished is not None and not self._finished.done()
-              and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+        elif (
+            kind == "script_finished"
+            and self._finished is not None
+            and not self._finished.done()
+            and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+        ):
             self._finished.set_result(msg.script_finished)

@@ -26,8 +26,7 @@ def main(argv: list[str]) -> int:
     import live_load  # the checkout's own
 
     old = "window.__hxTotals.push([Date.now(), digits === '' ? -1 : parseInt(digits, 10), text]);"
-    new = ("window.__hxTotals.push([Date.now(), text === null ? -1 : digits === '' ? 0 : parseInt(digits, 10), "
-           "text]);")
+    new = "window.__hxTotals.push([Date.now(), text === null ? -1 : digits === '' ? 0 : parseInt(digits, 10), text]);"
     if old not in live_load.WATCH_TOTAL:
         raise SystemExit(f"{checkout}/bench/live_load.py is not the one this driver knows")
     live_load.WATCH_TOTAL = live_load.WATCH_TOTAL.replace(old, new)

@@ -26,8 +26,7 @@ film = content.film
 page_header(
     page,
     t("About the film and this explorer", lang),
-    t("{title} ({year}), written and directed by {director}.", lang, title=film.title, year=film.year,
-      director=film.director),
+    t("{title} ({year}), written and directed by {director}.", lang, title=film.title, year=film.year, director=film.director),
 )
 
 left, right = st.columns([3, 2], gap="large")
@@ -47,12 +46,18 @@ with right:
     st.html(cast_html(content.people_of_kind("cast"), content, lang))
     st.subheader(t("Crew", lang), anchor=False)
     st.html(crew_html(content.people_of_kind("crew"), lang))
-    caption(t("Credits as listed in the Berlinale 2023 programme; the actors who play the other roles are not "
-                 "named in our sources.", lang))
+    caption(
+        t("Credits as listed in the Berlinale 2023 programme; the actors who play the other roles are not named in our sources.", lang)
+    )
 
 st.header(t("How we know where places are", lang), anchor="provenance")
-st.write(t("This explorer never presents a place we chose ourselves as a real filming location. Each place carries "
-           "one of three labels, shown on the map by the outline of its marker.", lang))
+st.write(
+    t(
+        "This explorer never presents a place we chose ourselves as a real filming location. Each place carries "
+        "one of three labels, shown on the map by the outline of its marker.",
+        lang,
+    )
+)
 columns = st.columns(len(PROVENANCES), gap="medium")
 for column, provenance in zip(columns, PROVENANCES, strict=True):
     with column, st.container(border=True, key=f"prov-{provenance}"):
@@ -60,6 +65,5 @@ for column, provenance in zip(columns, PROVENANCES, strict=True):
         map_links(page, f"places-{provenance}", [p for p in content.places if p.provenance == provenance])
 
 st.header(t("Sources", lang), anchor="sources")
-st.write(t("Everything in the explorer comes from these sources. Quotations are verbatim; all other text is our own "
-           "summary.", lang))
+st.write(t("Everything in the explorer comes from these sources. Quotations are verbatim; all other text is our own summary.", lang))
 st.html(sources_html(content.sources, links=page.links, language=lang))

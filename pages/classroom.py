@@ -25,8 +25,11 @@ view = visibility(content, page.spoiler_safe)
 page_header(
     page,
     t("In the classroom", lang),
-    t("Questions for every scene, the film language the director talks about, activities, and a handout you can "
-      "print. Choose an age band and the lesson's situation; everything on this page follows them.", lang),
+    t(
+        "Questions for every scene, the film language the director talks about, activities, and a handout you can "
+        "print. Choose an age band and the lesson's situation; everything on this page follows them.",
+        lang,
+    ),
 )
 spoiler_note(page)
 
@@ -36,15 +39,14 @@ plan = content.teaching.plan(age, situation) if content.teaching is not None els
 live_links(page, age, situation, plan, view)
 
 questions, glossary, activities, handout, teachers = st.tabs(
-    [t("Questions", lang), t("Film language", lang), t("Activities", lang), t("Handout (PDF)", lang),
-     t("For teachers", lang)]
+    [t("Questions", lang), t("Film language", lang), t("Activities", lang), t("Handout (PDF)", lang), t("For teachers", lang)]
 )
 with questions:
     questions_tab(page, age, view, situation)
 with glossary:
     terms = content.terms
     for start in range(0, len(terms), 2):  # in rows, so a phone reads them in the same order as a desktop
-        for column, term in zip(st.columns(2, gap="medium"), terms[start:start + 2], strict=False):
+        for column, term in zip(st.columns(2, gap="medium"), terms[start : start + 2], strict=False):
             with column, st.container(border=True, key=f"term-{term.id}"):
                 st.html(glossary_term_html(term, content, lang, age, hide_where=not view.term_where(term)))
 with activities:

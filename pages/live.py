@@ -99,9 +99,15 @@ screen_key = st.query_params.get("screen", "")
 legacy_screen = st.query_params.get("view") == "screen"
 screen = (bool(screen_key) or legacy_screen) and bool(st.query_params.get("code"))
 if not screen:
-    page_header(page, t("Live session", lang),
-                t("Ask questions about the film and show everyone's answers on the projector as they arrive. "
-                  "Participants answer on their phones with a code: no account, no name.", lang))
+    page_header(
+        page,
+        t("Live session", lang),
+        t(
+            "Ask questions about the film and show everyone's answers on the projector as they arrive. "
+            "Participants answer on their phones with a code: no account, no name.",
+            lang,
+        ),
+    )
 
 
 def unavailable(exc: StoreUnavailable) -> None:
@@ -131,14 +137,25 @@ def reach_warning() -> None:
     itself (localhost) and no public address is set. First what a teacher can do, in plain words; the technical
     details folded under it, for whoever installed the explorer."""
     if phones_cannot_reach(page_url(), page.settings.public_url):
-        st.warning(t("Phones cannot open this address. Ask whoever installed the explorer for its network address, "
-                     "or open it by this computer's network address.", lang), icon=":material/wifi_off:")
+        st.warning(
+            t(
+                "Phones cannot open this address. Ask whoever installed the explorer for its network address, "
+                "or open it by this computer's network address.",
+                lang,
+            ),
+            icon=":material/wifi_off:",
+        )
         with st.expander(t("Technical details", lang), icon=":material/settings:"):
-            caption(t("“localhost” (or 127.0.0.1) is this computer's name for itself, so a phone would look for the "
-                      "explorer on the phone. Open the explorer at this computer's network address instead (for "
-                      "example http://192.168.1.20:8501; the server listens there unless it was started with "
-                      "--address 127.0.0.1), or set public_url in explorer.toml (or EXPLORER_PUBLIC_URL) to the "
-                      "address the phones use.", lang))
+            caption(
+                t(
+                    "“localhost” (or 127.0.0.1) is this computer's name for itself, so a phone would look for the "
+                    "explorer on the phone. Open the explorer at this computer's network address instead (for "
+                    "example http://192.168.1.20:8501; the server listens there unless it was started with "
+                    "--address 127.0.0.1), or set public_url in explorer.toml (or EXPLORER_PUBLIC_URL) to the "
+                    "address the phones use.",
+                    lang,
+                )
+            )
 
 
 def wanted_plan() -> tuple[str, str] | None:
@@ -149,16 +166,29 @@ def wanted_plan() -> tuple[str, str] | None:
         return None
     age = st.query_params.get("age") or "14-18"
     if kind not in LESSON_KINDS:
-        st.warning(t("“{value}” in the link is not a lesson plan, so no question is queued; you can add them below "
-                     "once the session has started.", lang, value=md(kind[:40])), icon=":material/link_off:")
+        st.warning(
+            t(
+                "“{value}” in the link is not a lesson plan, so no question is queued; you can add them below "
+                "once the session has started.",
+                lang,
+                value=md(kind[:40]),
+            ),
+            icon=":material/link_off:",
+        )
         return None
     if age not in AGE_BANDS:
-        st.warning(t("“{value}” in the link is not an age band, so the plan's questions are not queued; you can add "
-                     "them below once the session has started.", lang, value=md(age[:40])), icon=":material/link_off:")
+        st.warning(
+            t(
+                "“{value}” in the link is not an age band, so the plan's questions are not queued; you can add "
+                "them below once the session has started.",
+                lang,
+                value=md(age[:40]),
+            ),
+            icon=":material/link_off:",
+        )
         return None
     if content.teaching is None or content.teaching.plan(age, kind) is None:
-        st.warning(t("There is no such lesson plan for this age band, so no question is queued.", lang),
-                   icon=":material/link_off:")
+        st.warning(t("There is no such lesson plan for this age band, so no question is queued.", lang), icon=":material/link_off:")
         return None
     return age, kind
 
@@ -168,8 +198,9 @@ def start(spoiler_safe: bool, plan: tuple[str, str] | None) -> None:
         st.session_state["hx-live-error"] = t(livecontrols.TOO_MANY_STARTS_HERE, lang)
         return
     try:
-        session, key = store.start_session(time.time(), lang, spoiler_safe, page.settings.session_hours * 3600,
-                                           address=client_address(page.settings))
+        session, key = store.start_session(
+            time.time(), lang, spoiler_safe, page.settings.session_hours * 3600, address=client_address(page.settings)
+        )
     except (StoreUnavailable, LiveError) as exc:  # LiveError: this address started too many sessions this hour
         st.session_state["hx-live-error"] = exc.text(lang)
         return
@@ -189,31 +220,61 @@ if code is None:  # no session yet: the start form
     if st.session_state.get("hx-live-error"):
         st.error(st.session_state.pop("hx-live-error"), icon=":material/cloud_off:")
     if "code" in st.query_params:
-        st.info(t("“{value}” is not a session code; start a new session below.", lang,
-                  value=md(st.query_params["code"][:20])), icon=":material/link_off:")
-    st.write(t("A session lasts {hours} hours; then it is deleted with every answer in it. Nothing is asked of "
-               "the participants but their answers.", lang, hours=page.settings.session_hours))
+        st.info(
+            t("“{value}” is not a session code; start a new session below.", lang, value=md(st.query_params["code"][:20])),
+            icon=":material/link_off:",
+        )
+    st.write(
+        t(
+            "A session lasts {hours} hours; then it is deleted with every answer in it. Nothing is asked of "
+            "the participants but their answers.",
+            lang,
+            hours=page.settings.session_hours,
+        )
+    )
     if page.spoiler_safe:
-        st.info(t("Spoiler-safe is on, for a session before viewing: no question will tell what happens after Stefan "
-                  "and Shuxiu first meet.", lang), icon=":material/visibility_off:")
+        st.info(
+            t(
+                "Spoiler-safe is on, for a session before viewing: no question will tell what happens after Stefan "
+                "and Shuxiu first meet.",
+                lang,
+            ),
+            icon=":material/visibility_off:",
+        )
     else:
         caption(t("Before the screening? Switch on spoiler-safe at the top first.", lang))
     caption(t("Not everyone has a phone? Pairs or small groups can share one: each phone is one voice.", lang))
     plan = wanted_plan()
     if plan is not None:
         view = visibility(content, page.spoiler_safe)
-        ids = [q for q in content.teaching.plan(*plan).question_ids() if (found := content.question(q)) is not None
-               and plan[0] in found.ages and view.question(found)]
+        ids = [
+            q
+            for q in content.teaching.plan(*plan).question_ids()
+            if (found := content.question(q)) is not None and plan[0] in found.ages and view.question(found)
+        ]
         left_out = len(content.teaching.plan(*plan).question_ids()) - len(ids)
-        st.info(t("{plan}, {age}: starting the session queues its questions in order ({numbers}). Open the first; "
-                  "“Next question” then closes each and opens the next in one press.", lang,
-                  plan=t(PLAN_NAMES[plan[1]], lang), age=t(AGE_LABELS[plan[0]], lang),
-                  numbers=", ".join(content.question_label(q) for q in ids) or "–"), icon=":material/playlist_add:")
+        st.info(
+            t(
+                "{plan}, {age}: starting the session queues its questions in order ({numbers}). Open the first; "
+                "“Next question” then closes each and opens the next in one press.",
+                lang,
+                plan=t(PLAN_NAMES[plan[1]], lang),
+                age=t(AGE_LABELS[plan[0]], lang),
+                numbers=", ".join(content.question_label(q) for q in ids) or "–",
+            ),
+            icon=":material/playlist_add:",
+        )
         if left_out:
             caption(t("Spoiler-safe leaves out the plan's questions about scenes after the first encounter.", lang))
     reach_warning()
-    st.button(t("Start a live session", lang), type="primary", on_click=start, args=(page.spoiler_safe, plan),
-              icon=":material/groups:", key="live-start")
+    st.button(
+        t("Start a live session", lang),
+        type="primary",
+        on_click=start,
+        args=(page.spoiler_safe, plan),
+        icon=":material/groups:",
+        key="live-start",
+    )
     st.stop()
 
 now = time.time()
@@ -241,8 +302,10 @@ if session is None or session.expired(time.time()):
 # viewing open it spoiler-safe too. The QR code's carries the session's ticket; the one to type stays short.
 base = page.settings.public_url or (st.context.url or "").split("?")[0].rstrip("/").removesuffix("/live")
 if not allowed:
-    st.warning(t("This link does not open the presenter's controls. To answer the questions, join with the code.",
-                 lang), icon=":material/lock:")
+    st.warning(
+        t("This link does not open the presenter's controls. To answer the questions, join with the code.", lang),
+        icon=":material/lock:",
+    )
     # a plain link (the phones' page is not one of the explorer's Streamlit pages), relative to this page's address
     phones = join_href({"code": code, **page.carried(), **({"spoilers": "hide"} if session.spoiler_safe else {})})
     label = t("Join the session", lang)  # outside the f-string, where the catalogs' extractor finds it
@@ -258,15 +321,25 @@ if legacy_screen and not screen_key:  # an older projector link: the presenter's
 # --- the presenter's view ------------------------------------------------------------------------------------
 
 if session.spoiler_safe and not screen:
-    caption(t("A session before viewing: no question tells what happens after Stefan and Shuxiu first meet, and the "
-              "phones open the explorer spoiler-safe.", lang))
+    caption(
+        t(
+            "A session before viewing: no question tells what happens after Stefan and Shuxiu first meet, and the "
+            "phones open the explorer spoiler-safe.",
+            lang,
+        )
+    )
 if not screen:  # near the top: this window's address carries the key, and a smartboard shows the address bar
-    st.warning(t("This window's address is your presenter link: keep it to come back to the controls (it is also "
-                 "under “Your presenter link” at the bottom), and do not show it to the participants: anyone with "
-                 "it can steer the session.", lang), icon=":material/key:")
+    st.warning(
+        t(
+            "This window's address is your presenter link: keep it to come back to the controls (it is also "
+            "under “Your presenter link” at the bottom), and do not show it to the participants: anyone with "
+            "it can steer the session.",
+            lang,
+        ),
+        icon=":material/key:",
+    )
 
-join_url, typed_address = livecontrols.join_addresses(base, code, session.spoiler_safe,
-                                                     store.signer().ticket(code))
+join_url, typed_address = livecontrols.join_addresses(base, code, session.spoiler_safe, store.signer().ticket(code))
 own_link = f"{base}/live?{urlencode({'code': code, 'key': secret})}"
 # the projector's window, read-only: relative to this page's address, whatever name the browser reached it by
 screen_link = f"live?{urlencode({'code': code, 'screen': store.signer().screen_key(code)})}"
@@ -333,8 +406,11 @@ def board() -> None:
     else:
         left, right = st.columns([2, 3], gap="large")
         with left:
-            st.image(page.derived(("qr", join_url), lambda: qr_png(join_url, box_size=10)), width=300,
-                     alt=t("QR code that opens the session on a phone: {url}", lang, url=join_url))
+            st.image(
+                page.derived(("qr", join_url), lambda: qr_png(join_url, box_size=10)),
+                width=300,
+                alt=t("QR code that opens the session on a phone: {url}", lang, url=join_url),
+            )
     try:
         shown = current
         with left:
@@ -346,23 +422,36 @@ def board() -> None:
                 line = livecontrols.places_line(joined, stored.cap, lang)
                 st.html(f'<p class="hx-live-places" role="status">{tx(line, lang)}</p>')
                 if joined >= stored.cap:
-                    st.warning(t("Every place is taken: a new phone cannot join. If more people are in the room, "
-                                 "raise the number of places under the answers.", lang), icon=":material/group_off:")
+                    st.warning(
+                        t(
+                            "Every place is taken: a new phone cannot join. If more people are in the room, "
+                            "raise the number of places under the answers.",
+                            lang,
+                        ),
+                        icon=":material/group_off:",
+                    )
                 elif stored.joining and livecontrols.joining_fast(st.session_state, joined, stored.cap, time.time()):
-                    st.warning(t("Phones are joining faster than people in a room do. If the count runs past your "
-                                 "room, lower the number of places, and press “Close joining” once everyone "
-                                 "is in.", lang), icon=":material/speed:")
+                    st.warning(
+                        t(
+                            "Phones are joining faster than people in a room do. If the count runs past your "
+                            "room, lower the number of places, and press “Close joining” once everyone "
+                            "is in.",
+                            lang,
+                        ),
+                        icon=":material/speed:",
+                    )
         with right:
             if shown is None:
-                begin = t("Waiting for the first question.", lang) if screen else t("Add a question below to begin.",
-                                                                                      lang)
+                begin = t("Waiting for the first question.", lang) if screen else t("Add a question below to begin.", lang)
                 st.html(f'<p class="hx-note hx-live-waiting" role="status">{tx(begin, lang)}</p>')
                 return
             answers = store.answers(code, shown.id)
-            st.html(f'<section class="hx-live-question" aria-live="polite"><p class="hx-kicker">{tx(label_of(shown), lang)} · '
-                    f'{tx(t(STATE_LABELS[shown.state], lang), lang)}</p>'
-                    f'<h2>{tx(question_text(content, shown, lang), lang)}</h2>'
-                    f'{results_html(content, shown, answers, lang)}</section>')
+            st.html(
+                f'<section class="hx-live-question" aria-live="polite"><p class="hx-kicker">{tx(label_of(shown), lang)} · '
+                f"{tx(t(STATE_LABELS[shown.state], lang), lang)}</p>"
+                f"<h2>{tx(question_text(content, shown, lang), lang)}</h2>"
+                f"{results_html(content, shown, answers, lang)}</section>"
+            )
     except StoreUnavailable as exc:
         st.error(exc.text(lang), icon=":material/cloud_off:")
 
@@ -383,8 +472,9 @@ def move(question_id: str, state: str, shown: str) -> None:
     try:
         store.move(question_id, state, expected=shown)
     except ValueError:
-        st.session_state["hx-live-problem"] = t("This question was changed in another window; here it is as it is "
-                                                "now. Press again if you still want to.", lang)
+        st.session_state["hx-live-problem"] = t(
+            "This question was changed in another window; here it is as it is now. Press again if you still want to.", lang
+        )
     except StoreUnavailable as exc:
         st.session_state["hx-live-problem"] = exc.text(lang)
 
@@ -445,26 +535,46 @@ if current is not None:
     if st.session_state.get("hx-live-problem"):
         st.warning(st.session_state.pop("hx-live-problem"), icon=":material/sync_problem:")
     controls = st.container(horizontal=True, key="live-controls")
-    actions = {"draft": [("open", t("Open for answers", lang), ":material/play_arrow:")],
-               "open": [("closed", t("Close answers", lang), ":material/stop:")],
-               "closed": [("revealed", t("Show answers on phones", lang), ":material/visibility:"),
-                          ("open", t("Open again", lang), ":material/replay:")],
-               "revealed": [("closed", t("Hide answers on phones", lang), ":material/visibility_off:")]}
+    actions = {
+        "draft": [("open", t("Open for answers", lang), ":material/play_arrow:")],
+        "open": [("closed", t("Close answers", lang), ":material/stop:")],
+        "closed": [
+            ("revealed", t("Show answers on phones", lang), ":material/visibility:"),
+            ("open", t("Open again", lang), ":material/replay:"),
+        ],
+        "revealed": [("closed", t("Hide answers on phones", lang), ":material/visibility_off:")],
+    }
     for number, (state, label, icon) in enumerate(actions[current.state]):
-        controls.button(label, on_click=move, args=(current.id, state, current.state), icon=icon, key=f"live-{state}",
-                        type="primary" if number == 0 else "secondary")
+        controls.button(
+            label,
+            on_click=move,
+            args=(current.id, state, current.state),
+            icon=icon,
+            key=f"live-{state}",
+            type="primary" if number == 0 else "secondary",
+        )
     following = next((q for q in asked if q.position > current.position and q.state == "draft"), None)
     if following is not None and current.state != "draft":  # a queued plan: its next question, one press away
-        controls.button(t("Next question: {label}", lang, label=label_of(following)), on_click=open_next,
-                        args=(following.id,), icon=":material/skip_next:", key="live-next")
+        controls.button(
+            t("Next question: {label}", lang, label=label_of(following)),
+            on_click=open_next,
+            args=(following.id,),
+            icon=":material/skip_next:",
+            key="live-next",
+        )
     with controls.popover(t("Clear answers", lang), icon=":material/delete:"):
         st.write(t("Delete every answer to this question and set it back to not asked?", lang))
         st.button(t("Yes, clear the answers", lang), on_click=clear, args=(current.id,), key="live-clear")
     if current.moderated:
         with st.container(border=True, key="live-moderation"):
             st.markdown("**" + md(t("Waiting for approval", lang)) + "**")
-            caption(t("Only in this window: everyone sees an answer once you approve it. A discarded answer is "
-                      "never shown; only its writer's phone says so.", lang))
+            caption(
+                t(
+                    "Only in this window: everyone sees an answer once you approve it. A discarded answer is "
+                    "never shown; only its writer's phone says so.",
+                    lang,
+                )
+            )
             caption(t("Hide takes an answer already shown off the projector and the phones for good.", lang))
 
             # read every second: the presenter's own window only (one per session). A second push component on
@@ -484,27 +594,46 @@ if current is not None:
                 if current.kind == "word":  # a word at a time: once let through, it shows whoever gives it
                     words = Counter(a.value for a in waiting).most_common()
                     for word, count in words:
-                        with st.container(border=True, horizontal=True, vertical_alignment="center",
-                                          key=f"hx-waiting-{word_key(word)}"):
+                        with st.container(
+                            border=True, horizontal=True, vertical_alignment="center", key=f"hx-waiting-{word_key(word)}"
+                        ):
                             st.html(f'<p class="hx-waiting"><bdi>{esc(word)}</bdi> <small>× {count}</small></p>')
-                            st.button(t("Show", lang), key=f"approve-word-{word_key(word)}", on_click=store.approve_word,
-                                      args=(current.id, word))
-                            st.button(t("Discard", lang), key=f"refuse-word-{word_key(word)}",
-                                      on_click=store.refuse_word, args=(current.id, word), icon=":material/block:")
+                            st.button(
+                                t("Show", lang),
+                                key=f"approve-word-{word_key(word)}",
+                                on_click=store.approve_word,
+                                args=(current.id, word),
+                            )
+                            st.button(
+                                t("Discard", lang),
+                                key=f"refuse-word-{word_key(word)}",
+                                on_click=store.refuse_word,
+                                args=(current.id, word),
+                                icon=":material/block:",
+                            )
                     if len(words) > 1:
-                        st.button(t("Show every word listed", lang), key="live-approve-words", on_click=show_words,
-                                  args=(current.id, [word for word, _ in words]), icon=":material/done_all:")
+                        st.button(
+                            t("Show every word listed", lang),
+                            key="live-approve-words",
+                            on_click=show_words,
+                            args=(current.id, [word for word, _ in words]),
+                            icon=":material/done_all:",
+                        )
                     # the words let through, under the waiting ones (a new word is seen first), each can go again
                     shown = Counter(a.value for a in everything if a.approved)
                     if shown:
                         st.markdown("**" + md(t("Shown to everyone", lang)) + "**")
                     for word, count in shown.most_common():
-                        with st.container(horizontal=True, vertical_alignment="center",
-                                          key=f"hx-shown-{word_key(word)}"):
+                        with st.container(horizontal=True, vertical_alignment="center", key=f"hx-shown-{word_key(word)}"):
                             st.html(f'<p class="hx-shown-word"><bdi>{esc(word)}</bdi> <small>× {count}</small></p>')
                             # discarded for good: "show every word listed" cannot bring it back
-                            st.button(t("Hide", lang), key=f"hide-word-{word_key(word)}", on_click=store.refuse_word,
-                                      args=(current.id, word), icon=":material/visibility_off:")
+                            st.button(
+                                t("Hide", lang),
+                                key=f"hide-word-{word_key(word)}",
+                                on_click=store.refuse_word,
+                                args=(current.id, word),
+                                icon=":material/visibility_off:",
+                            )
                     return
                 listed = [(a.participant, a.value, f"pick-{word_key(a.participant + a.value)}") for a in waiting]
                 for _, value, key in listed:
@@ -512,66 +641,119 @@ if current is not None:
                 if listed:
                     with st.container(horizontal=True):
                         picked = sum(1 for _, _, key in listed if st.session_state.get(key))
-                        st.button(t("Approve the ticked answers ({count})", lang, count=picked), type="primary",
-                                  key="live-approve-picked", on_click=approve_picked, args=(current.id, listed),
-                                  icon=":material/check:", disabled=not picked)
-                        st.button(t("Approve all listed ({count})", lang, count=len(listed)),
-                                  key="live-approve-all", on_click=approve_all, args=(current.id, listed),
-                                  icon=":material/done_all:")
-                        st.button(t("Discard the ticked answers ({count})", lang, count=picked),
-                                  key="live-refuse-picked", on_click=approve_picked, args=(current.id, listed, False),
-                                  icon=":material/block:", disabled=not picked)
+                        st.button(
+                            t("Approve the ticked answers ({count})", lang, count=picked),
+                            type="primary",
+                            key="live-approve-picked",
+                            on_click=approve_picked,
+                            args=(current.id, listed),
+                            icon=":material/check:",
+                            disabled=not picked,
+                        )
+                        st.button(
+                            t("Approve all listed ({count})", lang, count=len(listed)),
+                            key="live-approve-all",
+                            on_click=approve_all,
+                            args=(current.id, listed),
+                            icon=":material/done_all:",
+                        )
+                        st.button(
+                            t("Discard the ticked answers ({count})", lang, count=picked),
+                            key="live-refuse-picked",
+                            on_click=approve_picked,
+                            args=(current.id, listed, False),
+                            icon=":material/block:",
+                            disabled=not picked,
+                        )
                 # an answer approved by mistake comes off the projector again (it waits again, to approve or discard)
                 approved = [a for a in everything if a.approved]
                 if approved:
                     st.markdown("**" + md(t("Shown to everyone", lang)) + "**")
                 for answer in approved:
-                    with st.container(horizontal=True, vertical_alignment="center",
-                                      key=f"hx-shown-text-{word_key(answer.participant + answer.value)}"):
+                    with st.container(
+                        horizontal=True,
+                        vertical_alignment="center",
+                        key=f"hx-shown-text-{word_key(answer.participant + answer.value)}",
+                    ):
                         st.html(f'<p class="hx-shown-word" dir="auto">{esc(answer.value)}</p>')
-                        st.button(t("Hide", lang), key=f"hide-text-{word_key(answer.participant + answer.value)}",
-                                  on_click=hide_text, args=(current.id, answer.participant, answer.value),
-                                  icon=":material/visibility_off:")
+                        st.button(
+                            t("Hide", lang),
+                            key=f"hide-text-{word_key(answer.participant + answer.value)}",
+                            on_click=hide_text,
+                            args=(current.id, answer.participant, answer.value),
+                            icon=":material/visibility_off:",
+                        )
 
             approvals()
 
 if len(asked) > 1:
     st.session_state["live-show"] = current.id  # the list shows the question on screen, however it got there
-    st.selectbox(t("Show another question", lang), [q.id for q in asked],
-                 format_func=lambda i: (lambda q: f"{label_of(q)} · {question_text(content, q, lang)}")(
-                     next(q for q in asked if q.id == i)),
-                 key="live-show", on_change=lambda: show(st.session_state["live-show"]))
+    st.selectbox(
+        t("Show another question", lang),
+        [q.id for q in asked],
+        format_func=lambda i: (lambda q: f"{label_of(q)} · {question_text(content, q, lang)}")(next(q for q in asked if q.id == i)),
+        key="live-show",
+        on_change=lambda: show(st.session_state["live-show"]),
+    )
 
 # --- adding a question ---------------------------------------------------------------------------------------
 
 st.subheader(t("Ask a question", lang))
-kind = st.segmented_control(t("Kind of question", lang), list(KINDS), format_func=lambda k: t(KIND_LABELS[k], lang),
-                            default="classroom", required=True, key="live-kind") or "classroom"
+kind = (
+    st.segmented_control(
+        t("Kind of question", lang),
+        list(KINDS),
+        format_func=lambda k: t(KIND_LABELS[k], lang),
+        default="classroom",
+        required=True,
+        key="live-kind",
+    )
+    or "classroom"
+)
 age, ref = "", ""
 others = [language for language in LANGUAGES if language != lang]  # the choices in the phones' other languages
 if kind == "classroom":
-    age = url_choice(page, t("Age band", lang), list(AGE_BANDS), "live-age", lambda a: t(AGE_LABELS[a], lang),
-                     default="14-18", param="age")
+    age = url_choice(
+        page, t("Age band", lang), list(AGE_BANDS), "live-age", lambda a: t(AGE_LABELS[a], lang), default="14-18", param="age"
+    )
     # before-viewing questions first, then story order, as numbered everywhere; spoiler-safe hides what it hides
     offered = {q.id: q for q in visibility(content, session.spoiler_safe).questions(age)}
     before = t("before viewing", lang)
-    ref = st.selectbox(t("Question", lang), list(offered), key="live-ref",
-                       format_func=lambda i: " · ".join([content.question_label(i)]
-                                                        + ([before] if offered[i].phase == "before" else [])
-                                                        + [offered[i].text.get(lang)]))
-    st.text_area(t("Answers to choose from, one per line (leave empty for written answers, which you approve "
-                   "before everyone sees them)", lang), key="live-choices", height=120)
+    ref = st.selectbox(
+        t("Question", lang),
+        list(offered),
+        key="live-ref",
+        format_func=lambda i: " · ".join(
+            [content.question_label(i)] + ([before] if offered[i].phase == "before" else []) + [offered[i].text.get(lang)]
+        ),
+    )
+    st.text_area(
+        t("Answers to choose from, one per line (leave empty for written answers, which you approve before everyone sees them)", lang),
+        key="live-choices",
+        height=120,
+    )
     with st.expander(t("The same answers in other languages (optional)", lang), icon=":material/translate:"):
-        caption(t("One per line, in the same order. A phone shows the answers in its language, else as you wrote "
-                  "them above; the count adds up each answer whatever language it was chosen in.", lang))
+        caption(
+            t(
+                "One per line, in the same order. A phone shows the answers in its language, else as you wrote "
+                "them above; the count adds up each answer whatever language it was chosen in.",
+                lang,
+            )
+        )
         for column, language in zip(st.columns(len(others)), others, strict=True):
             column.text_area(LANGUAGE_NAMES[language], key=f"live-choices-{language}", height=120)
 else:
-    caption({"place": t("Everyone taps the place that stayed with them on the map; the projector shows a map with "
-                        "each place sized by its votes.", lang),
-             "scene": t("Everyone picks a scene; the projector shows the count for each.", lang),
-             "word": t("Everyone gives one word; the projector shows the words, larger the more often given.", lang)
-             }[kind])
+    caption(
+        {
+            "place": t(
+                "Everyone taps the place that stayed with them on the map; the projector shows a map with "
+                "each place sized by its votes.",
+                lang,
+            ),
+            "scene": t("Everyone picks a scene; the projector shows the count for each.", lang),
+            "word": t("Everyone gives one word; the projector shows the words, larger the more often given.", lang),
+        }[kind]
+    )
 
 
 def add() -> None:
@@ -581,10 +763,13 @@ def add() -> None:
     chosen = state.get("live-kind") or "classroom"
     try:  # the store places it after the session's last question
         if chosen == "classroom":
-            typed = {lang: state.get("live-choices") or "",
-                     **{language: state.get(f"live-choices-{language}") or "" for language in others}}
-            question = classroom_question(content, session, state.get("live-ref") or "", state.get("live-age") or age,
-                                          choices_from_lines(typed))
+            typed = {
+                lang: state.get("live-choices") or "",
+                **{language: state.get(f"live-choices-{language}") or "" for language in others},
+            }
+            question = classroom_question(
+                content, session, state.get("live-ref") or "", state.get("live-age") or age, choices_from_lines(typed)
+            )
         elif chosen == "place":
             question = place_question(content, session)
         elif chosen == "scene":
@@ -593,16 +778,17 @@ def add() -> None:
             question = word_question(session)
         question = store.add_question(question)
     except ChoicesMismatch:
-        st.session_state["hx-live-add-problem"] = t("Give as many answers in each language, in the same order (or "
-                                                    "leave a language empty).", lang)
+        st.session_state["hx-live-add-problem"] = t(
+            "Give as many answers in each language, in the same order (or leave a language empty).", lang
+        )
         return
     except ValueError as exc:
         if "choices" in str(exc):
-            st.session_state["hx-live-add-problem"] = t("Give 2 to 8 different answers to choose from, one per line, "
-                                                        "or none for written answers.", lang)
+            st.session_state["hx-live-add-problem"] = t(
+                "Give 2 to 8 different answers to choose from, one per line, or none for written answers.", lang
+            )
         else:  # not for this age band, hidden before viewing, or not drawn yet: the form is up to date again now
-            st.session_state["hx-live-add-problem"] = t("This question cannot be asked in this session; choose "
-                                                        "another.", lang)
+            st.session_state["hx-live-add-problem"] = t("This question cannot be asked in this session; choose another.", lang)
         return
     except (StoreUnavailable, LiveError) as exc:
         st.session_state["hx-live-add-problem"] = exc.text(lang)
@@ -614,8 +800,14 @@ def add() -> None:
 
 if st.session_state.get("hx-live-add-problem"):
     st.error(st.session_state.pop("hx-live-add-problem"), icon=":material/error:")
-st.button(t("Add this question", lang), on_click=add, icon=":material/add:", key="live-add", type="primary",
-          disabled=kind == "classroom" and not ref)
+st.button(
+    t("Add this question", lang),
+    on_click=add,
+    icon=":material/add:",
+    key="live-add",
+    type="primary",
+    disabled=kind == "classroom" and not ref,
+)
 
 # --- after the session ---------------------------------------------------------------------------------------
 
@@ -631,19 +823,40 @@ def everything() -> tuple[list[LiveQuestion], list]:
 
 
 with st.container(horizontal=True):
-    st.download_button(t("Download every answer (spreadsheet)", lang),
-                       data=lambda: export_xlsx(content, session, *everything(), lang, page.settings.time_zone),
-                       file_name=f"here-live-{code}.xlsx", icon=":material/download:", key="live-xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-    st.download_button(t("Download every answer (CSV)", lang),
-                       data=lambda: export_csv(content, session, *everything(), lang, page.settings.time_zone),
-                       file_name=f"here-live-{code}.csv", mime="text/csv", icon=":material/download:", key="live-csv",
-                       on_click="ignore")
-caption(t("Participants appear as numbers, never by name. Each question is named as on the projector (a classroom "
-          "question by its number, Q7), with its text and the answers in this page's language; times are in "
-          "{zone} time. The session and its answers are deleted {hours} hours after it started.", lang,
-          hours=page.settings.session_hours, zone=page.settings.time_zone))
+    st.download_button(
+        t("Download every answer (spreadsheet)", lang),
+        data=lambda: export_xlsx(content, session, *everything(), lang, page.settings.time_zone),
+        file_name=f"here-live-{code}.xlsx",
+        icon=":material/download:",
+        key="live-xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+    )
+    st.download_button(
+        t("Download every answer (CSV)", lang),
+        data=lambda: export_csv(content, session, *everything(), lang, page.settings.time_zone),
+        file_name=f"here-live-{code}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="live-csv",
+        on_click="ignore",
+    )
+caption(
+    t(
+        "Participants appear as numbers, never by name. Each question is named as on the projector (a classroom "
+        "question by its number, Q7), with its text and the answers in this page's language; times are in "
+        "{zone} time. The session and its answers are deleted {hours} hours after it started.",
+        lang,
+        hours=page.settings.session_hours,
+        zone=page.settings.time_zone,
+    )
+)
 with st.expander(t("Your presenter link", lang), icon=":material/key:"):
-    caption(t("Keep this link to come back to the controls from another window or device. Anyone with it can steer "
-              "the session, so do not show it to the participants.", lang))
+    caption(
+        t(
+            "Keep this link to come back to the controls from another window or device. Anyone with it can steer "
+            "the session, so do not show it to the participants.",
+            lang,
+        )
+    )
     st.code(own_link, language=None)

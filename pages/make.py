@@ -25,9 +25,8 @@ page_header(
     t("Make your own", lang),
     # spoiler-safe: not how Shuxiu looks at moss later in the story
     t("Send a postcard from the film's Brussels, or look at moss you found through a microscope.", lang)
-    if page.spoiler_safe else
-    t("Send a postcard from the film's Brussels, or look at moss you found as Shuxiu does, through a microscope.",
-      lang),
+    if page.spoiler_safe
+    else t("Send a postcard from the film's Brussels, or look at moss you found as Shuxiu does, through a microscope.", lang),
 )
 
 
@@ -47,38 +46,77 @@ def postcard() -> None:
     linked_card(quotes)  # a kiosk's QR code opens the same card: ?place=…&quote=…
     controls, preview = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")
     with controls:
-        place_id = st.selectbox(t("Place", lang), [p.id for p in content.places], key="card-place",
-                                format_func=lambda i: content.place(i).name.get(lang))
-        index = st.selectbox(t("Quotation", lang), range(len(quotes)), key="card-quote",
-                             format_func=lambda i: f"“{quotes[i].text[:70]}{'…' if len(quotes[i].text) > 70 else ''}” "
-                                                   f"({attribution(quotes[i], content).split(' · ')[0]})")
+        place_id = st.selectbox(
+            t("Place", lang), [p.id for p in content.places], key="card-place", format_func=lambda i: content.place(i).name.get(lang)
+        )
+        index = st.selectbox(
+            t("Quotation", lang),
+            range(len(quotes)),
+            key="card-quote",
+            format_func=lambda i: (
+                f"“{quotes[i].text[:70]}{'…' if len(quotes[i].text) > 70 else ''}” ({attribution(quotes[i], content).split(' · ')[0]})"
+            ),
+        )
         quote = quotes[index]
-        card = page.derived(("postcard", place_id, quote, lang),
-                            lambda: postcard_png(content, content.place(place_id), quote, lang, page.view))
+        card = page.derived(
+            ("postcard", place_id, quote, lang), lambda: postcard_png(content, content.place(place_id), quote, lang, page.view)
+        )
         if page.kiosk:  # nothing downloads onto a kiosk: the card opens on the visitor's phone
-            on_your_phone(page, public_link(page.settings, "make", page.params(place=place_id, quote=str(index))),
-                          t("Take this postcard with you", lang), t("Scan the code to open it on your phone.", lang),
-                          key="hx-qr-card")
+            on_your_phone(
+                page,
+                public_link(page.settings, "make", page.params(place=place_id, quote=str(index))),
+                t("Take this postcard with you", lang),
+                t("Scan the code to open it on your phone.", lang),
+                key="hx-qr-card",
+            )
         else:
-            st.download_button(t("Download the postcard (PNG)", lang), data=card, file_name=f"here-postcard-{place_id}.png",
-                               mime="image/png", icon=":material/download:", type="primary", key="card-download")
+            st.download_button(
+                t("Download the postcard (PNG)", lang),
+                data=card,
+                file_name=f"here-postcard-{place_id}.png",
+                mime="image/png",
+                icon=":material/download:",
+                type="primary",
+                key="card-download",
+            )
         caption(t("4:3, like the film: 1600 × 1200 pixels. Quotations are verbatim, with their source.", lang))
     with preview:
-        st.image(card, width="stretch", alt=t("Postcard: {place}, with “{quote}” ({who})", lang,
-                 place=content.place(place_id).name.get(lang), quote=quote.text, who=attribution(quote, content)))
+        st.image(
+            card,
+            width="stretch",
+            alt=t(
+                "Postcard: {place}, with “{quote}” ({who})",
+                lang,
+                place=content.place(place_id).name.get(lang),
+                quote=quote.text,
+                who=attribution(quote, content),
+            ),
+        )
 
 
 @st.fragment
 def lens() -> None:
-    st.write(t("Take a sharp, close photo of moss (a wall, a pavement crack, a tree trunk), then choose the part to "
-               "enlarge. Your photo is only used to draw the view: it is not kept.", lang))
+    st.write(
+        t(
+            "Take a sharp, close photo of moss (a wall, a pavement crack, a tree trunk), then choose the part to "
+            "enlarge. Your photo is only used to draw the view: it is not kept.",
+            lang,
+        )
+    )
     if page.kiosk:  # no file chooser on a kiosk: the lens opens on the visitor's phone, with its camera
-        on_your_phone(page, public_link(page.settings, "make", page.params(tool="lens")),
-                      t("Use the lens on your phone", lang), t("Scan the code, then take a photo of moss.", lang),
-                      key="hx-qr-lens")
+        on_your_phone(
+            page,
+            public_link(page.settings, "make", page.params(tool="lens")),
+            t("Use the lens on your phone", lang),
+            t("Scan the code, then take a photo of moss.", lang),
+            key="hx-qr-lens",
+        )
         return
-    upload = st.file_uploader(t("Your moss photo (JPEG, PNG or WebP, up to {mb} MB)", lang, mb=MAX_BYTES // 1_048_576),
-                              type=["jpg", "jpeg", "png", "webp"], key="lens-upload")
+    upload = st.file_uploader(
+        t("Your moss photo (JPEG, PNG or WebP, up to {mb} MB)", lang, mb=MAX_BYTES // 1_048_576),
+        type=["jpg", "jpeg", "png", "webp"],
+        key="lens-upload",
+    )
     if upload is None:
         forget_photo()
         return
@@ -93,8 +131,11 @@ def lens() -> None:
         zoom = st.slider(t("Magnification", lang), 1.0, 8.0, 3.0, 0.5, key="lens-zoom")
         contrast = st.slider(t("Contrast", lang), 0.8, 2.5, 1.5, 0.1, key="lens-contrast")
     with view:
-        st.image(view_png(image, (x / 100, y / 100), zoom, contrast), width=560,
-                 alt=t("Your photo, enlarged {zoom} times in a round field, as through a microscope", lang, zoom=zoom))
+        st.image(
+            view_png(image, (x / 100, y / 100), zoom, contrast),
+            width=560,
+            alt=t("Your photo, enlarged {zoom} times in a round field, as through a microscope", lang, zoom=zoom),
+        )
 
 
 tabs = [t("Postcard", lang), t("Moss lens", lang)]

@@ -15,7 +15,7 @@ content, lang, links = page.content, page.language, page.links
 def fact_cards(facts, columns: int = 2) -> None:
     """Cards in rows, so a phone (one column) reads them in the same order as a desktop."""
     for start in range(0, len(facts), columns):
-        for column, fact in zip(st.columns(columns, gap="medium"), facts[start:start + columns], strict=False):
+        for column, fact in zip(st.columns(columns, gap="medium"), facts[start : start + columns], strict=False):
             with column, st.container(border=True, key=f"fact-{fact.id}"):
                 st.html(fact_html(fact, content, lang, links=links))
                 map_links(page, f"places-{fact.id}", [content.place(place_id) for place_id in fact.places])
@@ -25,10 +25,17 @@ page_header(
     page,
     t("Moss: a forest at your feet", lang),
     # spoiler-safe: not what moss comes to mean for Stefan later in the story
-    t("Shuxiu studies moss. While writing the film, Bas Devos read about the smallest plants and began to notice them "
-      "everywhere in Brussels. Here is what he said, and how you can look for yourself.", lang) if page.spoiler_safe else
-    t("Shuxiu studies moss; Stefan learns to see it. While writing the film, Bas Devos read about the smallest plants "
-      "and began to notice them everywhere in Brussels. Here is what he said, and how you can look for yourself.", lang),
+    t(
+        "Shuxiu studies moss. While writing the film, Bas Devos read about the smallest plants and began to notice them "
+        "everywhere in Brussels. Here is what he said, and how you can look for yourself.",
+        lang,
+    )
+    if page.spoiler_safe
+    else t(
+        "Shuxiu studies moss; Stefan learns to see it. While writing the film, Bas Devos read about the smallest plants "
+        "and began to notice them everywhere in Brussels. Here is what he said, and how you can look for yourself.",
+        lang,
+    ),
 )
 
 # in spoiler-safe mode, no fact that tells a hidden scene

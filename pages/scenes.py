@@ -18,17 +18,25 @@ page_header(
     page,
     t("The story, scene by scene", lang),
     # spoiler-safe: nothing about how the film ends
-    t("From the last day on the building site to the first meeting of Stefan and Shuxiu. The order and the times "
-      "of day are our reconstruction from reviews and the director's interview; the film does not label them.", lang)
-    if page.spoiler_safe else
-    t("From the last day on the building site to a light, open ending. The order and the times of day are our "
-      "reconstruction from reviews and the director's interview; the film does not label them.", lang),
+    t(
+        "From the last day on the building site to the first meeting of Stefan and Shuxiu. The order and the times "
+        "of day are our reconstruction from reviews and the director's interview; the film does not label them.",
+        lang,
+    )
+    if page.spoiler_safe
+    else t(
+        "From the last day on the building site to a light, open ending. The order and the times of day are our "
+        "reconstruction from reviews and the director's interview; the film does not label them.",
+        lang,
+    ),
 )
 
 selection = resolve_selection(content, None, st.query_params.get("scene"))
 if selection.unknown_scene:
-    st.info(t("There is no scene called “{value}”; here is the whole story.", lang, value=md(selection.unknown_scene)),
-            icon=":material/movie:")
+    st.info(
+        t("There is no scene called “{value}”; here is the whole story.", lang, value=md(selection.unknown_scene)),
+        icon=":material/movie:",
+    )
 
 names = {p.id: md(p.name.get(lang)) for p in content.people}
 story = page.view.scenes()  # in spoiler-safe mode, none after the first encounter
@@ -54,8 +62,14 @@ with timeline:
     if selection.scene is not None and not page.view.scene(selection.scene):
         pass  # the spoiler note above says why it is not shown
     elif selection.scene is not None and selection.scene not in scenes:
-        st.info(t("The scene you followed a link to, “{title}”, is hidden by the filters.", lang,
-                  title=md(selection.scene.title.get(lang))), icon=":material/filter_alt:")
+        st.info(
+            t(
+                "The scene you followed a link to, “{title}”, is hidden by the filters.",
+                lang,
+                title=md(selection.scene.title.get(lang)),
+            ),
+            icon=":material/filter_alt:",
+        )
     if not scenes:
         st.info(t("No scene matches all of these filters. Remove one to see more.", lang), icon=":material/filter_alt_off:")
     for scene in scenes:
@@ -63,8 +77,7 @@ with timeline:
             st.html(scene_html(scene, content, lang, selected=selection.scene == scene))
             place = content.place(scene.place) if scene.place else None
             if place is not None:
-                map_links(page, f"on-map-{scene.id}", [place],
-                          [t("On the map: {place}", lang, place=place.name.get(lang))])
+                map_links(page, f"on-map-{scene.id}", [place], [t("On the map: {place}", lang, place=place.name.get(lang))])
             else:
                 caption(t("The film gives no place for this scene that we can map.", lang))
 

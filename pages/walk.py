@@ -18,8 +18,11 @@ content, lang = page.content, page.language
 page_header(
     page,
     t("Walks through the film's Brussels", lang),
-    t("Short walks through the film's places, one area at a time. Choose a route: the map shows its stops in "
-      "walking order, not in the order of the story.", lang),
+    t(
+        "Short walks through the film's places, one area at a time. Choose a route: the map shows its stops in "
+        "walking order, not in the order of the story.",
+        lang,
+    ),
 )
 spoiler_note(page)
 if not content.walks:
@@ -29,8 +32,14 @@ if not content.walks:
 # grouped by area: the routes of one area side by side, the areas in the order the file first names them
 areas = list(dict.fromkeys(r.area.get(lang) for r in content.walks))
 routes = sorted(content.walks, key=lambda r: areas.index(r.area.get(lang)))
-route_id = url_choice(page, t("Route", lang), [r.id for r in routes], "route",
-                      lambda i: md(find_route(content, i).name.get(lang)), default=default_route(content, page.view).id)
+route_id = url_choice(
+    page,
+    t("Route", lang),
+    [r.id for r in routes],
+    "route",
+    lambda i: md(find_route(content, i).name.get(lang)),
+    default=default_route(content, page.view).id,
+)
 route = find_route(content, route_id)
 walk = route_walk(content, route, page.view)  # in spoiler-safe mode, no stop whose every scene is hidden
 
@@ -44,14 +53,19 @@ if walk.has_illustrations:
 else:
     caption(walk_summary(walk, lang))
 if walk.hidden:
-    st.info(t("Spoiler-safe mode leaves out {count} of this route's stops.", lang, count=walk.hidden),
-            icon=":material/visibility_off:")
+    st.info(
+        t("Spoiler-safe mode leaves out {count} of this route's stops.", lang, count=walk.hidden), icon=":material/visibility_off:"
+    )
 
 map_column, legs_column = st.columns([3, 2], gap="large")
 with map_column:
-    map_component(page, key="walk_map", height=760 if page.kiosk else 520,
-                  overlay=layer_address(page, "walk", walk_choice(route.id, page.spoiler_safe)),
-                  focus=walk.bounds)
+    map_component(
+        page,
+        key="walk_map",
+        height=760 if page.kiosk else 520,
+        overlay=layer_address(page, "walk", walk_choice(route.id, page.spoiler_safe)),
+        focus=walk.bounds,
+    )
 with legs_column:
     st.subheader(md(route.name.get(lang)), anchor=False)
     if len(walk.stops) < 2:
@@ -59,18 +73,26 @@ with legs_column:
     else:
         with st.container(key="walk-legs"):
             st.html(walk_legs_html(walk, lang))
-        st.metric(t("Total, in straight lines", lang), t("{km} km", lang, km=f"{walk.metres / 1000:.1f}"),
-                  t("about {hours} h {minutes} min on foot", lang, hours=walk.minutes // 60,
-                    minutes=walk.minutes % 60), delta_color="off")
+        st.metric(
+            t("Total, in straight lines", lang),
+            t("{km} km", lang, km=f"{walk.metres / 1000:.1f}"),
+            t("about {hours} h {minutes} min on foot", lang, hours=walk.minutes // 60, minutes=walk.minutes % 60),
+            delta_color="off",
+        )
         if page.kiosk:  # nothing downloads onto a kiosk: the route opens on the visitor's phone
-            on_your_phone(page, public_link(page.settings, "walk", page.params(route=route.id)),
-                          t("Take the route with you", lang),
-                          t("Scan the code to open the walk on your phone, with its GPX file.", lang), key="hx-qr-walk")
+            on_your_phone(
+                page,
+                public_link(page.settings, "walk", page.params(route=route.id)),
+                t("Take the route with you", lang),
+                t("Scan the code to open the walk on your phone, with its GPX file.", lang),
+                key="hx-qr-walk",
+            )
         else:
             st.download_button(
                 t("Download the route (GPX)", lang),
-                data=page.derived(("walk-gpx", route.id, page.spoiler_safe, lang),
-                                  lambda: walk_gpx(walk, lang, page.view).encode("utf-8")),
+                data=page.derived(
+                    ("walk-gpx", route.id, page.spoiler_safe, lang), lambda: walk_gpx(walk, lang, page.view).encode("utf-8")
+                ),
                 file_name=f"here-walk-{route.id}.gpx",
                 mime="application/gpx+xml",
                 icon=":material/download:",

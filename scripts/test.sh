@@ -34,6 +34,7 @@ fi
 
 echo "== ruff"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 echo "== content check"
 .venv/bin/python -m explorer check data
 if [ -f ../shared/tools/check_quotes.py ]; then

@@ -14,8 +14,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 from server import running_server  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 
@@ -42,8 +49,9 @@ class Visit:
         because Playwright's waits on a condition evaluate it as a string, which the policy refuses (the pages'
         own code runs under the policy in tests/test_browser_security.py). ``touch``: a phone's touch screen."""
         self.external: list[str] = []
-        self.context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=not enforce_csp,
-                                           has_touch=touch, is_mobile=touch)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, bypass_csp=not enforce_csp, has_touch=touch, is_mobile=touch
+        )
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []

@@ -76,10 +76,8 @@ def hostile_data(data_copy: Path) -> Path:
     places = data_copy / "places.toml"
     replace_in(places, 'name.en = "Moeraske nature reserve"', f"name.en = {toml_string('Moeraske ' + HOSTILE)}")
     replace_in(places, 'description.en = "A nature reserve of marsh', f"description.en = {toml_string(HOSTILE)}\n#")
-    replace_in(data_copy / "scenes.toml", 'title.en = "A micro-forest in the hand"',
-               f"title.en = {toml_string('Micro ' + HOSTILE)}")
-    replace_in(data_copy / "moss.toml", 'title.en = "An invisible green world"',
-               f"title.en = {toml_string('Invisible ' + HOSTILE)}")
+    replace_in(data_copy / "scenes.toml", 'title.en = "A micro-forest in the hand"', f"title.en = {toml_string('Micro ' + HOSTILE)}")
+    replace_in(data_copy / "moss.toml", 'title.en = "An invisible green world"', f"title.en = {toml_string('Invisible ' + HOSTILE)}")
     replace_in(data_copy / "moss.toml", 'title.en = "Take a hand lens"', f"title.en = {toml_string(HOSTILE)}")
     replace_in(data_copy / "moss.toml", 'text.en = "A simple magnifier', f"text.en = {toml_string(HOSTILE)}\n#")
     replace_in(places, 'commune = "Evere"', f"commune = {toml_string(HOSTILE)}")
@@ -123,8 +121,13 @@ def link_items(at, key: str) -> list[dict]:
 
 def map_link_items(at) -> list[dict]:
     """Every link to a place on the map the page draws (``navigation.map_links``), in page order."""
-    return [item for data in component_datas(at, "explorer_links") if "hx-map-links" in data["class"]
-            for group in data["groups"] for item in group["items"]]
+    return [
+        item
+        for data in component_datas(at, "explorer_links")
+        if "hx-map-links" in data["class"]
+        for group in data["groups"]
+        for item in group["items"]
+    ]
 
 
 def component_texts(at) -> list[str]:
@@ -165,6 +168,10 @@ def trigger(at, key: str, event: str, value):
     from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 
     states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{component(at, key).proto.id}__events",
-                                      json_trigger_value=json.dumps([{"event": event, "value": value}])))
+    states.widgets.append(
+        WidgetState(
+            id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{component(at, key).proto.id}__events",
+            json_trigger_value=json.dumps([{"event": event, "value": value}]),
+        )
+    )
     return at._run(states)

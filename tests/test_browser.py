@@ -196,8 +196,7 @@ def test_panning_does_not_rerun_the_app(visit, base_url):
 def test_scene_links_to_its_place_and_back(visit, base_url, content):
     visit.page.goto(f"{base_url}/scenes?theme=moss")
     # the page draws its scenes one by one as it runs: wait for all of them (a count taken early finds fewer)
-    expect(visit.page.locator(".hx-scene")).to_have_count(len([s for s in content.scenes if "moss" in s.themes]),
-                                                          timeout=15_000)
+    expect(visit.page.locator(".hx-scene")).to_have_count(len([s for s in content.scenes if "moss" in s.themes]), timeout=15_000)
     assert query(visit.page.url) == {"theme": ["moss"]}
     visit.page.get_by_role("link", name="On the map: Moeraske nature reserve").click()
     expect(visit.page.get_by_role("heading", name="Moeraske nature reserve", exact=True)).to_be_visible(timeout=15_000)
@@ -243,8 +242,10 @@ def test_the_components_code_is_loaded_once_the_icon_inline_and_nothing_fails(br
     errors: list[str] = []
     visit.page.on("pageerror", lambda error: errors.append(str(error)))
     frames: list[bytes] = []
-    visit.page.on("websocket", lambda ws: ws.on(
-        "framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode())))
+    visit.page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode())),
+    )
     try:
         visit.open(base_url)
         visit.page.wait_for_timeout(1000)
@@ -253,14 +254,17 @@ def test_the_components_code_is_loaded_once_the_icon_inline_and_nothing_fails(br
         assert b"plainClick" not in sent and b"watchClicks" not in sent  # ... the components' code does not
         assert errors == []
         # the explorer's own components run from their served files (the page's runs carry two-line loaders)
-        own = visit.page.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
-                                  ".filter(p => p.startsWith('/explorer-assets/components/'))")
+        own = visit.page.evaluate(
+            "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+            ".filter(p => p.startsWith('/explorer-assets/components/'))"
+        )
         assert sorted(p.rsplit("/", 1)[1].split(".")[0] for p in own) == ["leaflet_map", "links", "page"], own
         # the page's icon travels in the page itself: no request for it while the map loads
         icons = visit.page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
         assert icons and all(h.startswith("data:image/png;base64,") for h in icons), icons
-        media = visit.page.evaluate("performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
-                                    ".filter(p => p.startsWith('/media/'))")  # Streamlit's stored files
+        media = visit.page.evaluate(
+            "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/media/'))"
+        )  # Streamlit's stored files
         assert media == []
     finally:
         visit.close()
@@ -297,8 +301,10 @@ def test_a_fresh_server_opens_a_deep_link_to_a_subpage_directly(browser):
             for label in ("Map", "Scenes", "Moss", "About"):
                 expect(nav.get_by_text(label, exact=True)).to_be_visible()
             expect(visit.page.locator("#scene-micro-forest.hx-selected")).to_be_in_viewport(timeout=10_000)
-            assert visit.page.locator("[data-testid=stSidebar]").count() == 0 or not visit.page.locator(
-                "[data-testid=stSidebarNav]").is_visible()
+            assert (
+                visit.page.locator("[data-testid=stSidebar]").count() == 0
+                or not visit.page.locator("[data-testid=stSidebarNav]").is_visible()
+            )
         finally:
             visit.close()
 
@@ -308,8 +314,12 @@ def test_navigation_reaches_every_page(visit, base_url):
     visit.page.evaluate("window.__sameDocument = true")
     nav = visit.page.get_by_role("navigation", name="Pages")
     expect(nav.get_by_role("link", name="Map")).to_have_attribute("aria-current", "page")
-    for label, heading in (("Scenes", "The story, scene by scene"), ("Moss", "Moss: a forest at your feet"),
-                           ("About", "About the film and this explorer"), ("Map", "The film's Brussels")):
+    for label, heading in (
+        ("Scenes", "The story, scene by scene"),
+        ("Moss", "Moss: a forest at your feet"),
+        ("About", "About the film and this explorer"),
+        ("Map", "The film's Brussels"),
+    ):
         nav.get_by_role("link", name=label, exact=True).click()
         expect(visit.page.locator(".hx-header h1")).to_have_text(heading, timeout=15_000)
         expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
@@ -341,8 +351,10 @@ def test_a_map_drawn_again_in_the_same_page_keeps_its_markers_and_its_taps(visit
     """The map itself is a file the page fetches once; the page's runs carry only its address. After map, walk,
     map in one browser page, a tap still reaches the panel (the tap's way: components.reported)."""
     frames: list[bytes] = []
-    visit.page.on("websocket", lambda ws: ws.on(
-        "framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode())))
+    visit.page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode())),
+    )
     fetched: list[str] = []
     visit.page.on("request", lambda request: fetched.append(request.url) if "/explorer-assets/maps/" in request.url else None)
     visit.open(base_url)
@@ -390,14 +402,17 @@ def test_at_phone_width_no_marker_hides_another(browser, base_url, content):
         assert boxes == previous, "the map never settled"
         ids = list(boxes)
         for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
+            for b in ids[i + 1 :]:
                 first, second = boxes[a], boxes[b]
-                apart = (first["x"] + first["width"] <= second["x"] or second["x"] + second["width"] <= first["x"]
-                         or first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"])
+                apart = (
+                    first["x"] + first["width"] <= second["x"]
+                    or second["x"] + second["width"] <= first["x"]
+                    or first["y"] + first["height"] <= second["y"]
+                    or second["y"] + second["height"] <= first["y"]
+                )
                 assert apart, f"markers {a} and {b} overlap at phone width"
         visit.marker("hospital").click()
-        expect(visit.page.get_by_role("heading", name="The hospital where his sister works", exact=True)).to_be_visible(
-                                                                  timeout=15_000)
+        expect(visit.page.get_by_role("heading", name="The hospital where his sister works", exact=True)).to_be_visible(timeout=15_000)
     finally:
         visit.close()
 
@@ -451,5 +466,6 @@ def test_the_explorer_styles_win_over_streamlit_defaults(visit, base_url):
     assert nav.bounding_box()["y"] < 110, "Streamlit's default padding is back above the navigation (theme.paddingTop)"
     current = nav.get_by_role("link", name="Map")
     assert current.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(223, 232, 207)"  # moss_light
-    assert visit.page.locator("style").evaluate_all(
-        "styles => styles.filter(s => s.textContent.includes('.hx-header')).length") == 0  # not sent as content
+    assert (
+        visit.page.locator("style").evaluate_all("styles => styles.filter(s => s.textContent.includes('.hx-header')).length") == 0
+    )  # not sent as content

@@ -25,19 +25,27 @@ def violations(visit: Visit, url: str, ready: str = ".hx-header", *, wait_map: b
     if wait_map and ("leaflet" in visit.page.content() or visit.page.locator(".hx-map").count()):
         visit.map.locator(".hx-marker").first.wait_for(timeout=30_000)
     visit.page.add_script_tag(path=str(AXE))
-    found = visit.page.evaluate("""(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+    found = visit.page.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
         .then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
         .map(v => ({id: v.id, impact: v.impact,
                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').slice(0, 160))})))""",
-                                WCAG_21_AA)
+        WCAG_21_AA,
+    )
     return [json.dumps(v) for v in found]
 
 
 @pytest.fixture(scope="module")
 def servers():
-    with running_app(EXPLORER_TILES="offline") as visitor, \
-            running_app(EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_PUBLIC_URL="https://here.example.org",
-                        EXPLORER_IDLE_TIMEOUT="3600") as kiosk:
+    with (
+        running_app(EXPLORER_TILES="offline") as visitor,
+        running_app(
+            EXPLORER_TILES="offline",
+            EXPLORER_KIOSK="true",
+            EXPLORER_PUBLIC_URL="https://here.example.org",
+            EXPLORER_IDLE_TIMEOUT="3600",
+        ) as kiosk,
+    ):
         yield {"visitor": visitor, "kiosk": kiosk}
 
 

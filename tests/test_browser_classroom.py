@@ -23,9 +23,12 @@ def server():
 
 def serious(visit: Visit) -> list[str]:
     visit.page.add_script_tag(path=str(AXE))
-    found = visit.page.evaluate("""(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+    found = visit.page.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})
         .then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-        .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))""", WCAG_21_AA)
+        .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))""",
+        WCAG_21_AA,
+    )
     return list(found)
 
 

@@ -75,8 +75,7 @@ def test_the_browser_language_is_used_and_the_switch_keeps_it_in_the_url(browser
     context = browser.new_context(locale="fr-BE", viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-                   else r.abort())
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else r.abort())
         page.goto(base_url)
         expect(page.locator(".hx-header h1")).to_have_text("Le Bruxelles du film", timeout=30_000)
         page.locator(".st-key-hx-nav").get_by_text("NL", exact=True).click()

@@ -48,8 +48,7 @@ class Phone(Visit):
         return sum(1 for url in self.requests if re.search(rf"//[^/]+{re.escape(path)}(\?|$)", url))
 
     def says(self, message: str) -> None:
-        expect(self.page.locator(".hx-phone-note")).to_have_text(typeset(t(message, self.language), self.language),
-                                                                 timeout=LIVE)
+        expect(self.page.locator(".hx-phone-note")).to_have_text(typeset(t(message, self.language), self.language), timeout=LIVE)
 
 
 def press(visit: Visit, name: str) -> None:
@@ -63,7 +62,8 @@ def board(presenter: Visit):
 def add_question(presenter: Visit, kind: str) -> None:
     """The presenter adds a question of ``kind`` and opens it, on the presenter's page."""
     presenter.page.get_by_role("radio", name=kind, exact=True).or_(
-        presenter.page.get_by_role("button", name=kind, exact=True)).first.click()
+        presenter.page.get_by_role("button", name=kind, exact=True)
+    ).first.click()
     press(presenter, "Add this question")
     expect(presenter.page.get_by_role("button", name="Open for answers", exact=True)).to_be_visible(timeout=LIVE)
     press(presenter, "Open for answers")
@@ -84,8 +84,9 @@ def test_a_presenter_and_three_phones_with_pushed_updates(browser, served):
         ticket = store.signer().ticket(code)
         for phone in phones:  # each joins by the QR code's address (its ticket), in its language, before any question
             phone.page.goto(f"{server}/join?code={code}&t={ticket}&lang={phone.language}")
-            expect(phone.page.locator("h1")).to_have_text(typeset(t("Session {code}", phone.language,
-                                                                    code=f"{code[:3]} {code[3:]}"), phone.language))
+            expect(phone.page.locator("h1")).to_have_text(
+                typeset(t("Session {code}", phone.language, code=f"{code[:3]} {code[3:]}"), phone.language)
+            )
         # a join is not announced (only questions and answers are): the board's safety net reads the count
         expect(page.locator(".hx-join-count")).to_have_text("3 people have joined", timeout=LIVE * 2)
 
@@ -210,11 +211,9 @@ def test_no_serious_accessibility_violation_on_the_phones_page(browser, served, 
     found = {}
     try:
         found["code form"] = violations(phone, f"{server}/join?lang={language}", ready="h1", wait_map=False)
-        found["wrong code"] = violations(phone, f"{server}/join?code=ZZZZZZ&lang={language}", ready="[role=alert]",
-                                         wait_map=False)
+        found["wrong code"] = violations(phone, f"{server}/join?code=ZZZZZZ&lang={language}", ready="[role=alert]", wait_map=False)
         session, _ = store.start_session(time.time(), "en")
-        found["waiting"] = violations(phone, f"{server}/join?code={session.code}&lang={language}", ready="h1",
-                                      wait_map=False)
+        found["waiting"] = violations(phone, f"{server}/join?code={session.code}&lang={language}", ready="h1", wait_map=False)
         # each situation in a session of its own: the server reads a session anew once its news comes, and news
         # from this test's own store (another process) does not reach it
         for make in (scene_question, place_question, lambda _, s: word_question(s)):

@@ -25,8 +25,7 @@ def offline_url():
 
 @pytest.fixture(scope="module")
 def kiosk_url():
-    with running_app(EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_IDLE_TIMEOUT="4",
-                     EXPLORER_PUBLIC_URL=PUBLIC) as url:
+    with running_app(EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_IDLE_TIMEOUT="4", EXPLORER_PUBLIC_URL=PUBLIC) as url:
         yield url
 
 
@@ -74,13 +73,17 @@ DEEP_ALL = """const deepAll = (selector) => {
   }
   return found;
 };"""
-SMALL_TARGETS = "() => { " + DEEP_ALL + """ return deepAll(
+SMALL_TARGETS = (
+    "() => { "
+    + DEEP_ALL
+    + """ return deepAll(
     'button, a[href], [role=tab], [data-testid=stToggle] label, [data-baseweb=select] > div')
     .filter(e => e.offsetParent !== null && !e.closest('.leaflet-control-attribution')
                  && e.getAttribute('data-testid') !== 'stSkipToContent')  /* shown only to keyboard users */
     .map(e => [e.tagName, e.getAttribute('data-testid') || e.getAttribute('role') || '', e.getBoundingClientRect()])
     .filter(([, , r]) => r.width > 0 && (r.height < 48 || r.width < 48))
     .map(([tag, id, r]) => `${tag} ${id} ${Math.round(r.width)}x${Math.round(r.height)}`); }"""
+)
 
 
 def all_links(visit: Visit) -> list[str]:
@@ -104,8 +107,7 @@ def test_kiosk_has_no_way_out_and_offers_a_qr_code(browser, kiosk_url):
             visit.page.wait_for_timeout(1500)
             outside = [h for h in all_links(visit) if not h.startswith(kiosk_url)]
             assert outside == [], f"{path} links out of the kiosk: {outside}"
-            toolbar = visit.page.locator(
-                "[data-testid=stToolbar], [data-testid=stMainMenu], [data-testid=stAppDeployButton]")
+            toolbar = visit.page.locator("[data-testid=stToolbar], [data-testid=stMainMenu], [data-testid=stAppDeployButton]")
             assert not any(toolbar.nth(i).is_visible() for i in range(toolbar.count()))
             small = []
             for frame in visit.page.frames:  # the map's zoom buttons are in its shadow root: looked at too
@@ -146,8 +148,11 @@ def test_kiosk_links_never_open_another_tab_and_keep_the_kiosk_layout(browser, k
         # the kiosk's own rules win over the page's stylesheet, wherever each comes in the page
         width = visit.page.locator(".block-container").evaluate("e => getComputedStyle(e).maxWidth")
         assert width == "none", width
-        size = visit.page.get_by_role("navigation", name="Pages").get_by_role("link", name="Scenes").evaluate(
-            "e => getComputedStyle(e).fontSize")
+        size = (
+            visit.page.get_by_role("navigation", name="Pages")
+            .get_by_role("link", name="Scenes")
+            .evaluate("e => getComputedStyle(e).fontSize")
+        )
         assert size == "25.3px", size  # 1.1rem of the kiosk's 23 px
     finally:
         visit.close()
@@ -155,7 +160,8 @@ def test_kiosk_links_never_open_another_tab_and_keep_the_kiosk_layout(browser, k
 
 @pytest.mark.parametrize(("width", "height", "beside"), [(1920, 1080, True), (1080, 1920, False)])
 def test_kiosk_panel_sits_beside_the_map_on_a_landscape_screen_and_under_it_on_a_portrait_one(
-        browser, kiosk_url, width, height, beside):
+    browser, kiosk_url, width, height, beside
+):
     visit = Visit(browser, width=width, height=height)
     try:
         visit.open(f"{kiosk_url}/?place=moeraske")
@@ -184,8 +190,9 @@ def test_idle_kiosk_returns_to_the_attract_screen_and_forgets_the_visitor(browse
         showing = "() => [...document.querySelectorAll('.hx-slide')].filter(s => getComputedStyle(s).opacity > 0.9)"
         visit.page.wait_for_function(f"({showing})().length === 1", timeout=5_000)
         first = visit.page.evaluate(f"() => ({showing})()[0].querySelector('h2').textContent")
-        visit.page.wait_for_function(f"({showing})().length === 1 && ({showing})()[0].querySelector('h2').textContent "
-                                     f"!== {first!r}", timeout=15_000)  # it moves on by itself
+        visit.page.wait_for_function(
+            f"({showing})().length === 1 && ({showing})()[0].querySelector('h2').textContent !== {first!r}", timeout=15_000
+        )  # it moves on by itself
         visit.page.mouse.click(540, 960)
         expect(visit.page.locator(".hx-intro")).to_be_visible(timeout=15_000)
         assert urlparse(visit.page.url).query == "" and urlparse(visit.page.url).path == "/"
@@ -197,8 +204,7 @@ def test_idle_kiosk_returns_to_the_attract_screen_and_forgets_the_visitor(browse
 @pytest.fixture(scope="module")
 def calm_kiosk_url():
     """A kiosk whose idle reset is an hour away: the tests below take their time."""
-    with running_app(EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_IDLE_TIMEOUT="3600",
-                     EXPLORER_PUBLIC_URL=PUBLIC) as url:
+    with running_app(EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_IDLE_TIMEOUT="3600", EXPLORER_PUBLIC_URL=PUBLIC) as url:
         yield url
 
 
@@ -207,8 +213,7 @@ def test_nothing_on_a_kiosk_opens_a_file_chooser_or_downloads(browser, calm_kios
     visit = Visit(browser, width=1080, height=1920)
     offered = []
     try:
-        for path, tab in (("make", "Postcard"), ("make?tool=lens", None), ("classroom?age=10-13", "Handout (PDF)"),
-                          ("walk", None)):
+        for path, tab in (("make", "Postcard"), ("make?tool=lens", None), ("classroom?age=10-13", "Handout (PDF)"), ("walk", None)):
             visit.page.goto(f"{calm_kiosk_url}/{path}")
             visit.page.locator(".hx-header").wait_for(timeout=30_000)
             if tab:
@@ -221,8 +226,7 @@ def test_nothing_on_a_kiosk_opens_a_file_chooser_or_downloads(browser, calm_kios
     finally:
         visit.close()
     assert offered[0].startswith(f"{PUBLIC}/make?place=") and "&quote=0" in offered[0]
-    assert offered[1:] == [f"{PUBLIC}/make?tool=lens", f"{PUBLIC}/classroom?age=10-13",
-                          f"{PUBLIC}/walk?route={content.walks[0].id}"]
+    assert offered[1:] == [f"{PUBLIC}/make?tool=lens", f"{PUBLIC}/classroom?age=10-13", f"{PUBLIC}/walk?route={content.walks[0].id}"]
 
 
 def test_a_kiosk_refuses_every_way_out_from_its_first_paint(browser, calm_kiosk_url):
@@ -234,7 +238,8 @@ def test_a_kiosk_refuses_every_way_out_from_its_first_paint(browser, calm_kiosk_
             visit.page.goto(f"{calm_kiosk_url}/{path}")
             element = visit.page.locator(first).first
             element.wait_for(timeout=30_000)
-            refused = visit.page.evaluate("""(selector) => {
+            refused = visit.page.evaluate(
+                """(selector) => {
                 const target = document.querySelector(selector);
                 const refused = (event) => !target.dispatchEvent(event);
                 const init = {bubbles: true, cancelable: true};
@@ -242,7 +247,9 @@ def test_a_kiosk_refuses_every_way_out_from_its_first_paint(browser, calm_kiosk_
                         drag: refused(new DragEvent('dragstart', init)),
                         middle: refused(new MouseEvent('auxclick', {...init, button: 1})),
                         ctrl: refused(new MouseEvent('click', {...init, ctrlKey: true}))};
-            }""", first)
+            }""",
+                first,
+            )
             assert refused == {"context": True, "select": True, "drag": True, "middle": True, "ctrl": True}, (path, refused)
             assert visit.page.evaluate("getComputedStyle(document.body).userSelect") == "none"
         finally:

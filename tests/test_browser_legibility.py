@@ -20,7 +20,7 @@ PAGES = ("?place=moeraske", "scenes", "moss", "walk", "classroom", "make", "abou
 
 
 def rgb(colour: str) -> str:
-    return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+    return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,9 @@ def offline_url():
 
 @pytest.fixture(scope="module")
 def kiosk_url():
-    with running_app(EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_IDLE_TIMEOUT="3600",
-                     EXPLORER_PUBLIC_URL="https://here.example.org") as url:
+    with running_app(
+        EXPLORER_TILES="offline", EXPLORER_KIOSK="true", EXPLORER_IDLE_TIMEOUT="3600", EXPLORER_PUBLIC_URL="https://here.example.org"
+    ) as url:
         yield url
 
 
@@ -75,7 +76,7 @@ def check_labels(visit: Visit) -> dict:
     for i, label in enumerate(shown):
         assert box["left"] <= label["left"] and label["right"] <= box["right"], ("cut at the edge", label)
         assert box["top"] <= label["top"] and label["bottom"] <= box["bottom"], ("cut at the edge", label)
-        for other in shown[i + 1:]:
+        for other in shown[i + 1 :]:
             assert not overlap(label, other), ("labels collide", label, other)
         for marker in found["markers"]:
             assert not overlap(label, marker), ("a label under a marker or a control", label, marker)
@@ -124,8 +125,7 @@ def test_a_tooltip_stays_inside_the_map(browser, offline_url):
         box = visit.map.bounding_box()
         markers = visit.map.locator(".hx-marker")
         boxes = [markers.nth(i).bounding_box() for i in range(markers.count())]
-        for edge in (min(boxes, key=lambda b: b["x"]), max(boxes, key=lambda b: b["x"]),
-                     min(boxes, key=lambda b: b["y"])):
+        for edge in (min(boxes, key=lambda b: b["x"]), max(boxes, key=lambda b: b["x"]), min(boxes, key=lambda b: b["y"])):
             visit.page.mouse.move(edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] / 2)
             tooltip = visit.map.locator(".leaflet-tooltip")
             expect(tooltip).to_have_count(1)

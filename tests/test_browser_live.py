@@ -26,8 +26,16 @@ POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
 LIVE = 8_000  # ms: the projector reads the answers every second; a phone looks for the next question every three
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"))])
+@pytest.fixture(
+    scope="module",
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
+        ),
+    ],
+)
 def served(request, tmp_path_factory):
     """The explorer on 127.0.0.1, and a store on the same database for the tests' own setting up."""
     folder = tmp_path_factory.mktemp("live")
@@ -55,7 +63,8 @@ def press(visit: Visit, name: str) -> None:
 
 def add_question(presenter: Visit, kind: str, choices: str = "") -> None:
     presenter.page.get_by_role("radio", name=kind, exact=True).or_(
-        presenter.page.get_by_role("button", name=kind, exact=True)).first.click()
+        presenter.page.get_by_role("button", name=kind, exact=True)
+    ).first.click()
     if choices:
         box = presenter.page.get_by_label(re.compile("^Answers to choose from"))
         box.fill(choices)
@@ -82,8 +91,7 @@ def test_a_presenter_and_three_phones_through_three_questions(browser, server):
         qr = page.get_by_role("img", name=re.compile("^QR code that opens the session"))
         found = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))]
         # with the session's ticket, so a phone scanning it is never held up by someone else's wrong codes
-        assert len(found) == 1 and re.fullmatch(re.escape(f"{server}/join?code={code}&t=") + r"[A-Za-z0-9_-]{16}",
-                                                 found[0]), found
+        assert len(found) == 1 and re.fullmatch(re.escape(f"{server}/join?code={code}&t=") + r"[A-Za-z0-9_-]{16}", found[0]), found
 
         # a second window on the projector, in projector view: it follows what the controls window asks
         screen.page.goto(page.url + "&view=screen")
@@ -184,19 +192,21 @@ def test_no_serious_accessibility_violation_on_the_live_pages(browser, served, l
         found = {
             "start": violations(phone, f"{server}/live?lang={language}"),
             "presenter, bars": violations(presenter, presenter_url + f"&q={asked[0].id}", ready=".hx-bars"),
-            "phone, choices": violations(phone, f"{server}/join?code={code}&lang={language}", ready="fieldset",
-                                         wait_map=False),
+            "phone, choices": violations(phone, f"{server}/join?code={code}&lang={language}", ready="fieldset", wait_map=False),
         }
         store.move(asked[0].id, "closed")
         store.move(asked[1].id, "open")
         store.answer(asked[1].id, new_participant(), "moeraske", time.time())
         found |= {
             "presenter, votes": violations(presenter, presenter_url + f"&q={asked[1].id}", ready=".hx-votes"),
-            "phone, map": violations(phone, f"{server}/join?code={code}&lang={language}", ready=".hx-tap-map",
-                                     wait_map=False),
+            "phone, map": violations(phone, f"{server}/join?code={code}&lang={language}", ready=".hx-tap-map", wait_map=False),
             "join form": violations(phone, f"{server}/join?lang={language}", ready="form", wait_map=False),
-            "joined, waiting": violations(phone, f"{server}/join?code={store.start_session(time.time())[0].code}"
-                                          f"&lang={language}", ready=".hx-phone-info", wait_map=False),
+            "joined, waiting": violations(
+                phone,
+                f"{server}/join?code={store.start_session(time.time())[0].code}&lang={language}",
+                ready=".hx-phone-info",
+                wait_map=False,
+            ),
         }
     finally:
         presenter.close()

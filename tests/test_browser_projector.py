@@ -22,8 +22,16 @@ POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
 SHOWN = 30_000  # ms: the first view of a page
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"))])
+@pytest.fixture(
+    scope="module",
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
+        ),
+    ],
+)
 def served(request, tmp_path_factory):
     """The explorer on 127.0.0.1, and a store on the same database for the tests' own setting up."""
     folder = tmp_path_factory.mktemp("projector")
@@ -64,8 +72,7 @@ def phone(browser, server: str, code: str):
 
 
 def answer(context, server: str, code: str, question: str, value: str) -> None:
-    sent = context.request.post(f"{server}/join/answer", form={"code": code, "question": question, "value": value},
-                                max_redirects=0)
+    sent = context.request.post(f"{server}/join/answer", form={"code": code, "question": question, "value": value}, max_redirects=0)
     assert sent.status == 303, (sent.status, sent.text()[:300])
 
 
@@ -101,7 +108,8 @@ def test_an_answer_reaches_the_projector_pushed_without_the_half_second_poll(bro
             start = time.monotonic()
             answer(context, server, session.code, question.id, value)
             expect(page.locator(".hx-live-question .hx-live-total")).to_contain_text(
-                f"{number} answer", timeout=SAFETY_NET * 1000 * 0.6)  # well before the safety net's next run
+                f"{number} answer", timeout=SAFETY_NET * 1000 * 0.6
+            )  # well before the safety net's next run
             took = time.monotonic() - start
             asked = reruns.since(start)
             assert took < SAFETY_NET / 2, took
@@ -115,7 +123,8 @@ def test_an_answer_reaches_the_projector_pushed_without_the_half_second_poll(bro
             start = time.monotonic()
             store.answer(question.id, new_participant(), question.choices[0], time.time())
             expect(page.locator(".hx-live-question .hx-live-total")).to_contain_text(
-                f"{len(phones) + 1} answers", timeout=SAFETY_NET * 1000 * 0.6)
+                f"{len(phones) + 1} answers", timeout=SAFETY_NET * 1000 * 0.6
+            )
             assert time.monotonic() - start < SAFETY_NET / 2
         assert screen.external == []
     finally:
@@ -183,16 +192,17 @@ def test_a_word_stacked_with_combining_marks_stays_in_its_own_box(browser, serve
             assert 1.2 <= item["lineHeight"] <= 1.6, item  # room for the usual accents
             assert item["h"] < 200, item  # the tower did not make the box tall either
         for a_index, a in enumerate(found):  # and the boxes themselves never overlap
-            for b in found[a_index + 1:]:
-                apart = (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"]
-                         or b["y"] + b["h"] <= a["y"])
+            for b in found[a_index + 1 :]:
+                apart = (
+                    a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]
+                )
                 assert apart, (a, b)
     finally:
         screen.close()
 
 
 def test_the_presenter_closes_joining_and_the_projector_says_so_at_once(browser, served, content):
-    """"Close joining" on the controls closes the session to new phones; the projector's window hears it on its stream
+    """ "Close joining" on the controls closes the session to new phones; the projector's window hears it on its stream
     (well before its safety net) and says joining is closed. Its QR code's address carries the session's ticket and
     no presenter key."""
     server, store, _ = served

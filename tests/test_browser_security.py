@@ -26,8 +26,10 @@ def base_url():
 def test_every_page_works_under_the_policy(browser, base_url):
     visit = Visit(browser, enforce_csp=True)
     refused: list[str] = []
-    visit.page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text
-                  and STREAMLITS_INLINE_FLAG not in m.text else None)
+    visit.page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text and STREAMLITS_INLINE_FLAG not in m.text else None,
+    )
     try:
         for path in PAGES:
             response = visit.page.goto(f"{base_url}/{path}")
@@ -51,8 +53,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def test_another_site_cannot_frame_the_explorer(browser, base_url, tmp_path):
-    (tmp_path / "index.html").write_text(f'<!doctype html><title>Elsewhere</title><iframe src="{base_url}/" '
-                                         'width="800" height="600"></iframe>')
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><title>Elsewhere</title><iframe src="{base_url}/" width="800" height="600"></iframe>'
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     visit = Visit(browser, enforce_csp=True)

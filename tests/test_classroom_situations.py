@@ -73,7 +73,7 @@ def test_each_situation_shows_its_plan_with_every_question_by_its_number(content
         hint = content.teaching.hint(qid)
         assert hint is None or flat(hint.text.get()) in text
     numbered = [label for h in teachers.get("html") for label in re.findall(r'class="hx-qnum">(Q\d+)<', h.proto.body)]
-    assert numbered[:len(plan.question_ids())] == [content.question_label(q) for q in plan.question_ids()]
+    assert numbered[: len(plan.question_ids())] == [content.question_label(q) for q in plan.question_ids()]
     assert at.query_params["situation"] in (situation, [situation])
 
 
@@ -159,8 +159,9 @@ def test_before_the_screening_the_questions_before_viewing_come_first_and_those_
     assert at.query_params["spoilers"] in ("hide", ["hide"])  # a link asking for "before" opens spoiler-safe
     questions = tab(at, "Questions")
     before = [content.question_label(q.id) for q in content.questions_before(AGE)]
-    shown = [content.question_label(q.id) for q in content.band_questions(AGE)
-             if q.phase == "after" and q.scene not in content.spoilers()]
+    shown = [
+        content.question_label(q.id) for q in content.band_questions(AGE) if q.phase == "after" and q.scene not in content.spoilers()
+    ]
     assert before and shown
     (folded,) = questions.get("expander")
     assert folded.label == "After viewing (for another lesson)" and not folded.proto.expanded
@@ -290,9 +291,11 @@ def test_a_sequence_study_shows_a_still_with_its_credit(content, tmp_path, monke
     (data / "stills").mkdir(exist_ok=True)
     Image.new("RGB", (64, 48), (90, 120, 60)).save(data / "stills" / "test-still.png")
     with (data / "stills.toml").open("a", encoding="utf-8") as stills:
-        stills.write(f'\n[[still]]\nid = "test-still"\nfile = "test-still.png"\nscene = "{sequence.scene}"\n'
-                     'credit = "Test Festival Archive"\nlicence = "CC BY 4.0"\nalt.en = "A grey test frame"\n'
-                     'timecode = "12:34"\n')
+        stills.write(
+            f'\n[[still]]\nid = "test-still"\nfile = "test-still.png"\nscene = "{sequence.scene}"\n'
+            'credit = "Test Festival Archive"\nlicence = "CC BY 4.0"\nalt.en = "A grey test frame"\n'
+            'timecode = "12:34"\n'
+        )
     monkeypatch.setenv("EXPLORER_DATA_DIR", str(data))
     at = run(age=age, situation=situation)
     teachers = tab(at, "For teachers")
@@ -301,7 +304,6 @@ def test_a_sequence_study_shows_a_still_with_its_credit(content, tmp_path, monke
     text = text_of(teachers)
     assert "Test Festival Archive" in text and "CC BY 4.0" in text and "12:34" in text
     assert not any(flat(shot.get()) in text for shot in sequence.shots)  # the still instead of the shot list
-
 
 
 def test_the_teachers_tab_shows_the_exit_ticket_prompts_the_adaptation_and_marks_what_pupils_read(content):

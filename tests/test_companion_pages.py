@@ -73,8 +73,9 @@ def test_make_page_draws_a_postcard_only_when_its_own_inputs_change(monkeypatch)
 
     drawn = []
     real = explorer.postcard.postcard_png
-    monkeypatch.setattr(explorer.postcard, "postcard_png",
-                        lambda content, place, *a: drawn.append(place.id) or real(content, place, *a))
+    monkeypatch.setattr(
+        explorer.postcard, "postcard_png", lambda content, place, *a: drawn.append(place.id) or real(content, place, *a)
+    )
     at = run("pages/make.py")
     assert len(at.get("image")) == 1
     assert len(at.get("download_button")) == 1
@@ -105,10 +106,12 @@ def test_the_lens_decodes_an_upload_once_and_forgets_it_when_removed(monkeypatch
         opened = st.session_state.setdefault("opened", [])
         real = explorer.lens.open_photo
         photos.open_photo = lambda data: opened.append(len(data)) or real(data)
+
         def jpeg(colour):
             buffer = io.BytesIO()
             Image.new("RGB", (800, 600), colour).save(buffer, format="JPEG")
             return buffer.getvalue()
+
         which = st.session_state.get("which", "green")
         image = photos.held_photo(jpeg(which))
         st.write(f"{image.size} {len(opened)}")

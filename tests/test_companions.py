@@ -17,8 +17,17 @@ from explorer.model import AGE_BANDS
 from explorer.postcard import HEIGHT, WIDTH, postcard_png
 from explorer.walk import haversine_m, walking_minutes
 
-GLOSSARY = {"static-frame", "four-three", "sixteen-mm", "ellipsis", "cut-as-page", "natural-light",
-            "sound-and-silence", "tempo", "dream-and-reality"}
+GLOSSARY = {
+    "static-frame",
+    "four-three",
+    "sixteen-mm",
+    "ellipsis",
+    "cut-as-page",
+    "natural-light",
+    "sound-and-silence",
+    "tempo",
+    "dream-and-reality",
+}
 # added for the teacher's pack: a quote only where verbatim words support the term (the programme note's, for
 # "city symphony")
 TEACHING_TERMS = {"voice-over", "shot-scale", "off-screen-sound", "city-symphony"}
@@ -111,8 +120,10 @@ def test_moss_lens_on_a_good_photo():
 
 def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims an enormous image (a decompression bomb)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
 
@@ -123,15 +134,18 @@ def gif() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "The file is empty."),
-    (b"%PDF-1.7 not a photo at all", "not a photo the lens can read"),
-    (photo()[:3000], "seems damaged"),
-    (b"\xff" * (MAX_BYTES + 1), "photos up to 8 MB are accepted"),
-    (png_claiming(9000, 9000), "too large to look at here"),
-    (png_claiming(100_000, 100_000), "claims to be an enormous image"),
-    (gif(), "This is a GIF file"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"%PDF-1.7 not a photo at all", "not a photo the lens can read"),
+        (photo()[:3000], "seems damaged"),
+        (b"\xff" * (MAX_BYTES + 1), "photos up to 8 MB are accepted"),
+        (png_claiming(9000, 9000), "too large to look at here"),
+        (png_claiming(100_000, 100_000), "claims to be an enormous image"),
+        (gif(), "This is a GIF file"),
+    ],
+)
 def test_moss_lens_refuses_hostile_files_with_a_clear_message(data, message):
     with pytest.raises(LensError) as raised:
         lens_png(data)
@@ -181,8 +195,11 @@ def test_a_40_megapixel_jpeg_never_sits_in_memory_at_full_size(tmp_path):
         "    view_png(image, (0.3, 0.6), zoom, 1.5)\n"
         "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n"
     )
-    grown = int(subprocess.run([sys.executable, "-c", script, str(tmp_path / "photo.jpg")], capture_output=True,
-                               text=True, check=True, timeout=120).stdout)
+    grown = int(
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "photo.jpg")], capture_output=True, text=True, check=True, timeout=120
+        ).stdout
+    )
     assert grown < 100, f"{grown} MB"
 
 

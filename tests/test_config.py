@@ -13,36 +13,46 @@ import pytest
 from conftest import ROOT
 from explorer.theme import PALETTE, css_variables, streamlit_theme, with_theme
 
-SOURCES = [ROOT / "app.py", ROOT / "serve.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "src").rglob("*.py")),
-           *sorted((ROOT / "src").rglob("*.js")), *sorted((ROOT / "src").rglob("*.css"))]
+SOURCES = [
+    ROOT / "app.py",
+    ROOT / "serve.py",
+    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted((ROOT / "src").rglob("*.py")),
+    *sorted((ROOT / "src").rglob("*.js")),
+    *sorted((ROOT / "src").rglob("*.css")),
+]
 # What the app may not touch (DEVELOPERS.md, "Public ground"): Streamlit's private state and modules, patched
 # constants, its build files, CSS on its internal test ids, removed or deprecated calls; and private helpers of
 # streamlit-folium and folium.
 FORBIDDEN = {
     "private session state": r"_key_id_mapper|_new_widget_state|get_session_state|\._state\b",
     "Streamlit's internal modules": r"from streamlit\.(runtime|web|proto|elements|components\.v2\.)"
-                                    r"|import streamlit\.(runtime|web|proto)",
+    r"|import streamlit\.(runtime|web|proto)",
     "patched constants": r"MESSAGE_FLUSH_INTERVAL|/proc/self/fd",
     "Streamlit's build files": r"static/index\.html|static/js|chunk_files|Path\(streamlit\.__file__\)",
     "CSS on Streamlit's test ids": r"data-testid|stVerticalBlock|stHorizontalBlock|stColumn|stLayoutWrapper|block-container",
     "removed or deprecated calls": r"components\.v1|use_container_width|st\.experimental_",
     "private helpers of streamlit-folium and folium": r"_get_map_string|generate_leaflet_string|get_full_id|\._children"
-                                                      r"|streamlit_folium",
+    r"|streamlit_folium",
 }
 
 
 @pytest.mark.parametrize("rule", sorted(FORBIDDEN))
 def test_the_app_uses_only_public_documented_apis(rule):
     pattern = re.compile(FORBIDDEN[rule])
-    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}" for path in SOURCES
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if pattern.search(line)]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in SOURCES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
     assert found == [], f"{rule}:\n" + "\n".join(found)
 
 
 def test_the_public_api_check_would_catch_a_private_use():
     assert re.search(FORBIDDEN["private session state"], "get_session_state()._state._key_id_mapper")
     assert re.search(FORBIDDEN["CSS on Streamlit's test ids"], '[data-testid="stVerticalBlock"] { display: grid }')
-    assert re.search(FORBIDDEN["removed or deprecated calls"], 'st.image(card, use_container_width=True)')
+    assert re.search(FORBIDDEN["removed or deprecated calls"], "st.image(card, use_container_width=True)")
 
 
 def test_streamlits_theme_is_written_from_the_palette():
@@ -85,8 +95,12 @@ def _displayed_by_magic(path: Path) -> list[int]:
             for index, node in enumerate(body):
                 if not isinstance(node, ast.Expr) or isinstance(node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)):
                     continue
-                docstring = (index == 0 and field == "body" and isinstance(node.value, ast.Constant)
-                             and isinstance(parent, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+                docstring = (
+                    index == 0
+                    and field == "body"
+                    and isinstance(node.value, ast.Constant)
+                    and isinstance(parent, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                )
                 if not docstring:
                     found.append(node.lineno)
     return found

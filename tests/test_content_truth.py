@@ -40,6 +40,7 @@ def hidden_places(content) -> list:
 
 # --- sources -------------------------------------------------------------------------------------------------
 
+
 def test_every_fact_cites_a_source_that_exists(content):
     ids = {s.id for s in content.sources}
     assert all(fact.source in ids for fact in content.facts)
@@ -57,6 +58,7 @@ def test_no_species_is_tied_to_a_place_nobody_surveyed(content):
 
 
 # --- quotations ----------------------------------------------------------------------------------------------
+
 
 def test_film_dialogue_is_marked_as_a_rendering(content):
     """A character's line reaches us in a source's English words, never the film's own: it must say so."""
@@ -77,14 +79,20 @@ def test_a_quotation_says_how_it_reached_us(content):
     assert 'class="hx-origin"' not in quote_html(plain, content)
 
 
-@pytest.mark.parametrize("origin, rendered_by, message", [
-    ("overheard", "bas-devos", "must be one of"),
-    ("dialogue", "nobody-at-all", "names a person that is not in people.toml"),
-    ("second-hand", "bas-devos", "is only for film dialogue"),
-])
+@pytest.mark.parametrize(
+    "origin, rendered_by, message",
+    [
+        ("overheard", "bas-devos", "must be one of"),
+        ("dialogue", "nobody-at-all", "names a person that is not in people.toml"),
+        ("second-hand", "bas-devos", "is only for film dialogue"),
+    ],
+)
 def test_the_loader_reports_a_bad_quotation_origin(data_copy, origin, rendered_by, message):
-    replace_in(data_copy / "scenes.toml", 'quote_origin = "dialogue"\nrendered_by = "bas-devos"',
-               f'quote_origin = "{origin}"\nrendered_by = "{rendered_by}"')
+    replace_in(
+        data_copy / "scenes.toml",
+        'quote_origin = "dialogue"\nrendered_by = "bas-devos"',
+        f'quote_origin = "{origin}"\nrendered_by = "{rendered_by}"',
+    )
     with pytest.raises(ContentError) as error:
         load_content(data_copy)
     assert message in str(error.value)
@@ -98,6 +106,7 @@ def test_the_loader_reports_a_fact_tied_to_an_unknown_scene(data_copy):
 
 
 # --- spoiler-safe ----------------------------------------------------------------------------------------------
+
 
 def test_every_place_with_a_hidden_scene_has_a_spoiler_free_description(content):
     places = hidden_places(content)
@@ -177,6 +186,7 @@ def test_spoiler_safe_export_leaves_out_hidden_scenes_and_their_texts(content, t
 
 
 # --- languages -------------------------------------------------------------------------------------------------
+
 
 def test_the_content_files_have_their_french_and_dutch():
     missing = [p for p in missing_translations(DATA) if p.file.split("/")[-1] in TRUTH_FILES + ("classroom.toml",)]

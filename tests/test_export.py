@@ -21,12 +21,16 @@ def test_export_writes_a_page_per_place_with_local_assets_only(content, tmp_path
         assert "hx-place-name" in page
     for path in tmp_path.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        assert "<script src=\"http" not in text and "href=\"http" not in text, path
+        assert '<script src="http' not in text and 'href="http' not in text, path
 
 
 def test_export_command(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "explorer", "export", str(tmp_path / "site"), "--lang", "fr"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "explorer", "export", str(tmp_path / "site"), "--lang", "fr"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Le Bruxelles du film" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
 

@@ -29,8 +29,7 @@ SHELL = Shell("/", "explorer-assets/join.abc.css", "join/join.js?v=abc", {"code"
 
 def page(content, question, language="en", **situation) -> str:
     found = Situation("ABC234", question, **situation)
-    return session_html(content, SHELL, found, language, events="/join/events?code=ABC234",
-                        state="/join/state?code=ABC234")
+    return session_html(content, SHELL, found, language, events="/join/events?code=ABC234", state="/join/state?code=ABC234")
 
 
 @pytest.fixture
@@ -39,8 +38,9 @@ def session():
 
 
 def opened(question: LiveQuestion, state: str = "open") -> LiveQuestion:
-    return LiveQuestion(question.id, "ABC234", question.kind, question.ref, question.age, question.choices, state,
-                        question.position, question.labels)
+    return LiveQuestion(
+        question.id, "ABC234", question.kind, question.ref, question.age, question.choices, state, question.position, question.labels
+    )
 
 
 def forms(text: str) -> list[str]:
@@ -49,8 +49,11 @@ def forms(text: str) -> list[str]:
 
 def test_every_page_is_a_whole_document_in_its_language_with_the_theme_and_no_inline_script(content, session):
     for language in ("en", "fr", "nl"):
-        for text in (code_form_html(SHELL, language), page(content, None, language),
-                     page(content, opened(place_question(content, session)), language)):
+        for text in (
+            code_form_html(SHELL, language),
+            page(content, None, language),
+            page(content, opened(place_question(content, session)), language),
+        ):
             assert text.startswith("<!doctype html>") and f'<html lang="{language}">' in text
             assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
             assert '<link rel="stylesheet" href="/explorer-assets/join.abc.css">' in text
@@ -91,8 +94,11 @@ def test_a_place_vote_is_a_map_of_submit_buttons_numbered_as_the_list(content, s
     question = opened(place_question(content, session))
     text = page(content, question, "fr", mine=Answer(question.id, "p" * 22, "garage", time.time()))
     tap, listing = forms(text)
-    buttons = re.findall(r'<button type="submit" name="value" value="([^"]+)" class="hx-tap-place"([^>]*)>(\d+)'
-                         r'<span class="hx-sr"> ([^<]+)</span>', tap)
+    buttons = re.findall(
+        r'<button type="submit" name="value" value="([^"]+)" class="hx-tap-place"([^>]*)>(\d+)'
+        r'<span class="hx-sr"> ([^<]+)</span>',
+        tap,
+    )
     assert [b[0] for b in buttons] == list(question.choices)
     assert [int(b[2]) for b in buttons] == list(range(1, len(question.choices) + 1))
     assert all(html.unescape(b[3]) == content.place(b[0]).name.get("fr") for b in buttons)
@@ -111,8 +117,7 @@ def test_written_answers_have_their_limits_and_no_reload_while_writing(content, 
     assert f'maxlength="{WORD_INPUT}"' in word and 'name="value"' in word
     assert 'http-equiv="refresh"' not in word and f">{t('Refresh', 'en')}</a>" in word
     asked = next(q for q in content.questions if q.phase == "before")
-    text = page(content, opened(classroom_question(content, session, asked.id, asked.ages[0])),
-                typed="<b>draft</b> kept")
+    text = page(content, opened(classroom_question(content, session, asked.id, asked.ages[0])), typed="<b>draft</b> kept")
     assert f'<textarea id="hx-answer" name="value" rows="5" maxlength="{MAX_TEXT}"' in text
     assert "&lt;b&gt;draft&lt;/b&gt; kept</textarea>" in text  # what was refused comes back in the box
     assert 'http-equiv="refresh"' not in text
@@ -123,8 +128,9 @@ def test_closed_and_revealed(content, session):
     question = scene_question(content, session)
     mine = Answer(question.id, "p" * 22, question.choices[0], time.time(), refused=False)
     closed = page(content, opened(question, "closed"), mine=mine)
-    assert "<form" not in closed and t("Answers are closed. Everyone's answers may be shown here in a moment.", "en") \
-        in html.unescape(closed)
+    assert "<form" not in closed and t("Answers are closed. Everyone's answers may be shown here in a moment.", "en") in html.unescape(
+        closed
+    )
     assert 'class="hx-live-mine"' in closed
     answers = (mine, Answer(question.id, "q" * 22, question.choices[0], time.time()))
     shown = page(content, opened(question, "revealed"), mine=mine, answers=answers)
@@ -160,8 +166,7 @@ def test_the_address_never_carries_who_the_phone_is(content, session):
 
 
 def test_the_qr_codes_ticket_stays_in_every_link_and_form_and_nothing_else_does(content, session):
-    shell = Shell("/", "explorer-assets/join.abc.css", "join/join.js?v=abc",
-                  {"code": "ABC234", "lang": "nl", "t": "TICKET_abc-1234"})
+    shell = Shell("/", "explorer-assets/join.abc.css", "join/join.js?v=abc", {"code": "ABC234", "lang": "nl", "t": "TICKET_abc-1234"})
     question = opened(place_question(content, session))
     text = session_html(content, shell, Situation("ABC234", question), "nl", events="/join/events?code=ABC234")
     links = [html.unescape(link) for link in re.findall(r'<a href="(/join\?[^"]+)"', text)]
@@ -177,4 +182,4 @@ def test_the_qr_codes_ticket_stays_in_every_link_and_form_and_nothing_else_does(
 def test_a_right_to_left_answer_given_stays_apart_from_its_label(content, session):
     question = opened(word_question(session))
     text = page(content, question, mine=Answer(question.id, "p" * 22, "שלום\u202e", time.time()))
-    assert re.search(r'<strong><bdi>שלום\u202e</bdi></strong>', text)
+    assert re.search(r"<strong><bdi>שלום\u202e</bdi></strong>", text)

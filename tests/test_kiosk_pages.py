@@ -95,8 +95,9 @@ def test_qr_png_decodes_to_the_place_link():
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png(url))))] == [url]
 
 
-@pytest.mark.parametrize(("page", "name"), [("app.py", "map"), ("pages/scenes.py", "scenes"), ("pages/moss.py", "moss"),
-                                            ("pages/about.py", "about")])
+@pytest.mark.parametrize(
+    ("page", "name"), [("app.py", "map"), ("pages/scenes.py", "scenes"), ("pages/moss.py", "moss"), ("pages/about.py", "about")]
+)
 def test_every_kiosk_page_but_the_attract_screen_has_the_navigation_and_the_idle_timer(kiosk, page, name):
     at = run(page)
     current = [item["key"] for item in link_items(at, "hx-nav") if item.get("current")]

@@ -17,8 +17,7 @@ from explorer.handout import handout_pdf
 from explorer.i18n import LOCALE_DIR, t
 
 APP = str(ROOT / "app.py")
-PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/walk.py", "pages/classroom.py", "pages/make.py",
-         "pages/about.py"]
+PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/walk.py", "pages/classroom.py", "pages/make.py", "pages/about.py"]
 
 
 def catalog(language: str):
@@ -50,8 +49,11 @@ def test_french_interface_strings_keep_their_punctuation_with_their_words():
     space there would let a line start with the mark)."""
     from explorer.typography import NBSP, french_spacing
 
-    loose = [m.string for m in catalog("fr") if m.id and isinstance(m.string, str) and m.string
-             and french_spacing(m.string, NBSP) != m.string]
+    loose = [
+        m.string
+        for m in catalog("fr")
+        if m.id and isinstance(m.string, str) and m.string and french_spacing(m.string, NBSP) != m.string
+    ]
     assert loose == [], loose[:5]
 
 
@@ -74,8 +76,7 @@ def english_strings() -> list[str]:
 
 def page_texts(at: AppTest) -> str:
     parts = [h.proto.body for h in at.get("html")] + component_html(at)
-    parts += [e.value for kind in ("markdown", "caption", "info", "warning", "title", "header", "subheader")
-              for e in at.get(kind)]
+    parts += [e.value for kind in ("markdown", "caption", "info", "warning", "title", "header", "subheader") for e in at.get(kind)]
     parts += [b.label for b in at.button] + [p.proto.label for p in at.get("page_link")] + component_texts(at)
     for tab in at.get("tab"):
         parts.append(tab.label)
@@ -105,8 +106,7 @@ def test_links_keep_the_chosen_language():
     at.query_params["lang"] = "nl"
     at.run()
     hrefs = [p.proto.query_string for p in at.get("page_link")]
-    hrefs += [i["href"] for key in ("hx-nav", "place-list", "panel-top") for i in link_items(at, key)
-              if i["type"] == "link"]
+    hrefs += [i["href"] for key in ("hx-nav", "place-list", "panel-top") for i in link_items(at, key) if i["type"] == "link"]
     assert len(hrefs) == 7 + 11 + 1 and all("lang=nl" in h for h in hrefs)
 
 
@@ -134,15 +134,18 @@ def test_a_missing_translation_falls_back_to_english():
 
 def test_check_reports_a_removed_translation(data_copy):
     replace_in(data_copy / "places.toml", 'name.nl = "Het Chinese restaurant van de tante"\n', "")
-    result = subprocess.run([sys.executable, "-m", "explorer", "check", "--translations", str(data_copy)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "explorer", "check", "--translations", str(data_copy)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, "a missing translation is not an error: English is shown"
     assert "data/places.toml: place 'restaurant': name.nl: translation missing; English is shown" in result.stdout
 
 
 def test_the_handout_is_in_the_chosen_language(content):
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        handout_pdf(content, "14-18", [content.scene("fridge-soup")], "fr", glossary=True))).pages)
+    text = " ".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(handout_pdf(content, "14-18", [content.scene("fridge-soup")], "fr", glossary=True))).pages
+    )
     text = " ".join(text.split())
     assert "Scènes et questions" in text and "Langage du cinéma" in text
     assert "Vider le frigo" in text
@@ -152,8 +155,16 @@ def test_the_handout_is_in_the_chosen_language(content):
 def every_text(content) -> str:
     """All text the handout and the postcard may print, in every language, plus the translated UI strings."""
     parts = []
-    for records in (content.places, content.scenes, content.facts, content.tips, content.terms, content.activities,
-                    content.questions, content.people):
+    for records in (
+        content.places,
+        content.scenes,
+        content.facts,
+        content.tips,
+        content.terms,
+        content.activities,
+        content.questions,
+        content.people,
+    ):
         for record in records:
             for value in vars(record).values():
                 if hasattr(value, "by_language"):

@@ -17,18 +17,25 @@ def test_page_addresses_are_relative_and_carry_their_parameters_escaped():
     assert page_href(WALK_PAGE) == "walk"
     assert page_href(MAP_PAGE, {"place": "moeraske", "lang": "fr"}) == "./?place=moeraske&lang=fr"
     assert page_href(WALK_PAGE, {"place": "a&b=c <x>"}) == "walk?place=a%26b%3Dc+%3Cx%3E"
-    assert [page_href(script) for script in PAGES.values()] == [
-        "./", "scenes", "moss", "walk", "classroom", "make", "about"]
+    assert [page_href(script) for script in PAGES.values()] == ["./", "scenes", "moss", "walk", "classroom", "make", "about"]
 
 
 def test_controls_say_what_they_report():
     assert link("k", "Moss", "moss", event="go", value="moss", current=True) == {
-        "type": "link", "key": "k", "text": "Moss", "href": "moss", "event": "go", "value": "moss",
-        "symbol": None, "current": True, "current_value": "page", "title": None}
+        "type": "link",
+        "key": "k",
+        "text": "Moss",
+        "href": "moss",
+        "event": "go",
+        "value": "moss",
+        "symbol": None,
+        "current": True,
+        "current_value": "page",
+        "title": None,
+    }
     assert choice("fr", "FR", event="lang", value="fr", pressed=False)["type"] == "choice"
     assert switch("s", "Spoiler-safe", event="spoilers", on=True)["on"] is True
-    assert group([], label="Language", css_class="hx-languages") == {"items": [], "label": "Language",
-                                                                      "class": "hx-languages"}
+    assert group([], label="Language", css_class="hx-languages") == {"items": [], "label": "Language", "class": "hx-languages"}
 
 
 def test_browser_code_writes_text_as_text_and_markup_only_from_the_explorers_fragments():
@@ -60,7 +67,7 @@ def test_text_around_the_controls_is_escaped_before_it_reaches_the_browser():
 def test_only_a_plain_click_is_taken_over_so_new_tabs_still_follow_the_link():
     assert "event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey" in _JS
     assert "event.preventDefault()" in _JS
-    assert 'setTriggerValue(event, value)' in _JS
+    assert "setTriggerValue(event, value)" in _JS
 
 
 def test_on_a_kiosk_no_click_leaves_the_page():
@@ -69,8 +76,7 @@ def test_on_a_kiosk_no_click_leaves_the_page():
 
 
 def test_controls_have_their_accessible_roles_and_states():
-    for needle in ('"aria-current"', '"aria-pressed"', 'role: "switch"', '"aria-checked"', '"aria-label"',
-                   'type: "button"'):
+    for needle in ('"aria-current"', '"aria-pressed"', 'role: "switch"', '"aria-checked"', '"aria-label"', 'type: "button"'):
         assert needle in _JS, needle
 
 

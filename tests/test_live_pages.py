@@ -44,12 +44,18 @@ POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
 EVERYTHING = 1e18
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"))])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
+        ),
+    ]
+)
 def store(request, tmp_path, monkeypatch):
     """The database the pages use (by their settings) and a store on it for the test's own reading and writing."""
-    for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_DATABASE_URL",
-                 "EXPLORER_PUBLIC_URL"):
+    for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_DATABASE_URL", "EXPLORER_PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("EXPLORER_TILES", "offline")
     if request.param == "sqlite":
@@ -445,8 +451,7 @@ def test_the_projector_view_has_its_own_read_only_link_and_shows_the_code_and_an
     assert not [b for b in screen.get("button") if (b.key or "").startswith("live-")] and not screen.get("link_button")
     assert not screen.get("code") and not screen.get("number_input")  # no presenter link, no setting
     assert secret not in str(screen.query_params) and secret not in text_of(screen)
-    pushes = [json.loads(c.proto.json)["url"] for c in screen.get("bidi_component")
-              if c.proto.component_name == "explorer_livepush"]
+    pushes = [json.loads(c.proto.json)["url"] for c in screen.get("bidi_component") if c.proto.component_name == "explorer_livepush"]
     assert pushes and all("screen=" in url and "key=" not in url and secret not in url for url in pushes)
 
 
@@ -687,11 +692,14 @@ def test_a_spoiler_safe_session_queues_only_the_plans_questions_it_may_ask(store
     at = run("pages/live.py", age=age, plan=kind, spoilers="hide")
     at.button(key="live-start").click().run()
     assert [q.ref for q in store.questions(param(at, "code"))] == [
-        q for q in plan.question_ids() if view.question(content.question(q))]
+        q for q in plan.question_ids() if view.question(content.question(q))
+    ]
 
 
-@pytest.mark.parametrize(("query", "said"), [({"plan": "sometime", "age": "14-18"}, "is not a lesson plan"),
-                                              ({"plan": "after", "age": "toddlers"}, "is not an age band")])
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [({"plan": "sometime", "age": "14-18"}, "is not a lesson plan"), ({"plan": "after", "age": "toddlers"}, "is not an age band")],
+)
 def test_a_link_with_an_unknown_plan_or_age_is_said_so_and_the_session_still_starts(store, content, query, said):
     at = run("pages/live.py", **query)
     assert any(said in w.value for w in at.warning)
@@ -859,8 +867,8 @@ def test_a_tabs_allowance_counts_only_its_starts_in_the_window(kept):
     assert not livecontrols.may_start(state, now) and not livecontrols.may_start(state, now + 1)
     assert livecontrols.may_start(state, now + livecontrols.TAB_WINDOW + 1)
     assert livecontrols.may_start({livecontrols.STARTS: [v for v in kept if isinstance(v, float | int)]}, now) == (
-        sum(1 for v in kept if isinstance(v, float | int) and now - livecontrols.TAB_WINDOW < v <= now)
-        < livecontrols.TAB_STARTS)
+        sum(1 for v in kept if isinstance(v, float | int) and now - livecontrols.TAB_WINDOW < v <= now) < livecontrols.TAB_STARTS
+    )
 
 
 def qr_address(at: AppTest) -> str:
@@ -873,8 +881,10 @@ def qr_address(at: AppTest) -> str:
 def test_the_qr_code_carries_the_sessions_ticket_and_the_typed_address_stays_short(store, content, spoiler_safe):
     session, secret = started(store, content, spoiler_safe)
     other, _ = started(store, content)
-    for at in (run("pages/live.py", code=session.code, key=secret),
-               run("pages/live.py", code=session.code, screen=screen_of(store, session))):
+    for at in (
+        run("pages/live.py", code=session.code, key=secret),
+        run("pages/live.py", code=session.code, screen=screen_of(store, session)),
+    ):
         address = qr_address(at)
         query = parse_qs(address.split("?", 1)[1])
         assert query["code"] == [session.code] and ("spoilers" in query) == spoiler_safe
@@ -995,8 +1005,7 @@ def test_two_windows_adding_at_once_get_their_own_positions(store, content):
 
 
 def push_of(at: AppTest, key: str = "live-push"):
-    return next(c for c in at.get("bidi_component") if c.proto.component_name == "explorer_livepush"
-                and c.proto.id.endswith(key))
+    return next(c for c in at.get("bidi_component") if c.proto.component_name == "explorer_livepush" and c.proto.id.endswith(key))
 
 
 def report_streaming(at: AppTest, key: str, works: bool) -> None:
@@ -1016,7 +1025,9 @@ def test_the_board_listens_to_the_sessions_stream_and_an_event_reruns_it(store, 
     at = run("pages/live.py", code=session.code, key=secret)
     data = json.loads(push_of(at).proto.json)
     assert data["url"].startswith("/live/events?") and parse_qs(data["url"].split("?", 1)[1]) == {
-        "code": [session.code], "key": [secret]}
+        "code": [session.code],
+        "key": [secret],
+    }
     assert data["coalesce_ms"] == 400 and data["errors"] >= 1
     report_streaming(at, "live-push", True)
     assert not at.exception
@@ -1057,7 +1068,10 @@ def test_stacked_combining_marks_stay_inside_each_word_on_the_projector(store, c
     items = re.findall(r"<li[^>]*>(.*?)</li>", words)
     assert len(items) == 2 and all(re.fullmatch(r"<bdi>[^<]*</bdi> ", item.split("<small>")[0]) for item in items)
     css = re.sub(r"/\*.*?\*/", "", page_stylesheet().body.decode("utf-8"), flags=re.S)
-    contained = [body for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css)
-                 if ".hx-words li" in [s.strip() for s in selectors.split(",")] and "overflow: clip" in body]
+    contained = [
+        body
+        for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css)
+        if ".hx-words li" in [s.strip() for s in selectors.split(",")] and "overflow: clip" in body
+    ]
     assert contained
     assert re.search(r"\.hx-words li \{[^}]*line-height: 1\.[2-9]", css)  # room for the usual accents, not towers

@@ -9,9 +9,24 @@ import pytest
 from explorer.live import TOKEN, new_code
 from explorer.liveauth import Signer, cookie_name
 
-HOSTILE_VALUES = [None, 7, b"x.y", "", ".", "..", "a.b.c", "x" * 5000, "é" * 22 + ".abc", "<script>.alert(1)",
-                  "A" * 22 + ".", "." + "A" * 43, "A" * 22 + ".A" + "\u0000" * 42, "A" * 22 + ".ẞ" * 10,
-                  "../../etc/passwd.x", " " + "A" * 22 + ".abc"]
+HOSTILE_VALUES = [
+    None,
+    7,
+    b"x.y",
+    "",
+    ".",
+    "..",
+    "a.b.c",
+    "x" * 5000,
+    "é" * 22 + ".abc",
+    "<script>.alert(1)",
+    "A" * 22 + ".",
+    "." + "A" * 43,
+    "A" * 22 + ".A" + "\u0000" * 42,
+    "A" * 22 + ".ẞ" * 10,
+    "../../etc/passwd.x",
+    " " + "A" * 22 + ".abc",
+]
 
 
 def test_an_issued_value_names_its_participant_for_that_session_only():
@@ -86,8 +101,19 @@ def test_join_tickets_are_per_session_short_and_checked_exactly():
     assert not signer.is_ticket(code, signer.screen_key(code)) and not signer.is_screen(code, ticket)
     assert not signer.is_ticket(code, signer.screen_key(code)[:16])  # a screen key cut short is no ticket
     changed = ticket[:-1] + ("A" if ticket[-1] != "A" else "B")
-    for wrong in [ticket[:-1], ticket[:8], ticket + "A", ticket + "\u0000", changed, " " + ticket, ticket.swapcase(),
-                  "é" * 16, ticket[:-1] + "é", "\ud800" * 16, *HOSTILE_VALUES]:
+    for wrong in [
+        ticket[:-1],
+        ticket[:8],
+        ticket + "A",
+        ticket + "\u0000",
+        changed,
+        " " + ticket,
+        ticket.swapcase(),
+        "é" * 16,
+        ticket[:-1] + "é",
+        "\ud800" * 16,
+        *HOSTILE_VALUES,
+    ]:
         assert not signer.is_ticket(code, wrong), wrong
 
 

@@ -142,8 +142,10 @@ def test_the_most_voted_places_are_named_beside_their_circles_large_enough_for_a
     question = place_question(content, session)
     voted = [p.id for p in content.places]  # every place voted: the most crowded picture there is
     html = results_html(content, question, answers(question, voted + voted[:3]), language)
-    ranked = [re.sub(r"<[^>]+>", "", item).rsplit(":", 1)[0].strip().rstrip("\u202f\u00a0")
-              for item in re.findall(r"<li>(.*?)</li>", html.split("<ol>", 1)[1])]
+    ranked = [
+        re.sub(r"<[^>]+>", "", item).rsplit(":", 1)[0].strip().rstrip("\u202f\u00a0")
+        for item in re.findall(r"<li>(.*?)</li>", html.split("<ol>", 1)[1])
+    ]
     names = label_boxes(svg_of(html))
     expected = [f"{rank} · {name}" for rank, name in enumerate(ranked, start=1)][:NAMED]
     # each with its rank; in this most crowded picture at most one name finds no room near its circle (the list
@@ -163,8 +165,9 @@ def test_each_name_on_the_votes_map_is_near_its_circle_and_inside_the_map(conten
     map's edges, and two names hardly ever cover each other (a name that would is left to the list)."""
     found = []
     place_labels = livefragments._place_labels
-    monkeypatch.setattr(livefragments, "_place_labels",
-                        lambda circles, others: found.append((circles, place_labels(circles, others))) or found[-1][1])
+    monkeypatch.setattr(
+        livefragments, "_place_labels", lambda circles, others: found.append((circles, place_labels(circles, others))) or found[-1][1]
+    )
     ids = [p.id for p in content.places]
     rng = random.Random(7)
     votings = [{p: 1 for p in ids}, {ids[0]: 9}, {ids[-1]: 1, ids[0]: 5}]
@@ -185,15 +188,16 @@ def test_each_name_on_the_votes_map_is_near_its_circle_and_inside_the_map(conten
             assert left >= LABEL_MARGIN - 0.01 and left + width <= WIDTH - LABEL_MARGIN + 0.01
             assert top >= LABEL_MARGIN - 0.01 and top + height <= HEIGHT - LABEL_MARGIN + 0.01
         for i, a in enumerate(placed):
-            for b in placed[i + 1:]:
+            for b in placed[i + 1 :]:
                 assert livefragments._overlap(a, b) <= 0.1 * min(a[2] * a[3], b[2] * b[3]) + 0.01
     assert shown >= 0.9 * named  # nearly every name the map may carry is on it
 
 
 def test_a_presenters_choices_show_in_each_phones_language(content, session):
     found = content.questions[0]
-    question = classroom_question(content, session, found.id, found.ages[0],
-                                  [{"en": "Yes", "fr": "Oui"}, {"en": "No", "fr": "Non"}]).moved_to("open")
+    question = classroom_question(
+        content, session, found.id, found.ages[0], [{"en": "Yes", "fr": "Oui"}, {"en": "No", "fr": "Non"}]
+    ).moved_to("open")
     given = answers(question, ["Yes", "Yes", "No"])
     assert "Oui" in results_html(content, question, given, "fr") and "Yes" in results_html(content, question, given, "nl")
     assert "2 <small>(67" in results_html(content, question, given, "fr")
@@ -203,7 +207,8 @@ def test_questions_read_in_the_participants_language(content, session):
     classroom = LiveQuestion("q", session.code, "classroom", content.questions[0].id, "14-18")
     assert question_text(content, classroom, "nl") == content.questions[0].text.get("nl")
     assert question_text(content, place_question(content, session), "fr") != question_text(
-        content, place_question(content, session), "en")
+        content, place_question(content, session), "en"
+    )
 
 
 def test_the_kiosk_slide_of_votes_appears_only_with_votes(content):

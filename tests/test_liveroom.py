@@ -52,6 +52,7 @@ def test_expired_sessions_are_deleted_while_nobody_opens_a_live_page(tmp_path, m
 
 # --- whose address counts -----------------------------------------------------------------------------------------
 
+
 def nginx(*proxies: str):
     from explorer.settings import Settings
 
@@ -69,8 +70,7 @@ def test_a_starlette_request_counts_as_its_peer_unless_a_trusted_proxy_names_the
     # two header lines (a proxy that adds its own): read in order, the last one is the proxy's
     lines = Headers(raw=[(b"x-forwarded-for", b"6.6.6.6"), (b"x-forwarded-for", b"198.51.100.1")])
     assert liveroom.request_address("127.0.0.1", lines, nginx("127.0.0.1/32")) == "198.51.100.1"
-    assert liveroom.request_address("127.0.0.1", {"X-Forwarded-For": "198.51.100.1:443"},
-                                    nginx("127.0.0.1/32")) == "198.51.100.1"
+    assert liveroom.request_address("127.0.0.1", {"X-Forwarded-For": "198.51.100.1:443"}, nginx("127.0.0.1/32")) == "198.51.100.1"
 
 
 def test_every_address_of_one_ipv6_client_counts_as_one():
@@ -78,8 +78,9 @@ def test_every_address_of_one_ipv6_client_counts_as_one():
 
     seen = {liveroom.request_address(f"2001:db8:5:6::{n:x}", Headers(), nginx()) for n in range(1, 500)}
     assert seen == {"2001:db8:5:6::/64"}
-    forged = {liveroom.request_address("::1", Headers({"x-forwarded-for": f"2001:db8:5:6:{n:x}::1"}), nginx("::1"))
-              for n in range(1, 100)}
+    forged = {
+        liveroom.request_address("::1", Headers({"x-forwarded-for": f"2001:db8:5:6:{n:x}::1"}), nginx("::1")) for n in range(1, 100)
+    }
     assert forged == {"2001:db8:5:6::/64"}
 
 
@@ -138,6 +139,7 @@ def test_a_whole_hall_may_join_from_one_address_but_not_a_script_beyond_it():
 
 
 # --- the store: its secret, its listener, reopening a broken one ---------------------------------------------------
+
 
 class FakeStore:
     opened: list[FakeStore] = []

@@ -53,8 +53,15 @@ POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")  # a database the te
 EVERYTHING = 1e18  # purge(EVERYTHING): every session has expired by then
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"))])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
+        ),
+    ]
+)
 def store(request, tmp_path):
     """A store per test: a fresh SQLite file, or the PostgreSQL test database emptied before and after."""
     live = LiveStore(sqlite_url(tmp_path) if request.param == "sqlite" else POSTGRES)
@@ -135,8 +142,15 @@ def test_the_database_itself_refuses_a_second_answer_row(store, content):
     session, question = started(store, content)
     ana = new_participant()
     store.answer(question.id, ana, question.choices[0], NOW)
-    row = {"question": question.id, "participant": ana, "session": session.code, "value": question.choices[1],
-           "cut": False, "approved": False, "answered_at": NOW}
+    row = {
+        "question": question.id,
+        "participant": ana,
+        "session": session.code,
+        "value": question.choices[1],
+        "cut": False,
+        "approved": False,
+        "answered_at": NOW,
+    }
     with pytest.raises(IntegrityError), store.engine.begin() as connection:
         connection.execute(insert(answers).values(**row))
 
@@ -436,8 +450,7 @@ def test_several_written_answers_are_approved_at_once_each_as_read(store, conten
 def test_choices_given_in_several_languages_are_kept_with_their_labels(store, content):
     session, _ = started(store, content)
     qid, age = next((q.id, q.ages[0]) for q in content.questions)
-    question = classroom_question(content, session, qid, age, [{"nl": "Ja", "en": "Yes"}, {"nl": "Nee", "en": "Nö"}],
-                                  position=1)
+    question = classroom_question(content, session, qid, age, [{"nl": "Ja", "en": "Yes"}, {"nl": "Nee", "en": "Nö"}], position=1)
     store.add_question(question)
     kept = store.question(question.id)
     assert kept == question and kept.choices == ("Ja", "Nee") and kept.label("Nee", "en") == "Nö"
@@ -525,8 +538,15 @@ def test_a_discarded_word_is_discarded_for_whoever_gives_it(store, content):
     assert all(a.approved and not a.refused for a in store.answers(session.code, word.id))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"))])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
+        ),
+    ]
+)
 def empty_url(request, tmp_path):
     """The URL of an empty database: a new SQLite file, or a new PostgreSQL database dropped afterwards."""
     if request.param == "sqlite":
@@ -701,8 +721,7 @@ def test_stores_starting_together_on_a_new_database_agree_on_one_secret(empty_ur
     assert not errors and len(keys) == 6 and len(set(keys)) == 1
 
 
-@pytest.mark.parametrize("address", ["203.0.113.9", "2001:db8::1", "", "x" * 10_000, "<script>", "é\u0000'; DROP",
-                                     "\ud800"])
+@pytest.mark.parametrize("address", ["203.0.113.9", "2001:db8::1", "", "x" * 10_000, "<script>", "é\u0000'; DROP", "\ud800"])
 def test_an_origin_is_a_keyed_hash_never_the_address(store, address):
     origin = store.origin_of(address)
     assert re.fullmatch(r"[0-9a-f]{32}", origin)
@@ -858,8 +877,11 @@ def test_the_store_numbers_questions_and_stops_at_the_limit(store, content):
     given = word_question(session, position=41)
     kept = store.add_question(given)
     assert kept.position == 0 and kept.id == given.id and store.question(given.id) == kept
-    plan, _ = plan_questions(content, session, *next((age, kind) for age in AGE_BANDS for kind in LESSON_KINDS
-                                                    if plan_questions(content, session, age, kind)[0]))
+    plan, _ = plan_questions(
+        content,
+        session,
+        *next((age, kind) for age in AGE_BANDS for kind in LESSON_KINDS if plan_questions(content, session, age, kind)[0]),
+    )
     queued = store.add_questions(plan)
     assert [q.id for q in queued] == [q.id for q in plan] and [q.position for q in queued] == list(range(1, len(plan) + 1))
     assert [q.id for q in store.questions(session.code)] == [given.id] + [q.id for q in plan]
@@ -1023,9 +1045,15 @@ def terminate(url: str, application: str) -> int:
     admin = create_engine(with_driver(url), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            return len(connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"
-                " AND pid <> pg_backend_pid()"), {"name": application}).all())
+            return len(
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"
+                        " AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": application},
+                ).all()
+            )
     finally:
         admin.dispose()
 

@@ -60,16 +60,17 @@ def test_missing_field(data_copy):
 
 def test_wrong_type_names_file_record_field_and_value(data_copy):
     replace_in(data_copy / "places.toml", "lat = 50.8812", 'lat = "north"')
-    assert messages(data_copy) == [
-        "data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got 'north')"
-    ]
+    assert messages(data_copy) == ["data/places.toml: place 'moeraske': lat: must be a number between -90 and 90 (got 'north')"]
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("lat = 50.8812", "lat = 95.0", "lat: must be a number between -90 and 90 (got 95.0)"),
-    ("lon = 4.3980", "lon = -181", "lon: must be a number between -180 and 180 (got -181)"),
-    ("lon = 4.3980", "lon = true", "lon: must be a number between -180 and 180 (got True)"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("lat = 50.8812", "lat = 95.0", "lat: must be a number between -90 and 90 (got 95.0)"),
+        ("lon = 4.3980", "lon = -181", "lon: must be a number between -180 and 180 (got -181)"),
+        ("lon = 4.3980", "lon = true", "lon: must be a number between -180 and 180 (got True)"),
+    ],
+)
 def test_coordinates_out_of_range(data_copy, old, new, expected):
     replace_in(data_copy / "places.toml", old, new)
     assert messages(data_copy) == [f"data/places.toml: place 'moeraske': {expected}"]
@@ -93,11 +94,11 @@ def test_dangling_references_are_each_reported(data_copy):
 
 
 def test_reference_to_a_person_who_is_not_a_character(data_copy):
-    replace_in(data_copy / "scenes.toml", 'characters = ["shuxiu"]\nthemes = ["language"',
-               'characters = ["liyo-gong"]\nthemes = ["language"')
+    replace_in(
+        data_copy / "scenes.toml", 'characters = ["shuxiu"]\nthemes = ["language"', 'characters = ["liyo-gong"]\nthemes = ["language"'
+    )
     assert messages(data_copy) == [
-        "data/scenes.toml: scene 'names-forgotten': characters: must name a character, but 'liyo-gong' is cast "
-        "(got 'liyo-gong')"
+        "data/scenes.toml: scene 'names-forgotten': characters: must name a character, but 'liyo-gong' is cast (got 'liyo-gong')"
     ]
 
 
@@ -132,18 +133,22 @@ def test_unknown_tables_and_empty_files_are_reported(data_copy):
 def test_ids_with_a_trailing_newline_are_refused(data_copy):
     replace_in(data_copy / "places.toml", 'id = "hotel"', 'id = "hotel\\n"')
     found = messages(data_copy)
-    assert found[0] == ("data/places.toml: place 'hotel\\n': id: must be lower-case letters, digits and single hyphens, "
-                        "like 'moeraske' (got 'hotel\\n')")
+    assert found[0] == (
+        "data/places.toml: place 'hotel\\n': id: must be lower-case letters, digits and single hyphens, "
+        "like 'moeraske' (got 'hotel\\n')"
+    )
 
 
 def test_film_fields(data_copy):
     film = data_copy / "film.toml"
-    film.write_text(re.sub(r"^languages = \[.*?^\]$", "languages = []", film.read_text(encoding="utf-8"),
-                           count=1, flags=re.M | re.S), encoding="utf-8")
+    film.write_text(
+        re.sub(r"^languages = \[.*?^\]$", "languages = []", film.read_text(encoding="utf-8"), count=1, flags=re.M | re.S),
+        encoding="utf-8",
+    )
     replace_in(data_copy / "film.toml", FIPRESCI_AWARD, "42")
     replace_in(data_copy / "film.toml", 'quote = "A movie of quiet magnificence"', "quote = 5")
     assert sorted(messages(data_copy)) == [
-        "data/film.toml: film: awards[2]: must be a string or a table of languages like { en = \"...\" } (got 42)",
+        'data/film.toml: film: awards[2]: must be a string or a table of languages like { en = "..." } (got 42)',
         "data/film.toml: film: languages: must be a non-empty list of texts (got [])",
         "data/film.toml: press quote #1: quote: must be a non-empty string (got 5)",
     ]
@@ -157,8 +162,11 @@ def test_speaker_without_a_quote(data_copy):
 
 
 def test_unknown_field_catches_typos(data_copy):
-    replace_in(data_copy / "places.toml", 'kind = "green"\nprovenance = "documented"',
-               'kind = "green"\ndescripton = "typo"\nprovenance = "documented"')
+    replace_in(
+        data_copy / "places.toml",
+        'kind = "green"\nprovenance = "documented"',
+        'kind = "green"\ndescripton = "typo"\nprovenance = "documented"',
+    )
     assert messages(data_copy)[0].startswith("data/places.toml: place 'moeraske': descripton: is not a known field")
 
 
@@ -172,9 +180,7 @@ def test_provenance_rules(data_copy):
 
 def test_text_field_needs_english(data_copy):
     replace_in(data_copy / "places.toml", 'name.en = "The hotel where a friend works"\n', "")
-    assert messages(data_copy) == [
-        "data/places.toml: place 'hotel': name.en: is required but missing (English is the fallback)"
-    ]
+    assert messages(data_copy) == ["data/places.toml: place 'hotel': name.en: is required but missing (English is the fallback)"]
 
 
 def test_all_problems_are_collected_at_once(data_copy):
@@ -228,18 +234,20 @@ def test_basemap_geometry_is_checked(data_copy):
     found = messages(data_copy)
     assert "data/basemap.toml: feature 'jette': point: must be a [lat, lon] pair (got [50.8745])" in found
     assert any(m.startswith("data/basemap.toml: feature 'railway-north-east': kind: must be one of commune") for m in found)
-    assert ("data/basemap.toml: feature 'moeraske-reserve': area[2]: must be [lat, lon] with lat from -90 to 90 and "
-            "lon from -180 to 180 (got [50.8852, 'x'])") in found
+    assert (
+        "data/basemap.toml: feature 'moeraske-reserve': area[2]: must be [lat, lon] with lat from -90 to 90 and "
+        "lon from -180 to 180 (got [50.8852, 'x'])"
+    ) in found
 
 
 def test_two_places_with_the_same_name_in_a_language_are_reported(data_copy):
     """The list of places tells them apart by name, so a shared name would make one unreachable there."""
-    replace_in(data_copy / "places.toml", 'name.fr = "La promenade le long du chemin de fer"',
-               'name.fr = "  réserve naturelle du  Moeraske"')
+    replace_in(
+        data_copy / "places.toml", 'name.fr = "La promenade le long du chemin de fer"', 'name.fr = "  réserve naturelle du  Moeraske"'
+    )
     problems = [str(p) for p in check(data_copy)]
     assert problems == [
-        "data/places.toml: place 'railway-walk': name: is also the fr name of place 'moeraske' "
-        "(got 'réserve naturelle du  Moeraske')"
+        "data/places.toml: place 'railway-walk': name: is also the fr name of place 'moeraske' (got 'réserve naturelle du  Moeraske')"
     ], problems
 
 
@@ -258,6 +266,5 @@ def test_deeply_nested_content_is_a_problem_not_a_traceback(data_copy, levels):
     problems = [str(p) for p in check(data_copy)]
     assert problems and problems[0].startswith("data/places.toml: nests arrays or tables")
     assert len("\n".join(problems)) < 2000  # a sentence per problem, not a traceback
-    result = subprocess.run([sys.executable, "-m", "explorer", "check", str(data_copy)], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run([sys.executable, "-m", "explorer", "check", str(data_copy)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "nests arrays or tables" in result.stdout and "Traceback" not in result.stderr

@@ -135,7 +135,8 @@ def test_offline_map_has_no_tiles_and_draws_its_own_basemap(content):
     assert "Simplified map drawn by this explorer" in html
     polylines = [c for c in group._children.values() if isinstance(c, folium.PolyLine) and not isinstance(c, folium.Polygon)]
     assert {tuple(map(tuple, p.locations))[0] for p in polylines} == {
-        f.points[0] for f in content.basemap if f.kind in ("canal", "railway")}
+        f.points[0] for f in content.basemap if f.kind in ("canal", "railway")
+    }
 
 
 def test_basemap_never_takes_clicks(content):

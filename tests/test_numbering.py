@@ -34,7 +34,7 @@ def label_before(surface: str, question_text: str) -> str:
     text, wanted = flat(surface), flat(question_text)[:40]
     at = text.find(wanted)
     assert at >= 0, f"the question {wanted!r} is not on this surface"
-    labels = LABEL.findall(text[max(0, at - 120):at])
+    labels = LABEL.findall(text[max(0, at - 120) : at])
     assert labels, f"no question number before {wanted!r}"
     return labels[-1]
 
@@ -79,9 +79,11 @@ def test_classroom_page_questions_tab_and_plan(content, chosen):
 def test_pdfs(content, chosen, language):
     expected = content.question_label(chosen.id)
     plan = content.teaching.plan(AGE, SITUATION)
-    for data in (handout_pdf(content, AGE, [], language, plan=plan),
-                 handout_pdf(content, AGE, [content.scene(chosen.scene)], language),
-                 teacher_pdf(content, AGE, language, situation=SITUATION)):
+    for data in (
+        handout_pdf(content, AGE, [], language, plan=plan),
+        handout_pdf(content, AGE, [content.scene(chosen.scene)], language),
+        teacher_pdf(content, AGE, language, situation=SITUATION),
+    ):
         assert label_before(pdf_text(data), chosen.text.get(language)) == expected
 
 

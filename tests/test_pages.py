@@ -247,8 +247,7 @@ def test_broken_content_shows_a_problem_page_not_a_traceback(data_copy, monkeypa
 def markdown_texts(at: AppTest) -> list[str]:
     """Every text on the page that Streamlit renders as Markdown."""
     texts = [b.label for b in at.button] + [p.proto.label for p in at.get("page_link")]
-    texts += [e.value for kind in ("markdown", "caption", "info", "error", "title", "header", "subheader")
-              for e in at.get(kind)]
+    texts += [e.value for kind in ("markdown", "caption", "info", "error", "title", "header", "subheader") for e in at.get(kind)]
     for group in at.get("button_group"):
         texts += [option.content for option in group.proto.options]
     return texts
@@ -270,8 +269,7 @@ def test_hostile_content_never_becomes_markup_on_any_page(hostile_data, monkeypa
     assert "<script>alert" not in page_html and "<b>bold" not in page_html
 
 
-@pytest.mark.parametrize("query", [{"place": "[win](https://evil.example) :red[x]"},
-                                   {"scene": "[win](https://evil.example)"}])
+@pytest.mark.parametrize("query", [{"place": "[win](https://evil.example) :red[x]"}, {"scene": "[win](https://evil.example)"}])
 def test_query_values_are_echoed_as_text(query):
     at = app(**query)
     note = at.info[0].value
@@ -289,8 +287,9 @@ def test_hostile_content_is_shown_as_text(hostile_data, monkeypatch):
     assert "<script>alert('pwned')</script><b>bold</b>" in label  # plain text: links.js shows it as text
 
 
-@pytest.mark.parametrize("page", ["app.py", "pages/scenes.py", "pages/moss.py", "pages/walk.py", "pages/classroom.py",
-                                  "pages/make.py", "pages/about.py"])
+@pytest.mark.parametrize(
+    "page", ["app.py", "pages/scenes.py", "pages/moss.py", "pages/walk.py", "pages/classroom.py", "pages/make.py", "pages/about.py"]
+)
 def test_every_page_draws_the_navigation_with_its_own_title_and_marks_itself(page):
     from conftest import run_page
 
@@ -306,6 +305,7 @@ def test_the_page_icon_travels_inline(tmp_path):
     import base64
 
     from explorer_app.page import PAGE_ICON, ROOT, _icon
+
     assert PAGE_ICON.startswith("data:image/png;base64,")
     assert base64.b64decode(PAGE_ICON.split(",", 1)[1]) == (ROOT / "assets" / "icon.png").read_bytes()
     assert _icon(tmp_path / "missing.png") == ":material/forest:"  # a missing file still gives the page an icon

@@ -52,13 +52,19 @@ SENT = "Answer sent. Changes are possible until the question closes."
 POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"))])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
+        ),
+    ]
+)
 def app(request, tmp_path, monkeypatch):
     """The phones' routes behind the server's own middleware, on a fresh SQLite store (or the test PostgreSQL
     database), with fresh limiters."""
-    for name in ("EXPLORER_DATABASE_URL", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_LIVE_SECRET",
-                 "EXPLORER_TRUSTED_PROXIES"):
+    for name in ("EXPLORER_DATABASE_URL", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_LIVE_SECRET", "EXPLORER_TRUSTED_PROXIES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("EXPLORER_TILES", "offline")
     monkeypatch.setenv("EXPLORER_LIVE_DIR", str(tmp_path))
@@ -68,10 +74,14 @@ def app(request, tmp_path, monkeypatch):
     monkeypatch.setattr(liveroom, "JOIN_LIMITER", liveroom.JoinLimiter(limit=50, window=600.0))
     participant.LOOKS.clear()
     liveroom.forget_stores()
-    yield Starlette(routes=participant.participant_routes(),
-                    middleware=[Middleware(SecurityHeadersMiddleware),
-                                Middleware(CompressionMiddleware, bodies=CompressedBodies()),
-                                Middleware(HintsMiddleware)])
+    yield Starlette(
+        routes=participant.participant_routes(),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(CompressionMiddleware, bodies=CompressedBodies()),
+            Middleware(HintsMiddleware),
+        ],
+    )
     liveroom.forget_stores()
     participant.LOOKS.clear()
 
@@ -163,12 +173,22 @@ def test_a_copied_link_makes_a_new_participant_never_the_person_who_shared_it(ap
     assert values == ["garage", "moeraske"]  # the first phone's vote is untouched
 
 
-@pytest.mark.parametrize("forged", [
-    "x" * 22 + ".AAAA", "x" * 22, ".", "", "a.b.c", "%C3%A9" * 15 + ".sig", "x" * 22 + ".\\u00e9", "x" * 5000,
-    "{pid}.{sig}",  # a real pid with a signature made up
-    "foreign",  # a valid cookie of another session, renamed for this one
-    "other secret",  # signed for this session, but not with the store's secret
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "x" * 22 + ".AAAA",
+        "x" * 22,
+        ".",
+        "",
+        "a.b.c",
+        "%C3%A9" * 15 + ".sig",
+        "x" * 22 + ".\\u00e9",
+        "x" * 5000,
+        "{pid}.{sig}",  # a real pid with a signature made up
+        "foreign",  # a valid cookie of another session, renamed for this one
+        "other secret",  # signed for this session, but not with the store's secret
+    ],
+)
 def test_a_forged_or_foreign_cookie_is_nobody(app, store, content, forged):
     session, _ = store.start_session(time.time(), "en")
     other, _ = store.start_session(time.time(), "en")
@@ -216,8 +236,7 @@ def test_new_participants_per_address_are_limited_and_other_addresses_go_on(app,
     for _ in range(3):
         joined_phone(app, store, session.code, "192.0.2.1")
     # a script throwing its cookie away each time, with a forged X-Forwarded-For (no trusted proxy: ignored)
-    refused = phone(app, "192.0.2.1").get(f"/join?code={session.code}&lang=nl",
-                                          headers={"X-Forwarded-For": "10.9.8.7"})
+    refused = phone(app, "192.0.2.1").get(f"/join?code={session.code}&lang=nl", headers={"X-Forwarded-For": "10.9.8.7"})
     assert refused.status_code == 429 and said(refused) == [told(TOO_MANY_JOINS, "nl")]
     assert store.joined(session.code) == 3
     joined_phone(app, store, session.code, "192.0.2.2")
@@ -237,8 +256,9 @@ def test_wrong_codes_are_counted_per_address_and_the_phones_in_the_session_never
     inside = joined_phone(app, store, session.code, "192.0.2.50")  # a phone in the session, behind the same router
     guesser = phone(app, "192.0.2.50")
     for n, code in enumerate(["ZZZZZZ", "AAAAAA", "<script>", "", "ABC-23"]):
-        response = guesser.post("/join", data={"code": code, "lang": "fr"},
-                                headers={"X-Forwarded-For": f"10.0.0.{n}"})  # forged: buys nothing
+        response = guesser.post(
+            "/join", data={"code": code, "lang": "fr"}, headers={"X-Forwarded-For": f"10.0.0.{n}"}
+        )  # forged: buys nothing
         assert response.status_code == 404, code
         assert said(response) == [told(UNKNOWN_CODE, "fr")]
         assert f'value="{html.escape(code, quote=True)}"' in response.text  # what was typed stays in the form
@@ -277,15 +297,32 @@ def test_a_cookie_for_another_session_buys_no_guesses(app, store):
     assert cheat.get(f"/join?code={mine[0].code}").status_code == 200  # his own session: he is in it
 
 
-HOSTILE_TICKETS = ["", "x" * 16, "<script>alert(1)</script>", "%00" * 8, "é" * 16, "t" * 5000, "{other}", "{secret}",
-                   "{flipped}", "{longer}", "{shorter}", "{upper}"]
+HOSTILE_TICKETS = [
+    "",
+    "x" * 16,
+    "<script>alert(1)</script>",
+    "%00" * 8,
+    "é" * 16,
+    "t" * 5000,
+    "{other}",
+    "{secret}",
+    "{flipped}",
+    "{longer}",
+    "{shorter}",
+    "{upper}",
+]
 
 
 def hostile_ticket(store, code: str, other: str, kind: str) -> str:
     ticket = store.signer().ticket(code)
-    return kind.format(other=store.signer().ticket(other), secret=Signer("x" * 40).ticket(code),
-                       flipped=ticket[:-1] + ("A" if ticket[-1] != "A" else "B"), longer=ticket + "A",
-                       shorter=ticket[:-1], upper=ticket.upper() if ticket.upper() != ticket else ticket.lower())
+    return kind.format(
+        other=store.signer().ticket(other),
+        secret=Signer("x" * 40).ticket(code),
+        flipped=ticket[:-1] + ("A" if ticket[-1] != "A" else "B"),
+        longer=ticket + "A",
+        shorter=ticket[:-1],
+        upper=ticket.upper() if ticket.upper() != ticket else ticket.lower(),
+    )
 
 
 def test_the_qr_codes_ticket_lets_a_class_in_past_a_router_blocked_by_guesses(app, store):
@@ -327,8 +364,10 @@ def test_a_ticket_that_is_not_this_codes_is_no_ticket(app, store, kind):
     other, _ = store.start_session(time.time(), "en")
     forged = hostile_ticket(store, session.code, other.code, kind)
     block(app, "192.0.2.72")
-    for request in (lambda c: c.get("/join?" + urlencode({"code": session.code, "lang": "fr", "t": forged})),
-                    lambda c: c.post("/join", data={"code": session.code, "t": forged, "lang": "fr"})):
+    for request in (
+        lambda c: c.get("/join?" + urlencode({"code": session.code, "lang": "fr", "t": forged})),
+        lambda c: c.post("/join", data={"code": session.code, "t": forged, "lang": "fr"}),
+    ):
         response = request(phone(app, "192.0.2.72"))
         assert response.status_code == 429 and said(response) == [told(TOO_MANY_TRIES_SCAN, "fr")]
         kept = html.unescape(response.text)  # no ticket it did not find valid is kept in the page's links or form
@@ -369,10 +408,11 @@ def test_closed_joining_turns_new_phones_away_and_lets_those_in_carry_on(app, st
     inside = joined_phone(app, store, session.code)
     question = opened(store, scene_question(content, session))
     store.set_joining(session.code, False)
-    for attempt in (lambda c: c.get(f"/join?code={session.code}&lang={language}"),
-                    lambda c: c.get(f"/join?code={session.code}&lang={language}",
-                                    headers={"Cookie": f"{cookie_name(session.code)}=forged.value"}),
-                    lambda c: c.post("/join", data={"code": session.code, "lang": language}, follow_redirects=True)):
+    for attempt in (
+        lambda c: c.get(f"/join?code={session.code}&lang={language}"),
+        lambda c: c.get(f"/join?code={session.code}&lang={language}", headers={"Cookie": f"{cookie_name(session.code)}=forged.value"}),
+        lambda c: c.post("/join", data={"code": session.code, "lang": language}, follow_redirects=True),
+    ):
         turned = attempt(phone(app, "198.51.100.40"))
         assert turned.status_code == 403 and said(turned) == [told(JOINING_CLOSED, language)]
         assert "set-cookie" not in turned.headers and f'value="{session.code}"' in turned.text
@@ -396,17 +436,28 @@ def test_every_value_of_the_cookies_name_is_tried(app, store, content, order):
     name, valid = cookie_name(session.code), owner.cookies.get(cookie_name(session.code))
     pid = valid.split(".")[0]
     foreign = store.signer().issue(other.code)
-    pairs = {"forged first": [f"{name}={pid}.{'A' * 43}", f"{name}={valid}"],
-             "valid first": [f"{name}={valid}", f"{name}=x"],
-             "junk around": ["junk", f"{name}", f"{name}=", f"{name}={foreign}", f"other={valid}",
-                             f"{name}x={valid}", f"{name}={valid}", f"{name}=\u00e9"],
-             "quoted": [f"{name}=forged", f'{name}="{valid}"'],
-             "two headers": None}[order]
+    pairs = {
+        "forged first": [f"{name}={pid}.{'A' * 43}", f"{name}={valid}"],
+        "valid first": [f"{name}={valid}", f"{name}=x"],
+        "junk around": [
+            "junk",
+            f"{name}",
+            f"{name}=",
+            f"{name}={foreign}",
+            f"other={valid}",
+            f"{name}x={valid}",
+            f"{name}={valid}",
+            f"{name}=\u00e9",
+        ],
+        "quoted": [f"{name}=forged", f'{name}="{valid}"'],
+        "two headers": None,
+    }[order]
     two = [("cookie", f"{name}=forged"), ("cookie", f"{name}={valid}")]
     headers = two if pairs is None else [("cookie", "; ".join(pairs).encode("utf-8"))]
     client = phone(app, "198.51.100.50")
-    sent = client.post("/join/answer", data={"code": session.code, "question": question.id,
-                                             "value": question.choices[1]}, headers=headers)
+    sent = client.post(
+        "/join/answer", data={"code": session.code, "question": question.id, "value": question.choices[1]}, headers=headers
+    )
     assert sent.status_code == 303 and "sent=" in sent.headers["location"]
     assert [(a.participant, a.value) for a in store.answers(session.code, question.id)] == [(pid, question.choices[1])]
     page = client.get(f"/join?code={session.code}", headers=headers)
@@ -421,8 +472,9 @@ def test_many_forged_values_of_the_cookies_name_are_nobody(app, store, content):
     name = cookie_name(session.code)
     header = "; ".join(f"{name}={'x' * 22}.{n:043d}" for n in range(2000))
     client = phone(app, "198.51.100.51")
-    sent = client.post("/join/answer", data={"code": session.code, "question": question.id,
-                                             "value": question.choices[0]}, headers={"cookie": header})
+    sent = client.post(
+        "/join/answer", data={"code": session.code, "question": question.id, "value": question.choices[0]}, headers={"cookie": header}
+    )
     assert sent.status_code == 303 and "sent=" not in sent.headers["location"]
     assert store.answers(session.code) == []
     assert client.get(f"/join/state?code={session.code}", headers={"cookie": header}).status_code == 403
@@ -470,8 +522,11 @@ def test_a_scene_pick_a_place_vote_and_a_word_are_sent_and_changed(app, store, c
     session, _ = store.start_session(time.time(), "en")
     client = joined_phone(app, store, session.code)
     pid = store.signer().participant(session.code, client.cookies.get(cookie_name(session.code)))
-    for question, values in ((scene_question(content, session), None), (place_question(content, session), None),
-                             (word_question(session), ["Quiet!", "green"])):
+    for question, values in (
+        (scene_question(content, session), None),
+        (place_question(content, session), None),
+        (word_question(session), ["Quiet!", "green"]),
+    ):
         asked = opened(store, question)
         for value in values or [asked.choices[0], asked.choices[-1]]:
             response = answer(client, session.code, asked, value, lang="fr")
@@ -538,8 +593,7 @@ def test_only_the_sessions_open_question_takes_answers(app, store, content):
 def test_closed_revealed_and_a_spoiler_safe_session_whatever_the_link_says(app, store, content):
     session, _ = store.start_session(time.time(), "en", spoiler_safe=True)
     client = joined_phone(app, store, session.code)
-    every = store.add_question(LiveQuestion("q-every-scene", session.code, "scene",
-                                            choices=tuple(s.id for s in content.scenes)))
+    every = store.add_question(LiveQuestion("q-every-scene", session.code, "scene", choices=tuple(s.id for s in content.scenes)))
     store.move(every.id, "open")
     page = client.get(f"/join?code={session.code}")  # a link without spoilers=hide
     offered = set(re.findall(r'type="radio" name="value" value="([^"]+)"', page.text))
@@ -602,8 +656,12 @@ def test_the_projectors_stream_wants_its_key_and_coalesces_answers(app, store, c
     scene = opened(store, scene_question(content, session))
     screen = store.signer().screen_key(session.code)
     guesser = phone(app, "192.0.2.77")
-    for query in (f"code={session.code}&screen=wrong", f"code={session.code}&key={screen}", "code=ZZZZZZ&screen=x",
-                  f"code={session.code}&screen={Signer('x' * 40).screen_key(session.code)}"):
+    for query in (
+        f"code={session.code}&screen=wrong",
+        f"code={session.code}&key={screen}",
+        "code=ZZZZZZ&screen=x",
+        f"code={session.code}&screen={Signer('x' * 40).screen_key(session.code)}",
+    ):
         assert guesser.get(f"/live/events?{query}").status_code == 403, query
     with phone(app).stream("GET", f"/live/events?code={session.code}&key={secret}") as stream:
         assert stream.status_code == 200
@@ -611,7 +669,7 @@ def test_the_projectors_stream_wants_its_key_and_coalesces_answers(app, store, c
     with client.stream("GET", f"/live/events?code={session.code}&screen={screen}") as stream:
         lines = stream.iter_lines()
         start = events(lines, 3)
-        assert start[0] == "retry: 3000" and start[1].startswith("event: state\ndata: {\"v\":")
+        assert start[0] == "retry: 3000" and start[1].startswith('event: state\ndata: {"v":')
         voters = [joined_phone(app, store, session.code, f"198.51.100.{n}") for n in range(40, 45)]
         began = time.monotonic()
         for voter in voters:
@@ -628,8 +686,7 @@ def test_the_first_view_is_light(app, store, content):
     client = joined_phone(app, store, session.code)
     for encoding in ("br", "gzip"):
         page = client.get(f"/join?code={session.code}", headers={"Accept-Encoding": encoding})
-        files = [re.search(r'<link rel="stylesheet" href="([^"]+)"', page.text)[1],
-                 re.search(r'<script src="([^"]+)"', page.text)[1]]
+        files = [re.search(r'<link rel="stylesheet" href="([^"]+)"', page.text)[1], re.search(r'<script src="([^"]+)"', page.text)[1]]
         sent = [client.get(path, headers={"Accept-Encoding": encoding}) for path in files]
         assert all(r.status_code == 200 for r in sent)
         assert all("immutable" in r.headers["cache-control"] for r in sent)
@@ -646,8 +703,12 @@ def test_oversized_and_overfull_posts_are_refused_before_any_work(app, store, co
     assert huge.status_code == 413
     fields = {f"f{n}": "x" for n in range(50)} | {"code": session.code, "question": word.id, "value": "moss"}
     assert client.post("/join/answer", data=fields).status_code == 413
-    assert client.post("/join", content=b"code=" + b"A" * 20_000,
-                       headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 413
+    assert (
+        client.post(
+            "/join", content=b"code=" + b"A" * 20_000, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ).status_code
+        == 413
+    )
     assert store.answers(session.code) == []
     # a reload of the address an answer came back on goes to the session's page
     again = client.get(f"/join/answer?code={session.code}&lang=nl&me=anything")

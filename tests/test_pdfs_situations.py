@@ -211,8 +211,7 @@ def test_the_teachers_pdf_of_each_situation_keeps_to_its_bound(content):
         plan = content.teaching.plan(age, kind)
         text = norm(" ".join(pages))
         for question_id in plan.question_ids():  # each question as its one number, with its text
-            assert norm(f"{content.question_label(question_id)} · "
-                        f"{content.question(question_id).text.get(language)}") in text
+            assert norm(f"{content.question_label(question_id)} · {content.question(question_id).text.get(language)}") in text
         assessment = content.teaching.assessment(age)
         for criterion in assessment.criteria:
             assert norm(criterion.get(language)) in text
@@ -265,8 +264,11 @@ def test_spoiler_safe_teachers_pdf_leaves_out_hidden_scenes_questions_and_every_
     cases = [("adults", None)] + [("14-18", kind) for kind in LESSON_KINDS]
     for age, situation in cases:
         language = language_of(age, situation) if situation else "fr"
-        text = " ".join(situation_pdf(content, age, situation, spoiler_safe=True) if situation
-                        else pages_of(teacher_pdf(content, age, language, spoiler_safe=True)))
+        text = " ".join(
+            situation_pdf(content, age, situation, spoiler_safe=True)
+            if situation
+            else pages_of(teacher_pdf(content, age, language, spoiler_safe=True))
+        )
         assert not leaked(text, scenes + questions + hints), (age, situation, language)
         found = norm(text)
         for kind in (situation,) if situation else LESSON_KINDS:
@@ -324,7 +326,8 @@ def test_a_sequence_study_prints_its_still_with_its_credit(data_copy):
     (data_copy / "stills.toml").write_text(
         f'[[still]]\nid = "test-still"\nfile = "test-still.png"\nscene = "{sequence.scene}"\n'
         f'credit = "{credit}"\nlicence = "CC BY 4.0"\nalt.en = "A test frame of green"\ntimecode = "12:34"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with_still = load_content(data_copy)
     reader = PdfReader(io.BytesIO(teacher_pdf(with_still, plan.age, "en", situation=plan.kind)))
     assert sum(len(page.images) for page in reader.pages) == 1
@@ -333,8 +336,9 @@ def test_a_sequence_study_prints_its_still_with_its_credit(data_copy):
     assert norm(sequence.shots[0].get()) not in text, "the still stands in for the described shots"
     page = next(page for page in reader.pages if page.images)
     starts: list[float] = []
-    page.extract_text(visitor_text=lambda text, cm, tm, *_: starts.append(tm[4] * cm[0] + cm[4])
-                      if credit.split()[0] in text else None)
+    page.extract_text(
+        visitor_text=lambda text, cm, tm, *_: starts.append(tm[4] * cm[0] + cm[4]) if credit.split()[0] in text else None
+    )
     image_right = (18 + STILL_WIDTH) * 72 / 25.4  # the still's right edge on the page, in points
     assert starts and min(starts) > image_right, "the caption is set beside the still, not over it"
 
@@ -401,6 +405,11 @@ def test_download_file_names_say_band_situation_language_and_glossary():
 
     assert handout_file_name("14-18", "after", "fr", False) == "here-handout-14-18-after-fr.pdf"
     assert handout_file_name("14-18", "after", "fr", True) == "here-handout-14-18-after-fr-glossary.pdf"
-    names = {handout_file_name(age, kind, language, glossary) for age in AGE_BANDS for kind in LESSON_KINDS
-             for language in LANGUAGES for glossary in (False, True)}
+    names = {
+        handout_file_name(age, kind, language, glossary)
+        for age in AGE_BANDS
+        for kind in LESSON_KINDS
+        for language in LANGUAGES
+        for glossary in (False, True)
+    }
     assert len(names) == len(AGE_BANDS) * len(LESSON_KINDS) * len(LANGUAGES) * 2, "every handout its own name"

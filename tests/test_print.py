@@ -27,7 +27,8 @@ def handout(content, age: str, language: str):
     scenes = content.scenes  # every scene: the longest handout there is
     data = handout_pdf(content, age, scenes, language, glossary=True)
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages], handout_layout(
-        content, age, scenes, language, glossary=True)
+        content, age, scenes, language, glossary=True
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -90,8 +91,7 @@ def every_quotation(content):
 
 
 def longest(content):
-    return max(every_quotation(content), key=lambda q: len(q.text) + max((len(x) for _, x in q.translations),
-                                                                       default=0))
+    return max(every_quotation(content), key=lambda q: len(q.text) + max((len(x) for _, x in q.translations), default=0))
 
 
 def inside(inner, outer) -> bool:
@@ -112,8 +112,7 @@ def test_postcard_text_stays_in_its_boxes_for_every_place_and_quotation(content,
             quoted = " ".join(line.text for line in layout.block("quote").lines)
             assert compact(quoted) == compact(f"“{quote.text}”"), "the whole quotation, nothing cut"
             if quote.translation(language):
-                assert t("our translation", language) in " ".join(
-                    line.text for line in layout.block("translation").lines)
+                assert t("our translation", language) in " ".join(line.text for line in layout.block("translation").lines)
             assert not inside(layout.quote_box, layout.map_box) and layout.quote_box[2] < layout.map_box[0]
 
 
@@ -124,8 +123,7 @@ def test_longest_quotation_draws_no_pixel_outside_its_box(content):
             for block in postcard_layout(content, place, quote, language).blocks:
                 for line in block.lines:
                     canvas = Image.new("L", (WIDTH, HEIGHT), 0)
-                    ImageDraw.Draw(canvas).text((line.x, line.y), line.text, fill=255,
-                                                font=_font(line.family, line.style, line.size))
+                    ImageDraw.Draw(canvas).text((line.x, line.y), line.text, fill=255, font=_font(line.family, line.style, line.size))
                     assert inside(canvas.getbbox(), block.box), (place.id, block.role, line.text)
 
 
@@ -139,8 +137,7 @@ def test_postcard_map_is_labelled_and_caption_is_plain(content, language):
         x, y = layout.marker
         assert abs(first.x - x) < 450 and abs(first.y - y) < 200, "the name sits by its marker"
         assert "N" in {line.text for line in labels}, "a north arrow"
-        caption = compact(" ".join(line.text for block in layout.blocks if block.role == "caption"
-                                   for line in block.lines))
+        caption = compact(" ".join(line.text for block in layout.blocks if block.role == "caption" for line in block.lines))
         assert compact(label(PROVENANCE_LABELS, place.provenance, language)) in caption
         assert compact(t(PROVENANCE_EXPLANATIONS[place.provenance], language)) in caption
         assert "Location:" not in caption

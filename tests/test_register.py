@@ -38,19 +38,73 @@ _SENTENCE_START = r"(?:^|(?<=[.!?:;(\n])[\s\u00a0\u202f]*|(?<=^[\s\u00a0\u202f])
 # and second-person singular imperatives that open a sentence (not a label: a word before ":" is a noun; not a
 # note's "Indique que…", whose subject is left out).
 _TU_IMPERATIVES = (
-    "réponds", "écoute", "écris", "dessine", "fabrique", "choisis", "cherche", "observe", "compare", "imagine",
-    "décris", "raconte", "prends", "photographie", "pense", "trouve", "lis", "dis", "fais", "mets", "découpe",
-    "explique", "relie", "entoure", "souligne", "coche", "complète", "va", "viens", "essaie", "garde", "touche",
-    "tape", "scanne", "ouvre", "rejoins", "envoie", "partage", "donne", "discute", "remarque", "note", "apporte",
-    "demande", "montre", "utilise", "ajoute", "indique", "propose", "prépare", "relis", "vérifie", "retrouve", "justifie", "continue",
-    "regarde", "souviens-toi", "rappelle-toi", "imagine-toi",
+    "réponds",
+    "écoute",
+    "écris",
+    "dessine",
+    "fabrique",
+    "choisis",
+    "cherche",
+    "observe",
+    "compare",
+    "imagine",
+    "décris",
+    "raconte",
+    "prends",
+    "photographie",
+    "pense",
+    "trouve",
+    "lis",
+    "dis",
+    "fais",
+    "mets",
+    "découpe",
+    "explique",
+    "relie",
+    "entoure",
+    "souligne",
+    "coche",
+    "complète",
+    "va",
+    "viens",
+    "essaie",
+    "garde",
+    "touche",
+    "tape",
+    "scanne",
+    "ouvre",
+    "rejoins",
+    "envoie",
+    "partage",
+    "donne",
+    "discute",
+    "remarque",
+    "note",
+    "apporte",
+    "demande",
+    "montre",
+    "utilise",
+    "ajoute",
+    "indique",
+    "propose",
+    "prépare",
+    "relis",
+    "vérifie",
+    "retrouve",
+    "justifie",
+    "continue",
+    "regarde",
+    "souviens-toi",
+    "rappelle-toi",
+    "imagine-toi",
 )
 _FR_TU = re.compile(
     r"(?<!\best )(?<!\bété )(?<!\bêtre )(?<!\bsont )\btu\b|\btoi\b"
     r"|(?<!\ble )(?<!\bun )(?<!\bdu )(?<!\bau )(?<!\bde )(?<!\bmon )\bton\b|\bta\b|\btes\b|\bte\b"
     r"|(?<![\w-])t['’](?=[aeiouéèêhyàâ])"
     rf"|{_SENTENCE_START}(?:{'|'.join(_TU_IMPERATIVES)})\b(?![\s\u00a0\u202f]*:)(?!-t-)(?!\s+qu)",
-    re.IGNORECASE | re.MULTILINE)
+    re.IGNORECASE | re.MULTILINE,
+)
 # French, vous: the pronoun and determiners, and any verb in -ez (the second person plural: "Choisissez",
 # "Regardez", "vous avez"); a few words merely end so.
 _NOT_VERBS_IN_EZ = {"chez", "assez", "nez", "rez", "lez"}
@@ -75,8 +129,7 @@ def registers(text: str, language: str) -> dict[str, list[str]]:
     if language == "fr":
         tu = [m.group().strip() for m in _FR_TU.finditer(text)]
         vous = [m.group() for m in _FR_VOUS.finditer(text)]
-        vous += [w for w in _EZ.findall(text) if w.lower() not in _NOT_VERBS_IN_EZ
-                 and (w[0].islower() or _starts_sentence(text, w))]
+        vous += [w for w in _EZ.findall(text) if w.lower() not in _NOT_VERBS_IN_EZ and (w[0].islower() or _starts_sentence(text, w))]
         found = {"tu": tu, "vous": vous}
     elif language == "nl":
         found = {"je": _NL_JE.findall(text), "u": _NL_U.findall(text)}
@@ -103,9 +156,16 @@ def test_the_detector_finds_each_form_of_address_and_a_mix():
     assert registers("Regardez les premiers plans et écoutez la pluie.", "fr").keys() == {"vous"}
     assert registers("Un seul mot, s’il vous plaît.", "fr").keys() == {"vous"}
     assert mixed("Réponds avec tes propres mots. Regardez les premiers plans.", "fr")
-    for neutral in ("Réponse", "Envoyer", "Le ton du film est léger.", "Chez soi, travail, langues",
-                    "Note : un plan fixe.", "Toucher le lieu sur la carte.", "Personne n’a encore parlé.",
-                    "Il dit « tu vois ? » à sa sœur."):
+    for neutral in (
+        "Réponse",
+        "Envoyer",
+        "Le ton du film est léger.",
+        "Chez soi, travail, langues",
+        "Note : un plan fixe.",
+        "Toucher le lieu sur la carte.",
+        "Personne n’a encore parlé.",
+        "Il dit « tu vois ? » à sa sœur.",
+    ):
         assert registers(neutral, "fr") == {}, neutral
     assert mixed("Wat verwacht je? Geef uw antwoord.", "nl")
     assert registers("Uw antwoord", "nl").keys() == {"u"}
@@ -138,8 +198,13 @@ def test_no_dutch_interface_string_says_u():
 
 # Where the pupils and the room see the interface beside their content: the phone (join page), the projector and
 # the live sessions' messages. These address no one, so they sit beside a pupil's tu or an adult's vous.
-BESIDE_PUPILS = ("pages/join.py", "src/explorer/joinpage.py", "src/explorer_app/participant.py", "src/explorer/live.py",
-                 "src/explorer/livefragments.py")
+BESIDE_PUPILS = (
+    "pages/join.py",
+    "src/explorer/joinpage.py",
+    "src/explorer_app/participant.py",
+    "src/explorer/live.py",
+    "src/explorer/livefragments.py",
+)
 
 
 def test_french_strings_beside_pupils_content_address_no_one():
@@ -276,8 +341,11 @@ def without(text: str, parts: list[str]) -> str:
 
 def page_text(at: AppTest) -> str:
     parts = [h.proto.body for h in at.get("html")] + component_html(at) + component_texts(at)
-    parts += [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header",
-                                   "subheader") for e in at.get(kind)]
+    parts += [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader")
+        for e in at.get(kind)
+    ]
     parts += [b.label for b in at.button] + [p.proto.label for p in at.get("page_link")]
     for kind in ("radio", "selectbox", "text_input", "text_area", "multiselect", "checkbox", "toggle"):
         for widget in at.get(kind):
@@ -294,9 +362,17 @@ def visible(html_or_text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "\n", html_or_text))
 
 
-PAGES = [("app.py", {}), ("pages/scenes.py", {}), ("pages/moss.py", {}), ("pages/walk.py", {}),
-         ("pages/classroom.py", {"age": "10-13"}), ("pages/classroom.py", {"age": "14-18"}),
-         ("pages/classroom.py", {"age": "adults"}), ("pages/make.py", {}), ("pages/about.py", {})]
+PAGES = [
+    ("app.py", {}),
+    ("pages/scenes.py", {}),
+    ("pages/moss.py", {}),
+    ("pages/walk.py", {}),
+    ("pages/classroom.py", {"age": "10-13"}),
+    ("pages/classroom.py", {"age": "14-18"}),
+    ("pages/classroom.py", {"age": "adults"}),
+    ("pages/make.py", {}),
+    ("pages/about.py", {}),
+]
 
 
 def rendered(page: str, query: dict[str, str], monkeypatch) -> str:
@@ -375,8 +451,11 @@ def test_no_dutch_pdf_says_u(content, age):
     from explorer.teacherpack import teacher_pdf
     from explorer.viewingsheet import viewing_sheet_pdf
 
-    for data in (handout_pdf(content, age, content.scenes, "nl"), teacher_pdf(content, age, "nl"),
-                 viewing_sheet_pdf(content, age, "nl")):
+    for data in (
+        handout_pdf(content, age, content.scenes, "nl"),
+        teacher_pdf(content, age, "nl"),
+        viewing_sheet_pdf(content, age, "nl"),
+    ):
         assert "u" not in registers(pdf_text(data), "nl")
 
 
@@ -389,8 +468,7 @@ def store(tmp_path, monkeypatch):
     from explorer.livestore import LiveStore, sqlite_url
     from explorer_app import liveroom
 
-    for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_DATABASE_URL",
-                 "EXPLORER_PUBLIC_URL"):
+    for name in ("EXPLORER_DATA_DIR", "EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_DATABASE_URL", "EXPLORER_PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("EXPLORER_TILES", "offline")
     monkeypatch.setenv("EXPLORER_LIVE_DIR", str(tmp_path))
@@ -437,8 +515,13 @@ def test_the_french_phone_shows_one_register_the_questions(store, content, age):
     address = f"/join?lang=fr&code={session.code}"
     browser.get(address)
     register = "tu" if age in PUPILS else "vous"
-    asked = content.question(next(r["id"] for _, kind, r in records() if kind == "question" and age in r.get("ages", ())
-                                  and register in registers(r["text"].get("fr", ""), "fr")))
+    asked = content.question(
+        next(
+            r["id"]
+            for _, kind, r in records()
+            if kind == "question" and age in r.get("ages", ()) and register in registers(r["text"].get("fr", ""), "fr")
+        )
+    )
     question = classroom_question(content, session, asked.id, age)
     store.add_question(question)
     store.move(question.id, "open")
@@ -446,8 +529,7 @@ def test_the_french_phone_shows_one_register_the_questions(store, content, age):
     other = new_participant()
     store.join(session.code, other, time.time())
     store.answer(question.id, other, "Une réponse", time.time())
-    sent = browser.post("/join/answer", data={"code": session.code, "question": question.id, "value": "Ma réponse",
-                                              "lang": "fr"})
+    sent = browser.post("/join/answer", data={"code": session.code, "question": question.id, "value": "Ma réponse", "lang": "fr"})
     assert t("Send", "fr") in sent.text and "Ma réponse" in sent.text
     texts.append(phone_text(sent))
     for state in ("closed", "revealed"):
@@ -468,8 +550,14 @@ def test_the_french_presenters_page_says_vous_to_the_presenter(store):
     at.query_params["age"] = "10-13"
     at.run()
     at.button(key="live-start").click().run()
-    asked = next(r["id"] for file, kind, r in records() if kind == "question" and "10-13" in r.get("ages", ())
-                 and audience(r["ages"]) == "pupils" and "tu" in registers(r["text"].get("fr", ""), "fr"))
+    asked = next(
+        r["id"]
+        for file, kind, r in records()
+        if kind == "question"
+        and "10-13" in r.get("ages", ())
+        and audience(r["ages"]) == "pupils"
+        and "tu" in registers(r["text"].get("fr", ""), "fr")
+    )
     at.selectbox(key="live-ref").set_value(asked).run()
     at.button(key="live-add").click().run()
     assert not at.exception, at.exception

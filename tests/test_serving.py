@@ -43,9 +43,18 @@ class Client:
         self.app = app
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
-        scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
-                 "root_path": "", "scheme": "http", "server": ("testserver", 80), "http_version": "1.1",
-                 "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "scheme": "http",
+            "server": ("testserver", 80),
+            "http_version": "1.1",
+            "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+        }
         sent = []
 
         async def receive():
@@ -75,9 +84,10 @@ def _app(bodies: CompressedBodies, calls: list[str] | None = None) -> Client:
     async def already(request):
         return Response(gzip.compress(TEXT), media_type="text/css", headers={"Content-Encoding": "gzip"})
 
-    app = Starlette(routes=[Route("/text.js", text), Route("/small", small), Route("/image.png", image),
-                            Route("/already.css", already)],
-                    middleware=[Middleware(CompressionMiddleware, bodies=bodies)])
+    app = Starlette(
+        routes=[Route("/text.js", text), Route("/small", small), Route("/image.png", image), Route("/already.css", already)],
+        middleware=[Middleware(CompressionMiddleware, bodies=bodies)],
+    )
     return Client(app)
 
 
@@ -244,9 +254,16 @@ def test_the_server_compresses_streamlits_files_and_serves_the_explorers_own():
         _, ring, body = _get(base + "/explorer-assets/layers/ring.moeraske.0000.js")
         ring_text = brotli.decompress(body) if ring.get("content-encoding") == "br" else gzip.decompress(body)
         assert ring["cache-control"] == "no-store" and b"circleMarker" in ring_text
-        for wrong in ("maps/xx.0000.js", "maps/nl.0000.json", "layers/ring.nowhere.0000.js", "layers/ring.MOERASKE.0.js",
-                      "layers/walk.half.0000.js", "layers/magic.none.0000.js", "layers/ring.none.js",
-                      "layers/ring.%3Cscript%3E.0000.js"):
+        for wrong in (
+            "maps/xx.0000.js",
+            "maps/nl.0000.json",
+            "layers/ring.nowhere.0000.js",
+            "layers/ring.MOERASKE.0.js",
+            "layers/walk.half.0000.js",
+            "layers/magic.none.0000.js",
+            "layers/ring.none.js",
+            "layers/ring.%3Cscript%3E.0000.js",
+        ):
             with pytest.raises(urllib.error.HTTPError) as refused:
                 _get(f"{base}/explorer-assets/{wrong}")
             assert refused.value.code == 404, wrong
@@ -280,7 +297,8 @@ def test_pages_say_what_they_may_load_and_that_no_other_site_may_frame_them():
     assert "img-src 'self' data: blob: https://tile.openstreetmap.org" in strict
     assert "https://" not in policy(Settings(tiles="offline"))  # offline: nothing from elsewhere at all
     assert "img-src 'self' data: blob: https://*.tiles.example.org" in policy(
-        Settings(tile_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png"))
+        Settings(tile_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png")
+    )
     assert dict(headers(Settings()))[b"x-frame-options"] == b"DENY"
     festival = Settings(embed_in=("https://festival.example.org",))
     assert "frame-ancestors https://festival.example.org" in policy(festival)
@@ -299,18 +317,34 @@ def test_an_address_that_is_no_page_gets_the_explorers_not_found_page(monkeypatc
 
     client = Client(Starlette(routes=[Route("/{path:path}", streamlit)], middleware=[Middleware(NotFoundMiddleware)]))
     browser = {"Accept": "text/html,application/xhtml+xml", "Accept-Language": "nl-BE,nl;q=0.9,en;q=0.5"}
-    for page in ("/", "/scenes", "/walk/", "/attract", "/_stcore/health", "/static/js/index.js", "/favicon.png",
-                 "/explorer-assets/maps/en.0.js"):
+    for page in (
+        "/",
+        "/scenes",
+        "/walk/",
+        "/attract",
+        "/_stcore/health",
+        "/static/js/index.js",
+        "/favicon.png",
+        "/explorer-assets/maps/en.0.js",
+    ):
         assert client.get(page, browser).content == b"streamlit's page", page
     assert client.get("/nowhere", {"Accept": "*/*"}).content == b"streamlit's page"  # a script's request, not a visit
     answer = client.get("/nowhere<script>", browser)
     assert answer.status_code == 404 and answer.headers["content-language"] == "nl"
     page = answer.content.decode()
     assert '<html lang="nl">' in page and "Deze pagina bestaat niet" in page and "<script>" not in page
-    assert re.findall(r'href="(/[^"]*)"', page) == ["/explorer-assets/" + page.split("/explorer-assets/")[1].split('"')[0],
-                                                   "/?lang=nl", "/scenes?lang=nl", "/moss?lang=nl", "/walk?lang=nl",
-                                                   "/classroom?lang=nl", "/make?lang=nl", "/about?lang=nl",
-                                                   "/nowhere%3Cscript%3E?lang=en", "/nowhere%3Cscript%3E?lang=fr"]
+    assert re.findall(r'href="(/[^"]*)"', page) == [
+        "/explorer-assets/" + page.split("/explorer-assets/")[1].split('"')[0],
+        "/?lang=nl",
+        "/scenes?lang=nl",
+        "/moss?lang=nl",
+        "/walk?lang=nl",
+        "/classroom?lang=nl",
+        "/make?lang=nl",
+        "/about?lang=nl",
+        "/nowhere%3Cscript%3E?lang=en",
+        "/nowhere%3Cscript%3E?lang=fr",
+    ]
     monkeypatch.setattr(notfound.CACHE, "settings", lambda: Settings(kiosk=True))
     kiosk = client.get("/nowhere", browser)
     assert kiosk.status_code == 303 and kiosk.headers["location"] == "/attract"

@@ -39,20 +39,23 @@ def test_file_then_environment(tmp_path):
     assert settings.public_url == "https://here.example.org"
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("EXPLORER_TILES", "satellite", "must be one of online, offline"),
-    ("EXPLORER_IDLE_TIMEOUT", "-5", "must be a whole number of seconds from 1 to 86400"),
-    ("EXPLORER_IDLE_TIMEOUT", "two minutes", "must be a whole number of seconds from 1 to 86400"),
-    ("EXPLORER_PUBLIC_URL", "here dot org", "must be a web address like https://here.example.org"),
-    ("EXPLORER_PUBLIC_URL", "https://here.example.org/?utm=1", "must be a web address like https://here.example.org"),
-    ("EXPLORER_PUBLIC_URL", "javascript:alert(1)", "must be a web address like https://here.example.org"),
-    ("EXPLORER_KIOSK", "maybe", "must be true or false"),
-    ("EXPLORER_IDLE_TIMEOUT", "--5", "must be a whole number of seconds from 1 to 86400"),
-    ("EXPLORER_IDLE_TIMEOUT", "²", "must be a whole number of seconds from 1 to 86400"),
-    ("EXPLORER_PUBLIC_URL", "http://-", "must be a web address like https://here.example.org"),
-    ("EXPLORER_PUBLIC_URL", "https://here.example.org:99999", "must be a web address like https://here.example.org"),
-    ("EXPLORER_TILE_URL", "https://tiles.example.org/tile.png", "must be a web address with {z}, {x} and {y}"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("EXPLORER_TILES", "satellite", "must be one of online, offline"),
+        ("EXPLORER_IDLE_TIMEOUT", "-5", "must be a whole number of seconds from 1 to 86400"),
+        ("EXPLORER_IDLE_TIMEOUT", "two minutes", "must be a whole number of seconds from 1 to 86400"),
+        ("EXPLORER_PUBLIC_URL", "here dot org", "must be a web address like https://here.example.org"),
+        ("EXPLORER_PUBLIC_URL", "https://here.example.org/?utm=1", "must be a web address like https://here.example.org"),
+        ("EXPLORER_PUBLIC_URL", "javascript:alert(1)", "must be a web address like https://here.example.org"),
+        ("EXPLORER_KIOSK", "maybe", "must be true or false"),
+        ("EXPLORER_IDLE_TIMEOUT", "--5", "must be a whole number of seconds from 1 to 86400"),
+        ("EXPLORER_IDLE_TIMEOUT", "²", "must be a whole number of seconds from 1 to 86400"),
+        ("EXPLORER_PUBLIC_URL", "http://-", "must be a web address like https://here.example.org"),
+        ("EXPLORER_PUBLIC_URL", "https://here.example.org:99999", "must be a web address like https://here.example.org"),
+        ("EXPLORER_TILE_URL", "https://tiles.example.org/tile.png", "must be a web address with {z}, {x} and {y}"),
+    ],
+)
 def test_each_bad_environment_value_is_named(variable, value, message):
     found = messages({variable: value})
     assert len(found) == 1
@@ -112,8 +115,14 @@ def test_place_link_and_qr_code_encode_the_public_address():
 
 
 def test_check_command_reports_bad_settings_too():
-    result = subprocess.run([sys.executable, "-m", "explorer", "check"], capture_output=True, text=True, timeout=60,
-                            env={"EXPLORER_TILES": "satellite", "PATH": ""}, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "explorer", "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"EXPLORER_TILES": "satellite", "PATH": ""},
+        cwd=ROOT,
+    )
     assert result.returncode == 1
     assert "environment: EXPLORER_TILES: must be one of online, offline (got 'satellite')" in result.stdout
 
@@ -122,9 +131,11 @@ def test_a_content_folder_that_is_not_there_names_the_setting(tmp_path):
     (tmp_path / "file.txt").write_text("x")
     assert messages({"EXPLORER_DATA_DIR": str(tmp_path / "nowhere")}) == [
         f"environment: EXPLORER_DATA_DIR: must be an existing folder of content files; there is nothing there "
-        f"(got '{tmp_path / 'nowhere'}')"]
+        f"(got '{tmp_path / 'nowhere'}')"
+    ]
     assert messages({"EXPLORER_DATA_DIR": str(tmp_path / "file.txt")})[0].startswith(
-        "environment: EXPLORER_DATA_DIR: must be a folder of content files, not a file")
+        "environment: EXPLORER_DATA_DIR: must be a folder of content files, not a file"
+    )
     settings_file = tmp_path / "explorer.toml"
     settings_file.write_text(f'data_dir = "{tmp_path / "nowhere"}"\n')
     assert messages({}, settings_file)[0].startswith(f"{settings_file}: data_dir: must be an existing folder")
@@ -142,26 +153,36 @@ def test_sites_that_may_frame_the_explorer_are_origins(tmp_path):
     file = tmp_path / "explorer.toml"
     file.write_text('embed_in = ["https://festival.example.org"]\n')
     assert load_settings({}, file).embed_in == ("https://festival.example.org",)
-    assert load_settings({"EXPLORER_EMBED_IN": "https://festival.example.org, http://127.0.0.1:8080"}, file
-                         ).embed_in == ("https://festival.example.org", "http://127.0.0.1:8080")
+    assert load_settings({"EXPLORER_EMBED_IN": "https://festival.example.org, http://127.0.0.1:8080"}, file).embed_in == (
+        "https://festival.example.org",
+        "http://127.0.0.1:8080",
+    )
     assert load_settings({}).embed_in == ()
-    for bad in ("festival.example.org", "https://festival.example.org/page", "javascript:alert(1)", "* 'unsafe-inline'",
-                "https://x.org; script-src *"):
+    for bad in (
+        "festival.example.org",
+        "https://festival.example.org/page",
+        "javascript:alert(1)",
+        "* 'unsafe-inline'",
+        "https://x.org; script-src *",
+    ):
         problem = messages({"EXPLORER_EMBED_IN": bad})
         assert problem[0].startswith("environment: EXPLORER_EMBED_IN: must be web origins"), (bad, problem)
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("EXPLORER_DATABASE_URL", "mysql://db.example.org/here", "must be a database URL like postgresql://"),
-    ("EXPLORER_DATABASE_URL", "postgresql://db.example.org", "must be a database URL like postgresql://"),
-    ("EXPLORER_DATABASE_URL", "here.db", "must be a database URL like postgresql://"),
-    ("EXPLORER_SESSION_HOURS", "0", "must be a whole number of hours from 1 to 168"),
-    ("EXPLORER_SESSION_HOURS", "a week", "must be a whole number of hours from 1 to 168"),
-    ("EXPLORER_SESSION_HOURS", "169", "must be a whole number of hours from 1 to 168"),
-    ("EXPLORER_ATTRACT_VOTES", "sometimes", "must be true or false"),
-    ("EXPLORER_TIME_ZONE", "Europe/Bruxelles", "must be a time zone like Europe/Brussels or UTC (got 'Europe/Bruxelles')"),
-    ("EXPLORER_TIME_ZONE", "../../etc/passwd", "must be a time zone like Europe/Brussels or UTC"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("EXPLORER_DATABASE_URL", "mysql://db.example.org/here", "must be a database URL like postgresql://"),
+        ("EXPLORER_DATABASE_URL", "postgresql://db.example.org", "must be a database URL like postgresql://"),
+        ("EXPLORER_DATABASE_URL", "here.db", "must be a database URL like postgresql://"),
+        ("EXPLORER_SESSION_HOURS", "0", "must be a whole number of hours from 1 to 168"),
+        ("EXPLORER_SESSION_HOURS", "a week", "must be a whole number of hours from 1 to 168"),
+        ("EXPLORER_SESSION_HOURS", "169", "must be a whole number of hours from 1 to 168"),
+        ("EXPLORER_ATTRACT_VOTES", "sometimes", "must be true or false"),
+        ("EXPLORER_TIME_ZONE", "Europe/Bruxelles", "must be a time zone like Europe/Brussels or UTC (got 'Europe/Bruxelles')"),
+        ("EXPLORER_TIME_ZONE", "../../etc/passwd", "must be a time zone like Europe/Brussels or UTC"),
+    ],
+)
 def test_each_bad_live_session_setting_is_named(variable, value, message):
     found = messages({variable: value})
     assert len(found) == 1 and found[0].startswith(f"environment: {variable}: {message}"), found
@@ -217,7 +238,8 @@ def test_each_bad_trusted_proxy_is_named(tmp_path):
     assert messages({}, file)[0].startswith(f"{file}: trusted_proxies: '10.0.0.300' is not an address or network")
     found = messages({"EXPLORER_TRUSTED_PROXIES": "localhost, 10.0.0.0/33 ::1"})
     assert len(found) == 1 and found[0].startswith(
-        "environment: EXPLORER_TRUSTED_PROXIES: 'localhost' is not an address or network; '10.0.0.0/33' is not")
+        "environment: EXPLORER_TRUSTED_PROXIES: 'localhost' is not an address or network; '10.0.0.0/33' is not"
+    )
     for everyone in ("0.0.0.0/0", "::/0", "1.2.3.4/0"):  # believing anyone's header is the bug this setting ends
         assert "would trust every address" in messages({"EXPLORER_TRUSTED_PROXIES": everyone})[0]
     for bad in ('trusted_proxies = "127.0.0.1"\n', "trusted_proxies = [1270001]\n", "trusted_proxies = true\n"):
@@ -229,8 +251,14 @@ def test_each_bad_trusted_proxy_is_named(tmp_path):
 
 
 def test_the_check_command_reports_a_bad_trusted_proxy():
-    result = subprocess.run([sys.executable, "-m", "explorer", "check"], capture_output=True, text=True, timeout=60,
-                            env={"EXPLORER_TRUSTED_PROXIES": "10.0.0.300", "PATH": ""}, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "explorer", "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"EXPLORER_TRUSTED_PROXIES": "10.0.0.300", "PATH": ""},
+        cwd=ROOT,
+    )
     assert result.returncode == 1
     assert "environment: EXPLORER_TRUSTED_PROXIES: '10.0.0.300' is not an address or network" in result.stdout
 

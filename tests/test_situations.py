@@ -93,10 +93,11 @@ def test_a_step_before_viewing_that_names_a_question_about_a_scene_is_reported(c
     steps = text[begin:end].split("[[plan.step]]")[1:]
     old = re.search(r"^questions = \[.*\]$", steps[number - 1], re.M).group()
     at = text.index(old, begin)
-    path.write_text(text[:at] + f'questions = ["{after_question}"]' + text[at + len(old):], encoding="utf-8")
+    path.write_text(text[:at] + f'questions = ["{after_question}"]' + text[at + len(old) :], encoding="utf-8")
     assert messages(data_copy) == [
         f"{TEACHING}: plan '{age}' 'before': step[{number}].questions: names a question about a scene in a step "
-        f"before viewing (it would tell of the film) (got '{after_question}')"]
+        f"before viewing (it would tell of the film) (got '{after_question}')"
+    ]
 
 
 def test_a_question_before_viewing_with_a_scene_is_reported(content, data_copy):
@@ -105,7 +106,8 @@ def test_a_question_before_viewing_with_a_scene_is_reported(content, data_copy):
     replace_in(data_copy / "classroom.toml", f'id = "{question.id}"\n', f'id = "{question.id}"\nscene = "{scene}"\n')
     assert messages(data_copy) == [
         f"{CLASSROOM}: question '{question.id}': scene: must be left out of a question asked before viewing "
-        f"(it would tell of the film) (got '{scene}')"]
+        f"(it would tell of the film) (got '{scene}')"
+    ]
 
 
 def test_assessment_criteria_that_do_not_match_the_objectives_are_reported(content, data_copy):
@@ -114,14 +116,15 @@ def test_assessment_criteria_that_do_not_match_the_objectives_are_reported(conte
     path = data_copy / "teaching.toml"
     text = path.read_text(encoding="utf-8")
     begin = text.index(f'[[assessment]]\nage = "{age}"\ncriteria = [\n') + len(f'[[assessment]]\nage = "{age}"\ncriteria = [\n')
-    first = text[begin:text.index("\n", begin) + 1]
+    first = text[begin : text.index("\n", begin) + 1]
     # one criterion fewer (or one more, where fewer would go below the list's minimum of three)
-    text = text[:begin] + text[begin + len(first):] if wanted > 3 else text[:begin] + first + text[begin:]
+    text = text[:begin] + text[begin + len(first) :] if wanted > 3 else text[:begin] + first + text[begin:]
     path.write_text(text, encoding="utf-8")
     got = wanted - 1 if wanted > 3 else wanted + 1
     assert messages(data_copy) == [
         f"{TEACHING}: assessment '{age}': criteria: must give one success criterion per objective ({wanted} for age "
-        f"band '{age}') (got {got})"]
+        f"band '{age}') (got {got})"
+    ]
 
 
 STILL = """[[still]]
@@ -142,7 +145,7 @@ def test_a_still_whose_file_is_missing_is_reported_and_one_that_is_there_loads(c
     (data_copy / "stills").mkdir()
     (data_copy / "stills" / "there.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (data_copy / "stills.toml").write_text(
-        STILL.format(id="present", file="there.png", scene=scene) + "\n"
-        + STILL.format(id="absent", file="missing.jpg", scene=scene), encoding="utf-8")
-    assert messages(data_copy) == [
-        "data/stills.toml: still 'absent': file: is not a file in data/stills/ (got 'missing.jpg')"]
+        STILL.format(id="present", file="there.png", scene=scene) + "\n" + STILL.format(id="absent", file="missing.jpg", scene=scene),
+        encoding="utf-8",
+    )
+    assert messages(data_copy) == ["data/stills.toml: still 'absent': file: is not a file in data/stills/ (got 'missing.jpg')"]

@@ -53,7 +53,7 @@ def phrases(text: str) -> list[str]:
     words = norm(text).split()
     if len(words) <= WINDOW:
         return [" ".join(words)] if len(words) >= SHORTEST else []
-    return [" ".join(words[i:i + WINDOW]) for i in range(len(words) - WINDOW + 1)]
+    return [" ".join(words[i : i + WINDOW]) for i in range(len(words) - WINDOW + 1)]
 
 
 def every_language(text: Text | None) -> list[str]:
@@ -109,8 +109,10 @@ def hidden_material(content: Content) -> dict[str, str]:
             add(f"scene {scene.id}: note", every_language(scene.note))
             add(f"scene {scene.id}: quotation", quote_texts(scene.quote))
             for sequence in (s for s in content.sequences if s.scene == scene.id):
-                add(f"sequence {sequence.id}", every_language(sequence.title)
-                    + [v for shot in sequence.shots for v in every_language(shot)])
+                add(
+                    f"sequence {sequence.id}",
+                    every_language(sequence.title) + [v for shot in sequence.shots for v in every_language(shot)],
+                )
             for still in content.stills_of(scene.id):
                 add(f"still {still.id}", every_language(still.alt))
     for question in content.questions:
@@ -179,8 +181,7 @@ def rotate(items, start: int = 0):
 def plain_settings(monkeypatch, tmp_path, data_copy):
     """The app's settings, on a copy of the content: what these pages build (postcards, PDFs) is kept for that copy
     only, so a later test of the real data starts with nothing built."""
-    for name in ("EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_DATABASE_URL", "EXPLORER_PUBLIC_URL",
-                 "EXPLORER_ATTRACT_VOTES"):
+    for name in ("EXPLORER_KIOSK", "EXPLORER_SETTINGS", "EXPLORER_DATABASE_URL", "EXPLORER_PUBLIC_URL", "EXPLORER_ATTRACT_VOTES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("EXPLORER_DATA_DIR", str(data_copy))
     monkeypatch.setenv("EXPLORER_TILES", "offline")
@@ -241,8 +242,17 @@ def visit(page: str, **query: str) -> AppTest:
     return at
 
 
-PAGES = ["app.py", "pages/scenes.py", "pages/moss.py", "pages/walk.py", "pages/classroom.py", "pages/make.py",
-         "pages/about.py", "pages/attract.py", "pages/live.py"]
+PAGES = [
+    "app.py",
+    "pages/scenes.py",
+    "pages/moss.py",
+    "pages/walk.py",
+    "pages/classroom.py",
+    "pages/make.py",
+    "pages/about.py",
+    "pages/attract.py",
+    "pages/live.py",
+]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -368,16 +378,19 @@ def test_the_teachers_pdf_shows_nothing_hidden(content, hidden):
     from explorer.teacherpack import teacher_pdf
 
     for age, language in rotate(AGE_BANDS):
-        assert_safe(pdf_text(teacher_pdf(content, age, language, spoiler_safe=True)), hidden,
-                    f"the teacher's PDF for {age} ({language})")
+        assert_safe(
+            pdf_text(teacher_pdf(content, age, language, spoiler_safe=True)), hidden, f"the teacher's PDF for {age} ({language})"
+        )
     for (age, kind), language in rotate(situations(), 2):
-        assert_safe(pdf_text(teacher_pdf(content, age, language, spoiler_safe=True, situation=kind)), hidden,
-                    f"the teacher's PDF for {age}, {kind} ({language})")
+        assert_safe(
+            pdf_text(teacher_pdf(content, age, language, spoiler_safe=True, situation=kind)),
+            hidden,
+            f"the teacher's PDF for {age}, {kind} ({language})",
+        )
 
 
 def card_text(content, place, quote, language, view=None) -> str:
-    return "\n".join(line.text for block in postcard_layout(content, place, quote, language, view).blocks
-                     for line in block.lines)
+    return "\n".join(line.text for block in postcard_layout(content, place, quote, language, view).blocks for line in block.lines)
 
 
 def test_a_spoiler_safe_postcard_offers_and_draws_nothing_hidden(content, hidden):
@@ -407,8 +420,9 @@ def test_spoiler_safe_gpx_files_show_nothing_hidden(content, hidden):
 
 
 def site_text(target: Path) -> str:
-    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(target.rglob("*.html"))
-                     if "assets" not in path.relative_to(target).parts)
+    return "\n".join(
+        path.read_text(encoding="utf-8") for path in sorted(target.rglob("*.html")) if "assets" not in path.relative_to(target).parts
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

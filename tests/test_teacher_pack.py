@@ -89,56 +89,66 @@ def test_new_glossary_terms_are_there_and_any_quote_is_attributed(content):
 def test_minutes_that_do_not_add_up_are_reported(data_copy):
     text = (data_copy / "teaching.toml").read_text(encoding="utf-8")
     first_step = text.index("[[plan.step]]\nminutes = ")
-    replace_in(data_copy / "teaching.toml", text[first_step:first_step + 26], "[[plan.step]]\nminutes = 9\n")
+    replace_in(data_copy / "teaching.toml", text[first_step : first_step + 26], "[[plan.step]]\nminutes = 9\n")
     problems = messages(data_copy)
-    assert any(p.startswith(f"{TEACHING}: plan '10-13' 'around': step: minutes add up to") and "takes 50" in p
-               for p in problems), problems
+    assert any(p.startswith(f"{TEACHING}: plan '10-13' 'around': step: minutes add up to") and "takes 50" in p for p in problems), (
+        problems
+    )
 
 
 def test_unknown_references_in_a_step_are_reported_with_their_field(data_copy):
     replace_in(data_copy / "teaching.toml", 'questions = ["towers-1", "fridge-1"]', 'questions = ["towers-1", "nope"]')
     replace_in(data_copy / "teaching.toml", 'terms = ["four-three", "static-frame"]', 'terms = ["no-such-term"]')
     problems = messages(data_copy)
-    assert f"{TEACHING}: plan '10-13' 'around': step[3].questions: names a question that is not in classroom.toml " \
-           "(got 'nope')" in problems
+    assert (
+        f"{TEACHING}: plan '10-13' 'around': step[3].questions: names a question that is not in classroom.toml "
+        "(got 'nope')" in problems
+    )
     assert any("terms: names a term that is not in classroom.toml (got 'no-such-term')" in p for p in problems)
 
 
 def test_a_question_for_another_age_band_is_reported(data_copy):
     replace_in(data_copy / "teaching.toml", 'questions = ["towers-1", "fridge-1"]', 'questions = ["towers-1", "site-2"]')
-    assert f"{TEACHING}: plan '10-13' 'around': step[3].questions: names a question not asked of age band '10-13' " \
-           "(got 'site-2')" in messages(data_copy)
+    assert (
+        f"{TEACHING}: plan '10-13' 'around': step[3].questions: names a question not asked of age band '10-13' "
+        "(got 'site-2')" in messages(data_copy)
+    )
 
 
 def test_a_question_without_a_hint_and_a_hint_without_a_question_are_reported(data_copy):
     replace_in(data_copy / "teaching.toml", 'question = "bus-2"', 'question = "bus-9"')
     problems = messages(data_copy)
-    assert f"{TEACHING}: hint 'bus-9': question: names a question that is not in classroom.toml (got 'bus-9')" \
-        in problems
+    assert f"{TEACHING}: hint 'bus-9': question: names a question that is not in classroom.toml (got 'bus-9')" in problems
     assert f"{TEACHING}: hint: question 'bus-2' (classroom.toml) has no [[hint]]" in problems
 
 
 def test_a_missing_plan_and_a_citation_of_an_unknown_source_are_reported(data_copy):
     replace_in(data_copy / "teaching.toml", 'age = "adults"\nkind = "short"', 'age = "adults"\nkind = "around"')
-    replace_in(data_copy / "teaching.toml", 'sources = ["rtbf-referentiels-tronc-commun", "csem-tronc-commun"]',
-               'sources = ["made-up"]')
+    replace_in(
+        data_copy / "teaching.toml", 'sources = ["rtbf-referentiels-tronc-commun", "csem-tronc-commun"]', 'sources = ["made-up"]'
+    )
     problems = messages(data_copy)
-    assert f"{TEACHING}: plan 'adults' 'around': age: has another [[plan]] for the same age band (got 'adults')" \
-        in problems
+    assert f"{TEACHING}: plan 'adults' 'around': age: has another [[plan]] for the same age band (got 'adults')" in problems
     assert f"{TEACHING}: plan: no 'short' [[plan]] for age band 'adults'" in problems
-    assert f"{TEACHING}: link 'fwb-tronc-commun': sources: names neither a [[reference]] here nor a source in " \
-           "sources.toml (got 'made-up')" in problems
+    assert (
+        f"{TEACHING}: link 'fwb-tronc-commun': sources: names neither a [[reference]] here nor a source in "
+        "sources.toml (got 'made-up')" in problems
+    )
 
 
 def test_a_term_may_have_no_quote_but_not_a_source_without_one(data_copy):
-    replace_in(data_copy / "classroom.toml", 'scenes = ["names-forgotten"]\n',
-               'scenes = ["names-forgotten"]\nsource = "interview-berlinale-2023"\n')
-    assert messages(data_copy) == ["data/classroom.toml: term 'voice-over': quote: is missing, but source or "
-                                   "speaker is given (they describe a quote)"]
+    replace_in(
+        data_copy / "classroom.toml",
+        'scenes = ["names-forgotten"]\n',
+        'scenes = ["names-forgotten"]\nsource = "interview-berlinale-2023"\n',
+    )
+    assert messages(data_copy) == [
+        "data/classroom.toml: term 'voice-over': quote: is missing, but source or speaker is given (they describe a quote)"
+    ]
 
 
 def test_the_translation_check_sees_the_packs_texts(data_copy):
-    replace_in(data_copy / "teaching.toml", '\ntext.nl = ', '\ntext.xx = ')  # the first step loses its Dutch
+    replace_in(data_copy / "teaching.toml", "\ntext.nl = ", "\ntext.xx = ")  # the first step loses its Dutch
     missing = [str(p) for p in missing_translations(data_copy)]
     assert any(p.startswith(f"{TEACHING}: plan '10-13' 'around' step 1: text.nl") for p in missing), missing
 
@@ -182,8 +192,9 @@ def test_the_pdf_has_the_plans_glossary_links_and_safety_unsplit(pdfs, content):
     for age, pages in by_age.items():
         for kind in LESSON_KINDS:
             for step in pack.plan(age, kind).steps:
-                assert on_one_page(step.title.get(language) + " " + step.text.get(language), pages) \
-                    or on_one_page(step.text.get(language), pages), (age, kind, step.title.get())
+                assert on_one_page(step.title.get(language) + " " + step.text.get(language), pages) or on_one_page(
+                    step.text.get(language), pages
+                ), (age, kind, step.title.get())
         for objective in pack.objectives_for(age):
             assert on_one_page(objective.get(language), pages)
         for term in content.terms:
@@ -259,8 +270,7 @@ def test_teaching_toml_is_plain_toml():
 @pytest.fixture(scope="module")
 def french_after(content):
     """The French teacher's PDF for ages 14 to 18 after the screening, as text per page (line breaks kept)."""
-    return [page.extract_text() for page in PdfReader(io.BytesIO(teacher_pdf(content, "14-18", "fr",
-                                                                              situation="after"))).pages]
+    return [page.extract_text() for page in PdfReader(io.BytesIO(teacher_pdf(content, "14-18", "fr", situation="after"))).pages]
 
 
 def test_the_pdf_shows_the_exit_ticket_prompts_beside_their_rubric_and_how_to_adapt(content, french_after):
@@ -291,8 +301,11 @@ def test_curriculum_links_of_the_readers_community_come_first_in_the_pdf(content
     else:
         home = [link.community == community for link in links]
         assert any(home) and home == sorted(home, reverse=True)
-    text = flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(teacher_pdf(
-        content, "14-18", language, situation="before"))).pages))
+    text = flat(
+        " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(teacher_pdf(content, "14-18", language, situation="before"))).pages
+        )
+    )
     printed = sorted(links, key=lambda link: text.index(flat(link.name)))
     assert [link.id for link in printed] == [link.id for link in links]
 

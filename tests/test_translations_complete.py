@@ -22,7 +22,7 @@ from explorer.typography import NBSP, NNBSP, colon, french_spacing, typeset
 
 NO_BREAK = NBSP + NNBSP
 
-EXTRA_PEOPLE = '''
+EXTRA_PEOPLE = """
 [[person]]
 id = "night-porter"
 name.en = "The night porter"
@@ -36,16 +36,16 @@ name = "Jane Doe"
 kind = "crew"
 role.en = "Casting"
 role.nl = "Casting"
-'''
+"""
 
-EXTRA_SOURCE = '''
+EXTRA_SOURCE = """
 [[source]]
 id = "test-note"
 title = "A test source"
 note.en = "What it holds."
 note.fr = "Ce qu’il contient."
 note.nl = "Wat het bevat."
-'''
+"""
 
 
 def add_records(data_dir: Path) -> None:
@@ -57,12 +57,12 @@ def add_records(data_dir: Path) -> None:
 
 # --- the loader -------------------------------------------------------------------------------------------------
 
+
 def test_names_roles_and_notes_are_read_per_language(data_copy):
     add_records(data_copy)
     content = load_content(data_copy)
     porter = content.person("night-porter")
-    assert [porter.name.get(lang) for lang in ("en", "fr", "nl")] == [
-        "The night porter", "Le veilleur de nuit", "De nachtportier"]
+    assert [porter.name.get(lang) for lang in ("en", "fr", "nl")] == ["The night porter", "Le veilleur de nuit", "De nachtportier"]
     jane = content.person("jane-doe")
     assert all(jane.name.get(lang) == "Jane Doe" for lang in ("en", "fr", "nl")), "a plain name is everyone's"
     assert jane.role is not None and jane.role.get("nl") == "Casting" and jane.role.get("fr") == "Casting"  # fallback
@@ -90,14 +90,16 @@ def test_a_plain_role_or_note_is_reported_untranslated_but_a_plain_name_is_not(d
     assert "data/people.toml: person 'plain-crew': role.fr: translation missing; English is shown" in people
     assert "data/people.toml: person 'plain-crew': role.nl: translation missing; English is shown" in people
     assert not any(".name." in line or "name.fr" in line for line in people)
-    assert "data/sources.toml: source 'plain-note': note.fr: translation missing; English is shown" in \
-        missing_for(data_copy, "sources.toml")
+    assert "data/sources.toml: source 'plain-note': note.fr: translation missing; English is shown" in missing_for(
+        data_copy, "sources.toml"
+    )
 
 
 def test_check_translations_reports_a_missing_french_role(data_copy):
     add_records(data_copy)
-    result = subprocess.run([sys.executable, "-m", "explorer", "check", "--translations", str(data_copy)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "explorer", "check", "--translations", str(data_copy)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "data/people.toml: person 'jane-doe': role.fr: translation missing; English is shown" in result.stdout
     assert "person 'jane-doe': role.nl" not in result.stdout
@@ -130,10 +132,14 @@ def test_characters_and_crew_roles_differ_from_english_where_they_are_words(cont
 
 # --- the fragments ----------------------------------------------------------------------------------------------
 
+
 def translated(texts) -> list[tuple[str, str, str]]:
     """(en, fr, nl) of each text whose French or Dutch differs from its English."""
-    return [(t.get("en"), t.get("fr"), t.get("nl")) for t in texts
-            if t is not None and (t.get("fr") != t.get("en") or t.get("nl") != t.get("en"))]
+    return [
+        (t.get("en"), t.get("fr"), t.get("nl"))
+        for t in texts
+        if t is not None and (t.get("fr") != t.get("en") or t.get("nl") != t.get("en"))
+    ]
 
 
 def test_crew_film_facts_sources_and_scene_cast_follow_the_language(content):
@@ -157,29 +163,36 @@ def test_crew_film_facts_sources_and_scene_cast_follow_the_language(content):
 
 # --- typography -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Pourquoi?", f"Pourquoi{NNBSP}?"),
-    ("Pourquoi ?", f"Pourquoi{NNBSP}?"),
-    ("Regarde ! Là ; ici", f"Regarde{NNBSP}! Là{NNBSP}; ici"),
-    ("Avec : Stefan", f"Avec{NBSP}: Stefan"),
-    ("Avec: Stefan", f"Avec{NBSP}: Stefan"),
-    ("« une micro-forêt »", f"«{NNBSP}une micro-forêt{NNBSP}»"),
-    ("«micro-forêt»", f"«{NNBSP}micro-forêt{NNBSP}»"),
-    ("Quoi?!", f"Quoi{NNBSP}?!"),
-    ("« Ici » ?", f"«{NNBSP}Ici{NNBSP}»{NNBSP}?"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pourquoi?", f"Pourquoi{NNBSP}?"),
+        ("Pourquoi ?", f"Pourquoi{NNBSP}?"),
+        ("Regarde ! Là ; ici", f"Regarde{NNBSP}! Là{NNBSP}; ici"),
+        ("Avec : Stefan", f"Avec{NBSP}: Stefan"),
+        ("Avec: Stefan", f"Avec{NBSP}: Stefan"),
+        ("« une micro-forêt »", f"«{NNBSP}une micro-forêt{NNBSP}»"),
+        ("«micro-forêt»", f"«{NNBSP}micro-forêt{NNBSP}»"),
+        ("Quoi?!", f"Quoi{NNBSP}?!"),
+        ("« Ici » ?", f"«{NNBSP}Ici{NNBSP}»{NNBSP}?"),
+    ],
+)
 def test_french_spacing(text, expected):
     assert french_spacing(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "Le rendez-vous est à 12:30, au format 4:3.",
-    "Voir https://www.mossenkorstmossen.be/?page=1:2 et www.example.be/a;b",
-    "Écrire à mousse@example.be",
-    f"Déjà{NBSP}: espacé{NNBSP}; «{NNBSP}bien{NNBSP}»{NNBSP}!",
-    ": au début",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le rendez-vous est à 12:30, au format 4:3.",
+        "Voir https://www.mossenkorstmossen.be/?page=1:2 et www.example.be/a;b",
+        "Écrire à mousse@example.be",
+        f"Déjà{NBSP}: espacé{NNBSP}; «{NNBSP}bien{NNBSP}»{NNBSP}!",
+        ": au début",
+        "",
+    ],
+)
 def test_french_spacing_leaves_times_addresses_and_spaced_text_alone(text):
     assert french_spacing(text) == text
 
@@ -213,6 +226,7 @@ def test_french_pages_are_typeset(content):
 
 # --- the pages --------------------------------------------------------------------------------------------------
 
+
 def run(page: str, **query: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():
@@ -231,8 +245,15 @@ def real_data(monkeypatch):
 def test_the_about_page_in_french_shows_no_english_role_or_name(content):
     at = run("pages/about.py", lang="fr")
     page = "\n".join(h.proto.body for h in at.get("html"))
-    english = translated([*(p.role for p in content.people), *(p.name for p in content.people),
-                          content.film.country, *content.film.languages, *(s.note for s in content.sources)])
+    english = translated(
+        [
+            *(p.role for p in content.people),
+            *(p.name for p in content.people),
+            content.film.country,
+            *content.film.languages,
+            *(s.note for s in content.sources),
+        ]
+    )
     assert english, "the data has translated roles and names to look for"
     for en, fr, _ in english:
         if en != fr:
@@ -244,8 +265,9 @@ def test_the_about_page_in_french_shows_no_english_role_or_name(content):
 def test_the_scene_pages_character_pills_are_in_dutch(content):
     at = run("pages/scenes.py", lang="nl")
     labels = [option.content for option in at.button_group(key="who").proto.options]
-    shown = [p for p in content.characters() if p.name.get("nl") != p.name.get("en")
-             and any(p.id in s.characters for s in content.scenes)]  # the pills name who is in a scene
+    shown = [
+        p for p in content.characters() if p.name.get("nl") != p.name.get("en") and any(p.id in s.characters for s in content.scenes)
+    ]  # the pills name who is in a scene
     assert shown, "the data has characters known by a description"
     for person in shown:
         assert any(person.name.get("nl") in label.replace("\\", "") for label in labels), person.id

@@ -245,7 +245,8 @@ def test_an_unknown_place_in_a_route(data_copy, content):
     route = content.walks[-1]
     edit_route(data_copy, route.id, "stops", stops("nowhere", *route.stops))
     assert walk_problems(data_copy) == [
-        f"data/walks.toml: route {route.id!r}: stops: names a place that is not in places.toml (got 'nowhere')"]
+        f"data/walks.toml: route {route.id!r}: stops: names a place that is not in places.toml (got 'nowhere')"
+    ]
 
 
 def test_a_stop_twice_in_a_route(data_copy, content):
@@ -275,8 +276,9 @@ def test_a_route_of_one_stop(data_copy, content):
 def test_a_route_citing_an_unknown_source(data_copy, content):
     route = next(r for r in content.walks if r.sources)
     edit_route(data_copy, route.id, "sources", stops("no-such-source"))
-    assert walk_problems(data_copy) == [f"data/walks.toml: route {route.id!r}: sources: names a source that is not "
-                                        "in sources.toml (got 'no-such-source')"]
+    assert walk_problems(data_copy) == [
+        f"data/walks.toml: route {route.id!r}: sources: names a source that is not in sources.toml (got 'no-such-source')"
+    ]
 
 
 def test_walks_file_is_needed(data_copy):

@@ -16,15 +16,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="validate the settings and the content files; list every problem")
-    check_cmd.add_argument("--translations", action="store_true",
-                           help="list every text that lacks its French or Dutch version")
-    check_cmd.add_argument("data_dir", nargs="?", default=None,
-                           help="folder of content files (default: the data_dir setting, else data/)")
+    check_cmd.add_argument("--translations", action="store_true", help="list every text that lacks its French or Dutch version")
+    check_cmd.add_argument(
+        "data_dir", nargs="?", default=None, help="folder of content files (default: the data_dir setting, else data/)"
+    )
     export_cmd = commands.add_parser("export", help="write a static copy of the explorer (works offline, no server)")
     export_cmd.add_argument("target", help="folder to write the site into")
     export_cmd.add_argument("--lang", default="en", choices=("en", "fr", "nl"), help="language of the copy")
-    export_cmd.add_argument("--spoiler-safe", action="store_true",
-                            help="leave out the scenes after the first encounter and what tells them")
+    export_cmd.add_argument(
+        "--spoiler-safe", action="store_true", help="leave out the scenes after the first encounter and what tells them"
+    )
     theme_cmd = commands.add_parser("theme", help="print the [theme] section of .streamlit/config.toml from the palette")
     theme_cmd.add_argument("--write", action="store_true", help="write it into .streamlit/config.toml")
     args = parser.parse_args(argv)
@@ -51,8 +52,10 @@ def main(argv: list[str] | None = None) -> int:
             for problem in missing:
                 print(problem)
             print()
-        print(f"Translations missing ({summary}); English is shown there."
-              + ("" if args.translations else " List them with: python -m explorer check --translations"))
+        print(
+            f"Translations missing ({summary}); English is shown there."
+            + ("" if args.translations else " List them with: python -m explorer check --translations")
+        )
     for problem in problems:
         print(problem)
     if problems:

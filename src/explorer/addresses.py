@@ -50,7 +50,7 @@ def parse_address(text: str) -> Address | None:
     text = text.strip()
     if text.startswith("["):  # [IPv6] or [IPv6]:port
         end = text.find("]")
-        rest = text[end + 1:] if end > 0 else "x"
+        rest = text[end + 1 :] if end > 0 else "x"
         if rest and not (rest.startswith(":") and rest[1:].isdigit() and rest[1:].isascii()):
             return None
         text = text[1:end]

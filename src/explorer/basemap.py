@@ -51,8 +51,7 @@ def _draw(feature: BasemapFeature, language: str) -> list[folium.Element]:
 def _label(location: list[float], text: str, kind: str) -> folium.Marker:
     marker = folium.Marker(
         location,
-        icon=folium.DivIcon(html=f"<span>{esc(text)}</span>", class_name=f"hx-base-label hx-base-{kind}",
-                            icon_size=(0, 0)),
+        icon=folium.DivIcon(html=f"<span>{esc(text)}</span>", class_name=f"hx-base-label hx-base-{kind}", icon_size=(0, 0)),
     )
     marker.options["interactive"] = False
     marker.options["keyboard"] = False

@@ -82,7 +82,7 @@ class RecordReader:
         if same_everywhere:
             value = {DEFAULT_LANGUAGE: value}
         if not isinstance(value, dict):
-            self.problem(field, "must be a string or a table of languages like { en = \"...\" }", value)
+            self.problem(field, 'must be a string or a table of languages like { en = "..." }', value)
             return None
         pairs: list[tuple[str, str]] = []
         ok = True
@@ -111,7 +111,7 @@ class RecordReader:
         if value is None:
             value = {}
         if not isinstance(value, dict):
-            self.problem(field, "must be a table of languages like { fr = \"...\" }", value)
+            self.problem(field, 'must be a table of languages like { fr = "..." }', value)
             return ()
         result = []
         for language, item in value.items():
@@ -187,7 +187,8 @@ class RecordReader:
         for position, pair in enumerate(pairs, start=1):
             where = field if minimum == 1 else f"{field}[{position}]"
             if (
-                not isinstance(pair, list) or len(pair) != 2
+                not isinstance(pair, list)
+                or len(pair) != 2
                 or any(isinstance(x, bool) or not isinstance(x, int | float) for x in pair)
                 or not (-90 <= pair[0] <= 90 and -180 <= pair[1] <= 180)
             ):

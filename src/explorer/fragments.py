@@ -21,6 +21,7 @@ from explorer.typography import colon, typeset
 _EXTRA_ESCAPES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:")
 
+
 def esc(text: object) -> str:
     """Escape text for HTML, and also for JavaScript template strings it may end up in."""
     return html.escape(str(text), quote=True).translate(_EXTRA_ESCAPES)
@@ -61,8 +62,11 @@ def origin_note(quote: Quote, content: Content, language: str = "en") -> str:
 def quote_html(quote: Quote, content: Content, language: str = "en") -> str:
     """A quotation set apart, in its original words, with its attribution and our translation if needed."""
     translation = quote.translation(language)
-    ours = (f'<p class="hx-translation">{tx(translation, language)} <em>({tx(t("our translation", language), language)})</em></p>'
-            if translation else "")
+    ours = (
+        f'<p class="hx-translation">{tx(translation, language)} <em>({tx(t("our translation", language), language)})</em></p>'
+        if translation
+        else ""
+    )
     return (
         '<figure class="hx-quote">'
         f"<blockquote>{esc(quote.text)}</blockquote>{ours}"
@@ -91,8 +95,9 @@ def provenance_html(place: Place, content: Content, language: str = "en", *, lin
     if place.commune:
         parts.append(f"<p><strong>{tx(t('Commune', language), language)}{colon(language)}</strong> {esc(place.commune)}</p>")
     if place.why is not None:
-        parts.append(f"<p><strong>{tx(t('Why here', language), language)}{colon(language)}</strong> "
-                     f"{tx(place.why.get(language), language)}</p>")
+        parts.append(
+            f"<p><strong>{tx(t('Why here', language), language)}{colon(language)}</strong> {tx(place.why.get(language), language)}</p>"
+        )
     if place.evidence:
         heading = t("Sources", language) if place.provenance != "illustrative" else t("Background", language)
         items = "".join(f"<li>{source_html(content.source(s), links)}</li>" for s in place.evidence)
@@ -144,7 +149,7 @@ def scene_html(scene: Scene, content: Content, language: str = "en", *, selected
     """A scene card: number, title, time of day, who is in it, our note, and its quote if any."""
     who = ", ".join(content.person(c).name.get(language) for c in scene.characters)
     time = label(TIME_LABELS, scene.time_of_day, language)
-    ours = f' <em>({tx(t("our reading", language), language)})</em>' if scene.is_reading("time_of_day") else ""
+    ours = f" <em>({tx(t('our reading', language), language)})</em>" if scene.is_reading("time_of_day") else ""
     meta = [f'<span class="hx-chip hx-time-{esc(scene.time_of_day)}">{esc(time)}{ours}</span>']
     meta += [f'<span class="hx-chip">{esc(label(THEME_LABELS, th, language))}</span>' for th in scene.themes]
     parts = [
@@ -153,8 +158,9 @@ def scene_html(scene: Scene, content: Content, language: str = "en", *, selected
         f'<div class="hx-meta">{"".join(meta)}</div>',
     ]
     if who:
-        parts.append(f'<p class="hx-who"><strong>{tx(t("With", language), language)}{colon(language)}</strong> '
-                     f"{tx(who, language)}</p>")
+        parts.append(
+            f'<p class="hx-who"><strong>{tx(t("With", language), language)}{colon(language)}</strong> {tx(who, language)}</p>'
+        )
     parts.append(f"<p>{tx(scene.note.get(language), language)}</p>")
     if scene.quote is not None:
         parts.append(quote_html(scene.quote, content, language))
@@ -171,11 +177,15 @@ def fact_html(fact: MossFact, content: Content, language: str = "en", *, links: 
         parts.append(quote_html(fact.quote, content, language))
     parts.append(f"<p>{tx(fact.explanation.get(language), language)}</p>")
     if fact.look_for is not None:
-        parts.append(f'<p class="hx-look"><strong>{tx(t("Where to look", language), language)}{colon(language)}</strong> '
-                     f"{tx(fact.look_for.get(language), language)}</p>")
+        parts.append(
+            f'<p class="hx-look"><strong>{tx(t("Where to look", language), language)}{colon(language)}</strong> '
+            f"{tx(fact.look_for.get(language), language)}</p>"
+        )
     if fact.quote is None:
-        parts.append(f'<p class="hx-src">{tx(t("Source", language), language)}{colon(language)} '
-                     f"{source_html(content.source(fact.source), links)}</p>")
+        parts.append(
+            f'<p class="hx-src">{tx(t("Source", language), language)}{colon(language)} '
+            f"{source_html(content.source(fact.source), links)}</p>"
+        )
     parts.append("</article>")
     return "".join(parts)
 
@@ -196,8 +206,7 @@ def cards_html(fragments: list[str], extra_class: str = "") -> str:
     return "".join(f'<div class="{classes}">{fragment}</div>' for fragment in fragments)
 
 
-def place_header_html(place: Place, language: str = "en", *, spoiler_safe: bool = False,
-                      view: Visibility | None = None) -> str:
+def place_header_html(place: Place, language: str = "en", *, spoiler_safe: bool = False, view: Visibility | None = None) -> str:
     """The selected place's name, kind and description (its spoiler-free one in spoiler-safe mode): ``view``
     decides (``explorer.spoilers``), else ``spoiler_safe``."""
     description = view.description(place) if view is not None else place.description_for(spoiler_safe)
@@ -216,16 +225,20 @@ def intro_html(language: str = "en", *, spoiler_safe: bool = False) -> str:
         t("Read the scenes set there, in story order.", language),
         t("Read the moss facts tied to it, and the director’s words about moss.", language),
     ]
-    lede = t(
-        "Bas Devos shot the film in Brussels, often within walking distance of his home. Only one place is documented "
-        "exactly: the Moeraske marsh in Evere. For Stefan's apartment only the commune is known; the other places we "
-        "set on the map ourselves, as illustrations. Each marker says which.",
-        language,
-    ) if spoiler_safe else t(
-        "Bas Devos shot the film in Brussels, often within walking distance of his home. Only one place is documented "
-        "exactly: the Moeraske marsh, where Stefan comes upon Shuxiu gathering moss. For his apartment only the "
-        "commune is known; the other places we set on the map ourselves, as illustrations. Each marker says which.",
-        language,
+    lede = (
+        t(
+            "Bas Devos shot the film in Brussels, often within walking distance of his home. Only one place is documented "
+            "exactly: the Moeraske marsh in Evere. For Stefan's apartment only the commune is known; the other places we "
+            "set on the map ourselves, as illustrations. Each marker says which.",
+            language,
+        )
+        if spoiler_safe
+        else t(
+            "Bas Devos shot the film in Brussels, often within walking distance of his home. Only one place is documented "
+            "exactly: the Moeraske marsh, where Stefan comes upon Shuxiu gathering moss. For his apartment only the "
+            "commune is known; the other places we set on the map ourselves, as illustrations. Each marker says which.",
+            language,
+        )
     )
     items = "".join(f"<li>{esc(step)}</li>" for step in steps)
     return (
@@ -273,15 +286,25 @@ def awards_html(film: Film, language: str = "en") -> str:
 
 def cast_html(cast: tuple[Person, ...], content: Content, language: str = "en") -> str:
     """Actors and the characters they play."""
-    items = "".join(f"<li><strong>{tx(p.name.get(language), language)}</strong>{colon(language)} "
-                    f"{tx(content.person(p.plays).name.get(language), language)}</li>" for p in cast)
+    items = "".join(
+        f"<li><strong>{tx(p.name.get(language), language)}</strong>{colon(language)} "
+        f"{tx(content.person(p.plays).name.get(language), language)}</li>"
+        for p in cast
+    )
     return f"<ul>{items}</ul>"
 
 
 def crew_html(crew: tuple[Person, ...], language: str = "en") -> str:
     """Who did what: each crew member's role, in ``language``, and name."""
-    return "<ul>" + "".join(f"<li>{tx(p.role.get(language) if p.role else '', language)}{colon(language)} "
-                            f"<strong>{tx(p.name.get(language), language)}</strong></li>" for p in crew) + "</ul>"
+    return (
+        "<ul>"
+        + "".join(
+            f"<li>{tx(p.role.get(language) if p.role else '', language)}{colon(language)} "
+            f"<strong>{tx(p.name.get(language), language)}</strong></li>"
+            for p in crew
+        )
+        + "</ul>"
+    )
 
 
 def sources_html(sources: tuple[Source, ...], *, links: bool = True, language: str = "en") -> str:
@@ -307,15 +330,21 @@ def attract_slides(content: Content, language: str = "en") -> list[tuple[str, st
         kicker = t("Scene {number}", language, number=scene.order)
         if place is not None:
             kicker += " · " + place.name.get(language)
-        slides.append((kicker, scene.title.get(language), scene.note.get(language),
-                       scene.quote.text if scene.quote else ""))
+        slides.append((kicker, scene.title.get(language), scene.note.get(language), scene.quote.text if scene.quote else ""))
         if place is not None and not any(title == place.name.get(language) for _, title, *_ in slides):
             # a place's slide leads with its name; how we know where it is comes above it, small
-            slides.append((label(PROVENANCE_LABELS, place.provenance, language), place.name.get(language),
-                           view.description(place).get(language), ""))
+            slides.append(
+                (
+                    label(PROVENANCE_LABELS, place.provenance, language),
+                    place.name.get(language),
+                    view.description(place).get(language),
+                    "",
+                )
+            )
     for fact in view.facts("interview"):
-        slides.append((t("Moss", language), fact.title.get(language), fact.explanation.get(language),
-                       fact.quote.text if fact.quote else ""))
+        slides.append(
+            (t("Moss", language), fact.title.get(language), fact.explanation.get(language), fact.quote.text if fact.quote else "")
+        )
     return slides
 
 
@@ -356,8 +385,7 @@ def attract_html(content: Content, language: str = "en", votes: str = "") -> tup
 
 def term_html(term, content: Content, language: str = "en", *, hide_where: bool = False) -> str:
     """A glossary entry: the term, what it means, where it shows in the film, and the director's words."""
-    where = (t("Where it shows is hidden in spoiler-safe mode.", language) if hide_where
-             else term.where.get(language))
+    where = t("Where it shows is hidden in spoiler-safe mode.", language) if hide_where else term.where.get(language)
     return (
         f'<article class="hx-term"><h4>{tx(term.name.get(language), language)}</h4>'
         f"<p>{tx(term.explanation.get(language), language)}</p>"
@@ -387,14 +415,26 @@ def walk_legs_html(walk, language: str = "en") -> str:
     """The walk's legs as a table (every column on a wider screen; one card per leg on a phone, css/app.css)."""
     from babel.numbers import format_decimal
 
-    headings = [t("Leg", language), t("From", language), t("To", language), t("km", language),
-                t("Minutes on foot", language), t("Destination is", language)]
+    headings = [
+        t("Leg", language),
+        t("From", language),
+        t("To", language),
+        t("km", language),
+        t("Minutes on foot", language),
+        t("Destination is", language),
+    ]
     rows = []
     for number, leg in enumerate(walk.legs, start=1):
-        cells = [str(number), leg.start.name.get(language), leg.end.name.get(language),
-                 format_decimal(round(leg.metres / 1000, 2), format="0.00", locale=language), str(leg.minutes),
-                 label(PROVENANCE_LABELS, leg.end.provenance, language)]
-        rows.append("<tr>" + "".join(f'<td data-label="{esc(h)}">{esc(c)}</td>' for h, c in zip(headings, cells, strict=True))
-                    + "</tr>")
+        cells = [
+            str(number),
+            leg.start.name.get(language),
+            leg.end.name.get(language),
+            format_decimal(round(leg.metres / 1000, 2), format="0.00", locale=language),
+            str(leg.minutes),
+            label(PROVENANCE_LABELS, leg.end.provenance, language),
+        ]
+        rows.append(
+            "<tr>" + "".join(f'<td data-label="{esc(h)}">{esc(c)}</td>' for h, c in zip(headings, cells, strict=True)) + "</tr>"
+        )
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headings)
     return f'<table class="hx-legs"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

@@ -29,8 +29,7 @@ from explorer.theme import rgb
 from explorer.typography import NBSP, NNBSP, as_written, typeset
 
 AGE_LABELS = {"10-13": N_("Ages 10 to 13"), "14-18": N_("Ages 14 to 18"), "adults": N_("Adults")}
-MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, RULE = (rgb(name) for name in
-                                                 ("moss", "moss_dark", "moss_light", "concrete", "ink", "line"))
+MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, RULE = (rgb(name) for name in ("moss", "moss_dark", "moss_light", "concrete", "ink", "line"))
 # Room to write under each question: (ruled lines, their spacing in mm); younger writers get wider lines.
 WRITING = {"10-13": (5, 10.0), "14-18": (6, 8.0), "adults": (6, 8.0)}
 MIN_LINES = 3  # the least room to write a handout shrinks to when it must keep to MAX_PAGES
@@ -38,9 +37,11 @@ MAX_PAGES = 4
 QUESTION_SIZE = {"10-13": 12.0, "14-18": 11.0, "adults": 11.0}  # pt
 QUESTION_INDENT = 11.0  # mm: room for the question's number ("Q12")
 # How to answer, in the register of the band (French: tu for pupils, vous for adults)
-INSTRUCTIONS = {"10-13": N_("Answer in your own words: there is no single right answer."),
-                "14-18": N_("Answer in your own words: there is no single right answer."),
-                "adults": N_("Answers are open: write what you saw and what you think.")}
+INSTRUCTIONS = {
+    "10-13": N_("Answer in your own words: there is no single right answer."),
+    "14-18": N_("Answer in your own words: there is no single right answer."),
+    "adults": N_("Answers are open: write what you saw and what you think."),
+}
 MIN_NOTES = 30.0  # mm: less room than this at the end and the last page is already full
 TICKET_LINES = 3  # ruled lines under each prompt of the exit ticket
 EXIT_TICKET = "exit ticket"  # the English title of a plan's exit-ticket step (the rubric's task, "exit-ticket")
@@ -135,23 +136,39 @@ def add_fonts(pdf: FPDF) -> None:
             pdf.add_font(family, style, str(font_path(family, style)))
 
 
-def handout_pdf(content: Content, age: str, scenes: Iterable[Scene], language: str = "en", *,
-                spoiler_safe: bool = False, glossary: bool = False, plan: LessonPlan | None = None) -> bytes:
+def handout_pdf(
+    content: Content,
+    age: str,
+    scenes: Iterable[Scene],
+    language: str = "en",
+    *,
+    spoiler_safe: bool = False,
+    glossary: bool = False,
+    plan: LessonPlan | None = None,
+) -> bytes:
     """The handout for one age band: the plan's questions (or the chosen scenes' questions), the word bank and
     sentence starters, the activities, the glossary when asked for, and the extension task."""
     return bytes(_fitted(content, age, tuple(scenes), language, spoiler_safe, glossary, plan).output())
 
 
-def handout_layout(content: Content, age: str, scenes: Iterable[Scene], language: str = "en", *,
-                   spoiler_safe: bool = False, glossary: bool = False, plan: LessonPlan | None = None) -> tuple[
-        tuple[Placed, ...], float, float]:
+def handout_layout(
+    content: Content,
+    age: str,
+    scenes: Iterable[Scene],
+    language: str = "en",
+    *,
+    spoiler_safe: bool = False,
+    glossary: bool = False,
+    plan: LessonPlan | None = None,
+) -> tuple[tuple[Placed, ...], float, float]:
     """Where every block of the handout went, with the top and bottom of the writing area (mm)."""
     pdf = _fitted(content, age, tuple(scenes), language, spoiler_safe, glossary, plan)
     return tuple(pdf.placed), pdf.t_margin, pdf.page_break_trigger
 
 
-def handout_questions(content: Content, age: str, scenes: Iterable[Scene], *, spoiler_safe: bool = False,
-                      plan: LessonPlan | None = None) -> tuple[Question, ...]:
+def handout_questions(
+    content: Content, age: str, scenes: Iterable[Scene], *, spoiler_safe: bool = False, plan: LessonPlan | None = None
+) -> tuple[Question, ...]:
     """The questions a handout prints, in its order: the plan's (in the order it asks them) or, without a plan, those
     of the chosen scenes for the age band; never one spoiler-safe mode hides."""
     view = visibility(content, spoiler_safe)
@@ -178,13 +195,18 @@ def main_activity_step(content: Content, plan: LessonPlan | None) -> LessonStep 
     if plan is None:
         return None
     pack = content.teaching
-    main = {activity for other in (pack.plans if pack is not None else ()) if other.age == plan.age
-            for step in other.steps if _main_title(step) for activity in step.activities}
+    main = {
+        activity
+        for other in (pack.plans if pack is not None else ())
+        if other.age == plan.age
+        for step in other.steps
+        if _main_title(step)
+        for activity in step.activities
+    }
     return next((s for s in plan.steps if _main_title(s) or main.intersection(s.activities)), None)
 
 
-def rubric_tasks(content: Content, plans: Iterable[LessonPlan | None], *,
-                 spoiler_safe: bool = False) -> tuple[str, ...]:
+def rubric_tasks(content: Content, plans: Iterable[LessonPlan | None], *, spoiler_safe: bool = False) -> tuple[str, ...]:
     """The rubric tasks (RUBRIC_TASKS, in that order) that ``plans`` have a step for, a step spoiler-safe mode
     shows: the exit ticket when a plan has an exit-ticket step, the main activity when a plan has its step."""
     view = visibility(content, spoiler_safe)
@@ -193,13 +215,14 @@ def rubric_tasks(content: Content, plans: Iterable[LessonPlan | None], *,
     def shown(step: LessonStep | None) -> bool:
         return step is not None and view.step(step)
 
-    found = {"exit-ticket": any(shown(exit_ticket_step(plan)) for plan in plans),
-             "main-activity": any(shown(main_activity_step(content, plan)) for plan in plans)}
+    found = {
+        "exit-ticket": any(shown(exit_ticket_step(plan)) for plan in plans),
+        "main-activity": any(shown(main_activity_step(content, plan)) for plan in plans),
+    }
     return tuple(task for task in RUBRIC_TASKS if found.get(task))
 
 
-def exit_ticket_texts(content: Content, age: str, plan: LessonPlan | None, *,
-                      spoiler_safe: bool = False) -> tuple[Text, ...]:
+def exit_ticket_texts(content: Content, age: str, plan: LessonPlan | None, *, spoiler_safe: bool = False) -> tuple[Text, ...]:
     """The band's exit-ticket prompts when ``plan`` has an exit-ticket step that spoiler-safe mode shows, else ()."""
     step = exit_ticket_step(plan)
     pack = content.teaching
@@ -209,8 +232,9 @@ def exit_ticket_texts(content: Content, age: str, plan: LessonPlan | None, *,
     return tuple(assessment.exit_ticket) if assessment is not None else ()
 
 
-def _fitted(content: Content, age: str, scenes: tuple[Scene, ...], language: str, spoiler_safe: bool,
-            glossary: bool, plan: LessonPlan | None) -> _Handout:
+def _fitted(
+    content: Content, age: str, scenes: tuple[Scene, ...], language: str, spoiler_safe: bool, glossary: bool, plan: LessonPlan | None
+) -> _Handout:
     """The handout with the most room to write that keeps to MAX_PAGES pages: fewer ruled lines under each question,
     down to MIN_LINES. A choice too long even so keeps full room."""
     first = None
@@ -222,11 +246,18 @@ def _fitted(content: Content, age: str, scenes: tuple[Scene, ...], language: str
     return first
 
 
-def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str, spoiler_safe: bool,
-           glossary: bool, plan: LessonPlan | None, lines: int) -> _Handout:
+def _build(
+    content: Content,
+    age: str,
+    scenes: tuple[Scene, ...],
+    language: str,
+    spoiler_safe: bool,
+    glossary: bool,
+    plan: LessonPlan | None,
+    lines: int,
+) -> _Handout:
     view = visibility(content, spoiler_safe)
-    pdf = _Handout(t("Here (Bas Devos, 2023) · classroom handout · made with the Here explorer",
-                     language), language)
+    pdf = _Handout(t("Here (Bas Devos, 2023) · classroom handout · made with the Here explorer", language), language)
     pdf.set_title(t("Here: classroom handout", language))
     pdf.set_author("Here explorer")
     pdf.add_page()
@@ -236,8 +267,10 @@ def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str,
         _support_box(pdf, support.words, support.starters)
 
     spacing = WRITING[age][1]
-    section: list[_Op] = [_Heading(t("Scenes and questions", language)),
-                          _Text(t(INSTRUCTIONS[age], language), size=10, colour=GREY, after=3)]
+    section: list[_Op] = [
+        _Heading(t("Scenes and questions", language)),
+        _Text(t(INSTRUCTIONS[age], language), size=10, colour=GREY, after=3),
+    ]
     previous: str | None = None
     for question in handout_questions(content, age, scenes, spoiler_safe=spoiler_safe, plan=plan):
         ops: list[_Op] = section
@@ -246,17 +279,30 @@ def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str,
         elif question.phase != "before" and question.scene != previous:
             scene = content.scene(question.scene)
             ops += [_Text(scene.title.get(language), size=12.5, colour=MOSS_DARK, style="B", after=2)]
-        ops += [_Text(question.text.get(language), size=QUESTION_SIZE[age], indent=QUESTION_INDENT,
-                      label=content.question_label(question.id), after=0),
-                _Rules(lines, spacing, indent=QUESTION_INDENT)]
+        ops += [
+            _Text(
+                question.text.get(language),
+                size=QUESTION_SIZE[age],
+                indent=QUESTION_INDENT,
+                label=content.question_label(question.id),
+                after=0,
+            ),
+            _Rules(lines, spacing, indent=QUESTION_INDENT),
+        ]
         _place(pdf, "question", question.id, ops)
         section, previous = [], question.scene if question.phase != "before" else ""
 
     section = [_Heading(t("Activities", language))]
     for activity in _activities(content, age, view, plan):
-        ops = section + [_Text(t("{title} ({minutes} minutes)", language, title=activity.title.get(language),
-                                 minutes=activity.minutes), size=11.5, style="B", after=0.8),
-                         _Text(activity.text.get(language), size=10, after=1)]
+        ops = section + [
+            _Text(
+                t("{title} ({minutes} minutes)", language, title=activity.title.get(language), minutes=activity.minutes),
+                size=11.5,
+                style="B",
+                after=0.8,
+            ),
+            _Text(activity.text.get(language), size=10, after=1),
+        ]
         _place(pdf, "activity", activity.id, ops, gap=3)
         section = []
 
@@ -267,9 +313,12 @@ def _build(content: Content, age: str, scenes: tuple[Scene, ...], language: str,
             section = []
 
     if support is not None and support.extension.get(language):
-        _place(pdf, "extension", "extension", [
-            _Heading(t("Going further", language)),
-            _Text(support.extension.get(language), size=10.5, after=1)])
+        _place(
+            pdf,
+            "extension",
+            "extension",
+            [_Heading(t("Going further", language)), _Text(support.extension.get(language), size=10.5, after=1)],
+        )
 
     ticket = _ticket_ops(pdf, exit_ticket_texts(content, age, plan, spoiler_safe=spoiler_safe), spacing)
     ticket_height = sum(_height(pdf, op) for op in ticket) + 4 if ticket else 0
@@ -297,12 +346,15 @@ def _ticket_ops(pdf: _Handout, prompts, spacing: float) -> list[_Op]:
     if not prompts:
         return []
     language, pad = pdf.language, 4.0
-    ops: list[_Op] = [_Space(pad), _Text(t("Exit ticket", language), size=12.5, colour=MOSS_DARK, style="B",
-                                         indent=pad, right=pad, after=1)]
+    ops: list[_Op] = [
+        _Space(pad),
+        _Text(t("Exit ticket", language), size=12.5, colour=MOSS_DARK, style="B", indent=pad, right=pad, after=1),
+    ]
     for number, prompt in enumerate(prompts, start=1):
-        ops += [_Text(prompt.get(language), size=10.5, indent=pad + 6, right=pad, label=f"{number}.", label_indent=pad,
-                      after=0),
-                _Rules(TICKET_LINES, spacing, indent=pad + 6, right=pad)]
+        ops += [
+            _Text(prompt.get(language), size=10.5, indent=pad + 6, right=pad, label=f"{number}.", label_indent=pad, after=0),
+            _Rules(TICKET_LINES, spacing, indent=pad + 6, right=pad),
+        ]
     ops.append(_Space(pad - 3))
     return ops
 
@@ -319,11 +371,12 @@ def _term_ops(content: Content, term: Term, age: str, language: str, view: Visib
     """A glossary entry: its name, what it means, where it shows (unless that tells a hidden scene), and the
     director's words. For ages 10 to 13 in French or Dutch, our translation stands in for the English words, marked
     as ours, and a quotation we have not translated is left out: no pupil of that age reads an English quotation."""
-    ops: list[_Op] = [_Text(term.name.get(language), size=11.5, colour=MOSS_DARK, style="B", after=0.8),
-                      _Text(term.explanation.get(language), size=10, after=1)]
+    ops: list[_Op] = [
+        _Text(term.name.get(language), size=11.5, colour=MOSS_DARK, style="B", after=0.8),
+        _Text(term.explanation.get(language), size=10, after=1),
+    ]
     if view.term_where(term):
-        ops.append(_Text(t("In the film: {where}", language, where=term.where.get(language)), size=9.5, colour=GREY,
-                         after=1))
+        ops.append(_Text(t("In the film: {where}", language, where=term.where.get(language)), size=9.5, colour=GREY, after=1))
     quote = term.quote
     if quote is None:
         return ops
@@ -332,15 +385,31 @@ def _term_ops(content: Content, term: Term, age: str, language: str, view: Visib
     translation = quote.translation(language)
     if age == "10-13" and language != quote.language:
         if translation:
-            ops.append(_Text(f"“{translation}” ({t('our translation', language)}) · {credit}", size=10,
-                             colour=MOSS_DARK, family="serif", style="I", indent=4, after=1))
+            ops.append(
+                _Text(
+                    f"“{translation}” ({t('our translation', language)}) · {credit}",
+                    size=10,
+                    colour=MOSS_DARK,
+                    family="serif",
+                    style="I",
+                    indent=4,
+                    after=1,
+                )
+            )
         return ops
-    ops.append(_Text(f"“{as_written(quote.text, quote.language)}” · {credit}", size=10, colour=MOSS_DARK,
-                     family="serif", style="I", indent=4,
-                     after=1))
+    ops.append(
+        _Text(
+            f"“{as_written(quote.text, quote.language)}” · {credit}",
+            size=10,
+            colour=MOSS_DARK,
+            family="serif",
+            style="I",
+            indent=4,
+            after=1,
+        )
+    )
     if translation:
-        ops.append(_Text(f"{translation} ({t('our translation', language)})", size=9.5, colour=GREY, indent=4,
-                         after=1))
+        ops.append(_Text(f"{translation} ({t('our translation', language)})", size=9.5, colour=GREY, indent=4, after=1))
     return ops
 
 
@@ -351,9 +420,23 @@ def _header(pdf: _Handout, content: Content, age: str) -> None:
     pdf.set_text_color(*MOSS_DARK)
     pdf.set_font("serif", "B", 26)
     pdf.cell(0, 12, t("Here", language), new_x="LMARGIN", new_y="NEXT")
-    _write(pdf, _Text(t("{director}, {country} {year} · {minutes} min · {audience}", language, director=film.director,
-                        country=film.country.get(language), year=film.year, minutes=film.runtime_minutes,
-                        audience=t(AGE_LABELS[age], language)), size=11, colour=GREY, after=4))
+    _write(
+        pdf,
+        _Text(
+            t(
+                "{director}, {country} {year} · {minutes} min · {audience}",
+                language,
+                director=film.director,
+                country=film.country.get(language),
+                year=film.year,
+                minutes=film.runtime_minutes,
+                audience=t(AGE_LABELS[age], language),
+            ),
+            size=11,
+            colour=GREY,
+            after=4,
+        ),
+    )
     name_fields(pdf, language)
     _write(pdf, _Text(film.synopsis.get(language), size=10.5, after=2))
     pdf.placed.append(Placed("header", "header", 1, pdf.page, top, pdf.get_y()))
@@ -383,12 +466,15 @@ def _support_box(pdf: _Handout, words, starters) -> None:
     language, pad = pdf.language, 4.0
     ops: list[_Op] = [_Space(pad)]
     if words:
-        ops += [_Text(t("Word bank", language), size=10, colour=MOSS_DARK, style="B", indent=pad, right=pad, after=0.8),
-                _Columns(tuple(w.get(language) for w in words), indent=pad, right=pad)]
+        ops += [
+            _Text(t("Word bank", language), size=10, colour=MOSS_DARK, style="B", indent=pad, right=pad, after=0.8),
+            _Columns(tuple(w.get(language) for w in words), indent=pad, right=pad),
+        ]
     if starters:
-        ops += [_Text(t("Sentence starters", language), size=10, colour=MOSS_DARK, style="B", indent=pad, right=pad,
-                      after=0.8),
-                _Columns(tuple(f"{s.get(language)}" for s in starters), indent=pad, right=pad, after=0.3)]
+        ops += [
+            _Text(t("Sentence starters", language), size=10, colour=MOSS_DARK, style="B", indent=pad, right=pad, after=0.8),
+            _Columns(tuple(f"{s.get(language)}" for s in starters), indent=pad, right=pad, after=0.3),
+        ]
     ops.append(_Space(pad - 0.3))
     _box(pdf, "support", "support", ops, fill=True)
 
@@ -436,8 +522,9 @@ def _height(pdf: _Handout, op: _Op) -> float:
     height = _HEIGHTS.get(key)
     if height is None:  # measured once: the same texts recur in every fitting of a handout and across handouts
         _font(pdf, op)
-        lines = pdf.multi_cell(pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L",
-                               dry_run=True, output="LINES")
+        lines = pdf.multi_cell(
+            pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L", dry_run=True, output="LINES"
+        )
         height = len(lines) * op.size * op.leading + op.after
         if len(_HEIGHTS) >= _HEIGHTS_KEPT:
             _HEIGHTS.clear()
@@ -458,8 +545,9 @@ def _halves(pdf: _Handout, op: _Columns) -> tuple[tuple[str, ...], tuple[str, ..
 
 def _item_height(pdf: _Handout, op: _Columns, item: str) -> float:
     pdf.set_font("sans", "", op.size)
-    lines = pdf.multi_cell(_column_width(pdf, op), op.size * 0.48, typeset(item, pdf.language), align="L",
-                           dry_run=True, output="LINES")
+    lines = pdf.multi_cell(
+        _column_width(pdf, op), op.size * 0.48, typeset(item, pdf.language), align="L", dry_run=True, output="LINES"
+    )
     return len(lines) * op.size * 0.48 + 0.8
 
 
@@ -484,8 +572,7 @@ def _write(pdf: _Handout, op: _Op) -> None:
             y = top
             for item in half:
                 pdf.set_xy(pdf.l_margin + op.indent + column * (width + op.gap), y)
-                pdf.multi_cell(width, op.size * 0.48, typeset(item, pdf.language), align="L", new_x="LEFT",
-                               new_y="NEXT")
+                pdf.multi_cell(width, op.size * 0.48, typeset(item, pdf.language), align="L", new_x="LEFT", new_y="NEXT")
                 y = pdf.get_y() + 0.8
         pdf.set_xy(pdf.l_margin, top + _height(pdf, op))
     elif isinstance(op, _Rules):
@@ -503,8 +590,7 @@ def _write(pdf: _Handout, op: _Op) -> None:
             pdf.cell(op.indent - op.label_indent, op.size * op.leading, op.label)
             pdf.set_font(op.family, op.style, op.size)
         pdf.set_x(pdf.l_margin + op.indent)
-        pdf.multi_cell(pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L",
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(op.after)
 
 
@@ -516,4 +602,3 @@ def _font(pdf: FPDF, op: _Text) -> None:
 def _set(pdf: _Handout, op: _Text) -> str:
     """The text of ``op`` as printed, typeset for the handout's language (the serif fonts lack U+202F)."""
     return typeset(op.text, pdf.language, NNBSP if op.family == "sans" else NBSP)
-

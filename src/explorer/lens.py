@@ -29,16 +29,18 @@ class LensError(ExplorerError):
         return t(self.message, language, **self.values)
 
 
-def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
-               max_side: int = MAX_SIDE) -> Image.Image:
+def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS, max_side: int = MAX_SIDE) -> Image.Image:
     """A checked RGB image from uploaded bytes, upright and at most ``max_side`` pixels on its longer side, or a
     :class:`LensError` saying what is wrong. A JPEG is decoded at a reduced scale straight away (``draft``), so a
     40-megapixel phone photo never sits in memory at full size; other formats are decoded, then reduced."""
     if not data:
         raise LensError(N_("The file is empty."))
     if len(data) > max_bytes:
-        raise LensError(N_("The file is {size} MB; photos up to {limit} MB are accepted."),
-                        size=f"{len(data) / 1_048_576:.1f}", limit=max_bytes // 1_048_576)
+        raise LensError(
+            N_("The file is {size} MB; photos up to {limit} MB are accepted."),
+            size=f"{len(data) / 1_048_576:.1f}",
+            limit=max_bytes // 1_048_576,
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -47,9 +49,15 @@ def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
                 raise LensError(N_("This is a {kind} file; please choose a JPEG, PNG or WebP photo."), kind=image.format)
             width, height = image.size
             if width * height > max_pixels:
-                raise LensError(N_("The photo is {width} x {height} pixels, too large to look at here; please send one "
-                                   "of at most {limit} megapixels."), width=width, height=height,
-                                limit=max_pixels // 1_000_000)
+                raise LensError(
+                    N_(
+                        "The photo is {width} x {height} pixels, too large to look at here; please send one "
+                        "of at most {limit} megapixels."
+                    ),
+                    width=width,
+                    height=height,
+                    limit=max_pixels // 1_000_000,
+                )
             if image.format in ("JPEG", "MPO") and max(width, height) > max_side:
                 scale = max_side / max(width, height)
                 image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
@@ -64,8 +72,9 @@ def open_photo(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     return ImageOps.exif_transpose(image).convert("RGB")
 
 
-def microscope_view(image: Image.Image, focus: tuple[float, float] = (0.5, 0.5), zoom: float = 3.0,
-                    contrast: float = 1.5) -> Image.Image:
+def microscope_view(
+    image: Image.Image, focus: tuple[float, float] = (0.5, 0.5), zoom: float = 3.0, contrast: float = 1.5
+) -> Image.Image:
     """A circular field of view on an enlarged detail around ``focus`` (fractions of width and height)."""
     width, height = image.size
     side = max(8, int(min(width, height) / max(zoom, 1.0)))
@@ -93,8 +102,7 @@ def microscope_view(image: Image.Image, focus: tuple[float, float] = (0.5, 0.5),
     return field
 
 
-def view_png(image: Image.Image, focus: tuple[float, float] = (0.5, 0.5), zoom: float = 3.0,
-             contrast: float = 1.5) -> bytes:
+def view_png(image: Image.Image, focus: tuple[float, float] = (0.5, 0.5), zoom: float = 3.0, contrast: float = 1.5) -> bytes:
     """The microscope view of a photo from :func:`open_photo`, as PNG bytes (each move of the lens)."""
     view = microscope_view(image, focus, zoom, contrast)
     buffer = io.BytesIO()

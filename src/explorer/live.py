@@ -65,11 +65,10 @@ _WORD_SIGNS = "'’-"
 _WORD_SYMBOLS = ("So", "Sk", "Mn", "Mc", "Me")  # an emoji, its skin tone or keycap, accents written apart
 _EDGE_PUNCTUATION = "\"'’‘“”«»„.,;:!?¡¿()[]{}…-_"
 ZWJ = "\u200d"  # the zero-width joiner: kept only between two emoji (👨‍👩‍👧‍👦, 🏳️‍🌈), never between letters
-SKIN_TONES = ("\U0001F3FB", "\U0001F3FF")  # the emoji modifiers (first, last), which follow the emoji they colour
+SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")  # the emoji modifiers (first, last), which follow the emoji they colour
 # a subdivision flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿): the black flag, an ISO 3166-2 code in invisible tag letters, the cancel tag;
 # tag letters anywhere else are dropped (they can carry text nobody sees)
-_TAG_FLAG = re.compile("\U0001F3F4([\U000E0061-\U000E007A]{2}[\U000E0030-\U000E0039\U000E0061-\U000E007A]{1,3})"
-                       "\U000E007F")
+_TAG_FLAG = re.compile("\U0001f3f4([\U000e0061-\U000e007a]{2}[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,3})\U000e007f")
 _KEYCAP = re.compile("[#*]\ufe0f?\u20e3")  # #️⃣ and *️⃣: signs that an emoji's keycap makes part of a word
 
 NOT_OPEN = N_("This question is not open for answers just now.")
@@ -81,22 +80,30 @@ CUT = N_("The answer was longer than {limit} characters, so it was cut.")
 UNKNOWN_CODE = N_("No live session has this code. The right code is on the projected screen.")
 ENDED = N_("This live session has ended.")
 TOO_MANY_TRIES = N_("Too many wrong codes from this network. Try again in a few minutes.")
-TOO_MANY_TRIES_SCAN = N_("Too many wrong codes from this network. Scanning the QR code on the screen still works; "
-                         "typing a code works again in a few minutes.")
+TOO_MANY_TRIES_SCAN = N_(
+    "Too many wrong codes from this network. Scanning the QR code on the screen still works; "
+    "typing a code works again in a few minutes."
+)
 JOINING_CLOSED = N_("This live session takes no new participants just now.")
 SESSION_FULL = N_("This live session is full: it takes no more participants.")
 TOO_MANY_JOINS = N_("Too many new participants from this network just now. Try again in a few minutes.")
 # the presenter's (vous in French)
-TOO_MANY_SESSIONS = N_("Too many live sessions were started from this network in the past hour. Try again later, or "
-                       "carry on with a session already started.")
+TOO_MANY_SESSIONS = N_(
+    "Too many live sessions were started from this network in the past hour. Try again later, or "
+    "carry on with a session already started."
+)
 TOO_MANY_QUESTIONS = N_("A live session holds at most {limit} questions. Start a new session to ask more.")
 
 PLACE_QUESTION = N_("Which place stayed with you?")
 SCENE_QUESTION = N_("Which scene stayed with you?")
 WORD_QUESTION = N_("One word for the film?")
 QUESTION_TEXTS = {"place": PLACE_QUESTION, "scene": SCENE_QUESTION, "word": WORD_QUESTION}
-KIND_LABELS = {"classroom": N_("Classroom question"), "place": N_("Place vote"), "scene": N_("Scene pick"),
-               "word": N_("One-word reaction")}
+KIND_LABELS = {
+    "classroom": N_("Classroom question"),
+    "place": N_("Place vote"),
+    "scene": N_("Scene pick"),
+    "word": N_("One-word reaction"),
+}
 
 
 class LiveError(ExplorerError):
@@ -154,8 +161,9 @@ def normalise_code(typed: str) -> str | None:
     return code
 
 
-def new_session(now: float, language: str = "en", spoiler_safe: bool = False,
-                lifetime: float = DEFAULT_LIFETIME, cap: int = DEFAULT_CAP) -> tuple[LiveSession, str]:
+def new_session(
+    now: float, language: str = "en", spoiler_safe: bool = False, lifetime: float = DEFAULT_LIFETIME, cap: int = DEFAULT_CAP
+) -> tuple[LiveSession, str]:
     """A new session and its presenter secret; the secret is returned only here (it goes in the presenter's link)."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}")
@@ -252,8 +260,11 @@ def choices_from_lines(typed: Mapping[str, str]) -> list[dict[str, str]]:
     """A presenter's choices from one text per language (one choice a line, the same order in each): per choice,
     its label in each language given, the languages in the order of ``typed``. A language left empty is not
     given; languages given with different numbers of lines raise :class:`ChoicesMismatch`."""
-    lines = {language: [_clean_line(line) for line in (text or "").splitlines() if _clean_line(line)]
-             for language, text in typed.items() if language in LANGUAGES}
+    lines = {
+        language: [_clean_line(line) for line in (text or "").splitlines() if _clean_line(line)]
+        for language, text in typed.items()
+        if language in LANGUAGES
+    }
     given = {language: found for language, found in lines.items() if found}
     if len({len(found) for found in given.values()}) > 1:
         raise ChoicesMismatch("choices in each language must match one to one")
@@ -261,8 +272,14 @@ def choices_from_lines(typed: Mapping[str, str]) -> list[dict[str, str]]:
     return [{language: found[i] for language, found in given.items()} for i in range(count)]
 
 
-def classroom_question(content: Content, session: LiveSession, question_id: str, age: str,
-                       choices: Sequence[str | Mapping[str, str]] = (), position: int = 0) -> LiveQuestion:
+def classroom_question(
+    content: Content,
+    session: LiveSession,
+    question_id: str,
+    age: str,
+    choices: Sequence[str | Mapping[str, str]] = (),
+    position: int = 0,
+) -> LiveQuestion:
     """A classroom.toml question for an age band, answered by one of ``choices`` or, with none, by free text. A
     choice is a text, or its label per language (``choices_from_lines``); the first label given is its value."""
     found = content.question(question_id)
@@ -272,23 +289,25 @@ def classroom_question(content: Content, session: LiveSession, question_id: str,
         raise ValueError(f"question {question_id!r} is not for ages {age!r}")
     if not visibility(content, session.spoiler_safe).question(found):
         raise ValueError(f"question {question_id!r} tells a scene hidden before viewing")
-    given = [{language: _clean_line(label)[:MAX_CHOICE] for language, label in c.items() if language in LANGUAGES}
-             if isinstance(c, Mapping) else {"": _clean_line(c)[:MAX_CHOICE]} for c in choices]
+    given = [
+        {language: _clean_line(label)[:MAX_CHOICE] for language, label in c.items() if language in LANGUAGES}
+        if isinstance(c, Mapping)
+        else {"": _clean_line(c)[:MAX_CHOICE]}
+        for c in choices
+    ]
     given = [{language: label for language, label in c.items() if label} for c in given]
     cleaned = tuple(next(iter(c.values()), "") for c in given)
     if any(not c for c in cleaned) or len(set(cleaned)) != len(cleaned) or len(cleaned) == 1 or len(cleaned) > MAX_CHOICES:
         raise ValueError(f"choices must be 2 to {MAX_CHOICES} different, non-empty answers (or none, for free text)")
     languages = {language for c in given for language in c}
     labels = tuple(tuple(c.items()) for c in given) if languages - {""} and len(languages) > 1 else ()
-    return LiveQuestion(new_question_id(), session.code, "classroom", question_id, age, cleaned, position=position,
-                        labels=labels)
+    return LiveQuestion(new_question_id(), session.code, "classroom", question_id, age, cleaned, position=position, labels=labels)
 
 
 def place_question(content: Content, session: LiveSession, position: int = 0) -> LiveQuestion:
     """'Which place stayed with you?': a vote for any place on the map. A place tells nothing of the story (the
     map shows every place before viewing too), so a spoiler-safe session offers them all."""
-    return LiveQuestion(new_question_id(), session.code, "place", choices=tuple(p.id for p in content.places),
-                        position=position)
+    return LiveQuestion(new_question_id(), session.code, "place", choices=tuple(p.id for p in content.places), position=position)
 
 
 def scene_question(content: Content, session: LiveSession, position: int = 0) -> LiveQuestion:
@@ -302,8 +321,7 @@ def word_question(session: LiveSession, position: int = 0) -> LiveQuestion:
     return LiveQuestion(new_question_id(), session.code, "word", position=position)
 
 
-def plan_questions(content: Content, session: LiveSession, age: str, kind: str,
-                   position: int = 0) -> tuple[list[LiveQuestion], int]:
+def plan_questions(content: Content, session: LiveSession, age: str, kind: str, position: int = 0) -> tuple[list[LiveQuestion], int]:
     """A lesson plan's questions (``LESSON_KINDS``) for an age band, in the plan's order, as classroom questions
     with written answers numbered on from ``position``, and how many of the plan's questions the session cannot
     ask (spoiler-safe hides them). A ValueError when there is no such plan."""
@@ -406,7 +424,7 @@ def _modifier(c: str) -> bool:
 
 
 def _regional(c: str) -> bool:
-    return "\U0001F1E6" <= c <= "\U0001F1FF"
+    return "\U0001f1e6" <= c <= "\U0001f1ff"
 
 
 def _sequence_parts(text: str) -> set[int]:
@@ -437,7 +455,7 @@ def _clusters(text: str) -> list[str]:
         if _regional(text[i]) and end < len(text) and _regional(text[end]):
             end += 1
         while end < len(text):
-            if _modifier(text[end]) or "\U000E0020" <= text[end] <= "\U000E007F":
+            if _modifier(text[end]) or "\U000e0020" <= text[end] <= "\U000e007f":
                 end += 1
             elif text[end] == ZWJ and end + 1 < len(text):
                 end += 2
@@ -478,13 +496,12 @@ def normalise_word(typed: str) -> Checked:
     """A one-word reaction: lower-cased, without the punctuation around it, at most MAX_WORD characters. Any
     letters and digits of any script count, and an emoji, also one made of several (a family joined by ZWJ, a
     flag); a space or a sign such as < or / does not, nor a ZWJ between letters (cleaning made it a space)."""
-    word = _clean_line((typed or "")[:MAX_WORD * 4]).strip(_EDGE_PUNCTUATION + " ").lower()
+    word = _clean_line((typed or "")[: MAX_WORD * 4]).strip(_EDGE_PUNCTUATION + " ").lower()
     if not word:
         raise AnswerRefused(EMPTY)
     kept = _sequence_parts(word)  # after cleaning, every ZWJ and tag left belongs to an emoji
     kept.update(found.start() for found in _KEYCAP.finditer(word))
-    if not all(c.isalnum() or c in _WORD_SIGNS or unicodedata.category(c) in _WORD_SYMBOLS or i in kept
-               for i, c in enumerate(word)):
+    if not all(c.isalnum() or c in _WORD_SIGNS or unicodedata.category(c) in _WORD_SYMBOLS or i in kept for i, c in enumerate(word)):
         raise AnswerRefused(NOT_ONE_WORD)
     cut = _cut(word, MAX_WORD)
     return Checked(cut, cut != word, MAX_WORD)
@@ -500,15 +517,14 @@ def check_answer(question: LiveQuestion, typed: str) -> Checked:
         if typed not in question.choices:
             raise AnswerRefused(NOT_A_CHOICE)
         return Checked(typed)
-    text = _clean_line((typed or "")[:MAX_TEXT * 4])  # cut first: cleaning goes a character at a time
+    text = _clean_line((typed or "")[: MAX_TEXT * 4])  # cut first: cleaning goes a character at a time
     if not text:
         raise AnswerRefused(EMPTY)
     cut = _cut(text, MAX_TEXT)
     return Checked(cut, cut != text)
 
 
-def record(answers: dict[tuple[str, str], Answer], question: LiveQuestion, participant: str, typed: str,
-           now: float) -> Checked:
+def record(answers: dict[tuple[str, str], Answer], question: LiveQuestion, participant: str, typed: str, now: float) -> Checked:
     """Check an answer and keep it in ``answers`` (keyed by question and participant): a new answer replaces the
     participant's earlier one, and a changed free text needs approving again. The store does the same in SQL."""
     if not valid_participant(participant):
@@ -537,12 +553,20 @@ def shown_texts(question: LiveQuestion, answers: Iterable[Answer]) -> list[str]:
 
 ANSWER_COLUMNS = ["question", "participant", "value", "answered_at", "cut", "approved", "refused"]
 # the export's columns, and their headings (in the presenter's language)
-EXPORT_COLUMNS = ["session", "asked", "number", "kind", "question", "age", "participant", "answer", "cut", "approved",
-                  "answered_at"]
-EXPORT_HEADINGS = {"session": N_("Session"), "asked": N_("Order asked"), "number": N_("Number"), "kind": N_("Kind"),
-                   "question": N_("Question"), "age": N_("Age band"), "participant": N_("Participant"),
-                   "answer": N_("Answer"), "cut": N_("Cut"), "approved": N_("Approved"),
-                   "answered_at": N_("Answered at ({zone})")}
+EXPORT_COLUMNS = ["session", "asked", "number", "kind", "question", "age", "participant", "answer", "cut", "approved", "answered_at"]
+EXPORT_HEADINGS = {
+    "session": N_("Session"),
+    "asked": N_("Order asked"),
+    "number": N_("Number"),
+    "kind": N_("Kind"),
+    "question": N_("Question"),
+    "age": N_("Age band"),
+    "participant": N_("Participant"),
+    "answer": N_("Answer"),
+    "cut": N_("Cut"),
+    "approved": N_("Approved"),
+    "answered_at": N_("Answered at ({zone})"),
+}
 FORMULA_SIGNS = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_TIME_ZONE = "Europe/Brussels"
 YES, NO = N_("yes"), N_("no")
@@ -579,9 +603,14 @@ def place_votes(content: Content, question: LiveQuestion, answers: Iterable[Answ
     return merged.sort_values(["votes", "place"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def export_frame(content: Content, session: LiveSession, questions: Sequence[LiveQuestion],
-                 answers: Iterable[Answer], language: str | None = None,
-                 time_zone: str = DEFAULT_TIME_ZONE) -> pd.DataFrame:
+def export_frame(
+    content: Content,
+    session: LiveSession,
+    questions: Sequence[LiveQuestion],
+    answers: Iterable[Answer],
+    language: str | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
+) -> pd.DataFrame:
     """The session's answers, one row per answer, questions in the order asked (``EXPORT_COLUMNS``). Each question
     is named as the projector names it: a classroom question by its number ("Q7", the ``number`` column; empty for
     other kinds, which ``kind`` names) with its text, and each answer by its label, in ``language`` (the session's
@@ -598,21 +627,26 @@ def export_frame(content: Content, session: LiveSession, questions: Sequence[Liv
     numbers = {token: number for number, token in enumerate(first.index, start=1)}
     frame["participant"] = frame["participant"].map(numbers)
     frame["session"] = session.code
-    frame["answered_at"] = [datetime.fromtimestamp(x, UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-                            for x in frame["answered_at"]]
+    frame["answered_at"] = [
+        datetime.fromtimestamp(x, UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") for x in frame["answered_at"]
+    ]
     by_id = {q.id: q for q in questions}
     yes, no = t(YES, language), t(NO, language)
     frame["cut"] = [yes if cut else no for cut in frame["cut"]]
-    frame["approved"] = [(yes if approved else no) if by_id[i].moderated else ""
-                         for i, approved in zip(frame["question"], frame["approved"], strict=True)]
+    frame["approved"] = [
+        (yes if approved else no) if by_id[i].moderated else ""
+        for i, approved in zip(frame["question"], frame["approved"], strict=True)
+    ]
     order = {q.id: asked for asked, q in enumerate(sorted(questions, key=lambda q: (q.position, q.id)), start=1)}
     frame["asked"] = frame["question"].map(order)
     frame["number"] = frame["question"].map(
-        lambda i: question_label(content, by_id[i], language) if by_id[i].kind == "classroom" else "")
+        lambda i: question_label(content, by_id[i], language) if by_id[i].kind == "classroom" else ""
+    )
     frame["kind"] = frame["question"].map(lambda i: t(KIND_LABELS[by_id[i].kind], language))
     frame["age"] = frame["question"].map(lambda i: by_id[i].age)
-    frame["answer"] = [choice_label(content, by_id[i], value, language)
-                       for i, value in zip(frame["question"], frame["value"], strict=True)]
+    frame["answer"] = [
+        choice_label(content, by_id[i], value, language) for i, value in zip(frame["question"], frame["value"], strict=True)
+    ]
     frame["question"] = frame["question"].map(lambda i: question_text(content, by_id[i], language))
     frame = frame.sort_values(["asked", "participant"], kind="stable")
     return frame[EXPORT_COLUMNS].reset_index(drop=True)
@@ -622,8 +656,14 @@ def _headed(frame: pd.DataFrame, language: str, time_zone: str) -> pd.DataFrame:
     return frame.rename(columns={c: t(EXPORT_HEADINGS[c], language, zone=time_zone) for c in frame.columns})
 
 
-def export_csv(content: Content, session: LiveSession, questions: Sequence[LiveQuestion], answers: Iterable[Answer],
-               language: str | None = None, time_zone: str = DEFAULT_TIME_ZONE) -> bytes:
+def export_csv(
+    content: Content,
+    session: LiveSession,
+    questions: Sequence[LiveQuestion],
+    answers: Iterable[Answer],
+    language: str | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
+) -> bytes:
     """:func:`export_frame` as UTF-8 CSV with a byte-order mark (so a spreadsheet reads its accents), headings in
     ``language`` and separated as a spreadsheet in that language expects (``CSV_SEPARATORS``: ";" in French and
     Dutch, "," in English); a text a spreadsheet would take for a formula is quoted."""
@@ -631,12 +671,21 @@ def export_csv(content: Content, session: LiveSession, questions: Sequence[LiveQ
     frame = export_frame(content, session, questions, answers, language, time_zone)
     for column in ("question", "answer", "number", "kind"):
         frame[column] = frame[column].map(_inert)
-    return _headed(frame, language, time_zone).to_csv(index=False, lineterminator="\n",
-                                                      sep=CSV_SEPARATORS.get(language, ",")).encode("utf-8-sig")
+    return (
+        _headed(frame, language, time_zone)
+        .to_csv(index=False, lineterminator="\n", sep=CSV_SEPARATORS.get(language, ","))
+        .encode("utf-8-sig")
+    )
 
 
-def export_xlsx(content: Content, session: LiveSession, questions: Sequence[LiveQuestion], answers: Iterable[Answer],
-                language: str | None = None, time_zone: str = DEFAULT_TIME_ZONE) -> bytes:
+def export_xlsx(
+    content: Content,
+    session: LiveSession,
+    questions: Sequence[LiveQuestion],
+    answers: Iterable[Answer],
+    language: str | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
+) -> bytes:
     """:func:`export_frame` as a spreadsheet (.xlsx), headings in ``language``; every text is stored as text, so
     an answer starting with = + - or @ is never a formula."""
     language = language or session.language

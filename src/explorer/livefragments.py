@@ -35,19 +35,28 @@ from explorer.model import Content
 from explorer.theme import FONTS, PALETTE
 from explorer.typography import colon
 
-STATE_LABELS = {"draft": N_("Not asked yet"), "open": N_("Taking answers"), "closed": N_("Closed"),
-                "revealed": N_("Answers shown to everyone")}
+STATE_LABELS = {
+    "draft": N_("Not asked yet"),
+    "open": N_("Taking answers"),
+    "closed": N_("Closed"),
+    "revealed": N_("Answers shown to everyone"),
+}
 
 
 def join_html(code: str, address: str, joined: int, language: str = "en") -> str:
     """The join code, big enough to read from the back of a room, where to type it, and how many have joined."""
     spaced = f"{code[:3]} {code[3:]}"
     where = t("To join by phone", language)
-    count = (n_("{count} person has joined", "{count} people have joined", joined, language) if joined
-             else t("Nobody has joined yet", language))
-    return (f'<div class="hx-join"><p class="hx-join-where">{tx(where, language)}{colon(language)} <strong>{esc(address)}</strong></p>'
-            f'<p class="hx-join-code" aria-label="{esc(" ".join(code))}">{esc(spaced)}</p>'
-            f'<p class="hx-join-count" role="status">{tx(count, language)}</p></div>')
+    count = (
+        n_("{count} person has joined", "{count} people have joined", joined, language)
+        if joined
+        else t("Nobody has joined yet", language)
+    )
+    return (
+        f'<div class="hx-join"><p class="hx-join-where">{tx(where, language)}{colon(language)} <strong>{esc(address)}</strong></p>'
+        f'<p class="hx-join-code" aria-label="{esc(" ".join(code))}">{esc(spaced)}</p>'
+        f'<p class="hx-join-count" role="status">{tx(count, language)}</p></div>'
+    )
 
 
 def _share(count: int, total: int) -> int:
@@ -61,10 +70,12 @@ def bars_html(content: Content, question: LiveQuestion, counts: pd.DataFrame, la
     rows = []
     for value, count in zip(counts["value"], counts["count"], strict=True):
         width = 100 * count / top if top else 0
-        rows.append(f'<li><span class="hx-bar-label">{tx(choice_label(content, question, value, language), language)}'
-                    f'</span><span class="hx-bar-track" aria-hidden="true"><span class="hx-bar" '
-                    f'style="width:{width:.1f}%"></span></span><span class="hx-bar-count">{int(count)} '
-                    f'<small>({_share(int(count), total)}\u202f%)</small></span></li>')
+        rows.append(
+            f'<li><span class="hx-bar-label">{tx(choice_label(content, question, value, language), language)}'
+            f'</span><span class="hx-bar-track" aria-hidden="true"><span class="hx-bar" '
+            f'style="width:{width:.1f}%"></span></span><span class="hx-bar-count">{int(count)} '
+            f"<small>({_share(int(count), total)}\u202f%)</small></span></li>"
+        )
     return f'<ol class="hx-bars">{"".join(rows)}</ol>' + _total_html(total, language)
 
 
@@ -194,11 +205,20 @@ def _greedy(circles: list[Circle], others: list[Box]) -> list[Box | None]:
         candidates = []
         for far in (0, LABEL_SIZE / 3, 2 * LABEL_SIZE / 3, LABEL_SIZE - LABEL_GAP):  # close first, further if need be
             near, side = r + LABEL_GAP + far, r * 0.7 + LABEL_GAP + far * 0.7
-            candidates += [(x + near, y - height / 2), (x - near - width, y - height / 2),
-                           (x - width / 2, y - near - height), (x - width / 2, y + near), (x + side, y + side),
-                           (x + side, y - side - height), (x - side - width, y + side), (x - side - width, y - side - height),
-                           (x + side, y - height / 2 + side), (x - side - width, y - height / 2 + side),
-                           (x + side, y - height / 2 - side), (x - side - width, y - height / 2 - side)]
+            candidates += [
+                (x + near, y - height / 2),
+                (x - near - width, y - height / 2),
+                (x - width / 2, y - near - height),
+                (x - width / 2, y + near),
+                (x + side, y + side),
+                (x + side, y - side - height),
+                (x - side - width, y + side),
+                (x - side - width, y - side - height),
+                (x + side, y - height / 2 + side),
+                (x - side - width, y - height / 2 + side),
+                (x + side, y - height / 2 - side),
+                (x - side - width, y - height / 2 - side),
+            ]
         best, score = None, math.inf
         for left, top in candidates:
             left = min(max(left, LABEL_MARGIN), WIDTH - LABEL_MARGIN - width)  # inside the picture, shifted if need be
@@ -206,12 +226,15 @@ def _greedy(circles: list[Circle], others: list[Box]) -> list[Box | None]:
             box = (left, top, width, height)
             gap = max(_distance(box, x, y) - r, 0.0)
             # a name pushed away by the picture's edge is no longer near its circle: only as a last resort
-            found = (sum(_overlap(box, other) for other in placed) * 3 + sum(_overlap(box, o) for o in obstacles) * 2
-                     + gap * 10 + (1e9 if gap > LABEL_REACH else 0))
+            found = (
+                sum(_overlap(box, other) for other in placed) * 3
+                + sum(_overlap(box, o) for o in obstacles) * 2
+                + gap * 10
+                + (1e9 if gap > LABEL_REACH else 0)
+            )
             if found < score:
                 best, score = box, found
-        if best is not None and any(_overlap(best, other) > 0.1 * min(width * height, other[2] * other[3])
-                                    for other in placed):
+        if best is not None and any(_overlap(best, other) > 0.1 * min(width * height, other[2] * other[3]) for other in placed):
             chosen.append(None)
             continue
         placed.append(best)
@@ -239,13 +262,15 @@ def basemap_svg(content: Content, xy: Callable[[float, float], tuple[float, floa
         if feature.kind == "canal":
             shapes.append(f'<polyline points="{points}" fill="none" stroke="{PALETTE["water"]}" stroke-width="7"/>')
         elif feature.kind == "railway":
-            shapes.append(f'<polyline points="{points}" fill="none" stroke="{PALETTE["rail"]}" stroke-width="2" '
-                          'stroke-dasharray="7 5"/>')
+            shapes.append(
+                f'<polyline points="{points}" fill="none" stroke="{PALETTE["rail"]}" stroke-width="2" stroke-dasharray="7 5"/>'
+            )
         elif feature.kind == "reserve":
             shapes.append(f'<polygon points="{points}" fill="{PALETTE["moss"]}" fill-opacity=".2"/>')
         elif feature.kind == "ring":
-            shapes.append(f'<polygon points="{points}" fill="{PALETTE["ring_fill"]}" stroke="{PALETTE["ring_road"]}" '
-                          'stroke-width="5"/>')
+            shapes.append(
+                f'<polygon points="{points}" fill="{PALETTE["ring_fill"]}" stroke="{PALETTE["ring_road"]}" stroke-width="5"/>'
+            )
     return "".join(shapes)
 
 
@@ -264,8 +289,10 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
             dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{PALETTE["concrete"]}"/>')
             continue
         radius = 14 + 34 * math.sqrt(count / top)
-        dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{PALETTE["moss"]}" fill-opacity=".85" '
-                    f'stroke="{PALETTE["moss_dark"]}" stroke-width="2"/>')
+        dots.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{PALETTE["moss"]}" fill-opacity=".85" '
+            f'stroke="{PALETTE["moss_dark"]}" stroke-width="2"/>'
+        )
         # the circle carries its rank (the list beside the map has the same), its name is beside it
         labels.append(f'<text x="{x:.1f}" y="{y:.1f}" dy=".35em" text-anchor="middle">{rank[place.id]}</text>')
         # the name starts with the circle's rank: a name moved aside to keep clear of others still says whose it is
@@ -279,22 +306,32 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
         if box is None:
             continue
         left, top_edge = box[0], box[1]
-        spans = "".join(f'<tspan x="{left:.1f}" y="{top_edge + LABEL_SIZE * (LABEL_LINE * i + 0.9):.1f}">{esc(line)}'
-                        '</tspan>' for i, line in enumerate(lines))
+        spans = "".join(
+            f'<tspan x="{left:.1f}" y="{top_edge + LABEL_SIZE * (LABEL_LINE * i + 0.9):.1f}">{esc(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
         names.append(f"<text>{spans}</text>")
     summary = title or t("Place votes", language)
     none = t("No vote yet.", language)
-    listing = "".join(f"<li>{tx(content.place(p).name.get(language), language)}{colon(language)} <strong>{n}</strong></li>"
-                      for n, p in ranked) or f"<li>{tx(none, language)}</li>"
-    svg = (f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
-           f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{basemap_svg(content, xy)}{"".join(dots)}'
-           f'<g font-family="{esc(FONTS["sans"])}" font-size="22" font-weight="700" fill="#fff">{"".join(labels)}</g>'
-           f'<g font-family="{esc(FONTS["sans"])}" font-size="{LABEL_SIZE}" font-weight="700" fill="{PALETTE["ink"]}" '
-           f'stroke="#fff" stroke-width="6" stroke-linejoin="round" paint-order="stroke">{"".join(names)}</g></svg>')
+    listing = (
+        "".join(
+            f"<li>{tx(content.place(p).name.get(language), language)}{colon(language)} <strong>{n}</strong></li>" for n, p in ranked
+        )
+        or f"<li>{tx(none, language)}</li>"
+    )
+    svg = (
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{basemap_svg(content, xy)}{"".join(dots)}'
+        f'<g font-family="{esc(FONTS["sans"])}" font-size="22" font-weight="700" fill="#fff">{"".join(labels)}</g>'
+        f'<g font-family="{esc(FONTS["sans"])}" font-size="{LABEL_SIZE}" font-weight="700" fill="{PALETTE["ink"]}" '
+        f'stroke="#fff" stroke-width="6" stroke-linejoin="round" paint-order="stroke">{"".join(names)}</g></svg>'
+    )
     # an image, not inline SVG (which st.html's sanitiser removes); the list beside it says the same in words
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return (f'<figure class="hx-votes"><img src="{source}" alt="" width="{WIDTH}" height="{HEIGHT}">'
-            f'<figcaption><strong>{tx(summary, language)}</strong><ol>{listing}</ol></figcaption></figure>')
+    return (
+        f'<figure class="hx-votes"><img src="{source}" alt="" width="{WIDTH}" height="{HEIGHT}">'
+        f"<figcaption><strong>{tx(summary, language)}</strong><ol>{listing}</ol></figcaption></figure>"
+    )
 
 
 def results_html(content: Content, question: LiveQuestion, answers: list[Answer], language: str = "en") -> str:
@@ -319,6 +356,7 @@ def attract_votes_html(content: Content, votes: Mapping[str, int], language: str
         return ""
     tonight = t("Tonight’s audiences", language)
     count = n_("{count} vote", "{count} votes", sum(votes.values()), language)
-    return (f'<p class="hx-slide-kicker">{tx(tonight, language)} · {tx(count, language)}</p>'
-            f'<h2>{tx(t(PLACE_QUESTION, language), language)}</h2>'
-            + votes_map_html(content, votes, language, t("Place votes", language)))
+    return (
+        f'<p class="hx-slide-kicker">{tx(tonight, language)} · {tx(count, language)}</p>'
+        f"<h2>{tx(t(PLACE_QUESTION, language), language)}</h2>" + votes_map_html(content, votes, language, t("Place votes", language))
+    )

@@ -117,8 +117,9 @@ LISTEN_POLL = 0.5  # seconds the listening thread waits for news before looking 
 LISTEN_BACKOFF = (0.5, 10.0)  # seconds before reconnecting the listening thread: first, then doubling up to
 HOUR = 3600.0
 log = logging.getLogger(__name__)
-UNAVAILABLE = N_("Live sessions are not available just now: their database cannot be reached. The rest of the explorer "
-                 "works as usual.")
+UNAVAILABLE = N_(
+    "Live sessions are not available just now: their database cannot be reached. The rest of the explorer works as usual."
+)
 
 T = TypeVar("T")
 READ_ONLY = "explorer_read_only"  # an execution option: the transaction only reads
@@ -126,7 +127,8 @@ READ_ONLY = "explorer_read_only"  # an execution option: the transaction only re
 metadata = MetaData()
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
 sessions = Table(
-    "live_sessions", metadata,
+    "live_sessions",
+    metadata,
     Column("code", String(16), primary_key=True),
     Column("secret_hash", String(64), nullable=False),
     Column("created", Float, nullable=False),
@@ -142,7 +144,8 @@ sessions = Table(
 starts = Index("live_sessions_origin", sessions.c.origin, sessions.c.created)
 meta = Table("live_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
 questions = Table(
-    "live_questions", metadata,
+    "live_questions",
+    metadata,
     Column("id", String(32), primary_key=True),
     Column("session", String(16), ForeignKey("live_sessions.code", ondelete="CASCADE"), nullable=False, index=True),
     Column("position", Integer, nullable=False),
@@ -153,14 +156,16 @@ questions = Table(
     Column("state", String(16), nullable=False),
 )
 participants = Table(
-    "live_participants", metadata,
+    "live_participants",
+    metadata,
     Column("session", String(16), ForeignKey("live_sessions.code", ondelete="CASCADE"), nullable=False),
     Column("token", String(64), nullable=False),
     Column("joined_at", Float, nullable=False),
     UniqueConstraint("session", "token", name="one_join_per_participant"),
 )
 answers = Table(
-    "live_answers", metadata,
+    "live_answers",
+    metadata,
     Column("question", String(32), ForeignKey("live_questions.id", ondelete="CASCADE"), nullable=False),
     Column("participant", String(64), nullable=False),
     Column("session", String(16), ForeignKey("live_sessions.code", ondelete="CASCADE"), nullable=False),
@@ -272,9 +277,11 @@ class LiveStore:
                 self.engine = create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT, "check_same_thread": False})
                 _sqlite_events(self.engine)
             else:
-                self.engine = create_engine(self.url, pool_pre_ping=True,
-                                            connect_args={"connect_timeout": max(1, int(connect_timeout)),
-                                                          "application_name": APPLICATION})
+                self.engine = create_engine(
+                    self.url,
+                    pool_pre_ping=True,
+                    connect_args={"connect_timeout": max(1, int(connect_timeout)), "application_name": APPLICATION},
+                )
         except (UrlError, ImportError) as exc:
             raise StoreUnavailable(f"cannot use the database {self._shown_url()}: {exc}") from exc
         self.reader = self.engine.execution_options(**{READ_ONLY: True})
@@ -371,8 +378,10 @@ class LiveStore:
         if found != self._identity:
             self.broken = True
             what = "deleted" if found is None else "replaced by another file"
-            self._broken_reason = (f"the live sessions' database file {self._file} was {what} while in use; "
-                                   "nothing more is written until the store is opened again")
+            self._broken_reason = (
+                f"the live sessions' database file {self._file} was {what} while in use; "
+                "nothing more is written until the store is opened again"
+            )
             log.error(self._broken_reason)
             raise StoreUnavailable(self._broken_reason)
 
@@ -454,8 +463,9 @@ class LiveStore:
         pause, connected_before = LISTEN_BACKOFF[0], False
         while not self._closed.is_set():
             try:
-                with psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
-                                     application_name=f"{APPLICATION}-listen") as connection:
+                with psycopg.connect(
+                    conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name=f"{APPLICATION}-listen"
+                ) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
                     self._listening.set()
                     pause = LISTEN_BACKOFF[0]
@@ -486,9 +496,16 @@ class LiveStore:
 
     # --- sessions --------------------------------------------------------------------------------------------
 
-    def start_session(self, now: float, language: str = "en", spoiler_safe: bool = False,
-                      lifetime: float = DEFAULT_LIFETIME, *, address: str = "",
-                      cap: int = DEFAULT_CAP) -> tuple[LiveSession, str]:
+    def start_session(
+        self,
+        now: float,
+        language: str = "en",
+        spoiler_safe: bool = False,
+        lifetime: float = DEFAULT_LIFETIME,
+        *,
+        address: str = "",
+        cap: int = DEFAULT_CAP,
+    ) -> tuple[LiveSession, str]:
         """Make and keep a new session with a code no live session has; returns it with the presenter's secret.
         ``address`` is where the request came from: :class:`LiveError` (``TOO_MANY_SESSIONS``) when it started
         ``SESSIONS_PER_HOUR`` sessions in the past hour, on any replica ("" is unknown: a caller outside a request,
@@ -505,16 +522,27 @@ class LiveStore:
 
     def add_session(self, session: LiveSession, origin: str = "") -> None:
         """Keep a session; with an ``origin`` (``origin_of``), only within ``SESSIONS_PER_HOUR`` from it."""
-        row = {"code": session.code, "secret_hash": session.secret_hash, "created": session.created,
-               "expires": session.expires, "language": session.language, "spoiler_safe": session.spoiler_safe,
-               "cap": checked_cap(session.cap), "origin": origin, "joining": bool(session.joining)}
+        row = {
+            "code": session.code,
+            "secret_hash": session.secret_hash,
+            "created": session.created,
+            "expires": session.expires,
+            "language": session.language,
+            "spoiler_safe": session.spoiler_safe,
+            "cap": checked_cap(session.cap),
+            "origin": origin,
+            "joining": bool(session.joining),
+        }
 
         def work(connection: Connection) -> None:
             if origin:
                 if self.postgresql:  # two replicas starting for one address at once: one counts after the other
                     connection.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK, func.hashtext(origin))))
-                started = connection.scalar(select(func.count()).select_from(sessions).where(
-                    sessions.c.origin == origin, sessions.c.created > session.created - HOUR))
+                started = connection.scalar(
+                    select(func.count())
+                    .select_from(sessions)
+                    .where(sessions.c.origin == origin, sessions.c.created > session.created - HOUR)
+                )
                 if started >= SESSIONS_PER_HOUR:
                     raise LiveError(TOO_MANY_SESSIONS)
             connection.execute(insert(sessions).values(**row))
@@ -539,8 +567,7 @@ class LiveStore:
         session. Announced as "state": phones waiting at the door hear it."""
 
         def work(connection: Connection) -> bool:
-            if not connection.execute(update(sessions).where(sessions.c.code == code)
-                                      .values(joining=bool(open))).rowcount:
+            if not connection.execute(update(sessions).where(sessions.c.code == code).values(joining=bool(open))).rowcount:
                 return False
             self._announce(connection, code, "state")
             return True
@@ -558,8 +585,9 @@ class LiveStore:
         row = self._read(lambda c: c.execute(select(sessions).where(sessions.c.code == code)).first())
         if row is None:
             return None
-        return LiveSession(row.code, row.secret_hash, row.created, row.expires, row.language, bool(row.spoiler_safe),
-                           row.cap, bool(row.joining))
+        return LiveSession(
+            row.code, row.secret_hash, row.created, row.expires, row.language, bool(row.spoiler_safe), row.cap, bool(row.joining)
+        )
 
     def join(self, code: str, token: str, now: float) -> bool:
         """Count a participant in (once, however often they rejoin); False when the session is unknown or over.
@@ -572,9 +600,11 @@ class LiveStore:
             raise ValueError("not a participant token")
 
         def work(connection: Connection) -> bool:
-            row = connection.execute(select(sessions.c.expires, sessions.c.cap, sessions.c.joining)
-                                     .where(sessions.c.code == code)
-                                     .with_for_update(key_share=True)).first()
+            row = connection.execute(
+                select(sessions.c.expires, sessions.c.cap, sessions.c.joining)
+                .where(sessions.c.code == code)
+                .with_for_update(key_share=True)
+            ).first()
             if row is None or now >= row.expires:
                 return False
             known = select(participants.c.token).where(participants.c.session == code, participants.c.token == token)
@@ -582,12 +612,12 @@ class LiveStore:
                 return True
             if not row.joining:
                 raise LiveError(JOINING_CLOSED)
-            count = connection.scalar(select(func.count()).select_from(participants)
-                                      .where(participants.c.session == code))
+            count = connection.scalar(select(func.count()).select_from(participants).where(participants.c.session == code))
             if count >= row.cap:
                 raise LiveError(SESSION_FULL)
-            connection.execute(self._upsert(participants, {"session": code, "token": token, "joined_at": now},
-                                            ["session", "token"], {}))
+            connection.execute(
+                self._upsert(participants, {"session": code, "token": token, "joined_at": now}, ["session", "token"], {})
+            )
             self._announce(connection, code, "answers")  # news for the projector's count; phones wait for "state"
             return True
 
@@ -595,13 +625,15 @@ class LiveStore:
 
     def has_joined(self, code: str, token: str) -> bool:
         """Whether this participant is in this session (and the session still runs)."""
-        query = (select(participants.c.token).join(sessions, participants.c.session == sessions.c.code)
-                 .where(participants.c.session == code, participants.c.token == token, sessions.c.expires > time.time()))
+        query = (
+            select(participants.c.token)
+            .join(sessions, participants.c.session == sessions.c.code)
+            .where(participants.c.session == code, participants.c.token == token, sessions.c.expires > time.time())
+        )
         return self._read(lambda c: c.execute(query).first()) is not None
 
     def joined(self, code: str) -> int:
-        return self._read(lambda c: c.scalar(select(func.count()).select_from(participants)
-                                            .where(participants.c.session == code)))
+        return self._read(lambda c: c.scalar(select(func.count()).select_from(participants).where(participants.c.session == code)))
 
     def purge(self, now: float) -> int:
         """Delete the sessions expired at ``now``, with their questions, participants and answers, and those
@@ -613,15 +645,16 @@ class LiveStore:
             for table in (answers, participants, questions):
                 connection.execute(delete(table).where(table.c.session.in_(gone)))
             went = connection.execute(delete(sessions).where(sessions.c.expires <= now)).rowcount
-            empty = and_(sessions.c.created <= now - EMPTY_LIFETIME,
-                         ~exists().where(questions.c.session == sessions.c.code),
-                         ~exists().where(participants.c.session == sessions.c.code))
+            empty = and_(
+                sessions.c.created <= now - EMPTY_LIFETIME,
+                ~exists().where(questions.c.session == sessions.c.code),
+                ~exists().where(participants.c.session == sessions.c.code),
+            )
             # lock them first, skipping any a join or a new question holds: once locked, the delete reads afresh
             # whether they are still empty, so a phone let in just now never loses its session
-            empty_codes = connection.execute(select(sessions.c.code).where(empty)
-                                             .with_for_update(skip_locked=True)).scalars().all()
+            empty_codes = connection.execute(select(sessions.c.code).where(empty).with_for_update(skip_locked=True)).scalars().all()
             for start in range(0, len(empty_codes), 500):  # a flood may leave many: a bounded list per statement
-                chunk = empty_codes[start:start + 500]
+                chunk = empty_codes[start : start + 500]
                 went += connection.execute(delete(sessions).where(sessions.c.code.in_(chunk), empty)).rowcount
             return went
 
@@ -647,15 +680,29 @@ class LiveStore:
 
         def work(connection: Connection) -> list[LiveQuestion]:
             connection.execute(select(sessions.c.code).where(sessions.c.code == code).with_for_update(key_share=True))
-            count, last = connection.execute(select(func.count(), func.max(questions.c.position))
-                                             .where(questions.c.session == code)).one()
+            count, last = connection.execute(
+                select(func.count(), func.max(questions.c.position)).where(questions.c.session == code)
+            ).one()
             if count + len(queued) > MAX_QUESTIONS:
                 raise LiveError(TOO_MANY_QUESTIONS, limit=MAX_QUESTIONS)
             start = -1 if last is None else last
             kept = [dataclasses.replace(q, position=start + 1 + i) for i, q in enumerate(queued)]
-            connection.execute(insert(questions), [
-                {"id": q.id, "session": q.session, "position": q.position, "kind": q.kind, "ref": q.ref, "age": q.age,
-                 "choices": _choices_json(q), "state": q.state} for q in kept])
+            connection.execute(
+                insert(questions),
+                [
+                    {
+                        "id": q.id,
+                        "session": q.session,
+                        "position": q.position,
+                        "kind": q.kind,
+                        "ref": q.ref,
+                        "age": q.age,
+                        "choices": _choices_json(q),
+                        "state": q.state,
+                    }
+                    for q in kept
+                ],
+            )
             self._announce(connection, code, "state")
             return kept
 
@@ -688,8 +735,11 @@ class LiveStore:
         return None if row is None else self._question(row)
 
     def questions(self, code: str) -> list[LiveQuestion]:
-        rows = self._read(lambda c: c.execute(select(questions).where(questions.c.session == code)
-                                             .order_by(questions.c.position, questions.c.id)).all())
+        rows = self._read(
+            lambda c: c.execute(
+                select(questions).where(questions.c.session == code).order_by(questions.c.position, questions.c.id)
+            ).all()
+        )
         return [self._question(row) for row in rows]
 
     def move(self, question_id: str, state: str, expected: str | None = None) -> LiveQuestion:
@@ -703,15 +753,17 @@ class LiveStore:
                 raise ValueError(f"no question {question_id!r}")
             # two windows opening questions at once: one waits for the other, so one question stays open
             # (FOR NO KEY UPDATE: an answer's foreign-key check on the session does not wait for it, so no deadlock)
-            connection.execute(select(sessions.c.code).where(sessions.c.code == row.session)
-                               .with_for_update(key_share=True))
+            connection.execute(select(sessions.c.code).where(sessions.c.code == row.session).with_for_update(key_share=True))
             row = connection.execute(select(questions).where(questions.c.id == question_id)).first()
             if expected is not None and row.state != expected:
                 raise ValueError(f"the question is {row.state}, not {expected}")
             moved = self._question(row).moved_to(state)
             if state == "open":
-                connection.execute(update(questions).where(questions.c.session == row.session, questions.c.state == "open",
-                                                           questions.c.id != question_id).values(state="closed"))
+                connection.execute(
+                    update(questions)
+                    .where(questions.c.session == row.session, questions.c.state == "open", questions.c.id != question_id)
+                    .values(state="closed")
+                )
             connection.execute(update(questions).where(questions.c.id == question_id).values(state=state))
             self._announce(connection, row.session, "state")
             return moved
@@ -741,10 +793,12 @@ class LiveStore:
             raise ValueError("not a participant token")
 
         def work(connection: Connection):
-            row = connection.execute(select(questions, sessions.c.expires)
-                                     .join(sessions, questions.c.session == sessions.c.code)
-                                     .where(questions.c.id == question_id)
-                                     .with_for_update(read=True, of=questions)).first()  # closing waits for us
+            row = connection.execute(
+                select(questions, sessions.c.expires)
+                .join(sessions, questions.c.session == sessions.c.code)
+                .where(questions.c.id == question_id)
+                .with_for_update(read=True, of=questions)
+            ).first()  # closing waits for us
             if row is None:
                 raise ValueError(f"no question {question_id!r}")
             if now >= row.expires:
@@ -752,20 +806,45 @@ class LiveStore:
             question = self._question(row)
             checked = check_answer(question, typed)
             # a word the presenter has already let through shows at once, whoever gives it
-            approved = question.kind == "word" and connection.execute(
-                select(answers.c.participant).where(answers.c.question == question_id, answers.c.value == checked.value,
-                                                    answers.c.approved).limit(1)).first() is not None
+            approved = (
+                question.kind == "word"
+                and connection.execute(
+                    select(answers.c.participant)
+                    .where(answers.c.question == question_id, answers.c.value == checked.value, answers.c.approved)
+                    .limit(1)
+                ).first()
+                is not None
+            )
             # and a word already discarded is discarded at once too
-            refused = question.kind == "word" and not approved and connection.execute(
-                select(answers.c.participant).where(answers.c.question == question_id, answers.c.value == checked.value,
-                                                    answers.c.refused).limit(1)).first() is not None
-            values = {"question": question_id, "participant": token, "session": row.session, "value": checked.value,
-                      "cut": checked.cut, "approved": approved, "refused": refused, "answered_at": now}
+            refused = (
+                question.kind == "word"
+                and not approved
+                and connection.execute(
+                    select(answers.c.participant)
+                    .where(answers.c.question == question_id, answers.c.value == checked.value, answers.c.refused)
+                    .limit(1)
+                ).first()
+                is not None
+            )
+            values = {
+                "question": question_id,
+                "participant": token,
+                "session": row.session,
+                "value": checked.value,
+                "cut": checked.cut,
+                "approved": approved,
+                "refused": refused,
+                "answered_at": now,
+            }
             # the same text sent again keeps its approval (or refusal); a changed one waits again (unless a word
             # already approved or discarded)
-            changes = {"value": checked.value, "cut": checked.cut, "answered_at": now,
-                       "approved": case((answers.c.value == checked.value, answers.c.approved), else_=approved),
-                       "refused": case((answers.c.value == checked.value, answers.c.refused), else_=refused)}
+            changes = {
+                "value": checked.value,
+                "cut": checked.cut,
+                "answered_at": now,
+                "approved": case((answers.c.value == checked.value, answers.c.approved), else_=approved),
+                "refused": case((answers.c.value == checked.value, answers.c.refused), else_=refused),
+            }
             connection.execute(self._upsert(answers, values, ["question", "participant"], changes))
             self._announce(connection, row.session, "answers")
             return checked
@@ -776,8 +855,7 @@ class LiveStore:
         """On PostgreSQL, hold the question's row until the transaction ends, so an answer being written waits
         (answers take a shared lock on it; FOR NO KEY UPDATE leaves foreign-key checks free); SQLite's
         transactions are serialised already. The question's session (None: no such question)."""
-        return connection.scalar(select(questions.c.session).where(questions.c.id == question_id)
-                                 .with_for_update(key_share=True))
+        return connection.scalar(select(questions.c.session).where(questions.c.id == question_id).with_for_update(key_share=True))
 
     def approve_word(self, question_id: str, word: str, approved: bool = True) -> None:
         """Let a one-word reaction through to everyone (every answer giving it, now and later), or hide it again
@@ -785,8 +863,11 @@ class LiveStore:
 
         def work(connection: Connection) -> None:
             code = self._lock_question(connection, question_id)
-            if connection.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
-                                  .values(approved=approved, refused=False)).rowcount:
+            if connection.execute(
+                update(answers)
+                .where(answers.c.question == question_id, answers.c.value == word)
+                .values(approved=approved, refused=False)
+            ).rowcount:
                 self._announce(connection, code, "answers")
 
         self._run(work)
@@ -796,8 +877,9 @@ class LiveStore:
 
         def work(connection: Connection) -> None:
             code = self._lock_question(connection, question_id)
-            if connection.execute(update(answers).where(answers.c.question == question_id, answers.c.value == word)
-                                  .values(approved=False, refused=True)).rowcount:
+            if connection.execute(
+                update(answers).where(answers.c.question == question_id, answers.c.value == word).values(approved=False, refused=True)
+            ).rowcount:
                 self._announce(connection, code, "answers")
 
         self._run(work)
@@ -808,9 +890,11 @@ class LiveStore:
 
         def work(connection: Connection) -> bool:
             done = connection.execute(
-                update(answers).where(answers.c.question == question_id, answers.c.participant == token,
-                                      answers.c.value == value).values(approved=approved, refused=False)
-                .returning(answers.c.session)).first()
+                update(answers)
+                .where(answers.c.question == question_id, answers.c.participant == token, answers.c.value == value)
+                .values(approved=approved, refused=False)
+                .returning(answers.c.session)
+            ).first()
             if done is not None:
                 self._announce(connection, done.session, "answers")
             return done is not None
@@ -823,10 +907,14 @@ class LiveStore:
         false they are discarded instead: never shown, and no longer waiting."""
 
         def work(connection: Connection) -> int:
-            done = sum(connection.execute(
-                update(answers).where(answers.c.question == question_id, answers.c.participant == token,
-                                      answers.c.value == value).values(approved=approved, refused=not approved)).rowcount
-                for token, value in shown)
+            done = sum(
+                connection.execute(
+                    update(answers)
+                    .where(answers.c.question == question_id, answers.c.participant == token, answers.c.value == value)
+                    .values(approved=approved, refused=not approved)
+                ).rowcount
+                for token, value in shown
+            )
             if done:
                 code = connection.scalar(select(questions.c.session).where(questions.c.id == question_id))
                 self._announce(connection, code, "answers")
@@ -840,23 +928,35 @@ class LiveStore:
 
     def answer_of(self, question_id: str, token: str) -> Answer | None:
         """A participant's present answer to a question, if any (their phone shows it, to change it)."""
-        row = self._read(lambda c: c.execute(select(answers).where(answers.c.question == question_id,
-                                                                  answers.c.participant == token)).first())
-        return None if row is None else Answer(row.question, row.participant, row.value, row.answered_at,
-                                               bool(row.cut), bool(row.approved), bool(row.refused))
+        row = self._read(
+            lambda c: c.execute(select(answers).where(answers.c.question == question_id, answers.c.participant == token)).first()
+        )
+        return (
+            None
+            if row is None
+            else Answer(
+                row.question, row.participant, row.value, row.answered_at, bool(row.cut), bool(row.approved), bool(row.refused)
+            )
+        )
 
     def counts(self, code: str) -> dict[str, int]:
         """How many answers each of a session's questions has."""
-        rows = self._read(lambda c: c.execute(select(answers.c.question, func.count()).where(answers.c.session == code)
-                                             .group_by(answers.c.question)).all())
+        rows = self._read(
+            lambda c: c.execute(
+                select(answers.c.question, func.count()).where(answers.c.session == code).group_by(answers.c.question)
+            ).all()
+        )
         return {question: count for question, count in rows}
 
     def place_votes(self, now: float) -> list[str]:
         """Every place vote in the sessions still kept (not expired at ``now``): the evening's votes, for a
         kiosk's attract screen. One value (a place id) per vote."""
-        query = (select(answers.c.value).join(questions, answers.c.question == questions.c.id)
-                 .join(sessions, answers.c.session == sessions.c.code)
-                 .where(questions.c.kind == "place", sessions.c.expires > now))
+        query = (
+            select(answers.c.value)
+            .join(questions, answers.c.question == questions.c.id)
+            .join(sessions, answers.c.session == sessions.c.code)
+            .where(questions.c.kind == "place", sessions.c.expires > now)
+        )
         return list(self._read(lambda c: c.execute(query).scalars().all()))
 
     def answers(self, code: str, question_id: str | None = None) -> list[Answer]:
@@ -865,5 +965,6 @@ class LiveStore:
         if question_id is not None:
             query = query.where(answers.c.question == question_id)
         rows = self._read(lambda c: c.execute(query.order_by(answers.c.answered_at, answers.c.participant)).all())
-        return [Answer(r.question, r.participant, r.value, r.answered_at, bool(r.cut), bool(r.approved), bool(r.refused))
-                for r in rows]
+        return [
+            Answer(r.question, r.participant, r.value, r.answered_at, bool(r.cut), bool(r.approved), bool(r.refused)) for r in rows
+        ]

@@ -67,8 +67,18 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 T = TypeVar("T")
 
-FILES = ("film.toml", "places.toml", "scenes.toml", "moss.toml", "sources.toml", "people.toml", "basemap.toml",
-         "classroom.toml", "teaching.toml", "walks.toml")
+FILES = (
+    "film.toml",
+    "places.toml",
+    "scenes.toml",
+    "moss.toml",
+    "sources.toml",
+    "people.toml",
+    "basemap.toml",
+    "classroom.toml",
+    "teaching.toml",
+    "walks.toml",
+)
 # The record tables each file holds, and whether the file must hold at least one of them.
 RECORD_TABLES = {
     "places.toml": (("place", True),),
@@ -80,8 +90,17 @@ RECORD_TABLES = {
     "classroom.toml": (("question", True), ("term", True), ("activity", True), ("sequence", False)),
     "stills.toml": (("still", False),),
     "walks.toml": (("route", True),),
-    "teaching.toml": (("objectives", True), ("plan", True), ("hint", True), ("link", True), ("practical", True),
-                      ("safety", True), ("reference", True), ("assessment", True), ("support", True)),
+    "teaching.toml": (
+        ("objectives", True),
+        ("plan", True),
+        ("hint", True),
+        ("link", True),
+        ("practical", True),
+        ("safety", True),
+        ("reference", True),
+        ("assessment", True),
+        ("support", True),
+    ),
 }
 
 
@@ -203,9 +222,17 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
         for quote in film_value.press:
             refs.quote(film_reader, quote, field="press")
 
-    teaching = _teaching(tables["teaching.toml"], path("teaching.toml"), problems, questions, terms, activities,
-                         {s.id for _, s in sources} if loaded["sources.toml"] else None,
-                         loaded["classroom.toml"], {s.id for _, s in sequences})
+    teaching = _teaching(
+        tables["teaching.toml"],
+        path("teaching.toml"),
+        problems,
+        questions,
+        terms,
+        activities,
+        {s.id for _, s in sources} if loaded["sources.toml"] else None,
+        loaded["classroom.toml"],
+        {s.id for _, s in sequences},
+    )
 
     walks = _walks(tables["walks.toml"], path("walks.toml"), problems, places, refs)
 
@@ -282,8 +309,9 @@ def _quote(reader: RecordReader, required: bool = False) -> Quote | None:
         return None
     source = reader.reference("source")
     speaker = reader.reference("speaker", required=False)
-    return Quote(text=text, source=source, speaker=speaker, translations=reader.translations("quote_translation"),
-                 **_quote_origin(reader))
+    return Quote(
+        text=text, source=source, speaker=speaker, translations=reader.translations("quote_translation"), **_quote_origin(reader)
+    )
 
 
 # Optional fields of any record that holds a quotation: how the words reached us (see Quote.origin).
@@ -322,8 +350,9 @@ def _prose(r: RecordReader, field: str, required: bool = True) -> Text | None:
     text = r.text(field, required=required)
     missing = getattr(r.problems, "missing", None)
     if text is not None and missing is not None and isinstance(r.raw.get(field), str):
-        missing.extend(Problem(r.file, r.label, f"{field}.{language}", "translation missing; English is shown")
-                       for language in TRANSLATIONS)
+        missing.extend(
+            Problem(r.file, r.label, f"{field}.{language}", "translation missing; English is shown") for language in TRANSLATIONS
+        )
     return text
 
 
@@ -343,8 +372,7 @@ def _person(r: RecordReader) -> Person:
 
 def _place(r: RecordReader) -> Place:
     r.no_other_fields(
-        ("id", "name", "description", "lat", "lon", "kind", "provenance", "commune", "evidence", "why",
-         "description_safe")
+        ("id", "name", "description", "lat", "lon", "kind", "provenance", "commune", "evidence", "why", "description_safe")
     )
     provenance = r.choice("provenance", PROVENANCES)
     place = Place(
@@ -365,8 +393,23 @@ def _place(r: RecordReader) -> Place:
 
 def _scene(r: RecordReader) -> Scene:
     r.no_other_fields(
-        ("id", "order", "title", "time_of_day", "note", "characters", "place", "themes", "based_on",
-         "quote", "source", "speaker", "quote_translation", "reading", *QUOTE_ORIGIN_FIELDS)
+        (
+            "id",
+            "order",
+            "title",
+            "time_of_day",
+            "note",
+            "characters",
+            "place",
+            "themes",
+            "based_on",
+            "quote",
+            "source",
+            "speaker",
+            "quote_translation",
+            "reading",
+            *QUOTE_ORIGIN_FIELDS,
+        )
     )
     scene = Scene(
         id=r.identifier(),
@@ -388,8 +431,21 @@ def _scene(r: RecordReader) -> Scene:
 
 def _fact(r: RecordReader) -> MossFact:
     r.no_other_fields(
-        ("id", "kind", "title", "explanation", "source", "places", "quote", "speaker", "species", "look_for",
-         "quote_translation", "scenes", *QUOTE_ORIGIN_FIELDS)
+        (
+            "id",
+            "kind",
+            "title",
+            "explanation",
+            "source",
+            "places",
+            "quote",
+            "speaker",
+            "species",
+            "look_for",
+            "quote_translation",
+            "scenes",
+            *QUOTE_ORIGIN_FIELDS,
+        )
     )
     kind = r.choice("kind", FACT_KINDS)
     fact = MossFact(
@@ -407,8 +463,9 @@ def _fact(r: RecordReader) -> MossFact:
     quote_text = r.string("quote", required=kind in ("interview", "director"))
     if quote_text:
         speaker = r.reference("speaker", required=False)
-        fact = replace(fact, quote=Quote(quote_text, fact.source, speaker,
-                                         translations=r.translations("quote_translation"), **_quote_origin(r)))
+        fact = replace(
+            fact, quote=Quote(quote_text, fact.source, speaker, translations=r.translations("quote_translation"), **_quote_origin(r))
+        )
     elif "speaker" in r.raw:
         r.problem("speaker", "is given, but there is no quote for it to attribute")
     return fact
@@ -423,18 +480,25 @@ def _question(r: RecordReader) -> Question:
     r.no_other_fields(("id", "scene", "ages", "text", "phase"))
     phase = r.choice("phase", LESSON_PHASES, required=False) or "after"
     if phase == "before" and "scene" in r.raw:
-        r.problem("scene", "must be left out of a question asked before viewing (it would tell of the film)",
-                  r.raw["scene"])
+        r.problem("scene", "must be left out of a question asked before viewing (it would tell of the film)", r.raw["scene"])
     return Question(
-        id=r.identifier(), scene=r.reference("scene") if phase == "after" else "",
-        ages=r.ids("ages", required=True, options=AGE_BANDS), text=r.text("text") or Text.english(""), phase=phase,
+        id=r.identifier(),
+        scene=r.reference("scene") if phase == "after" else "",
+        ages=r.ids("ages", required=True, options=AGE_BANDS),
+        text=r.text("text") or Text.english(""),
+        phase=phase,
     )
 
 
 def _sequence(r: RecordReader) -> Sequence:
     r.no_other_fields(("id", "scene", "title", "shots", "sources"))
-    return Sequence(id=r.identifier(), scene=r.reference("scene"), title=r.text("title") or Text.english(""),
-                    shots=_texts(r, "shots", 2, 12), sources=r.ids("sources", required=True))
+    return Sequence(
+        id=r.identifier(),
+        scene=r.reference("scene"),
+        title=r.text("title") or Text.english(""),
+        shots=_texts(r, "shots", 2, 12),
+        sources=r.ids("sources", required=True),
+    )
 
 
 TIMECODE = re.compile(r"(?:\d+:)?[0-5]?\d:[0-5]\d")
@@ -449,16 +513,23 @@ def _still(r: RecordReader) -> Still:
         file = ""
     timecode = r.string("timecode", required=False)
     if timecode and not TIMECODE.fullmatch(timecode):
-        r.problem("timecode", "must be minutes:seconds or hours:minutes:seconds into the film, like '1:02:30'",
-                  timecode)
+        r.problem("timecode", "must be minutes:seconds or hours:minutes:seconds into the film, like '1:02:30'", timecode)
         timecode = ""
-    return Still(id=r.identifier(), file=file, scene=r.reference("scene"), credit=r.string("credit"),
-                 licence=r.string("licence"), alt=r.text("alt") or Text.english(""), timecode=timecode)
+    return Still(
+        id=r.identifier(),
+        file=file,
+        scene=r.reference("scene"),
+        credit=r.string("credit"),
+        licence=r.string("licence"),
+        alt=r.text("alt") or Text.english(""),
+        timecode=timecode,
+    )
 
 
 def _term(r: RecordReader) -> Term:
-    r.no_other_fields(("id", "name", "explanation", "where", "scenes", "quote", "source", "speaker", "quote_translation",
-                       *QUOTE_ORIGIN_FIELDS))
+    r.no_other_fields(
+        ("id", "name", "explanation", "where", "scenes", "quote", "source", "speaker", "quote_translation", *QUOTE_ORIGIN_FIELDS)
+    )
     return Term(
         id=r.identifier(),
         name=r.text("name") or Text.english(""),
@@ -481,8 +552,11 @@ def _term_quote(r: RecordReader) -> Quote | None:
 def _activity(r: RecordReader) -> Activity:
     r.no_other_fields(("id", "title", "ages", "minutes", "text"))
     return Activity(
-        id=r.identifier(), title=r.text("title") or Text.english(""), ages=r.ids("ages", required=True, options=AGE_BANDS),
-        minutes=r.integer("minutes", 1, 600), text=r.text("text") or Text.english(""),
+        id=r.identifier(),
+        title=r.text("title") or Text.english(""),
+        ages=r.ids("ages", required=True, options=AGE_BANDS),
+        minutes=r.integer("minutes", 1, 600),
+        text=r.text("text") or Text.english(""),
     )
 
 
@@ -505,8 +579,21 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
     r = RecordReader(problems, file, "film", table, 1)
     r.label = "film"
     r.no_other_fields(
-        ("title", "year", "director", "runtime_minutes", "country", "languages", "format", "synopsis",
-         "dedication", "awards", "sources", "press", "spoilers_after")
+        (
+            "title",
+            "year",
+            "director",
+            "runtime_minutes",
+            "country",
+            "languages",
+            "format",
+            "synopsis",
+            "dedication",
+            "awards",
+            "sources",
+            "press",
+            "spoilers_after",
+        )
     )
     awards = _text_list(r, problems, file, "awards", required=False)
     press: list[Quote] = []
@@ -538,8 +625,7 @@ def _film(table: dict | None, file: str, problems: list[Problem]) -> tuple[Recor
     return r, film
 
 
-def _text_list(r: RecordReader, problems: list[Problem], file: str, field: str,
-               required: bool = True) -> tuple[Text, ...]:
+def _text_list(r: RecordReader, problems: list[Problem], file: str, field: str, required: bool = True) -> tuple[Text, ...]:
     """A list of texts, each a table of languages (``[{ en = "French", fr = "français" }]``), read as prose."""
     value = r.raw.get(field, [])
     if field not in r.raw and required:
@@ -600,8 +686,17 @@ class _References:
 # --- the teacher's pack (teaching.toml) ----------------------------------------------------------------------
 
 
-def _teaching(table: dict | None, file: str, problems: list[Problem], questions, terms, activities,
-              source_ids: set[str] | None, classroom_loaded: bool, sequence_ids: set[str]) -> TeacherPack | None:
+def _teaching(
+    table: dict | None,
+    file: str,
+    problems: list[Problem],
+    questions,
+    terms,
+    activities,
+    source_ids: set[str] | None,
+    classroom_loaded: bool,
+    sequence_ids: set[str],
+) -> TeacherPack | None:
     """Read teaching.toml and check it against the classroom material: plans add up to their minutes, every id
     they name exists, every question has exactly one hint and every hint a question."""
     if table is None:
@@ -625,8 +720,7 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
             if source_id not in known_sources:
                 reader.problem("sources", "names neither a [[reference]] here nor a source in sources.toml", source_id)
 
-    for ages, label in ((objectives, "objectives"), (plans, "plan"), (assessments, "assessment"),
-                        (supports, "support")):
+    for ages, label in ((objectives, "objectives"), (plans, "plan"), (assessments, "assessment"), (supports, "support")):
         seen: set[tuple[str, ...]] = set()
         for reader, record in ages:
             key = (record.age, getattr(record, "kind", ""))
@@ -647,8 +741,9 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
     activity_ids = {a.id for _, a in activities}
     for reader, plan in plans:
         if plan.kind in LESSON_KINDS and plan.steps and plan.minutes != LESSON_KINDS[plan.kind]:
-            reader.problem("step", f"minutes add up to {plan.minutes}, but a {plan.kind!r} plan takes "
-                                   f"{LESSON_KINDS[plan.kind]}", plan.minutes)
+            reader.problem(
+                "step", f"minutes add up to {plan.minutes}, but a {plan.kind!r} plan takes {LESSON_KINDS[plan.kind]}", plan.minutes
+            )
         allowed = SITUATION_PHASES.get(plan.kind, LESSON_PHASES)
         for phase in LESSON_PHASES:
             if plan.steps and phase in allowed and not any(step.phase == phase for step in plan.steps):
@@ -662,25 +757,24 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
             continue
         for number, step in enumerate(plan.steps, start=1):
             if step.sequence and step.sequence not in sequence_ids:
-                reader.problem(f"step[{number}].sequence", "names a sequence that is not in classroom.toml",
-                               step.sequence)
+                reader.problem(f"step[{number}].sequence", "names a sequence that is not in classroom.toml", step.sequence)
             for question_id in step.questions:
                 if question_id not in question_ages:
-                    reader.problem(f"step[{number}].questions", "names a question that is not in classroom.toml",
-                                   question_id)
+                    reader.problem(f"step[{number}].questions", "names a question that is not in classroom.toml", question_id)
                 elif step.phase == "before" and question_phases[question_id] != "before":
-                    reader.problem(f"step[{number}].questions", "names a question about a scene in a step before "
-                                   "viewing (it would tell of the film)", question_id)
+                    reader.problem(
+                        f"step[{number}].questions",
+                        "names a question about a scene in a step before viewing (it would tell of the film)",
+                        question_id,
+                    )
                 elif plan.age and plan.age not in question_ages[question_id]:
-                    reader.problem(f"step[{number}].questions", f"names a question not asked of age band {plan.age!r}",
-                                   question_id)
+                    reader.problem(f"step[{number}].questions", f"names a question not asked of age band {plan.age!r}", question_id)
             for term_id in step.terms:
                 if term_id not in term_ids:
                     reader.problem(f"step[{number}].terms", "names a term that is not in classroom.toml", term_id)
             for activity_id in step.activities:
                 if activity_id not in activity_ids:
-                    reader.problem(f"step[{number}].activities", "names an activity that is not in classroom.toml",
-                                   activity_id)
+                    reader.problem(f"step[{number}].activities", "names an activity that is not in classroom.toml", activity_id)
     if classroom_loaded:
         hinted: dict[str, str] = {}
         for reader, hint in hints:
@@ -698,8 +792,11 @@ def _teaching(table: dict | None, file: str, problems: list[Problem], questions,
     for reader, assessment in assessments:
         wanted = objective_counts.get(assessment.age)
         if wanted is not None and assessment.criteria and len(assessment.criteria) != wanted:
-            reader.problem("criteria", f"must give one success criterion per objective ({wanted} for age band "
-                                       f"{assessment.age!r})", len(assessment.criteria))
+            reader.problem(
+                "criteria",
+                f"must give one success criterion per objective ({wanted} for age band {assessment.age!r})",
+                len(assessment.criteria),
+            )
     return TeacherPack(
         objectives=tuple(b for _, b in objectives),
         plans=tuple(p for _, p in plans),
@@ -725,30 +822,43 @@ def _assessment(r: RecordReader) -> BandAssessment:
         sub = RecordReader(r.problems, r.file, r.kind, raw, number)
         sub.label = f"{r.label} rubric {number}"
         sub.no_other_fields(("task", "levels"))
-        rubrics.append(Rubric(task=sub.choice("task", RUBRIC_TASKS), levels=_texts(sub, "levels", RUBRIC_LEVELS,
-                                                                                     RUBRIC_LEVELS)))
+        rubrics.append(Rubric(task=sub.choice("task", RUBRIC_TASKS), levels=_texts(sub, "levels", RUBRIC_LEVELS, RUBRIC_LEVELS)))
     tasks = [rubric.task for rubric in rubrics]
     for task in RUBRIC_TASKS:
         if raw_rubrics and tasks.count(task) != 1:
             r.problem("rubric", f"must have exactly one rubric for task {task!r}", tasks.count(task))
-    return BandAssessment(age=r.choice("age", AGE_BANDS), criteria=_texts(r, "criteria", 3, 5), rubrics=tuple(rubrics),
-                          exit_ticket=_texts(r, "exit_ticket", 2, 4))
+    return BandAssessment(
+        age=r.choice("age", AGE_BANDS),
+        criteria=_texts(r, "criteria", 3, 5),
+        rubrics=tuple(rubrics),
+        exit_ticket=_texts(r, "exit_ticket", 2, 4),
+    )
 
 
 def _support(r: RecordReader) -> BandSupport:
     r.label = f"support {r.raw.get('age')!r}"
     r.no_other_fields(("age", "words", "starters", "extension", "adapt"))
-    return BandSupport(age=r.choice("age", AGE_BANDS), words=_texts(r, "words", 6, 20),
-                       starters=_texts(r, "starters", 3, 10), extension=r.text("extension") or Text.english(""),
-                       adapt=r.text("adapt"))
+    return BandSupport(
+        age=r.choice("age", AGE_BANDS),
+        words=_texts(r, "words", 6, 20),
+        starters=_texts(r, "starters", 3, 10),
+        extension=r.text("extension") or Text.english(""),
+        adapt=r.text("adapt"),
+    )
 
 
 def _reference(r: RecordReader) -> Reference:
     r.no_other_fields(("id", "title", "outlet", "url", "year", "note"))
     if "url" not in r.raw:
         r.problem("url", "is required but missing (a reference is a public page)")
-    return Reference(id=r.identifier(), title=r.string("title"), outlet=r.string("outlet"), url=r.url("url"),
-                     year=r.integer("year", 1900, 2100, required=False), note=r.string("note", required=False))
+    return Reference(
+        id=r.identifier(),
+        title=r.string("title"),
+        outlet=r.string("outlet"),
+        url=r.url("url"),
+        year=r.integer("year", 1900, 2100, required=False),
+        note=r.string("note", required=False),
+    )
 
 
 def _objectives(r: RecordReader) -> BandObjectives:
@@ -786,12 +896,18 @@ def _plan(r: RecordReader) -> LessonPlan:
         sub = RecordReader(r.problems, r.file, r.kind, raw, number)
         sub.label = f"{r.label} step {number}"
         sub.no_other_fields(("minutes", "phase", "title", "text", "questions", "terms", "activities", "sequence"))
-        steps.append(LessonStep(
-            minutes=sub.integer("minutes", 1, 50), phase=sub.choice("phase", LESSON_PHASES),
-            title=sub.text("title") or Text.english(""), text=sub.text("text") or Text.english(""),
-            questions=sub.ids("questions"), terms=sub.ids("terms"), activities=sub.ids("activities"),
-            sequence=sub.reference("sequence", required=False),
-        ))
+        steps.append(
+            LessonStep(
+                minutes=sub.integer("minutes", 1, 50),
+                phase=sub.choice("phase", LESSON_PHASES),
+                title=sub.text("title") or Text.english(""),
+                text=sub.text("text") or Text.english(""),
+                questions=sub.ids("questions"),
+                terms=sub.ids("terms"),
+                activities=sub.ids("activities"),
+                sequence=sub.reference("sequence", required=False),
+            )
+        )
     return LessonPlan(age, kind, tuple(steps))
 
 
@@ -804,23 +920,31 @@ def _hint(r: RecordReader) -> Hint:
 def _link(r: RecordReader) -> CurriculumLink:
     r.no_other_fields(("id", "community", "subjects", "name", "note", "sources", "ages"))
     return CurriculumLink(
-        id=r.identifier(), community=r.choice("community", COMMUNITIES),
-        subjects=r.ids("subjects", required=True, options=SUBJECTS), name=r.string("name"),
-        note=r.text("note") or Text.english(""), sources=r.ids("sources", required=True),
+        id=r.identifier(),
+        community=r.choice("community", COMMUNITIES),
+        subjects=r.ids("subjects", required=True, options=SUBJECTS),
+        name=r.string("name"),
+        note=r.text("note") or Text.english(""),
+        sources=r.ids("sources", required=True),
         ages=r.ids("ages", options=AGE_BANDS) or AGE_BANDS,
     )
 
 
 def _practical(r: RecordReader) -> PracticalItem:
     r.no_other_fields(("id", "label", "value", "sources"))
-    return PracticalItem(id=r.identifier(), label=r.text("label") or Text.english(""),
-                         value=r.text("value") or Text.english(""), sources=r.ids("sources", required=True))
+    return PracticalItem(
+        id=r.identifier(),
+        label=r.text("label") or Text.english(""),
+        value=r.text("value") or Text.english(""),
+        sources=r.ids("sources", required=True),
+    )
 
 
 def _safety(r: RecordReader) -> SafetyNote:
     r.no_other_fields(("id", "title", "text", "sources"))
-    return SafetyNote(id=r.identifier(), title=r.text("title") or Text.english(""),
-                      text=r.text("text") or Text.english(""), sources=r.ids("sources"))
+    return SafetyNote(
+        id=r.identifier(), title=r.text("title") or Text.english(""), text=r.text("text") or Text.english(""), sources=r.ids("sources")
+    )
 
 
 # --- the walks (walks.toml) ---------------------------------------------------------------------------------
@@ -840,15 +964,21 @@ def _walks(table: dict | None, file: str, problems: list[Problem], places, refs:
             reader.problem("stops", "must list at least two places: a walk goes from one to another", list(route.stops))
         metres = straight_line_metres(where[s] for s in route.stops if s in where)
         if metres > MAX_ROUTE_METRES:
-            reader.problem("stops", f"add up to {metres / 1000:.1f} km in straight lines; a walk may be at most "
-                                    f"{MAX_ROUTE_METRES / 1000:.1f} km (split it, or reorder its stops)")
+            reader.problem(
+                "stops",
+                f"add up to {metres / 1000:.1f} km in straight lines; a walk may be at most "
+                f"{MAX_ROUTE_METRES / 1000:.1f} km (split it, or reorder its stops)",
+            )
     return tuple(r for _, r in routes)
 
 
 def _route(r: RecordReader) -> WalkRoute:
     r.no_other_fields(("id", "area", "name", "description", "stops", "sources"))
     return WalkRoute(
-        id=r.identifier(), area=r.text("area") or Text.english(""), name=r.text("name") or Text.english(""),
-        description=r.text("description") or Text.english(""), stops=r.ids("stops", required=True),
+        id=r.identifier(),
+        area=r.text("area") or Text.english(""),
+        name=r.text("name") or Text.english(""),
+        description=r.text("description") or Text.english(""),
+        stops=r.ids("stops", required=True),
         sources=r.ids("sources"),
     )

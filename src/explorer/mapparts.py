@@ -18,11 +18,11 @@ import folium
 
 @dataclass(frozen=True)
 class MapParts:
-    map_id: str                 # the element folium's script creates the map on (``Map.get_name()``)
-    scripts: tuple[str, ...]    # addresses of the scripts to load first (Leaflet)
+    map_id: str  # the element folium's script creates the map on (``Map.get_name()``)
+    scripts: tuple[str, ...]  # addresses of the scripts to load first (Leaflet)
     stylesheets: tuple[str, ...]
-    css: str                    # the map's own rules (markers, labels, the walk)
-    script: str                 # creates the map and adds its layers
+    css: str  # the map's own rules (markers, labels, the walk)
+    script: str  # creates the map and adds its layers
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -33,8 +33,10 @@ class MapParts:
         ``extra``) and ``draw(L)``, which runs folium's script with the Leaflet it is given. A classic script, not
         a module: folium's script assigns globals (``L_NO_TOUCH = false``), which a module's strict mode refuses."""
         meta = {"map_id": self.map_id, "scripts": self.scripts, "stylesheets": self.stylesheets, "css": self.css, **extra}
-        return (f"(window.__hxMaps = window.__hxMaps || {{}})[document.currentScript.src] = {{\n"
-                f"parts: {json.dumps(meta)},\ndraw: function (L) {{\n{self.script}\nreturn {self.map_id};\n}}\n}};\n")
+        return (
+            f"(window.__hxMaps = window.__hxMaps || {{}})[document.currentScript.src] = {{\n"
+            f"parts: {json.dumps(meta)},\ndraw: function (L) {{\n{self.script}\nreturn {self.map_id};\n}}\n}};\n"
+        )
 
 
 class _Parts(HTMLParser):
@@ -81,8 +83,13 @@ def map_parts(fmap: folium.Map) -> MapParts:
     if f'"{map_id}"' not in script:
         raise ValueError(f"the rendered map's script does not create the map {map_id!r}")
     # folium's page-wide rules (html, body) are for a page of its own; in a shadow root they match nothing
-    return MapParts(map_id, tuple(dict.fromkeys(parts.scripts)), tuple(dict.fromkeys(parts.stylesheets)),
-                    "\n".join(text.strip() for text in parts.styles if text.strip()), script)
+    return MapParts(
+        map_id,
+        tuple(dict.fromkeys(parts.scripts)),
+        tuple(dict.fromkeys(parts.stylesheets)),
+        "\n".join(text.strip() for text in parts.styles if text.strip()),
+        script,
+    )
 
 
 def layer_script(layer: folium.map.Layer) -> tuple[str, str]:
@@ -99,5 +106,7 @@ def layer_file(layer: folium.map.Layer) -> str:
     """One layer as a script file that registers, under its own address in ``window.__hxLayers``, a function
     ``add(L)`` that adds the layer and returns it (see ``layer_script`` and ``MapParts.script_file``)."""
     script, name = layer_script(layer)
-    return (f"(window.__hxLayers = window.__hxLayers || {{}})[document.currentScript.src] = function (L) {{\n"
-            f"{script}\nreturn {name};\n}};\n")
+    return (
+        f"(window.__hxLayers = window.__hxLayers || {{}})[document.currentScript.src] = function (L) {{\n"
+        f"{script}\nreturn {name};\n}};\n"
+    )

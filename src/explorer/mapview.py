@@ -58,8 +58,7 @@ def place_features(content: Content, language: str = "en") -> dict:
                     "kind": place.kind,
                     "provenance": place.provenance,
                     "name": place.name.get(language),  # plain text, only ever set as an attribute
-                    "label": f"{esc(place.name.get(language))} · "
-                    f"{esc(label(PROVENANCE_LABELS, place.provenance, language))}",
+                    "label": f"{esc(place.name.get(language))} · {esc(label(PROVENANCE_LABELS, place.provenance, language))}",
                 },
             }
         )
@@ -219,7 +218,11 @@ def tile_attribution(settings: Settings) -> str:
 
 
 def build_map(
-    content: Content, language: str = "en", *, settings: Settings | None = None, asset_base: str = ASSET_BASE,
+    content: Content,
+    language: str = "en",
+    *,
+    settings: Settings | None = None,
+    asset_base: str = ASSET_BASE,
     on_places: Callable[[folium.GeoJson], MacroElement] | None = None,
 ) -> folium.Map:
     """A folium map of Brussels with one marker per place; Leaflet is loaded from ``asset_base``.
@@ -295,15 +298,20 @@ def walk_layer(walk) -> folium.FeatureGroup:
     """Stefan's walk: a line through the stops in story order, with their numbers; nothing in it takes clicks."""
     group = folium.FeatureGroup(name="walk", control=False)
     if len(walk.stops) >= 2:
-        line = folium.PolyLine([[s.lat, s.lon] for s in walk.stops], color=PALETTE["moss_dark"], weight=4,
-                               opacity=0.85, dash_array="2 9", line_cap="round")
+        line = folium.PolyLine(
+            [[s.lat, s.lon] for s in walk.stops],
+            color=PALETTE["moss_dark"],
+            weight=4,
+            opacity=0.85,
+            dash_array="2 9",
+            line_cap="round",
+        )
         line.options["interactive"] = False
         line.add_to(group)
     for number, stop in enumerate(walk.stops, start=1):
         badge = folium.Marker(
             [stop.lat, stop.lon],
-            icon=folium.DivIcon(html=f'<span class="hx-walk-num">{number}</span>', class_name="hx-walk-label",
-                                icon_size=(0, 0)),
+            icon=folium.DivIcon(html=f'<span class="hx-walk-num">{number}</span>', class_name="hx-walk-label", icon_size=(0, 0)),
         )
         badge.options["interactive"] = False
         badge.options["keyboard"] = False

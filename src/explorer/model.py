@@ -25,7 +25,12 @@ QUOTE_ORIGINS: tuple[str, ...] = ("dialogue", "second-hand")
 # basemap feature kind -> the geometry field it takes
 AGE_BANDS: tuple[str, ...] = ("10-13", "14-18", "adults")
 BASEMAP_KINDS: dict[str, str] = {
-    "commune": "point", "landmark": "point", "canal": "line", "railway": "line", "reserve": "area", "ring": "area",
+    "commune": "point",
+    "landmark": "point",
+    "canal": "line",
+    "railway": "line",
+    "reserve": "area",
+    "ring": "area",
 }
 
 
@@ -273,9 +278,14 @@ class Content:
     _index: dict = field(init=False, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", {name: {item.id: item for item in getattr(self, name)}
-                                            for name in ("places", "scenes", "facts", "sources", "people", "tips",
-                                                         "questions", "sequences")})
+        object.__setattr__(
+            self,
+            "_index",
+            {
+                name: {item.id: item for item in getattr(self, name)}
+                for name in ("places", "scenes", "facts", "sources", "people", "tips", "questions", "sequences")
+            },
+        )
         order = {scene.id: scene.order for scene in self.scenes}
         story = sorted(self.questions, key=lambda q: (q.phase != "before", order.get(q.scene, 0)))  # stable sort
         self._index["numbers"] = {q.id: number for number, q in enumerate(story, start=1)}
@@ -322,8 +332,7 @@ class Content:
         return visibility(self, spoiler_safe).scenes()
 
     def questions_for(self, scene_id: str, age: str | None = None) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.scene == scene_id and q.phase == "after"
-                     and (age is None or age in q.ages))
+        return tuple(q for q in self.questions if q.scene == scene_id and q.phase == "after" and (age is None or age in q.ages))
 
     def question(self, question_id: str) -> Question | None:
         return self._index["questions"].get(question_id)
@@ -383,7 +392,10 @@ LESSON_PHASES: tuple[str, ...] = ("before", "after")  # before or after viewing 
 # up to, and the phases its steps may (and must all) come from.
 LESSON_KINDS: dict[str, int] = {"after": 50, "around": 50, "short": 20, "before": 20}
 SITUATION_PHASES: dict[str, tuple[str, ...]] = {
-    "after": ("after",), "around": ("before", "after"), "short": ("before", "after"), "before": ("before",),
+    "after": ("after",),
+    "around": ("before", "after"),
+    "short": ("before", "after"),
+    "before": ("before",),
 }
 RUBRIC_TASKS: tuple[str, ...] = ("exit-ticket", "main-activity")
 RUBRIC_LEVELS = 3  # beginning, developing, secure

@@ -144,11 +144,11 @@ def postcard_quotes(content: Content, view: Visibility) -> list[Quote]:
 def hidden_quotes(content: Content, view: Visibility) -> list[Quote]:
     """The quotations ``view`` hides: those of hidden scenes and of moss facts that tell one."""
     return [s.quote for s in content.scenes if s.quote is not None and not view.scene(s)] + [
-        f.quote for f in content.facts if f.quote is not None and not view.fact(f)]
+        f.quote for f in content.facts if f.quote is not None and not view.fact(f)
+    ]
 
 
-def postcard_layout(content: Content, place: Place, quote: Quote, language: str = "en",
-                    view: Visibility | None = None) -> CardLayout:
+def postcard_layout(content: Content, place: Place, quote: Quote, language: str = "en", view: Visibility | None = None) -> CardLayout:
     """Where everything on the card goes; every text is wrapped and shrunk until it fits its box. With a ``view``
     (spoiler-safe mode), a quotation it hides is refused (ValueError)."""
     if view is not None and quote in hidden_quotes(content, view):
@@ -187,17 +187,20 @@ def postcard_layout(content: Content, place: Place, quote: Quote, language: str 
         if bottom <= text_box[3] - PAD and _inked(quoted):
             break
     shift = max(0, (text_box[3] - PAD - bottom) // 3)  # a short quotation sits a little lower, not at the very top
-    blocks += [Block(b.role, b.box, tuple(Line(ln.x, ln.y + shift, ln.text, ln.family, ln.style, ln.size, ln.colour)
-                                          for ln in b.lines)) for b in quoted]
+    blocks += [
+        Block(b.role, b.box, tuple(Line(ln.x, ln.y + shift, ln.text, ln.family, ln.style, ln.size, ln.colour) for ln in b.lines))
+        for b in quoted
+    ]
 
     # how we know where the place is, in the words the pages use
     how = label(PROVENANCE_LABELS, place.provenance, language)
     why = _set(t(PROVENANCE_EXPLANATIONS[place.provenance], language), "sans", language)
     for size in range(28, 15, -1):
-        parts = [("caption-head", t("How we know where it is", language).upper(), "sans", "B", round(size * 0.8),
-                  "concrete", 1.3, 4),
-                 ("caption", _set(how, "sans", language), "sans", "B", size, "moss_dark", 1.25, 2),
-                 ("caption", why, "sans", "", size, "ink", 1.25, 0)]
+        parts = [
+            ("caption-head", t("How we know where it is", language).upper(), "sans", "B", round(size * 0.8), "concrete", 1.3, 4),
+            ("caption", _set(how, "sans", language), "sans", "B", size, "moss_dark", 1.25, 2),
+            ("caption", why, "sans", "", size, "ink", 1.25, 0),
+        ]
         captioned, bottom = _stack(parts, caption_box)
         if bottom <= caption_box[3] - PAD and _inked(captioned):
             break
@@ -206,10 +209,24 @@ def postcard_layout(content: Content, place: Place, quote: Quote, language: str 
     band_y = BAND_BOX[1] + 44
     film_line = t("Here · Bas Devos · 2023", language).upper()
     explorer_line = t("A moss-and-city explorer", language)
-    blocks.append(Block("band", BAND_BOX, (
-        Line(BAND_BOX[0] + 54, band_y, film_line, "sans", "B", 30, "paper"),
-        Line(BAND_BOX[2] - 54 - round(_width(explorer_line, "sans", "", 30)), band_y, explorer_line, "sans", "",
-             30, "moss_light"))))
+    blocks.append(
+        Block(
+            "band",
+            BAND_BOX,
+            (
+                Line(BAND_BOX[0] + 54, band_y, film_line, "sans", "B", 30, "paper"),
+                Line(
+                    BAND_BOX[2] - 54 - round(_width(explorer_line, "sans", "", 30)),
+                    band_y,
+                    explorer_line,
+                    "sans",
+                    "",
+                    30,
+                    "moss_light",
+                ),
+            ),
+        )
+    )
 
     points, labels = _map_layout(content, place, language, map_box)
     blocks.append(Block("map-label", map_box, labels))
@@ -249,10 +266,10 @@ def _map_layout(content: Content, chosen: Place, language: str, box: Box) -> tup
         w = round(_width(city, "sans", "I", 24))
         city_box = (bx - w // 2, by - 14, bx + w // 2, by + 14)
         chosen_box = (x0 - 8, y0 - 8, x0 + text_width + 8, y0 + tall + 8)
-        overlaps = not (city_box[2] < chosen_box[0] or city_box[0] > chosen_box[2] or city_box[3] < chosen_box[1]
-                        or city_box[1] > chosen_box[3])
-        inside = left + 16 <= city_box[0] and city_box[2] <= right - 16 and top + 16 <= city_box[1] \
-            and city_box[3] <= bottom - 16
+        overlaps = not (
+            city_box[2] < chosen_box[0] or city_box[0] > chosen_box[2] or city_box[3] < chosen_box[1] or city_box[1] > chosen_box[3]
+        )
+        inside = left + 16 <= city_box[0] and city_box[2] <= right - 16 and top + 16 <= city_box[1] and city_box[3] <= bottom - 16
         near = abs(bx - x) < 40 and abs(by - y) < 40
         if inside and not overlaps and not near:
             labels.append(Line(city_box[0], city_box[1], city, "sans", "I", 24, "label"))
@@ -284,16 +301,16 @@ def _to_card(projection: tuple, lat: float, lon: float) -> tuple[int, int]:
     return round(mid_x + (lon - lon0) * shrink * scale), round(mid_y - (lat - lat0) * scale)
 
 
-def postcard_png(content: Content, place: Place, quote: Quote, language: str = "en",
-                 view: Visibility | None = None) -> bytes:
+def postcard_png(content: Content, place: Place, quote: Quote, language: str = "en", view: Visibility | None = None) -> bytes:
     """The card as PNG bytes, 1600 x 1200 pixels (a quotation ``view`` hides is refused, see :func:`postcard_layout`)."""
     layout = postcard_layout(content, place, quote, language, view)
     image = Image.new("RGB", (WIDTH, HEIGHT), rgb("paper"))
     draw = ImageDraw.Draw(image)
     draw.rectangle((30, 30, WIDTH - 30, HEIGHT - 30), outline=rgb("moss_light"), width=6)
     draw.rectangle(BAND_BOX, fill=rgb("moss_dark"))
-    quote_lines = [line for role in ("quote", "translation", "attribution") for b in layout.blocks if b.role == role
-                   for line in b.lines]
+    quote_lines = [
+        line for role in ("quote", "translation", "attribution") for b in layout.blocks if b.role == role for line in b.lines
+    ]
     if quote_lines:  # the green rule beside the quotation, as long as it is
         last = quote_lines[-1]
         box = layout.quote_box
@@ -305,8 +322,7 @@ def postcard_png(content: Content, place: Place, quote: Quote, language: str = "
             _draw_map_labels(draw, layout, block)
             continue
         for line in block.lines:
-            draw.text((line.x, line.y), line.text, font=_font(line.family, line.style, line.size),
-                      fill=rgb(line.colour))
+            draw.text((line.x, line.y), line.text, font=_font(line.family, line.style, line.size), fill=rgb(line.colour))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
@@ -366,5 +382,4 @@ def _dashed(draw: ImageDraw.ImageDraw, points: list[tuple[int, int]], colour: tu
         length = math.hypot(x2 - x1, y2 - y1)
         for start in range(0, int(length), 16):
             a, b = start / length, min(start + 10, length) / length
-            draw.line((x1 + (x2 - x1) * a, y1 + (y2 - y1) * a, x1 + (x2 - x1) * b, y1 + (y2 - y1) * b), fill=colour,
-                      width=4)
+            draw.line((x1 + (x2 - x1) * a, y1 + (y2 - y1) * a, x1 + (x2 - x1) * b, y1 + (y2 - y1) * b), fill=colour, width=4)

@@ -38,11 +38,14 @@ SETTINGS = {
     "session_hours": ("EXPLORER_SESSION_HOURS", "hours a live session and its answers are kept (1 to 168)"),
     "attract_votes": ("EXPLORER_ATTRACT_VOTES", "kiosk: show the place votes of the live sessions on the attract screen"),
     "time_zone": ("EXPLORER_TIME_ZONE", "time zone of the times in a live session's export, e.g. Europe/Brussels"),
-    "trusted_proxies": ("EXPLORER_TRUSTED_PROXIES",
-                        "proxies whose X-Forwarded-For is believed: addresses or networks, e.g. 127.0.0.1 10.0.0.0/8"),
-    "live_secret": ("EXPLORER_LIVE_SECRET",
-                    f"live sessions' signing secret, at least {LIVE_SECRET_MIN} characters (default: made and kept "
-                    "in the database)"),
+    "trusted_proxies": (
+        "EXPLORER_TRUSTED_PROXIES",
+        "proxies whose X-Forwarded-For is believed: addresses or networks, e.g. 127.0.0.1 10.0.0.0/8",
+    ),
+    "live_secret": (
+        "EXPLORER_LIVE_SECRET",
+        f"live sessions' signing secret, at least {LIVE_SECRET_MIN} characters (default: made and kept in the database)",
+    ),
 }
 # never repeated whole in a message: a database URL may hold a password, and the live secret is all secret
 SECRET_SETTINGS = frozenset({"database_url", "live_secret"})
@@ -147,9 +150,7 @@ def _tiles(value: object) -> str:
 
 
 def _tile_url(value: object) -> str:
-    if not isinstance(value, str) or not TILE_URL.fullmatch(value.strip()) or not all(
-        part in value for part in ("{z}", "{x}", "{y}")
-    ):
+    if not isinstance(value, str) or not TILE_URL.fullmatch(value.strip()) or not all(part in value for part in ("{z}", "{x}", "{y}")):
         raise ValueError("must be a web address with {z}, {x} and {y}, like " + OSM_TILES)
     return value.strip()
 
@@ -278,8 +279,10 @@ def _live_secret(value: object) -> str:
     """A signing secret of at least ``LIVE_SECRET_MIN`` characters, without spaces at either end; never shown."""
     text = value.strip() if isinstance(value, str) else None
     if text is None or len(text) < LIVE_SECRET_MIN:
-        raise ValueError(f"must be a secret of at least {LIVE_SECRET_MIN} characters, such as the output of "
-                         "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        raise ValueError(
+            f"must be a secret of at least {LIVE_SECRET_MIN} characters, such as the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
     return text
 
 

@@ -38,8 +38,11 @@ class Visibility:
 
     def questions(self, age: str | None = None) -> tuple[Question, ...]:
         """The questions that may be shown, of one age band or all, in number order."""
-        pool = self.content.band_questions(age) if age else sorted(
-            self.content.questions, key=lambda q: self.content.question_number(q.id))
+        pool = (
+            self.content.band_questions(age)
+            if age
+            else sorted(self.content.questions, key=lambda q: self.content.question_number(q.id))
+        )
         return tuple(q for q in pool if self.question(q))
 
     def hint(self, question: Question) -> bool:

@@ -40,10 +40,13 @@ from explorer.typography import NBSP, as_written, typeset
 
 AGE_LABELS = {"10-13": N_("Ages 10 to 13"), "14-18": N_("Ages 14 to 18"), "adults": N_("Adults")}
 PHASE_LABELS = {"before": N_("Before viewing"), "after": N_("After viewing")}
-COMMUNITY_LABELS = {"fwb": N_("French-speaking Community (Fédération Wallonie-Bruxelles)"),
-                    "flanders": N_("Flemish Community")}
-SUBJECT_LABELS = {"biology": N_("biology"), "geography": N_("geography"), "media-literacy": N_("media literacy"),
-                  "film": N_("film education")}
+COMMUNITY_LABELS = {"fwb": N_("French-speaking Community (Fédération Wallonie-Bruxelles)"), "flanders": N_("Flemish Community")}
+SUBJECT_LABELS = {
+    "biology": N_("biology"),
+    "geography": N_("geography"),
+    "media-literacy": N_("media literacy"),
+    "film": N_("film education"),
+}
 SITUATION_NAMES = {  # a plan's heading, the same words as the classroom page's
     "after": N_("A 50-minute lesson after the screening"),
     "around": N_("A 50-minute lesson before and after the screening"),
@@ -57,8 +60,14 @@ PUPIL_WORDS = N_("In the pupil's own words")
 PUPIL_INSTRUCTION = N_("Instruction for pupils")
 TICKET_PROMPTS = N_("The prompts on the pupils' handout:")
 LEVEL_NAMES = (N_("Beginning"), N_("Developing"), N_("Secure"))
-MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, LINE = (rgb("moss"), rgb("moss_dark"), rgb("moss_light"), rgb("concrete"),
-                                                rgb("ink"), rgb("line"))
+MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, LINE = (
+    rgb("moss"),
+    rgb("moss_dark"),
+    rgb("moss_light"),
+    rgb("concrete"),
+    rgb("ink"),
+    rgb("line"),
+)
 TIME_COLUMN = 24  # mm: the width of the minutes column of a plan's table
 STILL_WIDTH = 80  # mm: a still's printed width (its height follows the image)
 
@@ -101,8 +110,9 @@ def band_questions(content: Content, age: str) -> tuple[Question, ...]:
     return content.band_questions(age)
 
 
-def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_safe: bool = False,
-                situation: str | None = None) -> bytes:
+def teacher_pdf(
+    content: Content, age: str, language: str = "en", *, spoiler_safe: bool = False, situation: str | None = None
+) -> bytes:
     """The teacher's pack for one age band in one language, as PDF bytes: one situation's plan
     (``situation``, a kind of LESSON_KINDS) or all four (None)."""
     pack = content.teaching
@@ -124,32 +134,50 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
     pdf.cell(0, 11, t("Here · teacher's pack", language), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("sans", "", 11)
     pdf.set_text_color(*GREY)
-    line = t("{director}, {year} · {minutes} min · {audience}", language, director=film.director, year=film.year,
-             minutes=film.runtime_minutes, audience=t(AGE_LABELS[age], language))
+    line = t(
+        "{director}, {year} · {minutes} min · {audience}",
+        language,
+        director=film.director,
+        year=film.year,
+        minutes=film.runtime_minutes,
+        audience=t(AGE_LABELS[age], language),
+    )
     if situation:
         line += f" · {t(SITUATION_NAMES[situation], language)}"
     pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _paragraph(pdf, film.synopsis.get(language), size=10)
     if spoiler_safe:
-        _keep_together(pdf, _notice, t("Spoiler-safe", language), t(
-            "This pack is spoiler-safe: it leaves out the scenes after Stefan and Shuxiu first meet (their titles, "
-            "notes and questions), every plan step and answer hint meant for after viewing (they talk about the "
-            "whole film, ending included), and where a glossary term shows in a hidden scene. Print it without "
-            "spoiler-safe to have them.", language))
+        _keep_together(
+            pdf,
+            _notice,
+            t("Spoiler-safe", language),
+            t(
+                "This pack is spoiler-safe: it leaves out the scenes after Stefan and Shuxiu first meet (their titles, "
+                "notes and questions), every plan step and answer hint meant for after viewing (they talk about the "
+                "whole film, ending included), and where a glossary term shows in a hidden scene. Print it without "
+                "spoiler-safe to have them.",
+                language,
+            ),
+        )
 
     _heading(pdf, t("Practical information", language))
     for item in pack.practical:
-        _keep_together(pdf, _entry, item.label.get(language), item.value.get(language),
-                       _sources_line(content, pack, item.sources, language))
+        _keep_together(
+            pdf, _entry, item.label.get(language), item.value.get(language), _sources_line(content, pack, item.sources, language)
+        )
 
     _heading(pdf, t("Learning objectives and success criteria", language))
     assessment = pack.assessment(age)
     criteria = assessment.criteria if assessment is not None else ()
     for index, objective in enumerate(pack.objectives_for(age)):
         criterion = criteria[index].get(language) if index < len(criteria) else ""
-        _keep_together(pdf, _objective, objective.get(language),
-                       t("Success criterion: {criterion}", language, criterion=criterion) if criterion else "")
+        _keep_together(
+            pdf,
+            _objective,
+            objective.get(language),
+            t("Success criterion: {criterion}", language, criterion=criterion) if criterion else "",
+        )
 
     studied: set[str] = set()
     for plan in plans:
@@ -165,31 +193,41 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
     tasks = rubric_tasks(content, plans, spoiler_safe=spoiler_safe)  # only the tasks the plans have
     if assessment is not None and any(assessment.rubric(task) for task in tasks):
         _heading(pdf, t("Assessment", language))
-        _paragraph(pdf, t("Three levels for each task, to judge the work against the success criteria.", language),
-                   size=9.5, colour=GREY)
+        _paragraph(
+            pdf, t("Three levels for each task, to judge the work against the success criteria.", language), size=9.5, colour=GREY
+        )
         prompts = tuple(text.get(language) for text in assessment.exit_ticket)
         for task in tasks:
             rubric = assessment.rubric(task)
             if rubric is not None:
-                _keep_together(pdf, _rubric_table, t(RUBRIC_NAMES[task], language),
-                               tuple(level.get(language) for level in rubric.levels),
-                               prompts if task == "exit-ticket" and _has_exit_ticket(content, age, plans) else ())
+                _keep_together(
+                    pdf,
+                    _rubric_table,
+                    t(RUBRIC_NAMES[task], language),
+                    tuple(level.get(language) for level in rubric.levels),
+                    prompts if task == "exit-ticket" and _has_exit_ticket(content, age, plans) else (),
+                )
 
     support = pack.support(age)
     if support is not None:
         _heading(pdf, t("Support and extension", language))
         if support.words:
-            _keep_together(pdf, _columns_entry, t("Word bank", language),
-                           tuple(word.get(language) for word in support.words))
+            _keep_together(pdf, _columns_entry, t("Word bank", language), tuple(word.get(language) for word in support.words))
         if support.starters:
-            _keep_together(pdf, _list_entry, t("Sentence starters", language),
-                           tuple(starter.get(language) for starter in support.starters))
+            _keep_together(
+                pdf, _list_entry, t("Sentence starters", language), tuple(starter.get(language) for starter in support.starters)
+            )
         if support.extension.get(language):
-            _keep_together(pdf, _entry, t("Extension task, for those who finish early", language),
-                           support.extension.get(language), "", t(PUPIL_INSTRUCTION, language))
+            _keep_together(
+                pdf,
+                _entry,
+                t("Extension task, for those who finish early", language),
+                support.extension.get(language),
+                "",
+                t(PUPIL_INSTRUCTION, language),
+            )
         if tasks and support.adapt is not None and support.adapt.get(language):
-            _keep_together(pdf, _entry, t("Adapting the tasks and the exit ticket", language),
-                           support.adapt.get(language), "")
+            _keep_together(pdf, _entry, t("Adapting the tasks and the exit ticket", language), support.adapt.get(language), "")
 
     _questions_and_hints(pdf, content, age, plans if situation else None, view, language)
 
@@ -198,19 +236,28 @@ def teacher_pdf(content: Content, age: str, language: str = "en", *, spoiler_saf
         _keep_together(pdf, _term, *_term_parts(content, term, view.term_where(term), language))
 
     _heading(pdf, t("Curriculum links", language))
-    _paragraph(pdf, t("Named only as far as the sources below support; we have not matched the lesson to numbered "
-                      "attainment targets.", language), size=9.5, colour=GREY)
+    _paragraph(
+        pdf,
+        t("Named only as far as the sources below support; we have not matched the lesson to numbered attainment targets.", language),
+        size=9.5,
+        colour=GREY,
+    )
     for link in pack.links_for(age, language):  # the band's, the reader's community first
         subjects = ", ".join(t(SUBJECT_LABELS[s], language) for s in link.subjects)
-        _keep_together(pdf, _entry, as_written(link.name, COMMUNITY_LANGUAGES.get(link.community, "en")),
-                       link.note.get(language),
-                       _sources_line(content, pack, link.sources, language),
-                       f"{t(COMMUNITY_LABELS[link.community], language)} · {subjects}")
+        _keep_together(
+            pdf,
+            _entry,
+            as_written(link.name, COMMUNITY_LANGUAGES.get(link.community, "en")),
+            link.note.get(language),
+            _sources_line(content, pack, link.sources, language),
+            f"{t(COMMUNITY_LABELS[link.community], language)} · {subjects}",
+        )
 
     _heading(pdf, t("The moss walk: logistics and safety", language))
     for note in pack.safety:
-        _keep_together(pdf, _entry, note.title.get(language), note.text.get(language),
-                       _sources_line(content, pack, note.sources, language))
+        _keep_together(
+            pdf, _entry, note.title.get(language), note.text.get(language), _sources_line(content, pack, note.sources, language)
+        )
     return bytes(pdf.output())
 
 
@@ -218,8 +265,9 @@ def _has_exit_ticket(content: Content, age: str, plans: list[LessonPlan]) -> boo
     return any(exit_ticket_texts(content, age, plan) for plan in plans)
 
 
-def _questions_and_hints(pdf: _TeacherPdf, content: Content, age: str, plans: list[LessonPlan] | None,
-                         view: Visibility, language: str) -> None:
+def _questions_and_hints(
+    pdf: _TeacherPdf, content: Content, age: str, plans: list[LessonPlan] | None, view: Visibility, language: str
+) -> None:
     """The questions (of the situation's plan, or every one of the band) with their answer hints, as far as
     spoiler-safe mode allows; what it leaves out is said."""
     pack = content.teaching
@@ -230,26 +278,50 @@ def _questions_and_hints(pdf: _TeacherPdf, content: Content, age: str, plans: li
         questions = tuple(q for q in map(content.question, ids) if q is not None)
     shown = [q for q in questions if view.question(q)]
     _heading(pdf, t("Questions and answer hints", language))
-    _paragraph(pdf, t("Hints are guidance for the teacher, not model answers: what pupils may say, and what to point "
-                      "to in the film.", language), size=9.5, colour=GREY)
+    _paragraph(
+        pdf,
+        t("Hints are guidance for the teacher, not model answers: what pupils may say, and what to point to in the film.", language),
+        size=9.5,
+        colour=GREY,
+    )
     hidden_questions = len(questions) - len(shown)
     hidden_hints = sum(1 for q in shown if not view.hint(q))
     if hidden_questions or hidden_hints:
-        parts = [n_("{count} question about a later scene is left out.",
-                    "{count} questions about later scenes are left out.", hidden_questions, language)
-                 if hidden_questions else "",
-                 n_("{count} answer hint for after viewing is left out.",
-                    "{count} answer hints for after viewing are left out.", hidden_hints, language)
-                 if hidden_hints else "", t("They would tell the story.", language)]
-        _paragraph(pdf, f"{t('Spoiler-safe', language)}: " + " ".join(part for part in parts if part), size=9.5,
-                   colour=MOSS_DARK)
+        parts = [
+            n_(
+                "{count} question about a later scene is left out.",
+                "{count} questions about later scenes are left out.",
+                hidden_questions,
+                language,
+            )
+            if hidden_questions
+            else "",
+            n_(
+                "{count} answer hint for after viewing is left out.",
+                "{count} answer hints for after viewing are left out.",
+                hidden_hints,
+                language,
+            )
+            if hidden_hints
+            else "",
+            t("They would tell the story.", language),
+        ]
+        _paragraph(pdf, f"{t('Spoiler-safe', language)}: " + " ".join(part for part in parts if part), size=9.5, colour=MOSS_DARK)
     scene_titles = {s.id: s.title.get(language) for s in view.scenes()}
     for question in shown:
         hint = pack.hint(question.id) if view.hint(question) else None
-        where = (t("Before viewing", language) if question.phase == "before"
-                 else t("Scene: {title}", language, title=scene_titles.get(question.scene, "")))
-        _keep_together(pdf, _question, f"{content.question_label(question.id)} · {question.text.get(language)}",
-                       where, hint.text.get(language) if hint else "")
+        where = (
+            t("Before viewing", language)
+            if question.phase == "before"
+            else t("Scene: {title}", language, title=scene_titles.get(question.scene, ""))
+        )
+        _keep_together(
+            pdf,
+            _question,
+            f"{content.question_label(question.id)} · {question.text.get(language)}",
+            where,
+            hint.text.get(language) if hint else "",
+        )
 
 
 def _entry(pdf: FPDF, title: str, text: str, sources: str, subtitle: str = "") -> None:
@@ -378,20 +450,36 @@ def _plan_table(pdf: _TeacherPdf, content: Content, plan: LessonPlan, view: Visi
         steps = [s for s in plan.steps if s.phase == phase]
         shown = [s for s in steps if view.step(s)]
         for index, step in enumerate(shown):
-            header = (f"{t(PHASE_LABELS[phase], language)} · "
-                      f"{t('{minutes} min', language, minutes=plan.phase_minutes(phase))}") if index == 0 else ""
-            _keep_together(pdf, _step_row, header, f"{start}–{start + step.minutes}",
-                           t("{minutes} min", language, minutes=step.minutes), step.title.get(language),
-                           step.text.get(language), step_uses(step, content, terms, activities, language,
-                                                              view=view))
+            header = (
+                (f"{t(PHASE_LABELS[phase], language)} · {t('{minutes} min', language, minutes=plan.phase_minutes(phase))}")
+                if index == 0
+                else ""
+            )
+            _keep_together(
+                pdf,
+                _step_row,
+                header,
+                f"{start}–{start + step.minutes}",
+                t("{minutes} min", language, minutes=step.minutes),
+                step.title.get(language),
+                step.text.get(language),
+                step_uses(step, content, terms, activities, language, view=view),
+            )
             start += step.minutes
         if len(shown) < len(steps):
-            _keep_together(pdf, _left_out, n_(
-                "Spoiler-safe: {count} step after viewing ({minutes} min) is left out; it talks about the whole "
-                "film, ending included.",
-                "Spoiler-safe: the {count} steps after viewing ({minutes} min) are left out; they talk about the "
-                "whole film, ending included.", len(steps) - len(shown), language,
-                minutes=sum(s.minutes for s in steps if not view.step(s))))
+            _keep_together(
+                pdf,
+                _left_out,
+                n_(
+                    "Spoiler-safe: {count} step after viewing ({minutes} min) is left out; it talks about the whole "
+                    "film, ending included.",
+                    "Spoiler-safe: the {count} steps after viewing ({minutes} min) are left out; they talk about the "
+                    "whole film, ending included.",
+                    len(steps) - len(shown),
+                    language,
+                    minutes=sum(s.minutes for s in steps if not view.step(s)),
+                ),
+            )
     pdf.ln(2)
 
 
@@ -433,10 +521,18 @@ def _step_row(pdf: FPDF, header: str, span: str, minutes: str, title: str, text:
     pdf.set_xy(pdf.l_margin, bottom)
 
 
-def step_uses(step: LessonStep, numbers: Content | Mapping[str, int], terms: dict[str, str],
-              activities: dict[str, str], language: str, *, view: Visibility | None = None) -> str:
+def step_uses(
+    step: LessonStep,
+    numbers: Content | Mapping[str, int],
+    terms: dict[str, str],
+    activities: dict[str, str],
+    language: str,
+    *,
+    view: Visibility | None = None,
+) -> str:
     """What a step uses, in one line: its questions (each as its one number, Q7; ``numbers`` is the content, or,
     as before, a mapping of question ids to numbers), glossary terms, activities and sequence study."""
+
     def label(question_id: str) -> str:
         if isinstance(numbers, Content):
             return numbers.question_label(question_id)
@@ -448,8 +544,7 @@ def step_uses(step: LessonStep, numbers: Content | Mapping[str, int], terms: dic
     if step.terms:
         parts.append(t("Glossary: {items}", language, items=", ".join(terms.get(i, i) for i in step.terms)))
     if step.activities:
-        parts.append(t("Activities: {items}", language,
-                       items=", ".join(activities.get(i, i) for i in step.activities)))
+        parts.append(t("Activities: {items}", language, items=", ".join(activities.get(i, i) for i in step.activities)))
     if step.sequence and isinstance(numbers, Content):
         sequence = numbers.sequence(step.sequence)
         if sequence is not None and (view is None or view.scene(sequence.scene)):
@@ -466,10 +561,14 @@ def _sequence_study(pdf: _TeacherPdf, content: Content, sequence: Sequence, lang
         for index, still in enumerate(stills):
             _keep_together(pdf, _still, title if index == 0 else "", still, content.stills_dir, language)
         return
-    _keep_together(pdf, _shot_list, title, tuple(shot.get(language) for shot in sequence.shots),
-                   _sources_line(content, content.teaching, sequence.sources, language),
-                   t("No still of this scene is available to us: its shots as the sources describe them, in our "
-                     "own words.", language))
+    _keep_together(
+        pdf,
+        _shot_list,
+        title,
+        tuple(shot.get(language) for shot in sequence.shots),
+        _sources_line(content, content.teaching, sequence.sources, language),
+        t("No still of this scene is available to us: its shots as the sources describe them, in our own words.", language),
+    )
 
 
 def _still(pdf: FPDF, title: str, still: Still, folder: str, language: str) -> None:
@@ -491,8 +590,7 @@ def _still(pdf: FPDF, title: str, still: Still, folder: str, language: str) -> N
     pdf.set_font("sans", "", 8.5)
     pdf.set_text_color(*GREY)
     lines = [t("Timecode: {timecode}", language, timecode=still.timecode)] if still.timecode else []
-    lines += [t("Credit: {credit}", language, credit=still.credit), t("Licence: {licence}", language,
-                                                                        licence=still.licence)]
+    lines += [t("Credit: {credit}", language, credit=still.credit), t("Licence: {licence}", language, licence=still.licence)]
     pdf.multi_cell(caption, 4.4, "\n".join(lines), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + printed) + 3)
 
@@ -639,4 +737,3 @@ def _paragraph(pdf: FPDF, text: str, size: float = 11, colour: tuple[int, int, i
     pdf.set_text_color(*colour)
     pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.2)
-

@@ -11,25 +11,30 @@ from functools import cache
 from importlib import resources
 
 PALETTE: dict[str, str] = {
-    "moss": "#4f6b34",           # green places, buttons, accents
-    "moss_dark": "#2f4420",      # headings, links, the selected place
-    "moss_deep": "#1f2d15",      # the attract screen's darkest corner
-    "moss_glow": "#3e5a2b",      # the attract screen's light
-    "moss_light": "#dfe8cf",     # soft green backgrounds
-    "concrete": "#5f625b",       # city places, secondary text (4.9:1 or more on every background of the page)
+    "moss": "#4f6b34",  # green places, buttons, accents
+    "moss_dark": "#2f4420",  # headings, links, the selected place
+    "moss_deep": "#1f2d15",  # the attract screen's darkest corner
+    "moss_glow": "#3e5a2b",  # the attract screen's light
+    "moss_light": "#dfe8cf",  # soft green backgrounds
+    "concrete": "#5f625b",  # city places, secondary text (4.9:1 or more on every background of the page)
     "concrete_light": "#e6e5df",  # soft grey backgrounds, the map's ground
-    "line": "#d4d3cc",           # borders
-    "paper": "#f5f4ef",          # the page
-    "card": "#ffffff",           # cards and panels
-    "ink": "#23261f",            # body text
-    "dusk": "#efe0c8", "dusk_ink": "#5a4220",    # the "dusk" chip
-    "night": "#2d3142", "night_ink": "#eef0f6",  # the "night" chip
-    "alert": "#fbe9e7", "alert_ink": "#7a1f12", "alert_line": "#a12a17",  # a refusal on a phone's live page
-    "water": "#9dbbd0",          # the canal on the simplified map
-    "rail": "#6a6c66",           # the railway on the simplified map
-    "label": "#62655e",          # commune names on the simplified map (4.7:1 on the map's ground)
-    "landmark": "#4f524b",       # landmark names on the simplified map
-    "ring_road": "#cfcdc4", "ring_fill": "#ecebe5",  # the inner ring on the simplified map
+    "line": "#d4d3cc",  # borders
+    "paper": "#f5f4ef",  # the page
+    "card": "#ffffff",  # cards and panels
+    "ink": "#23261f",  # body text
+    "dusk": "#efe0c8",
+    "dusk_ink": "#5a4220",  # the "dusk" chip
+    "night": "#2d3142",
+    "night_ink": "#eef0f6",  # the "night" chip
+    "alert": "#fbe9e7",
+    "alert_ink": "#7a1f12",
+    "alert_line": "#a12a17",  # a refusal on a phone's live page
+    "water": "#9dbbd0",  # the canal on the simplified map
+    "rail": "#6a6c66",  # the railway on the simplified map
+    "label": "#62655e",  # commune names on the simplified map (4.7:1 on the map's ground)
+    "landmark": "#4f524b",  # landmark names on the simplified map
+    "ring_road": "#cfcdc4",
+    "ring_fill": "#ecebe5",  # the inner ring on the simplified map
 }
 
 FONTS: dict[str, str] = {
@@ -89,6 +94,7 @@ THEME_MARKER = "# [theme] below is written by `python -m explorer theme --write`
 
 def config_theme_section() -> str:
     """The ``[theme]`` section as it belongs at the end of ``.streamlit/config.toml``."""
+
     def toml(value: str | list[str]) -> str:
         return "[" + ", ".join(f'"{v}"' for v in value) + "]" if isinstance(value, list) else f'"{value}"'
 

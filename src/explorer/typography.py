@@ -47,13 +47,18 @@ def french_spacing(text: str, narrow: str = NNBSP) -> str:
             if match.group() == mark and match.string[match.start() - 1] in ";:!?":
                 return mark  # ?! : one space, before the first mark
             return space + mark
+
         return replace
 
     def guillemet(replacement: str) -> Callable[[re.Match[str]], str]:
         return lambda match: match.group() if inside(match.start()) else replacement
 
-    passes = ((_BEFORE_HIGH, before_mark(narrow)), (_BEFORE_COLON, before_mark(NBSP)),
-              (_AFTER_OPENING, guillemet("«" + narrow)), (_BEFORE_CLOSING, guillemet(narrow + "»")))
+    passes = (
+        (_BEFORE_HIGH, before_mark(narrow)),
+        (_BEFORE_COLON, before_mark(NBSP)),
+        (_AFTER_OPENING, guillemet("«" + narrow)),
+        (_BEFORE_CLOSING, guillemet(narrow + "»")),
+    )
     for pattern, replace in passes:
         protected = [match.span() for match in _PROTECTED.finditer(text)]  # found again: a pass shifts them
         text = pattern.sub(replace, text)

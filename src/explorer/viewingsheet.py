@@ -19,8 +19,7 @@ from explorer.spoilers import visibility
 from explorer.theme import rgb
 from explorer.typography import NBSP, NNBSP, typeset
 
-MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, RULE = (rgb(name) for name in
-                                                 ("moss", "moss_dark", "moss_light", "concrete", "ink", "line"))
+MOSS, MOSS_DARK, MOSS_LIGHT, GREY, INK, RULE = (rgb(name) for name in ("moss", "moss_dark", "moss_light", "concrete", "ink", "line"))
 PUPILS = ("10-13", "14-18")  # addressed as pupils (French: tu); adults are addressed with vous
 TASKS = {  # pupils are told what their teacher does (French: tu); adults choose (French: vous)
     True: N_("Your teacher gives you one task: tick it, then watch and listen for it during the film."),
@@ -55,18 +54,28 @@ class _Sheet(FPDF):
         self.set_y(-12)
         self.set_font("sans", "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, typeset(t("Here (Bas Devos, 2023) · viewing sheet · spoiler-safe", self.language),
-                                self.language), align="C")
+        self.cell(0, 5, typeset(t("Here (Bas Devos, 2023) · viewing sheet · spoiler-safe", self.language), self.language), align="C")
 
-    def text_block(self, text: str, size: float, *, style: str = "", colour=INK, family: str = "sans",
-                   indent: float = 0, after: float = 1.0, width: float | None = None) -> None:
+    def text_block(
+        self,
+        text: str,
+        size: float,
+        *,
+        style: str = "",
+        colour=INK,
+        family: str = "sans",
+        indent: float = 0,
+        after: float = 1.0,
+        width: float | None = None,
+    ) -> None:
         size *= self.scale
         self.set_font(family, style, size)
         self.set_text_color(*colour)
         self.set_x(self.l_margin + indent)
         narrow = NNBSP if family == "sans" else NBSP
-        self.multi_cell(width or self.epw - indent, size * 0.48, typeset(text, self.language, narrow), align="L",
-                        new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(
+            width or self.epw - indent, size * 0.48, typeset(text, self.language, narrow), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
         self.ln(after * self.scale)
 
     def heading(self, text: str) -> None:
@@ -125,8 +134,7 @@ def before_questions(content: Content, age: str) -> tuple[Question, ...]:
     plan = pack.plan(age, "before") if pack is not None else None
     view = visibility(content, spoiler_safe=True)
     asked = (content.question(q) for q in (plan.question_ids() if plan else ()))
-    return tuple(sorted((q for q in asked if q is not None and view.question(q)),
-                        key=lambda q: content.question_number(q.id)))
+    return tuple(sorted((q for q in asked if q is not None and view.question(q)), key=lambda q: content.question_number(q.id)))
 
 
 def _build(content: Content, age: str, language: str, scale: float, *, questions: bool = True) -> _Sheet:
@@ -138,11 +146,21 @@ def _build(content: Content, age: str, language: str, scale: float, *, questions
     film = content.film
     pdf.set_text_color(*MOSS_DARK)
     pdf.set_font("serif", "B", 24 * scale)
-    pdf.cell(0, 11 * scale, typeset(t("Here · viewing sheet", language), language, NBSP), new_x="LMARGIN",
-             new_y="NEXT")
-    pdf.text_block(t("{director}, {country} {year} · {minutes} min · {audience}", language, director=film.director,
-                     country=film.country.get(language), year=film.year, minutes=film.runtime_minutes,
-                     audience=t(AGE_LABELS[age], language)), 10.5, colour=GREY, after=3)
+    pdf.cell(0, 11 * scale, typeset(t("Here · viewing sheet", language), language, NBSP), new_x="LMARGIN", new_y="NEXT")
+    pdf.text_block(
+        t(
+            "{director}, {country} {year} · {minutes} min · {audience}",
+            language,
+            director=film.director,
+            country=film.country.get(language),
+            year=film.year,
+            minutes=film.runtime_minutes,
+            audience=t(AGE_LABELS[age], language),
+        ),
+        10.5,
+        colour=GREY,
+        after=3,
+    )
     name_fields(pdf, language, height=13.0)
 
     tasks = viewing_tasks(content, age)

@@ -97,8 +97,7 @@ def _hidden_scenes(hidden: Hidden) -> frozenset[str]:
 def hidden_places(content: Content, hidden_scenes: Hidden) -> frozenset[str]:
     """The places whose every scene is hidden (a place with no scenes at all is never hidden)."""
     hidden = _hidden_scenes(hidden_scenes)
-    return frozenset(p.id for p in content.places
-                     if (scenes := content.scenes_at(p.id)) and all(s.id in hidden for s in scenes))
+    return frozenset(p.id for p in content.places if (scenes := content.scenes_at(p.id)) and all(s.id in hidden for s in scenes))
 
 
 def route_walk(content: Content, route: WalkRoute, hidden_scenes: Hidden = ()) -> Walk:
@@ -114,8 +113,9 @@ def route_walk(content: Content, route: WalkRoute, hidden_scenes: Hidden = ()) -
 def default_route(content: Content, hidden_scenes: Hidden = ()) -> WalkRoute | None:
     """The first route with at least two stops left to walk (in spoiler-safe mode), else the first route."""
     hidden = _hidden_scenes(hidden_scenes)
-    return next((r for r in content.walks if len(route_walk(content, r, hidden).stops) >= 2),
-                content.walks[0] if content.walks else None)
+    return next(
+        (r for r in content.walks if len(route_walk(content, r, hidden).stops) >= 2), content.walks[0] if content.walks else None
+    )
 
 
 def stop_note(stop: Place, language: str = "en") -> str:
@@ -141,8 +141,9 @@ def walk_summary(walk: Walk, language: str = "en") -> str:
     else:
         listed = t("{first} and {last}", language, first=", ".join(map(str, numbers[:-1])), last=numbers[-1])
         which = t("Stops {numbers} are illustrations: we chose the spots ourselves.", language, numbers=listed)
-    return " ".join([which, t("Distances are straight lines between the stops; the real way along streets and "
-                              "paths is longer.", language)])
+    return " ".join(
+        [which, t("Distances are straight lines between the stops; the real way along streets and paths is longer.", language)]
+    )
 
 
 def walk_gpx(walk: Walk, language: str = "en", view: Visibility | None = None) -> str:
@@ -160,19 +161,33 @@ def walk_gpx(walk: Walk, language: str = "en", view: Visibility | None = None) -
         "  </wpt>\n"
         for number, stop in enumerate(walk.stops, start=1)
     )
-    points = "".join(f'      <trkpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}"><name>{escape(stop.name.get(language))}'
-                     "</name></trkpt>\n" for stop in walk.stops)
+    points = "".join(
+        f'      <trkpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}"><name>{escape(stop.name.get(language))}</name></trkpt>\n'
+        for stop in walk.stops
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<gpx version="1.1" creator="Here explorer" xmlns="http://www.topografix.com/GPX/1/1">\n'
         f"  <metadata><name>{escape(name)}</name><desc>{escape(description)}</desc></metadata>\n"
         + waypoints
         + f"  <trk>\n    <name>{escape(name)}</name>\n    <desc>{escape(description)}</desc>\n"
-        f"    <type>{escape(walk.route.id)}</type>\n    <trkseg>\n"
-        + points
-        + "    </trkseg>\n  </trk>\n</gpx>\n"
+        f"    <type>{escape(walk.route.id)}</type>\n    <trkseg>\n" + points + "    </trkseg>\n  </trk>\n</gpx>\n"
     )
 
 
-__all__ = ["MAX_ROUTE_METRES", "Leg", "Walk", "default_route", "find_route", "haversine_m", "hidden_places",
-           "route_walk", "stop_desc", "stop_note", "straight_line_metres", "walk_gpx", "walk_summary", "walking_minutes"]
+__all__ = [
+    "MAX_ROUTE_METRES",
+    "Leg",
+    "Walk",
+    "default_route",
+    "find_route",
+    "haversine_m",
+    "hidden_places",
+    "route_walk",
+    "stop_desc",
+    "stop_note",
+    "straight_line_metres",
+    "walk_gpx",
+    "walk_summary",
+    "walking_minutes",
+]

@@ -80,8 +80,10 @@ def component_loader(name: str) -> str:
     """What a component is registered with: two lines that import its served file. Streamlit sends a
     component's code with every run of it; a loader is 200 bytes, and the file is fetched once and kept.
     A module made from a string has no address of its own: the page's address resolves the file's."""
-    return (f"const code = import(new URL({json.dumps(component_code(name).path)}, document.baseURI).href);\n"
-            "export default (args) => code.then((module) => module.default(args));\n")
+    return (
+        f"const code = import(new URL({json.dumps(component_code(name).path)}, document.baseURI).href);\n"
+        "export default (args) => code.then((module) => module.default(args));\n"
+    )
 
 
 LEAFLET_SCRIPT = f"{ASSET_BASE}/{LEAFLET_JS}"

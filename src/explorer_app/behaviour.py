@@ -27,10 +27,12 @@ def attract_path() -> str:
 def page_behaviour(settings: Settings, *, attract_screen: bool = False, scripts: tuple[str, ...] = ()) -> None:
     """The stylesheet; ``scripts`` the page will need (Leaflet on a page with a map, run while the page
     arrives); on a kiosk, the lock-down and the idle timer (``page.js``; no timer on the attract screen)."""
-    kiosk = ({"idle_ms": settings.idle_timeout * 1000, "attract": attract_path(), "attract_screen": attract_screen}
-             if settings.kiosk else None)
-    _component(key="hx-page", data={"stylesheet": page_stylesheet().path, "scripts": list(scripts), "kiosk": kiosk},
-               height=0)
+    kiosk = (
+        {"idle_ms": settings.idle_timeout * 1000, "attract": attract_path(), "attract_screen": attract_screen}
+        if settings.kiosk
+        else None
+    )
+    _component(key="hx-page", data={"stylesheet": page_stylesheet().path, "scripts": list(scripts), "kiosk": kiosk}, height=0)
 
 
 def scroll_to(element_id: str, block: str = "start") -> None:

@@ -103,8 +103,7 @@ class ExplorerCache:
 
     def loaded(self, data_dir: Path) -> Loaded:
         """The content of ``data_dir`` (or every problem with it), read again when a file changes."""
-        signature = "|".join([str(data_dir), *(_stamp(data_dir / name) for name in FILES),
-                              *(_stamp(path) for path in _LIBRARY_FILES)])
+        signature = "|".join([str(data_dir), *(_stamp(data_dir / name) for name in FILES), *(_stamp(path) for path in _LIBRARY_FILES)])
         current = self._loaded
         if current is not None and current.signature == signature:
             return current

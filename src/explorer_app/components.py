@@ -33,7 +33,6 @@ def reported(key: str, event: str) -> object:
     map and the links through it."""
     state = st.session_state.get(key)
     if not isinstance(state, Mapping) or event not in state:
-        _LOG.warning("component %r reported %r, but st.session_state[%r] does not show it (%r)", key, event, key,
-                     type(state).__name__)
+        _LOG.warning("component %r reported %r, but st.session_state[%r] does not show it (%r)", key, event, key, type(state).__name__)
         return None
     return state[event]

@@ -26,8 +26,15 @@ from anyio import to_thread
 MIN_SIZE = 500  # bytes: smaller bodies gain nothing
 MAX_BODY = 16 * 1024 * 1024  # larger bodies stream through as they are
 CACHE_BYTES = 64 * 1024 * 1024  # compressed bodies kept (Streamlit's first view needs about 0.6 MB of them)
-_TEXT_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml",
-               "application/gpx+xml", "application/manifest+json")
+_TEXT_TYPES = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+    "application/gpx+xml",
+    "application/manifest+json",
+)
 
 
 def accepted_encoding(accept_encoding: str) -> str | None:
@@ -166,8 +173,11 @@ class CompressionMiddleware:
                 return
             if message["type"] == "http.response.start":
                 found = {k.lower(): v for k, v in message.get("headers", [])}
-                if (message.get("status") != 200 or b"content-encoding" in found
-                        or not compressible(found.get(b"content-type", b"").decode("latin-1"))):
+                if (
+                    message.get("status") != 200
+                    or b"content-encoding" in found
+                    or not compressible(found.get(b"content-type", b"").decode("latin-1"))
+                ):
                     passing = True
                     await send(message)
                     return
@@ -191,8 +201,9 @@ class CompressionMiddleware:
 
     async def _respond(self, start: dict, body: bytes, encoding: str, send) -> None:
         # ranges of the plain file do not apply to a compressed body
-        kept = [(k, v) for k, v in start.get("headers", [])
-                if k.lower() not in (b"content-length", b"vary", b"etag", b"accept-ranges")]
+        kept = [
+            (k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"vary", b"etag", b"accept-ranges")
+        ]
         vary = [v for k, v in start.get("headers", []) if k.lower() == b"vary"]
         vary_value = b", ".join([*vary, b"Accept-Encoding"]) if vary else b"Accept-Encoding"
         etag = next((v for k, v in start.get("headers", []) if k.lower() == b"etag"), None)
@@ -204,6 +215,16 @@ class CompressionMiddleware:
         packed, used = await compressed(body, encoding, self.bodies)
         # a compressed body is not byte-for-byte the file the validator names: a weak validator says so
         extra = [(b"etag", etag if etag.startswith(b"W/") else b"W/" + etag)] if etag else []
-        await send({**start, "headers": [*kept, *extra, (b"content-encoding", used.encode()), (b"vary", vary_value),
-                                         (b"content-length", str(len(packed)).encode())]})
+        await send(
+            {
+                **start,
+                "headers": [
+                    *kept,
+                    *extra,
+                    (b"content-encoding", used.encode()),
+                    (b"vary", vary_value),
+                    (b"content-length", str(len(packed)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": packed})

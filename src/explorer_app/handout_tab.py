@@ -22,20 +22,31 @@ PDF = {"mime": "application/pdf", "icon": ":material/picture_as_pdf:"}
 
 def handout_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, view: Visibility) -> None:
     lang = page.language
-    mode = st.radio(t("What the handout holds", lang), list(MODES), format_func=lambda m: t(MODES[m], lang),
-                    horizontal=True, key="handout-mode")
+    mode = st.radio(
+        t("What the handout holds", lang), list(MODES), format_func=lambda m: t(MODES[m], lang), horizontal=True, key="handout-mode"
+    )
     glossary = st.checkbox(t("Add the glossary", lang), value=False, key="handout-glossary")
     if mode == "plan":
         ready, key, file_name, build = _for_plan(page, age, situation, plan, glossary)
     else:
         ready, key, file_name, build = _for_scenes(page, age, view, glossary)
     if ready and page.kiosk:  # nothing downloads onto a kiosk: the handout opens on the visitor's phone
-        on_your_phone(page, public_link(page.settings, "classroom", link_params(page, age, situation)),
-                      t("Take the handout with you", lang), t("Scan the code to open this page on your phone.", lang),
-                      key="hx-qr-handout")
+        on_your_phone(
+            page,
+            public_link(page.settings, "classroom", link_params(page, age, situation)),
+            t("Take the handout with you", lang),
+            t("Scan the code to open this page on your phone.", lang),
+            key="hx-qr-handout",
+        )
     elif ready:
-        st.download_button(t("Download the handout (PDF)", lang), data=lambda: page.derived(key, build),
-                           file_name=file_name, type="primary", key="handout-download", **PDF)
+        st.download_button(
+            t("Download the handout (PDF)", lang),
+            data=lambda: page.derived(key, build),
+            file_name=file_name,
+            type="primary",
+            key="handout-download",
+            **PDF,
+        )
     if situation == "before" and not page.kiosk:
         _viewing_sheet(page, age)
 
@@ -52,8 +63,13 @@ def _for_plan(page: Page, age: str, situation: str, plan: LessonPlan | None, glo
     asked = plan.question_ids() if plan is not None else ()
     questions = handout_questions(content, age, [], spoiler_safe=safe, plan=plan) if plan is not None else ()
     if questions:
-        st.write(t("The handout prints this plan's questions in the order it asks them, with their numbers: "
-                   "{labels}.", lang, labels=", ".join(content.question_label(q.id) for q in questions)))
+        st.write(
+            t(
+                "The handout prints this plan's questions in the order it asks them, with their numbers: {labels}.",
+                lang,
+                labels=", ".join(content.question_label(q.id) for q in questions),
+            )
+        )
     else:
         st.info(t("This plan asks no question that can be shown here. Choose scenes instead.", lang))
     if len(questions) < len(asked):
@@ -62,38 +78,56 @@ def _for_plan(page: Page, age: str, situation: str, plan: LessonPlan | None, glo
     def build() -> bytes:
         return handout_pdf(content, age, [], lang, spoiler_safe=safe, glossary=glossary, plan=plan)
 
-    return (bool(questions), ("handout-plan", age, situation, lang, safe, glossary),
-            handout_file_name(age, situation, lang, glossary), build)
+    return (
+        bool(questions),
+        ("handout-plan", age, situation, lang, safe, glossary),
+        handout_file_name(age, situation, lang, glossary),
+        build,
+    )
 
 
 def _for_scenes(page: Page, age: str, view: Visibility, glossary: bool):
     """The handout of the scenes the teacher chooses: (ready, cache key, file name, builder)."""
     content, lang, safe = page.content, page.language, page.spoiler_safe
-    st.write(t("Choose the scenes to discuss. The handout lists their questions for the age band above, with their "
-               "numbers and space to write.", lang))
+    st.write(
+        t(
+            "Choose the scenes to discuss. The handout lists their questions for the age band above, with their "
+            "numbers and space to write.",
+            lang,
+        )
+    )
     scenes = view.scenes()
     chosen = st.multiselect(
-        t("Scenes in the handout", lang), [s.id for s in scenes], default=[s.id for s in scenes][:4],
-        format_func=lambda i: f"{content.scene(i).order}. {content.scene(i).title.get(lang)}", key="handout-scenes",
+        t("Scenes in the handout", lang),
+        [s.id for s in scenes],
+        default=[s.id for s in scenes][:4],
+        format_func=lambda i: f"{content.scene(i).order}. {content.scene(i).title.get(lang)}",
+        key="handout-scenes",
     )
     ordered = tuple(s.id for s in scenes if s.id in chosen)
     if not ordered:
         st.info(t("Choose at least one scene for the handout.", lang))
 
     def build() -> bytes:
-        return handout_pdf(content, age, [content.scene(i) for i in ordered], lang, spoiler_safe=safe,
-                           glossary=glossary)
+        return handout_pdf(content, age, [content.scene(i) for i in ordered], lang, spoiler_safe=safe, glossary=glossary)
 
-    return (bool(ordered), ("handout", age, ordered, lang, safe, glossary),
-            handout_file_name(age, "scenes", lang, glossary), build)
+    return (bool(ordered), ("handout", age, ordered, lang, safe, glossary), handout_file_name(age, "scenes", lang, glossary), build)
 
 
 def _viewing_sheet(page: Page, age: str) -> None:
     """For a lesson before the screening: the one-page viewing sheet."""
     content, lang = page.content, page.language
-    st.write(t("For a lesson before the screening: a one-page viewing sheet the pupils take into the cinema, with "
-               "what to look and listen for.", lang))
-    st.download_button(t("Download the viewing sheet (PDF)", lang),
-                       data=lambda: page.derived(("viewing-sheet", age, lang),
-                                                 lambda: viewing_sheet_pdf(content, age, lang)),
-                       file_name=f"here-viewing-sheet-{age}-{lang}.pdf", key="viewing-sheet-download", **PDF)
+    st.write(
+        t(
+            "For a lesson before the screening: a one-page viewing sheet the pupils take into the cinema, with "
+            "what to look and listen for.",
+            lang,
+        )
+    )
+    st.download_button(
+        t("Download the viewing sheet (PDF)", lang),
+        data=lambda: page.derived(("viewing-sheet", age, lang), lambda: viewing_sheet_pdf(content, age, lang)),
+        file_name=f"here-viewing-sheet-{age}-{lang}.pdf",
+        key="viewing-sheet-download",
+        **PDF,
+    )

@@ -28,12 +28,17 @@ def page_language(query: str, accept_language: str) -> str:
 
 def link_header(path: str, query: str = "", accept_language: str = "") -> str:
     """The ``Link`` value for the page at ``path``."""
-    links = [f"<{page_stylesheet().path}>; rel=preload; as=style",
-             *(f"<{component_code(name).path}>; rel=modulepreload" for name in ("page", "links"))]
+    links = [
+        f"<{page_stylesheet().path}>; rel=preload; as=style",
+        *(f"<{component_code(name).path}>; rel=modulepreload" for name in ("page", "links")),
+    ]
     if path.rstrip("/").rsplit("/", 1)[-1] in MAP_PAGES:
-        links += [f"<{LEAFLET_SCRIPT}>; rel=preload; as=script", f"<{LEAFLET_STYLESHEET}>; rel=preload; as=style",
-                  f"<{map_stylesheet().path}>; rel=preload; as=style",
-                  f"<{component_code('leaflet_map').path}>; rel=modulepreload"]
+        links += [
+            f"<{LEAFLET_SCRIPT}>; rel=preload; as=script",
+            f"<{LEAFLET_STYLESHEET}>; rel=preload; as=style",
+            f"<{map_stylesheet().path}>; rel=preload; as=style",
+            f"<{component_code('leaflet_map').path}>; rel=modulepreload",
+        ]
         address = current_map_address(page_language(query, accept_language))
         if address:
             links.append(f"<{address}>; rel=preload; as=script")
@@ -57,8 +62,9 @@ class HintsMiddleware:
                 # a page that names its own hints (the phones' page, explorer_app/participant.py) keeps them
                 if found.get(b"content-type", b"").startswith(b"text/html") and b"link" not in found:
                     accept = next((v for k, v in scope.get("headers", []) if k == b"accept-language"), b"")
-                    value = link_header(scope.get("path", "/"), scope.get("query_string", b"").decode("latin-1"),
-                                        accept.decode("latin-1"))
+                    value = link_header(
+                        scope.get("path", "/"), scope.get("query_string", b"").decode("latin-1"), accept.decode("latin-1")
+                    )
                     message = {**message, "headers": [*message.get("headers", []), (b"link", value.encode("latin-1"))]}
             await send(message)
 

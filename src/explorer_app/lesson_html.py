@@ -26,28 +26,37 @@ from explorer.typography import colon, separator
 RUBRIC_LABELS = {"exit-ticket": N_("Exit ticket"), "main-activity": N_("Main activity")}
 LEVEL_LABELS = (N_("Beginning"), N_("Developing"), N_("Secure"))
 # the language the class works in, named in the page's language
-LEARNING = {"en": N_("For pupils still learning English"), "fr": N_("For pupils still learning French"),
-            "nl": N_("For pupils still learning Dutch")}
+LEARNING = {
+    "en": N_("For pupils still learning English"),
+    "fr": N_("For pupils still learning French"),
+    "nl": N_("For pupils still learning Dutch"),
+}
 
 
 def question_items_html(content: Content, questions, language: str) -> str:
     """Questions as a list, each led by its one number ("Q7"), the number read out before the question."""
-    items = "".join(f'<li><span class="hx-qnum">{esc(content.question_label(q.id))}</span> '
-                    f"{tx(q.text.get(language), language)}</li>" for q in questions)
+    items = "".join(
+        f'<li><span class="hx-qnum">{esc(content.question_label(q.id))}</span> {tx(q.text.get(language), language)}</li>'
+        for q in questions
+    )
     return f'<ul class="hx-questions hx-numbered">{items}</ul>'
 
 
 def before_questions_html(content: Content, questions: tuple[Question, ...], language: str) -> str:
     """The questions asked before viewing, in their own group."""
-    return (f'<article class="hx-scene"><h2>{tx(t("Before viewing", language), language)}</h2>'
-            f'<p class="hx-where">{tx(t("Ask these before the screening: they reveal nothing of the film.", language), language)}'
-            f"</p>{question_items_html(content, questions, language)}</article>")
+    return (
+        f'<article class="hx-scene"><h2>{tx(t("Before viewing", language), language)}</h2>'
+        f'<p class="hx-where">{tx(t("Ask these before the screening: they reveal nothing of the film.", language), language)}'
+        f"</p>{question_items_html(content, questions, language)}</article>"
+    )
 
 
 def scene_questions_html(content: Content, scene, questions, language: str) -> str:
     """One scene's questions under its number and title."""
-    return (f'<article class="hx-scene"><h2><span class="hx-num">{scene.order}</span>'
-            f"{tx(scene.title.get(language), language)}</h2>{question_items_html(content, questions, language)}</article>")
+    return (
+        f'<article class="hx-scene"><h2><span class="hx-num">{scene.order}</span>'
+        f"{tx(scene.title.get(language), language)}</h2>{question_items_html(content, questions, language)}</article>"
+    )
 
 
 def step_uses(content: Content, step, language: str) -> str:
@@ -56,8 +65,7 @@ def step_uses(content: Content, step, language: str) -> str:
     activities = {a.id: a.title.get(language) for a in content.activities}
     parts = []
     if step.questions:
-        parts.append(t("Questions: {items}", language,
-                       items=", ".join(content.question_label(q) for q in step.questions)))
+        parts.append(t("Questions: {items}", language, items=", ".join(content.question_label(q) for q in step.questions)))
     if step.terms:
         parts.append(t("Glossary: {items}", language, items=", ".join(terms.get(i, i) for i in step.terms)))
     if step.activities:
@@ -71,31 +79,39 @@ def step_uses(content: Content, step, language: str) -> str:
 def plan_html(content: Content, plan: LessonPlan, view: Visibility, language: str) -> str:
     """A lesson plan as a timed table in two parts, before and after viewing; the steps ``view`` hides are left
     out, with a row saying so (their minutes still count, so the times stay those of the lesson)."""
-    head = (f'<thead><tr><th scope="col">{tx(t("Time", language), language)}</th>'
-            f'<th scope="col">{tx(t("Step", language), language)}</th></tr></thead>')
+    head = (
+        f'<thead><tr><th scope="col">{tx(t("Time", language), language)}</th>'
+        f'<th scope="col">{tx(t("Step", language), language)}</th></tr></thead>'
+    )
     groups, start = [], 0
     for phase in LESSON_PHASES:
         steps = [s for s in plan.steps if s.phase == phase]
         if not steps:
             continue
-        rows = [f'<tr><th colspan="2" scope="rowgroup">{tx(t(PHASE_LABELS[phase], language), language)} · '
-                f'{tx(t("{minutes} min", language, minutes=plan.phase_minutes(phase)), language)}</th></tr>']
+        rows = [
+            f'<tr><th colspan="2" scope="rowgroup">{tx(t(PHASE_LABELS[phase], language), language)} · '
+            f"{tx(t('{minutes} min', language, minutes=plan.phase_minutes(phase)), language)}</th></tr>"
+        ]
         hidden = 0  # minutes
         for step in steps:
             if view.step(step):
                 uses = step_uses(content, step, language)
                 used = f"<br><small>{tx(uses, language)}</small>" if uses else ""
-                rows.append(f"<tr><td><strong>{start}–{start + step.minutes}</strong><br>"
-                            f"{tx(t('{minutes} min', language, minutes=step.minutes), language)}</td>"
-                            f"<td><strong>{tx(step.title.get(language), language)}</strong><br>"
-                            f"{tx(step.text.get(language), language)}{used}</td></tr>")
+                rows.append(
+                    f"<tr><td><strong>{start}–{start + step.minutes}</strong><br>"
+                    f"{tx(t('{minutes} min', language, minutes=step.minutes), language)}</td>"
+                    f"<td><strong>{tx(step.title.get(language), language)}</strong><br>"
+                    f"{tx(step.text.get(language), language)}{used}</td></tr>"
+                )
             else:
                 hidden += step.minutes
             start += step.minutes
         if hidden:
             note = t("Hidden in spoiler-safe mode: what to do after viewing talks about the whole film.", language)
-            rows.append(f'<tr class="hx-plan-hidden"><td>{tx(t("{minutes} min", language, minutes=hidden), language)}'
-                        f"</td><td>{tx(note, language)}</td></tr>")
+            rows.append(
+                f'<tr class="hx-plan-hidden"><td>{tx(t("{minutes} min", language, minutes=hidden), language)}'
+                f"</td><td>{tx(note, language)}</td></tr>"
+            )
         groups.append(f"<tbody>{''.join(rows)}</tbody>")
     return f'<table class="hx-plan">{head}{"".join(groups)}</table>'
 
@@ -103,13 +119,16 @@ def plan_html(content: Content, plan: LessonPlan, view: Visibility, language: st
 def objectives_html(objectives: tuple[Text, ...], assessment: BandAssessment | None, language: str) -> str:
     """Each learning objective beside its success criterion (how the teacher sees it is met)."""
     criteria = assessment.criteria if assessment is not None else ()
-    head = (f'<thead><tr><th scope="col">{tx(t("Objective", language), language)}</th>'
-            f'<th scope="col">{tx(t("Success criterion", language), language)}</th></tr></thead>')
+    head = (
+        f'<thead><tr><th scope="col">{tx(t("Objective", language), language)}</th>'
+        f'<th scope="col">{tx(t("Success criterion", language), language)}</th></tr></thead>'
+    )
     rows = "".join(
         f'<tr><td data-label="{esc(t("Objective", language))}">{tx(objective.get(language), language)}</td>'
         f'<td data-label="{esc(t("Success criterion", language))}">'
         f"{tx(criteria[index].get(language), language) if index < len(criteria) else ''}</td></tr>"
-        for index, objective in enumerate(objectives))
+        for index, objective in enumerate(objectives)
+    )
     return f'<table class="hx-assess">{head}<tbody>{rows}</tbody></table>'
 
 
@@ -122,13 +141,15 @@ def rubric_html(assessment: BandAssessment, task: str, language: str, *, prompts
     before = ""
     if prompts and assessment.exit_ticket:
         items = "".join(f"<li>{tx(text.get(language), language)}</li>" for text in assessment.exit_ticket)
-        before = (f'<p class="hx-where">{tx(t(TICKET_PROMPTS, language), language)}</p>'
-                  f'<ol class="hx-exit-ticket">{items}</ol>')
-    head = (f'<thead><tr><th scope="col">{tx(t("Level", language), language)}</th>'
-            f'<th scope="col">{tx(t(PUPIL_WORDS, language), language)}</th></tr></thead>')
-    rows = "".join(f'<tr><th scope="row">{tx(t(level, language), language)}</th>'
-                   f"<td>{tx(text.get(language), language)}</td></tr>"
-                   for level, text in zip(LEVEL_LABELS, rubric.levels, strict=False))
+        before = f'<p class="hx-where">{tx(t(TICKET_PROMPTS, language), language)}</p><ol class="hx-exit-ticket">{items}</ol>'
+    head = (
+        f'<thead><tr><th scope="col">{tx(t("Level", language), language)}</th>'
+        f'<th scope="col">{tx(t(PUPIL_WORDS, language), language)}</th></tr></thead>'
+    )
+    rows = "".join(
+        f'<tr><th scope="row">{tx(t(level, language), language)}</th><td>{tx(text.get(language), language)}</td></tr>'
+        for level, text in zip(LEVEL_LABELS, rubric.levels, strict=False)
+    )
     caption = f"<caption>{tx(t(RUBRIC_LABELS.get(task, task), language), language)}</caption>"
     return f'{before}<table class="hx-rubric">{caption}{head}<tbody>{rows}</tbody></table>'
 
@@ -138,14 +159,20 @@ def support_html(support: BandSupport, language: str, *, adapt: bool = True) -> 
     with ``adapt``, how to adapt the main activity and the exit ticket (only for a plan that has them)."""
     words = "".join(f"<li>{tx(word.get(language), language)}</li>" for word in support.words)
     starters = "".join(f"<li>{tx(starter.get(language), language)}</li>" for starter in support.starters)
-    adapt = (f'<h3>{tx(t("Adapting the tasks and the exit ticket", language), language)}</h3>'
-             f"<p>{tx(support.adapt.get(language), language)}</p>" if adapt and support.adapt is not None else "")
-    return (f'<div class="hx-support"><h3>{tx(t(LEARNING.get(language, LEARNING["en"]), language), language)}</h3>'
-            f'<p><strong>{tx(t("Word bank", language), language)}</strong></p><ul class="hx-wordbank">{words}</ul>'
-            f'<p><strong>{tx(t("Sentence starters", language), language)}</strong></p><ul>{starters}</ul>'
-            f'<h3>{tx(t("Extension task", language), language)}</h3>'
-            f'<p class="hx-where">{tx(t(PUPIL_INSTRUCTION, language), language)}</p>'
-            f"<p>{tx(support.extension.get(language), language)}</p>{adapt}</div>")
+    adapt = (
+        f"<h3>{tx(t('Adapting the tasks and the exit ticket', language), language)}</h3>"
+        f"<p>{tx(support.adapt.get(language), language)}</p>"
+        if adapt and support.adapt is not None
+        else ""
+    )
+    return (
+        f'<div class="hx-support"><h3>{tx(t(LEARNING.get(language, LEARNING["en"]), language), language)}</h3>'
+        f'<p><strong>{tx(t("Word bank", language), language)}</strong></p><ul class="hx-wordbank">{words}</ul>'
+        f"<p><strong>{tx(t('Sentence starters', language), language)}</strong></p><ul>{starters}</ul>"
+        f"<h3>{tx(t('Extension task', language), language)}</h3>"
+        f'<p class="hx-where">{tx(t(PUPIL_INSTRUCTION, language), language)}</p>'
+        f"<p>{tx(support.extension.get(language), language)}</p>{adapt}</div>"
+    )
 
 
 def sequence_html(content: Content, sequence: Sequence, language: str, *, shots: bool) -> str:
@@ -154,9 +181,10 @@ def sequence_html(content: Content, sequence: Sequence, language: str, *, shots:
     where = t("Scene {number}: {title}", language, number=scene.order, title=scene.title.get(language)) if scene else ""
     parts = [f'<h3>{tx(sequence.title.get(language), language)}</h3><p class="hx-where">{tx(where, language)}</p>']
     if shots:
-        parts.append(f'<p>{tx(t("No still of this sequence is available; its shots, as we describe them:", language), language)}</p>')
-        parts.append('<ol class="hx-shots">' + "".join(f"<li>{tx(shot.get(language), language)}</li>"
-                                                     for shot in sequence.shots) + "</ol>")
+        parts.append(f"<p>{tx(t('No still of this sequence is available; its shots, as we describe them:', language), language)}</p>")
+        parts.append(
+            '<ol class="hx-shots">' + "".join(f"<li>{tx(shot.get(language), language)}</li>" for shot in sequence.shots) + "</ol>"
+        )
     return "".join(parts)
 
 
@@ -164,8 +192,7 @@ def sources_line_html(label: str, items: list[str], language: str) -> str:
     """A line of sources (items already HTML)."""
     if not items:
         return ""
-    return (f'<p class="hx-where"><small>{tx(label, language)}{colon(language)} '
-            f"{separator(language).join(items)}</small></p>")
+    return f'<p class="hx-where"><small>{tx(label, language)}{colon(language)} {separator(language).join(items)}</small></p>'
 
 
 TRANSLATION_FIRST = {"10-13"}  # bands that read our translation of a quotation first, the original smaller after it
@@ -180,13 +207,17 @@ def glossary_term_html(term: Term, content: Content, language: str, age: str, *,
     if age not in TRANSLATION_FIRST or not translation:
         return term_html(term, content, language, hide_where=hide_where)
     entry = term_html(replace(term, quote=None), content, language, hide_where=hide_where)
-    body, end = entry[:-len("</article>")], entry[-len("</article>"):]
+    body, end = entry[: -len("</article>")], entry[-len("</article>") :]
     assert end == "</article>", "a glossary entry ends its article"
-    original = (f'<p class="hx-origin"><small>{tx(t("The original words", language), language)}{colon(language)} '
-                f'<span lang="{esc(quote.language)}">{esc(quote.text)}</span></small></p>')
-    figure = ('<figure class="hx-quote hx-quote-ours">'
-              f'<blockquote>{tx(translation, language)}</blockquote>'
-              f'<p class="hx-translation"><em>({tx(t("our translation", language), language)})</em></p>'
-              f"<figcaption>— {esc(attribution(quote, content, language))}{origin_html(quote, content, language)}"
-              f"</figcaption>{original}</figure>")
+    original = (
+        f'<p class="hx-origin"><small>{tx(t("The original words", language), language)}{colon(language)} '
+        f'<span lang="{esc(quote.language)}">{esc(quote.text)}</span></small></p>'
+    )
+    figure = (
+        '<figure class="hx-quote hx-quote-ours">'
+        f"<blockquote>{tx(translation, language)}</blockquote>"
+        f'<p class="hx-translation"><em>({tx(t("our translation", language), language)})</em></p>'
+        f"<figcaption>— {esc(attribution(quote, content, language))}{origin_html(quote, content, language)}"
+        f"</figcaption>{original}</figure>"
+    )
     return body + figure + end

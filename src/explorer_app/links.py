@@ -18,21 +18,58 @@ from explorer_app.components import register, reported
 _component = register("links", isolate_styles=False)
 
 
-def link(key: str, text: str, href: str, *, event: str | None = None, value: object = None,
-         symbol: str | None = None, current: bool = False, current_value: str = "page", title: str | None = None
-         ) -> dict:
+def link(
+    key: str,
+    text: str,
+    href: str,
+    *,
+    event: str | None = None,
+    value: object = None,
+    symbol: str | None = None,
+    current: bool = False,
+    current_value: str = "page",
+    title: str | None = None,
+) -> dict:
     """A real link; a plain click reports ``event`` with ``value`` instead of loading ``href``."""
-    return {"type": "link", "key": key, "text": text, "href": href, "event": event, "value": value,
-            "symbol": symbol, "current": current, "current_value": current_value, "title": title}
+    return {
+        "type": "link",
+        "key": key,
+        "text": text,
+        "href": href,
+        "event": event,
+        "value": value,
+        "symbol": symbol,
+        "current": current,
+        "current_value": current_value,
+        "title": title,
+    }
 
 
-def choice(key: str, text: str, *, event: str, value: object, pressed: bool, title: str | None = None,
-           name: str | None = None, lang: str | None = None) -> dict:
+def choice(
+    key: str,
+    text: str,
+    *,
+    event: str,
+    value: object,
+    pressed: bool,
+    title: str | None = None,
+    name: str | None = None,
+    lang: str | None = None,
+) -> dict:
     """One button of a group of which one is chosen (``aria-pressed``); reports ``event`` with ``value``.
     ``name`` is its accessible name if ``text`` is too short to say it (it should start with ``text``), ``lang``
     the language its text is in."""
-    return {"type": "choice", "key": key, "text": text, "event": event, "value": value, "pressed": pressed,
-            "title": title, "name": name, "lang": lang}
+    return {
+        "type": "choice",
+        "key": key,
+        "text": text,
+        "event": event,
+        "value": value,
+        "pressed": pressed,
+        "title": title,
+        "name": name,
+        "lang": lang,
+    }
 
 
 def switch(key: str, text: str, *, event: str, on: bool, title: str | None = None) -> dict:
@@ -44,8 +81,18 @@ def group(items: list[dict], *, label: str | None = None, css_class: str = "") -
     return {"items": items, "label": label, "class": css_class}
 
 
-def link_bar(key: str, groups: list[dict], *, on: Mapping[str, Callable[[object], None]], label: str | None = None,
-             tag: str = "div", css_class: str = "", kiosk: bool = False, before: str = "", after: str = "") -> None:
+def link_bar(
+    key: str,
+    groups: list[dict],
+    *,
+    on: Mapping[str, Callable[[object], None]],
+    label: str | None = None,
+    tag: str = "div",
+    css_class: str = "",
+    kiosk: bool = False,
+    before: str = "",
+    after: str = "",
+) -> None:
     """Draw ``groups`` of controls; a reported event calls ``on[event]`` with the value the browser sent.
     On a kiosk (``kiosk``) links never open a new tab or window.
 
@@ -58,7 +105,6 @@ def link_bar(key: str, groups: list[dict], *, on: Mapping[str, Callable[[object]
 
     _component(
         key=key,
-        data={"tag": tag, "label": label, "class": css_class, "kiosk": kiosk, "groups": groups, "before": before,
-              "after": after},
+        data={"tag": tag, "label": label, "class": css_class, "kiosk": kiosk, "groups": groups, "before": before, "after": after},
         **{f"on_{event}_change": callback(event, handle) for event, handle in on.items()},
     )

@@ -30,8 +30,10 @@ from explorer_app.widgets import caption
 CAP_SHOWN = "hx-live-cap-shown"  # the stored number of places this tab's field was last given
 
 # this browser tab's own allowance of starts (may_start), told apart from the network's
-TOO_MANY_STARTS_HERE = N_("This window has started several sessions in the past few minutes. Try again in a few "
-                          "minutes, or carry on with a session already started.")
+TOO_MANY_STARTS_HERE = N_(
+    "This window has started several sessions in the past few minutes. Try again in a few "
+    "minutes, or carry on with a session already started."
+)
 TAB_STARTS = 5  # sessions one browser tab may start in TAB_WINDOW seconds
 TAB_WINDOW = 600.0
 STARTS = "hx-live-starts"  # session_state: when this tab started its recent sessions
@@ -63,8 +65,14 @@ def join_addresses(base: str, code: str, spoiler_safe: bool, ticket: str) -> tup
 def places_line(joined: int, cap: int, lang: str) -> str:
     """The join count against the session's places (“312 joined of 2,000 places”), numbers as the language writes
     them."""
-    return n_("{joined} joined of {places} place", "{joined} joined of {places} places", cap, lang,
-              joined=format_decimal(joined, locale=lang), places=format_decimal(cap, locale=lang))
+    return n_(
+        "{joined} joined of {places} place",
+        "{joined} joined of {places} places",
+        cap,
+        lang,
+        joined=format_decimal(joined, locale=lang),
+        places=format_decimal(cap, locale=lang),
+    )
 
 
 def closed_html(lang: str) -> str:
@@ -102,8 +110,9 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
         try:  # a whole number in range, whatever a browser sent (the store refuses anything else with a ValueError)
             store.set_cap(code, typed if isinstance(typed, int) and not isinstance(typed, bool) else -1)
         except ValueError:
-            st.session_state["hx-live-cap-problem"] = t("Give a number of places from 1 to {most}.", lang,
-                                                        most=format_decimal(MAX_CAP, locale=lang))
+            st.session_state["hx-live-cap-problem"] = t(
+                "Give a number of places from 1 to {most}.", lang, most=format_decimal(MAX_CAP, locale=lang)
+            )
         except (StoreUnavailable, LiveError) as exc:
             st.session_state["hx-live-cap-problem"] = exc.text(lang)
         st.session_state.pop(CAP_SHOWN, None)  # the field shows the stored number at the next run
@@ -117,27 +126,49 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
             st.session_state["hx-live-cap-problem"] = exc.text(lang)
 
     with st.container(horizontal=True, vertical_alignment="bottom", key="hx-live-setup"):
-        st.link_button(t("Projector view: only the code and the answers", lang), screen_link,
-                       icon=":material/fit_screen:", key="live-screen")
-        with st.form("live-places", border=False, width="content"), st.container(horizontal=True,
-                                                                                   vertical_alignment="bottom"):
+        st.link_button(
+            t("Projector view: only the code and the answers", lang), screen_link, icon=":material/fit_screen:", key="live-screen"
+        )
+        with st.form("live-places", border=False, width="content"), st.container(horizontal=True, vertical_alignment="bottom"):
             # no bounds on the field: any whole number a browser sends reaches set_cap, whose store refuses one out
             # of range with a message (a bounded field would put its minimum in its place, and that would be kept)
-            st.number_input(t("About how many people are in the room?", lang), step=10, key=cap_key, width=260,
-                            help=t("Phones beyond this number are told the session is full. At most {most}; new "
-                                   "sessions start with {default}.", lang, most=format_decimal(MAX_CAP, locale=lang),
-                                   default=format_decimal(DEFAULT_CAP, locale=lang)))
+            st.number_input(
+                t("About how many people are in the room?", lang),
+                step=10,
+                key=cap_key,
+                width=260,
+                help=t(
+                    "Phones beyond this number are told the session is full. At most {most}; new sessions start with {default}.",
+                    lang,
+                    most=format_decimal(MAX_CAP, locale=lang),
+                    default=format_decimal(DEFAULT_CAP, locale=lang),
+                ),
+            )
             st.form_submit_button(t("Set places", lang), key="live-cap-set", on_click=set_cap)
         if session.joining:
-            st.button(t("Close joining", lang), key="live-joining-close", icon=":material/lock:",
-                      on_click=set_joining, args=(False,))
+            st.button(t("Close joining", lang), key="live-joining-close", icon=":material/lock:", on_click=set_joining, args=(False,))
         else:
-            st.button(t("Let new phones join again", lang), key="live-joining-open", icon=":material/lock_open:",
-                      on_click=set_joining, args=(True,))
+            st.button(
+                t("Let new phones join again", lang),
+                key="live-joining-open",
+                icon=":material/lock_open:",
+                on_click=set_joining,
+                args=(True,),
+            )
     if st.session_state.get("hx-live-cap-problem"):
         st.warning(st.session_state.pop("hx-live-cap-problem"), icon=":material/error:")
-    caption(t("Once everyone is in, press “Close joining”: then neither a script nor a latecomer's second phone can "
-              "add voices, and the phones already in carry on.", lang))
-    caption(t("This window is for you: it holds the controls and the answers waiting for approval. On the projector, "
-              "open the projector view: it opens in a new window, its address holds no presenter key, and it never "
-              "shows an answer before you approve it, nor how many are waiting.", lang))
+    caption(
+        t(
+            "Once everyone is in, press “Close joining”: then neither a script nor a latecomer's second phone can "
+            "add voices, and the phones already in carry on.",
+            lang,
+        )
+    )
+    caption(
+        t(
+            "This window is for you: it holds the controls and the answers waiting for approval. On the projector, "
+            "open the projector view: it opens in a new window, its address holds no presenter key, and it never "
+            "shows an answer before you approve it, nor how many are waiting.",
+            lang,
+        )
+    )

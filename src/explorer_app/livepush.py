@@ -46,6 +46,11 @@ def streaming(key: str) -> bool:
 def live_push(*, key: str, address: str) -> bool:
     """Mount the push component for the stream at ``address`` (``events_path``) inside the calling fragment, which
     then reruns when the session changes; returns whether streaming works in that browser."""
-    _component(key=key, data={"url": address, "coalesce_ms": int(COALESCE * 1000), "errors": ERRORS},
-               height=0, on_event_change=lambda: None, on_streaming_change=lambda: None)
+    _component(
+        key=key,
+        data={"url": address, "coalesce_ms": int(COALESCE * 1000), "errors": ERRORS},
+        height=0,
+        on_event_change=lambda: None,
+        on_streaming_change=lambda: None,
+    )
     return streaming(key)

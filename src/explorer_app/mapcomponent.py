@@ -156,13 +156,23 @@ async def _serve_layer(request) -> Response:
 
 
 def map_routes() -> list[Route]:
-    return [Route(MAPS + "/{name}", _serve_map, methods=["GET", "HEAD"]),
-            Route(LAYERS + "/{name}", _serve_layer, methods=["GET", "HEAD"])]
+    return [
+        Route(MAPS + "/{name}", _serve_map, methods=["GET", "HEAD"]),
+        Route(LAYERS + "/{name}", _serve_layer, methods=["GET", "HEAD"]),
+    ]
 
 
-def map_component(page: Page, *, key: str, height: int, overlay: str | None = None, center: Place | None = None,
-                  focus: list[list[float]] | None = None, on_click: Callable[[str], None] | None = None,
-                  under: str = "") -> None:
+def map_component(
+    page: Page,
+    *,
+    key: str,
+    height: int,
+    overlay: str | None = None,
+    center: Place | None = None,
+    focus: list[list[float]] | None = None,
+    on_click: Callable[[str], None] | None = None,
+    under: str = "",
+) -> None:
     """The explorer's map (every place as a marker) with one ``overlay`` (a ``layer_address``); ``center`` is kept
     in view when it changes; ``focus`` ([[south, west], [north, east]]) is the part of the map to show. A tap on a
     marker calls ``on_click`` with the place's id, once it is checked against the content.
@@ -173,15 +183,22 @@ def map_component(page: Page, *, key: str, height: int, overlay: str | None = No
         if place_id and on_click is not None:
             on_click(place_id)
 
-    data = {"map": map_address(page.loaded, page.language, page.settings), "overlay": overlay,
-            "center": [center.lat, center.lon] if center else None, "focus": focus, "height": height,
-            "label": t("Map", page.language), "error": t("The map could not be drawn.", page.language),
-            "clickable": on_click is not None, "under": under, "stylesheet": map_stylesheet().path,
-            "page_module": component_code("page").path}
+    data = {
+        "map": map_address(page.loaded, page.language, page.settings),
+        "overlay": overlay,
+        "center": [center.lat, center.lon] if center else None,
+        "focus": focus,
+        "height": height,
+        "label": t("Map", page.language),
+        "error": t("The map could not be drawn.", page.language),
+        "clickable": on_click is not None,
+        "under": under,
+        "stylesheet": map_stylesheet().path,
+        "page_module": component_code("page").path,
+    }
     _component(key=key, data=data, height="content", on_clicked_change=clicked)
 
 
 def place_map(page: Page, *, selected: Place | None, **kwargs) -> None:
     """The explorer's map with ``selected`` ringed (one ring per place, rendered once)."""
-    map_component(page, overlay=layer_address(page, "ring", selected.id if selected else "none"), center=selected,
-                  **kwargs)
+    map_component(page, overlay=layer_address(page, "ring", selected.id if selected else "none"), center=selected, **kwargs)

@@ -22,8 +22,13 @@ from explorer_app.page import LANGUAGE_PARAM, SPOILER_PARAM, Page
 
 MAP_PAGE = "app.py"
 PAGES = {  # name: script; labels are translated where they are shown
-    "map": MAP_PAGE, "scenes": "pages/scenes.py", "moss": "pages/moss.py", "walk": "pages/walk.py",
-    "classroom": "pages/classroom.py", "make": "pages/make.py", "about": "pages/about.py",
+    "map": MAP_PAGE,
+    "scenes": "pages/scenes.py",
+    "moss": "pages/moss.py",
+    "walk": "pages/walk.py",
+    "classroom": "pages/classroom.py",
+    "make": "pages/make.py",
+    "about": "pages/about.py",
 }
 LIVE_PAGES = {"live": "pages/live.py"}  # the presenter's, reached from the classroom page
 # the phones' page is no Streamlit page: plain HTML at this address (explorer_app/participant.py), reached by the
@@ -74,9 +79,15 @@ def _set_spoilers(on: object) -> None:
 
 def page_labels(language: str) -> dict[str, str]:
     """Each page's name in the navigation, in ``language``."""
-    return {"map": t("Map", language), "scenes": t("Scenes", language), "moss": t("Moss", language),
-            "walk": t("Walk", language), "classroom": t("Classroom", language), "make": t("Make", language),
-            "about": t("About", language)}
+    return {
+        "map": t("Map", language),
+        "scenes": t("Scenes", language),
+        "moss": t("Moss", language),
+        "walk": t("Walk", language),
+        "classroom": t("Classroom", language),
+        "make": t("Make", language),
+        "about": t("About", language),
+    }
 
 
 def page_link(page: Page, name: str, label: str, *, current: bool = False) -> dict:
@@ -86,8 +97,10 @@ def page_link(page: Page, name: str, label: str, *, current: bool = False) -> di
 
 def header_html(page: Page, title: str, lede: str) -> str:
     """A page's title and the sentence under it."""
-    return (f'<header class="hx-header" id="hx-top"><p class="hx-kicker">{esc(t("Here · Bas Devos · 2023", page.language))}'
-            f"</p><h1>{esc(title)}</h1><p>{esc(lede)}</p></header>")
+    return (
+        f'<header class="hx-header" id="hx-top"><p class="hx-kicker">{esc(t("Here · Bas Devos · 2023", page.language))}'
+        f"</p><h1>{esc(title)}</h1><p>{esc(lede)}</p></header>"
+    )
 
 
 def page_header(page: Page, title: str, lede: str) -> None:
@@ -99,21 +112,51 @@ def page_header(page: Page, title: str, lede: str) -> None:
     lang = page.language
     labels = page_labels(lang)
     pages = [page_link(page, name, labels[name], current=name == page.name) for name in PAGES]
-    languages = [choice(f"lang-{code}", code.upper(), event="lang", value=code, pressed=code == lang,
-                        title=LANGUAGE_NAMES[code], name=f"{code.upper()} {LANGUAGE_NAMES[code]}", lang=code)
-                 for code in LANGUAGES]
-    spoilers = switch("spoilers", t("Spoiler-safe", lang), event="spoilers", on=page.spoiler_safe,
-                      title=None if page.kiosk else t("Hide the scenes after the first encounter and the ending, for "
-                                                      "people who have not seen the film yet.", lang))
-    link_bar("hx-nav", [group(pages, css_class="hx-pages"),
-                        group(languages, label=t("Language", lang), css_class="hx-languages"),
-                        group([spoilers], css_class="hx-switches")],
-             on={"go": _go, "lang": _set_language, "spoilers": _set_spoilers}, label=t("Pages", lang), tag="nav",
-             kiosk=page.kiosk, after=header_html(page, title, lede))
+    languages = [
+        choice(
+            f"lang-{code}",
+            code.upper(),
+            event="lang",
+            value=code,
+            pressed=code == lang,
+            title=LANGUAGE_NAMES[code],
+            name=f"{code.upper()} {LANGUAGE_NAMES[code]}",
+            lang=code,
+        )
+        for code in LANGUAGES
+    ]
+    spoilers = switch(
+        "spoilers",
+        t("Spoiler-safe", lang),
+        event="spoilers",
+        on=page.spoiler_safe,
+        title=None
+        if page.kiosk
+        else t("Hide the scenes after the first encounter and the ending, for people who have not seen the film yet.", lang),
+    )
+    link_bar(
+        "hx-nav",
+        [
+            group(pages, css_class="hx-pages"),
+            group(languages, label=t("Language", lang), css_class="hx-languages"),
+            group([spoilers], css_class="hx-switches"),
+        ],
+        on={"go": _go, "lang": _set_language, "spoilers": _set_spoilers},
+        label=t("Pages", lang),
+        tag="nav",
+        kiosk=page.kiosk,
+        after=header_html(page, title, lede),
+    )
     chosen_language = st.query_params.get(LANGUAGE_PARAM)
     if chosen_language is not None and chosen_language not in LANGUAGES:
-        st.info(t("The language “{value}” is not available; choose English, French or Dutch at the top.", lang,
-                  value=md(chosen_language[:20])), icon=":material/translate:")
+        st.info(
+            t(
+                "The language “{value}” is not available; choose English, French or Dutch at the top.",
+                lang,
+                value=md(chosen_language[:20]),
+            ),
+            icon=":material/translate:",
+        )
 
 
 def map_links(page: Page, key: str, places: list[Place], labels: list[str] | None = None) -> None:
@@ -121,9 +164,17 @@ def map_links(page: Page, key: str, places: list[Place], labels: list[str] | Non
     marked with the place's symbol. The address is the map page's own (``./?place=``): opened in a new tab or
     copied, it shows the place; a plain click switches pages in the app."""
     names = labels or [place.name.get(page.language) for place in places]
-    items = [link(f"{key}-{place.id}", name, page_href(MAP_PAGE, page.params(place=place.id)), event="go",
-                  value={"place": place.id}, symbol=f"hx-sym-{place.kind} hx-sym-{place.provenance}")
-             for place, name in zip(places, names, strict=True)]
+    items = [
+        link(
+            f"{key}-{place.id}",
+            name,
+            page_href(MAP_PAGE, page.params(place=place.id)),
+            event="go",
+            value={"place": place.id},
+            symbol=f"hx-sym-{place.kind} hx-sym-{place.provenance}",
+        )
+        for place, name in zip(places, names, strict=True)
+    ]
     link_bar(key, [group(items)], on={"go": _go}, css_class="hx-map-links", kiosk=page.kiosk)
 
 
@@ -136,5 +187,11 @@ def story_link(page: Page, key: str, scene: Scene, label: str) -> None:
 def page_links(page: Page, key: str, pages: list[tuple[str, str]], before: str = "") -> None:
     """Links to other pages of the explorer (name in ``PAGES``, label) after ``before`` (HTML from
     ``explorer.fragments``), drawn as the navigation's."""
-    link_bar(key, [group([page_link(page, name, label) for name, label in pages])], on={"go": _go},
-             css_class="hx-page-links", kiosk=page.kiosk, before=before)
+    link_bar(
+        key,
+        [group([page_link(page, name, label) for name, label in pages])],
+        on={"go": _go},
+        css_class="hx-page-links",
+        kiosk=page.kiosk,
+        before=before,
+    )

@@ -24,8 +24,10 @@ from explorer_app.navigation import JOIN_ADDRESS, LIVE_PAGES, PAGES, page_href, 
 
 # The pages' addresses (``pages/walk.py`` is served as ``walk``, the map at the app's own address), the kiosk's
 # attract screen, which the navigation does not list, and the phones' page of a live session (participant.py).
-PAGE_ADDRESSES = ({page_href(script).strip("./"): name for name, script in (PAGES | LIVE_PAGES).items()}
-                  | {"attract": "attract", JOIN_ADDRESS: "join"})
+PAGE_ADDRESSES = {page_href(script).strip("./"): name for name, script in (PAGES | LIVE_PAGES).items()} | {
+    "attract": "attract",
+    JOIN_ADDRESS: "join",
+}
 _SERVED = ("_stcore", "static", "media", "component", "app", "explorer-assets")  # Streamlit's and the explorer's files
 
 
@@ -36,7 +38,7 @@ def page_name(path: str, base: str = "") -> str | None:
     if base:
         if path != base and not path.startswith(base + "/"):
             return None
-        path = path[len(base):].strip("/")
+        path = path[len(base) :].strip("/")
     return PAGE_ADDRESSES.get(path)
 
 
@@ -56,14 +58,22 @@ def not_found_html(path: str, lang: str, root: str = "/") -> str:
     """The page: what happened, and a link to each page of the explorer (keeping the language)."""
     keep = f"?lang={lang}" if lang != DEFAULT_LANGUAGE else ""
     labels = page_labels(lang)
-    links = "".join(f'<li><a href="{esc(root + address)}{keep}">{esc(labels[name])}</a></li>'
-                    for address, name in PAGE_ADDRESSES.items() if name in labels)
-    others = "".join(f'<li><a href="{esc(root + quote(path.lstrip("/")))}?lang={code}" lang="{code}" hreflang="{code}">'
-                     f"{esc(LANGUAGE_NAMES[code])}</a></li>" for code in LANGUAGES if code != lang)
+    links = "".join(
+        f'<li><a href="{esc(root + address)}{keep}">{esc(labels[name])}</a></li>'
+        for address, name in PAGE_ADDRESSES.items()
+        if name in labels
+    )
+    others = "".join(
+        f'<li><a href="{esc(root + quote(path.lstrip("/")))}?lang={code}" lang="{code}" hreflang="{code}">'
+        f"{esc(LANGUAGE_NAMES[code])}</a></li>"
+        for code in LANGUAGES
+        if code != lang
+    )
     title = t("This page does not exist", lang)
     kicker = t("Here · Bas Devos · 2023", lang)
-    why = t("There is no page at this address in the explorer. It may have been mistyped, or shortened by the app "
-            "that shared it.", lang)
+    why = t(
+        "There is no page at this address in the explorer. It may have been mistyped, or shortened by the app that shared it.", lang
+    )
     go_to, language_label = t("Go to", lang), t("Language", lang)
     return f"""<!doctype html>
 <html lang="{lang}">
@@ -71,7 +81,7 @@ def not_found_html(path: str, lang: str, root: str = "/") -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} · {esc(kicker)}</title>
-<link rel="stylesheet" href="{esc(root.rstrip('/') + page_stylesheet().path)}">
+<link rel="stylesheet" href="{esc(root.rstrip("/") + page_stylesheet().path)}">
 <style>{css_variables(":root")}
 body {{ margin: 0; background: var(--hx-paper); color: var(--hx-ink); font: 1rem/1.6 var(--hx-font-sans); }}
 main {{ max-width: 46rem; margin: 0 auto; padding: 2.5rem 1.25rem; }}
@@ -107,7 +117,7 @@ class NotFoundMiddleware:
             return
         base = str(st.get_option("server.baseUrlPath") or "")
         path = scope["path"]
-        inside = path.strip("/")[len(base.strip("/")):].strip("/")
+        inside = path.strip("/")[len(base.strip("/")) :].strip("/")
         if page_name(path, base) is not None or Path(path).suffix or inside.split("/")[0] in _SERVED:
             await self.app(scope, receive, send)
             return
@@ -117,12 +127,15 @@ class NotFoundMiddleware:
             await _answer(send, 303, b"", [(b"location", (root + "attract").encode())])
             return
         headers = dict(scope.get("headers", []))
-        lang = language(scope.get("query_string", b"").decode("latin-1"),
-                        headers.get(b"accept-language", b"").decode("latin-1"))
+        lang = language(scope.get("query_string", b"").decode("latin-1"), headers.get(b"accept-language", b"").decode("latin-1"))
         body = not_found_html(path, lang, root).encode("utf-8")
-        await _answer(send, 404, b"" if scope["method"] == "HEAD" else body,
-                      [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-cache"),
-                       (b"content-language", lang.encode())], length=len(body))
+        await _answer(
+            send,
+            404,
+            b"" if scope["method"] == "HEAD" else body,
+            [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-cache"), (b"content-language", lang.encode())],
+            length=len(body),
+        )
 
     @staticmethod
     def _asks_for_a_page(scope) -> bool:

@@ -62,7 +62,7 @@ class Page:
     content: Content
     settings: Settings
     language: str
-    spoiler_safe: bool   # ``?spoilers=hide``: the scenes after the first encounter, and the ending, are hidden
+    spoiler_safe: bool  # ``?spoilers=hide``: the scenes after the first encounter, and the ending, are hidden
     loaded: Loaded
 
     @property
@@ -110,14 +110,19 @@ def setup_page(name: str) -> Page:
     the settings and the content. Invalid settings or content give a page listing every problem, and the
     script stops there."""
     language = chosen_language()
-    st.set_page_config(page_title=t("Here · moss and city explorer", language), page_icon=PAGE_ICON, layout="wide",
-                       initial_sidebar_state="collapsed")
+    st.set_page_config(
+        page_title=t("Here · moss and city explorer", language), page_icon=PAGE_ICON, layout="wide", initial_sidebar_state="collapsed"
+    )
     settings = CACHE.settings()
     if isinstance(settings, tuple):
         page_behaviour(Settings())
-        show_problem_page(settings, language, t("The explorer's settings need fixing", language),
-                          t("Fix the settings file or the environment variables named below, then restart the "
-                            "explorer.", language), folder=Settings().data_dir)
+        show_problem_page(
+            settings,
+            language,
+            t("The explorer's settings need fixing", language),
+            t("Fix the settings file or the environment variables named below, then restart the explorer.", language),
+            folder=Settings().data_dir,
+        )
         st.stop()
     page_behaviour(settings, attract_screen=name == "attract", scripts=(LEAFLET_SCRIPT,) if name in MAP_PAGES else ())
     loaded = CACHE.loaded(settings.data_dir)
@@ -127,14 +132,20 @@ def setup_page(name: str) -> Page:
     return Page(name, loaded.content, settings, language, st.query_params.get(SPOILER_PARAM) == "hide", loaded)
 
 
-def show_problem_page(problems: tuple[Problem, ...], language: str, title: str = "", advice: str = "",
-                      folder: Path | None = None) -> None:
+def show_problem_page(
+    problems: tuple[Problem, ...], language: str, title: str = "", advice: str = "", folder: Path | None = None
+) -> None:
     """A clear page listing every problem with the content or the settings, instead of a traceback."""
     st.title(title or t("The explorer's content needs fixing", language), anchor=False)
     st.error(
-        n_("{count} problem was found, so the explorer cannot open. Nothing was changed.",
-           "{count} problems were found, so the explorer cannot open. Nothing was changed.", len(problems), language)
-        + " " + (advice or t("Fix the files below and reload this page.", language))
+        n_(
+            "{count} problem was found, so the explorer cannot open. Nothing was changed.",
+            "{count} problems were found, so the explorer cannot open. Nothing was changed.",
+            len(problems),
+            language,
+        )
+        + " "
+        + (advice or t("Fix the files below and reload this page.", language))
     )
     st.html('<ol class="hx-problems">' + "".join(f"<li><code>{esc(p)}</code></li>" for p in problems) + "</ol>")
     if folder is not None:

@@ -94,6 +94,7 @@ READ_ONLY = "no-store"
 
 # --- the files -------------------------------------------------------------------------------------------------
 
+
 @functools.cache
 def join_stylesheet() -> Served:
     """The explorer's stylesheet (the theme's properties, the symbols, the pages' rules the answers use) and the
@@ -113,6 +114,7 @@ async def _serve_script(request: Request) -> Response:
 
 
 # --- shared reads ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Read:
@@ -187,6 +189,7 @@ def phone_state(session: LiveSession | None, questions: list[LiveQuestion], now:
 
 # --- the request's context -------------------------------------------------------------------------------------
 
+
 @dataclass
 class Visit:
     """One request: settings, content, language, the explorer's root address and whose address it counts as."""
@@ -203,10 +206,15 @@ class Visit:
     ticketed: str = ""  # the code that ticket was found valid for (``has_ticket``), kept in the page's links
 
     def shell(self, code: str = "", spoiler_safe: bool = False) -> Shell:
-        here = {"code": code, "lang": self.chosen, "spoilers": "hide" if spoiler_safe or self.spoilers else "",
-                "t": self.ticket if code and code == self.ticketed else ""}
-        return Shell(self.root, join_stylesheet().path.lstrip("/"), f"join/join.js?v={join_script()[1]}",
-                     {k: v for k, v in here.items() if v})
+        here = {
+            "code": code,
+            "lang": self.chosen,
+            "spoilers": "hide" if spoiler_safe or self.spoilers else "",
+            "t": self.ticket if code and code == self.ticketed else "",
+        }
+        return Shell(
+            self.root, join_stylesheet().path.lstrip("/"), f"join/join.js?v={join_script()[1]}", {k: v for k, v in here.items() if v}
+        )
 
     def store(self) -> LiveStore:
         return liveroom.live_store(self.settings)
@@ -274,8 +282,17 @@ def visit(request: Request, form: dict[str, str] | None = None) -> Visit | Respo
         title = t("The explorer's content needs fixing", language)
         return HTMLResponse(problem_html(bare, title, title, language), status_code=503)
     peer = request.client.host if request.client else None
-    return Visit(request, settings, content, language, chosen, root, request_address(peer, request.headers, settings),
-                 spoilers, ticket if len(ticket) <= 4 * TICKET_LENGTH else "")
+    return Visit(
+        request,
+        settings,
+        content,
+        language,
+        chosen,
+        root,
+        request_address(peer, request.headers, settings),
+        spoilers,
+        ticket if len(ticket) <= 4 * TICKET_LENGTH else "",
+    )
 
 
 def page(html: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
@@ -307,9 +324,9 @@ def too_large() -> Response:
 
 # --- the pages -------------------------------------------------------------------------------------------------
 
+
 def _code_form(v: Visit, message: str = "", typed: str = "", status: int = 200, kind: str = "error") -> HTMLResponse:
-    return page(code_form_html(v.shell(), v.language, typed=typed, note=Note(message, kind) if message else None),
-                status)
+    return page(code_form_html(v.shell(), v.language, typed=typed, note=Note(message, kind) if message else None), status)
 
 
 def _check_code(v: Visit, store: LiveStore, typed: str, now: float) -> LiveSession | HTMLResponse:
@@ -329,8 +346,9 @@ def _check_code(v: Visit, store: LiveStore, typed: str, now: float) -> LiveSessi
     return session
 
 
-def _situation(v: Visit, store: LiveStore, session: LiveSession, pid: str, *, note: Note | None = None,
-               typed: str | None = None, sent: str = "") -> Situation:
+def _situation(
+    v: Visit, store: LiveStore, session: LiveSession, pid: str, *, note: Note | None = None, typed: str | None = None, sent: str = ""
+) -> Situation:
     questions = LOOKS.questions(store, session.code)
     question = current_question(questions)
     mine = store.answer_of(question.id, pid) if question is not None else None
@@ -343,11 +361,18 @@ def _situation(v: Visit, store: LiveStore, session: LiveSession, pid: str, *, no
     return Situation(session.code, question, mine, answers, session.spoiler_safe, note, typed)
 
 
-def _session_page(v: Visit, session: LiveSession, situation: Situation, status: int = 200,
-                  headers: dict[str, str] | None = None) -> HTMLResponse:
+def _session_page(
+    v: Visit, session: LiveSession, situation: Situation, status: int = 200, headers: dict[str, str] | None = None
+) -> HTMLResponse:
     code = session.code
-    html = session_html(v.content, v.shell(code, session.spoiler_safe), situation, v.language,
-                        events=f"{v.root}join/events?code={code}", state=f"{v.root}join/state?code={code}")
+    html = session_html(
+        v.content,
+        v.shell(code, session.spoiler_safe),
+        situation,
+        v.language,
+        events=f"{v.root}join/events?code={code}",
+        state=f"{v.root}join/state?code={code}",
+    )
     return page(html, status, headers)
 
 
@@ -369,8 +394,15 @@ def _join(v: Visit, store: LiveStore, session: LiveSession, now: float) -> tuple
 def _cookie(v: Visit, session: LiveSession, value: str, response: Response, now: float) -> None:
     peer = v.request.client.host if v.request.client else None
     secure = request_scheme(v.request.url.scheme, peer, v.request.headers, v.settings) == "https"
-    response.set_cookie(cookie_name(session.code), value, max_age=max(int(session.expires - now), 1),
-                        path=f"{v.root}join", secure=secure, httponly=True, samesite="lax")
+    response.set_cookie(
+        cookie_name(session.code),
+        value,
+        max_age=max(int(session.expires - now), 1),
+        path=f"{v.root}join",
+        secure=secure,
+        httponly=True,
+        samesite="lax",
+    )
 
 
 def show(v: Visit) -> Response:
@@ -427,16 +459,14 @@ def answered(v: Visit, form: dict[str, str]) -> Response:
             return RedirectResponse(v.shell(code).url(), status_code=303)
         question = current_question(LOOKS.questions(store, code))
         if question is None or question.id != question_id or question.state != "open":
-            return _session_page(v, session, _situation(v, store, session, pid, note=Note(t(NOT_OPEN, v.language), "error")),
-                                 409)
+            return _session_page(v, session, _situation(v, store, session, pid, note=Note(t(NOT_OPEN, v.language), "error")), 409)
         try:
             store.answer(question_id, pid, value, now)
         except AnswerRefused as exc:
             note = Note(exc.text(v.language), "error")
             return _session_page(v, session, _situation(v, store, session, pid, note=note, typed=value), 422)
         except ValueError:  # the question went while the phone showed it
-            return _session_page(v, session, _situation(v, store, session, pid, note=Note(t(NOT_OPEN, v.language), "error")),
-                                 409)
+            return _session_page(v, session, _situation(v, store, session, pid, note=Note(t(NOT_OPEN, v.language), "error")), 409)
     except StoreUnavailable as exc:
         return _unavailable(v, code, question_id, value, exc)
     return RedirectResponse(v.shell(code, session.spoiler_safe).url(sent=question_id), status_code=303)
@@ -470,6 +500,7 @@ def state_now(v: Visit) -> Response:
 
 
 # --- the event streams -----------------------------------------------------------------------------------------
+
 
 class Room:
     """One session's present phone state for every phone stream of this process (one event loop): a watcher waits
@@ -631,9 +662,14 @@ async def _screen_stream(request: Request) -> Response:
         session = await run_in_threadpool(LOOKS.session, store, code) if code else None
     except StoreUnavailable:
         return Response(status_code=503, headers={"Retry-After": "15"})
-    allowed = session is not None and not session.expired(now) and (
-        store.signer().is_screen(session.code, request.query_params.get("screen", ""))
-        or session.is_presenter(request.query_params.get("key", "")))
+    allowed = (
+        session is not None
+        and not session.expired(now)
+        and (
+            store.signer().is_screen(session.code, request.query_params.get("screen", ""))
+            or session.is_presenter(request.query_params.get("key", ""))
+        )
+    )
     if not allowed:
         if liveroom.LIMITER.blocked(v.address, now):
             return Response(status_code=429, headers={"Retry-After": "60"})
@@ -643,6 +679,7 @@ async def _screen_stream(request: Request) -> Response:
 
 
 # --- routes ----------------------------------------------------------------------------------------------------
+
 
 def _then(handle: Callable[..., Response], request: Request, *args: object) -> Response:
     """The request's context (it looks at the settings' and the data files' times), then ``handle``: in a worker
@@ -685,8 +722,14 @@ async def _state(request: Request) -> Response:
 
 def participant_routes() -> list[BaseRoute]:
     """The phone page's routes, its stylesheet and script, and the projector's stream."""
-    return [Route("/join", _show, methods=["GET"]), Route("/join", _typed, methods=["POST"]),
-            Route("/join/answer", _answer, methods=["POST"]), Route("/join/answer", _answer_again, methods=["GET"]),
-            Route("/join/events", _phone_stream, methods=["GET"]), Route("/join/state", _state, methods=["GET"]),
-            Route("/join/join.js", _serve_script, methods=["GET"]), Route("/live/events", _screen_stream, methods=["GET"]),
-            join_stylesheet().route()]
+    return [
+        Route("/join", _show, methods=["GET"]),
+        Route("/join", _typed, methods=["POST"]),
+        Route("/join/answer", _answer, methods=["POST"]),
+        Route("/join/answer", _answer_again, methods=["GET"]),
+        Route("/join/events", _phone_stream, methods=["GET"]),
+        Route("/join/state", _state, methods=["GET"]),
+        Route("/join/join.js", _serve_script, methods=["GET"]),
+        Route("/live/events", _screen_stream, methods=["GET"]),
+        join_stylesheet().route(),
+    ]

@@ -26,16 +26,30 @@ def policy(settings: Settings) -> str:
         tiles = urlsplit(settings.tile_url.replace("{s}", "subdomain"))
         images.append(f"{tiles.scheme}://{tiles.netloc.replace('subdomain', '*')}")
     ancestors = " ".join(settings.embed_in) or "'none'"
-    return "; ".join([
-        "default-src 'self'", "script-src 'self' blob:", "style-src 'self' 'unsafe-inline'", f"img-src {' '.join(images)}",
-        "font-src 'self' data:", "connect-src 'self'", "media-src 'self' blob:", "object-src 'none'",
-        "base-uri 'self'", "form-action 'self'", f"frame-ancestors {ancestors}", "worker-src 'self' blob:",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' blob:",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src {' '.join(images)}",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "media-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+            "worker-src 'self' blob:",
+        ]
+    )
 
 
 def headers(settings: Settings) -> list[tuple[bytes, bytes]]:
-    found = [(b"content-security-policy", policy(settings).encode("latin-1")), (b"x-content-type-options", b"nosniff"),
-             (b"referrer-policy", b"same-origin")]
+    found = [
+        (b"content-security-policy", policy(settings).encode("latin-1")),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    ]
     if not settings.embed_in:
         found.append((b"x-frame-options", b"DENY"))
     return found

@@ -44,9 +44,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def build_app() -> st.App:
     """The explorer as an ASGI app."""
-    return st.App(str(ROOT / "app.py"), routes=[*asset_routes(), *map_routes(), *participant_routes()],
-                  middleware=[Middleware(SecurityHeadersMiddleware), Middleware(CompressionMiddleware),
-                              Middleware(HintsMiddleware), Middleware(NotFoundMiddleware)])
+    return st.App(
+        str(ROOT / "app.py"),
+        routes=[*asset_routes(), *map_routes(), *participant_routes()],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(CompressionMiddleware),
+            Middleware(HintsMiddleware),
+            Middleware(NotFoundMiddleware),
+        ],
+    )
 
 
 def listening_socket(address: str, port: int, backlog: int = 2048) -> socket.socket:
@@ -72,17 +79,29 @@ def main(argv: list[str] | None = None, app: st.App | None = None) -> int:
     try:
         sock = listening_socket(args.address, args.port)
     except OSError as exc:
-        print(f"Cannot listen on {args.address}:{args.port}: {exc.strerror or exc}. "
-              "Choose another with --port or --address.", file=sys.stderr)
+        print(
+            f"Cannot listen on {args.address}:{args.port}: {exc.strerror or exc}. Choose another with --port or --address.",
+            file=sys.stderr,
+        )
         return 1
     app = app or build_app()  # first: it finds .streamlit/config.toml for the options read below
     start_purging()  # live sessions: expired ones are deleted every few minutes from now on
-    config = uvicorn.Config(app, loop="asyncio", ws="websockets-sansio", lifespan="on", log_level=args.log_level,
-                            access_log=False, server_header=False, date_header=False,  # fewer bytes per answer
-                            proxy_headers=False,  # the peer stays the socket's: trusted_proxies decide (addresses.py)
-                            ws_ping_interval=30, ws_ping_timeout=30, timeout_graceful_shutdown=5,
-                            ws_max_size=int(st.get_option("server.maxMessageSize")) * 1024 * 1024,
-                            ws_per_message_deflate=bool(st.get_option("server.enableWebsocketCompression")))
+    config = uvicorn.Config(
+        app,
+        loop="asyncio",
+        ws="websockets-sansio",
+        lifespan="on",
+        log_level=args.log_level,
+        access_log=False,
+        server_header=False,
+        date_header=False,  # fewer bytes per answer
+        proxy_headers=False,  # the peer stays the socket's: trusted_proxies decide (addresses.py)
+        ws_ping_interval=30,
+        ws_ping_timeout=30,
+        timeout_graceful_shutdown=5,
+        ws_max_size=int(st.get_option("server.maxMessageSize")) * 1024 * 1024,
+        ws_per_message_deflate=bool(st.get_option("server.enableWebsocketCompression")),
+    )
     shown = "localhost" if args.address in ("0.0.0.0", "::") else args.address
     print(f"The Here explorer is at http://{shown}:{args.port}/  (Ctrl+C stops it)", flush=True)
     uvicorn.Server(config).run(sockets=[sock])

@@ -18,8 +18,10 @@ DEFAULT_SITUATION = "after"
 SPOILER_SAFE_SITUATIONS = {"before"}  # chosen, they switch spoiler-safe mode on
 _SHOWN = "hx-situation-shown"  # the situation of the page's last run, to tell a change of situation
 SITUATION_LABELS = {  # as the chooser shows them
-    "after": N_("After the screening · 50 min"), "around": N_("Before and after · 50 min"),
-    "short": N_("Short lesson · 20 min"), "before": N_("Before the screening · 20 min"),
+    "after": N_("After the screening · 50 min"),
+    "around": N_("Before and after · 50 min"),
+    "short": N_("Short lesson · 20 min"),
+    "before": N_("Before the screening · 20 min"),
 }
 SITUATION_NAMES = {  # as a heading names the plan
     "after": N_("A 50-minute lesson after the screening"),
@@ -34,8 +36,14 @@ def situation_choice(page: Page) -> str:
     lang = page.language
     first = "situation" not in st.session_state  # the page opens from a link (the address decides)
     asked, spoilers_said = st.query_params.get("situation"), SPOILER_PARAM in st.query_params
-    chosen = url_choice(page, t("Lesson situation", lang), list(LESSON_KINDS), "situation",
-                        lambda kind: t(SITUATION_LABELS[kind], lang), default=DEFAULT_SITUATION)
+    chosen = url_choice(
+        page,
+        t("Lesson situation", lang),
+        list(LESSON_KINDS),
+        "situation",
+        lambda kind: t(SITUATION_LABELS[kind], lang),
+        default=DEFAULT_SITUATION,
+    )
     last = st.session_state.get(_SHOWN)
     st.session_state[_SHOWN] = chosen
     if chosen in SPOILER_SAFE_SITUATIONS and not page.spoiler_safe:
@@ -63,11 +71,20 @@ def live_links(page: Page, age: str, situation: str, plan: LessonPlan | None, vi
     shown = plan is not None and any(view.question(q) for q in map(page.content.question, plan.question_ids()) if q)
     with st.container(key="hx-live-link"):
         if shown:
-            st.page_link("pages/live.py", label=t("Ask this plan's questions live", lang), icon=":material/groups:",
-                         query_params=page.params(age=age, plan=situation))
-            st.page_link("pages/live.py", label=t("Ask any question live", lang), icon=":material/forum:",
-                         query_params=page.params(age=age))
+            st.page_link(
+                "pages/live.py",
+                label=t("Ask this plan's questions live", lang),
+                icon=":material/groups:",
+                query_params=page.params(age=age, plan=situation),
+            )
+            st.page_link(
+                "pages/live.py", label=t("Ask any question live", lang), icon=":material/forum:", query_params=page.params(age=age)
+            )
             caption(t("The class answers on their phones, in their own language, with no account.", lang))
         else:
-            st.page_link("pages/live.py", label=t("Ask these questions live: the class answers on their phones", lang),
-                         icon=":material/groups:", query_params=page.params(age=age))
+            st.page_link(
+                "pages/live.py",
+                label=t("Ask these questions live: the class answers on their phones", lang),
+                icon=":material/groups:",
+                query_params=page.params(age=age),
+            )
