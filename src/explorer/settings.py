@@ -46,9 +46,16 @@ SETTINGS = {
         "EXPLORER_LIVE_SECRET",
         f"live sessions' signing secret, at least {LIVE_SECRET_MIN} characters (default: made and kept in the database)",
     ),
+    "request_log": ("EXPLORER_REQUEST_LOG", "true to print one line per request (method, path without its query, status, time)"),
+    "staff_key": (
+        "EXPLORER_STAFF_KEY",
+        f"the staff page's key, at least {LIVE_SECRET_MIN} characters (default: made and kept in the database)",
+    ),
+    "usage_days": ("EXPLORER_USAGE_DAYS", "days the staff page's anonymous hourly counts are kept (1 to 400)"),
+    "kiosk_name": ("EXPLORER_KIOSK_NAME", "kiosk: the name its heartbeat has on the staff page, e.g. foyer-left"),
 }
 # never repeated whole in a message: a database URL may hold a password, and the live secret is all secret
-SECRET_SETTINGS = frozenset({"database_url", "live_secret"})
+SECRET_SETTINGS = frozenset({"database_url", "live_secret", "staff_key"})
 DEFAULT_TIME_ZONE = "Europe/Brussels"
 DEFAULT_LIVE_DIR = Path.home() / ".local" / "state" / "here-explorer"
 DATABASE_URL = re.compile(r"(?P<scheme>sqlite|postgres|postgresql)(?:\+[a-z0-9]+)?://(?P<rest>\S*)")
@@ -85,6 +92,10 @@ class Settings:
     time_zone: str = DEFAULT_TIME_ZONE
     trusted_proxies: tuple[str, ...] = ()  # networks as ipaddress writes them: 127.0.0.1/32, 10.0.0.0/8
     live_secret: str = field(default="", repr=False)
+    request_log: bool = False
+    staff_key: str = field(default="", repr=False)
+    usage_days: int = 90
+    kiosk_name: str = ""
 
     @property
     def offline(self) -> bool:
@@ -286,6 +297,21 @@ def _live_secret(value: object) -> str:
     return text
 
 
+def _days(value: object) -> int:
+    return _whole(value, 1, 400, "days")
+
+
+KIOSK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}")
+
+
+def _kiosk_name(value: object) -> str:
+    """A short name for one kiosk (letters, digits, spaces, dots, dashes), shown on the staff page."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not KIOSK_NAME.fullmatch(text):
+        raise ValueError("must be a short name of letters, digits, spaces, dots or dashes (up to 40), like foyer-left")
+    return text
+
+
 _PARSERS = {
     "tiles": _tiles,
     "tile_url": _tile_url,
@@ -302,6 +328,10 @@ _PARSERS = {
     "time_zone": _time_zone,
     "trusted_proxies": _trusted_proxies,
     "live_secret": _live_secret,
+    "request_log": _flag,
+    "staff_key": _live_secret,
+    "usage_days": _days,
+    "kiosk_name": _kiosk_name,
 }
 
 
