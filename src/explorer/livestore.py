@@ -113,6 +113,7 @@ CONNECT_TIMEOUT = 5  # seconds to reach a PostgreSQL server
 CHANNEL = "here_live"  # PostgreSQL's channel for announcements: "<code> <kind>"
 APPLICATION = "here-explorer"  # PostgreSQL's application_name for the store's connections (and "-listen")
 SECRET_KEY = "signing_secret"  # live_meta's key for the signing secret
+STAFF_KEY = "staff_key"  # live_meta's key for the staff page's key, when no setting gives one
 LISTEN_POLL = 0.5  # seconds the listening thread waits for news before looking whether the store closed
 LISTEN_BACKOFF = (0.5, 10.0)  # seconds before reconnecting the listening thread: first, then doubling up to
 HOUR = 3600.0
@@ -263,6 +264,7 @@ class LiveStore:
         self._listening = threading.Event()  # the listening thread holds a LISTEN connection now
         self._listen_lock = threading.Lock()
         self._signer: Signer | None = None
+        self._staff_key: str | None = None
         self._news: dict[int, list[tuple[str, str]]] = {}  # per open transaction, what to announce once it commits
         self.postgresql = not self.url.startswith("sqlite")
         try:
@@ -345,6 +347,22 @@ class LiveStore:
         made = secrets.token_urlsafe(32)
         connection.execute(self._upsert(meta, {"key": SECRET_KEY, "value": made}, ["key"], {}))
         return connection.scalar(select(meta.c.value).where(meta.c.key == SECRET_KEY))
+
+    def staff_key(self, settings: Settings | None = None) -> str:
+        """The staff page's key: the ``staff_key`` setting when there is one, else a key made once (at the first
+        call on this database) and kept in ``live_meta``, so every replica, and ``here-explorer doctor``, give the
+        same link."""
+        if settings is not None and settings.staff_key:
+            return settings.staff_key
+        if self._staff_key is None:
+
+            def kept(connection: Connection) -> str:
+                made = secrets.token_urlsafe(32)
+                connection.execute(self._upsert(meta, {"key": STAFF_KEY, "value": made}, ["key"], {}))
+                return connection.scalar(select(meta.c.value).where(meta.c.key == STAFF_KEY))
+
+            self._staff_key = self._run(kept)
+        return self._staff_key
 
     def signer(self) -> Signer:
         """The signer of participant cookies and screen keys, with the store's secret (the same on every replica)."""
