@@ -8,6 +8,7 @@ import gzip
 import json
 import re
 import socket
+import urllib.error
 import urllib.request
 
 import brotli
@@ -308,27 +309,38 @@ def test_pages_say_what_they_may_load_and_that_no_other_site_may_frame_them():
 
 
 def test_an_address_that_is_no_page_gets_the_explorers_not_found_page(monkeypatch):
+    from starlette.responses import HTMLResponse
+
     from explorer.settings import Settings
     from explorer_app import notfound
     from explorer_app.notfound import NotFoundMiddleware, language, page_name
 
-    async def streamlit(request):
-        return PlainTextResponse("streamlit's page")
+    async def streamlit(request):  # as Streamlit does: its files, and its page (HTML) for any other address
+        if request.url.path == "/favicon.png":
+            return Response(b"\x89PNG", media_type="image/png")
+        return HTMLResponse("streamlit's page")
 
-    client = Client(Starlette(routes=[Route("/{path:path}", streamlit)], middleware=[Middleware(NotFoundMiddleware)]))
+    async def joined(request):  # a route of the explorer's own, answering HTML
+        return HTMLResponse("the phones' page")
+
+    explorer_routes = [Route("/join/answer", joined)]
+    client = Client(
+        Starlette(
+            routes=[*explorer_routes, Route("/{path:path}", streamlit)],
+            middleware=[Middleware(NotFoundMiddleware, routes=explorer_routes)],
+        )
+    )
     browser = {"Accept": "text/html,application/xhtml+xml", "Accept-Language": "nl-BE,nl;q=0.9,en;q=0.5"}
-    for page in (
-        "/",
-        "/scenes",
-        "/walk/",
-        "/attract",
-        "/_stcore/health",
-        "/static/js/index.js",
-        "/favicon.png",
-        "/explorer-assets/maps/en.0.js",
-    ):
-        assert client.get(page, browser).content == b"streamlit's page", page
-    assert client.get("/nowhere", {"Accept": "*/*"}).content == b"streamlit's page"  # a script's request, not a visit
+    for page in ("/", "/scenes", "/walk/", "/attract", "/live", "/join", "/_stcore/health", "/component/x/index.html"):
+        for accept in (browser, {"Accept": "*/*"}, {}):
+            assert client.get(page, accept).content == b"streamlit's page", (page, accept)
+    assert client.get("/join/answer", {}).content == b"the phones' page"
+    assert client.get("/favicon.png", {}).content == b"\x89PNG"
+    for address in ("/nowhere", "/nowhere.php", "/static/js/gone.js", "/explorer-assets/gone.css"):
+        for accept in ({"Accept": "*/*"}, {}, {"Accept": "application/json"}):  # curl, a script, a monitor
+            plain = client.get(address, accept)
+            assert plain.status_code == 404 and plain.content == b"Not found\n", (address, accept)
+            assert plain.headers["content-type"].startswith("text/plain")
     answer = client.get("/nowhere<script>", browser)
     assert answer.status_code == 404 and answer.headers["content-language"] == "nl"
     page = answer.content.decode()
@@ -350,3 +362,53 @@ def test_an_address_that_is_no_page_gets_the_explorers_not_found_page(monkeypatc
     assert kiosk.status_code == 303 and kiosk.headers["location"] == "/attract"
     assert page_name("/here/scenes", "here") == "scenes" and page_name("/scenes", "here") is None
     assert language("lang=fr", "nl") == "fr" and language("lang=xx", "de, en;q=0.5") == "en" and language("", "") == "en"
+
+
+def _plain_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    """A GET as curl or a script makes it: no Accept of a browser; errors are answers too."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+@pytest.mark.browser
+def test_a_served_explorer_answers_404_to_any_client_its_health_check_and_logs_requests(tmp_path):
+    """Against ``python serve.py`` with the request log on: every client gets a 404 at an address that is no page,
+    Streamlit's health check answers ``ok`` through the explorer's middleware, the start-up line names the mode,
+    and the log has a line per request, never the query, the client's address or its user agent."""
+    from server import running_server
+
+    log = tmp_path / "server.log"
+    env = {"EXPLORER_REQUEST_LOG": "true", "EXPLORER_TILES": "offline", "EXPLORER_LIVE_DIR": str(tmp_path / "live")}
+    with running_server("serve.py", port=8751, env=env, log=log) as server:
+        base = server.base
+        assert _plain_get(base + "/_stcore/health") == (200, "text/plain; charset=utf-8", b"ok")
+        for client in ({}, {"Accept": "*/*"}, {"User-Agent": "curl/8.5.0", "Accept": "*/*"}):
+            status, kind, body = _plain_get(base + "/nowhere", client)
+            assert (status, body) == (404, b"Not found\n") and kind.startswith("text/plain"), client
+        status, kind, body = _plain_get(base + "/nowhere", {"Accept": "text/html"})
+        assert status == 404 and kind.startswith("text/html") and b"/scenes" in body
+        for page in ("/", "/scenes", "/moss", "/walk", "/classroom", "/make", "/about", "/live", "/attract", "/join"):
+            status, kind, _ = _plain_get(base + page)
+            assert status == 200 and kind.startswith("text/html"), page
+        status, kind, _ = _plain_get(base + "/favicon.png")
+        assert status == 200 and kind == "image/png"
+        status, _, _ = _plain_get(base + page_stylesheet().path)
+        assert status == 200
+        forged = {"X-Forwarded-For": "198.51.100.77", "User-Agent": "EvilAgent/6.6", "Cookie": "hx=TOKENVALUE"}
+        assert _plain_get(base + "/scenes?lang=nl&key=SECRET", forged)[0] == 200
+        assert _plain_get(base + "/_stcore/health")[0] == 200  # the line before it is written by now
+    output = log.read_text()
+    start = next(line for line in output.splitlines() if line.startswith("The Here explorer is at"))
+    assert start == (
+        "The Here explorer is at http://127.0.0.1:8751/ (public site, offline tiles, live sessions in SQLite at "
+        f"{tmp_path / 'live' / 'live.sqlite3'}, no public URL, request log on)  (Ctrl+C stops it)"
+    )
+    requests = [line for line in output.splitlines() if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ", line)]
+    assert re.fullmatch(r"\S+Z GET /nowhere 404 \d+ ms", next(line for line in requests if "/nowhere" in line))
+    assert any(re.fullmatch(r"\S+Z GET /scenes 200 \d+ ms", line) for line in requests)
+    for secret in ("SECRET", "lang=", "198.51.100.77", "EvilAgent", "TOKENVALUE", "127.0.0.1 "):
+        assert secret not in "\n".join(requests)

@@ -1,18 +1,22 @@
 """An address that is no page of the explorer: a real "404 Not Found" in the visitor's language and the
 explorer's style, with a way to every page, instead of Streamlit's English dialog over the map.
 
-Streamlit answers every address with its page and lets the browser find out that no page has that name. This
-middleware answers first, for a browser asking for a page (``Accept: text/html``) at an address that names no
-page of the explorer; every other request (Streamlit's own, files, the explorer's assets) passes untouched. On a
-kiosk there is nothing to read: the visitor is sent to the attract screen.
+Streamlit answers every address it has no file for with its page (status 200) and lets the browser find out that
+no page has that name. This middleware makes such an address a 404 for every client: a GET or HEAD at an address
+that names no page of the explorer, none of the explorer's routes and none of Streamlit's own prefixes goes on to
+Streamlit, and when Streamlit answers it with its HTML page (its fallback: a real file there, such as
+``/favicon.png``, is no HTML) the answer becomes a 404: this page for a browser (``Accept: text/html``), a short
+``text/plain`` "Not found" for any other client. On a kiosk there is nothing to read: a browser is sent to the
+attract screen.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
 from urllib.parse import parse_qs, quote
 
 import streamlit as st
+from starlette.routing import BaseRoute, Match
 
 from explorer.fragments import esc
 from explorer.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, t
@@ -28,7 +32,10 @@ PAGE_ADDRESSES = {page_href(script).strip("./"): name for name, script in (PAGES
     "attract": "attract",
     JOIN_ADDRESS: "join",
 }
-_SERVED = ("_stcore", "static", "media", "component", "app", "explorer-assets")  # Streamlit's and the explorer's files
+# Streamlit's own endpoints and the files apps give it: what they answer passes untouched, HTML included (a
+# component's page). Under ``static`` (Streamlit's bundles) and ``explorer-assets`` no file is HTML: an HTML answer
+# there is Streamlit's page for a file that is not there (an old bundle's name), made a 404 like any other.
+_SERVED = ("_stcore", "media", "component", "app")
 
 
 def page_name(path: str, base: str = "") -> str | None:
@@ -106,27 +113,67 @@ nav h2 {{ font-size: var(--hx-h4); margin: 1.6rem 0 .5rem; }}
 
 
 class NotFoundMiddleware:
-    """ASGI middleware: a browser asking for an address that is no page gets the page above, status 404."""
+    """ASGI middleware: an address that is no page gets status 404, with the page above for a browser.
 
-    def __init__(self, app) -> None:
+    ``routes``: the explorer's own routes (``/join``, ``/live/events``, its files); what they answer passes
+    untouched, whatever its type."""
+
+    def __init__(self, app, routes: Sequence[BaseRoute] = ()) -> None:
         self.app = app
+        self.routes = tuple(routes)
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not self._asks_for_a_page(scope):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         base = str(st.get_option("server.baseUrlPath") or "")
         path = scope["path"]
         inside = path.strip("/")[len(base.strip("/")) :].strip("/")
-        if page_name(path, base) is not None or Path(path).suffix or inside.split("/")[0] in _SERVED:
+        if page_name(path, base) is not None or inside.split("/")[0] in _SERVED or self._routed(scope):
             await self.app(scope, receive, send)
             return
+        held: list[dict] = []  # Streamlit's HTML answer, kept back: its fallback page, unless it is an error of its own
+        passing = False  # a real file: passed on as it comes
+
+        async def hold(message) -> None:
+            nonlocal passing
+            if message["type"] == "http.response.start":
+                passing = not _is_html(message)
+            if passing:
+                await send(message)
+            else:
+                held.append(message)
+
+        await self.app(scope, receive, hold)
+        if passing:
+            return
+        if not held or held[0]["status"] != 200:  # a redirect or an error of Streamlit's: as it said
+            for message in held:
+                await send(message)
+            return
+        await self._not_found(scope, send, base)
+
+    def _routed(self, scope) -> bool:
+        return any(route.matches(scope)[0] != Match.NONE for route in self.routes)
+
+    async def _not_found(self, scope, send, base: str) -> None:
+        path = scope["path"]
         root = "/" + base.strip("/") + "/" if base.strip("/") else "/"
+        headers = dict(scope.get("headers", []))
+        if b"text/html" not in headers.get(b"accept", b""):  # curl, a script, a monitor: a short answer
+            body = b"Not found\n"
+            await _answer(
+                send,
+                404,
+                b"" if scope["method"] == "HEAD" else body,
+                [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-cache")],
+                length=len(body),
+            )
+            return
         configured = CACHE.settings()
         if isinstance(configured, Settings) and configured.kiosk:
             await _answer(send, 303, b"", [(b"location", (root + "attract").encode())])
             return
-        headers = dict(scope.get("headers", []))
         lang = language(scope.get("query_string", b"").decode("latin-1"), headers.get(b"accept-language", b"").decode("latin-1"))
         body = not_found_html(path, lang, root).encode("utf-8")
         await _answer(
@@ -137,10 +184,10 @@ class NotFoundMiddleware:
             length=len(body),
         )
 
-    @staticmethod
-    def _asks_for_a_page(scope) -> bool:
-        accept = dict(scope.get("headers", [])).get(b"accept", b"")
-        return b"text/html" in accept
+
+def _is_html(start: dict) -> bool:
+    """Whether an answer's start says HTML (Streamlit's page)."""
+    return any(name.lower() == b"content-type" and value.startswith(b"text/html") for name, value in start.get("headers", []))
 
 
 async def _answer(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]], length: int | None = None):

@@ -9,7 +9,12 @@ pages, plus:
 - ``CompressionMiddleware``: every text answer compressed once per process, brotli or gzip;
 - ``HintsMiddleware``: ``Link`` headers, so a page's stylesheet, Leaflet and the map load early;
 - ``SecurityHeadersMiddleware``: a Content-Security-Policy, no framing by other sites, ``nosniff``;
-- ``NotFoundMiddleware``: an address that is no page gets a "not found" page in the explorer's language.
+- ``NotFoundMiddleware``: an address that is no page gets status 404: a "not found" page in the explorer's
+  language for a browser, a short text for any other client;
+- ``RequestLogMiddleware`` (only with the ``request_log`` setting): a line per request on stderr, without its query.
+
+The line printed at start names the mode the settings give (``explorer.doctor.mode_line``); the settings are read
+once, at start: a change takes a restart.
 
 It listens on a socket made here as a TCP socket (``IPPROTO_TCP``): asyncio then switches Nagle's algorithm off
 on every connection it accepts (``TCP_NODELAY``), so each websocket message leaves at once instead of waiting
@@ -30,28 +35,40 @@ import streamlit as st
 import uvicorn
 from starlette.middleware import Middleware
 
+from explorer.doctor import mode_line
+from explorer.settings import Settings
 from explorer_app.assets import asset_routes
+from explorer_app.cache import CACHE
 from explorer_app.compression import CompressionMiddleware
 from explorer_app.hints import HintsMiddleware
 from explorer_app.liveroom import start_purging
 from explorer_app.mapcomponent import map_routes
 from explorer_app.notfound import NotFoundMiddleware
 from explorer_app.participant import participant_routes
+from explorer_app.requestlog import RequestLogMiddleware
+from explorer_app.requestlog import configure as configure_request_log
 from explorer_app.security import SecurityHeadersMiddleware
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def build_app() -> st.App:
-    """The explorer as an ASGI app."""
+    """The explorer as an ASGI app; with the ``request_log`` setting, its requests are logged (outermost, so each
+    line has the status and time the client saw)."""
+    routes = [*asset_routes(), *map_routes(), *participant_routes()]
+    settings = CACHE.settings()
+    logged = isinstance(settings, Settings) and settings.request_log
+    if logged:
+        configure_request_log()
     return st.App(
         str(ROOT / "app.py"),
-        routes=[*asset_routes(), *map_routes(), *participant_routes()],
+        routes=routes,
         middleware=[
+            *([Middleware(RequestLogMiddleware)] if logged else []),
             Middleware(SecurityHeadersMiddleware),
             Middleware(CompressionMiddleware),
             Middleware(HintsMiddleware),
-            Middleware(NotFoundMiddleware),
+            Middleware(NotFoundMiddleware, routes=routes),
         ],
     )
 
@@ -102,7 +119,6 @@ def main(argv: list[str] | None = None, app: st.App | None = None) -> int:
         ws_max_size=int(st.get_option("server.maxMessageSize")) * 1024 * 1024,
         ws_per_message_deflate=bool(st.get_option("server.enableWebsocketCompression")),
     )
-    shown = "localhost" if args.address in ("0.0.0.0", "::") else args.address
-    print(f"The Here explorer is at http://{shown}:{args.port}/  (Ctrl+C stops it)", flush=True)
+    print(f"{mode_line(CACHE.settings(), args.address, args.port)}  (Ctrl+C stops it)", flush=True)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
