@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 
 from explorer.fragments import esc
 from explorer.model import BasemapFeature, Content
 from explorer.theme import PALETTE
 
-LINE_STYLES = {
+LINE_STYLES: dict[str, dict[str, Any]] = {
     "canal": {"color": PALETTE["water"], "weight": 7, "opacity": 0.9},
     "railway": {"color": PALETTE["rail"], "weight": 2.5, "opacity": 0.9, "dash_array": "7 5"},
 }
-AREA_STYLES = {
+AREA_STYLES: dict[str, dict[str, Any]] = {
     "reserve": {"color": PALETTE["moss"], "weight": 1, "fill": True, "fill_color": PALETTE["moss"], "fill_opacity": 0.22},
     "ring": {"color": PALETTE["ring_road"], "weight": 6, "fill": True, "fill_color": PALETTE["ring_fill"], "fill_opacity": 0.6},
 }
@@ -31,6 +33,7 @@ def basemap_layer(content: Content, language: str = "en", *, show: bool = True) 
 def _draw(feature: BasemapFeature, language: str) -> list[folium.Element]:
     points = [list(p) for p in feature.points]
     name = feature.name.get(language)
+    shapes: list[folium.PolyLine | folium.Polygon]
     if feature.kind in LINE_STYLES:
         shapes = [folium.PolyLine(points, **LINE_STYLES[feature.kind])]
     elif feature.kind in AREA_STYLES:
@@ -45,7 +48,7 @@ def _draw(feature: BasemapFeature, language: str) -> list[folium.Element]:
         lat = sum(p[0] for p in points) / len(points)
         lon = sum(p[1] for p in points) / len(points)
         return [*shapes, _label([lat, lon], name, "area")]
-    return shapes
+    return [*shapes]
 
 
 def _label(location: list[float], text: str, kind: str) -> folium.Marker:

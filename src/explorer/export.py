@@ -20,7 +20,7 @@ from explorer.fragments import (
     sources_html,
 )
 from explorer.i18n import t
-from explorer.mapview import LEAFLET_DIR, build_map
+from explorer.mapview import LEAFLET_DIR, build_map, map_figure
 from explorer.model import Content
 from explorer.settings import Settings
 from explorer.spoilers import visibility
@@ -82,13 +82,13 @@ def export_site(content: Content, target: Path, language: str = "en", *, spoiler
 
     brussels = esc(t("The film's Brussels", language))
     fmap = build_map(content, language, settings=Settings(tiles="offline"), asset_base="assets", on_places=_OpenPlacePage)
-    fmap.get_root().html.add_child(
+    map_figure(fmap).html.add_child(
         folium.Element(
             f'<div style="position:absolute;z-index:1000;top:8px;right:8px;background:#fff;padding:4px 8px;'
             f'border-radius:6px;font:14px sans-serif">{brussels}</div>'
         )
     )
-    write(target / "map.html", fmap.get_root().render())
+    write(target / "map.html", map_figure(fmap).render())
 
     items = "".join(f'<li><a href="places/{esc(p.id)}.html">{esc(p.name.get(language))}</a></li>' for p in content.places)
     body = (

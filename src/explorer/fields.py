@@ -180,7 +180,7 @@ class RecordReader:
             return ()
         pairs = [value] if minimum == 1 else value
         shape = "a [lat, lon] pair" if minimum == 1 else f"a list of at least {minimum} [lat, lon] pairs"
-        if not isinstance(pairs, list) or len(pairs) < minimum or (minimum == 1 and len(value) != 2):
+        if not isinstance(pairs, list) or len(pairs) < minimum or (minimum == 1 and (not isinstance(value, list) or len(value) != 2)):
             self.problem(field, f"must be {shape}", value)
             return ()
         result = []

@@ -50,8 +50,7 @@ def origin_note(quote: Quote, content: Content, language: str = "en") -> str:
     them: film dialogue rendered in English by someone else, or words known only second-hand."""
     if quote.origin == "dialogue":
         if quote.rendered_by:
-            name = content.person(quote.rendered_by).name
-            name = name.get(language) if hasattr(name, "get") else name
+            name = content.person(quote.rendered_by).name.get(language)
             return t("Film dialogue as {name} renders it in English, not the film's own words", language, name=name)
         return t("Film dialogue as the source renders it in English, not the film's own words", language)
     if quote.origin == "second-hand":

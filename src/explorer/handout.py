@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from fpdf import FPDF
 
@@ -237,12 +238,14 @@ def _fitted(
 ) -> _Handout:
     """The handout with the most room to write that keeps to MAX_PAGES pages: fewer ruled lines under each question,
     down to MIN_LINES. A choice too long even so keeps full room."""
-    first = None
-    for lines in range(WRITING[age][0], MIN_LINES - 1, -1):
+    most = WRITING[age][0]
+    first = _build(content, age, scenes, language, spoiler_safe, glossary, plan, most)
+    if first.page <= MAX_PAGES:
+        return first
+    for lines in range(most - 1, MIN_LINES - 1, -1):
         pdf = _build(content, age, scenes, language, spoiler_safe, glossary, plan, lines)
         if pdf.page <= MAX_PAGES:
             return pdf
-        first = first or pdf
     return first
 
 
@@ -278,7 +281,8 @@ def _build(
             ops += [_Text(t("Before viewing", language), size=12.5, colour=MOSS_DARK, style="B", after=2.5)]
         elif question.phase != "before" and question.scene != previous:
             scene = content.scene(question.scene)
-            ops += [_Text(scene.title.get(language), size=12.5, colour=MOSS_DARK, style="B", after=2)]
+            if scene is not None:  # always: the questions are those of the chosen scenes
+                ops += [_Text(scene.title.get(language), size=12.5, colour=MOSS_DARK, style="B", after=2)]
         ops += [
             _Text(
                 question.text.get(language),
@@ -522,9 +526,7 @@ def _height(pdf: _Handout, op: _Op) -> float:
     height = _HEIGHTS.get(key)
     if height is None:  # measured once: the same texts recur in every fitting of a handout and across handouts
         _font(pdf, op)
-        lines = pdf.multi_cell(
-            pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op), align="L", dry_run=True, output="LINES"
-        )
+        lines = _dry_lines(pdf, pdf.epw - op.indent - op.right, op.size * op.leading, _set(pdf, op))
         height = len(lines) * op.size * op.leading + op.after
         if len(_HEIGHTS) >= _HEIGHTS_KEPT:
             _HEIGHTS.clear()
@@ -545,10 +547,14 @@ def _halves(pdf: _Handout, op: _Columns) -> tuple[tuple[str, ...], tuple[str, ..
 
 def _item_height(pdf: _Handout, op: _Columns, item: str) -> float:
     pdf.set_font("sans", "", op.size)
-    lines = pdf.multi_cell(
-        _column_width(pdf, op), op.size * 0.48, typeset(item, pdf.language), align="L", dry_run=True, output="LINES"
-    )
+    lines = _dry_lines(pdf, _column_width(pdf, op), op.size * 0.48, typeset(item, pdf.language))
     return len(lines) * op.size * 0.48 + 0.8
+
+
+def _dry_lines(pdf: FPDF, width: float, height: float, text: str) -> list[str]:
+    """The lines ``text`` takes in a left-aligned cell ``width`` wide, measured without drawing it."""
+    lines = pdf.multi_cell(width, height, text, align="L", dry_run=True, output="LINES")
+    return cast(list[str], lines)  # output="LINES" returns the lines alone; fpdf2's hint is every output's union
 
 
 def _write(pdf: _Handout, op: _Op) -> None:

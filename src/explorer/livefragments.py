@@ -171,13 +171,13 @@ def _place_labels(circles: list[Circle], others: list[Box]) -> list[Box | None]:
     least voted: the circles in rank order first, then with the names left off moved to the front (a few tries,
     so the projector's half-second refresh stays quick)."""
     order = list(range(len(circles)))
-    best: list[Box | None] | None = None
-    for _ in range(4):
+    best: list[Box | None] = []
+    for attempt in range(4):
         placed = _greedy([circles[i] for i in order], others)
         found: list[Box | None] = [None] * len(circles)
         for i, box in zip(order, placed, strict=True):
             found[i] = box
-        if best is None or _left_off(found) < _left_off(best):
+        if attempt == 0 or _left_off(found) < _left_off(best):
             best = found
         missing = [i for i in order if found[i] is None]
         if not missing:
@@ -234,7 +234,7 @@ def _greedy(circles: list[Circle], others: list[Box]) -> list[Box | None]:
             )
             if found < score:
                 best, score = box, found
-        if best is not None and any(_overlap(best, other) > 0.1 * min(width * height, other[2] * other[3]) for other in placed):
+        if best is None or any(_overlap(best, other) > 0.1 * min(width * height, other[2] * other[3]) for other in placed):
             chosen.append(None)
             continue
         placed.append(best)
@@ -279,7 +279,8 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
     votes as a ranked list beside it (what a screen reader reads; the picture is marked as one)."""
     xy = map_point(content)
     top = max(votes.values(), default=0)
-    ranked = sorted(((n, p) for p, n in votes.items() if n and content.place(p) is not None), key=lambda v: (-v[0], v[1]))
+    known = {p: place for p in votes if (place := content.place(p)) is not None}
+    ranked = sorted(((n, p) for p, n in votes.items() if n and p in known), key=lambda v: (-v[0], v[1]))
     rank = {place_id: number for number, (_, place_id) in enumerate(ranked, start=1)}
     dots, labels, circles, unnamed = [], [], [], []
     for place in sorted(content.places, key=lambda p: -votes.get(p.id, 0)):  # the larger under the smaller
@@ -314,9 +315,7 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
     summary = title or t("Place votes", language)
     none = t("No vote yet.", language)
     listing = (
-        "".join(
-            f"<li>{tx(content.place(p).name.get(language), language)}{colon(language)} <strong>{n}</strong></li>" for n, p in ranked
-        )
+        "".join(f"<li>{tx(known[p].name.get(language), language)}{colon(language)} <strong>{n}</strong></li>" for n, p in ranked)
         or f"<li>{tx(none, language)}</li>"
     )
     svg = (

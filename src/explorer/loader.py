@@ -197,7 +197,8 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
     for reader, question in questions:
         if scenes_loaded and question.scene and question.scene not in scene_ids:
             reader.problem("scene", "names a scene that is not in scenes.toml", question.scene)
-    for reader, record in (*sequences, *stills):
+    scened: list[tuple[RecordReader, Sequence | Still]] = [*sequences, *stills]
+    for reader, record in scened:
         if scenes_loaded and record.scene and record.scene not in scene_ids:
             reader.problem("scene", "names a scene that is not in scenes.toml", record.scene)
     for reader, sequence in sequences:
@@ -786,8 +787,9 @@ def _teaching(
         for question_id in question_ages:
             if question_id and question_id not in hinted:
                 problems.append(Problem(file, "", "hint", f"question {question_id!r} (classroom.toml) has no [[hint]]"))
-    for reader, record in (*links, *practical, *safety):
-        cited(reader, record.sources)
+    cited_records: list[tuple[RecordReader, CurriculumLink | PracticalItem | SafetyNote]] = [*links, *practical, *safety]
+    for reader, item in cited_records:
+        cited(reader, item.sources)
     objective_counts = {b.age: len(b.objectives) for _, b in objectives}
     for reader, assessment in assessments:
         wanted = objective_counts.get(assessment.age)

@@ -7,7 +7,7 @@ from functools import partial
 
 import folium
 import xstatic.pkg.leaflet as leaflet_package
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
 from jinja2 import Template
 
 from explorer.basemap import basemap_layer
@@ -186,11 +186,19 @@ class MapChrome(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, prefix: str | None, note: str, tiles=None, basemap=None, fallback_note: str = ""):
+    def __init__(self, prefix: str | bool | None, note: str, tiles=None, basemap=None, fallback_note: str = ""):
         super().__init__()
         self._name = "MapChrome"
         self.prefix, self.note = prefix, note
         self.tiles, self.basemap, self.fallback_note = tiles, basemap, fallback_note
+
+
+def map_figure(fmap: folium.Map) -> Figure:
+    """The page a folium map draws itself in (its header and body take the explorer's additions)."""
+    root = fmap.get_root()
+    if not isinstance(root, Figure):  # folium.Map puts itself in a Figure of its own when it is made
+        raise TypeError(f"a folium map's root is a {type(root).__name__}, not a branca Figure")
+    return root
 
 
 FIT_PADDING = (40, 40)  # pixels between the outermost places and the map's edge
@@ -247,7 +255,7 @@ def build_map(
     fmap.default_js = [("leaflet", f"{asset_base}/{LEAFLET_JS}")]
     fmap.default_css = [("leaflet_css", f"{asset_base}/{LEAFLET_CSS}")]
     sheets = ("symbols", "markers", "basemap", "walk", *(("kiosk_map",) if settings.kiosk else ()))
-    fmap.get_root().header.add_child(folium.Element(f"<style>{stylesheet(*sheets)}</style>"), name="hx_css")
+    map_figure(fmap).header.add_child(folium.Element(f"<style>{stylesheet(*sheets)}</style>"), name="hx_css")
 
     tiles = None
     basemap = basemap_layer(content, language, show=settings.offline)
@@ -255,14 +263,15 @@ def build_map(
         tiles = folium.TileLayer(tiles=settings.tile_url, attr=tile_attribution(settings), name="tiles", max_zoom=19)
         tiles.add_to(fmap)
     basemap.add_to(fmap)
-    places = folium.GeoJson(
+    places: folium.GeoJson = folium.GeoJson(
         place_features(content, language),
         name="places",
         marker=folium.Marker(icon=folium.DivIcon()),
         style_function=partial(_marker_style, size=TOUCH_SIZE if settings.kiosk else MARKER_SIZE),
         on_each_feature=MARKER_BEHAVIOUR,
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False, direction="top", offset=(0, -14)),
-    ).add_to(fmap)
+    )
+    places.add_to(fmap)
     if on_places is not None:  # what a tap on a place does besides (the static copy opens the place's page)
         on_places(places).add_to(fmap)
     fmap.fit_bounds(map_bounds(content), padding=FIT_PADDING)

@@ -27,6 +27,7 @@ from explorer.typography import NBSP, NNBSP, typeset
 
 WIDTH, HEIGHT = 1600, 1200  # 4:3
 Box = tuple[int, int, int, int]  # left, top, right, bottom
+Part = tuple[str, str, str, str, int, str, float, float]  # role, text, family, style, size, colour, leading, space after
 
 KICKER_BOX: Box = (80, 66, 1520, 128)
 NAME_BOX: Box = (80, 116, 1520, 326)
@@ -118,7 +119,7 @@ def _set(text: str, family: str, language: str) -> str:
     return typeset(text, language, NNBSP if family == "sans" else NBSP)
 
 
-def _stack(parts: list[tuple], box: Box) -> tuple[list[Block], int]:
+def _stack(parts: list[Part], box: Box) -> tuple[list[Block], int]:
     """Set ``parts`` (role, text, family, style, size, colour, leading, space after) one under the other in ``box``,
     :data:`PAD` inside its edges (an italic's overhang stays in); returns the blocks and where the text ends."""
     left, top, right = box[0] + PAD, box[1] + PAD, box[2] - PAD
@@ -160,7 +161,7 @@ def postcard_layout(content: Content, place: Place, quote: Quote, language: str 
     name = _set(place.name.get(language), "serif", language)
     height = NAME_BOX[3] - NAME_BOX[1]
     for size in range(100, 39, -4):
-        parts = [("name", name, "serif", "B", size, "moss_dark", 1.08, 0)]
+        parts: list[Part] = [("name", name, "serif", "B", size, "moss_dark", 1.08, 0)]
         named, bottom = _stack(parts, NAME_BOX)
         if bottom - NAME_BOX[1] <= height - PAD and _inked(named):
             break

@@ -188,7 +188,7 @@ def teacher_pdf(
             if sequence is None or sequence.id in studied or not view.step(step) or not view.scene(sequence.scene):
                 continue
             studied.add(sequence.id)
-            _sequence_study(pdf, content, sequence, language)
+            _sequence_study(pdf, content, pack, sequence, language)
 
     tasks = rubric_tasks(content, plans, spoiler_safe=spoiler_safe)  # only the tasks the plans have
     if assessment is not None and any(assessment.rubric(task) for task in tasks):
@@ -229,7 +229,7 @@ def teacher_pdf(
         if tasks and support.adapt is not None and support.adapt.get(language):
             _keep_together(pdf, _entry, t("Adapting the tasks and the exit ticket", language), support.adapt.get(language), "")
 
-    _questions_and_hints(pdf, content, age, plans if situation else None, view, language)
+    _questions_and_hints(pdf, content, pack, age, plans if situation else None, view, language)
 
     _heading(pdf, t("Film language", language))
     for term in content.terms:
@@ -266,11 +266,16 @@ def _has_exit_ticket(content: Content, age: str, plans: list[LessonPlan]) -> boo
 
 
 def _questions_and_hints(
-    pdf: _TeacherPdf, content: Content, age: str, plans: list[LessonPlan] | None, view: Visibility, language: str
+    pdf: _TeacherPdf,
+    content: Content,
+    pack: TeacherPack,
+    age: str,
+    plans: list[LessonPlan] | None,
+    view: Visibility,
+    language: str,
 ) -> None:
     """The questions (of the situation's plan, or every one of the band) with their answer hints, as far as
     spoiler-safe mode allows; what it leaves out is said."""
-    pack = content.teaching
     if plans is None:
         questions = content.band_questions(age)
     else:
@@ -324,7 +329,7 @@ def _questions_and_hints(
         )
 
 
-def _entry(pdf: FPDF, title: str, text: str, sources: str, subtitle: str = "") -> None:
+def _entry(pdf: _TeacherPdf, title: str, text: str, sources: str, subtitle: str = "") -> None:
     """A titled entry (practical item, curriculum link, safety note) with its sources."""
     pdf.set_font("sans", "B", 10)
     pdf.set_text_color(*INK)
@@ -339,7 +344,7 @@ def _entry(pdf: FPDF, title: str, text: str, sources: str, subtitle: str = "") -
     pdf.ln(1)
 
 
-def _list_entry(pdf: FPDF, title: str, items: tuple[str, ...]) -> None:
+def _list_entry(pdf: _TeacherPdf, title: str, items: tuple[str, ...]) -> None:
     pdf.set_font("sans", "B", 10)
     pdf.set_text_color(*INK)
     pdf.multi_cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
@@ -350,7 +355,7 @@ def _list_entry(pdf: FPDF, title: str, items: tuple[str, ...]) -> None:
     pdf.ln(2)
 
 
-def _columns_entry(pdf: FPDF, title: str, items: tuple[str, ...]) -> None:
+def _columns_entry(pdf: _TeacherPdf, title: str, items: tuple[str, ...]) -> None:
     """A titled list of short items in two columns (the first half on the left)."""
     pdf.set_font("sans", "B", 10)
     pdf.set_text_color(*INK)
@@ -368,7 +373,7 @@ def _columns_entry(pdf: FPDF, title: str, items: tuple[str, ...]) -> None:
     pdf.set_xy(pdf.l_margin, bottom + 2)
 
 
-def _notice(pdf: FPDF, title: str, text: str) -> None:
+def _notice(pdf: _TeacherPdf, title: str, text: str) -> None:
     """A tinted box: what this PDF leaves out, and why."""
     pdf.ln(1)
     top, pad = pdf.get_y(), 3
@@ -386,7 +391,7 @@ def _notice(pdf: FPDF, title: str, text: str) -> None:
     pdf.set_xy(pdf.l_margin, bottom + 2)
 
 
-def _objective(pdf: FPDF, objective: str, criterion: str) -> None:
+def _objective(pdf: _TeacherPdf, objective: str, criterion: str) -> None:
     pdf.set_font("sans", "", 10.5)
     pdf.set_text_color(*INK)
     pdf.cell(6, 5.4, "•")
@@ -399,7 +404,7 @@ def _objective(pdf: FPDF, objective: str, criterion: str) -> None:
     pdf.ln(1.2)
 
 
-def _question(pdf: FPDF, question: str, scene: str, hint: str) -> None:
+def _question(pdf: _TeacherPdf, question: str, scene: str, hint: str) -> None:
     pdf.set_font("sans", "B", 10.5)
     pdf.set_text_color(*INK)
     pdf.multi_cell(0, 5.4, question, new_x="LMARGIN", new_y="NEXT")
@@ -424,7 +429,7 @@ def _term_parts(content: Content, term: Term, show_where: bool, language: str) -
     return term.name.get(language), term.explanation.get(language), where, quoted, translation
 
 
-def _term(pdf: FPDF, name: str, explanation: str, where: str, quoted: str, translation: str) -> None:
+def _term(pdf: _TeacherPdf, name: str, explanation: str, where: str, quoted: str, translation: str) -> None:
     pdf.set_font("sans", "B", 10.5)
     pdf.set_text_color(*MOSS_DARK)
     pdf.multi_cell(0, 5.4, name, new_x="LMARGIN", new_y="NEXT")
@@ -483,7 +488,7 @@ def _plan_table(pdf: _TeacherPdf, content: Content, plan: LessonPlan, view: Visi
     pdf.ln(2)
 
 
-def _left_out(pdf: FPDF, text: str) -> None:
+def _left_out(pdf: _TeacherPdf, text: str) -> None:
     pdf.set_fill_color(*MOSS_LIGHT)
     pdf.set_font("sans", "I", 9.5)
     pdf.set_text_color(*MOSS_DARK)
@@ -491,7 +496,7 @@ def _left_out(pdf: FPDF, text: str) -> None:
     pdf.ln(1)
 
 
-def _step_row(pdf: FPDF, header: str, span: str, minutes: str, title: str, text: str, uses: str) -> None:
+def _step_row(pdf: _TeacherPdf, header: str, span: str, minutes: str, title: str, text: str, uses: str) -> None:
     if header:
         pdf.set_fill_color(*MOSS_LIGHT)
         pdf.set_font("sans", "B", 10)
@@ -552,7 +557,7 @@ def step_uses(
     return " · ".join(parts)
 
 
-def _sequence_study(pdf: _TeacherPdf, content: Content, sequence: Sequence, language: str) -> None:
+def _sequence_study(pdf: _TeacherPdf, content: Content, pack: TeacherPack, sequence: Sequence, language: str) -> None:
     """A sequence to study closely: each still of its scene with its caption, or, without a still, its shots as
     described in our words."""
     stills = [s for s in content.stills_of(sequence.scene) if (Path(content.stills_dir) / s.file).is_file()]
@@ -566,12 +571,12 @@ def _sequence_study(pdf: _TeacherPdf, content: Content, sequence: Sequence, lang
         _shot_list,
         title,
         tuple(shot.get(language) for shot in sequence.shots),
-        _sources_line(content, content.teaching, sequence.sources, language),
+        _sources_line(content, pack, sequence.sources, language),
         t("No still of this scene is available to us: its shots as the sources describe them, in our own words.", language),
     )
 
 
-def _still(pdf: FPDF, title: str, still: Still, folder: str, language: str) -> None:
+def _still(pdf: _TeacherPdf, title: str, still: Still, folder: str, language: str) -> None:
     if title:
         _subheading(pdf, title)
     path = Path(folder) / still.file
@@ -595,7 +600,7 @@ def _still(pdf: FPDF, title: str, still: Still, folder: str, language: str) -> N
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + printed) + 3)
 
 
-def _shot_list(pdf: FPDF, title: str, shots: tuple[str, ...], sources: str, note: str) -> None:
+def _shot_list(pdf: _TeacherPdf, title: str, shots: tuple[str, ...], sources: str, note: str) -> None:
     _subheading(pdf, title)
     _paragraph(pdf, note, size=9, colour=GREY)
     pdf.set_font("sans", "", 9.5)
@@ -611,7 +616,7 @@ def _shot_list(pdf: FPDF, title: str, shots: tuple[str, ...], sources: str, note
     pdf.ln(1.5)
 
 
-def _subheading(pdf: FPDF, text: str) -> None:
+def _subheading(pdf: _TeacherPdf, text: str) -> None:
     pdf.ln(1)
     pdf.set_font("sans", "B", 11)
     pdf.set_text_color(*MOSS_DARK)
@@ -619,7 +624,7 @@ def _subheading(pdf: FPDF, text: str) -> None:
     pdf.ln(0.8)
 
 
-def _rubric_table(pdf: FPDF, task: str, levels: tuple[str, ...], prompts: tuple[str, ...] = ()) -> None:
+def _rubric_table(pdf: _TeacherPdf, task: str, levels: tuple[str, ...], prompts: tuple[str, ...] = ()) -> None:
     """A rubric as a 3-column table (beginning, developing, secure) in the pupil's own words, after the task's
     prompts as pupils read them (the exit ticket's)."""
     _subheading(pdf, task)
@@ -685,9 +690,9 @@ def _heading(pdf: _TeacherPdf, text: str) -> None:
     pdf.pending_heading = text
 
 
-def _flush_heading(pdf: FPDF, following: float = 22) -> None:
+def _flush_heading(pdf: _TeacherPdf, following: float = 22) -> None:
     """Draw a waiting heading, on a new page when ``following`` mm would not fit under it."""
-    text = getattr(pdf, "pending_heading", "")
+    text = pdf.pending_heading
     if not text:
         return
     pdf.pending_heading = ""
@@ -724,14 +729,14 @@ def _keep_together(pdf: _TeacherPdf, draw: Callable[..., None], *args: object) -
             if len(_HEIGHTS) >= _HEIGHTS_KEPT:
                 _HEIGHTS.clear()
             _HEIGHTS[key] = height
-    if getattr(pdf, "pending_heading", ""):
+    if pdf.pending_heading:
         _flush_heading(pdf, height)
     elif pdf.will_page_break(height):
         pdf.add_page()
     draw(pdf, *args)
 
 
-def _paragraph(pdf: FPDF, text: str, size: float = 11, colour: tuple[int, int, int] = INK) -> None:
+def _paragraph(pdf: _TeacherPdf, text: str, size: float = 11, colour: tuple[int, int, int] = INK) -> None:
     _flush_heading(pdf, 22 + 12)  # a heading keeps its paragraph and some of what follows
     pdf.set_font("sans", "", size)
     pdf.set_text_color(*colour)
