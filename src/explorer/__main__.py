@@ -1,5 +1,6 @@
-"""Command line: ``python -m explorer check [DATA_DIR]`` reports every problem in the content; ``export`` writes a
-static copy; ``theme`` writes Streamlit's theme from the palette."""
+"""Command line (``here-explorer`` or ``python -m explorer``): ``check [DATA_DIR]`` reports every problem in the
+content; ``doctor`` checks a machine before the doors open; ``backup FILE`` and ``restore FILE`` copy the live
+sessions' database; ``export`` writes a static copy; ``theme`` writes Streamlit's theme from the palette."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from explorer.settings import SettingsError, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__)
+    parser = argparse.ArgumentParser(prog="here-explorer", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="validate the settings and the content files; list every problem")
     check_cmd.add_argument("--translations", action="store_true", help="list every text that lacks its French or Dutch version")
@@ -26,6 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd.add_argument(
         "--spoiler-safe", action="store_true", help="leave out the scenes after the first encounter and what tells them"
     )
+    doctor_cmd = commands.add_parser(
+        "doctor", help="check the settings, content, database, public address, tiles and kiosk; say what the server will do"
+    )
+    doctor_cmd.add_argument("--offline", action="store_true", help="try nothing over the network (public address, tiles)")
+    backup_cmd = commands.add_parser("backup", help="copy the live sessions' database into FILE (safe while the server runs)")
+    backup_cmd.add_argument("file", help="the backup to write")
+    restore_cmd = commands.add_parser("restore", help="put a backup made by 'backup' back as the live sessions' database")
+    restore_cmd.add_argument("file", help="the backup to read")
+    restore_cmd.add_argument("--force", action="store_true", help="restore even though the server seems to be running")
     theme_cmd = commands.add_parser("theme", help="print the [theme] section of .streamlit/config.toml from the palette")
     theme_cmd.add_argument("--write", action="store_true", help="write it into .streamlit/config.toml")
     args = parser.parse_args(argv)
@@ -33,6 +43,14 @@ def main(argv: list[str] | None = None) -> int:
         return _export(Path(args.target), args.lang, args.spoiler_safe)
     if args.command == "theme":
         return _theme(args.write)
+    if args.command == "doctor":
+        from explorer.doctor import run
+
+        return run(network=not args.offline)
+    if args.command in ("backup", "restore"):
+        from explorer import backup
+
+        return backup.main(args.command, Path(args.file), force=getattr(args, "force", False))
 
     settings_problems: list = []
     data_dir = Path(args.data_dir) if args.data_dir else DEFAULT_DATA_DIR
