@@ -30,6 +30,7 @@ from explorer_app.links import group, link, link_bar
 from explorer_app.mapcomponent import place_map
 from explorer_app.navigation import MAP_PAGE, page_header, page_href, page_links, story_link
 from explorer_app.page import setup_page
+from explorer_app.usagecount import place_opened
 from explorer_app.widgets import continue_on_phone, spoiler_note
 
 page = setup_page("map")
@@ -94,6 +95,7 @@ def explorer() -> None:
     place = selection.place
     strip = ""
     if place is not None:
+        place_opened(place.id, content)  # an anonymous count for the staff page
         shown = [s for s in content.scenes_at(place.id) if page.view.scene(s)]
         strip = selected_strip_html(place, len(shown), len(place_facts(place)), lang)
 

@@ -1,5 +1,7 @@
 """Kiosk attract screen: scenes and moss cycle by themselves until someone touches the screen; with live
-sessions, one more slide shows the evening's place votes (read each time the screen comes back)."""
+sessions, one more slide shows the evening's place votes (read each time the screen comes back). Each time it is
+shown on a kiosk counts as a kiosk reset, and while it is open the kiosk's screen beats every minute for the staff
+page (``explorer_app/usagecount.py``)."""
 
 import time
 from collections import Counter
@@ -9,10 +11,13 @@ import streamlit as st
 from explorer.fragments import attract_html
 from explorer.livefragments import attract_votes_html
 from explorer.livestore import StoreUnavailable
+from explorer.usage import BEAT_EVERY
 from explorer_app.liveroom import live_store
 from explorer_app.page import KIOSK_GUARD, setup_page
+from explorer_app.usagecount import kiosk_reset, screen_beat
 
 page = setup_page("attract")
+kiosk_reset(page.settings)
 votes = ""
 if page.kiosk and page.settings.attract_votes:
     try:
@@ -25,3 +30,13 @@ css, markup = attract_html(page.content, page.language, votes)
 # pressed or held before they are; the rest is in the stylesheet (css/attract.css)
 st.html(f"<style>{css}\n{KIOSK_GUARD if page.kiosk else ''}</style>")
 st.html(markup)
+
+
+if page.kiosk:
+
+    @st.fragment(run_every=BEAT_EVERY)
+    def heartbeat() -> None:
+        """Draws nothing: the kiosk's screen is still running (the staff page shows when it last was)."""
+        screen_beat(page.settings, force=True)
+
+    heartbeat()

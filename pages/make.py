@@ -15,6 +15,7 @@ from explorer.settings import public_link
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
 from explorer_app.photos import forget_photo, held_photo
+from explorer_app.usagecount import made
 from explorer_app.widgets import caption, on_your_phone
 
 page = setup_page("make")
@@ -78,6 +79,8 @@ def postcard() -> None:
                 icon=":material/download:",
                 type="primary",
                 key="card-download",
+                on_click=made,
+                args=("postcard", place_id, content),  # an anonymous count for the staff page
             )
         caption(t("4:3, like the film: 1600 × 1200 pixels. Quotations are verbatim, with their source.", lang))
     with preview:

@@ -9,9 +9,13 @@ SQLite and PostgreSQL (a schema 3 database made before ``joining`` was added to 
 What is kept: per session its code, a hash of the presenter's secret, times, language, cap, whether it takes new
 participants (``joining``) and ``origin`` (a keyed hash of the starter's address, for the sessions-per-hour limit:
 never the address); its questions; its participants as the random ids the server signed (``explorer.liveauth``);
-their answers. ``live_meta`` keeps the signing secret when no setting gives one. Expired sessions go with everything
-in them, and a session still empty (no question, no participant) an hour after its start goes too. The limits (``SESSIONS_PER_HOUR``, a
-session's cap, ``MAX_QUESTIONS``) are counted in the database under a lock, so every replica keeps them together.
+their answers. ``live_meta`` keeps the signing secret and the staff page's key when no setting gives them. Expired
+sessions go with everything in them, and a session still empty (no question, no participant) an hour after its
+start goes too. ``usage_counts`` and ``kiosk_beats`` keep the staff page's anonymous hourly counts and the kiosks'
+heartbeats (``explorer.usage``: no address, user agent, cookie or text from a visitor), purged after the
+``usage_days`` setting; they are new tables, which ``create_all`` adds to a database of an earlier schema at start
+(no column changes, so the schema's version stays). The limits (``SESSIONS_PER_HOUR``, a session's cap,
+``MAX_QUESTIONS``) are counted in the database under a lock, so every replica keeps them together.
 One answer per participant per question is the database's rule (a unique constraint), written by an upsert, so
 two replicas answering for the same phone at once still leave one row.
 
@@ -102,6 +106,7 @@ from explorer.live import (
 from explorer.liveauth import Signer
 from explorer.livenotify import Notifier
 from explorer.settings import DEFAULT_LIVE_DIR, Settings
+from explorer.usage import Beat, checked_item, epoch_hour
 
 SCHEMA_VERSION = 3  # 1: the first schema; 2: live_answers.refused; 3: live_sessions.cap, .origin, .joining, live_meta
 SCHEMA_LOCK = 0x4845_5245  # PostgreSQL advisory lock id ("HERE") held while the schema is made
@@ -179,6 +184,25 @@ answers = Table(
     UniqueConstraint("question", "participant", name="one_answer_per_participant"),
 )
 Index("live_answers_session", answers.c.session)
+# the staff page's anonymous counts (explorer.usage): per epoch hour, kind and item of a closed vocabulary
+usage_counts = Table(
+    "usage_counts",
+    metadata,
+    Column("hour", Integer, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("item", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+# each kiosk's heartbeats, by the name its settings give it: when first and last up, when its screen last ran
+kiosk_beats = Table(
+    "kiosk_beats",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("first_seen", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+    Column("screen_seen", Float, nullable=True),
+)
+USAGE_TABLES = (usage_counts, kiosk_beats)
 
 
 def _choices_json(question: LiveQuestion) -> str:
@@ -564,6 +588,7 @@ class LiveStore:
                 if started >= SESSIONS_PER_HOUR:
                     raise LiveError(TOO_MANY_SESSIONS)
             connection.execute(insert(sessions).values(**row))
+            self._count(connection, "live_session", session.language, session.created)
 
         self._run(work)
 
@@ -864,6 +889,7 @@ class LiveStore:
                 "refused": case((answers.c.value == checked.value, answers.c.refused), else_=refused),
             }
             connection.execute(self._upsert(answers, values, ["question", "participant"], changes))
+            self._count(connection, "live_answer", question.kind, now)
             self._announce(connection, row.session, "answers")
             return checked
 
@@ -986,3 +1012,77 @@ class LiveStore:
         return [
             Answer(r.question, r.participant, r.value, r.answered_at, bool(r.cut), bool(r.approved), bool(r.refused)) for r in rows
         ]
+
+    # --- anonymous usage counts and kiosks' heartbeats (the staff page) -------------------------------------
+
+    def _add_counts(self, connection: Connection, counts: Mapping[tuple[int, str, str], int]) -> None:
+        for (hour, kind, item), count in sorted(counts.items()):  # one order on every replica: no deadlock
+            values = {"hour": hour, "kind": kind, "item": item, "count": count}
+            connection.execute(self._upsert(usage_counts, values, ["hour", "kind", "item"], {"count": usage_counts.c.count + count}))
+
+    def _count(self, connection: Connection, kind: str, item: str, now: float) -> None:
+        """Count one ``kind``/``item`` in the transaction that does it (live sessions and answers: their rows go
+        after ``session_hours``, the count stays)."""
+        checked = checked_item(kind, item)
+        if checked is not None:
+            self._add_counts(connection, {(epoch_hour(now), kind, checked): 1})
+
+    def add_usage(
+        self,
+        counts: Mapping[tuple[int, str, str], int],
+        beats: Iterable[Beat] = (),
+        now: float | None = None,
+        keep_days: int | None = None,
+    ) -> None:
+        """Add a tally's counts (``explorer.usage.Tally.take``) and kiosks' heartbeats at ``now``, in one
+        transaction; with ``keep_days``, delete what is older first. Items outside their vocabulary are
+        dropped here too."""
+        now = time.time() if now is None else now
+        kept = {}
+        for (hour, kind, item), count in counts.items():
+            # a place's id was checked against the content when counted (the store has no content)
+            checked = checked_item(kind, item) if kind not in ("place", "postcard") else item if isinstance(item, str) else None
+            if checked is not None and isinstance(hour, int) and count > 0:
+                kept[(hour, kind, checked)] = count
+
+        def work(connection: Connection) -> None:
+            if keep_days is not None:
+                self._purge_usage(connection, now, keep_days)
+            self._add_counts(connection, kept)
+            for beat in sorted(beats, key=lambda b: b.name):
+                values = {"name": beat.name, "first_seen": now, "last_seen": now, "screen_seen": beat.screen}
+                changes = {"last_seen": now}
+                if beat.screen is not None:
+                    changes["screen_seen"] = case(
+                        (kiosk_beats.c.screen_seen.is_(None), beat.screen),
+                        (kiosk_beats.c.screen_seen < beat.screen, beat.screen),
+                        else_=kiosk_beats.c.screen_seen,
+                    )
+                connection.execute(self._upsert(kiosk_beats, values, ["name"], changes))
+
+        self._run(work)
+
+    @staticmethod
+    def _purge_usage(connection: Connection, now: float, keep_days: int) -> int:
+        oldest = min(epoch_hour(now) - keep_days * 24, 2**31 - 1)  # a far "now" (tests) still fits an INTEGER
+        went = connection.execute(delete(usage_counts).where(usage_counts.c.hour < oldest)).rowcount
+        went += connection.execute(delete(kiosk_beats).where(kiosk_beats.c.last_seen < now - keep_days * 86_400)).rowcount
+        return went
+
+    def purge_usage(self, now: float, keep_days: int) -> int:
+        """Delete the counts of hours older than ``keep_days`` days and the heartbeats of kiosks silent as long;
+        how many rows went."""
+        return self._run(lambda connection: self._purge_usage(connection, now, keep_days))
+
+    def usage(self, since: float | None = None) -> list[tuple[int, str, str, int]]:
+        """The kept counts (hour, kind, item, count), from ``since``'s hour on (every one without it)."""
+        query = select(usage_counts.c.hour, usage_counts.c.kind, usage_counts.c.item, usage_counts.c.count)
+        if since is not None:
+            query = query.where(usage_counts.c.hour >= epoch_hour(since))
+        query = query.order_by(usage_counts.c.hour, usage_counts.c.kind, usage_counts.c.item)
+        return [tuple(row) for row in self._read(lambda c: c.execute(query).all())]
+
+    def beats(self) -> list[dict[str, object]]:
+        """Every kiosk's heartbeats (name, first_seen, last_seen, screen_seen), by name."""
+        rows = self._read(lambda c: c.execute(select(kiosk_beats).order_by(kiosk_beats.c.name)).all())
+        return [dict(row._mapping) for row in rows]

@@ -14,6 +14,7 @@ from explorer.spoilers import Visibility
 from explorer.viewingsheet import viewing_sheet_pdf
 from explorer_app.page import Page
 from explorer_app.situation import link_params
+from explorer_app.usagecount import made
 from explorer_app.widgets import caption, on_your_phone
 
 MODES = {"plan": N_("Handout for this plan"), "scenes": N_("Choose scenes")}
@@ -45,6 +46,8 @@ def handout_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
             file_name=file_name,
             type="primary",
             key="handout-download",
+            on_click=made,
+            args=("handout", "handout"),  # an anonymous count for the staff page
             **PDF,
         )
     if situation == "before" and not page.kiosk:
@@ -129,5 +132,7 @@ def _viewing_sheet(page: Page, age: str) -> None:
         data=lambda: page.derived(("viewing-sheet", age, lang), lambda: viewing_sheet_pdf(content, age, lang)),
         file_name=f"here-viewing-sheet-{age}-{lang}.pdf",
         key="viewing-sheet-download",
+        on_click=made,
+        args=("handout", "viewing_sheet"),
         **PDF,
     )

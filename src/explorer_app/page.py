@@ -26,6 +26,7 @@ from explorer.spoilers import Visibility, visibility
 from explorer_app.assets import LEAFLET_SCRIPT
 from explorer_app.behaviour import MAP_PAGES, page_behaviour
 from explorer_app.cache import CACHE, Loaded
+from explorer_app.usagecount import page_shown
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,6 +130,7 @@ def setup_page(name: str) -> Page:
     if isinstance(loaded.content, tuple):
         show_problem_page(loaded.content, language, folder=settings.data_dir)
         st.stop()
+    page_shown(name, settings, language)  # anonymous counts for the staff page, in memory (usagecount.py)
     return Page(name, loaded.content, settings, language, st.query_params.get(SPOILER_PARAM) == "hide", loaded)
 
 

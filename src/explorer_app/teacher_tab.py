@@ -31,6 +31,7 @@ from explorer_app.lesson_html import (
 )
 from explorer_app.page import Page
 from explorer_app.situation import SITUATION_NAMES, link_params
+from explorer_app.usagecount import made
 from explorer_app.widgets import caption, on_your_phone
 
 
@@ -67,6 +68,8 @@ def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, v
             icon=":material/picture_as_pdf:",
             type="primary",
             key="teacher-download",
+            on_click=made,
+            args=("handout", "teacher_pack"),  # an anonymous count for the staff page
         )
 
     st.header(t("Learning objectives and success criteria", lang))
