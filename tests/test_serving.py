@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import http.client
 import json
 import re
 import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -400,7 +402,21 @@ def test_a_served_explorer_answers_404_to_any_client_its_health_check_and_logs_r
         assert status == 200
         forged = {"X-Forwarded-For": "198.51.100.77", "User-Agent": "EvilAgent/6.6", "Cookie": "hx=TOKENVALUE"}
         assert _plain_get(base + "/scenes?lang=nl&key=SECRET", forged)[0] == 200
-        assert _plain_get(base + "/_stcore/health")[0] == 200  # the line before it is written by now
+        # an event stream flows with the log on, and is logged while it is still open
+        from explorer.livestore import LiveStore, sqlite_url
+
+        store = LiveStore(sqlite_url(tmp_path / "live"))
+        session, secret = store.start_session(time.time())
+        store.close()
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=15)
+        connection.request("GET", f"/live/events?code={session.code}&key={secret}", headers={"Accept": "text/event-stream"})
+        stream = connection.getresponse()
+        assert stream.status == 200 and stream.getheader("Content-Type").startswith("text/event-stream")
+        received = b""
+        while b"event: answers" not in received:
+            received += stream.read1(4096)
+        assert re.search(r"\S+Z GET /live/events 200 \d+ ms", log.read_text()), "logged when the stream started"
+        connection.close()
     output = log.read_text()
     start = next(line for line in output.splitlines() if line.startswith("The Here explorer is at"))
     assert start == (
@@ -410,5 +426,5 @@ def test_a_served_explorer_answers_404_to_any_client_its_health_check_and_logs_r
     requests = [line for line in output.splitlines() if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ", line)]
     assert re.fullmatch(r"\S+Z GET /nowhere 404 \d+ ms", next(line for line in requests if "/nowhere" in line))
     assert any(re.fullmatch(r"\S+Z GET /scenes 200 \d+ ms", line) for line in requests)
-    for secret in ("SECRET", "lang=", "198.51.100.77", "EvilAgent", "TOKENVALUE", "127.0.0.1 "):
-        assert secret not in "\n".join(requests)
+    for hidden in ("?", "SECRET", "lang=", "code=", "198.51.100.77", "EvilAgent", "TOKENVALUE", "127.0.0.1 ", secret):
+        assert hidden not in "\n".join(requests)
