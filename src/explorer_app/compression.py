@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import brotli
 from anyio import to_thread
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MIN_SIZE = 500  # bytes: smaller bodies gain nothing
 MAX_BODY = 16 * 1024 * 1024  # larger bodies stream through as they are
@@ -138,11 +139,11 @@ async def compressed(body: bytes, encoding: str, bodies: CompressedBodies = BODI
 class CompressionMiddleware:
     """ASGI middleware: compress what the app answers, once per body (see the module's docstring)."""
 
-    def __init__(self, app, bodies: CompressedBodies | None = None) -> None:
+    def __init__(self, app: ASGIApp, bodies: CompressedBodies | None = None) -> None:
         self.app = app
         self.bodies = bodies or BODIES
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") != "GET":
             await self.app(scope, receive, send)
             return
@@ -161,12 +162,12 @@ class CompressionMiddleware:
             await self.app(inner, receive, send)
             return
 
-        start: dict | None = None
+        start: Message | None = None
         chunks: list[bytes] = []
         size = 0
         passing = False
 
-        async def capture(message):
+        async def capture(message: Message) -> None:
             nonlocal start, size, passing
             if passing:
                 await send(message)
@@ -199,7 +200,7 @@ class CompressionMiddleware:
 
         await self.app(inner, receive, capture)
 
-    async def _respond(self, start: dict, body: bytes, encoding: str, send) -> None:
+    async def _respond(self, start: Message, body: bytes, encoding: str, send: Send) -> None:
         # ranges of the plain file do not apply to a compressed body
         kept = [
             (k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"vary", b"etag", b"accept-ranges")

@@ -159,7 +159,7 @@ def support_html(support: BandSupport, language: str, *, adapt: bool = True) -> 
     with ``adapt``, how to adapt the main activity and the exit ticket (only for a plan that has them)."""
     words = "".join(f"<li>{tx(word.get(language), language)}</li>" for word in support.words)
     starters = "".join(f"<li>{tx(starter.get(language), language)}</li>" for starter in support.starters)
-    adapt = (
+    adapting = (
         f"<h3>{tx(t('Adapting the tasks and the exit ticket', language), language)}</h3>"
         f"<p>{tx(support.adapt.get(language), language)}</p>"
         if adapt and support.adapt is not None
@@ -171,7 +171,7 @@ def support_html(support: BandSupport, language: str, *, adapt: bool = True) -> 
         f"<p><strong>{tx(t('Sentence starters', language), language)}</strong></p><ul>{starters}</ul>"
         f"<h3>{tx(t('Extension task', language), language)}</h3>"
         f'<p class="hx-where">{tx(t(PUPIL_INSTRUCTION, language), language)}</p>'
-        f"<p>{tx(support.extension.get(language), language)}</p>{adapt}</div>"
+        f"<p>{tx(support.extension.get(language), language)}</p>{adapting}</div>"
     )
 
 
@@ -204,7 +204,7 @@ def glossary_term_html(term: Term, content: Content, language: str, age: str, *,
     (``explorer.fragments.term_html``)."""
     quote = term.quote
     translation = quote.translation(language) if quote is not None else ""
-    if age not in TRANSLATION_FIRST or not translation:
+    if quote is None or age not in TRANSLATION_FIRST or not translation:
         return term_html(term, content, language, hide_where=hide_where)
     entry = term_html(replace(term, quote=None), content, language, hide_where=hide_where)
     body, end = entry[: -len("</article>")], entry[-len("</article>") :]

@@ -40,9 +40,10 @@ STARTS = "hx-live-starts"  # session_state: when this tab started its recent ses
 FAST_WINDOW = 10.0  # seconds over which the join count is watched
 FAST_JOINS = 50  # more new phones than this in FAST_WINDOW seconds (and a quarter of the places): faster than a room
 JOINS = "hx-live-joins"  # session_state: (time, join count) as the controls' board last read them
+SessionState = MutableMapping[Any, Any]  # st.session_state (its keys are str or int), or a dict in the tests
 
 
-def may_start(state: MutableMapping[str, Any], now: float) -> bool:
+def may_start(state: SessionState, now: float) -> bool:
     """Whether this browser tab may start another session: fewer than ``TAB_STARTS`` in the past ``TAB_WINDOW``
     seconds (older starts are forgotten here)."""
     recent = [moment for moment in state.get(STARTS, []) if now - TAB_WINDOW < moment <= now]
@@ -50,7 +51,7 @@ def may_start(state: MutableMapping[str, Any], now: float) -> bool:
     return len(recent) < TAB_STARTS
 
 
-def note_start(state: MutableMapping[str, Any], now: float) -> None:
+def note_start(state: SessionState, now: float) -> None:
     """Count one session started from this browser tab."""
     state[STARTS] = [*state.get(STARTS, []), now]
 
@@ -81,7 +82,7 @@ def closed_html(lang: str) -> str:
     return f'<p class="hx-live-closed" role="status">{tx(closed, lang)}</p>'
 
 
-def joining_fast(state: MutableMapping[str, Any], joined: int, cap: int, now: float) -> bool:
+def joining_fast(state: SessionState, joined: int, cap: int, now: float) -> bool:
     """Whether the join count rose faster than people in a room join (scanning, typing, passing phones along): more
     than ``FAST_JOINS`` and a quarter of the places within ``FAST_WINDOW`` seconds, as this window's board saw it.
     A hint for the presenter, nothing is refused by it."""

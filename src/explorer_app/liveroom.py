@@ -194,8 +194,8 @@ def forwarded_for(headers: Mapping[str, str] | _Headers) -> str | None:
         if callable(lines):
             found = [str(line) for line in lines("x-forwarded-for")]
             return ",".join(found) if found else None
-    found = headers.get("x-forwarded-for") or headers.get("X-Forwarded-For")
-    return str(found) if found else None
+    value = headers.get("x-forwarded-for") or headers.get("X-Forwarded-For")
+    return str(value) if value else None
 
 
 def request_address(peer: str | None, headers: Mapping[str, str] | _Headers, settings: Settings) -> str:

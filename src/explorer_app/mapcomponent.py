@@ -46,11 +46,18 @@ def _digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:16]
 
 
+def _content(loaded: Loaded) -> Content:
+    """The content of ``loaded``: maps and layers are asked only of content without problems (see ``_current``)."""
+    if isinstance(loaded.content, tuple):
+        raise ValueError("the content has problems: there is no map to draw")
+    return loaded.content
+
+
 def _rendered(loaded: Loaded, language: str, settings: Settings) -> tuple[bytes, str]:
     """The map as a script file, and its digest; built once per content, language and settings."""
 
     def build() -> tuple[bytes, str]:
-        content = loaded.content
+        content = _content(loaded)
         body = map_parts(build_map(content, language, settings=settings)).script_file(fit=map_fit(content)).encode("utf-8")
         return body, _digest(body)
 
@@ -97,7 +104,7 @@ def _layer(loaded: Loaded, kind: str, choice: str) -> tuple[bytes, str] | None:
         return None
 
     def render() -> tuple[bytes, str] | None:
-        layer = build(loaded.content, choice)
+        layer = build(_content(loaded), choice)
         if layer is None:
             return None
         body = layer_file(layer).encode("utf-8")

@@ -37,7 +37,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 import streamlit as st
@@ -138,8 +138,10 @@ class Looks:
     def _get(self, store: LiveStore, key: tuple, read: Callable[[], T], kind: int | None) -> T:
         code = key[1]
 
-        def fresh(found: _Read | None, version: tuple[int, int]) -> bool:
-            same = found is not None and (found.version == version if kind is None else found.version[kind] == version[kind])
+        def fresh(found: _Read | None, version: tuple[int, int]) -> TypeGuard[_Read]:
+            if found is None:
+                return False
+            same = found.version == version if kind is None else found.version[kind] == version[kind]
             return same and time.monotonic() - found.at < MAX_AGE
 
         found = self._found.get(key)
@@ -335,7 +337,7 @@ def _check_code(v: Visit, store: LiveStore, typed: str, now: float) -> LiveSessi
     would tell which code is right), and told that scanning the QR code still works. Left alone: a phone already
     in this very session (its cookie for this code) and a link carrying this code's ticket (the QR code's)."""
     code = normalise_code(typed)
-    trusted = bool(code) and (v.has_ticket(store, code) or v.participant(store, code) is not None)
+    trusted = bool(code and (v.has_ticket(store, code) or v.participant(store, code) is not None))
     if not trusted and liveroom.LIMITER.blocked(v.address, now):
         return _code_form(v, t(TOO_MANY_TRIES_SCAN, v.language), typed, 429)
     session = LOOKS.session(store, code) if code else None
@@ -670,7 +672,7 @@ async def _screen_stream(request: Request) -> Response:
             or session.is_presenter(request.query_params.get("key", ""))
         )
     )
-    if not allowed:
+    if not allowed or session is None:  # None is never allowed: this only tells the type checker
         if liveroom.LIMITER.blocked(v.address, now):
             return Response(status_code=429, headers={"Retry-After": "60"})
         liveroom.LIMITER.failed(v.address, now)

@@ -15,7 +15,7 @@ import streamlit as st
 from explorer.fragments import esc, tx
 from explorer.handout import exit_ticket_texts, rubric_tasks
 from explorer.i18n import n_, t
-from explorer.model import LessonPlan
+from explorer.model import LessonPlan, TeacherPack
 from explorer.settings import public_link
 from explorer.spoilers import Visibility
 from explorer.teacherpack import COMMUNITY_LABELS, COMMUNITY_LANGUAGES, SUBJECT_LABELS, teacher_pdf
@@ -35,9 +35,17 @@ from explorer_app.usagecount import made
 from explorer_app.widgets import caption, on_your_phone
 
 
+def _pack(page: Page) -> TeacherPack:
+    """The teacher's pack: the tab is drawn only for content that has one (pages/classroom.py)."""
+    pack = page.content.teaching
+    if pack is None:
+        raise ValueError("the content has no teacher's pack (data/teaching.toml)")
+    return pack
+
+
 def teacher_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, view: Visibility) -> None:
     content, lang = page.content, page.language
-    pack = content.teaching
+    pack = _pack(page)
     st.write(
         t(
             "Everything for a lesson about the film, for the age band and the situation above: objectives and "
@@ -153,7 +161,7 @@ def _plan(page: Page, plan: LessonPlan, situation: str, view: Visibility) -> Non
 def _hints(page: Page, age: str, plan: LessonPlan | None, view: Visibility) -> None:
     """The plan's questions in the order it asks them, each with its answer hint where spoiler-safe mode allows;
     the band's other questions below, folded."""
-    content, lang, pack = page.content, page.language, page.content.teaching
+    content, lang, pack = page.content, page.language, _pack(page)
     asked = [q for q in (content.question(i) for i in (plan.question_ids() if plan else ())) if q is not None]
     others = [q for q in content.band_questions(age) if q.id not in {a.id for a in asked}]
     st.header(t("Questions and answer hints", lang))
@@ -182,7 +190,7 @@ def _assessment(page: Page, age: str, plan: LessonPlan | None, tasks: tuple[str,
     """The rubrics of the tasks the plan has (``tasks``: the exit ticket, with its prompts, and the main activity),
     three levels each; nothing for a plan with neither."""
     lang = page.language
-    assessment = page.content.teaching.assessment(age)
+    assessment = _pack(page).assessment(age)
     if assessment is None or not any(assessment.rubric(task) for task in tasks):
         return
     st.header(t("Assessment", lang))
@@ -194,7 +202,7 @@ def _assessment(page: Page, age: str, plan: LessonPlan | None, tasks: tuple[str,
 def _support(page: Page, age: str, *, adapt: bool = True) -> None:
     """Differentiation: the word bank, sentence starters and the extension task."""
     lang = page.language
-    support = page.content.teaching.support(age)
+    support = _pack(page).support(age)
     if support is None:
         return
     st.header(t("Differentiation", lang))
@@ -204,7 +212,7 @@ def _support(page: Page, age: str, *, adapt: bool = True) -> None:
 
 def _sources_html(page: Page, ids) -> str:
     """An entry's sources, linked when the page may link out (not on a kiosk)."""
-    content, lang, pack = page.content, page.language, page.content.teaching
+    content, lang, pack = page.content, page.language, _pack(page)
     items = []
     for source_id in ids:
         reference = pack.reference(source_id)
