@@ -40,6 +40,8 @@ echo "== content check"
 if [ -f ../shared/tools/check_quotes.py ]; then
   echo "== quotations"
   .venv/bin/python ../shared/tools/check_quotes.py data
+else
+  echo "== quotations: skipped (../shared/tools/check_quotes.py not found)"
 fi
 source "$(dirname "$0")/_postgres.sh"
 start_test_postgres
