@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -15,6 +17,15 @@ from explorer.live import new_participant, new_session, place_question
 from explorer.livestore import LiveStore, sqlite_url
 
 NOW = 1_800_000_000.0
+HOLDER = """
+import sys
+from pathlib import Path
+from explorer.livestore import LiveStore, sqlite_url
+store = LiveStore(sqlite_url(Path(sys.argv[1])))
+store.version()
+print("open", flush=True)
+sys.stdin.read()
+"""
 POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
 
 
@@ -56,9 +67,6 @@ def test_a_backup_while_the_store_is_in_use_restores_into_an_empty_folder(tmp_pa
         assert f"into {saved} (1 session, 1 answer)" in printed
         assert not saved.with_name(saved.name + "-wal").exists() and not saved.with_name(saved.name + ".partial").exists()
         assert backup_module.checked_backup(saved) == 3
-        # while the store is open, a restore into its folder is refused
-        assert main(["restore", str(saved)]) == 1
-        assert "seems to be running" in capsys.readouterr().out
     finally:
         store.close()
     settings_env(fresh)  # a new machine: nothing there yet
@@ -75,7 +83,9 @@ def test_a_backup_while_the_store_is_in_use_restores_into_an_empty_folder(tmp_pa
     assert "is kept as" in capsys.readouterr().out and len(list(fresh.glob("live.sqlite3.before-restore-*"))) == 1
 
 
-def test_a_running_servers_files_can_be_overridden_with_force(tmp_path, settings_env, content, capsys):
+def test_a_restore_is_refused_while_a_server_has_the_database_open(tmp_path, settings_env, content, capsys):
+    """Another process holding the store open (as the server does) is seen, and a restore refused unless forced;
+    once it has gone, even without closing its store (a server stopped with Ctrl+C), the restore goes ahead."""
     live = tmp_path / "live"
     settings_env(live)
     store = LiveStore(sqlite_url(live))
@@ -83,12 +93,20 @@ def test_a_running_servers_files_can_be_overridden_with_force(tmp_path, settings
     saved = tmp_path / "saved.sqlite3"
     assert main(["backup", str(saved)]) == 0
     store.close()
-    (live / "live.sqlite3-wal").write_bytes(b"")  # as a server that crashed leaves it
-    assert main(["restore", str(saved)]) == 1
-    assert main(["restore", "--force", str(saved)]) == 0
+    server = subprocess.Popen([sys.executable, "-c", HOLDER, str(live)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "open"
+        assert main(["restore", str(saved)]) == 1
+        assert f"The server is running: a process has {live / 'live.sqlite3'} open" in capsys.readouterr().out
+    finally:
+        server.kill()  # gone without closing anything
+        server.wait()
+    assert (live / "live.sqlite3-wal").exists()  # what it leaves is no reason to refuse
+    assert main(["restore", str(saved)]) == 0
     again = LiveStore(sqlite_url(live))
     assert again.session(session.code, NOW) == session
     again.close()
+    assert main(["restore", "--force", str(saved)]) == 0
 
 
 def test_what_is_no_backup_is_said_plainly(tmp_path, settings_env, capsys):

@@ -4,9 +4,10 @@ SQLite (the default): SQLite's online backup (``sqlite3.Connection.backup``) cop
 under its own locks, so a backup is whole and consistent while the server runs. The copy is one file (no journal
 beside it). Restoring checks that the file is a live sessions' database this explorer can read, keeps the current
 database beside it (``live.sqlite3.before-restore-<UTC time>``), and copies the file in with the same API. It
-refuses while the server seems to run: SQLite keeps its ``-wal`` and ``-shm`` files beside the database while a
-connection is open, and a running server would go on with the signing secret of the database it opened (``--force``
-restores anyway, for files left by a server that crashed).
+refuses while a server has the database open (a running server would go on with the signing secret and the news of
+the database it opened): every SQLite connection to a database in WAL mode holds a shared lock on one byte of its
+``-shm`` file (SQLite's "dead man switch", byte 128), which the lock is tried on; the lock goes with the process, so
+a server that stopped or crashed leaves none. ``--force`` restores all the same.
 
 PostgreSQL: ``pg_dump --format=custom`` when it is installed (the password goes in ``PGPASSWORD``, never on the
 command line), else the exact command is printed. Restoring prints the ``pg_restore`` command, and runs it with
@@ -140,11 +141,10 @@ def restore(settings: Settings, file: Path, force: bool = False) -> str:
     version = checked_backup(file)
     if file.resolve() == live.resolve():
         raise BackupError(f"{file} is the live database itself.")
-    in_use = [p for p in (live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")) if p.exists()]
-    if in_use and not force:
+    if not force and in_use(live):
         raise BackupError(
-            f"The server seems to be running: {in_use[0]} is there while the database is open. Stop the server, then restore "
-            "(or add --force if no server runs: a server that crashed leaves that file)."
+            f"The server is running: a process has {live} open. Stop the server, then restore "
+            "(--force restores all the same; restart the server at once then)."
         )
     kept = ""
     try:
@@ -161,6 +161,27 @@ def restore(settings: Settings, file: Path, force: bool = False) -> str:
         raise BackupError(f"Cannot restore {file} into {live}: {exc}") from None
     upgrade = "" if version == _schema() else f" Its schema {version} is brought up to date when the server starts."
     return f"Restored {file} ({_summary(live)}) as the live sessions' database {live}.{kept}{upgrade}"
+
+
+def in_use(database: Path) -> bool:
+    """Whether another process has the SQLite database open: each connection (WAL mode) holds a shared lock on
+    byte 128 of the ``-shm`` file, so an exclusive lock there is refused. Tried before this process opens it: closing
+    the file drops every lock of this process on it, SQLite's own included."""
+    import fcntl
+
+    shm = database.with_name(database.name + "-shm")
+    try:
+        with shm.open("r+b") as file:
+            try:
+                fcntl.lockf(file, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128, os.SEEK_SET)
+            except OSError:
+                return True
+            fcntl.lockf(file, fcntl.LOCK_UN, 1, 128, os.SEEK_SET)
+    except FileNotFoundError:
+        return False
+    except OSError:  # cannot be opened to look: said as in use, --force overrides
+        return True
+    return False
 
 
 def _schema() -> int:

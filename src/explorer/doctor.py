@@ -387,6 +387,7 @@ def diagnose(environ: Mapping[str, str] | None = None, network: bool = True, fet
     check_kiosk(settings, report.section("Kiosk"))
     what = report.section("What the server will do")
     what.append((INFO, mode_line(settings if not problems else tuple(problems), "0.0.0.0", LOCAL_PORT)))
+    what.append((INFO, f"(started as scripts/start.sh does: every address, port {LOCAL_PORT}; --address and --port change them)"))
     if problems:
         what.append((INFO, "with the settings as they are, the server starts but every page shows the settings' problems"))
     staff = report.section("Staff page (keep this link secret: it opens the staff page)")
