@@ -154,3 +154,16 @@ def test_a_database_that_cannot_be_used_is_said_without_its_password(environ, tm
     connection.close()
     newer = diagnose(environ, network=False)
     assert any("schema 99 is newer" in text for level, text in _lines(newer, "Live sessions") if level == PROBLEM)
+
+
+def test_a_settings_file_with_a_wrong_value_keeps_its_right_ones(environ, tmp_path):
+    file = Path(environ["EXPLORER_SETTINGS"])
+    file.write_text('tiles = "offline"\nkiosk = true\nkiosk_name = "foyer-left"\nidle_timeout = "soon"\nwhat = 1\n', encoding="utf-8")
+    report = diagnose({**environ, "EXPLORER_TILES": ""}, network=False, fetch=_no_network)
+    problems = [text for level, text in _lines(report, "Settings") if level == PROBLEM]
+    assert [problem.split(": ")[1] for problem in problems] == ["what", "idle_timeout"]
+    assert ("ok", "named 'foyer-left' on the staff page") in _lines(report, "Kiosk")
+    assert "offline" in _lines(report, "Map tiles")[0][1]
+    file.write_text("tiles = \n", encoding="utf-8")  # no TOML at all: said, and the defaults checked
+    report = diagnose(environ, network=False, fetch=_no_network)
+    assert "is not valid TOML" in _lines(report, "Settings")[1][1] and report.count(PROBLEM) == 1
