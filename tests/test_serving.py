@@ -336,6 +336,8 @@ def test_an_address_that_is_no_page_gets_the_explorers_not_found_page(monkeypatc
     for page in ("/", "/scenes", "/walk/", "/attract", "/live", "/join", "/_stcore/health", "/component/x/index.html"):
         for accept in (browser, {"Accept": "*/*"}, {}):
             assert client.get(page, accept).content == b"streamlit's page", (page, accept)
+    for script in notfound.PAGES_DIR.glob("*.py"):  # every page Streamlit finds, the navigation's or not
+        assert client.get("/" + script.stem, {}).content == b"streamlit's page", script
     assert client.get("/join/answer", {}).content == b"the phones' page"
     assert client.get("/favicon.png", {}).content == b"\x89PNG"
     for address in ("/nowhere", "/nowhere.php", "/static/js/gone.js", "/explorer-assets/gone.css"):

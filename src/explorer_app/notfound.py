@@ -13,6 +13,7 @@ attract screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 import streamlit as st
@@ -26,12 +27,19 @@ from explorer_app.assets import page_stylesheet
 from explorer_app.cache import CACHE
 from explorer_app.navigation import JOIN_ADDRESS, LIVE_PAGES, PAGES, page_href, page_labels
 
-# The pages' addresses (``pages/walk.py`` is served as ``walk``, the map at the app's own address), the kiosk's
-# attract screen, which the navigation does not list, and the phones' page of a live session (participant.py).
-PAGE_ADDRESSES = {page_href(script).strip("./"): name for name, script in (PAGES | LIVE_PAGES).items()} | {
-    "attract": "attract",
-    JOIN_ADDRESS: "join",
-}
+PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"  # Streamlit serves each pages/NAME.py at NAME
+
+
+def _page_addresses() -> dict[str, str]:
+    """Every page's address and name: the navigation's pages first, in its order (the map at the app's own
+    address), then every other page Streamlit finds in ``pages/`` (the kiosk's attract screen, the staff page...),
+    and the phones' page of a live session (participant.py)."""
+    named = {page_href(script).strip("./"): name for name, script in (PAGES | LIVE_PAGES).items()}
+    found = {path.stem: path.stem for path in sorted(PAGES_DIR.glob("*.py")) if path.stem not in named}
+    return named | found | {JOIN_ADDRESS: "join"}
+
+
+PAGE_ADDRESSES = _page_addresses()
 # Streamlit's own endpoints and the files apps give it: what they answer passes untouched, HTML included (a
 # component's page). Under ``static`` (Streamlit's bundles) and ``explorer-assets`` no file is HTML: an HTML answer
 # there is Streamlit's page for a file that is not there (an old bundle's name), made a 404 like any other.
