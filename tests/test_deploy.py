@@ -202,11 +202,28 @@ def curl(url: str, cert: Path, *extra: str) -> tuple[int, dict[str, list[str]], 
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[dict]:
-    """Two replicas started as the unit starts them (loopback, the env file's settings, one live folder) and nginx
-    with the Debian site in front: its ports moved into this test's range, the certificate a self-signed one."""
-    if not (NGINX and OPENSSL and CURL):
-        pytest.skip("needs nginx, openssl and curl (Debian: apt-get install nginx openssl curl)")
+def replicas() -> Iterator[Path]:
+    """Two replicas started as the unit starts them (loopback, the env file's settings, one live folder); yields
+    the live folder."""
+    if not (OPENSSL and CURL):
+        pytest.skip("needs openssl and curl (Debian: apt-get install openssl curl)")
+    with tempfile.TemporaryDirectory(prefix="hx-live-") as live:
+        env = {
+            "EXPLORER_TRUSTED_PROXIES": "127.0.0.1",
+            "EXPLORER_LIVE_DIR": live,
+            "EXPLORER_PUBLIC_URL": f"https://127.0.0.1:{HTTPS_PORT}",
+            "STREAMLIT_SERVER_COOKIE_SECRET": "a-test-secret-shared-by-both-replicas-0123456789",
+        }
+        with running_server("serve.py", port=REPLICA_PORTS[0], env=env), running_server("serve.py", port=REPLICA_PORTS[1], env=env):
+            yield Path(live)
+
+
+@pytest.fixture(scope="module")
+def cluster(replicas: Path) -> Iterator[dict]:
+    """nginx with the Debian site in front of the two replicas: its ports moved into this test's range, the
+    certificate a self-signed one, the second replica switched on as README says."""
+    if not NGINX:
+        pytest.skip("needs nginx (Debian: apt-get install nginx)")
     with tempfile.TemporaryDirectory(prefix="hx-deploy-") as folder:
         prefix = Path(folder)
         prefix.chmod(0o755)  # nginx's workers (nobody) read the challenge's webroot below
@@ -220,23 +237,13 @@ def cluster() -> Iterator[dict]:
             site, "    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n", f"    listen 127.0.0.1:{HTTPS_PORT} ssl http2;\n"
         )
         site = replaced(site, "root /var/www/html;", f"root {webroot};")
+        site = replaced(site, "# server 127.0.0.1:8502;", "server 127.0.0.1:8502;")  # the second replica, as README says
         for default, port in zip((8501, 8502), REPLICA_PORTS, strict=True):
             site = replaced(site, f"server 127.0.0.1:{default};", f"server 127.0.0.1:{port};")
         marker = "        proxy_buffering off;\n"  # for the checks only: which replica answered
         site = replaced(site, marker, marker + "        add_header X-Hx-Replica $upstream_addr always;\n")
-        live = prefix / "live"
-        env = {
-            "EXPLORER_TRUSTED_PROXIES": "127.0.0.1",
-            "EXPLORER_LIVE_DIR": str(live),
-            "EXPLORER_PUBLIC_URL": f"https://127.0.0.1:{HTTPS_PORT}",
-            "STREAMLIT_SERVER_COOKIE_SECRET": "a-test-secret-shared-by-both-replicas-0123456789",
-        }
-        with (
-            running_server("serve.py", port=REPLICA_PORTS[0], env=env),
-            running_server("serve.py", port=REPLICA_PORTS[1], env=env),
-            running_nginx(debian_nginx(prefix / "nginx", [site])),
-        ):
-            yield {"cert": cert, "live": live, "https": f"https://127.0.0.1:{HTTPS_PORT}", "http": f"http://127.0.0.1:{HTTP_PORT}"}
+        with running_nginx(debian_nginx(prefix / "nginx", [site])):
+            yield {"cert": cert, "live": replicas, "https": f"https://127.0.0.1:{HTTPS_PORT}", "http": f"http://127.0.0.1:{HTTP_PORT}"}
 
 
 def test_https_answers_with_hsts_over_http2_and_a_secure_sticky_cookie(cluster):
@@ -299,6 +306,75 @@ def test_streamlits_websocket_opens_through_https(cluster, monkeypatch):
             return connection.subprotocol
 
     assert asyncio.run(asyncio.wait_for(handshake(), 20)) == "streamlit"
+
+
+CADDY = tool("caddy")
+CADDY_HTTP_PORT, CADDY_HTTPS_PORT = 8744, 8749
+
+
+@pytest.fixture(scope="module")
+def caddy_front(replicas: Path) -> Iterator[dict]:
+    """Caddy with deploy/containers/Caddyfile in front of the same two replicas, outside containers: the replicas'
+    names made their addresses here, EXPLORER_DOMAIN=127.0.0.1 (Caddy's own authority signs it), ports in this
+    test's range (global options put before the file)."""
+    if not CADDY:
+        pytest.skip("needs caddy (Debian: apt-get install caddy)")
+    caddyfile = (CONTAINERS / "Caddyfile").read_text()
+    for name, port in zip(("explorer-1:8501", "explorer-2:8501"), REPLICA_PORTS, strict=True):
+        caddyfile = replaced(caddyfile, name, f"127.0.0.1:{port}")
+    marker = "\t\t\tlb_policy cookie hx_route\n"  # for the checks only: which replica answered
+    caddyfile = replaced(caddyfile, marker, marker + "\t\t\theader_down X-Hx-Replica {http.reverse_proxy.upstream.hostport}\n")
+    options = f"{{\n\thttp_port {CADDY_HTTP_PORT}\n\thttps_port {CADDY_HTTPS_PORT}\n\tadmin off\n\tskip_install_trust\n}}\n"
+    with tempfile.TemporaryDirectory(prefix="hx-caddy-") as folder:
+        home = Path(folder)
+        (home / "Caddyfile").write_text(options + caddyfile)
+        env = {
+            **os.environ,
+            "EXPLORER_DOMAIN": "127.0.0.1",
+            "XDG_DATA_HOME": str(home),
+            "XDG_CONFIG_HOME": str(home),
+            "HOME": str(home),
+        }
+        proc = subprocess.Popen(
+            [CADDY, "run", "--adapter", "caddyfile", "--config", str(home / "Caddyfile")],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        root = home / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+        try:
+            deadline = time.monotonic() + 30
+            while not (root.exists() and listening(CADDY_HTTPS_PORT)):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    pytest.fail(f"caddy did not start: {proc.communicate()[1][-3000:]}")
+                time.sleep(0.1)
+            yield {
+                "cert": root,
+                "live": replicas,
+                "https": f"https://127.0.0.1:{CADDY_HTTPS_PORT}",
+                "http": f"http://127.0.0.1:{CADDY_HTTP_PORT}",
+            }
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def test_caddy_pins_a_visit_with_a_secure_cookie_and_lets_phones_join_any_replica(caddy_front):
+    status, headers, _ = curl(caddy_front["https"] + "/", caddy_front["cert"])
+    assert status == 200 and headers["strict-transport-security"] == ["max-age=31536000"]
+    route = [c for c in headers["set-cookie"] if c.startswith("hx_route=")]
+    assert len(route) == 1 and "Secure" in route[0].split("; "), route
+    cookie = route[0].split(";", 1)[0]
+    seen = {
+        curl(caddy_front["https"] + "/_stcore/health", caddy_front["cert"], "-H", f"Cookie: {cookie}")[1]["x-hx-replica"][0]
+        for _ in range(4)
+    }
+    assert len(seen) == 1 and seen <= {f"127.0.0.1:{port}" for port in REPLICA_PORTS}
+    status, headers, _ = curl(caddy_front["http"] + "/join?code=ABC234", caddy_front["cert"])
+    assert status in (301, 308) and headers["location"] == ["https://127.0.0.1/join?code=ABC234"]
+    test_a_phone_joins_through_https_with_a_secure_cookie_and_no_sticky_one(caddy_front)
 
 
 # --- the systemd unit ----------------------------------------------------------------------------------------
