@@ -219,11 +219,12 @@ def replicas() -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def cluster(replicas: Path) -> Iterator[dict]:
+def cluster(request: pytest.FixtureRequest) -> Iterator[dict]:
     """nginx with the Debian site in front of the two replicas: its ports moved into this test's range, the
     certificate a self-signed one, the second replica switched on as README says."""
     if not NGINX:
         pytest.skip("needs nginx (Debian: apt-get install nginx)")
+    replicas = request.getfixturevalue("replicas")
     with tempfile.TemporaryDirectory(prefix="hx-deploy-") as folder:
         prefix = Path(folder)
         prefix.chmod(0o755)  # nginx's workers (nobody) read the challenge's webroot below
@@ -313,12 +314,13 @@ CADDY_HTTP_PORT, CADDY_HTTPS_PORT = 8744, 8749
 
 
 @pytest.fixture(scope="module")
-def caddy_front(replicas: Path) -> Iterator[dict]:
+def caddy_front(request: pytest.FixtureRequest) -> Iterator[dict]:
     """Caddy with deploy/containers/Caddyfile in front of the same two replicas, outside containers: the replicas'
     names made their addresses here, EXPLORER_DOMAIN=127.0.0.1 (Caddy's own authority signs it), ports in this
     test's range (global options put before the file)."""
     if not CADDY:
         pytest.skip("needs caddy (Debian: apt-get install caddy)")
+    replicas = request.getfixturevalue("replicas")
     caddyfile = (CONTAINERS / "Caddyfile").read_text()
     for name, port in zip(("explorer-1:8501", "explorer-2:8501"), REPLICA_PORTS, strict=True):
         caddyfile = replaced(caddyfile, name, f"127.0.0.1:{port}")
