@@ -34,6 +34,7 @@ import contextlib
 import hashlib
 import time
 from collections import Counter
+from typing import NoReturn
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -49,6 +50,7 @@ from explorer.live import (
     ChoicesMismatch,
     LiveError,
     LiveQuestion,
+    LiveSession,
     choices_from_lines,
     classroom_question,
     export_csv,
@@ -110,7 +112,7 @@ if not screen:
     )
 
 
-def unavailable(exc: StoreUnavailable) -> None:
+def unavailable(exc: StoreUnavailable) -> NoReturn:
     st.error(exc.text(lang), icon=":material/cloud_off:")
     st.stop()
 
@@ -120,7 +122,7 @@ try:
 except StoreUnavailable as exc:
     unavailable(exc)
 
-code = normalise_code(st.query_params.get("code", ""))
+typed_code = normalise_code(st.query_params.get("code", ""))
 secret = st.query_params.get("key", "")
 # as the classroom page names its plans (the same strings, so the same translations)
 PLAN_NAMES = {
@@ -216,7 +218,7 @@ def start(spoiler_safe: bool, plan: tuple[str, str] | None) -> None:
     st.session_state.pop(PICKED, None)
 
 
-if code is None:  # no session yet: the start form
+if typed_code is None:  # no session yet: the start form
     if st.session_state.get("hx-live-error"):
         st.error(st.session_state.pop("hx-live-error"), icon=":material/cloud_off:")
     if "code" in st.query_params:
@@ -245,14 +247,15 @@ if code is None:  # no session yet: the start form
         caption(t("Before the screening? Switch on spoiler-safe at the top first.", lang))
     caption(t("Not everyone has a phone? Pairs or small groups can share one: each phone is one voice.", lang))
     plan = wanted_plan()
-    if plan is not None:
+    lesson = content.teaching.plan(*plan) if plan is not None and content.teaching is not None else None
+    if plan is not None and lesson is not None:  # wanted_plan names only a plan there is
         view = visibility(content, page.spoiler_safe)
         ids = [
             q
-            for q in content.teaching.plan(*plan).question_ids()
+            for q in lesson.question_ids()
             if (found := content.question(q)) is not None and plan[0] in found.ages and view.question(found)
         ]
-        left_out = len(content.teaching.plan(*plan).question_ids()) - len(ids)
+        left_out = len(lesson.question_ids()) - len(ids)
         st.info(
             t(
                 "{plan}, {age}: starting the session queues its questions in order ({numbers}). Open the first; "
@@ -277,27 +280,29 @@ if code is None:  # no session yet: the start form
     )
     st.stop()
 
+code: str = typed_code  # a session's code from here on
 now = time.time()
 try:
-    session = store.find(code)
+    found_session = store.find(code)
 except StoreUnavailable as exc:
     unavailable(exc)
 # The keys are checked before the guessing limiter: someone else's wrong guesses from this network never lock the
 # presenter (or the projector's window) out of their own session; every wrong or missing key still counts.
 if screen_key:  # the projector's read-only link: the screen key alone opens it
-    allowed = session is not None and store.signer().is_screen(code, screen_key)
+    allowed = found_session is not None and store.signer().is_screen(code, screen_key)
 else:
-    allowed = session is not None and session.is_presenter(secret)
+    allowed = found_session is not None and found_session.is_presenter(secret)
 if not allowed:
     address = client_address(page.settings)
     if LIMITER.blocked(address, now):  # codes and keys are guessed here too: the same allowance as on /join
         st.warning(t(TOO_MANY_TRIES, lang), icon=":material/hourglass_top:")
         st.stop()
     LIMITER.failed(address, now)
-if session is None or session.expired(time.time()):
-    st.warning(t(ENDED if session else UNKNOWN_CODE, lang), icon=":material/event_busy:")
+if found_session is None or found_session.expired(time.time()):
+    st.warning(t(ENDED if found_session else UNKNOWN_CODE, lang), icon=":material/event_busy:")
     st.button(t("Start a new session", lang), on_click=lambda: st.query_params.from_dict(page.carried()), key="live-new")
     st.stop()
+session: LiveSession = found_session
 # the phones' address: the public one, or else the page's own, up to the page's name; phones of a session before
 # viewing open it spoiler-safe too. The QR code's carries the session's ticket; the one to type stays short.
 base = page.settings.public_url or (st.context.url or "").split("?")[0].rstrip("/").removesuffix("/live")
@@ -581,17 +586,17 @@ if current is not None:
             # this page lost reports (two fragments triggered at once: one of the two runs was not made), so the
             # board alone listens to the stream.
             @st.fragment(run_every=PROJECTOR_POLL * 2)
-            def approvals() -> None:
+            def approvals(question: LiveQuestion) -> None:
                 """The answers waiting, read again every second."""
                 try:
-                    everything = store.answers(code, current.id)
+                    everything = store.answers(code, question.id)
                     waiting = [a for a in everything if a.waiting]
                 except StoreUnavailable as exc:
                     st.error(exc.text(lang))
                     return
                 if not waiting:
                     caption(t("No answer is waiting.", lang))
-                if current.kind == "word":  # a word at a time: once let through, it shows whoever gives it
+                if question.kind == "word":  # a word at a time: once let through, it shows whoever gives it
                     words = Counter(a.value for a in waiting).most_common()
                     for word, count in words:
                         with st.container(
@@ -602,13 +607,13 @@ if current is not None:
                                 t("Show", lang),
                                 key=f"approve-word-{word_key(word)}",
                                 on_click=store.approve_word,
-                                args=(current.id, word),
+                                args=(question.id, word),
                             )
                             st.button(
                                 t("Discard", lang),
                                 key=f"refuse-word-{word_key(word)}",
                                 on_click=store.refuse_word,
-                                args=(current.id, word),
+                                args=(question.id, word),
                                 icon=":material/block:",
                             )
                     if len(words) > 1:
@@ -616,7 +621,7 @@ if current is not None:
                             t("Show every word listed", lang),
                             key="live-approve-words",
                             on_click=show_words,
-                            args=(current.id, [word for word, _ in words]),
+                            args=(question.id, [word for word, _ in words]),
                             icon=":material/done_all:",
                         )
                     # the words let through, under the waiting ones (a new word is seen first), each can go again
@@ -631,7 +636,7 @@ if current is not None:
                                 t("Hide", lang),
                                 key=f"hide-word-{word_key(word)}",
                                 on_click=store.refuse_word,
-                                args=(current.id, word),
+                                args=(question.id, word),
                                 icon=":material/visibility_off:",
                             )
                     return
@@ -646,7 +651,7 @@ if current is not None:
                             type="primary",
                             key="live-approve-picked",
                             on_click=approve_picked,
-                            args=(current.id, listed),
+                            args=(question.id, listed),
                             icon=":material/check:",
                             disabled=not picked,
                         )
@@ -654,14 +659,14 @@ if current is not None:
                             t("Approve all listed ({count})", lang, count=len(listed)),
                             key="live-approve-all",
                             on_click=approve_all,
-                            args=(current.id, listed),
+                            args=(question.id, listed),
                             icon=":material/done_all:",
                         )
                         st.button(
                             t("Discard the ticked answers ({count})", lang, count=picked),
                             key="live-refuse-picked",
                             on_click=approve_picked,
-                            args=(current.id, listed, False),
+                            args=(question.id, listed, False),
                             icon=":material/block:",
                             disabled=not picked,
                         )
@@ -680,13 +685,13 @@ if current is not None:
                             t("Hide", lang),
                             key=f"hide-text-{word_key(answer.participant + answer.value)}",
                             on_click=hide_text,
-                            args=(current.id, answer.participant, answer.value),
+                            args=(question.id, answer.participant, answer.value),
                             icon=":material/visibility_off:",
                         )
 
-            approvals()
+            approvals(current)
 
-if len(asked) > 1:
+if len(asked) > 1 and current is not None:  # with questions, the controls always show one
     st.session_state["live-show"] = current.id  # the list shows the question on screen, however it got there
     st.selectbox(
         t("Show another question", lang),

@@ -18,7 +18,9 @@ def fact_cards(facts, columns: int = 2) -> None:
         for column, fact in zip(st.columns(columns, gap="medium"), facts[start : start + columns], strict=False):
             with column, st.container(border=True, key=f"fact-{fact.id}"):
                 st.html(fact_html(fact, content, lang, links=links))
-                map_links(page, f"places-{fact.id}", [content.place(place_id) for place_id in fact.places])
+                map_links(
+                    page, f"places-{fact.id}", [place for place_id in fact.places if (place := content.place(place_id)) is not None]
+                )
 
 
 page_header(

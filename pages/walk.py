@@ -32,15 +32,18 @@ if not content.walks:
 # grouped by area: the routes of one area side by side, the areas in the order the file first names them
 areas = list(dict.fromkeys(r.area.get(lang) for r in content.walks))
 routes = sorted(content.walks, key=lambda r: areas.index(r.area.get(lang)))
+route_names = {r.id: r.name.get(lang) for r in routes}
 route_id = url_choice(
     page,
     t("Route", lang),
     [r.id for r in routes],
     "route",
-    lambda i: md(find_route(content, i).name.get(lang)),
-    default=default_route(content, page.view).id,
+    lambda i: md(route_names[i]),
+    default=(default_route(content, page.view) or routes[0]).id,  # the default is None only without routes
 )
 route = find_route(content, route_id)
+if route is None:  # never: url_choice keeps to the routes offered
+    st.stop()
 walk = route_walk(content, route, page.view)  # in spoiler-safe mode, no stop whose every scene is hidden
 
 st.html(f'<p class="hx-who">{tx(route.area.get(lang), lang)}</p><p>{tx(route.description.get(lang), lang)}</p>')
