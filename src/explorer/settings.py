@@ -237,7 +237,7 @@ def _hide_password(value: object) -> str:
 def _database_url(value: object) -> str:
     text = value.strip() if isinstance(value, str) else None
     match = DATABASE_URL.fullmatch(text) if text else None
-    if match is None or not match["rest"] or (match["scheme"] != "sqlite" and "/" not in match["rest"].split("@")[-1]):
+    if text is None or match is None or not match["rest"] or (match["scheme"] != "sqlite" and "/" not in match["rest"].split("@")[-1]):
         raise ValueError("must be a database URL like postgresql://user:password@host:5432/name or sqlite:////path/live.sqlite3")
     return text
 

@@ -30,7 +30,7 @@ _MAX_PATH = 300
 class UTCFormatter(logging.Formatter):
     """``2026-12-06T11:25:28Z message``: the time in UTC, whatever the machine's time zone."""
 
-    converter = time.gmtime
+    converter = staticmethod(time.gmtime)
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%SZ")
