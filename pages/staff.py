@@ -17,6 +17,7 @@ from explorer.usage import KINDS, beats_frame, counts_frame, export_csv, item_la
 from explorer_app.liveroom import live_store
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
+from explorer_app.staffcharts import hourly_chart
 from explorer_app.usagecount import flush
 
 page = setup_page("staff")
@@ -121,11 +122,13 @@ else:
     hourly = per_hour(frame, KINDS, start, now, zone)
     hourly.index = hourly.index.tz_localize(None)  # the wall clock of the time_zone setting
     hourly.columns = [LABELS[kind] for kind in hourly.columns]
-    st.markdown(t("**Visits per hour**", lang))
-    st.bar_chart(hourly[[LABELS["visit"]]], x_label=t("Hour", lang), y_label=LABELS["visit"])
-    st.markdown(t("**Pages, places and what was made, per hour**", lang))
+    visits = t("Visits per hour", lang)
+    st.markdown(f"**{visits}**")
+    hourly_chart(hourly[[LABELS["visit"]]], "bar", t("Hour", lang), LABELS["visit"], visits)
+    others = t("Pages, places and what was made, per hour", lang)
+    st.markdown(f"**{others}**")
     shown = [LABELS[k] for k in ("page", "place", "postcard", "handout", "kiosk_reset", "live_answer")]
-    st.line_chart(hourly[shown], x_label=t("Hour", lang), y_label=t("Count", lang))
+    hourly_chart(hourly[shown], "line", t("Hour", lang), t("Count", lang), others, t("What", lang))
     for kind in ("page", "place", "language", "postcard", "handout", "kiosk_reset", "live_session", "live_answer"):
         table = per_item(frame, kind)
         if table.empty:
