@@ -14,6 +14,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ("", "?place=moeraske", "scenes?scene=micro-forest", "moss", "walk", "classroom", "make", "about")
 LANGUAGES = ("en", "fr", "nl")
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+STAFF_KEY = "accessibility-test-" + "k" * 30  # the staff page, with the counts of the pages visited before it
 
 
 def violations(visit: Visit, url: str, ready: str = ".hx-header", *, wait_map: bool = True) -> list[str]:
@@ -38,7 +39,7 @@ def violations(visit: Visit, url: str, ready: str = ".hx-header", *, wait_map: b
 @pytest.fixture(scope="module")
 def servers():
     with (
-        running_app(EXPLORER_TILES="offline") as visitor,
+        running_app(EXPLORER_TILES="offline", EXPLORER_STAFF_KEY=STAFF_KEY) as visitor,
         running_app(
             EXPLORER_TILES="offline",
             EXPLORER_KIOSK="true",
@@ -65,6 +66,10 @@ def test_no_serious_accessibility_violation_on_any_page(browser, servers, mode, 
             problems = violations(visit, f"{servers[mode]}/nowhere?lang={language}")
             if problems:
                 found["nowhere"] = problems
+            for path in (f"staff?key={STAFF_KEY}", "staff?key=wrong"):  # the staff page with its charts, and refused
+                problems = violations(visit, f"{servers[mode]}/{path}&lang={language}", wait_map=False)
+                if problems:
+                    found["staff" if STAFF_KEY in path else "staff, wrong key"] = problems
         if mode == "kiosk":
             problems = violations(visit, f"{servers[mode]}/attract?lang={language}", ready=".hx-attract")
             if problems:
