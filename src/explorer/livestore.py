@@ -889,8 +889,8 @@ class LiveStore:
                 "refused": case((answers.c.value == checked.value, answers.c.refused), else_=refused),
             }
             connection.execute(self._upsert(answers, values, ["question", "participant"], changes))
-            self._count(connection, "live_answer", question.kind, now)
             self._announce(connection, row.session, "answers")
+            self._count(connection, "live_answer", question.kind, now)  # last: its row is locked only until the commit
             return checked
 
         return self._run(work)

@@ -33,7 +33,7 @@ FLUSH_EVERY = 30.0  # seconds between two writes of a process's tally
 BEAT_EVERY = 60.0  # seconds between two heartbeats of a kiosk's screen
 SILENT_AFTER = 5 * 60.0  # seconds without a beat before the staff page calls a kiosk silent
 
-PAGES = ("map", "scenes", "moss", "walk", "classroom", "make", "about", "live", "attract")
+PAGES = ("map", "scenes", "moss", "walk", "classroom", "make", "about", "live")  # not the staff's, nor the attract screen
 HANDOUTS = ("handout", "viewing_sheet", "teacher_pack")
 # kind: what it counts (the staff page's label)
 KINDS = {
@@ -219,7 +219,6 @@ PAGE_LABELS = {
     "make": N_("Make"),
     "about": N_("About"),
     "live": N_("Live session"),
-    "attract": N_("Attract screen"),
 }
 
 

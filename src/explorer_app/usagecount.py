@@ -6,7 +6,8 @@ the first count. A write that fails (the database cannot be reached) drops those
 pages never hear of it. Old counts go at each write, after the ``usage_days`` setting.
 
 What a page counts (``setup_page`` calls ``page_shown``): a visit and its language once per browser session, the
-page once each time the visitor comes to it (not at each rerun of it); the map counts a place opened
+page once each time the visitor comes to it (not at each rerun of it), neither on the staff page nor on a kiosk's
+attract screen; the map counts a place opened
 (``place_opened``), the make page a postcard and the classroom page a handout downloaded (``made``), and a
 kiosk's attract screen a reset (``kiosk_reset``). On a kiosk (``kiosk`` setting) every page run and the attract
 screen's fragment beat under ``kiosk_name`` (default: the machine's name) at most once a ``BEAT_EVERY``, and each
@@ -31,7 +32,7 @@ from explorer_app.cache import CACHE
 
 log = logging.getLogger(__name__)
 TALLY = Tally()
-STAFF_PAGE = "staff"  # its own visits are not counted
+UNCOUNTED = ("staff", "attract")  # no visit: the staff's own, and a kiosk's attract screen (counted as a reset)
 _VISIT = "hx-usage-visit"  # session state: this browser session's visit is counted
 _PAGE = "hx-usage-page"  # session state: the page last counted
 _PLACE = "hx-usage-place"  # session state: the place last counted
@@ -62,7 +63,7 @@ def page_shown(name: str, settings: Settings, language: str) -> None:
     to it, and a kiosk's screen beat."""
     if settings.kiosk:
         screen_beat(settings)
-    if name == STAFF_PAGE:
+    if name in UNCOUNTED:
         return
     state = st.session_state
     if not state.get(_VISIT):
