@@ -284,7 +284,7 @@ def test_the_served_app_stores_nothing_personal_and_exports_its_counts(browser, 
                 for table in ("usage_counts", "kiosk_beats")
             }
         assert dumped["usage_counts"][0] == list(usage.COLUMNS)
-        assert dumped["kiosk_beats"][0] == ["name", "first_seen", "last_seen", "screen_seen"]
+        assert dumped["kiosk_beats"][0] == ["name", "first_seen", "last_seen", "screen_seen", "silent_after"]
         assert dumped["kiosk_beats"][1] == []  # no kiosk here
         kept = repr(dumped)
         raw = b"".join(p.read_bytes() for p in Path(live).iterdir() if p.is_file())  # the file and its journal

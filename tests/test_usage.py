@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import re
 import threading
+import uuid
 
 import pytest
 from sqlalchemy import text
 
 from explorer import usage
 from explorer.live import new_participant, place_question
-from explorer.livestore import DATABASE_FILE, SCHEMA_VERSION, LiveStore, StoreUnavailable, sqlite_url
+from explorer.livestore import DATABASE_FILE, SCHEMA_VERSION, LiveStore, StoreUnavailable, sqlite_url, with_driver
 from explorer.settings import Settings
 
 NOW = 1_800_000_000.0
@@ -152,8 +153,8 @@ def test_heartbeats_keep_the_first_the_last_and_the_screens_latest(store):
     store.add_usage({}, [usage.Beat("foyer")], now=NOW + 30)  # the server alone
     store.add_usage({}, [usage.Beat("foyer", screen=NOW - 100), usage.Beat("bar", screen=NOW + 40)], now=NOW + 60)
     assert store.beats() == [
-        {"name": "bar", "first_seen": NOW + 60, "last_seen": NOW + 60, "screen_seen": NOW + 40},
-        {"name": "foyer", "first_seen": NOW, "last_seen": NOW + 60, "screen_seen": NOW - 5},
+        {"name": "bar", "first_seen": NOW + 60, "last_seen": NOW + 60, "screen_seen": NOW + 40, "silent_after": 300.0},
+        {"name": "foyer", "first_seen": NOW, "last_seen": NOW + 60, "screen_seen": NOW - 5, "silent_after": 300.0},
     ]
 
 
@@ -172,28 +173,68 @@ def test_live_sessions_and_answers_are_counted_in_their_own_transaction(store, c
     assert store.find(session.code) is None and len(store.usage()) == 2
 
 
-def test_a_database_made_before_the_counts_gets_their_tables_at_start_and_keeps_its_sessions(tmp_path):
-    from sqlalchemy import create_engine, inspect
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
+        ),
+    ]
+)
+def empty_url(request, tmp_path):
+    """The URL of an empty database: a new SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
 
-    old = LiveStore(sqlite_url(tmp_path))
+    name = f"here_usage_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(with_driver(POSTGRES), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield make_url(with_driver(POSTGRES)).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_heartbeats_kept_before_they_had_a_silence_get_five_minutes(empty_url):
+    first = LiveStore(empty_url)
+    first.add_usage({}, [usage.Beat("foyer", NOW)], now=NOW)
+    with first.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE kiosk_beats DROP COLUMN silent_after"))
+    first.close()
+    live = LiveStore(empty_url)
+    try:
+        assert [b["silent_after"] for b in live.beats()] == [usage.SILENT_AFTER]
+        live.add_usage({}, [usage.Beat("foyer", NOW + 60, silent_after=900.0)], now=NOW + 60)
+        assert [b["silent_after"] for b in live.beats()] == [900.0]
+    finally:
+        live.close()
+
+
+def test_a_database_made_before_the_counts_gets_their_tables_at_start_and_keeps_its_sessions(empty_url):
+    from sqlalchemy import inspect
+
+    old = LiveStore(empty_url)
     session, _ = old.start_session(NOW)
     with old.engine.begin() as connection:  # as the explorer left it before the staff page
         connection.execute(text("DROP TABLE usage_counts"))
         connection.execute(text("DROP TABLE kiosk_beats"))
     old.close()
-    live = LiveStore(sqlite_url(tmp_path))
+    live = LiveStore(empty_url)
     try:
         assert live.find(session.code) is not None and live.version() == SCHEMA_VERSION
         live.add_usage({(int(NOW // 3600), "visit", ""): 1}, [usage.Beat("foyer", NOW)], now=NOW)
         assert live.usage() == [(int(NOW // 3600), "visit", "", 1)] and len(live.beats()) == 1
+        with live.engine.connect() as connection:
+            columns = {table: [c["name"] for c in inspect(connection).get_columns(table)] for table in ("usage_counts", "kiosk_beats")}
     finally:
         live.close()
-    engine = create_engine(sqlite_url(tmp_path))
-    try:
-        columns = {table: [c["name"] for c in inspect(engine).get_columns(table)] for table in ("usage_counts", "kiosk_beats")}
-    finally:
-        engine.dispose()
-    assert columns == {"usage_counts": list(usage.COLUMNS), "kiosk_beats": ["name", "first_seen", "last_seen", "screen_seen"]}
+    beats = ["name", "first_seen", "last_seen", "screen_seen", "silent_after"]
+    assert columns == {"usage_counts": list(usage.COLUMNS), "kiosk_beats": beats}
 
 
 def test_an_unreachable_database_raises_store_unavailable_for_the_counts(tmp_path):
@@ -221,11 +262,19 @@ def test_the_tables_for_the_page_fill_empty_hours_and_total_each_kind():
     assert csv[1].startswith("2027-01-15T") and csv[1].endswith("+01:00,visit,,3")  # the hour's start, with its offset
 
 
-def test_a_kiosk_silent_for_five_minutes_is_a_problem():
+def test_a_kiosk_silent_for_five_minutes_or_its_idle_time_is_a_problem():
     rows = [
-        {"name": "bar", "first_seen": NOW - 900, "last_seen": NOW - 10, "screen_seen": NOW - 400},
-        {"name": "foyer", "first_seen": NOW - 900, "last_seen": NOW - 10, "screen_seen": NOW - 30},
-        {"name": "hall", "first_seen": NOW - 900, "last_seen": NOW - 700, "screen_seen": None},
+        {"name": "bar", "first_seen": NOW - 900, "last_seen": NOW - 10, "screen_seen": NOW - 400, "silent_after": 300.0},
+        {"name": "foyer", "first_seen": NOW - 900, "last_seen": NOW - 10, "screen_seen": NOW - 30, "silent_after": 300.0},
+        {"name": "hall", "first_seen": NOW - 900, "last_seen": NOW - 700, "screen_seen": None, "silent_after": 300.0},
+        {"name": "long", "first_seen": NOW - 900, "last_seen": NOW - 10, "screen_seen": NOW - 700, "silent_after": 3750.0},
     ]
     frame = usage.beats_frame(rows, NOW)
-    assert frame["silent"].tolist() == [True, False, True] and frame["minutes"].tolist() == [6, 0, 11]
+    assert frame["silent"].tolist() == [True, False, True, False] and frame["minutes"].tolist() == [6, 0, 11, 11]
+
+
+def test_a_kiosk_is_silent_after_its_idle_time_and_two_missed_beats_at_the_least_five_minutes():
+    tally = usage.Tally()
+    tally.beat("short", screen=NOW, idle_timeout=120)
+    tally.beat("long", screen=NOW, idle_timeout=3600)
+    assert {b.name: b.silent_after for b in tally.take()[1]} == {"short": 300.0, "long": 3600 + 2 * 60 + 30}

@@ -106,7 +106,7 @@ from explorer.live import (
 from explorer.liveauth import Signer
 from explorer.livenotify import Notifier
 from explorer.settings import DEFAULT_LIVE_DIR, Settings
-from explorer.usage import Beat, checked_item, epoch_hour
+from explorer.usage import SILENT_AFTER, Beat, checked_item, epoch_hour
 
 SCHEMA_VERSION = 3  # 1: the first schema; 2: live_answers.refused; 3: live_sessions.cap, .origin, .joining, live_meta
 SCHEMA_LOCK = 0x4845_5245  # PostgreSQL advisory lock id ("HERE") held while the schema is made
@@ -201,6 +201,7 @@ kiosk_beats = Table(
     Column("first_seen", Float, nullable=False),
     Column("last_seen", Float, nullable=False),
     Column("screen_seen", Float, nullable=True),
+    Column("silent_after", Float, nullable=False),  # seconds without a beat before the staff page calls it silent
 )
 USAGE_TABLES = (usage_counts, kiosk_beats)
 
@@ -340,8 +341,14 @@ class LiveStore:
             self._migrate_to_2(connection)
         if found is not None:  # also a schema 3 made before ``joining`` was added: its version says 3 already
             self._migrate_to_3(connection)
+        if found is not None:  # kiosk_beats made before it had silent_after (the staff page's first days)
+            self._complete_beats(connection)
         if found != SCHEMA_VERSION:
             connection.execute(self._upsert(schema_version, {"version": SCHEMA_VERSION}, ["version"], {}))
+
+    def _complete_beats(self, connection: Connection) -> None:
+        if "silent_after" not in {column["name"] for column in inspect(connection).get_columns("kiosk_beats")}:
+            connection.execute(text(f"ALTER TABLE kiosk_beats ADD COLUMN silent_after FLOAT NOT NULL DEFAULT {SILENT_AFTER}"))
 
     def _migrate_to_2(self, connection: Connection) -> None:
         """Schema 1 to 2: the answers' ``refused`` column, false for every answer already kept (create_all makes
@@ -1050,8 +1057,14 @@ class LiveStore:
                 self._purge_usage(connection, now, keep_days)
             self._add_counts(connection, kept)
             for beat in sorted(beats, key=lambda b: b.name):
-                values = {"name": beat.name, "first_seen": now, "last_seen": now, "screen_seen": beat.screen}
-                changes = {"last_seen": now}
+                values = {
+                    "name": beat.name,
+                    "first_seen": now,
+                    "last_seen": now,
+                    "screen_seen": beat.screen,
+                    "silent_after": beat.silent_after,
+                }
+                changes = {"last_seen": now, "silent_after": beat.silent_after}
                 if beat.screen is not None:
                     changes["screen_seen"] = case(
                         (kiosk_beats.c.screen_seen.is_(None), beat.screen),
@@ -1083,6 +1096,6 @@ class LiveStore:
         return [tuple(row) for row in self._read(lambda c: c.execute(query).all())]
 
     def beats(self) -> list[dict[str, object]]:
-        """Every kiosk's heartbeats (name, first_seen, last_seen, screen_seen), by name."""
+        """Every kiosk's heartbeats (name, first_seen, last_seen, screen_seen, silent_after), by name."""
         rows = self._read(lambda c: c.execute(select(kiosk_beats).order_by(kiosk_beats.c.name)).all())
         return [dict(row._mapping) for row in rows]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 HOUR = 3600
 FLUSH_EVERY = 30.0  # seconds between two writes of a process's tally
 BEAT_EVERY = 60.0  # seconds between two heartbeats of a kiosk's screen
-SILENT_AFTER = 5 * 60.0  # seconds without a beat before the staff page calls a kiosk silent
+SILENT_AFTER = 5 * 60.0  # seconds without a beat before the staff page calls a kiosk silent (at least)
 
 PAGES = ("map", "scenes", "moss", "walk", "classroom", "make", "about", "live")  # not the staff's, nor the attract screen
 HANDOUTS = ("handout", "viewing_sheet", "teacher_pack")
@@ -78,10 +78,13 @@ def checked_item(kind: str, item: object, content: Content | None = None) -> str
 
 @dataclass
 class Beat:
-    """A kiosk's heartbeat waiting to be written: when its screen was last seen running, if it was."""
+    """A kiosk's heartbeat waiting to be written: when its screen was last seen running, if it was, and after how
+    long without a beat it is silent (``silent_after``: a visitor's page may sit untouched for the kiosk's
+    ``idle_timeout`` before the attract screen, which beats, comes back)."""
 
     name: str
     screen: float | None = None
+    silent_after: float = SILENT_AFTER
 
 
 class Tally:
@@ -104,12 +107,13 @@ class Tally:
             self._counts[key] = self._counts.get(key, 0) + by
         return True
 
-    def beat(self, name: str, screen: float | None = None) -> None:
+    def beat(self, name: str, screen: float | None = None, idle_timeout: float = 0.0) -> None:
         """Note that the kiosk ``name`` is up (its server), and with ``screen`` that its screen ran then."""
         if not KIOSK_NAME.fullmatch(name):
             return
+        silent_after = max(SILENT_AFTER, idle_timeout + 2 * BEAT_EVERY + FLUSH_EVERY)
         with self._lock:
-            found = self._beats.setdefault(name, Beat(name))
+            found = self._beats.setdefault(name, Beat(name, silent_after=silent_after))
             if screen is not None:
                 found.screen = max(found.screen or 0.0, screen)
 
@@ -184,7 +188,8 @@ def export_csv(frame: pd.DataFrame) -> bytes:
 def beats_frame(rows: Iterable[Mapping[str, object]], now: float, time_zone: str = "UTC") -> pd.DataFrame:
     """The kiosks' heartbeats, one row each: ``kiosk``, ``screen_seen`` (its screen last seen running),
     ``server_seen`` (its server last up), ``first_seen``, ``minutes`` since its screen's last beat (its server's
-    when the screen never beat) and ``silent`` (no beat for ``SILENT_AFTER``): the staff page's problem."""
+    when the screen never beat) and ``silent`` (no beat for its ``silent_after``, at least ``SILENT_AFTER``):
+    the staff page's problem."""
     import pandas as pd
 
     rows = list(rows)
@@ -200,7 +205,9 @@ def beats_frame(rows: Iterable[Mapping[str, object]], now: float, time_zone: str
             "server_seen": [stamp(r["last_seen"]) for r in rows],
             "first_seen": [stamp(r["first_seen"]) for r in rows],
             "minutes": [int(max(0.0, now - seen) // 60) for seen in last],
-            "silent": [now - seen > SILENT_AFTER for seen in last],
+            "silent": [
+                now - seen > max(SILENT_AFTER, float(r.get("silent_after") or 0.0)) for r, seen in zip(rows, last, strict=True)
+            ],
         }
     )
 

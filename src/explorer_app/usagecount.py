@@ -100,7 +100,7 @@ def screen_beat(settings: Settings, force: bool = False) -> None:
     now = time.time()
     if force or now - _last_screen_beat >= BEAT_EVERY:
         _last_screen_beat = now
-        TALLY.beat(kiosk_name(settings), screen=now)
+        TALLY.beat(kiosk_name(settings), screen=now, idle_timeout=settings.idle_timeout)
         _start()
 
 
@@ -117,7 +117,7 @@ def flush(settings: Settings | None = None) -> bool:
             return False
         settings = found
     if settings.kiosk:
-        TALLY.beat(kiosk_name(settings))
+        TALLY.beat(kiosk_name(settings), idle_timeout=settings.idle_timeout)
     counts, beats = TALLY.take()
     if not counts and not beats:
         return True
