@@ -288,6 +288,7 @@ def test_the_served_app_stores_nothing_personal_and_exports_its_counts(browser, 
         assert dumped["kiosk_beats"][1] == []  # no kiosk here
         kept = repr(dumped)
         raw = b"".join(p.read_bytes() for p in Path(live).iterdir() if p.is_file())  # the file and its journal
+        assert place.encode() in raw  # what is kept is found there: the search below can find something
         for forged in (FORGED_ADDRESS, FORGED_AGENT, "staff-test-7c1e", FORGED_VALUE, STAFF_KEY):
             assert forged not in kept and forged.encode() not in raw
         assert {kind for _, kind, _, _ in dumped["usage_counts"][1]} <= set(usage.KINDS)

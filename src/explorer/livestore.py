@@ -390,7 +390,7 @@ class LiveStore:
             def kept(connection: Connection) -> str:
                 made = secrets.token_urlsafe(32)
                 connection.execute(self._upsert(meta, {"key": STAFF_KEY, "value": made}, ["key"], {}))
-                return connection.scalar(select(meta.c.value).where(meta.c.key == STAFF_KEY))
+                return str(connection.scalar(select(meta.c.value).where(meta.c.key == STAFF_KEY)))
 
             self._staff_key = self._run(kept)
         return self._staff_key
@@ -1064,7 +1064,7 @@ class LiveStore:
                     "screen_seen": beat.screen,
                     "silent_after": beat.silent_after,
                 }
-                changes = {"last_seen": now, "silent_after": beat.silent_after}
+                changes: dict[str, object] = {"last_seen": now, "silent_after": beat.silent_after}
                 if beat.screen is not None:
                     changes["screen_seen"] = case(
                         (kiosk_beats.c.screen_seen.is_(None), beat.screen),

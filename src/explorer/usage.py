@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from explorer.i18n import LANGUAGES, N_
 from explorer.live import KINDS as QUESTION_KINDS
@@ -185,7 +185,7 @@ def export_csv(frame: pd.DataFrame) -> bytes:
     return shown.to_csv(index=False, columns=["time", "kind", "item", "count"]).encode("utf-8-sig")
 
 
-def beats_frame(rows: Iterable[Mapping[str, object]], now: float, time_zone: str = "UTC") -> pd.DataFrame:
+def beats_frame(rows: Iterable[Mapping[str, Any]], now: float, time_zone: str = "UTC") -> pd.DataFrame:
     """The kiosks' heartbeats, one row each: ``kiosk``, ``screen_seen`` (its screen last seen running),
     ``server_seen`` (its server last up), ``first_seen``, ``minutes`` since its screen's last beat (its server's
     when the screen never beat) and ``silent`` (no beat for its ``silent_after``, at least ``SILENT_AFTER``):
@@ -194,7 +194,7 @@ def beats_frame(rows: Iterable[Mapping[str, object]], now: float, time_zone: str
 
     rows = list(rows)
 
-    def stamp(value: object):
+    def stamp(value: Any):
         return pd.Timestamp(float(value), unit="s", tz="UTC").tz_convert(time_zone) if value else pd.NaT
 
     last = [float(r["screen_seen"] or r["last_seen"]) for r in rows]
@@ -239,6 +239,7 @@ def item_label(kind: str, item: str, content: Content | None, language: str) -> 
         return LANGUAGE_NAMES[item]
     if kind == "handout" and item in HANDOUT_LABELS:
         return t(HANDOUT_LABELS[item], language)
-    if kind in ("place", "postcard") and content is not None and content.place(item) is not None:
-        return content.place(item).name.get(language)
+    place = content.place(item) if kind in ("place", "postcard") and content is not None else None
+    if place is not None:
+        return place.name.get(language)
     return item
