@@ -106,7 +106,7 @@ def test_the_right_key_shows_the_counts_the_charts_the_export_and_a_silent_kiosk
     assert metrics(at)["Visits"] == "113"  # the month-old visits too
 
 
-@pytest.mark.parametrize("key", ["", "wrong", "x" * 2000, "<script>alert(1)</script>"])
+@pytest.mark.parametrize("key", ["", "wrong", "x" * 2000, "<script>alert(1)</script>", "clé ✓"])
 def test_a_missing_or_wrong_key_gets_a_message_and_nothing_else(store, key):
     store.add_usage({(HOUR, "visit", ""): 5})
     at = run("pages/staff.py", key=key) if key else run("pages/staff.py")
