@@ -33,6 +33,22 @@ def run_page(page: str = "app.py", **query: str):
     return at
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_live_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The live store and the usage counts of this test run in a folder of its own: a page run under test never
+    writes into the machine's own ``~/.local/state/here-explorer`` (a test may still name another)."""
+    import os
+
+    if os.environ.get("EXPLORER_LIVE_DIR"):
+        yield
+        return
+    os.environ["EXPLORER_LIVE_DIR"] = str(tmp_path_factory.mktemp("live"))
+    try:
+        yield
+    finally:
+        os.environ.pop("EXPLORER_LIVE_DIR", None)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium, driven by Playwright, for the browser tests (one per test module)."""
