@@ -74,5 +74,7 @@ def test_readme_test_command_is_what_ci_runs():
 def test_readme_names_only_files_that_exist():
     path = r"(?<![\w./-])((?:deploy|scripts|bench|src|tests|pages|assets|\.ci)/[\w./@-]*\w)"
     named = {found for command in COMMANDS for found in re.findall(path, command)}
-    assert "deploy/nginx.conf" in named
+    linked = set(re.findall(r"\]\(([^)#:\s]+)\)|src=\"([^\"#:]+)\"", README))  # images and links to the repository's files
+    named |= {target for pair in linked for target in pair if target}
+    assert "deploy/nginx.conf" in named and "assets/screenshot-phone.png" in named and "TRANSLATING.md" in named
     assert sorted(path for path in named if not (ROOT / path).exists()) == []
