@@ -47,9 +47,11 @@ def postcard() -> None:
     linked_card(quotes)  # a kiosk's QR code opens the same card: ?place=…&quote=…
     controls, preview = st.columns([2, 3] if page.kiosk else [1, 2], gap="large")
     with controls:
-        place_id = st.selectbox(
-            t("Place", lang), [p.id for p in content.places], key="card-place", format_func=lambda i: content.place(i).name.get(lang)
-        )
+        names = {p.id: p.name.get(lang) for p in content.places}
+        place_id = st.selectbox(t("Place", lang), list(names), key="card-place", format_func=lambda i: names[i])
+        place = content.place(place_id) if place_id is not None else None
+        if place is None:  # the content always has places, so the selectbox always holds one
+            return
         index = st.selectbox(
             t("Quotation", lang),
             range(len(quotes)),
@@ -59,13 +61,11 @@ def postcard() -> None:
             ),
         )
         quote = quotes[index]
-        card = page.derived(
-            ("postcard", place_id, quote, lang), lambda: postcard_png(content, content.place(place_id), quote, lang, page.view)
-        )
+        card = page.derived(("postcard", place_id, quote, lang), lambda: postcard_png(content, place, quote, lang, page.view))
         if page.kiosk:  # nothing downloads onto a kiosk: the card opens on the visitor's phone
             on_your_phone(
                 page,
-                public_link(page.settings, "make", page.params(place=place_id, quote=str(index))),
+                public_link(page.settings, "make", page.params(place=place.id, quote=str(index))),
                 t("Take this postcard with you", lang),
                 t("Scan the code to open it on your phone.", lang),
                 key="hx-qr-card",
@@ -74,13 +74,13 @@ def postcard() -> None:
             st.download_button(
                 t("Download the postcard (PNG)", lang),
                 data=card,
-                file_name=f"here-postcard-{place_id}.png",
+                file_name=f"here-postcard-{place.id}.png",
                 mime="image/png",
                 icon=":material/download:",
                 type="primary",
                 key="card-download",
                 on_click=made,
-                args=("postcard", place_id, content),  # an anonymous count for the staff page
+                args=("postcard", place.id, content),  # an anonymous count for the staff page
             )
         caption(t("4:3, like the film: 1600 × 1200 pixels. Quotations are verbatim, with their source.", lang))
     with preview:
@@ -90,7 +90,7 @@ def postcard() -> None:
             alt=t(
                 "Postcard: {place}, with “{quote}” ({who})",
                 lang,
-                place=content.place(place_id).name.get(lang),
+                place=place.name.get(lang),
                 quote=quote.text,
                 who=attribution(quote, content),
             ),

@@ -35,6 +35,8 @@ fi
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/mypy
 echo "== content check"
 .venv/bin/python -m explorer check data
 if [ -f ../shared/tools/check_quotes.py ]; then

@@ -377,7 +377,10 @@ class LiveStore:
         offer one, the first kept wins and all read it back."""
         made = secrets.token_urlsafe(32)
         connection.execute(self._upsert(meta, {"key": SECRET_KEY, "value": made}, ["key"], {}))
-        return connection.scalar(select(meta.c.value).where(meta.c.key == SECRET_KEY))
+        kept = connection.scalar(select(meta.c.value).where(meta.c.key == SECRET_KEY))
+        if kept is None:  # the upsert above keeps a row: only a database changed under the store gets here
+            raise RuntimeError("the live store's signing secret was not kept in live_meta")
+        return str(kept)
 
     def staff_key(self, settings: Settings | None = None) -> str:
         """The staff page's key: the ``staff_key`` setting when there is one, else a key made once (at the first
@@ -410,6 +413,8 @@ class LiveStore:
     # --- the database file, and news -------------------------------------------------------------------------
 
     def _file_identity(self) -> tuple[int, int] | None:
+        if self._file is None:
+            return None
         try:
             found = os.stat(self._file)
         except OSError:
@@ -587,11 +592,12 @@ class LiveStore:
             if origin:
                 if self.postgresql:  # two replicas starting for one address at once: one counts after the other
                     connection.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK, func.hashtext(origin))))
-                started = connection.scalar(
+                recent = (
                     select(func.count())
                     .select_from(sessions)
                     .where(sessions.c.origin == origin, sessions.c.created > session.created - HOUR)
                 )
+                started = connection.scalar(recent) or 0
                 if started >= SESSIONS_PER_HOUR:
                     raise LiveError(TOO_MANY_SESSIONS)
             connection.execute(insert(sessions).values(**row))
@@ -683,7 +689,9 @@ class LiveStore:
         return self._read(lambda c: c.execute(query).first()) is not None
 
     def joined(self, code: str) -> int:
-        return self._read(lambda c: c.scalar(select(func.count()).select_from(participants).where(participants.c.session == code)))
+        return self._read(
+            lambda c: c.scalar(select(func.count()).select_from(participants).where(participants.c.session == code)) or 0
+        )
 
     def purge(self, now: float) -> int:
         """Delete the sessions expired at ``now``, with their questions, participants and answers, and those
@@ -805,6 +813,8 @@ class LiveStore:
             # (FOR NO KEY UPDATE: an answer's foreign-key check on the session does not wait for it, so no deadlock)
             connection.execute(select(sessions.c.code).where(sessions.c.code == row.session).with_for_update(key_share=True))
             row = connection.execute(select(questions).where(questions.c.id == question_id)).first()
+            if row is None:  # deleted (with its session) while this transaction waited for the lock
+                raise ValueError(f"no question {question_id!r}")
             if expected is not None and row.state != expected:
                 raise ValueError(f"the question is {row.state}, not {expected}")
             moved = self._question(row).moved_to(state)
@@ -914,11 +924,12 @@ class LiveStore:
 
         def work(connection: Connection) -> None:
             code = self._lock_question(connection, question_id)
-            if connection.execute(
+            changed = connection.execute(
                 update(answers)
                 .where(answers.c.question == question_id, answers.c.value == word)
                 .values(approved=approved, refused=False)
-            ).rowcount:
+            ).rowcount
+            if changed and code is not None:  # answers changed, so their question exists
                 self._announce(connection, code, "answers")
 
         self._run(work)
@@ -928,9 +939,10 @@ class LiveStore:
 
         def work(connection: Connection) -> None:
             code = self._lock_question(connection, question_id)
-            if connection.execute(
+            changed = connection.execute(
                 update(answers).where(answers.c.question == question_id, answers.c.value == word).values(approved=False, refused=True)
-            ).rowcount:
+            ).rowcount
+            if changed and code is not None:  # answers changed, so their question exists
                 self._announce(connection, code, "answers")
 
         self._run(work)
@@ -968,7 +980,8 @@ class LiveStore:
             )
             if done:
                 code = connection.scalar(select(questions.c.session).where(questions.c.id == question_id))
-                self._announce(connection, code, "answers")
+                if code is not None:  # answers were approved: their question exists
+                    self._announce(connection, code, "answers")
             return done
 
         return self._run(work)

@@ -4,6 +4,8 @@ screening, the one-page viewing sheet too. A kiosk downloads nothing: a QR code 
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from explorer.handout import handout_pdf, handout_questions
@@ -18,7 +20,7 @@ from explorer_app.usagecount import made
 from explorer_app.widgets import caption, on_your_phone
 
 MODES = {"plan": N_("Handout for this plan"), "scenes": N_("Choose scenes")}
-PDF = {"mime": "application/pdf", "icon": ":material/picture_as_pdf:"}
+PDF: dict[str, Any] = {"mime": "application/pdf", "icon": ":material/picture_as_pdf:"}
 
 
 def handout_tab(page: Page, age: str, situation: str, plan: LessonPlan | None, view: Visibility) -> None:
@@ -100,19 +102,21 @@ def _for_scenes(page: Page, age: str, view: Visibility, glossary: bool):
         )
     )
     scenes = view.scenes()
+    names = {s.id: f"{s.order}. {s.title.get(lang)}" for s in scenes}
     chosen = st.multiselect(
         t("Scenes in the handout", lang),
-        [s.id for s in scenes],
-        default=[s.id for s in scenes][:4],
-        format_func=lambda i: f"{content.scene(i).order}. {content.scene(i).title.get(lang)}",
+        list(names),
+        default=list(names)[:4],
+        format_func=lambda i: names[i],
         key="handout-scenes",
     )
-    ordered = tuple(s.id for s in scenes if s.id in chosen)
+    picked = [s for s in scenes if s.id in chosen]  # in story order, whatever the order of choosing
+    ordered = tuple(s.id for s in picked)
     if not ordered:
         st.info(t("Choose at least one scene for the handout.", lang))
 
     def build() -> bytes:
-        return handout_pdf(content, age, [content.scene(i) for i in ordered], lang, spoiler_safe=safe, glossary=glossary)
+        return handout_pdf(content, age, picked, lang, spoiler_safe=safe, glossary=glossary)
 
     return (bool(ordered), ("handout", age, ordered, lang, safe, glossary), handout_file_name(age, "scenes", lang, glossary), build)
 
