@@ -68,8 +68,11 @@ def test_walk_page_lists_every_leg_of_its_route_and_offers_the_gpx(content):
     assert at.warning and len(at.get("download_button")) == 1
 
 
-def test_make_page_draws_a_postcard_only_when_its_own_inputs_change(monkeypatch):
+def test_make_page_draws_a_postcard_only_when_its_own_inputs_change(monkeypatch, data_copy):
     import explorer.postcard
+
+    # content of its own (a copy of data/): no card drawn by an earlier test in this process is kept for it
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(data_copy))
 
     drawn = []
     real = explorer.postcard.postcard_png
