@@ -91,6 +91,7 @@ total = totals(frame)
 start = now - span if span is not None else (frame["time"].min().timestamp() if len(frame) else now)
 
 st.subheader(t("Kiosks", lang), anchor=False)
+st.caption(t("Times are in the {zone} time zone.", lang, zone=zone))
 kiosks = beats_frame(beats, now, zone)
 if kiosks.empty:
     st.info(t("No kiosk has sent a heartbeat yet. A kiosk sends one every minute while its screen is open.", lang))

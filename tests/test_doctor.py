@@ -77,6 +77,9 @@ def test_a_machine_ready_for_the_doors_passes_with_its_staff_link(environ, capsy
     assert levels["reachable"] == levels["writable"] == levels["schema 3, as this explorer expects"] == "ok"
     assert _lines(report, "Staff page")[0][1] == f"http://127.0.0.1:8501/staff?key={kept}"
     assert report.count(PROBLEM) == 0 and report.text().endswith("All is well.")
+    # on a kiosk, which never opens the staff page: the link comes with where to open it
+    kiosk = _lines(diagnose({**environ, "EXPLORER_KIOSK": "true"}, network=False, fetch=_no_network), "Staff page")
+    assert "does not open the staff page" in kiosk[0][1] and kiosk[-1][1].endswith(f"/staff?key={kept}")
 
 
 def test_bad_settings_are_all_listed_and_the_rest_is_still_checked(environ, capsys, monkeypatch):

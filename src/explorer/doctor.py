@@ -392,6 +392,9 @@ def diagnose(environ: Mapping[str, str] | None = None, network: bool = True, fet
         what.append((INFO, "with the settings as they are, the server starts but every page shows the settings' problems"))
     staff = report.section("Staff page (keep this link secret: it opens the staff page)")
     link = staff_link(settings) if database_ok and not problems else None
+    if link and settings.kiosk:  # a kiosk never shows it: the link is for a server that is no kiosk, on this database
+        staff.append((INFO, "a kiosk does not open the staff page; open this link on a server that is not a kiosk and"))
+        staff.append((INFO, "shares this database (the same settings with EXPLORER_KIOSK=false), at its own address:"))
     staff.append((INFO, link or "no link until the settings and the database above are right"))
     return report
 

@@ -27,8 +27,6 @@ from explorer.live import DEFAULT_CAP, MAX_CAP, LiveError, LiveSession
 from explorer.livestore import LiveStore, StoreUnavailable
 from explorer_app.widgets import caption
 
-CAP_SHOWN = "hx-live-cap-shown"  # the stored number of places this tab's field was last given
-
 # this browser tab's own allowance of starts (may_start), told apart from the network's
 TOO_MANY_STARTS_HERE = N_(
     "This window has started several sessions in the past few minutes. Try again in a few "
@@ -97,13 +95,12 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
     another window, and what each does."""
     code = session.code
 
-    # One field in a form, given the stored number through the session state whenever it differs from the one this
-    # tab last showed (a change made in another window). Only the form's button (or Enter) keeps a number: a value
-    # the browser still held for the field, sent with a rerun of the board, can never undo a change made elsewhere.
+    # One field in a form, given the stored number through the session state at every run of the page (so the
+    # browser is told it even when an earlier run's drawing never reached it, as on the run that starts a session,
+    # and a change made in another window shows). Only the form's button (or Enter) keeps a number: a value the
+    # browser still held for the field, sent with a rerun of the board, can never undo a change made elsewhere.
     cap_key = "live-cap"
-    if st.session_state.get(CAP_SHOWN) != session.cap or cap_key not in st.session_state:
-        st.session_state[cap_key] = session.cap
-        st.session_state[CAP_SHOWN] = session.cap
+    st.session_state[cap_key] = session.cap
 
     def set_cap() -> None:
         """Keep the number of places the presenter typed: phones beyond it are told the session is full."""
@@ -116,7 +113,6 @@ def setup(store: LiveStore, session: LiveSession, lang: str, screen_link: str) -
             )
         except (StoreUnavailable, LiveError) as exc:
             st.session_state["hx-live-cap-problem"] = exc.text(lang)
-        st.session_state.pop(CAP_SHOWN, None)  # the field shows the stored number at the next run
 
     def set_joining(value: bool) -> None:
         """Open or close the session to new phones. A button, not a switch: a press is reported once, in its own
