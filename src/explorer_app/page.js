@@ -73,9 +73,24 @@ function scrollOnce(scroll) {
   if (scrolled.has(scroll.nonce)) { return; }
   scrolled.add(scroll.nonce);
   let tries = 0;
+  let touched = false;  // the visitor scrolls or taps: the page is theirs from then on
+  const mine = () => { touched = true; };
+  for (const name of ["pointerdown", "wheel", "touchstart", "keydown"]) {
+    document.addEventListener(name, mine, { capture: true, passive: true, once: true });
+  }
+  const place = (element) => element.scrollIntoView({ block: scroll.block || "start" });
   const go = () => {
     const element = document.getElementById(scroll.id);
-    if (element) { element.scrollIntoView({ block: scroll.block || "start" }); } else if (tries++ < 50) { setTimeout(go, 100); }
+    if (!element) { if (tries++ < 50) { setTimeout(go, 100); } return; }
+    place(element);
+    // what loads above it afterwards (a stylesheet, images, the rest of the page) can push it away: keep it in
+    // view while the page settles, for a few seconds at most
+    let checks = 0;
+    const keep = setInterval(() => {
+      const rect = element.getBoundingClientRect();
+      if (touched || !element.isConnected || checks++ > 20) { clearInterval(keep); return; }
+      if (rect.bottom <= 0 || rect.top >= window.innerHeight) { place(element); }
+    }, 200);
   };
   setTimeout(go, 50);
 }
