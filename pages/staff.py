@@ -19,6 +19,7 @@ from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
 from explorer_app.staffcharts import hourly_chart
 from explorer_app.usagecount import flush
+from explorer_app.widgets import caption
 
 page = setup_page("staff")
 content, lang, settings = page.content, page.language, page.settings
@@ -91,7 +92,7 @@ total = totals(frame)
 start = now - span if span is not None else (frame["time"].min().timestamp() if len(frame) else now)
 
 st.subheader(t("Kiosks", lang), anchor=False)
-st.caption(t("Times are in the {zone} time zone.", lang, zone=zone))
+caption(t("Times are in the {zone} time zone.", lang, zone=zone))
 kiosks = beats_frame(beats, now, zone)
 if kiosks.empty:
     st.info(t("No kiosk has sent a heartbeat yet. A kiosk sends one every minute while its screen is open.", lang))
