@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from explorer.errors import ExplorerError
 from explorer.live import (
@@ -719,6 +720,36 @@ def test_stores_starting_together_on_a_new_database_agree_on_one_secret(empty_ur
     for thread in threads:
         thread.join(timeout=60)
     assert not errors and len(keys) == 6 and len(set(keys)) == 1
+
+
+def test_a_start_that_meets_a_locked_new_sqlite_file_waits_for_it(tmp_path, monkeypatch):
+    """Stores opening a new file together can meet "database is locked" where SQLite's busy timeout does not
+    reach; a start retries it (within the busy timeout) and opens, rather than saying the database is down."""
+    made = LiveStore._create
+    locked = {"left": 3}
+
+    def sometimes_locked(self, connection):
+        if locked["left"]:
+            locked["left"] -= 1
+            raise OperationalError("PRAGMA journal_mode = WAL", {}, Exception("database is locked"))
+        return made(self, connection)
+
+    monkeypatch.setattr(LiveStore, "_create", sometimes_locked)
+    live = LiveStore(sqlite_url(tmp_path))
+    try:
+        assert locked["left"] == 0 and live.signer().screen_key("ABC234")
+    finally:
+        live.close()
+
+
+def test_a_start_on_a_database_that_stays_locked_says_so(tmp_path, monkeypatch):
+    def always_locked(self, connection):
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(LiveStore, "_create", always_locked)
+    monkeypatch.setattr("explorer.livestore.BUSY_TIMEOUT", 0.3)
+    with pytest.raises(StoreUnavailable, match="locked"):
+        LiveStore(sqlite_url(tmp_path))
 
 
 @pytest.mark.parametrize("address", ["203.0.113.9", "2001:db8::1", "", "x" * 10_000, "<script>", "é\u0000'; DROP", "\ud800"])

@@ -39,6 +39,7 @@ import hmac
 import json
 import logging
 import os
+import random
 import secrets
 import threading
 import time
@@ -313,13 +314,26 @@ class LiveStore:
             raise StoreUnavailable(f"cannot use the database {self._shown_url()}: {exc}") from exc
         self.reader = self.engine.execution_options(**{READ_ONLY: True})
         try:
-            self._run(self._create)
+            self._starting(self._create)
             if self._file is not None:
                 self._identity = self._file_identity()
-            self._secret = secret or self._run(self._kept_secret)
+            self._secret = secret or self._starting(self._kept_secret)
         except StoreUnavailable:
             self.engine.dispose()
             raise
+
+    def _starting(self, work: Callable[[Connection], T]) -> T:
+        """``work`` at start. Stores opening a new SQLite file together can meet "database is locked" where the busy
+        timeout does not reach (turning the new file to WAL takes it whole), so a start retries that, for as long
+        as the busy timeout, before saying the database cannot be reached."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                return self._run(work)
+            except StoreUnavailable as exc:
+                if self.postgresql or "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02 + random.random() * 0.08)
 
     def _shown_url(self) -> str:
         """The URL without its password, for messages and logs."""
