@@ -13,13 +13,13 @@ from explorer.livenotify import PRUNE_EVERY, Notifier
 
 def test_versions_count_state_and_answers_apart():
     notifier = Notifier()
-    assert notifier.version("ABC234") == (0, 0)
+    assert notifier.version("ABC234") == (0, 0, 0)
     state = notifier.publish("ABC234", "state")
     assert state[0] > 0 and state[1] == 0
     answers = notifier.publish("ABC234", "answers")
     assert answers[0] == state[0] and answers[1] > state[0]
     assert notifier.version("ABC234") == answers
-    assert notifier.version("XYZ789") == (0, 0)
+    assert notifier.version("XYZ789") == (0, 0, 0)
     with pytest.raises(ValueError):
         notifier.publish("ABC234", "<script>")
 
@@ -30,7 +30,7 @@ def test_a_waiter_wakes_at_news_from_another_thread_and_only_for_its_session():
     async def scenario():
         since = notifier.version("ABC234")
         waiting = asyncio.ensure_future(notifier.wait("ABC234", since, timeout=30))
-        other = asyncio.ensure_future(notifier.wait("XYZ789", (0, 0), timeout=30))
+        other = asyncio.ensure_future(notifier.wait("XYZ789", (0, 0, 0), timeout=30))
         await asyncio.sleep(0)  # both are waiting now
         threading.Thread(target=notifier.publish, args=("ABC234", "answers")).start()
         found = await asyncio.wait_for(waiting, 10)
@@ -49,7 +49,7 @@ def test_a_wait_returns_at_once_when_the_version_has_moved_and_at_the_timeout_ot
     moved = notifier.publish("ABC234", "state")
 
     async def scenario():
-        assert await notifier.wait("ABC234", (0, 0), timeout=30) == moved
+        assert await notifier.wait("ABC234", (0, 0, 0), timeout=30) == moved
         started = time.monotonic()
         assert await notifier.wait("ABC234", moved, timeout=0.05) == moved
         assert time.monotonic() - started >= 0.04
@@ -66,7 +66,7 @@ def test_many_waiters_in_two_loops_all_wake():
 
     def loop_thread():
         async def many():
-            waits = [asyncio.ensure_future(notifier.wait("ABC234", (0, 0), timeout=30)) for _ in range(50)]
+            waits = [asyncio.ensure_future(notifier.wait("ABC234", (0, 0, 0), timeout=30)) for _ in range(50)]
             await asyncio.sleep(0)
             ready.wait()
             woken.extend(await asyncio.gather(*waits))
@@ -86,7 +86,7 @@ def test_many_waiters_in_two_loops_all_wake():
 def test_a_blocking_wait_wakes_at_news():
     notifier = Notifier()
     found: list[tuple[int, int]] = []
-    thread = threading.Thread(target=lambda: found.append(notifier.wait_blocking("ABC234", (0, 0), timeout=30)))
+    thread = threading.Thread(target=lambda: found.append(notifier.wait_blocking("ABC234", (0, 0, 0), timeout=30)))
     thread.start()
     while "ABC234" not in notifier.known():  # waiting now
         time.sleep(0.001)
@@ -105,7 +105,7 @@ def test_idle_sessions_are_forgotten_and_a_version_never_comes_back():
     clock[0] = 3600 + PRUNE_EVERY
     notifier.publish("NEW234", "state")
     assert notifier.sessions() == 1  # every idle one forgotten
-    assert notifier.version("ABC234") == (0, 0)
+    assert notifier.version("ABC234") == (0, 0, 0)
     assert notifier.publish("ABC234", "state") != old  # a phone holding the old version still hears the news
 
 

@@ -2,7 +2,7 @@
 
 The store publishes after each change it commits (on PostgreSQL its listening thread publishes what any replica
 announced), and the server's event streams wait here instead of asking the database again and again: an idle
-phone costs nothing until its session changes. A session's version is a pair of counters (state, answers) drawn
+phone costs nothing until its session changes. A session's version is a triple of counters (``KINDS``) drawn
 from one rising sequence, so a version once seen never comes back, even for a session forgotten in between.
 """
 
@@ -15,11 +15,14 @@ import threading
 import time
 from collections.abc import Callable
 
-KINDS = ("state", "answers")  # state: questions added, moved, cleared or the cap changed; answers: answers or approvals
+# state: questions added, moved, cleared or the cap changed; answers: answers or approvals; guest: the questions
+# for the guest (asked, moderated, voted on, highlighted: explorer.gueststore)
+KINDS = ("state", "answers", "guest")
 IDLE = 3600.0  # seconds after its last news a session nobody waits on is forgotten
 PRUNE_EVERY = 60.0  # seconds between two looks for forgotten sessions
 
-Version = tuple[int, int]
+Version = tuple[int, int, int]
+ZERO: Version = (0, 0, 0)
 
 
 class Notifier:
@@ -42,9 +45,9 @@ class Notifier:
         if kind not in KINDS:
             raise ValueError(f"unknown kind of news {kind!r}")
         with self._lock:
-            state, answers = self._versions.get(code, (0, 0))
-            number = next(self._sequence)
-            version = (number, answers) if kind == "state" else (state, number)
+            counters = list(self._versions.get(code, ZERO))
+            counters[KINDS.index(kind)] = next(self._sequence)
+            version = (counters[0], counters[1], counters[2])
             self._versions[code] = version
             now = self._clock()
             self._last[code] = now
@@ -58,9 +61,9 @@ class Notifier:
         return version
 
     def version(self, code: str) -> Version:
-        """Session ``code``'s present version ((0, 0) before any news)."""
+        """Session ``code``'s present version (``ZERO`` before any news)."""
         with self._lock:
-            return self._versions.get(code, (0, 0))
+            return self._versions.get(code, ZERO)
 
     def known(self) -> list[str]:
         """The sessions this notifier has news of or waiters on (to wake them all after news may have been missed)."""
@@ -69,13 +72,13 @@ class Notifier:
 
     async def wait(self, code: str, since: Version, timeout: float, only: str | None = None) -> Version:
         """The version of session ``code`` as soon as it differs from ``since``, or after ``timeout`` seconds.
-        With ``only`` ("state" or "answers"), only that counter counts: a phone waiting for the next question
+        With ``only`` (one of ``KINDS``), only that counter counts: a phone waiting for the next question
         (``only="state"``) is not woken by each of the room's answers."""
         loop = asyncio.get_running_loop()
         event = asyncio.Event()
         waiter = (loop, event, only)
         with self._lock:
-            found = self._versions.get(code, (0, 0))
+            found = self._versions.get(code, ZERO)
             if _differs(found, since, only) or timeout <= 0:
                 return found
             self._waiters.setdefault(code, set()).add(waiter)
@@ -97,7 +100,7 @@ class Notifier:
         with self._lock:
             self._blocked[code] = self._blocked.get(code, 0) + 1
             try:
-                while not _differs(found := self._versions.get(code, (0, 0)), since, only):
+                while not _differs(found := self._versions.get(code, ZERO), since, only):
                     left = deadline - time.monotonic()
                     if left <= 0:
                         break
