@@ -165,8 +165,8 @@ def test_the_hosts_prompts_come_from_the_content(content, language):
 def test_the_export_numbers_askers_and_keeps_formulas_inert(content):
     session, _ = new_session(NOW, language="fr")
     questions = [
-        q("a", "=HYPERLINK(\"http://x\")", NOW, participant="x" * 22, votes=2, state="answered", answered_at=NOW + 60),
-        q("b", "Pourquoi la mousse ?", NOW + 1, participant="y" * 22, place=content.places[0].id, state="published", published_at=NOW + 5),
+        q("a", '=HYPERLINK("http://x")', NOW, participant="x" * 22, votes=2, state="answered", answered_at=NOW + 60),
+        q("b", "Pourquoi la mousse ?", NOW + 1, participant="y" * 22, place=content.places[0].id, state="published"),
         q("c", "Pourquoi la mousse", NOW + 2, participant="x" * 22, state="archived", duplicate_of="b"),
     ]
     frame = export_frame(content, session, questions)

@@ -66,6 +66,7 @@ from explorer.live import (
     normalise_code,
 )
 from explorer.liveauth import TICKET_LENGTH, cookie_name
+from explorer.livenotify import Version
 from explorer.livestore import LiveStore, StoreUnavailable
 from explorer.model import Content
 from explorer.settings import Settings
@@ -118,7 +119,7 @@ async def _serve_script(request: Request) -> Response:
 
 @dataclass
 class _Read:
-    version: tuple[int, int]
+    version: Version
     at: float
     value: object
 
@@ -138,7 +139,7 @@ class Looks:
     def _get(self, store: LiveStore, key: tuple, read: Callable[[], T], kind: int | None) -> T:
         code = key[1]
 
-        def fresh(found: _Read | None, version: tuple[int, int]) -> TypeGuard[_Read]:
+        def fresh(found: _Read | None, version: Version) -> TypeGuard[_Read]:
             if found is None:
                 return False
             same = found.version == version if kind is None else found.version[kind] == version[kind]
@@ -528,7 +529,7 @@ _rooms: dict[tuple[asyncio.AbstractEventLoop, str], Room] = {}
 
 async def _watch(room: Room, settings: Settings) -> None:
     key = (asyncio.get_running_loop(), room.code)
-    since: tuple[int, int] | None = None
+    since: Version | None = None
     try:
         while room.listeners > 0:
             try:
