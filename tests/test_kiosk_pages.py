@@ -104,3 +104,33 @@ def test_every_kiosk_page_but_the_attract_screen_has_the_navigation_and_the_idle
     assert current == [f"page-{name}"]  # the page drawn is the page marked, also after switching pages
     (behaviour,) = [data for data in component_datas(at, "explorer_page") if data.get("stylesheet")]
     assert behaviour["kiosk"] == {"idle_ms": 120_000, "attract": "/attract", "attract_screen": False}
+
+
+def test_the_attract_screen_shows_a_talks_guest_qr_code_only_while_it_takes_questions(kiosk, monkeypatch):
+    import base64
+    import time
+
+    from explorer.gueststore import GuestBook
+    from explorer.livestore import LiveStore, database_url
+
+    monkeypatch.setenv("EXPLORER_ATTRACT_GUEST", "1")
+    assert "hx-attract-guest" not in everything(run("pages/attract.py"))  # no talk yet
+    store = LiveStore(database_url())
+    try:
+        session, _ = store.start_session(time.time())
+        book = GuestBook(store)
+        assert "hx-attract-guest" not in everything(run("pages/attract.py"))  # a session, but no questions for the guest
+        book.set_room(session.code, open=True)
+        page = everything(run("pages/attract.py"))
+        assert 'class="hx-attract-guest"' in page and session.code in page
+        assert not re.search(r"<a\b", page.split('class="hx-attract-guest"')[1].split("</aside>")[0])  # no way out
+        png = base64.b64decode(re.search(r'hx-attract-guest.*?src="data:image/png;base64,([^"]+)"', page, re.S).group(1))
+        (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+        assert found.text == f"https://here.example.org/join/guest?code={session.code}&t={store.signer().ticket(session.code)}"
+        monkeypatch.setenv("EXPLORER_ATTRACT_GUEST", "0")
+        assert "hx-attract-guest" not in everything(run("pages/attract.py"))  # the setting is off by default
+        monkeypatch.setenv("EXPLORER_ATTRACT_GUEST", "1")
+        book.set_room(session.code, open=False)
+        assert "hx-attract-guest" not in everything(run("pages/attract.py"))  # the talk is over
+    finally:
+        store.close()

@@ -69,7 +69,7 @@ def test_all_problems_are_collected(tmp_path):
     found = messages({"EXPLORER_PUBLIC_URL": "nope"}, file)
     assert found == [
         f"{file}: colour: is not a known setting (known: tiles, tile_url, tile_attribution, kiosk, idle_timeout, "
-        "public_url, data_dir, embed_in, database_url, live_dir, session_hours, attract_votes, time_zone, "
+        "public_url, data_dir, embed_in, database_url, live_dir, session_hours, attract_votes, attract_guest, time_zone, "
         "trusted_proxies, live_secret, request_log, staff_key, usage_days, kiosk_name)",
         f"{file}: tiles: must be one of online, offline (got 'paper')",
         f"{file}: idle_timeout: must be a whole number of seconds from 1 to 86400 (got -1)",

@@ -359,3 +359,20 @@ def attract_votes_html(content: Content, votes: Mapping[str, int], language: str
         f'<p class="hx-slide-kicker">{tx(tonight, language)} · {tx(count, language)}</p>'
         f"<h2>{tx(t(PLACE_QUESTION, language), language)}</h2>" + votes_map_html(content, votes, language, t("Place votes", language))
     )
+
+
+def attract_guest_html(url: str, code: str, language: str = "en") -> str:
+    """A kiosk's panel while a talk takes questions for the guest: the QR code of the session's guest page and its
+    code. Not a link (a kiosk offers no way out): a phone scans it."""
+    from explorer.qr import qr_png
+
+    image = "data:image/png;base64," + base64.b64encode(qr_png(url, box_size=6)).decode("ascii")
+    title = t("Questions for the guest", language)
+    text = t("Scan here to ask the guest a question, or to vote for one.", language)
+    alt = t("QR code of the questions for the guest, session {code}", language, code=code)
+    return (
+        f'<aside class="hx-attract-guest" aria-label="{esc(title)}">'
+        f'<img src="{image}" alt="{esc(alt)}" width="180" height="180">'
+        f"<p><strong>{tx(title, language)}</strong><span>{tx(text, language)}</span>"
+        f'<span class="hx-attract-guest-code">{esc(code)}</span></p></aside>'
+    )

@@ -37,6 +37,10 @@ SETTINGS = {
     "live_dir": ("EXPLORER_LIVE_DIR", "folder of the live sessions' SQLite database, made if missing"),
     "session_hours": ("EXPLORER_SESSION_HOURS", "hours a live session and its answers are kept (1 to 168)"),
     "attract_votes": ("EXPLORER_ATTRACT_VOTES", "kiosk: show the place votes of the live sessions on the attract screen"),
+    "attract_guest": (
+        "EXPLORER_ATTRACT_GUEST",
+        "kiosk: while a talk takes questions for the guest, the attract screen shows its QR code (needs public_url)",
+    ),
     "time_zone": ("EXPLORER_TIME_ZONE", "time zone of the times in a live session's export, e.g. Europe/Brussels"),
     "trusted_proxies": (
         "EXPLORER_TRUSTED_PROXIES",
@@ -89,6 +93,7 @@ class Settings:
     live_dir: Path = field(default=DEFAULT_LIVE_DIR)
     session_hours: int = 12
     attract_votes: bool = True
+    attract_guest: bool = False
     time_zone: str = DEFAULT_TIME_ZONE
     trusted_proxies: tuple[str, ...] = ()  # networks as ipaddress writes them: 127.0.0.1/32, 10.0.0.0/8
     live_secret: str = field(default="", repr=False)
@@ -325,6 +330,7 @@ _PARSERS = {
     "live_dir": _live_dir,
     "session_hours": _hours,
     "attract_votes": _flag,
+    "attract_guest": _flag,
     "time_zone": _time_zone,
     "trusted_proxies": _trusted_proxies,
     "live_secret": _live_secret,
