@@ -15,7 +15,6 @@ content, and the export. :mod:`explorer.gueststore` keeps it, under the same lim
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -27,19 +26,16 @@ import pandas as pd
 
 from explorer.i18n import N_, t
 from explorer.live import (
-    CSV_SEPARATORS,
     DEFAULT_TIME_ZONE,
-    EMPTY,
-    FORMULA_SIGNS,
     MAX_TEXT,
     NO,
     YES,
     AnswerRefused,
     Checked,
     LiveSession,
-    _clean_line,
-    _cut,
-    _inert,
+    check_text,
+    spreadsheet_csv,
+    spreadsheet_xlsx,
 )
 from explorer.model import Content
 
@@ -111,11 +107,7 @@ class GuestQuestion:
 
 def check_ask(typed: str) -> Checked:
     """A question's text as it will be kept (cleaned, cut to ``MAX_ASK``), or :class:`AnswerRefused` when empty."""
-    text = _clean_line((typed or "")[: MAX_ASK * 4])
-    if not text:
-        raise AnswerRefused(EMPTY)
-    kept = _cut(text, MAX_ASK)
-    return Checked(kept, kept != text, MAX_ASK)
+    return check_text(typed, MAX_ASK)
 
 
 def check_ref(content: Content, place: str = "", scene: str = "") -> tuple[str, str]:
@@ -319,10 +311,6 @@ def export_frame(
     return frame
 
 
-def _headed(frame: pd.DataFrame, language: str, time_zone: str) -> pd.DataFrame:
-    return frame.rename(columns={c: t(EXPORT_HEADINGS[c], language, zone=time_zone) for c in frame.columns})
-
-
 def export_csv(
     content: Content,
     session: LiveSession,
@@ -334,13 +322,7 @@ def export_csv(
     ``language`` expects, a text that a spreadsheet would take for a formula quoted."""
     language = language or session.language
     frame = export_frame(content, session, questions, language, time_zone)
-    for column in ("question", "about"):
-        frame[column] = frame[column].map(_inert)
-    return (
-        _headed(frame, language, time_zone)
-        .to_csv(index=False, lineterminator="\n", sep=CSV_SEPARATORS.get(language, ","))
-        .encode("utf-8-sig")
-    )
+    return spreadsheet_csv(frame, EXPORT_HEADINGS, ("question", "about"), language, time_zone)
 
 
 def export_xlsx(
@@ -352,17 +334,6 @@ def export_xlsx(
 ) -> bytes:
     """:func:`export_frame` as a spreadsheet (.xlsx); every text stays text (never a formula)."""
     language = language or session.language
-    frame = _headed(export_frame(content, session, questions, language, time_zone), language, time_zone)
-    buffer = io.BytesIO()
-    sheet_name = t("Questions for the guest", language)[:31]
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet_name, index=False)
-        sheet = writer.sheets[sheet_name]
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_SIGNS):
-                    cell.data_type = "s"
-        sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFGHIJKLM", (9, 8, 60, 8, 24, 11, 8, 7, 10, 20, 20, 20, 10), strict=True):
-            sheet.column_dimensions[letter].width = width
-    return buffer.getvalue()
+    frame = export_frame(content, session, questions, language, time_zone)
+    widths = (9, 8, 60, 8, 24, 11, 8, 7, 10, 20, 20, 20, 10)
+    return spreadsheet_xlsx(frame, EXPORT_HEADINGS, t("Questions for the guest", language), widths, language, time_zone)

@@ -517,11 +517,17 @@ def check_answer(question: LiveQuestion, typed: str) -> Checked:
         if typed not in question.choices:
             raise AnswerRefused(NOT_A_CHOICE)
         return Checked(typed)
-    text = _clean_line((typed or "")[: MAX_TEXT * 4])  # cut first: cleaning goes a character at a time
+    return check_text(typed)
+
+
+def check_text(typed: str, limit: int = MAX_TEXT) -> Checked:
+    """A free text as kept: cleaned (``_clean_line``) and cut to ``limit`` characters; :class:`AnswerRefused`
+    (``EMPTY``) when nothing is left."""
+    text = _clean_line((typed or "")[: limit * 4])  # cut first: cleaning goes a character at a time
     if not text:
         raise AnswerRefused(EMPTY)
-    cut = _cut(text, MAX_TEXT)
-    return Checked(cut, cut != text)
+    cut = _cut(text, limit)
+    return Checked(cut, cut != text, limit)
 
 
 def record(answers: dict[tuple[str, str], Answer], question: LiveQuestion, participant: str, typed: str, now: float) -> Checked:
@@ -652,10 +658,6 @@ def export_frame(
     return frame[EXPORT_COLUMNS].reset_index(drop=True)
 
 
-def _headed(frame: pd.DataFrame, language: str, time_zone: str) -> pd.DataFrame:
-    return frame.rename(columns={c: t(EXPORT_HEADINGS[c], language, zone=time_zone) for c in frame.columns})
-
-
 def export_csv(
     content: Content,
     session: LiveSession,
@@ -669,13 +671,7 @@ def export_csv(
     Dutch, "," in English); a text a spreadsheet would take for a formula is quoted."""
     language = language or session.language
     frame = export_frame(content, session, questions, answers, language, time_zone)
-    for column in ("question", "answer", "number", "kind"):
-        frame[column] = frame[column].map(_inert)
-    return (
-        _headed(frame, language, time_zone)
-        .to_csv(index=False, lineterminator="\n", sep=CSV_SEPARATORS.get(language, ","))
-        .encode("utf-8-sig")
-    )
+    return spreadsheet_csv(frame, EXPORT_HEADINGS, ("question", "answer", "number", "kind"), language, time_zone)
 
 
 def export_xlsx(
@@ -689,19 +685,41 @@ def export_xlsx(
     """:func:`export_frame` as a spreadsheet (.xlsx), headings in ``language``; every text is stored as text, so
     an answer starting with = + - or @ is never a formula."""
     language = language or session.language
-    frame = _headed(export_frame(content, session, questions, answers, language, time_zone), language, time_zone)
+    frame = export_frame(content, session, questions, answers, language, time_zone)
+    widths = (9, 8, 10, 18, 60, 8, 10, 40, 6, 9, 22)
+    return spreadsheet_xlsx(frame, EXPORT_HEADINGS, t("Answers", language), widths, language, time_zone)
+
+
+def spreadsheet_csv(frame: pd.DataFrame, headings: Mapping[str, str], texts: Sequence[str], language: str, time_zone: str) -> bytes:
+    """An export's frame as UTF-8 CSV with a byte-order mark (so a spreadsheet reads its accents), ``headings``
+    in ``language``, separated as a spreadsheet in that language expects (``CSV_SEPARATORS``); the columns
+    ``texts`` are quoted where a spreadsheet would take them for a formula."""
+    frame = frame.copy()
+    for column in texts:
+        frame[column] = frame[column].map(_inert)
+    headed = frame.rename(columns={c: t(headings[c], language, zone=time_zone) for c in frame.columns})
+    return headed.to_csv(index=False, lineterminator="\n", sep=CSV_SEPARATORS.get(language, ",")).encode("utf-8-sig")
+
+
+def spreadsheet_xlsx(
+    frame: pd.DataFrame, headings: Mapping[str, str], sheet: str, widths: Sequence[int], language: str, time_zone: str
+) -> bytes:
+    """An export's frame as a spreadsheet (.xlsx) with one sheet named ``sheet``, ``headings`` in ``language``,
+    the header row frozen and the columns ``widths`` wide; every text is stored as text, so a cell starting with
+    = + - or @ is never a formula."""
+    headed = frame.rename(columns={c: t(headings[c], language, zone=time_zone) for c in frame.columns})
     buffer = io.BytesIO()
-    sheet_name = t("Answers", language)[:31]
+    sheet_name = sheet[:31]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet_name, index=False)
-        sheet = writer.sheets[sheet_name]
-        for row in sheet.iter_rows():
+        headed.to_excel(writer, sheet_name=sheet_name, index=False)
+        book = writer.sheets[sheet_name]
+        for row in book.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_SIGNS):
                     cell.data_type = "s"  # openpyxl takes "=…" for a formula: a text it stays
-        sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFGHIJK", (9, 8, 10, 18, 60, 8, 10, 40, 6, 9, 22), strict=True):
-            sheet.column_dimensions[letter].width = width
+        book.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
+            book.column_dimensions[letter].width = width
     return buffer.getvalue()
 
 
