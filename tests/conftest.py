@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -60,6 +61,32 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield chromium
         chromium.close()
+
+
+POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")  # a PostgreSQL database the tests may empty
+EVERYTHING = 1e18  # purge(EVERYTHING): every session has expired by then
+DATABASES = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
+    ),
+]
+
+
+@pytest.fixture(params=DATABASES)
+def store(request, tmp_path):
+    """A live store per test: a fresh SQLite file, or the PostgreSQL test database emptied of sessions and counts
+    before and after."""
+    from explorer.livestore import LiveStore, sqlite_url
+
+    live = LiveStore(sqlite_url(tmp_path) if request.param == "sqlite" else POSTGRES)
+    live.purge(EVERYTHING)
+    live.purge_usage(EVERYTHING, keep_days=1)
+    yield live
+    live.purge(EVERYTHING)
+    live.purge_usage(EVERYTHING, keep_days=1)
+    live.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ EXPLORER_TEST_DATABASE_URL names one, PostgreSQL."""
 from __future__ import annotations
 
 import io
-import os
 import threading
 
 import pandas as pd
@@ -36,28 +35,8 @@ from explorer.guest import (
 from explorer.gueststore import GuestBook
 from explorer.i18n import LANGUAGES
 from explorer.live import EMPTY, ENDED, AnswerRefused, LiveError, new_participant, new_session
-from explorer.livestore import LiveStore, sqlite_url
 
 NOW = 1_800_000_000.0
-POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")
-EVERYTHING = 1e18
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
-        ),
-    ]
-)
-def store(request, tmp_path):
-    live = LiveStore(sqlite_url(tmp_path) if request.param == "sqlite" else POSTGRES)
-    live.purge(EVERYTHING)
-    yield live
-    live.purge(EVERYTHING)
-    live.close()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from conftest import DATABASES, POSTGRES
 from explorer.errors import ExplorerError
 from explorer.live import (
     DEFAULT_CAP,
@@ -50,26 +51,6 @@ from explorer.livestore import (
 from explorer.model import AGE_BANDS, LESSON_KINDS
 
 NOW = 1_800_000_000.0
-POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")  # a database the tests may empty
-EVERYTHING = 1e18  # purge(EVERYTHING): every session has expired by then
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
-        ),
-    ]
-)
-def store(request, tmp_path):
-    """A store per test: a fresh SQLite file, or the PostgreSQL test database emptied before and after."""
-    live = LiveStore(sqlite_url(tmp_path) if request.param == "sqlite" else POSTGRES)
-    live.purge(EVERYTHING)
-    yield live
-    live.purge(EVERYTHING)
-    live.close()
 
 
 def started(store, content, lifetime=3600.0, now=NOW):
@@ -539,15 +520,7 @@ def test_a_discarded_word_is_discarded_for_whoever_gives_it(store, content):
     assert all(a.approved and not a.refused for a in store.answers(session.code, word.id))
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
-        ),
-    ]
-)
+@pytest.fixture(params=DATABASES)
 def empty_url(request, tmp_path):
     """The URL of an empty database: a new SQLite file, or a new PostgreSQL database dropped afterwards."""
     if request.param == "sqlite":

@@ -3,7 +3,6 @@ temporary folder, and PostgreSQL when EXPLORER_TEST_DATABASE_URL names one."""
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import uuid
@@ -11,34 +10,13 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from conftest import DATABASES, EVERYTHING, POSTGRES
 from explorer import usage
 from explorer.live import new_participant, place_question
 from explorer.livestore import DATABASE_FILE, SCHEMA_VERSION, LiveStore, StoreUnavailable, sqlite_url, with_driver
 from explorer.settings import Settings
 
 NOW = 1_800_000_000.0
-POSTGRES = os.environ.get("EXPLORER_TEST_DATABASE_URL", "")  # a database the tests may empty
-EVERYTHING = 1e18
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
-        ),
-    ]
-)
-def store(request, tmp_path):
-    """A store per test: a fresh SQLite file, or the PostgreSQL test database emptied of sessions and counts."""
-    live = LiveStore(sqlite_url(tmp_path) if request.param == "sqlite" else POSTGRES)
-    live.purge(EVERYTHING)
-    live.purge_usage(EVERYTHING, keep_days=1)
-    yield live
-    live.purge(EVERYTHING)
-    live.purge_usage(EVERYTHING, keep_days=1)
-    live.close()
 
 
 # --- the staff key ---------------------------------------------------------------------------------------------
@@ -173,15 +151,7 @@ def test_live_sessions_and_answers_are_counted_in_their_own_transaction(store, c
     assert store.find(session.code) is None and len(store.usage()) == 2
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(not POSTGRES, reason="set EXPLORER_TEST_DATABASE_URL to a PostgreSQL database to test that path"),
-        ),
-    ]
-)
+@pytest.fixture(params=DATABASES)
 def empty_url(request, tmp_path):
     """The URL of an empty database: a new SQLite file, or a new PostgreSQL database dropped afterwards."""
     if request.param == "sqlite":
