@@ -419,7 +419,8 @@ def test_closed_joining_turns_new_phones_away_and_lets_those_in_carry_on(app, st
     assert store.joined(session.code) == 1
     assert inside.get(f"/join?code={session.code}&lang={language}").status_code == 200
     assert answer(inside, session.code, question, question.choices[0]).status_code == 303
-    assert inside.get(f"/join/state?code={session.code}").json() == {"question": question.id, "state": "open"}
+    state = inside.get(f"/join/state?code={session.code}").json()
+    assert (state["question"], state["state"]) == (question.id, "open")
     assert [a.value for a in store.answers(session.code, question.id)] == [question.choices[0]]
     store.set_joining(session.code, True)
     assert joined_phone(app, store, session.code, "198.51.100.40") and store.joined(session.code) == 2
@@ -633,12 +634,13 @@ def test_a_phones_stream_says_its_state_at_once_and_each_change_of_it_only(app, 
     client = joined_phone(app, store, session.code)
     scene = opened(store, scene_question(content, session))
     state = client.get(f"/join/state?code={session.code}")
-    assert state.json() == {"question": scene.id, "state": "open"} and state.headers["cache-control"] == "no-store"
+    assert state.headers["cache-control"] == "no-store"
+    assert state.json() == {"question": scene.id, "state": "open", "guest": {"v": state.json()["guest"]["v"], "open": False}}
     with client.stream("GET", f"/join/events?code={session.code}") as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
         assert "content-encoding" not in stream.headers  # never held back to be compressed
-        lines = stream.iter_lines()
-        first = events(lines, 2)
+        lines = (line for line in stream.iter_lines())
+        first = [e for e in events(lines, 3) if not e.startswith("event: guest")]  # the guest page's news, apart
         assert first[0] == "retry: 3000" and first[1].startswith("event: state\ndata: ")
         told = json.loads(first[1].split("data: ", 1)[1])
         assert told["question"] == scene.id and told["state"] == "open" and 0 <= told["spread"] <= participant.MAX_SPREAD
@@ -646,7 +648,7 @@ def test_a_phones_stream_says_its_state_at_once_and_each_change_of_it_only(app, 
         answer(other, session.code, scene, scene.choices[0])  # answers wake no phone: a keep-alive comes next
         assert events(lines, 1) == [": keep-alive"]
         store.move(scene.id, "closed")
-        found = [e for e in events(lines, 2) if e.startswith("event:")]
+        found = [e for e in events(lines, 2) if e.startswith("event: state")]
         told = json.loads(found[0].split("data: ", 1)[1])
         assert found[0].startswith("event: state\n") and (told["question"], told["state"]) == (scene.id, "closed")
 

@@ -38,10 +38,11 @@ class Shell:
     stylesheet: str  # the stylesheet's address, from root
     script: str  # join.js's address, from root
     here: Mapping[str, str]  # the page's query: code, lang, spoilers, t (the QR code's ticket); never who the phone is
+    path: str = "join"  # the page's own path, from root
 
-    def url(self, path: str = "join", **params: str) -> str:
-        query = {**self.here, **params}
-        return f"{self.root}{path}" + ("?" + urlencode({k: v for k, v in query.items() if v}) if query else "")
+    def url(self, path: str | None = None, **params: str) -> str:
+        query = {k: v for k, v in {**self.here, **params}.items() if v}
+        return f"{self.root}{self.path if path is None else path}" + ("?" + urlencode(query) if query else "")
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Situation:
     spoiler_safe: bool = False  # the session's setting (whatever the link says)
     note: Note | None = None
     typed: str | None = None  # what was sent and refused, kept in the form
+    guest: str = ""  # the address of the session's questions for the guest while asking is open, else ""
 
 
 def session_html(content: Content, shell: Shell, situation: Situation, language: str, *, events: str = "", state: str = "") -> str:
@@ -155,14 +157,20 @@ def session_html(content: Content, shell: Shell, situation: Situation, language:
         "events": events,
         "poll": state,
         "here": shell.url(),
+        "guest-open": "1" if situation.guest else "",
     }
+    guest_label = t("Questions for the guest", language)
     if question is None:
         waiting = t("Joined. The first question appears here by itself when it is asked.", language)
+        asking = f'<p class="hx-guest-link hx-guest-link-big"><a href="{esc(situation.guest)}">{tx(guest_label, language)}</a></p>'
         body = (
             f"{top}<h1>{tx(session_line, language)}</h1>{note_html(situation.note, language)}"
+            f"{asking if situation.guest else ''}"
             f'<p class="hx-phone-info">{tx(waiting, language)}</p>'
         )
         return document(shell, session_line, body, language, data=data)
+    if situation.guest:
+        top += f'<p class="hx-guest-link"><a href="{esc(situation.guest)}">{tx(guest_label, language)}</a></p>'
     asked = question_text(content, question, language)
     body = (
         f'{top}<p class="hx-kicker">{tx(question_label(content, question, language), language)}</p>'

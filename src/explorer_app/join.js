@@ -2,11 +2,16 @@
 // and load the page again when its question or that question's state changes; a written answer being typed is
 // kept across the reload. When streaming breaks (a proxy holding it back, a network cutting it), ask
 // /join/state every 15 seconds instead. A tap on a choice sends it. Without this script, every form still works.
+// The guest page (data-guest) loads again when the questions for the guest change ("guest" news), never while a
+// question is being written; the session's page when asking for the guest opens or closes (data-guest-open).
 (function () {
   "use strict";
   var main = document.getElementById("hx-main");
   if (!main || !main.dataset.code) return;
+  var guestPage = main.dataset.guest !== undefined;
   var shown = { question: main.dataset.question || "", state: main.dataset.state || "" };
+  var ask = document.getElementById("hx-ask");
+  var waiting = false;  // guest news came while a question was being written
   var draftKey = "hx-draft-" + main.dataset.code + "-" + shown.question;
   var box = document.getElementById("hx-answer");
   var reloading = false;
@@ -31,8 +36,18 @@
   });
 
   function told(found) {
-    if (found && (found.question !== shown.question || found.state !== shown.state)) reload();
+    if (!guestPage && found && (found.question !== shown.question || found.state !== shown.state)) reload();
   }
+
+  function writing() { return ask && (ask.value !== "" || document.activeElement === ask); }
+  function toldGuest(found) {
+    if (!found) return;
+    var changed = guestPage ? found.v !== main.dataset.guest : !!found.open !== (main.dataset.guestOpen === "1");
+    if (!changed) return;
+    if (writing() || (!guestPage && box && box.value !== box.defaultValue)) { waiting = true; return; }
+    reload();
+  }
+  if (ask) ask.addEventListener("blur", function () { if (waiting && ask.value === "") reload(); });
 
   // a choice is sent as soon as it is tapped (the Send button stays, for a keyboard and for no script)
   document.querySelectorAll(".hx-phone-answer input[type=radio]").forEach(function (radio) {
@@ -47,7 +62,7 @@
     polling = window.setInterval(function () {
       fetch(main.dataset.poll, { credentials: "same-origin", cache: "no-store" })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(told, function () {});
+        .then(function (found) { told(found); toldGuest(found && found.guest); }, function () {});
     }, 15000);
   }
 
@@ -64,6 +79,13 @@
     // a full hall's phones load the next question spread over a moment ("spread" ms), not all in one instant
     var wait = Math.random() * Math.min(Number(found.spread) || 0, 3000);
     if (wait > 0) window.setTimeout(function () { told(found); }, wait); else told(found);
+  });
+  source.addEventListener("guest", function (event) {
+    window.clearTimeout(watchdog);
+    var found = null;
+    try { found = JSON.parse(event.data); } catch (e) { return; }
+    var wait = Math.random() * Math.min(Number(found.spread) || 0, 3000);
+    window.setTimeout(function () { toldGuest(found); }, wait);
   });
   source.addEventListener("error", function () {
     failures += 1;

@@ -47,6 +47,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from explorer.guest import GuestQuestion, GuestRoom
+from explorer.guestpage import guest_signal
+from explorer.gueststore import GuestBook
 from explorer.i18n import LANGUAGES, N_, t
 from explorer.joinpage import Note, Shell, Situation, code_form_html, problem_html, session_html
 from explorer.live import (
@@ -84,6 +87,7 @@ RETRY_MS = 3000  # what a browser waits before opening a broken stream again
 SPREAD_PER_PHONE = 2  # ms of reload spread per phone listening (1,000 phones on a process: 2 s)
 MAX_SPREAD = 3000  # ms: the most a phone waits before loading the next question
 COALESCE = 0.4  # seconds: the projector hears of a burst of answers at most this often
+GUEST_EVERY = 2.0  # seconds: a phone hears of questions for the guest (votes, asks, moderation) at most this often
 WATCH = 30.0  # seconds: a session's watcher reads its questions again this often even without news
 MAX_AGE = 2.0  # seconds a shared read serves pages when no news came (news from a replica may be late)
 MAX_FORM = 16 * 1024  # bytes of a posted form (a written answer is at most 280 characters)
@@ -168,6 +172,16 @@ class Looks:
 
     def answers(self, store: LiveStore, code: str, question_id: str) -> list[Answer]:
         return self._get(store, ("answers", code, question_id), lambda: store.answers(code, question_id), None)
+
+    def guest(self, store: LiveStore, code: str) -> tuple[GuestRoom, list[GuestQuestion]]:
+        """The session's room for the guest and its questions (every state: the pages pick what a phone sees)."""
+        book = GuestBook(store)
+        return self._get(store, ("guest", code), lambda: (book.room(code), book.questions(code)), 2)
+
+    def cached_guest(self, code: str) -> tuple[GuestRoom, list[GuestQuestion]] | None:
+        """The last read of a session's questions for the guest, however old (to show the form again when the store went)."""
+        found = self._found.get(("guest", code))
+        return found.value if found is not None else None  # type: ignore[return-value]
 
     def cached_questions(self, code: str) -> list[LiveQuestion] | None:
         """The last read of a session's questions, however old (to show the form again when the store went)."""
@@ -328,11 +342,11 @@ def too_large() -> Response:
 # --- the pages -------------------------------------------------------------------------------------------------
 
 
-def _code_form(v: Visit, message: str = "", typed: str = "", status: int = 200, kind: str = "error") -> HTMLResponse:
+def code_form(v: Visit, message: str = "", typed: str = "", status: int = 200, kind: str = "error") -> HTMLResponse:
     return page(code_form_html(v.shell(), v.language, typed=typed, note=Note(message, kind) if message else None), status)
 
 
-def _check_code(v: Visit, store: LiveStore, typed: str, now: float) -> LiveSession | HTMLResponse:
+def check_code(v: Visit, store: LiveStore, typed: str, now: float) -> LiveSession | HTMLResponse:
     """The live session a typed or linked code names, or the code form saying why not. A wrong code counts against
     the request's address; an address with too many is refused whatever code it sends (else the refusal itself
     would tell which code is right), and told that scanning the QR code still works. Left alone: a phone already
@@ -340,12 +354,12 @@ def _check_code(v: Visit, store: LiveStore, typed: str, now: float) -> LiveSessi
     code = normalise_code(typed)
     trusted = bool(code and (v.has_ticket(store, code) or v.participant(store, code) is not None))
     if not trusted and liveroom.LIMITER.blocked(v.address, now):
-        return _code_form(v, t(TOO_MANY_TRIES_SCAN, v.language), typed, 429)
+        return code_form(v, t(TOO_MANY_TRIES_SCAN, v.language), typed, 429)
     session = LOOKS.session(store, code) if code else None
     if session is None or session.expired(now):
         if not trusted:
             liveroom.LIMITER.failed(v.address, now)
-        return _code_form(v, t(ENDED if session else UNKNOWN_CODE, v.language), typed, 404)
+        return code_form(v, t(ENDED if session else UNKNOWN_CODE, v.language), typed, 404)
     return session
 
 
@@ -356,12 +370,13 @@ def _situation(
     question = current_question(questions)
     mine = store.answer_of(question.id, pid) if question is not None else None
     answers = tuple(LOOKS.answers(store, session.code, question.id)) if question and question.state == "revealed" else ()
+    guest = v.shell(session.code, session.spoiler_safe).url("join/guest") if LOOKS.guest(store, session.code)[0].open else ""
     if note is None and question is not None and question.state == "open" and sent == question.id and mine is not None:
         note = Note(t(SENT, v.language))
         if mine.cut:
             limit = MAX_WORD if question.kind == "word" else MAX_TEXT
             note = Note(t(CUT, v.language, limit=limit) + " " + note.text, "warn")
-    return Situation(session.code, question, mine, answers, session.spoiler_safe, note, typed)
+    return Situation(session.code, question, mine, answers, session.spoiler_safe, note, typed, guest)
 
 
 def _session_page(
@@ -379,22 +394,22 @@ def _session_page(
     return page(html, status, headers)
 
 
-def _join(v: Visit, store: LiveStore, session: LiveSession, now: float) -> tuple[str, str] | HTMLResponse:
+def join_session(v: Visit, store: LiveStore, session: LiveSession, now: float) -> tuple[str, str] | HTMLResponse:
     """A new participant for a phone without a valid cookie: (pid, cookie value), or the page saying why not."""
     if liveroom.JOIN_LIMITER.blocked(v.address, now):
-        return _code_form(v, t(TOO_MANY_JOINS, v.language), session.code, 429)
+        return code_form(v, t(TOO_MANY_JOINS, v.language), session.code, 429)
     value = store.signer().issue(session.code)
     pid = value.split(".", 1)[0]
     try:
         if not store.join(session.code, pid, now):
-            return _code_form(v, t(ENDED, v.language), session.code, 404)
+            return code_form(v, t(ENDED, v.language), session.code, 404)
     except LiveError as exc:  # the session is full
-        return _code_form(v, exc.text(v.language), session.code, 403)
+        return code_form(v, exc.text(v.language), session.code, 403)
     liveroom.JOIN_LIMITER.joined(v.address, now)
     return pid, value
 
 
-def _cookie(v: Visit, session: LiveSession, value: str, response: Response, now: float) -> None:
+def set_cookie(v: Visit, session: LiveSession, value: str, response: Response, now: float) -> None:
     peer = v.request.client.host if v.request.client else None
     secure = request_scheme(v.request.url.scheme, peer, v.request.headers, v.settings) == "https"
     response.set_cookie(
@@ -412,24 +427,24 @@ def show(v: Visit) -> Response:
     """``GET /join``: the code form, or the session (joining it first when the phone is not in it yet)."""
     typed = v.request.query_params.get("code", "")
     if not typed:
-        return _code_form(v)
+        return code_form(v)
     now = time.time()
     try:
         store = v.store()
-        found = _check_code(v, store, typed, now)
+        found = check_code(v, store, typed, now)
         if isinstance(found, Response):
             return found
         pid, value = v.participant(store, found.code), None
         if pid is None:
-            joined = _join(v, store, found, now)
+            joined = join_session(v, store, found, now)
             if isinstance(joined, Response):
                 return joined
             pid, value = joined
         response = _session_page(v, found, _situation(v, store, found, pid, sent=v.request.query_params.get("sent", "")))
     except StoreUnavailable as exc:
-        return _code_form(v, exc.text(v.language), typed, 503)
+        return code_form(v, exc.text(v.language), typed, 503)
     if value is not None:
-        _cookie(v, found, value, response, now)
+        set_cookie(v, found, value, response, now)
     return response
 
 
@@ -437,9 +452,9 @@ def typed_code(v: Visit, form: dict[str, str]) -> Response:
     """``POST /join``: a code typed in the form; the session's address if it names one, else the form again."""
     typed = form.get("code", "")
     try:
-        found = _check_code(v, v.store(), typed, time.time())
+        found = check_code(v, v.store(), typed, time.time())
     except StoreUnavailable as exc:
-        return _code_form(v, exc.text(v.language), typed, 503)
+        return code_form(v, exc.text(v.language), typed, 503)
     if isinstance(found, Response):
         return found
     return RedirectResponse(v.shell(found.code, found.spoiler_safe).url(), status_code=303)
@@ -496,7 +511,8 @@ def state_now(v: Visit) -> Response:
         store = v.store()
         if v.participant(store, code) is None:
             return JSONResponse({}, status_code=403, headers={"Cache-Control": READ_ONLY})
-        found = phone_state(LOOKS.session(store, code), LOOKS.questions(store, code), time.time())
+        found: dict[str, object] = {**phone_state(LOOKS.session(store, code), LOOKS.questions(store, code), time.time())}
+        found["guest"] = guest_signal(*LOOKS.guest(store, code))
     except StoreUnavailable:
         return JSONResponse({}, status_code=503, headers={"Cache-Control": READ_ONLY, "Retry-After": "15"})
     return JSONResponse(found, headers={"Cache-Control": READ_ONLY})
@@ -513,15 +529,25 @@ class Room:
     def __init__(self, code: str) -> None:
         self.code = code
         self.current: dict[str, str] | None = None
+        self.guest: dict[str, object] | None = None  # ``guestpage.guest_signal``: told at most every GUEST_EVERY s
         self.changed = asyncio.Event()
         self.listeners = 0
         self.task: asyncio.Task | None = None
+        self.guest_task: asyncio.Task | None = None
+
+    def _wake(self) -> None:
+        woken, self.changed = self.changed, asyncio.Event()
+        woken.set()
 
     def update(self, found: dict[str, str]) -> None:
         if found != self.current:
             self.current = found
-            woken, self.changed = self.changed, asyncio.Event()
-            woken.set()
+            self._wake()
+
+    def update_guest(self, found: dict[str, object]) -> None:
+        if found != self.guest:
+            self.guest = found
+            self._wake()
 
 
 _rooms: dict[tuple[asyncio.AbstractEventLoop, str], Room] = {}
@@ -557,6 +583,28 @@ async def _watch(room: Room, settings: Settings) -> None:
             del _rooms[key]
 
 
+async def _watch_guest(room: Room, settings: Settings) -> None:
+    """The session's questions for the guest for the phones of this process: read at once, then after "guest"
+    news at most every ``GUEST_EVERY`` seconds (a hall voting thousands of times a minute wakes each phone at
+    most that often), and every ``WATCH`` seconds anyway."""
+    since: Version | None = None
+    while room.listeners > 0:
+        try:
+            store = await to_thread.run_sync(liveroom.live_store, settings)
+            if since is not None:
+                await store.notifier.wait(room.code, since, WATCH, only="guest")
+            since = store.notifier.version(room.code)
+            room.update_guest(guest_signal(*await to_thread.run_sync(LOOKS.guest, store, room.code)))
+            await asyncio.sleep(GUEST_EVERY)
+        except StoreUnavailable:
+            since = None
+            await asyncio.sleep(5)
+        except Exception:  # said in the log; the phones keep their stream
+            _log.exception("live session %s: reading its questions for the guest failed", room.code)
+            since = None
+            await asyncio.sleep(5)
+
+
 def _enter(code: str, settings: Settings) -> Room:
     key = (asyncio.get_running_loop(), code)
     room = _rooms.get(key)
@@ -565,6 +613,8 @@ def _enter(code: str, settings: Settings) -> Room:
     room.listeners += 1
     if room.task is None or room.task.done():
         room.task = asyncio.create_task(_watch(room, settings))
+    if room.guest_task is None or room.guest_task.done():
+        room.guest_task = asyncio.create_task(_watch_guest(room, settings))
     return room
 
 
@@ -580,17 +630,22 @@ def spread(phones: int) -> int:
 
 
 async def phone_events(code: str, settings: Settings) -> AsyncIterator[str]:
-    """A phone's stream: its state at once (as soon as the session's first read is done), then each change."""
+    """A phone's stream: its state at once (as soon as the session's first read is done), then each change; and
+    the questions for the guest (``event: guest``, ``guestpage.guest_signal``) at once and as they change."""
     room = _enter(code, settings)
     try:
         yield f"retry: {RETRY_MS}\n\n"
         seen: dict[str, str] | None = None
+        guest: dict[str, object] | None = None
         while True:
             if room.current is not None and room.current != seen:
                 seen = room.current
                 yield _event("state", {**seen, "spread": spread(room.listeners)})
                 if seen.get("state") == "ended":
                     return
+            if room.guest is not None and room.guest != guest:
+                guest = room.guest
+                yield _event("guest", {**guest, "spread": spread(room.listeners)})
             woken = room.changed
             try:
                 await asyncio.wait_for(woken.wait(), KEEP_ALIVE)

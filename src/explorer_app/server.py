@@ -40,6 +40,7 @@ from explorer.settings import Settings
 from explorer_app.assets import asset_routes
 from explorer_app.cache import CACHE
 from explorer_app.compression import CompressionMiddleware
+from explorer_app.guestroutes import guest_routes
 from explorer_app.hints import HintsMiddleware
 from explorer_app.liveroom import start_purging
 from explorer_app.mapcomponent import map_routes
@@ -55,7 +56,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def build_app() -> st.App:
     """The explorer as an ASGI app; with the ``request_log`` setting, its requests are logged (outermost, so each
     line has the status and time the client saw)."""
-    routes = [*asset_routes(), *map_routes(), *participant_routes()]
+    routes = [*asset_routes(), *map_routes(), *participant_routes(), *guest_routes()]
     settings = CACHE.settings()
     logged = isinstance(settings, Settings) and settings.request_log
     if logged:
