@@ -1,6 +1,6 @@
-"""The presenter's controls beside the live board (``pages/live.py``): the phones' two addresses, the row that sets
-the places and whether new phones may join (a button, not a switch: see ``setup``), a browser tab's allowance of
-session starts, and a note when phones join faster than people in a room do.
+"""The presenter's controls beside the live board (``liveprojector``, on ``pages/live.py``): the phones' two
+addresses, the row that sets the places and whether new phones may join (a button, not a switch: see ``setup``),
+a browser tab's allowance of session starts, and a note when phones join faster than people in a room do.
 
 - The QR code's address carries the session's ticket (``Signer.ticket``, ``/join?code=…&t=…``): a phone that
   scanned the screen has seen it, so the wrong-code limiter never blocks it; the address written out for typing
