@@ -491,3 +491,23 @@ def test_the_no_script_path_asks_and_votes_with_plain_forms(app, store, book):
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page.text.split("hx-guest-vote", 1)[1]))
     assert fields["code"] == code and fields["up"] == "1"
     assert client.post("/join/guest/vote", data=fields).status_code == 303 and book.vote_count(code) == 1
+
+
+def test_the_first_view_is_light(app, store, book, content):
+    """The guest page with twenty published questions, its stylesheet and script, compressed as served: the page
+    itself a few KB (no Streamlit, no map), everything under 100 KB."""
+    code = opened(store, book)
+    book.set_room(code, auto_publish=True)
+    askers = [guest_phone(app, code, f"198.51.100.{n}") for n in range(50, 54)]
+    for n in range(20):
+        ask(askers[n % 4], code, f"Question number {n} about the moss, the city and the film, long enough to weigh")
+    client = guest_phone(app, code)
+    for encoding in ("br", "gzip"):
+        page = client.get(f"/join/guest?code={code}", headers={"Accept-Encoding": encoding})
+        files = [re.search(r'<link rel="stylesheet" href="([^"]+)"', page.text)[1], re.search(r'<script src="([^"]+)"', page.text)[1]]
+        sent = [client.get(path, headers={"Accept-Encoding": encoding}) for path in files]
+        assert all(r.status_code == 200 and "immutable" in r.headers["cache-control"] for r in sent)
+        assert all(r.headers.get("content-encoding") in ("br", "gzip") for r in (page, *sent))
+        assert int(page.headers["content-length"]) <= 12 * 1024, (encoding, page.headers["content-length"])
+        total = sum(int(r.headers["content-length"]) for r in (page, *sent))
+        assert total <= 100 * 1024, (encoding, total)
