@@ -183,3 +183,20 @@ def test_a_right_to_left_answer_given_stays_apart_from_its_label(content, sessio
     question = opened(word_question(session))
     text = page(content, question, mine=Answer(question.id, "p" * 22, "שלום\u202e", time.time()))
     assert re.search(r"<strong><bdi>שלום\u202e</bdi></strong>", text)
+
+
+def test_the_guest_link_shows_while_asking_is_open_and_large_when_no_question_is(content, session):
+    link = "/join/guest?code=ABC234&lang=fr"
+    closed = page(content, opened(word_question(session)))
+    assert "hx-guest-link" not in closed and 'data-guest-open=""' in closed
+    asking = page(content, opened(word_question(session)), guest=link)
+    assert '<p class="hx-guest-link"><a href="/join/guest?code=ABC234&amp;lang=fr">' in asking and 'data-guest-open="1"' in asking
+    waiting = page(content, None, guest=link)
+    assert '<p class="hx-guest-link hx-guest-link-big"><a href="/join/guest?code=ABC234&amp;lang=fr">' in waiting
+    assert t("Questions for the guest", "en") in waiting
+    # the guest page's shell keeps its own path in its language links
+    guest_shell = Shell("/", "s.css", "j.js", {"code": "ABC234", "order": "newest"}, "join/guest")
+    assert (
+        guest_shell.url(lang="nl") == "/join/guest?code=ABC234&order=newest&lang=nl"
+        and guest_shell.url("join", order="") == "/join?code=ABC234"
+    )

@@ -198,6 +198,7 @@ def asked(v: Visit, form: dict[str, str]) -> Response:
             if scene and not visibility(v.content, session.spoiler_safe).scene(scene):  # not a scene this session shows
                 raise AnswerRefused(UNKNOWN_SCENE)
             question, _ = GuestBook(store).ask(code, pid, typed, now, language=v.language, place=place, scene=scene)
+            LOOKS.forget("guest", code)
         except AnswerRefused as exc:
             return again(exc, 422)
         except LiveError as exc:  # closed, or over a limit
@@ -225,6 +226,7 @@ def voted(v: Visit, form: dict[str, str]) -> Response:
             return _page(v, session, _view(v, store, session, pid, order, note=Note(t(NOT_VOTABLE, v.language), "error")), 409)
         try:
             book.vote(question_id, pid, up, now)
+            LOOKS.forget("guest", code)
         except LiveError as exc:
             return _page(v, session, _view(v, store, session, pid, order, note=Note(exc.text(v.language), "error")), 409)
     except StoreUnavailable as exc:

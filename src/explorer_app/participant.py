@@ -178,6 +178,12 @@ class Looks:
         book = GuestBook(store)
         return self._get(store, ("guest", code), lambda: (book.room(code), book.questions(code)), 2)
 
+    def forget(self, *key: str) -> None:
+        """Drop one shared read (this process just changed what it holds: on PostgreSQL the news of it comes back
+        through NOTIFY a moment later, and the page this phone is sent back to must show the change)."""
+        with self._lock:
+            self._found.pop(tuple(key), None)
+
     def cached_guest(self, code: str) -> tuple[GuestRoom, list[GuestQuestion]] | None:
         """The last read of a session's questions for the guest, however old (to show the form again when the store went)."""
         found = self._found.get(("guest", code))
