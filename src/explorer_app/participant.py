@@ -662,11 +662,17 @@ async def phone_events(code: str, settings: Settings) -> AsyncIterator[str]:
 
 
 async def screen_events(store: LiveStore, code: str, expires: float = float("inf")) -> AsyncIterator[str]:
-    """The projector's stream: the session's counters at connect, then "state" and "answers" as they change, a
-    burst of answers told once per ``COALESCE`` seconds; it ends with the session (``expires``)."""
+    """The projector's stream: the session's counters at connect, then "state", "answers" and "guest" (the questions
+    for the guest) as they change, a burst of answers or votes told once per ``COALESCE`` seconds; it ends with the
+    session (``expires``)."""
     notifier = store.notifier
     sent = notifier.version(code)
-    yield f"retry: {RETRY_MS}\n\n" + _event("state", {"v": sent[0]}) + _event("answers", {"v": sent[1]})
+    yield (
+        f"retry: {RETRY_MS}\n\n"
+        + _event("state", {"v": sent[0]})
+        + _event("answers", {"v": sent[1]})
+        + _event("guest", {"v": sent[2]})
+    )
     last = time.monotonic()
     while True:
         version = await notifier.wait(code, sent, KEEP_ALIVE)
@@ -684,6 +690,8 @@ async def screen_events(store: LiveStore, code: str, expires: float = float("inf
             told += _event("state", {"v": version[0]})
         if version[1] != sent[1]:
             told += _event("answers", {"v": version[1]})
+        if version[2] != sent[2]:
+            told += _event("guest", {"v": version[2]})
         sent, last = version, time.monotonic()
         yield told
 
