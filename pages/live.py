@@ -11,7 +11,8 @@ This page only decides what a run shows and calls the modules that hold each rol
   (``live?code=…&screen=…``) and the top of the controls; the data path from an answer to the screen;
 - ``livecontrols``: the projector link, the places and "Close joining"; ``livepresenter``: the question on screen
   and its states, another question to show, the exports and the presenter's link; ``liveapprovals``: the answers
-  waiting for approval; ``liveasking``: adding a question.
+  waiting for approval; ``liveasking``: adding a question; ``livemoderation``: the questions for the guest, in a
+  tab of their own beside the room's (on the projector: ``guestboard``, inside the board).
 
 The controls need the presenter's secret link (``live?code=…&key=…``, made at start); how the pieces talk to each
 other is in ``explorer_app/liveroom.py``. A kiosk never shows this page. The phones' side is not a Streamlit page:
@@ -23,7 +24,7 @@ import streamlit as st
 from explorer.i18n import t
 from explorer.live import normalise_code
 from explorer.livestore import StoreUnavailable
-from explorer_app import liveasking, livecontrols, livepresenter, liveprojector, liveroom, livestart, liveview
+from explorer_app import liveasking, livecontrols, livemoderation, livepresenter, liveprojector, liveroom, livestart, liveview
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
 
@@ -66,8 +67,7 @@ view = liveview.build(page, store, session, secret, screen_key, screen)
 # --- the board: the whole of the projector's view, the top of the controls ------------------------------------
 
 liveprojector.board(view)
-# A projector part of its own (such as the guest's questions chosen for the screen) is called here, under the board:
-# in both windows, or in the projector's only under `if screen:`.
+# the questions for the guest take the board's answers' place on the projector when they should (guestboard)
 if screen:
     st.stop()
 
@@ -75,7 +75,11 @@ if screen:
 
 livestart.reach_warning(page)
 livecontrols.setup(store, session, lang, view.screen_link)
-livepresenter.steering(view)  # the question on screen, with liveapprovals' answers waiting under it
-# Moderation of other kinds (such as a livemoderation module's "Questions for the guest" inbox) is called here.
-liveasking.asking(view)
+# two tabs, both reached without scrolling past the other: the room's questions, and the guest's (livemoderation)
+room_tab, guest_tab = st.tabs([t("Questions for the room", lang), t("Questions for the guest", lang)], key="live-tabs")
+with room_tab:
+    livepresenter.steering(view)  # the question on screen, with liveapprovals' answers waiting under it
+    liveasking.asking(view)
+with guest_tab:
+    livemoderation.moderation(view)
 livepresenter.keeping(view)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from explorer.fragments import esc, tx
+from explorer.guest import GuestQuestion, GuestRoom, queue
 from explorer.i18n import N_, n_, t
 from explorer.live import (  # noqa: F401 - what a question is called, for the pages that draw it
     KIND_LABELS,
@@ -376,3 +377,126 @@ def attract_guest_html(url: str, code: str, language: str = "en") -> str:
         f"<p><strong>{tx(title, language)}</strong><span>{tx(text, language)}</span>"
         f'<span class="hx-attract-guest-code">{esc(code)}</span></p></aside>'
     )
+
+
+# --- questions for the guest on the projector ----------------------------------------------------------------
+
+GUEST_QUEUE = 5  # questions in the projector's queue under the one being answered
+LONG_QUESTION = 140  # characters: a longer question is drawn a little smaller on the projector (still >= 48 px)
+
+
+def place_map_html(content: Content, place_id: str, language: str = "en") -> str:
+    """The simplified map of Brussels with one place marked and named (a question for the guest tied to it); the
+    other places as small dots. The name is written under the picture too (what a screen reader reads)."""
+    place = content.place(place_id)
+    if place is None:
+        return ""
+    xy = map_point(content)
+    dots = []
+    for other in content.places:
+        if other.id != place.id:
+            x, y = xy(other.lat, other.lon)
+            dots.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{PALETTE["concrete"]}"/>')
+    x, y = xy(place.lat, place.lon)
+    radius = 30.0
+    dots.append(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{PALETTE["moss"]}" fill-opacity=".85" '
+        f'stroke="{PALETTE["moss_dark"]}" stroke-width="3"/>'
+    )
+    name = place.name.get(language)
+    box = _place_labels([(x, y, radius, _label_lines(name))], [])[0]
+    label = ""
+    if box is not None:
+        spans = "".join(
+            f'<tspan x="{box[0]:.1f}" y="{box[1] + LABEL_SIZE * (LABEL_LINE * i + 0.9):.1f}">{esc(line)}</tspan>'
+            for i, line in enumerate(_label_lines(name))
+        )
+        label = (
+            f'<text font-family="{esc(FONTS["sans"])}" font-size="{LABEL_SIZE}" font-weight="700" fill="{PALETTE["ink"]}" '
+            f'stroke="#fff" stroke-width="6" stroke-linejoin="round" paint-order="stroke">{spans}</text>'
+        )
+    svg = (
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{basemap_svg(content, xy)}'
+        f"{''.join(dots)}{label}</svg>"
+    )
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    about = t("About {place}", language, place=name)
+    return (
+        f'<figure class="hx-guest-place" data-place="{esc(place.id)}"><img src="{source}" alt="" width="{WIDTH}" height="{HEIGHT}">'
+        f"<figcaption>{tx(about, language)}</figcaption></figure>"
+    )
+
+
+def _guest_votes_html(question_id: str, votes: int, language: str) -> str:
+    """A question's votes on the projector: the number in a stable element (the benchmark reads it), then "votes"."""
+    words = n_("vote", "votes", votes, language)
+    number = f'<span class="hx-guest-votes" data-question="{esc(question_id)}">{votes}</span>'
+    return f'<span class="hx-guest-count">{number} {tx(words, language)}</span>'
+
+
+def guest_counts_html(published: int, votes: int, joined: int, language: str = "en") -> str:
+    """The room's counts for the guest's questions, read from the back: questions shown, votes, participants. The
+    element carries the total of votes in ``data-votes`` (stable: a benchmark reads it)."""
+    parts = [
+        n_("{count} vote", "{count} votes", votes, language),
+        n_("{count} question", "{count} questions", published, language),
+        n_("{count} participant", "{count} participants", joined, language),
+    ]
+    line = " · ".join(parts)
+    return f'<p class="hx-guest-total" data-votes="{votes}" role="status">{tx(line, language)}</p>'
+
+
+def guest_queue_html(waiting: list[GuestQuestion], language: str = "en") -> str:
+    """The queue under the question being answered (``explorer.guest.queue``): each question's text as its asker
+    wrote it (its own direction) and its votes."""
+    if not waiting:
+        return ""
+    heading = t("Next questions", language)
+    items = "".join(
+        f'<li><span class="hx-guest-text" dir="auto">{esc(q.text)}</span>{_guest_votes_html(q.id, q.votes, language)}</li>'
+        for q in waiting
+    )
+    return f'<div class="hx-guest-next"><h3>{tx(heading, language)}</h3><ol class="hx-guest-queue">{items}</ol></div>'
+
+
+def guest_screen_html(
+    content: Content,
+    room: GuestRoom,
+    questions: list[GuestQuestion],
+    joined: int,
+    language: str = "en",
+    size: int = GUEST_QUEUE,
+    scan: bool = True,
+) -> str:
+    """The projector's part for the questions for the guest: the highlighted question large, with its place on the
+    map or its scene's title, the queue of published questions beneath (starred first, then by votes) and the
+    counts. Only published and answered questions are ever drawn: never one waiting in the inbox or hidden. Without
+    a highlighted question, the queue and an invitation to ask (to scan the code with ``scan``: joining is open)."""
+    shown = [q for q in questions if q.shown]
+    now = next((q for q in shown if q.id == room.highlighted and q.state == "published"), None)
+    votes = sum(q.votes for q in shown)
+    title = t("Questions for the guest", language)
+    parts = [f'<section class="hx-guest-screen" aria-live="polite"><p class="hx-kicker">{tx(title, language)}</p>']
+    below = guest_queue_html(queue(shown, now.id if now else "", size), language)
+    if now is not None:
+        about = ""
+        if now.place and content.place(now.place) is not None:
+            about = place_map_html(content, now.place, language)
+        elif now.scene and (scene := content.scene(now.scene)) is not None:
+            line = t("About the scene “{scene}”", language, scene=scene.title.get(language))
+            about = f'<p class="hx-guest-about" data-scene="{esc(scene.id)}">{tx(line, language)}</p>'
+        parts.append(
+            f'<div class="hx-guest-now" data-question="{esc(now.id)}">'
+            f'<p class="hx-guest-question{" hx-guest-long" if len(now.text) > LONG_QUESTION else ""}" dir="auto">{esc(now.text)}</p>'
+            f"{_guest_votes_html(now.id, now.votes, language)}</div>"
+        )
+        parts.append(f'<div class="hx-guest-below{" hx-guest-with-map" if about.startswith("<figure") else ""}">{about}{below}</div>')
+    else:
+        if scan:
+            hint = t("Scan the code to ask the guest a question, or to vote for one.", language)
+        else:
+            hint = t("Ask the guest a question on your phone, or vote for one.", language)
+        parts.append(f'<p class="hx-guest-hint">{tx(hint, language)}</p>{below}')
+    parts.append(guest_counts_html(len(shown), votes, joined, language) + "</section>")
+    return "".join(parts)

@@ -18,7 +18,7 @@ from explorer.i18n import t
 from explorer.live import Answer, LiveQuestion, LiveSession, export_csv, export_xlsx
 from explorer.livefragments import question_text
 from explorer.livestore import StoreUnavailable
-from explorer_app import liveapprovals
+from explorer_app import liveapprovals, livemoderation
 from explorer_app.liveview import PICKED, LiveView
 from explorer_app.page import Page
 from explorer_app.widgets import caption
@@ -172,6 +172,7 @@ def keeping(view: LiveView) -> None:
             key="live-csv",
             on_click="ignore",
         )
+        livemoderation.exports(view)  # the questions for the guest, beside the answers
     caption(
         t(
             "Participants appear as numbers, never by name. Each question is named as on the projector (a classroom "

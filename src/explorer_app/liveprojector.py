@@ -12,6 +12,10 @@ From an answer to the screen: ``LiveStore.answer`` commits and announces it (``s
 PostgreSQL); ``/live/events`` streams it to the board's ``livepush`` component, whose trigger reruns the board
 (at most once per 0.4 s), which reads the tallies; a half-second poll only where streaming breaks. A question
 added, opened or closed in another window, or a change of places or joining, reruns the whole page instead.
+
+On the projector, the questions for the guest (``guestboard``) take the answers' place while the moderator
+highlights one, or while asking is open and no question for the room takes answers; their news (``event: guest``)
+reruns the board as answers do.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from explorer.live import LiveQuestion
 from explorer.livefragments import STATE_LABELS, join_html, question_text, results_html
 from explorer.livestore import StoreUnavailable
 from explorer.qr import qr_png
-from explorer_app import livecontrols
+from explorer_app import guestboard, livecontrols
 from explorer_app.livepush import SAFETY_NET, events_path, live_push, streaming
 from explorer_app.liveroom import PROJECTOR_POLL
 from explorer_app.liveview import LiveView
@@ -62,6 +66,7 @@ def board(view: LiveView) -> None:
                 st.rerun(scope="app")
             joined = store.joined(code)
             stored = store.find(code) or session  # a cap or joining changed in another window shows here too
+            guest = guestboard.read(store, code) if screen else None  # the questions for the guest (guest news)
             if not screen and (stored.cap, stored.joining) != (session.cap, session.joining):
                 st.rerun(scope="app")  # and the fields below follow it
         except StoreUnavailable as exc:
@@ -87,6 +92,9 @@ def board(view: LiveView) -> None:
                 if not screen:  # the places, on the controls only
                     places(view, joined, stored.cap, stored.joining)
             with right:
+                if guest is not None and guestboard.takes_screen(guest, shown):  # the guest's questions take the screen
+                    st.html(guestboard.screen_html(guest, content, joined, lang, scan=stored.joining))
+                    return
                 if shown is None:
                     begin = t("Waiting for the first question.", lang) if screen else t("Add a question below to begin.", lang)
                     st.html(f'<p class="hx-note hx-live-waiting" role="status">{tx(begin, lang)}</p>')

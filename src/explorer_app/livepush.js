@@ -1,11 +1,11 @@
 // The live page's push (explorer_app/livepush.py), a Streamlit v2 component that draws nothing.
 //
 // data = {url, coalesce_ms, errors}
-//   url          the session's stream (/live/events?code=…&screen=… or &key=…): `state` and `answers` events
+//   url          the session's stream (/live/events?code=…&screen=… or &key=…): `state`, `answers` and `guest` events
 //   coalesce_ms  at most one report per this long: a burst of answers is one rerun, sent when the burst's first
 //                interval ends (the last answer of a burst is never left unreported)
 //   errors       failed connections in a row before the stream is reported broken
-// Reports: the trigger value `event` ("state" or "answers"), which reruns the fragment the component sits in; the
+// Reports: the trigger value `event` ("state", "answers" or "guest"), which reruns the fragment the component sits in; the
 // state value `streaming`: true once the stream is open, false once it broke (the page then polls again).
 //
 // One EventSource per element, kept across the fragment's reruns (Streamlit calls this function on each with the
@@ -39,7 +39,7 @@ function open(root) {
     errors = 0;
     streaming(true);
   });
-  for (const kind of ["state", "answers"]) {
+  for (const kind of ["state", "answers", "guest"]) {
     // a state change matters more than answers: a burst with both reports the state
     source.addEventListener(kind, () => report(kind === "state" || state.pending === "state" ? "state" : kind));
   }
