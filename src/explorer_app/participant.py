@@ -663,16 +663,11 @@ async def phone_events(code: str, settings: Settings) -> AsyncIterator[str]:
 
 async def screen_events(store: LiveStore, code: str, expires: float = float("inf")) -> AsyncIterator[str]:
     """The projector's stream: the session's counters at connect, then "state", "answers" and "guest" (the questions
-    for the guest) as they change, a burst of answers or votes told once per ``COALESCE`` seconds; it ends with the
-    session (``expires``)."""
+    for the guest, not told at connect: the board reads them as it starts) as they change, a burst of answers or
+    votes told once per ``COALESCE`` seconds; it ends with the session (``expires``)."""
     notifier = store.notifier
     sent = notifier.version(code)
-    yield (
-        f"retry: {RETRY_MS}\n\n"
-        + _event("state", {"v": sent[0]})
-        + _event("answers", {"v": sent[1]})
-        + _event("guest", {"v": sent[2]})
-    )
+    yield f"retry: {RETRY_MS}\n\n" + _event("state", {"v": sent[0]}) + _event("answers", {"v": sent[1]})
     last = time.monotonic()
     while True:
         version = await notifier.wait(code, sent, KEEP_ALIVE)
