@@ -158,6 +158,9 @@ class GuestPhone:
     pushed: float = 0.0  # the baseline: when its stream said the place vote is open
     refusals: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    guest_over: bool = False  # its part of the guest stage is done (or its time is up)
+    wire: int = 0  # bytes received over the whole run
+    wire_guest: int = 0  # ... by the end of the guest stage
     done: bool = False
 
     def votes_done(self) -> int:
@@ -270,8 +273,11 @@ class Hall:
                     await asyncio.sleep(rng.uniform(1, 3))
                     await self.vote(person, browser, lock, rng, self.t0 + args.over + 30, question=chosen)
 
-            # --- the baseline: the place vote, told by the stream
+            person.guest_over = True
             await self.baseline.wait()
+            person.wire_guest = browser.wire
+
+            # --- the baseline: the place vote, told by the stream
             if not await wait_for(lambda: bool(person.pushed), 30):
                 person.errors.append("baseline: never told of the place vote")
                 return
@@ -285,12 +291,13 @@ class Hall:
         except Exception as exc:  # noqa: BLE001 - a phone's failure is a figure, not the bench's end
             person.errors.append(f"{type(exc).__name__}: {exc}")
         finally:
-            person.done = True
+            person.guest_over = person.done = True
             with contextlib.suppress(Exception):
                 await self.stop.wait()
             if stream is not None:
                 await stream.stop()
             await browser.close()
+            person.wire = browser.wire
 
     def asker(self, person: GuestPhone) -> bool:
         """Whether this phone asks a question: ``--askers`` phones spread over the arrivals."""
@@ -435,7 +442,7 @@ class RowListener(ScreenListener):
         super().__init__(base, code, screen, database_url)
         self.code = code
 
-    def count(self, question: str):  # type: ignore[override]  # rows, for the per-write lag
+    def count(self, question: str):  # rows, for the per-write lag
         with self.engine.connect() as connection:
             if question == "guest":
                 query = select(votes_table.c.question, votes_table.c.participant, votes_table.c.voted_at)
@@ -644,6 +651,7 @@ class Stage:
     replaced: int = 0
     never_read: int = 0
     reads: int = 0
+    heard: dict[str, int] = field(default_factory=dict)  # the listener's events by kind during the stage
 
 
 @dataclass
@@ -655,6 +663,8 @@ class Run:
     joined: int = 0
     join: dict[str, float] = field(default_factory=dict)
     reloads: dict[str, float] = field(default_factory=dict)
+    wire_guest: dict[str, float] = field(default_factory=dict)  # bytes per phone, the guest stage (joining included)
+    wire_base: dict[str, float] = field(default_factory=dict)  # ... the baseline stage
     ask: dict[str, float] = field(default_factory=dict)
     stages: list[Stage] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -711,10 +721,7 @@ async def guest_run(args: argparse.Namespace, logs: Path) -> Run:
             hall.t0 = time.time()
             tasks = [asyncio.create_task(hall.run(person)) for person in people]
 
-            def voted_all() -> bool:
-                return all(p.done or (p.votes_done() >= args.votes and (p.asked or not hall.asker(p))) for p in people)
-
-            await wait_for(lambda: time.time() > hall.t0 + args.over - 3 and voted_all(), args.over + 60, 0.25)
+            await wait_for(lambda: all(p.guest_over for p in people), args.over + 60, 0.25)
             stage = Stage(f"guest questions: {args.phones} phones, {args.askers} ask, {args.votes} votes each")
             acts = [a for p in people for a in p.acts]
             stage.wall = max((a.acked for a in acts if a.acked), default=hall.t0) - hall.t0
@@ -778,6 +785,7 @@ async def guest_run(args: argparse.Namespace, logs: Path) -> Run:
             totals = listener.totals("guest")
             lags, stage.listener_total_never = live_load.tally_lag(voted_at, totals)
             stage.listener_total = percentiles(lags)
+            stage.heard = dict(Counter(kind for at, kind in listener.events if hall.t0 <= at < hall.opened))
             reads = [(at, rows) for at, rows in listener.shown("guest")]
             stage.reads = len(reads)
             keyed: list[tuple[Hashable, Act, float]] = []
@@ -799,6 +807,7 @@ async def guest_run(args: argparse.Namespace, logs: Path) -> Run:
             )
             reads = listener.shown(question.id)
             base.reads = len(reads)
+            base.heard = dict(Counter(kind for at, kind in listener.events if at >= hall.opened))
             answered: list[tuple[Hashable, Act, float]] = []
             for person in people:
                 ordered = sorted(person.answers, key=lambda a: a.start)
@@ -812,6 +821,8 @@ async def guest_run(args: argparse.Namespace, logs: Path) -> Run:
 
             run.join = percentiles([p.join_seconds for p in people if p.join_seconds is not None])
             run.reloads = percentiles([float(p.reloads) for p in people])
+            run.wire_guest = percentiles([float(p.wire_guest) for p in people if p.wire_guest])
+            run.wire_base = percentiles([float(p.wire - p.wire_guest) for p in people if p.wire_guest])
             run.ask = percentiles([p.ask_seconds for p in people if p.ask_seconds is not None])
             run.errors = [f"phone {p.number}: {e}" for p in people for e in p.errors]
             run.machine_end = machine_note()
@@ -841,6 +852,9 @@ def report(run: Run, args: argparse.Namespace) -> list[tuple[str, bool]]:
         "  guest page loaded again on the stream's news, per phone p50/p95/max: "
         + " / ".join(f"{run.reloads.get(k, 0):.0f}" for k in ("p50", "p95", "max"))
     )
+    for label, wire in (("guest stage (joining included)", run.wire_guest), ("baseline stage", run.wire_base)):
+        kb = {k: v / 1024 for k, v in wire.items() if k != "n"}
+        print(f"  bytes per phone, {label}: p50 {kb.get('p50', 0):.0f} KB, p95 {kb.get('p95', 0):.0f} KB")
     for stage in run.stages:
         print(f"  {stage.name}: last acknowledgement {stage.wall:.1f} s after the start")
         print(f"    POSTs {stage.posts}, acknowledged POST -> 303 p50/p95/max {ms(stage.post)}; refusals {stage.refusals or 0}")
@@ -872,7 +886,7 @@ def report(run: Run, args: argparse.Namespace) -> list[tuple[str, bool]]:
             )
         print(
             f"    per write (listener: the row's time -> the first read holding it): {ms(stage.listener_write)}; replaced before "
-            f"read {stage.replaced}, never read {stage.never_read}; reads {stage.reads}"
+            f"read {stage.replaced}, never read {stage.never_read}; reads {stage.reads}, events heard {stage.heard}"
         )
         print(
             f"    replicas' CPU (% of a core): {percent(stage.cpu)}, {stage.cpu_seconds:.1f} s in all; PostgreSQL "
