@@ -37,7 +37,7 @@ its last acknowledged value). Targets: 0 lost or doubled, all within ``--over`` 
 when one is missed.
 
 Run: .venv/bin/python bench/guest_hall.py [--phones 500] [--askers 100] [--votes 6] [--over 60] [--arrive 30]
-     [--projector chromium|listener] [--logs DIR] [--json FILE]
+     [--projector chromium|listener] [--reloads news|none] [--logs DIR] [--json FILE]
 Needs Debian's postgresql, nginx and chromium.
 """
 
@@ -218,7 +218,13 @@ class Hall:
             nonlocal pending, spread
             person.events += 1
             found = state_of(data)
-            if kind == "guest" and found.get("v") and found.get("v") != digest(person.page) and not self.baseline.is_set():
+            if (
+                kind == "guest"
+                and args.reloads == "news"
+                and found.get("v")
+                and found.get("v") != digest(person.page)
+                and not self.baseline.is_set()
+            ):
                 if pending is None or pending.done():
                     pending = asyncio.create_task(reload(rng.random() * min(float(found.get("spread") or 0), 3000) / 1000))
             elif kind == "state" and self.question and found.get("question") == self.question and found.get("state") == "open":
@@ -946,6 +952,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--over", type=float, default=60.0, help="seconds of each stage")
     parser.add_argument("--arrive", type=float, default=30.0, help="seconds over which the phones arrive")
     parser.add_argument("--projector", choices=("chromium", "listener"), default="chromium")
+    parser.add_argument(
+        "--reloads",
+        choices=("news", "none"),
+        default="news",
+        help="news: a phone loads the guest page again on each guest event with a new digest, as join.js does; none: "
+        "never (a what-if: the pages a phone gets are then only those after its own asks and votes)",
+    )
     parser.add_argument("--logs", type=Path)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
