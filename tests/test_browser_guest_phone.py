@@ -79,9 +79,9 @@ def test_a_question_asked_published_upvoted_and_pushed_and_the_page_accessible(b
         page.get_by_label(t("About a place (optional)", "en")).select_option(place.id)
         page.get_by_role("button", name=t("Send the question", "en")).click()
         expect(page.locator(".hx-phone-note")).to_have_text(typeset(t(ASKED, "en"), "en"))
-        waiting = page.locator(".hx-guest-mine .hx-guest-q")
-        expect(waiting.locator(".hx-guest-text")).to_have_text("Why <b>this</b> place?")  # markup as text
-        expect(waiting.locator(".hx-guest-about")).to_have_text(place.name.get("en"))
+        waiting = page.locator(".hx-phone-mine .hx-phone-q")
+        expect(waiting.locator(".hx-phone-qtext")).to_have_text("Why <b>this</b> place?")  # markup as text
+        expect(waiting.locator(".hx-phone-qabout")).to_have_text(place.name.get("en"))
         (question,) = book.questions(code)
         assert question.state == "pending" and question.place == place.id
 
@@ -91,7 +91,7 @@ def test_a_question_asked_published_upvoted_and_pushed_and_the_page_accessible(b
         published = page.locator(f"#q-{question.id}")
         # PostgreSQL: heard through NOTIFY at once; SQLite (another process's store): at the server's next look
         expect(published.get_by_role("button", name=t("Vote", "en"))).to_be_visible(timeout=PUSHED if kind == "postgresql" else 45_000)
-        expect(page.locator(".hx-guest-mine")).to_have_count(0)
+        expect(page.locator(".hx-phone-mine")).to_have_count(0)
         assert len(loads) > before  # the page loaded itself again; the test never did
 
         # a second phone upvotes it; the first sees the vote pushed
@@ -99,7 +99,7 @@ def test_a_question_asked_published_upvoted_and_pushed_and_the_page_accessible(b
         second.page.locator(f"#q-{question.id}").get_by_role("button", name=t("Vote", "fr")).click()
         expect(second.page.locator(f"#q-{question.id} button")).to_have_attribute("aria-pressed", "true")
         one = typeset(n_("{count} vote", "{count} votes", 1, "en"), "en")
-        expect(published.locator(".hx-guest-votes")).to_have_text(one, timeout=PUSHED)
+        expect(published.locator(".hx-phone-qvotes")).to_have_text(one, timeout=PUSHED)
         assert book.questions(code)[0].votes == 1
         assert first.external == [] and second.external == []
     finally:

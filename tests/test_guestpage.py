@@ -30,7 +30,7 @@ def page(content, language="en", **view) -> str:
 
 
 def listed(text: str, section: str) -> list[str]:
-    found = re.search(rf'<section class="hx-guest-{section}".*?</section>', text, re.S)
+    found = re.search(rf'<section class="hx-phone-{section}".*?</section>', text, re.S)
     return [html.unescape(m) for m in re.findall(r"<bdi>(.*?)</bdi>", found[0])] if found else []
 
 
@@ -39,14 +39,14 @@ def test_published_questions_by_votes_or_newest_each_with_its_vote_form(content)
     by_votes = page(content, questions=questions, voted=frozenset({"q2"}))
     assert listed(by_votes, "all") == ["question 2", "question 3", "question 1"]
     assert listed(page(content, questions=questions, order="newest"), "all") == ["question 3", "question 2", "question 1"]
-    forms = re.findall(r'<form class="hx-guest-vote" method="post" action="/join/guest/vote">(.*?)</form>', by_votes)
+    forms = re.findall(r'<form class="hx-phone-vote" method="post" action="/join/guest/vote">(.*?)</form>', by_votes)
     assert len(forms) == 3
     mine = next(f for f in forms if 'value="q2"' in f)
     assert 'name="up"' not in mine and 'aria-pressed="true"' in mine and t("Take back my vote", "en") in mine
     other = next(f for f in forms if 'value="q1"' in f)
     assert 'name="up" value="1"' in other and 'aria-pressed="false"' in other and 'aria-describedby="hx-q-q1"' in other
     assert all('name="code" value="ABC234"' in f and 'name="lang" value="fr"' in f for f in forms)
-    sorts = re.findall(r'<nav class="hx-guest-sort".*?</nav>', by_votes, re.S)[0]
+    sorts = re.findall(r'<nav class="hx-phone-sort".*?</nav>', by_votes, re.S)[0]
     assert 'href="/join/guest?code=ABC234&amp;lang=fr" aria-current="true"' in sorts and "order=newest" in sorts
 
 
@@ -57,8 +57,8 @@ def test_the_highlighted_the_waiting_and_the_answered_are_apart(content):
     assert listed(text, "now") == ["question 3"] and listed(text, "all") == ["question 1"]
     assert listed(text, "answered") == ["question 2"] and listed(text, "mine") == ["question 4"]
     for section in ("mine", "answered"):
-        part = re.search(rf'<section class="hx-guest-{section}".*?</section>', text, re.S)[0]
-        assert "hx-guest-vote" not in part.replace("hx-guest-votes", "")
+        part = re.search(rf'<section class="hx-phone-{section}".*?</section>', text, re.S)[0]
+        assert "hx-phone-vote" not in part.replace("hx-phone-qvotes", "")
     assert t("Waiting for the moderator", "en") in text
     assert "question 4" not in page(content, questions=questions)  # another phone: nothing of it
 
@@ -88,7 +88,7 @@ def test_a_closed_room_without_questions_says_so_and_links_back(content):
     assert 'href="/join?code=ABC234&amp;lang=fr"' in text
     # closed with questions already shown: they stay, without the form
     shown = page(content, room=GuestRoom(open=False), questions=[question(1)])
-    assert listed(shown, "all") == ["question 1"] and "hx-guest-ask" not in shown
+    assert listed(shown, "all") == ["question 1"] and "hx-phone-ask" not in shown
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -126,13 +126,13 @@ def vote(client: TestClient, code: str, question: str, up: bool = True, **extra:
 
 def texts(response, section: str) -> list[str]:
     """The questions' texts a section of the page lists (now, mine, all, answered), as read."""
-    found = re.search(rf'<section class="hx-guest-{section}".*?</section>', response.text, re.S)
-    return [html.unescape(m) for m in re.findall(r'<p class="hx-guest-text"[^>]*><bdi>(.*?)</bdi></p>', found[0])] if found else []
+    found = re.search(rf'<section class="hx-phone-{section}".*?</section>', response.text, re.S)
+    return [html.unescape(m) for m in re.findall(r'<p class="hx-phone-qtext"[^>]*><bdi>(.*?)</bdi></p>', found[0])] if found else []
 
 
 def votes_shown(response, question: str) -> str:
     item = re.search(rf'<li id="q-{question}".*?</li>', response.text, re.S)[0]
-    return html.unescape(re.search(r'class="hx-guest-votes">(.*?)<', item)[1])
+    return html.unescape(re.search(r'class="hx-phone-qvotes">(.*?)<', item)[1])
 
 
 # --- asking ----------------------------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def test_a_question_asked_waits_for_the_moderator_and_only_its_asker_sees_it(app
     page = asker.get(location)
     assert said(page) == [told(ASKED, "fr")]
     assert texts(page, "mine") == ["Why this garage?"] and texts(page, "all") == []
-    assert place.name.get("fr") in html.unescape(page.text.split('class="hx-guest-mine"')[1])
+    assert place.name.get("fr") in html.unescape(page.text.split('class="hx-phone-mine"')[1])
     (question,) = book.questions(code)
     assert (question.place, question.language, question.state, question.participant) == (
         place.id,
@@ -198,7 +198,7 @@ def test_markup_and_odd_unicode_are_shown_as_text(app, store, book):
     tower = next(text for text in kept if text.endswith("tower"))
     assert tower.count("\u0301") <= 4  # a tower of marks cut to a few
     assert all(len(text) <= MAX_ASK for text in kept)
-    assert re.findall(r'<p class="hx-guest-text"[^>]*dir="auto"', page.text)  # each text's direction isolated
+    assert re.findall(r'<p class="hx-phone-qtext"[^>]*dir="auto"', page.text)  # each text's direction isolated
 
 
 def test_refusals_are_said_in_the_phones_language_with_what_was_typed_kept(app, store, book, content):
@@ -254,11 +254,11 @@ def test_a_closed_room_without_questions_says_so_and_links_back(app, store, book
     assert page.status_code == 200 and "<form" not in page.text.split("<main", 1)[1]
     assert told(ASKING_CLOSED, "nl") in html.unescape(page.text)
     assert f'href="/join?code={session.code}&amp;lang=nl"' in page.text
-    assert "hx-guest-link" not in client.get(f"/join?code={session.code}").text  # no guest link while closed
+    assert "hx-phone-guest" not in client.get(f"/join?code={session.code}").text  # no guest link while closed
     book.set_room(session.code, open=True)
     participant.LOOKS.clear()
     shown = client.get(f"/join?code={session.code}&lang=nl")
-    assert re.search(rf'class="hx-guest-link hx-guest-link-big"><a href="/join/guest\?code={session.code}&amp;lang=nl"', shown.text)
+    assert re.search(rf'class="hx-phone-guest hx-phone-guest-big"><a href="/join/guest\?code={session.code}&amp;lang=nl"', shown.text)
 
 
 # --- voting ----------------------------------------------------------------------------------------------------
@@ -324,7 +324,7 @@ def test_the_highlighted_question_and_the_answered_ones_are_shown_apart(app, sto
     book.moderate(code, [done.id], "answer", time.time())
     page = client.get(f"/join/guest?code={code}")
     assert texts(page, "now") == ["now this"] and texts(page, "all") == ["then that"] and texts(page, "answered") == ["done already"]
-    assert 'class="hx-guest-vote"' not in re.search(r'<section class="hx-guest-answered".*?</section>', page.text, re.S)[0]
+    assert 'class="hx-phone-vote"' not in re.search(r'<section class="hx-phone-answered".*?</section>', page.text, re.S)[0]
 
 
 # --- who a phone is --------------------------------------------------------------------------------------------
@@ -483,12 +483,12 @@ def test_the_no_script_path_asks_and_votes_with_plain_forms(app, store, book):
     book.set_room(code, auto_publish=True)
     client = guest_phone(app, code)
     page = client.get(f"/join/guest?code={code}")
-    form = re.search(r'<form class="hx-phone-form hx-guest-ask" method="post" action="([^"]+)"', page.text)
+    form = re.search(r'<form class="hx-phone-form hx-phone-ask" method="post" action="([^"]+)"', page.text)
     assert form and form[1] == "/join/guest/ask"
     assert "<noscript><p><a href=" in page.text  # a link to look again while writing, instead of a reload
     ask(client, code, "plain")
     page = client.get(f"/join/guest?code={code}")
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page.text.split("hx-guest-vote", 1)[1]))
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page.text.split("hx-phone-vote", 1)[1]))
     assert fields["code"] == code and fields["up"] == "1"
     assert client.post("/join/guest/vote", data=fields).status_code == 303 and book.vote_count(code) == 1
 

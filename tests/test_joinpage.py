@@ -188,11 +188,11 @@ def test_a_right_to_left_answer_given_stays_apart_from_its_label(content, sessio
 def test_the_guest_link_shows_while_asking_is_open_and_large_when_no_question_is(content, session):
     link = "/join/guest?code=ABC234&lang=fr"
     closed = page(content, opened(word_question(session)))
-    assert "hx-guest-link" not in closed and 'data-guest-open=""' in closed
+    assert "hx-phone-guest" not in closed and 'data-guest-open=""' in closed
     asking = page(content, opened(word_question(session)), guest=link)
-    assert '<p class="hx-guest-link"><a href="/join/guest?code=ABC234&amp;lang=fr">' in asking and 'data-guest-open="1"' in asking
+    assert '<p class="hx-phone-guest"><a href="/join/guest?code=ABC234&amp;lang=fr">' in asking and 'data-guest-open="1"' in asking
     waiting = page(content, None, guest=link)
-    assert '<p class="hx-guest-link hx-guest-link-big"><a href="/join/guest?code=ABC234&amp;lang=fr">' in waiting
+    assert '<p class="hx-phone-guest hx-phone-guest-big"><a href="/join/guest?code=ABC234&amp;lang=fr">' in waiting
     assert t("Questions for the guest", "en") in waiting
     # the guest page's shell keeps its own path in its language links
     guest_shell = Shell("/", "s.css", "j.js", {"code": "ABC234", "order": "newest"}, "join/guest")

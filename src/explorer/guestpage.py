@@ -66,7 +66,7 @@ def _hidden(shell: Shell, code: str, **extra: str) -> str:
 def _question_html(content: Content, shell: Shell, view: GuestView, q: GuestQuestion, language: str, *, votable: bool = True) -> str:
     """One question: its text (as text, direction isolated), what it is about, its votes and a vote button."""
     about = ref_label(content, q, language)
-    about_html = f'<p class="hx-guest-about">{tx(about, language)}</p>' if about else ""
+    about_html = f'<p class="hx-phone-qabout">{tx(about, language)}</p>' if about else ""
     count = n_("{count} vote", "{count} votes", q.votes, language)
     text_id = f"hx-q-{esc(q.id)}"
     button = ""
@@ -74,14 +74,14 @@ def _question_html(content: Content, shell: Shell, view: GuestView, q: GuestQues
         mine = q.id in view.voted
         label = t("Take back my vote", language) if mine else t("Vote", language)
         button = (
-            f'<form class="hx-guest-vote" method="post" action="{esc(shell.root)}join/guest/vote">'
+            f'<form class="hx-phone-vote" method="post" action="{esc(shell.root)}join/guest/vote">'
             f"{_hidden(shell, view.code, question=q.id, up='' if mine else '1', order=view.order if view.order != 'votes' else '')}"
             f'<button type="submit" aria-describedby="{text_id}" aria-pressed="{"true" if mine else "false"}">'
             f"{tx(label, language)}</button></form>"
         )
     return (
-        f'<li id="q-{esc(q.id)}" class="hx-guest-q"><p class="hx-guest-text" id="{text_id}" dir="auto"><bdi>{esc(q.text)}</bdi></p>'
-        f'{about_html}<div class="hx-guest-row"><span class="hx-guest-votes">{tx(count, language)}</span>{button}</div></li>'
+        f'<li id="q-{esc(q.id)}" class="hx-phone-q"><p class="hx-phone-qtext" id="{text_id}" dir="auto"><bdi>{esc(q.text)}</bdi></p>'
+        f'{about_html}<div class="hx-phone-qrow"><span class="hx-phone-qvotes">{tx(count, language)}</span>{button}</div></li>'
     )
 
 
@@ -105,7 +105,7 @@ def ask_form_html(content: Content, shell: Shell, view: GuestView, language: str
     none = t("None", language)
     place_label, scene_label = t("About a place (optional)", language), t("About a scene (optional)", language)
     return (
-        f'<form class="hx-phone-form hx-guest-ask" method="post" action="{esc(shell.root)}join/guest/ask" autocomplete="off">'
+        f'<form class="hx-phone-form hx-phone-ask" method="post" action="{esc(shell.root)}join/guest/ask" autocomplete="off">'
         f"{_hidden(shell, view.code, order=view.order if view.order != 'votes' else '')}"
         f'<label for="hx-ask">{tx(label, language)}</label>'
         f'<p class="hx-phone-help" id="hx-ask-help">{tx(help_text, language)}</p>'
@@ -132,7 +132,7 @@ def guest_html(content: Content, shell: Shell, view: GuestView, language: str, *
         "here": shell.url(),
     }
     back_label = t(BACK, language)
-    back = f'<p class="hx-guest-back"><a href="{esc(shell.url("join", order=""))}">{tx(back_label, language)}</a></p>'
+    back = f'<p class="hx-phone-back"><a href="{esc(shell.url("join", order=""))}">{tx(back_label, language)}</a></p>'
     top = (
         f'<header class="hx-phone-top"><p class="hx-kicker">{tx(session_line, language)}</p>{languages_html(shell, language)}</header>'
         f"<h1>{tx(title, language)}</h1>{back}{note_html(view.note, language)}"
@@ -147,8 +147,8 @@ def guest_html(content: Content, shell: Shell, view: GuestView, language: str, *
     if highlighted is not None:
         now = t("Being answered now", language)
         body += (
-            f'<section class="hx-guest-now" aria-labelledby="hx-guest-now"><h2 id="hx-guest-now">{tx(now, language)}</h2>'
-            f'<ul class="hx-guest-list">{_question_html(content, shell, view, highlighted, language)}</ul></section>'
+            f'<section class="hx-phone-now" aria-labelledby="hx-phone-now"><h2 id="hx-phone-now">{tx(now, language)}</h2>'
+            f'<ul class="hx-phone-qlist">{_question_html(content, shell, view, highlighted, language)}</ul></section>'
         )
     if view.room.open:
         body += ask_form_html(content, shell, view, language)
@@ -158,9 +158,9 @@ def guest_html(content: Content, shell: Shell, view: GuestView, language: str, *
         waiting, only = t("Waiting for the moderator", language), t("Only this phone sees these until they are published.", language)
         items = "".join(_question_html(content, shell, view, q, language, votable=False) for q in ordered(view.mine, "newest"))
         body += (
-            f'<section class="hx-guest-mine" aria-labelledby="hx-guest-mine"><h2 id="hx-guest-mine">{tx(waiting, language)}</h2>'
+            f'<section class="hx-phone-mine" aria-labelledby="hx-phone-mine"><h2 id="hx-phone-mine">{tx(waiting, language)}</h2>'
             f'<p class="hx-phone-help">{tx(only, language)}</p>'
-            f'<ul class="hx-guest-list">{items}</ul></section>'
+            f'<ul class="hx-phone-qlist">{items}</ul></section>'
         )
     published = [q for q in shown if q.state == "published" and q is not highlighted]
     heading = t("Questions", language)
@@ -173,21 +173,21 @@ def guest_html(content: Content, shell: Shell, view: GuestView, language: str, *
     sort_label = t("Order", language)
     if published:
         items = "".join(_question_html(content, shell, view, q, language) for q in ordered(published, view.order))
-        listing = f'<ul class="hx-guest-list">{items}</ul>'
+        listing = f'<ul class="hx-phone-qlist">{items}</ul>'
     else:
         none_yet = t("No published questions yet.", language)
         listing = f'<p class="hx-phone-info">{tx(none_yet, language)}</p>'
     body += (
-        f'<section class="hx-guest-all" aria-labelledby="hx-guest-all"><h2 id="hx-guest-all">{tx(heading, language)}</h2>'
-        f'<nav class="hx-guest-sort" aria-label="{tx(sort_label, language)}"><ul>{"".join(sorts)}</ul></nav>{listing}</section>'
+        f'<section class="hx-phone-all" aria-labelledby="hx-phone-all"><h2 id="hx-phone-all">{tx(heading, language)}</h2>'
+        f'<nav class="hx-phone-sort" aria-label="{tx(sort_label, language)}"><ul>{"".join(sorts)}</ul></nav>{listing}</section>'
     )
     answered = sorted((q for q in shown if q.state == "answered"), key=lambda q: (-(q.answered_at or 0.0), q.id))[:ANSWERED_SHOWN]
     if answered:
         items = "".join(_question_html(content, shell, view, q, language, votable=False) for q in answered)
         done = t("Answered", language)
         body += (
-            f'<section class="hx-guest-answered" aria-labelledby="hx-guest-answered">'
-            f'<h2 id="hx-guest-answered">{tx(done, language)}</h2><ul class="hx-guest-list">{items}</ul></section>'
+            f'<section class="hx-phone-answered" aria-labelledby="hx-phone-answered">'
+            f'<h2 id="hx-phone-answered">{tx(done, language)}</h2><ul class="hx-phone-qlist">{items}</ul></section>'
         )
     if view.room.open:  # no reload while writing: a link instead, for a browser without script
         again = t("Refresh", language)

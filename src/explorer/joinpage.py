@@ -162,7 +162,7 @@ def session_html(content: Content, shell: Shell, situation: Situation, language:
     guest_label = t("Questions for the guest", language)
     if question is None:
         waiting = t("Joined. The first question appears here by itself when it is asked.", language)
-        asking = f'<p class="hx-guest-link hx-guest-link-big"><a href="{esc(situation.guest)}">{tx(guest_label, language)}</a></p>'
+        asking = f'<p class="hx-phone-guest hx-phone-guest-big"><a href="{esc(situation.guest)}">{tx(guest_label, language)}</a></p>'
         body = (
             f"{top}<h1>{tx(session_line, language)}</h1>{note_html(situation.note, language)}"
             f"{asking if situation.guest else ''}"
@@ -170,7 +170,7 @@ def session_html(content: Content, shell: Shell, situation: Situation, language:
         )
         return document(shell, session_line, body, language, data=data)
     if situation.guest:
-        top += f'<p class="hx-guest-link"><a href="{esc(situation.guest)}">{tx(guest_label, language)}</a></p>'
+        top += f'<p class="hx-phone-guest"><a href="{esc(situation.guest)}">{tx(guest_label, language)}</a></p>'
     asked = question_text(content, question, language)
     body = (
         f'{top}<p class="hx-kicker">{tx(question_label(content, question, language), language)}</p>'
