@@ -1,7 +1,8 @@
 """Questions for the guest on phones, in Chromium against the server started as README says: a phone asks a
 question about a place and sees it waiting; the moderator publishes it (from this test's own store: on
 PostgreSQL heard through NOTIFY, on SQLite at the server's next look) and the phone's page shows it by itself; a
-second phone upvotes it and the first sees the vote pushed; axe finds nothing serious on the page in en/fr/nl.
+second phone upvotes it and the first sees the vote pushed; news that comes while a question is being written
+waits until the box is left empty; axe finds nothing serious on the page in en/fr/nl.
 On SQLite and, when EXPLORER_TEST_DATABASE_URL names one, on PostgreSQL."""
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def test_a_question_asked_published_upvoted_and_pushed_and_the_page_accessible(b
     session, _ = store.start_session(time.time(), "en")
     code = session.code
     book.set_room(code, open=True)
-    first, second = Visit(browser, 390, 844, touch=True), Visit(browser, 390, 844, touch=True)
+    first, second, third = (Visit(browser, 390, 844, touch=True) for _ in range(3))
     loads: list[str] = []
     first.page.on("load", lambda _page: loads.append(first.page.url))
     place = content.places[0]
@@ -101,10 +102,26 @@ def test_a_question_asked_published_upvoted_and_pushed_and_the_page_accessible(b
         one = typeset(n_("{count} vote", "{count} votes", 1, "en"), "en")
         expect(published.locator(".hx-phone-qvotes")).to_have_text(one, timeout=PUSHED)
         assert book.questions(code)[0].votes == 1
-        assert first.external == [] and second.external == []
+
+        # news while the first phone writes a question: its page waits (what is typed stays), and loads once the
+        # box is left empty; a third phone, not writing, shows the news meanwhile
+        third.page.goto(f"{server}/join/guest?code={code}&lang=nl")
+        box = page.get_by_label(t("Question for the guest", "en"))
+        box.fill("half a thought")
+        waited = len(loads)
+        second.page.locator(f"#q-{question.id}").get_by_role("button", name=t("Take back my vote", "fr")).click()
+        none = n_("{count} vote", "{count} votes", 0, "nl")
+        expect(third.page.locator(f"#q-{question.id} .hx-phone-qvotes")).to_have_text(typeset(none, "nl"), timeout=PUSHED)
+        assert box.input_value() == "half a thought" and len(loads) == waited
+        expect(published.locator(".hx-phone-qvotes")).to_have_text(one)
+        box.fill("")
+        box.blur()
+        zero = typeset(n_("{count} vote", "{count} votes", 0, "en"), "en")
+        expect(published.locator(".hx-phone-qvotes")).to_have_text(zero, timeout=PUSHED)
+        assert all(v.external == [] for v in (first, second, third))
     finally:
-        first.close()
-        second.close()
+        for visit in (first, second, third):
+            visit.close()
 
     found = {}
     checker = Visit(browser, 390, 844, touch=True)
