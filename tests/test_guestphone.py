@@ -401,7 +401,9 @@ def test_the_store_gone_is_said_and_the_typed_question_kept(app, store, book, mo
     assert html.unescape(re.search(r'<textarea id="hx-ask"[^>]*>(.*?)</textarea>', sent.text, re.S)[1]) == "«mousse» <b>?</b>"
     assert told(ASKED, "fr") not in html.unescape(sent.text)
     assert vote(client, code, "x").status_code == 503
-    assert client.get(f"/join/guest?code={code}&lang=nl").status_code == 503
+    gone_page = client.get(f"/join/guest?code={code}&lang=nl")
+    assert gone_page.status_code == 503 and said(gone_page) == [told(UNAVAILABLE, "nl")]
+    assert f'<a href="/join/guest?code={code}&amp;lang=nl">' in gone_page.text  # its Refresh comes back here
 
 
 # --- the push and its fallback ---------------------------------------------------------------------------------

@@ -64,6 +64,12 @@ def _shell(v: Visit, session: LiveSession, order: str) -> Shell:
     return Shell(shell.root, shell.stylesheet, shell.script, {**shell.here, "order": order if order != "votes" else ""}, PATH)
 
 
+def _here(v: Visit, code: str) -> Shell:
+    """The guest page's shell without a session read (its Refresh link comes back here, not to the session's page)."""
+    shell = v.shell(code)
+    return Shell(shell.root, shell.stylesheet, shell.script, shell.here, PATH if code else "join")
+
+
 def _view(
     v: Visit,
     store: LiveStore,
@@ -136,7 +142,7 @@ def show(v: Visit) -> Response:
         response = _page(v, found, _view(v, store, found, pid, _order(v), sent=query.get("sent", ""), done=query.get("done", "")))
     except StoreUnavailable as exc:
         text = exc.text(v.language)
-        return page(problem_html(v.shell(normalise_code(typed) or ""), text, text, v.language), 503)
+        return page(problem_html(_here(v, normalise_code(typed) or ""), text, text, v.language), 503)
     if value is not None:
         set_cookie(v, found, value, response, now)
     return response
@@ -156,7 +162,7 @@ def _unavailable(
     session = LiveSession(code, "", 0.0, float("inf"), v.language, v.spoilers)
     cached = LOOKS.cached_guest(code)
     if not typed:
-        return page(problem_html(v.shell(code), note.text, note.text, v.language), 503)
+        return page(problem_html(_here(v, code), note.text, note.text, v.language), 503)
     room, questions = cached if cached is not None else (GuestRoom(open=True), [])
     view = GuestView(code, room, [q for q in questions if q.shown], (), frozenset(), order, v.spoilers, note, typed, place, scene)
     return _page(v, session, view, 503)
@@ -183,7 +189,7 @@ def asked(v: Visit, form: dict[str, str]) -> Response:
         store = v.store()
         found = _joined(v, store, code, now)
         if found is None:
-            return RedirectResponse(Shell(v.root, "", "", v.shell(code).here, PATH).url(), status_code=303)
+            return RedirectResponse(_here(v, code).url(), status_code=303)
         session, pid = found
 
         def again(exc: LiveError, status: int) -> Response:
@@ -219,7 +225,7 @@ def voted(v: Visit, form: dict[str, str]) -> Response:
         store = v.store()
         found = _joined(v, store, code, now)
         if found is None:
-            return RedirectResponse(Shell(v.root, "", "", v.shell(code).here, PATH).url(), status_code=303)
+            return RedirectResponse(_here(v, code).url(), status_code=303)
         session, pid = found
         book = GuestBook(store)
         if question_id not in {q.id for q in LOOKS.guest(store, code)[1]}:  # not a question of this session
