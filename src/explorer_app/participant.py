@@ -8,10 +8,13 @@ the event streams that tell phones and projectors what changed, with no Streamli
 - ``GET /join``: the code form, or with ``?code=`` the session (``?lang=``, ``spoilers=hide`` kept in its links);
   ``POST /join``: a typed code, then 303 to the session's address; ``POST /join/answer``: an answer, then 303 back.
 - ``GET /join/events?code=``: Server-Sent Events for a phone (cookie required): ``event: state`` with
-  ``{"question": id, "state": state, "spread": ms}`` at connect and at each change of its question; ``: keep-alive`` every
-  ``KEEP_ALIVE`` seconds. ``GET /join/state?code=``: the same as JSON, the slow fallback (``join.js`` polls it
-  when streaming breaks). ``GET /live/events?code=&key=|screen=``: the projector's stream, ``event: state`` and
-  ``event: answers`` with ``{"v": n}``, at most one burst per ``COALESCE`` seconds.
+  ``{"question": id, "state": state, "spread": ms}`` at connect and at each change of its question; ``event: guest``
+  with ``{"v": digest, "open": bool, "spread": ms}`` (``guestpage.guest_signal``: the questions for the guest, at
+  connect and as they change, at most every ``GUEST_EVERY`` seconds; the guest page is ``guestroutes.py``);
+  ``: keep-alive`` every ``KEEP_ALIVE`` seconds. ``GET /join/state?code=``: the same as JSON (``guest`` a field),
+  the slow fallback (``join.js`` polls it when streaming breaks). ``GET /live/events?code=&key=|screen=``: the
+  projector's stream, ``event: state`` and ``event: answers`` with ``{"v": n}``, at most one burst per
+  ``COALESCE`` seconds.
 - Who a phone is: only the cookie the server signed for this session (``explorer.liveauth``); the address never
   carries it, so a copied link makes a new participant, never the person who shared it. The wrong-code limiter
   (``liveroom.LIMITER``, per address) leaves alone a phone already in the session its code names (a valid cookie
