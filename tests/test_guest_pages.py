@@ -22,7 +22,7 @@ from explorer.gueststore import GuestBook
 from explorer.live import new_participant, scene_question
 from explorer.livefragments import guest_screen_html
 from explorer_app import participant
-from explorer_app.livemoderation import pick_key
+from explorer_app.guestactions import pick_key
 from test_live_pages import board_of, run, screen_of, started, store, text_of  # noqa: F401 - store: the pages' fixture
 
 SECRET_TEXT = "Why <b>moss</b> **here**? [x](javascript:alert(1))"

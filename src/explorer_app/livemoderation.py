@@ -16,9 +16,6 @@ question's text is the asker's: it is drawn as text (escaped), never as markdown
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable
-
 import streamlit as st
 
 from explorer.fragments import esc, md, tx
@@ -27,67 +24,13 @@ from explorer.gueststore import GuestBook
 from explorer.i18n import N_, n_, t
 from explorer.livestore import StoreUnavailable
 from explorer_app import guestboard, liveroom
+from explorer_app.guestactions import PROBLEM, act, act_picked, highlight, merge, pick_key, set_room, star
 from explorer_app.liveview import LiveView
 from explorer_app.widgets import caption
 
 REFRESH = 2.0  # seconds between two reads of the moderator's list
-PROBLEM = "hx-guest-problem"  # what the last press could not do, said on the next run
 ORDER = "guest-order"
 ORDER_LABELS = {"votes": N_("Most votes"), "newest": N_("Newest")}
-
-
-def pick_key(question_id: str) -> str:
-    return f"guest-pick-{question_id}"
-
-
-def _book(view: LiveView) -> GuestBook:
-    return GuestBook(view.store)
-
-
-def _try(view: LiveView, work) -> None:
-    """Run a moderator's change; a database that cannot be reached is said on the next run."""
-    try:
-        work()
-    except StoreUnavailable as exc:
-        st.session_state[PROBLEM] = exc.text(view.lang)
-
-
-def set_room(view: LiveView, *, open: bool | None = None, auto_publish: bool | None = None) -> None:
-    """Open or close asking, or turn auto-publish on or off (buttons: a press is reported once)."""
-    _try(view, lambda: _book(view).set_room(view.code, open=open, auto_publish=auto_publish, now=time.time()))
-
-
-def act(view: LiveView, ids: Iterable[str], action: str) -> None:
-    """Publish, hide, mark answered, archive or restore the questions ``ids`` (where the action applies)."""
-    _try(view, lambda: _book(view).moderate(view.code, list(ids), action, time.time()))
-
-
-def act_picked(view: LiveView, listed: list[str], action: str) -> None:
-    """Apply ``action`` to the questions ticked in the inbox, then untick them."""
-    picked = [q for q in listed if st.session_state.get(pick_key(q))]
-    if picked:
-        act(view, picked, action)
-    for question_id in listed:
-        st.session_state.pop(pick_key(question_id), None)
-
-
-def star(view: LiveView, question_id: str, starred: bool) -> None:
-    _try(view, lambda: _book(view).star(view.code, [question_id], starred))
-
-
-def highlight(view: LiveView, question_id: str) -> None:
-    """Put a question on the projector ("" takes it off)."""
-
-    def work() -> None:
-        if not _book(view).highlight(view.code, question_id, time.time()):
-            st.session_state[PROBLEM] = t("This question cannot go on the screen: restore it first.", view.lang)
-
-    _try(view, work)
-
-
-def merge(view: LiveView, duplicate: str, into: str) -> None:
-    """Merge a likely duplicate into the earlier question: its votes move there, it is archived as merged."""
-    _try(view, lambda: _book(view).merge(view.code, duplicate, into, time.time()))
 
 
 def _line(view: LiveView, q: GuestQuestion, number: int, numbers: dict[str, int], duplicates: dict[str, str], on_screen: bool) -> str:
@@ -156,34 +99,25 @@ def moderation(view: LiveView) -> None:
         if st.session_state.get(PROBLEM):
             st.warning(st.session_state.pop(PROBLEM), icon=":material/sync_problem:")
         room, questions = guest.room, guest.questions
-        switches(view, room.open, room.auto_publish)
         numbers = {q.id: n for n, q in enumerate(questions, start=1)}
         duplicates = likely_duplicates(questions)
         pending = [q for q in questions if q.state == "pending"]
         published = [q for q in questions if q.state == "published"]
         others = [q for q in questions if q.state not in ("pending", "published")]
-        counts = " · ".join(
-            [
-                n_("{count} waiting", "{count} waiting", len(pending), lang),
-                n_("{count} published", "{count} published", len(published), lang),
-                n_("{count} vote", "{count} votes", sum(q.votes for q in questions if q.shown), lang),
-                n_("{count} participant", "{count} participants", joined, lang),
-            ]
+        counts = [
+            n_("{count} waiting", "{count} waiting", len(pending), lang),
+            n_("{count} published", "{count} published", len(published), lang),
+            n_("{count} vote", "{count} votes", sum(q.votes for q in questions if q.shown), lang),
+            n_("{count} participant", "{count} participants", joined, lang),
+        ]
+        if guestboard.takes_screen(guest, liveroom.current_question(view.asked)):
+            counts.append(t("on the projector now", lang))
+        state = t("Phones can ask the guest questions.", lang) if room.open else t("Asking is closed.", lang)
+        status = (
+            f'<p class="hx-guest-state"><strong>{tx(state, lang)}</strong><br>'
+            f'<span class="hx-guest-counts" role="status">{tx(" · ".join(counts), lang)}</span></p>'
         )
-        st.html(f'<p class="hx-guest-counts" role="status">{tx(counts, lang)}</p>')
-        on_screen = guestboard.takes_screen(guest, liveroom.current_question(view.asked))
-        showing = t("On the projector now: the questions for the guest.", lang) if on_screen else ""
-        if showing:
-            caption(showing)
-        order = st.segmented_control(
-            t("Sort", lang),
-            list(ORDER_LABELS),
-            format_func=lambda o: t(ORDER_LABELS[o], lang),
-            default="votes",
-            required=True,
-            key=ORDER,
-        )
-        order = order if order in ORDER_LABELS else "votes"
+        order = switches(view, room.open, room.auto_publish, status)
         lit = guestboard.highlighted(guest)
         if lit is not None:
             with st.container(border=True, key="guest-lit"):
@@ -205,12 +139,13 @@ def moderation(view: LiveView) -> None:
         st.html(f'<ul class="hx-guest-prompts">{items}</ul>')
 
 
-def switches(view: LiveView, open: bool, auto_publish: bool) -> None:
-    """Open or close asking, and publish as questions come: buttons, said with the room's state beside them."""
+def switches(view: LiveView, open: bool, auto_publish: bool, status: str) -> str:
+    """The room's state and counts (``status``), the buttons that open or close asking and publish as questions
+    come (buttons: a press is reported once), and the lists' order; the order chosen."""
     lang = view.lang
-    with st.container(horizontal=True, vertical_alignment="center", key="guest-switches"):
+    with st.container(horizontal=True, vertical_alignment="bottom", key="guest-switches"):
+        st.html(status)
         if open:
-            st.html(f'<p class="hx-guest-state">{tx(t("Phones can ask the guest questions.", lang), lang)}</p>')
             st.button(
                 t("Close asking", lang),
                 key="guest-close",
@@ -220,7 +155,6 @@ def switches(view: LiveView, open: bool, auto_publish: bool) -> None:
                 icon=":material/lock:",
             )
         else:
-            st.html(f'<p class="hx-guest-state">{tx(t("Asking is closed.", lang), lang)}</p>')
             st.button(
                 t("Open questions for the guest", lang),
                 key="guest-open",
@@ -248,6 +182,15 @@ def switches(view: LiveView, open: bool, auto_publish: bool) -> None:
                 kwargs={"auto_publish": True},
                 icon=":material/bolt:",
             )
+        order = st.segmented_control(
+            t("Sort", lang),
+            list(ORDER_LABELS),
+            format_func=lambda o: t(ORDER_LABELS[o], lang),
+            default="votes",
+            required=True,
+            key=ORDER,
+        )
+    return order if order in ORDER_LABELS else "votes"
 
 
 def inbox(view: LiveView, pending: list[GuestQuestion], numbers: dict[str, int], duplicates: dict[str, str]) -> None:
@@ -259,8 +202,8 @@ def inbox(view: LiveView, pending: list[GuestQuestion], numbers: dict[str, int],
         return
     listed = [q.id for q in pending]
     for q in pending:
-        with st.container(horizontal=True, vertical_alignment="center", key=f"guest-row-{q.id}"):
-            st.checkbox(md(f"#{numbers[q.id]}"), key=pick_key(q.id))
+        with st.container(horizontal=True, vertical_alignment="center", wrap=False, key=f"guest-row-{q.id}"):
+            st.checkbox(t("Select question #{number}", lang, number=numbers[q.id]), key=pick_key(q.id), label_visibility="collapsed")
             st.html(_line(view, q, numbers[q.id], numbers, duplicates, False))
             _merge_button(view, q, numbers, duplicates)
     picked = sum(1 for q in listed if st.session_state.get(pick_key(q)))
@@ -347,7 +290,7 @@ def put_away(view: LiveView, others: list[GuestQuestion], numbers: dict[str, int
         if not others:
             caption(t("None yet.", lang))
         for q in others:
-            with st.container(horizontal=True, vertical_alignment="center", key=f"guest-row-{q.id}"):
+            with st.container(horizontal=True, vertical_alignment="center", wrap=False, key=f"guest-row-{q.id}"):
                 st.html(_line(view, q, numbers[q.id], numbers, duplicates, False))
                 if q.state == "answered":
                     st.button(
