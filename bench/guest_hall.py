@@ -972,7 +972,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hx-guest-hall-")))
         print(
-            f"{machine_note()}; {args.phones} phones, {args.askers} questions, {args.votes} votes each, {args.over:.0f} s", flush=True
+            f"{machine_note()}; {args.phones} phones, {args.askers} questions, {args.votes} votes each, {args.over:.0f} s, "
+            f"reloads: {args.reloads}",
+            flush=True,
         )
         run = asyncio.run(guest_run(args, logs))
         checks = report(run, args)
