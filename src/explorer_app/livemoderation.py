@@ -52,7 +52,8 @@ def _line(view: LiveView, q: GuestQuestion, number: int, numbers: dict[str, int]
         looks = t("looks like #{number}", lang, number=numbers[duplicates[q.id]])
         flags += f' <span class="hx-guest-flag">{tx(looks, lang)}</span>'
     if on_screen:
-        flags += f' <span class="hx-guest-on-screen">{tx(t("on the projector", lang), lang)}</span>'
+        there = t("on the projector", lang)  # outside the f-string, where the catalogs' extractor finds it
+        flags += f' <span class="hx-guest-on-screen">{tx(there, lang)}</span>'
     meta = " · ".join(notes)
     return (
         f'<p class="hx-guest-item"><strong>#{number}</strong> <span dir="auto">{esc(q.text)}</span><br>'
