@@ -287,7 +287,9 @@ def shown(view: LiveView, published: list[GuestQuestion], numbers: dict[str, int
 def put_away(view: LiveView, others: list[GuestQuestion], numbers: dict[str, int], duplicates: dict[str, str]) -> None:
     """Answered, hidden and archived questions (merged ones among them), each restorable."""
     lang = view.lang
-    with st.expander(t("Answered, hidden and archived ({count})", lang, count=len(others)), icon=":material/inventory_2:"):
+    with st.expander(
+        t("Answered, hidden and archived ({count})", lang, count=len(others)), icon=":material/inventory_2:", key="guest-put-away"
+    ):
         if not others:
             caption(t("None yet.", lang))
         for q in others:
