@@ -37,7 +37,7 @@ its last acknowledged value). Targets: 0 lost or doubled, all within ``--over`` 
 when one is missed.
 
 Run: .venv/bin/python bench/guest_hall.py [--phones 500] [--askers 100] [--votes 6] [--over 60] [--arrive 30]
-     [--projector chromium|listener] [--reloads news|none] [--logs DIR] [--json FILE]
+     [--projector chromium|listener] [--reloads news|none] [--replica-src DIR] [--logs DIR] [--json FILE]
 Needs Debian's postgresql, nginx and chromium.
 """
 
@@ -693,7 +693,10 @@ async def guest_run(args: argparse.Namespace, logs: Path) -> Run:
         use_chromium = False
     async with async_playwright() as p:
         chromium = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS) if use_chromium else None
-        with live_load.running_postgres() as (url, postmaster), running_cluster(url, logs) as cluster:
+        replica_env = {"PYTHONPATH": str(args.replica_src)} if args.replica_src else {}
+        if args.request_log:  # each replica's log (in --logs) says each request's route, status and milliseconds
+            replica_env["EXPLORER_REQUEST_LOG"] = "true"
+        with live_load.running_postgres() as (url, postmaster), running_cluster(url, logs, env=replica_env) as cluster:
             store = LiveStore(url)
             book = GuestBook(store)
             print(f"guest hall: nginx {cluster.base}, replicas {', '.join(r.base for r in cluster.replicas)}", flush=True)
@@ -959,6 +962,12 @@ def main(argv: list[str] | None = None) -> int:
         help="news: a phone loads the guest page again on each guest event with a new digest, as join.js does; none: "
         "never (a what-if: the pages a phone gets are then only those after its own asks and votes)",
     )
+    parser.add_argument(
+        "--replica-src",
+        type=Path,
+        help="a what-if: the replicas import the explorer from this folder (the src/ of a patched checkout) instead of this one",
+    )
+    parser.add_argument("--request-log", action="store_true", help="the replicas log every request (see --logs)")
     parser.add_argument("--logs", type=Path)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
