@@ -28,7 +28,7 @@ from explorer.mapview import ASSET_BASE, LEAFLET_CSS, LEAFLET_DIR, LEAFLET_JS
 from explorer.theme import css_variables, stylesheet
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-PAGE_SHEETS = ("app", "kiosk", "attract")  # explorer_app/css/*.css, in this order
+PAGE_SHEETS = ("app", "kiosk", "attract", "guest")  # explorer_app/css/*.css, in this order
 MAP_SHEETS = ("under_map",)
 COMPONENTS = ("page", "links", "leaflet_map", "livepush")  # explorer_app/*.js
 

@@ -11,8 +11,6 @@ one waiting in the moderator's inbox, nor a hidden one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from explorer.guest import GuestQuestion, GuestRoom
 from explorer.gueststore import GuestBook
@@ -46,13 +44,6 @@ def takes_screen(guest: GuestRead, current: LiveQuestion | None) -> bool:
     return highlighted(guest) is not None or (guest.room.open and (current is None or current.state != "open"))
 
 
-@cache
-def stylesheet() -> str:
-    """The guest part's style (``explorer_app/css/guest.css``), as a ``<style>`` element drawn with it."""
-    text = resources.files("explorer_app").joinpath("css", "guest.css").read_text(encoding="utf-8")
-    return f"<style>{text}</style>"
-
-
 def screen_html(guest: GuestRead, content, joined: int, language: str, scan: bool) -> str:
-    """The guest part of the projector, with its style."""
-    return stylesheet() + guest_screen_html(content, guest.room, guest.questions, joined, language, scan=scan)
+    """The guest part of the projector (its style, ``css/guest.css``, is in the explorer's stylesheet)."""
+    return guest_screen_html(content, guest.room, guest.questions, joined, language, scan=scan)
