@@ -204,14 +204,38 @@ BESIDE_PUPILS = (
     "src/explorer_app/participant.py",
     "src/explorer/live.py",
     "src/explorer/livefragments.py",
+    "src/explorer/guest.py",
+    "src/explorer/guestpage.py",
+    "src/explorer_app/guestroutes.py",
 )
 
 
+def to_the_guest() -> set[str]:
+    """The host's prompts (explorer.guest.host_prompts): questions the host asks the guest, so they say vous."""
+    from explorer import guest
+
+    return {guest.PLACE_PROMPT, guest.SCENE_PROMPT, guest.FACT_PROMPT, guest.CAST_PROMPT, *guest.GENERAL_PROMPTS}
+
+
 def test_french_strings_beside_pupils_content_address_no_one():
-    messages = [m for m in catalog("fr") if m.id and any(p in BESIDE_PUPILS for p, _ in m.locations)]
+    messages = [
+        m
+        for m in catalog("fr")
+        if m.id
+        and any(p in BESIDE_PUPILS for p, _ in m.locations)
+        and (m.id if isinstance(m.id, str) else m.id[0]) not in to_the_guest()
+    ]
     assert messages, "the live session's strings are in the catalog"
     bad = [(m.id, s, registers(s, "fr")) for m in messages for s in strings(m) if registers(s, "fr")]
     assert bad == []
+
+
+def test_the_hosts_prompts_say_vous_to_the_guest_in_french(content):
+    from explorer.guest import host_prompts
+
+    assert all(set(registers(prompt, "fr")) <= {"vous"} for prompt in host_prompts(content, "fr"))
+    assert any("vous" in registers(prompt, "fr") for prompt in host_prompts(content, "fr"))
+    assert not any(registers(prompt, "nl").get("u") for prompt in host_prompts(content, "nl"))
 
 
 # --- the content -------------------------------------------------------------------------------------------------
@@ -484,6 +508,7 @@ def phone():
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
+    from explorer_app.guestroutes import guest_routes
     from explorer_app.participant import LOOKS, participant_routes
 
     class Fresh(TestClient):
@@ -491,7 +516,7 @@ def phone():
             LOOKS.clear()  # the test's own store changes the questions: no read kept from before
             return super().request(*args, **kwargs)
 
-    return Fresh(Starlette(routes=participant_routes()), follow_redirects=True)
+    return Fresh(Starlette(routes=participant_routes() + guest_routes()), follow_redirects=True)
 
 
 def phone_text(response) -> str:
@@ -539,6 +564,32 @@ def test_the_french_phone_shows_one_register_the_questions(store, content, age):
         assert set(registers(text, "fr")) == {register}, registers(text, "fr")
         rest = without(text, [flat(asked.text.get("fr"))])
         assert registers(rest, "fr") == {}, registers(rest, "fr")
+
+
+def test_the_french_guest_page_addresses_no_one(store, content):
+    """The phone's questions for the guest: the form, the lists, a question sent, waiting, published and answered."""
+    from explorer.gueststore import GuestBook
+
+    session, _ = store.start_session(time.time(), "fr", False)
+    book = GuestBook(store)
+    book.set_room(session.code, open=True)
+    browser = phone()
+    address = f"/join/guest?lang=fr&code={session.code}"
+    texts = [phone_text(browser.get(address))]
+    sent = browser.post(
+        "/join/guest/ask", data={"code": session.code, "text": "Pourquoi ici", "lang": "fr", "place": content.places[0].id}
+    )
+    texts.append(phone_text(sent))
+    (asked,) = book.questions(session.code)
+    book.moderate(session.code, [asked.id], "publish", time.time())
+    texts.append(phone_text(browser.get(address)))
+    book.highlight(session.code, asked.id, time.time())
+    texts.append(phone_text(browser.get(address)))
+    book.moderate(session.code, [asked.id], "answer", time.time())
+    texts.append(phone_text(browser.get(address)))
+    assert all("Pourquoi ici" in text for text in texts[1:]), "the question shows in each state"
+    for text in texts:
+        assert registers(text, "fr") == {}, registers(text, "fr")
 
 
 def test_the_french_presenters_page_says_vous_to_the_presenter(store):
