@@ -368,6 +368,10 @@ class Hall:
             if not offered:  # nothing to vote for on the page yet: the next question will come with the stream
                 person.refusals["vote: nothing on the page"] += 1
                 await asyncio.sleep(rng.uniform(1, 2))
+                if self.args.reloads == "none":  # no news reloads it: the person pulls to refresh
+                    async with lock:
+                        with contextlib.suppress(HttpError):
+                            person.page = (await browser.get(f"/join/guest?{urlencode({'code': self.code})}")).text
                 continue
             fields = rng.choice(offered)
             act = Act(fields["question"], up, start=time.time())
@@ -960,7 +964,8 @@ def main(argv: list[str] | None = None) -> int:
         choices=("news", "none"),
         default="news",
         help="news: a phone loads the guest page again on each guest event with a new digest, as join.js does; none: "
-        "never (a what-if: the pages a phone gets are then only those after its own asks and votes)",
+        "not on news (a what-if: a phone then gets the pages after its own asks and votes, and loads the page again "
+        "itself when it shows nothing to vote for)",
     )
     parser.add_argument(
         "--replica-src",
