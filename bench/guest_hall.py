@@ -15,7 +15,8 @@ moderator publishing by hand only adds their own delay). Servers listen on ports
    acknowledgement). Every phone votes for 6 distinct published questions (``POST /join/guest/vote``, ``up=1``) at
    times spread from 3 s after its arrival to 3 s before the end, each time for a question its page shows and it has
    not voted for; one phone in ten takes its third vote back 1 to 3 s later and gives it again 1 to 3 s after that.
-   A 303 with ``done=`` is the acknowledgement; anything else is a refusal, tried again 1 to 3 s later.
+   A 303 with ``done=`` is the acknowledgement; anything else is a refusal, tried again 1 to 3 s later. A phone
+   keeps trying until 30 s after the stage's end, so that a slow room shows how far behind it is.
 2. Baseline, the answers path, ``--over`` seconds: the presenter opens a place vote (``store.move``); each phone,
    told by its stream, loads ``/join`` again and sends an answer 6 times (a different place each time) spread over
    the stage: 3,000 writes of the path the hall already uses.
@@ -37,7 +38,8 @@ its last acknowledged value). Targets: 0 lost or doubled, all within ``--over`` 
 when one is missed.
 
 Run: .venv/bin/python bench/guest_hall.py [--phones 500] [--askers 100] [--votes 6] [--over 60] [--arrive 30]
-     [--projector chromium|listener] [--reloads news|none] [--replica-src DIR] [--logs DIR] [--json FILE]
+     [--projector chromium|listener] [--reloads news|none] [--replica-src DIR] [--request-log] [--logs DIR]
+     [--json FILE]
 Needs Debian's postgresql, nginx and chromium.
 """
 
