@@ -664,6 +664,7 @@ class Stage:
     never_read: int = 0
     reads: int = 0
     heard: dict[str, int] = field(default_factory=dict)  # the listener's events by kind during the stage
+    client_lag: dict[str, float] = field(default_factory=dict)  # this client's event loop: a 50 ms sleep's overshoot
 
 
 @dataclass
@@ -684,6 +685,15 @@ class Run:
     projector_errors: list[str] = field(default_factory=list)
     projector_final: int = -1
     db_votes: int = 0
+
+
+async def loop_lag(found: list[float], step: float = 0.05) -> None:
+    """How late this client's event loop wakes from a ``step`` sleep: when it is late, every phone's clock is too
+    (the phones' waits would then be this client's, not the room's)."""
+    while True:
+        start = time.perf_counter()
+        await asyncio.sleep(step)
+        found.append(time.perf_counter() - start - step)
 
 
 def post_seconds(acts: list[Act]) -> dict[str, float]:
@@ -733,6 +743,8 @@ async def guest_run(args: argparse.Namespace, logs: Path) -> Run:
             gc.freeze()
             gc.disable()
             usage = Usage(cluster.replicas, postmaster)
+            lags: list[float] = []
+            lagging = asyncio.create_task(loop_lag(lags))
             hall.t0 = time.time()
             tasks = [asyncio.create_task(hall.run(person)) for person in people]
 
@@ -746,6 +758,7 @@ async def guest_run(args: argparse.Namespace, logs: Path) -> Run:
             await wait_for(lambda: bool(listener.totals("guest")) and listener.totals("guest")[-1][1] >= expected_total, 15)
             stage.cpu, stage.parts, elapsed = usage.done()
             stage.cpu_seconds = sum(stage.cpu) * elapsed / 100
+            stage.client_lag, lags[:] = percentiles(lags), []
             await asyncio.sleep(2)  # the projector's last total
             guest_shown: list[tuple[float, int]] = []
             if page is not None and shown:
@@ -775,6 +788,8 @@ async def guest_run(args: argparse.Namespace, logs: Path) -> Run:
             await asyncio.sleep(2)
             base.cpu, base.parts, elapsed = usage.done()
             base.cpu_seconds = sum(base.cpu) * elapsed / 100
+            base.client_lag = percentiles(lags)
+            lagging.cancel()
             hall.stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             gc.enable()
@@ -903,6 +918,7 @@ def report(run: Run, args: argparse.Namespace) -> list[tuple[str, bool]]:
             f"    per write (listener: the row's time -> the first read holding it): {ms(stage.listener_write)}; replaced before "
             f"read {stage.replaced}, never read {stage.never_read}; reads {stage.reads}, events heard {stage.heard}"
         )
+        print(f"    this client's event loop, late from a 50 ms sleep p50/p95/max: {ms(stage.client_lag)}")
         print(
             f"    replicas' CPU (% of a core): {percent(stage.cpu)}, {stage.cpu_seconds:.1f} s in all; PostgreSQL "
             f"{stage.parts.get('PostgreSQL', 0):.0f}, nginx {stage.parts.get('nginx', 0):.0f}, this client "
