@@ -96,6 +96,7 @@ def test_the_page_follows_the_guest_signal_and_names_its_language(content, langu
     text = page(content, language, questions=[question(1)])
     assert f'<html lang="{language}">' in text and 'data-events="/join/events?code=ABC234"' in text
     assert f'data-guest="{guest_signal(OPEN, [question(1)])["v"]}"' in text
+    assert f'data-guest-counts="{guest_signal(OPEN, [question(1)])["c"]}"' in text
     assert 'data-here="/join/guest?code=ABC234&amp;lang=fr"' in text
     assert 'http-equiv="refresh"' not in text  # never reloaded while a question may be written
 
@@ -104,8 +105,10 @@ def test_the_signal_changes_with_what_phones_see_and_not_with_waiting_questions(
     base = guest_signal(OPEN, [question(1)])
     assert guest_signal(OPEN, [question(1)]) == base and base["open"] is True
     assert guest_signal(OPEN, [question(1), question(2, state="pending")]) == base
+    votes = guest_signal(OPEN, [question(1, votes=1)])  # votes change the counts only: phones reload for them slowly
+    assert votes["v"] == base["v"] and votes["c"] != base["c"]
+    assert guest_signal(OPEN, [question(1, votes=1), question(2, state="pending", votes=3)])["c"] == votes["c"]
     for changed in (
-        guest_signal(OPEN, [question(1, votes=1)]),
         guest_signal(OPEN, [question(1, state="answered")]),
         guest_signal(GuestRoom(open=True, highlighted="q1"), [question(1)]),
         guest_signal(GuestRoom(open=False), [question(1)]),

@@ -635,7 +635,7 @@ def test_a_phones_stream_says_its_state_at_once_and_each_change_of_it_only(app, 
     scene = opened(store, scene_question(content, session))
     state = client.get(f"/join/state?code={session.code}")
     assert state.headers["cache-control"] == "no-store"
-    assert state.json() == {"question": scene.id, "state": "open", "guest": {"v": state.json()["guest"]["v"], "open": False}}
+    assert state.json() == {"question": scene.id, "state": "open", "guest": {**state.json()["guest"], "open": False}}
     with client.stream("GET", f"/join/events?code={session.code}") as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
         assert "content-encoding" not in stream.headers  # never held back to be compressed

@@ -50,12 +50,22 @@ class GuestView:
 
 
 def guest_signal(room: GuestRoom, questions: Sequence[GuestQuestion]) -> dict[str, object]:
-    """What the guest page follows (``/join/events`` "guest", ``/join/state``): whether asking is open, and a
-    short digest of what every phone sees alike (the highlight, the shown questions, their states and votes).
-    The same on every replica for the same data; a waiting question changes it only once it is shown."""
-    shown = sorted((q.id, q.state, q.votes) for q in questions if q.shown)
-    digest = hashlib.sha256(json.dumps([room.open, room.highlighted, shown], separators=(",", ":")).encode()).hexdigest()[:16]
-    return {"v": digest, "open": room.open}
+    """What the guest page follows (``/join/events`` "guest", ``/join/state``): whether asking is open, a short
+    digest ``v`` of what every phone sees alike (the highlight, the shown questions and their states) and one ``c``
+    of their votes. The same on every replica for the same data; a waiting question changes neither until it is
+    shown. join.js loads the page again at once when ``v`` changes, and for ``c`` alone only now and then
+    (``COUNTS_EVERY`` in join.js): in a hall every vote changes the counts, and a page per phone per vote would
+    take the replicas' whole time."""
+
+    def digest(value: object) -> str:
+        return hashlib.sha256(json.dumps(value, separators=(",", ":")).encode()).hexdigest()[:16]
+
+    shown = [q for q in sorted(questions, key=lambda q: q.id) if q.shown]
+    return {
+        "v": digest([room.open, room.highlighted, [(q.id, q.state) for q in shown]]),
+        "c": digest([(q.id, q.votes) for q in shown]),
+        "open": room.open,
+    }
 
 
 def _hidden(shell: Shell, code: str, **extra: str) -> str:
@@ -124,9 +134,11 @@ def guest_html(content: Content, shell: Shell, view: GuestView, language: str, *
     loads the page again on "guest" news, never while a question is being written."""
     title = t(GUEST_TITLE, language)
     session_line = t("Session {code}", language, code=spaced(view.code))
+    signal = guest_signal(view.room, view.questions)
     data = {
         "code": view.code,
-        "guest": str(guest_signal(view.room, view.questions)["v"]),
+        "guest": str(signal["v"]),
+        "guest-counts": str(signal["c"]),
         "events": events,
         "poll": state,
         "here": shell.url(),

@@ -4,9 +4,10 @@ accepts it, else gzip.
 Streamlit serves its own scripts uncompressed on purpose (compressing them on every request would cost the
 server more than it saves, it says), and a phone then downloads 2.9 MB before the map shows. This middleware
 sits in front of the whole app (``st.App(middleware=...)``): a response it has seen before is answered from its
-cache; a new one is gzipped at once (fast) in a worker thread and then compressed again with brotli at its
-strongest setting in the background, for the next browser. So 300 phones arriving after a screening cost the
-server one compression per file, and each phone about a third of the bytes.
+cache; a new one is gzipped at once (fast) in a worker thread, and once it is asked for again it is compressed with
+brotli at its strongest setting in the background, for the next browser. So 300 phones arriving after a screening
+cost the server one compression per file, and each phone about a third of the bytes; a page made for one phone
+alone (a live session's page with its own answer) costs one gzip, never the slow pass nobody would reuse.
 
 Responses that are not worth it pass untouched: not text (images, fonts, PDFs), small, partial (``Range``),
 already encoded, or streamed beyond ``MAX_BODY``.
@@ -128,7 +129,8 @@ async def compressed(body: bytes, encoding: str, bodies: CompressedBodies = BODI
         found = bodies.get(digest, "br")
         if found is not None:
             return found, "br"
-        bodies.brotli_later(digest, body)
+        if bodies.get(digest, "gzip") is not None:  # asked for before: worth the slow pass (a page made for one
+            bodies.brotli_later(digest, body)  # phone never is, and brotli's strongest pass costs 200 times gzip)
     found = bodies.get(digest, "gzip")
     if found is None:
         found = await to_thread.run_sync(_gzip, body)

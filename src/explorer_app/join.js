@@ -40,9 +40,16 @@
   }
 
   function writing() { return ask && (ask.value !== "" || document.activeElement === ask); }
+  // votes alone change the counts: the page shows new counts now and then, not at each of a hall's votes
+  var COUNTS_EVERY = 20000, loaded = Date.now(), countsLater = null;
   function toldGuest(found) {
     if (!found) return;
     var changed = guestPage ? found.v !== main.dataset.guest : !!found.open !== (main.dataset.guestOpen === "1");
+    if (!changed && guestPage && found.c && found.c !== main.dataset.guestCounts && !countsLater) {
+      var wait = Math.max(0, loaded + COUNTS_EVERY - Date.now()) + Math.random() * COUNTS_EVERY / 2;
+      countsLater = window.setTimeout(function () { countsLater = null; toldGuest({ v: "counts" }); }, wait);
+      return;
+    }
     if (!changed) return;
     if (writing() || (!guestPage && box && box.value !== box.defaultValue)) { waiting = true; return; }
     reload();
