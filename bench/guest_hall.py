@@ -106,6 +106,8 @@ GUEST_WATCH = """
 })();
 """
 DIGEST = re.compile(r'data-guest="([^"]*)"')
+COUNTS = re.compile(r'data-guest-counts="([^"]*)"')
+COUNTS_EVERY = 20.0  # join.js: a page whose counts alone changed is loaded again only this long after it loaded
 
 _handed: set[int] = set()
 
@@ -149,7 +151,8 @@ class GuestPhone:
     pid: str = ""
     joined: float = 0.0
     join_seconds: float | None = None
-    page: str = ""  # the guest page as last loaded
+    _page: str = ""
+    loaded: float = 0.0  # when the guest page was last loaded (join.js's ``loaded``)
     reloads: int = 0
     events: int = 0
     asked: str = ""  # the acknowledged question's id
@@ -165,12 +168,26 @@ class GuestPhone:
     wire_guest: int = 0  # ... by the end of the guest stage
     done: bool = False
 
+    @property
+    def page(self) -> str:
+        """The guest page as last loaded (a reload, or the page an ask or a vote was sent back to)."""
+        return self._page
+
+    @page.setter
+    def page(self, html: str) -> None:
+        self._page, self.loaded = html, time.time()
+
     def votes_done(self) -> int:
         return len({a.question for a in self.acts if a.acked and a.up})
 
 
 def digest(html: str) -> str:
     found = DIGEST.search(html)
+    return found.group(1) if found else ""
+
+
+def counts(html: str) -> str:
+    found = COUNTS.search(html)
     return found.group(1) if found else ""
 
 
@@ -201,7 +218,8 @@ class Hall:
         browser = Browser(self.base)
         lock = asyncio.Lock()  # one request at a time on the phone's connection, as one tab
         stream = None
-        pending: asyncio.Task | None = None
+        pending: asyncio.Task | None = None  # a reload for new questions or states
+        later: asyncio.Task | None = None  # a reload for new counts alone (join.js's ``countsLater``)
         guest_url = f"/join/guest?{urlencode({'code': self.code, 't': self.ticket})}"
         join_url = f"/join?{urlencode({'code': self.code, 't': self.ticket})}"
         name = cookie_name(self.code)
@@ -217,7 +235,7 @@ class Hall:
                         person.reloads += 1
 
         def heard(kind: str, data: str, at: float) -> None:
-            nonlocal pending, spread
+            nonlocal pending, later, spread
             person.events += 1
             found = state_of(data)
             if (
@@ -227,8 +245,20 @@ class Hall:
                 and found.get("v") != digest(person.page)
                 and not self.baseline.is_set()
             ):
+                if later is not None and not later.done():  # the page is loaded now, the counts with it
+                    later.cancel()
                 if pending is None or pending.done():
                     pending = asyncio.create_task(reload(rng.random() * min(float(found.get("spread") or 0), 3000) / 1000))
+            elif (
+                kind == "guest"
+                and args.reloads == "news"
+                and found.get("c")
+                and found.get("c") != counts(person.page)
+                and not self.baseline.is_set()
+                and (later is None or later.done())
+            ):  # join.js: the counts alone changed: loaded again COUNTS_EVERY after the last load, spread over half that
+                wait = max(0.0, person.loaded + COUNTS_EVERY - time.time()) + rng.random() * COUNTS_EVERY / 2
+                later = asyncio.create_task(reload(wait))
             elif kind == "state" and self.question and found.get("question") == self.question and found.get("state") == "open":
                 person.pushed = person.pushed or at
                 spread = spread or min(float(found.get("spread") or 0), 3000)
