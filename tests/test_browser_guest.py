@@ -147,8 +147,11 @@ def test_a_moderator_a_projector_and_three_phones(browser, served):
         # highlighted: large on the projector, with its place on the map
         page.locator(f".st-key-guest-item-{first.id}").get_by_role("button", name="Highlight").click()
         now = projector.page.locator(".hx-guest-question")
-        expect(now).to_have_text(texts[0], timeout=LIVE)
+        expect(now).to_contain_text(texts[0], timeout=LIVE)
+        expect(now).to_contain_text("#1")  # numbered as on the moderator's list
         expect(projector.page.locator(f".hx-guest-place[data-place='{place.id}']")).to_be_visible()
+        bottom = projector.page.locator(".hx-guest-total").evaluate("e => e.getBoundingClientRect().bottom")
+        assert bottom <= 1080, bottom  # a projector cannot scroll: the counts stay on the screen
         size = float(now.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
         assert size >= 48, size
         assert book.room(code).highlighted == first.id

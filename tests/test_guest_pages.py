@@ -249,9 +249,12 @@ def test_the_projector_shows_the_highlighted_question_its_place_the_queue_and_co
     book.highlight(session.code, asked[0].id, time.time())
     screen = projector(store, session)
     board = guest_part(screen)
-    assert 'class="hx-guest-question" dir="auto">About this place?</p>' in board
+    assert 'class="hx-guest-question" dir="auto"><span class="hx-guest-number">#1</span> About this place?</p>' in board
     assert f'data-place="{place.id}"' in board and esc(place.name.get()) in board
     assert board.index("Queued, starred?") < board.index("Queued, voted?")  # starred first in the queue
+    # numbered as the moderator numbers them (in the order asked), not by their place in the queue
+    assert '<span class="hx-guest-number">#2</span> <span class="hx-guest-text" dir="auto">Queued, starred?' in board
+    assert '<span class="hx-guest-number">#3</span> <span class="hx-guest-text" dir="auto">Queued, voted?' in board
     assert f'<span class="hx-guest-votes" data-question="{asked[2].id}">4</span>' in board
     assert 'class="hx-guest-total" data-votes="5"' in board and "3 questions" in board
     assert "Pending?" not in board and not screen.get("button") and not screen.get("checkbox")
@@ -334,3 +337,19 @@ def test_the_projectors_stream_says_guest_news_coalesced(store, content, monkeyp
 
     news = asyncio.run(told())
     assert news[0].count("event: guest") == 1 and "event: answers" not in news[0]
+
+
+def test_the_question_on_screen_is_marked_answered_from_its_box_and_the_next_one_follows(store, content):
+    session, secret, book, asked = room(store, content, "On screen?", "Next?", "Then?")
+    book.moderate(session.code, [q.id for q in asked], "publish", time.time())
+    first, second, third = asked
+    book.star(session.code, [third.id])  # starred: it leads the queue
+    book.highlight(session.code, first.id, time.time())
+    at = controls(store, session, secret)
+    assert next(b for b in at.button if b.key == "guest-lit-next").label == "Answered, next: #3"
+    at.button(key="guest-lit-next").click().run()
+    assert states(book, session.code)["On screen?"] == "answered" and book.room(session.code).highlighted == third.id
+    assert next(b for b in at.button if b.key == "guest-lit-next").label == "Answered, next: #2"
+    at.button(key="guest-lit-answered").click().run()
+    assert states(book, session.code)["Then?"] == "answered" and book.room(session.code).highlighted == ""
+    assert "guest-lit-answered" not in keys(at, "guest-") and not at.exception

@@ -439,7 +439,7 @@ def test_the_projector_view_has_its_own_read_only_link_and_shows_the_code_and_an
     button = at.get("link_button")[0]  # a link, opened in a new window: the controls stay in this one
     assert button.key == "live-screen" and button.proto.url.startswith("live?")
     query = parse_qs(button.proto.url.split("?", 1)[1])
-    assert query == {"code": [session.code], "screen": [screen_of(store, session)]} and secret not in button.proto.url
+    assert query == {"code": [session.code], "screen": [screen_of(store, session)], "lang": ["en"]} and secret not in button.proto.url
     screen = run("pages/live.py", **{name: values[0] for name, values in query.items()})
     assert "key" not in screen.query_params
     assert f"{session.code[:3]} {session.code[3:]}" in text_of(screen) and "Waiting for the first question" in text_of(screen)

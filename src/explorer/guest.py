@@ -187,9 +187,9 @@ def ref_label(content: Content, question: GuestQuestion, language: str = "en") -
 
 # --- the host's help: questions drawn from the content, for a shy room ---------------------------------------
 
-PLACE_PROMPT = N_("Why {place}? How did you find it, and what did it give the film?")
+PLACE_PROMPT = N_("{place}: why there? How did you find the place, and what did it give the film?")
 SCENE_PROMPT = N_("How was the scene “{scene}” shot, and what did you want the audience to notice?")
-FACT_PROMPT = N_("Moss: {fact}. How did looking at moss change the way the film looks at the city?")
+FACT_PROMPT = N_("On moss (“{fact}”): how did looking at moss change the way the film looks at the city?")
 BOTH = N_("{first} and {second}")
 CAST_PROMPT = N_("How did you find the people who play {characters}?")
 GENERAL_PROMPTS = (

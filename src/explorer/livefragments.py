@@ -447,17 +447,19 @@ def guest_counts_html(published: int, votes: int, joined: int, language: str = "
     return f'<p class="hx-guest-total" data-votes="{votes}" role="status">{tx(line, language)}</p>'
 
 
-def guest_queue_html(waiting: list[GuestQuestion], language: str = "en") -> str:
-    """The queue under the question being answered (``explorer.guest.queue``): each question's text as its asker
-    wrote it (its own direction) and its votes."""
+def guest_queue_html(waiting: list[GuestQuestion], numbers: Mapping[str, int], language: str = "en") -> str:
+    """The queue under the question being answered (``explorer.guest.queue``): each question's number as the
+    moderator sees it (#7: in the order asked, so "number 7" means one question for the host and the room), its
+    text as its asker wrote it (its own direction) and its votes."""
     if not waiting:
         return ""
     heading = t("Next questions", language)
     items = "".join(
-        f'<li><span class="hx-guest-text" dir="auto">{esc(q.text)}</span>{_guest_votes_html(q.id, q.votes, language)}</li>'
+        f'<li><span class="hx-guest-number">#{numbers.get(q.id, "")}</span> '
+        f'<span class="hx-guest-text" dir="auto">{esc(q.text)}</span>{_guest_votes_html(q.id, q.votes, language)}</li>'
         for q in waiting
     )
-    return f'<div class="hx-guest-next"><h3>{tx(heading, language)}</h3><ol class="hx-guest-queue">{items}</ol></div>'
+    return f'<div class="hx-guest-next"><h3>{tx(heading, language)}</h3><ul class="hx-guest-queue">{items}</ul></div>'
 
 
 def guest_screen_html(
@@ -474,11 +476,13 @@ def guest_screen_html(
     counts. Only published and answered questions are ever drawn: never one waiting in the inbox or hidden. Without
     a highlighted question, the queue and an invitation to ask (to scan the code with ``scan``: joining is open)."""
     shown = [q for q in questions if q.shown]
+    numbers = {q.id: n for n, q in enumerate(sorted(questions, key=lambda q: (q.asked_at, q.id)), start=1)}
     now = next((q for q in shown if q.id == room.highlighted and q.state == "published"), None)
     votes = sum(q.votes for q in shown)
     title = t("Questions for the guest", language)
     parts = [f'<section class="hx-guest-screen" aria-live="polite"><p class="hx-kicker">{tx(title, language)}</p>']
-    below = guest_queue_html(queue(shown, now.id if now else "", size), language)
+    with_map = now is not None and bool(now.place) and content.place(now.place) is not None
+    below = guest_queue_html(queue(shown, now.id if now else "", size - 1 if with_map else size), numbers, language)
     if now is not None:
         about = ""
         if now.place and content.place(now.place) is not None:
@@ -488,7 +492,8 @@ def guest_screen_html(
             about = f'<p class="hx-guest-about" data-scene="{esc(scene.id)}">{tx(line, language)}</p>'
         parts.append(
             f'<div class="hx-guest-now" data-question="{esc(now.id)}">'
-            f'<p class="hx-guest-question{" hx-guest-long" if len(now.text) > LONG_QUESTION else ""}" dir="auto">{esc(now.text)}</p>'
+            f'<p class="hx-guest-question{" hx-guest-long" if len(now.text) > LONG_QUESTION else ""}" dir="auto">'
+            f'<span class="hx-guest-number">#{numbers[now.id]}</span> {esc(now.text)}</p>'
             f"{_guest_votes_html(now.id, now.votes, language)}</div>"
         )
         parts.append(f'<div class="hx-guest-below{" hx-guest-with-map" if about.startswith("<figure") else ""}">{about}{below}</div>')

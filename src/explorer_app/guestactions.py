@@ -69,3 +69,15 @@ def highlight(view: LiveView, question_id: str) -> None:
 def merge(view: LiveView, duplicate: str, into: str) -> None:
     """Merge a likely duplicate into the earlier question: its votes move there, it is archived as merged."""
     _try(view, lambda: _book(view).merge(view.code, duplicate, into, time.time()))
+
+
+def answered_then(view: LiveView, question_id: str, next_id: str) -> None:
+    """Mark the question on the projector answered and put the next one of the queue there ("" none), in one press."""
+
+    def work() -> None:
+        book, now = _book(view), time.time()
+        book.moderate(view.code, [question_id], "answer", now)
+        if next_id:
+            book.highlight(view.code, next_id, now)
+
+    _try(view, work)

@@ -20,12 +20,22 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.fragments import esc, md, tx
-from explorer.guest import STATE_LABELS, GuestQuestion, export_csv, export_xlsx, host_prompts, likely_duplicates, ordered, ref_label
+from explorer.guest import (
+    STATE_LABELS,
+    GuestQuestion,
+    export_csv,
+    export_xlsx,
+    host_prompts,
+    likely_duplicates,
+    ordered,
+    queue,
+    ref_label,
+)
 from explorer.gueststore import GuestBook
 from explorer.i18n import N_, n_, t
 from explorer.livestore import StoreUnavailable
 from explorer_app import guestboard, liveroom
-from explorer_app.guestactions import PROBLEM, act, act_picked, highlight, merge, pick_key, set_room, star
+from explorer_app.guestactions import PROBLEM, act, act_picked, answered_then, highlight, merge, pick_key, set_room, star
 from explorer_app.liveview import LiveView
 from explorer_app.widgets import caption
 
@@ -121,24 +131,47 @@ def moderation(view: LiveView) -> None:
             n_("{count} participant", "{count} participants", joined, lang),
         ]
         if guestboard.takes_screen(guest, liveroom.current_question(view.asked)):
-            counts.append(t("on the projector now", lang))
+            counts.append(t("the projector shows these questions", lang))
         state = t("Phones can ask the guest questions.", lang) if room.open else t("Asking is closed.", lang)
         status = (
             f'<p class="hx-guest-state"><strong>{tx(state, lang)}</strong><br>'
             f'<span class="hx-guest-counts" role="status">{tx(" · ".join(counts), lang)}</span></p>'
         )
         order = switches(view, room.open, room.auto_publish, status)
+        if room.auto_publish:
+            st.warning(
+                t("Questions are published as they come: nobody reads them before the phones and the projector's queue do.", lang),
+                icon=":material/bolt:",
+            )
         lit = guestboard.highlighted(guest)
         if lit is not None:
+            following = queue(questions, lit.id, 1)
             with st.container(border=True, key="guest-lit"):
                 st.html(_line(view, lit, numbers[lit.id], numbers, duplicates, True))
-                st.button(
-                    t("Take off the screen", lang),
-                    key="guest-unhighlight",
-                    on_click=highlight,
-                    args=(view, ""),
-                    icon=":material/tv_off:",
-                )
+                with st.container(horizontal=True):
+                    st.button(
+                        t("Answered", lang),
+                        key="guest-lit-answered",
+                        on_click=act,
+                        args=(view, [lit.id], "answer"),
+                        icon=":material/check:",
+                        type="primary",
+                    )
+                    if following:
+                        st.button(
+                            t("Answered, next: #{number}", lang, number=numbers[following[0].id]),
+                            key="guest-lit-next",
+                            on_click=answered_then,
+                            args=(view, lit.id, following[0].id),
+                            icon=":material/skip_next:",
+                        )
+                    st.button(
+                        t("Take off the screen", lang),
+                        key="guest-unhighlight",
+                        on_click=highlight,
+                        args=(view, ""),
+                        icon=":material/tv_off:",
+                    )
         inbox(view, ordered(pending, order), numbers, duplicates)
         shown(view, ordered(published, order), numbers, duplicates, lit.id if lit else "")
         put_away(view, ordered(others, order), numbers, duplicates)

@@ -134,8 +134,9 @@ def build(page: Page, store: LiveStore, session: LiveSession, secret: str, scree
     base = page.settings.public_url or (st.context.url or "").split("?")[0].rstrip("/").removesuffix("/live")
     join_url, typed_address = livecontrols.join_addresses(base, code, session.spoiler_safe, store.signer().ticket(code))
     own_link = f"{base}/live?{urlencode({'code': code, 'key': secret})}"
-    # the projector's window, read-only: relative to this page's address, whatever name the browser reached it by
-    screen_link = f"live?{urlencode({'code': code, 'screen': store.signer().screen_key(code)})}"
+    # the projector's window, read-only: relative to this page's address, whatever name the browser reached it by,
+    # in the presenter's language (not the projector computer's)
+    screen_link = f"live?{urlencode({'code': code, 'screen': store.signer().screen_key(code), 'lang': page.language})}"
     try:
         asked = store.questions(code)
     except StoreUnavailable as exc:
