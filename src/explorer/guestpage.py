@@ -51,19 +51,19 @@ class GuestView:
 
 def guest_signal(room: GuestRoom, questions: Sequence[GuestQuestion]) -> dict[str, object]:
     """What the guest page follows (``/join/events`` "guest", ``/join/state``): whether asking is open, a short
-    digest ``v`` of what every phone sees alike (the highlight, the shown questions and their states) and one ``c``
-    of their votes. The same on every replica for the same data; a waiting question changes neither until it is
-    shown. join.js loads the page again at once when ``v`` changes, and for ``c`` alone only now and then
-    (``COUNTS_EVERY`` in join.js): in a hall every vote changes the counts, and a page per phone per vote would
-    take the replicas' whole time."""
+    digest ``v`` of what must reach every phone at once (asking opened or closed, the question being answered) and
+    one ``c`` of the rest every phone sees alike (the shown questions, their states and votes). The same on every
+    replica for the same data; a waiting question changes neither until it is shown. join.js loads the page again
+    at once when ``v`` changes, and for ``c`` alone only now and then (``COUNTS_EVERY`` in join.js): in a hall each
+    vote and each new question changes it, and a page per phone per change would take the replicas' whole time."""
 
     def digest(value: object) -> str:
         return hashlib.sha256(json.dumps(value, separators=(",", ":")).encode()).hexdigest()[:16]
 
     shown = [q for q in sorted(questions, key=lambda q: q.id) if q.shown]
     return {
-        "v": digest([room.open, room.highlighted, [(q.id, q.state) for q in shown]]),
-        "c": digest([(q.id, q.votes) for q in shown]),
+        "v": digest([room.open, room.highlighted]),
+        "c": digest([(q.id, q.state, q.votes) for q in shown]),
         "open": room.open,
     }
 

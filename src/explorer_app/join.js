@@ -2,7 +2,8 @@
 // and load the page again when its question or that question's state changes; a written answer being typed is
 // kept across the reload. When streaming breaks (a proxy holding it back, a network cutting it), ask
 // /join/state every 15 seconds instead. A tap on a choice sends it. Without this script, every form still works.
-// The guest page (data-guest) loads again when the questions for the guest change ("guest" news), never while a
+// The guest page (data-guest) loads again at once when asking opens or closes or another question is being answered
+// ("guest" news), and for new questions and vote counts (data-guest-counts) every 20 to 30 s; never while a
 // question is being written; the session's page when asking for the guest opens or closes (data-guest-open).
 (function () {
   "use strict";
