@@ -38,7 +38,7 @@ its last acknowledged value). Targets: 0 lost or doubled, all within ``--over`` 
 when one is missed.
 
 Run: .venv/bin/python bench/guest_hall.py [--phones 500] [--askers 100] [--votes 6] [--over 60] [--arrive 30]
-     [--projector chromium|listener] [--reloads news|none] [--replica-src DIR] [--request-log] [--logs DIR]
+     [--projector chromium|listener] [--reloads news|none] [--voting script|page] [--replica-src DIR] [--request-log] [--logs DIR]
      [--json FILE]
 Needs Debian's postgresql, nginx and chromium.
 """
@@ -190,6 +190,19 @@ def digest(html: str) -> str:
 def counts(html: str) -> str:
     found = COUNTS.search(html)
     return found.group(1) if found else ""
+
+
+SCRIPT_VOTE = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]
+
+
+def flipped(page: str, question: str, up: str) -> str:
+    """The page as join.js leaves it after a vote in place: that question's form now sends ``up``."""
+
+    def swap(found: re.Match) -> str:
+        form = found.group(0)
+        return re.sub(r'name="up" value="[01]"', f'name="up" value="{up}"', form) if f'value="{question}"' in form else form
+
+    return VOTE_FORM.sub(swap, page)
 
 
 VOTE_FORM = re.compile(r'<form [^>]*action="[^"]*join/guest/vote">(.*?)</form>', re.S)
@@ -423,6 +436,23 @@ class Hall:
             act = Act(fields["question"], up, start=time.time())
             person.acts.append(act)
             chain: list = []
+            if self.args.voting == "script":  # as join.js sends it: JSON back, the row updated in place, no page
+                try:
+                    async with lock:
+                        response = await browser.send("POST", "/join/guest/vote", urlencode(fields).encode(), headers=SCRIPT_VOTE)
+                except HttpError as exc:
+                    act.broken, act.refused = True, str(exc)[:160]
+                    person.refusals["vote: connection"] += 1
+                    await asyncio.sleep(rng.uniform(1, 3))
+                    continue
+                if response.status == 200 and '"votes"' in response.text:
+                    act.acked = response.at
+                    person.page = flipped(person.page, fields["question"], "0" if up else "1")
+                    return
+                act.refused = f"{response.status} {response.text[:120]}"
+                person.refusals[f"vote: {response.status}"] += 1
+                await asyncio.sleep(rng.uniform(1, 3))
+                continue
             try:
                 async with lock:
                     response = await browser.post("/join/guest/vote", fields, chain=chain)
@@ -1033,6 +1063,12 @@ def main(argv: list[str] | None = None) -> int:
         "--replica-src",
         type=Path,
         help="a what-if: the replicas import the explorer from this folder (the src/ of a patched checkout) instead of this one",
+    )
+    parser.add_argument(
+        "--voting",
+        choices=("script", "page"),
+        default="script",
+        help="script: votes sent as join.js sends them (JSON back, the row updated in place); page: as a form without script",
     )
     parser.add_argument("--request-log", action="store_true", help="the replicas log every request (see --logs)")
     parser.add_argument("--logs", type=Path)

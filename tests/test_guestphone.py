@@ -515,3 +515,43 @@ def test_the_first_view_is_light(app, store, book, content):
         assert int(page.headers["content-length"]) <= 12 * 1024, (encoding, page.headers["content-length"])
         total = sum(int(r.headers["content-length"]) for r in (page, *sent))
         assert total <= 100 * 1024, (encoding, total)
+
+
+def test_a_vote_from_the_pages_script_is_answered_in_place_with_the_rows_new_state(app, store, book):
+    """join.js sends a vote asking for JSON and updates the question's row: no page comes back (a hall's votes
+    would cost a page each); refusals come back as an error the script shows by sending the form as a page."""
+    code = opened(store, book)
+    book.set_room(code, auto_publish=True)
+    asker, voter = guest_phone(app, code), guest_phone(app, code, "198.51.100.40", lang="fr")
+    ask(asker, code, "in place?")
+    (question,) = book.questions(code)
+    json_headers = {"Accept": "application/json"}
+
+    def sent(client, up: str, question_id: str = question.id, **extra: str):
+        form = {"code": code, "question": question_id, "up": up, "lang": "fr", **extra}
+        return client.post("/join/guest/vote", data=form, headers=json_headers, follow_redirects=False)
+
+    given = sent(voter, "1")
+    assert given.status_code == 200 and given.headers["content-type"].startswith("application/json")
+    assert given.json() == {
+        "votes": 1,
+        "mine": True,
+        "count": "1 vote",
+        "label": "Retirer mon vote",
+        "up": "0",
+        "note": "Vote compté.",
+    }
+    assert sent(voter, "1").json()["votes"] == 1  # the same vote again: still one
+    taken = sent(voter, "0")
+    assert taken.json()["votes"] == 0 and taken.json()["mine"] is False and taken.json()["up"] == "1"
+    assert book.questions(code)[0].votes == 0
+    # refusals: a question of no session, a phone that never joined, a hidden question
+    assert sent(voter, "1", "0" * 32).status_code == 409 and "error" in sent(voter, "1", "0" * 32).json()
+    stranger = phone(app, "198.51.100.41")
+    assert sent(stranger, "1").status_code == 409 and book.questions(code)[0].votes == 0
+    book.moderate(code, [question.id], "hide", time.time())
+    refused = sent(voter, "1")
+    assert refused.status_code == 409 and refused.json()["error"] == t(NOT_VOTABLE, "fr")
+    # without the script: the form's 303 and the page, as before
+    book.moderate(code, [question.id], "restore", time.time())
+    assert vote(voter, code, question.id).status_code == 303 and book.questions(code)[0].votes == 1

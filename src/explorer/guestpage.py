@@ -20,6 +20,7 @@ from explorer.guest import MAX_ASK, GuestQuestion, GuestRoom, ordered, ref_label
 from explorer.i18n import N_, n_, t
 from explorer.joinpage import Note, Shell, document, languages_html, note_html, spaced
 from explorer.model import Content
+from explorer.typography import typeset
 
 ANSWERED_SHOWN = 10  # answered questions listed (the newest first)
 GUEST_TITLE = N_("Questions for the guest")
@@ -68,6 +69,19 @@ def guest_signal(room: GuestRoom, questions: Sequence[GuestQuestion]) -> dict[st
     }
 
 
+def vote_state(votes: int, mine: bool, language: str) -> dict[str, object]:
+    """What a question's vote row shows after a vote (``POST /join/guest/vote`` answers it as JSON to join.js, which
+    updates the row in place instead of loading the page again): the count, the button and the note."""
+    return {
+        "votes": votes,
+        "mine": mine,
+        "count": typeset(n_("{count} vote", "{count} votes", votes, language), language),
+        "label": typeset(t("Take back my vote", language) if mine else t("Vote", language), language),
+        "up": "0" if mine else "1",
+        "note": typeset(t(VOTED if mine else UNVOTED, language), language),
+    }
+
+
 def _hidden(shell: Shell, code: str, **extra: str) -> str:
     fields = {"code": code, **{k: v for k, v in shell.here.items() if k in ("lang", "spoilers", "t") and v}, **extra}
     return "".join(f'<input type="hidden" name="{name}" value="{esc(value)}">' for name, value in fields.items() if value)
@@ -85,7 +99,7 @@ def _question_html(content: Content, shell: Shell, view: GuestView, q: GuestQues
         label = t("Take back my vote", language) if mine else t("Vote", language)
         button = (
             f'<form class="hx-phone-vote" method="post" action="{esc(shell.root)}join/guest/vote">'
-            f"{_hidden(shell, view.code, question=q.id, up='' if mine else '1', order=view.order if view.order != 'votes' else '')}"
+            f"{_hidden(shell, view.code, question=q.id, up='0' if mine else '1', order=view.order if view.order != 'votes' else '')}"
             f'<button type="submit" aria-describedby="{text_id}" aria-pressed="{"true" if mine else "false"}">'
             f"{tx(label, language)}</button></form>"
         )
@@ -148,6 +162,7 @@ def guest_html(content: Content, shell: Shell, view: GuestView, language: str, *
     top = (
         f'<header class="hx-phone-top"><p class="hx-kicker">{tx(session_line, language)}</p>{languages_html(shell, language)}</header>'
         f"<h1>{tx(title, language)}</h1>{back}{note_html(view.note, language)}"
+        '<p id="hx-vote-note" class="hx-sr" role="status"></p>'
     )
     shown = [q for q in view.questions if q.shown]
     closed = t("Questions for the guest are not open just now.", language)

@@ -284,6 +284,11 @@ class GuestBook:
         query = select(votes.c.question).where(votes.c.session == code, votes.c.participant == token)
         return set(self.store._read(lambda c: c.scalars(query).all()))
 
+    def votes_for(self, question_id: str) -> int:
+        """One question's votes (for the answer to a vote sent from a page that shows it in place)."""
+        query = select(func.count()).select_from(votes).where(votes.c.question == question_id)
+        return self.store._read(lambda c: c.scalar(query) or 0)
+
     def vote_count(self, code: str) -> int:
         return self.store._read(lambda c: c.scalar(select(func.count()).select_from(votes).where(votes.c.session == code)) or 0)
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from explorer.guest import (
@@ -31,7 +31,7 @@ from explorer.guest import (
     GuestRoom,
     check_ref,
 )
-from explorer.guestpage import ASK_CUT, ASKED, ASKED_PUBLISHED, NOTICES, GuestView, guest_html
+from explorer.guestpage import ASK_CUT, ASKED, ASKED_PUBLISHED, NOTICES, GuestView, guest_html, vote_state
 from explorer.gueststore import GuestBook
 from explorer.i18n import t
 from explorer.joinpage import Note, Shell, problem_html
@@ -221,6 +221,8 @@ def voted(v: Visit, form: dict[str, str]) -> Response:
         return RedirectResponse(v.shell().url(), status_code=303)
     question_id, up, order = form.get("question", "")[:64], form.get("up", "") == "1", _order(v, form)
     now = time.time()
+    if in_place(v):
+        return _voted_in_place(v, code, question_id, up, now)
     try:
         store = v.store()
         found = _joined(v, store, code, now)
@@ -238,6 +240,31 @@ def voted(v: Visit, form: dict[str, str]) -> Response:
     except StoreUnavailable as exc:
         return _unavailable(v, code, order, exc)
     return _back(v, session, order, question_id, done="up" if up else "down")
+
+
+def in_place(v: Visit) -> bool:
+    """Whether join.js sent the vote and shows its result in place (it asks for JSON): no page comes back, so a
+    hall's votes cost a write and a count each, not a page each. Without script, the form's 303 and the page."""
+    return v.request.headers.get("accept", "").startswith("application/json")
+
+
+def _voted_in_place(v: Visit, code: str, question_id: str, up: bool, now: float) -> Response:
+    """A vote from join.js: the question's row as it now stands (``guestpage.vote_state``), or what went wrong as
+    ``{"error": text}`` (join.js then sends the form as a page would)."""
+    try:
+        store = v.store()
+        found = _joined(v, store, code, now)
+        if found is None:
+            return JSONResponse({"error": t(NOT_VOTABLE, v.language)}, status_code=409)
+        _, pid = found
+        book = GuestBook(store)
+        try:
+            mine = book.vote(question_id, pid, up, now)
+        except LiveError as exc:
+            return JSONResponse({"error": exc.text(v.language)}, status_code=409)
+        return JSONResponse(vote_state(book.votes_for(question_id), mine, v.language), headers={"Cache-Control": "no-store"})
+    except StoreUnavailable as exc:
+        return JSONResponse({"error": exc.text(v.language)}, status_code=503)
 
 
 def _then(handle: Callable[..., Response], request: Request, *args: object) -> Response:

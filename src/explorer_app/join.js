@@ -57,6 +57,33 @@
   }
   if (ask) ask.addEventListener("blur", function () { if (waiting && ask.value === "") reload(); });
 
+  // a vote is sent in the background and its row updated in place (a hall's votes cost no page each); anything
+  // unexpected, and the form is sent as it would be without this script
+  document.querySelectorAll(".hx-phone-vote").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch || !window.FormData) return;
+      event.preventDefault();
+      var button = form.querySelector("button");
+      if (button.disabled) return;
+      button.disabled = true;
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                           headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (found) {
+          button.disabled = false;
+          if (!found || found.error !== undefined || found.count === undefined) { form.submit(); return; }
+          form.querySelector("input[name=up]").value = found.up;
+          button.textContent = found.label;
+          button.setAttribute("aria-pressed", found.mine ? "true" : "false");
+          var row = form.closest(".hx-phone-qrow");
+          var count = row && row.querySelector(".hx-phone-qvotes");
+          if (count) count.textContent = found.count;
+          var note = document.getElementById("hx-vote-note");
+          if (note) note.textContent = found.note;
+        }, function () { button.disabled = false; form.submit(); });
+    });
+  });
+
   // a choice is sent as soon as it is tapped (the Send button stays, for a keyboard and for no script)
   document.querySelectorAll(".hx-phone-answer input[type=radio]").forEach(function (radio) {
     radio.addEventListener("change", function () {
