@@ -101,6 +101,7 @@ def test_a_question_asked_published_upvoted_and_pushed_and_the_page_accessible(b
         second.page.goto(f"{server}/join/guest?code={code}&lang=fr")
         second.page.locator(f"#q-{question.id}").get_by_role("button", name=t("Vote", "fr")).click()
         expect(second.page.locator(f"#q-{question.id} button")).to_have_attribute("aria-pressed", "true")
+        assert "done=" not in second.page.url  # in place, by the page's script: no page came back for the vote
         one = typeset(n_("{count} vote", "{count} votes", 1, "en"), "en")
         expect(published.locator(".hx-phone-qvotes")).to_have_text(one, timeout=COUNTS)
         assert book.questions(code)[0].votes == 1

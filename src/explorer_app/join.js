@@ -66,7 +66,8 @@
       var button = form.querySelector("button");
       if (button.disabled) return;
       button.disabled = true;
-      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+      // sent as the form would be (URL-encoded: the server reads no multipart body)
+      fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
                            headers: { "Accept": "application/json" } })
         .then(function (r) { return r.json(); })
         .then(function (found) {

@@ -8,8 +8,7 @@ projector shows it large, with its place or scene: ``guestboard``), take it off 
 or archive it, restore one answered, hidden or archived, and merge a question flagged as a likely duplicate into
 the earlier one. Questions are numbered in the order asked (#1, #2 …), as the export numbers them.
 
-The list is a fragment read again every ``REFRESH`` seconds while phones may ask (new questions and votes come in
-without a press), every ``QUIET`` seconds while asking is closed.
+The list is a fragment read again every ``REFRESH`` seconds (new questions and votes come in without a press).
 Its buttons have keys by question id and act through callbacks, so a press acts once, on the question it was
 drawn for; an action the question's state no longer allows (another window moved it) changes nothing. A
 question's text is the asker's: it is drawn as text (escaped), never as markdown or HTML.
@@ -39,8 +38,7 @@ from explorer_app.guestactions import PROBLEM, act, act_picked, answered_then, h
 from explorer_app.liveview import LiveView
 from explorer_app.widgets import caption
 
-REFRESH = 2.0  # seconds between two reads of the moderator's list while phones may ask
-QUIET = 10.0  # ... and while asking is closed (votes may still come in for the published questions)
+REFRESH = 2.0  # seconds between two reads of the moderator's list
 ORDER = "guest-order"
 ORDER_LABELS = {"votes": N_("Most votes"), "newest": N_("Newest")}
 
@@ -99,13 +97,7 @@ def moderation(view: LiveView) -> None:
         )
     )
 
-    try:
-        asking = GuestBook(view.store).room(view.code).open
-    except StoreUnavailable:
-        asking = True  # the fragment says so, and looks again soon
-    # once asking opens or closes (here or in another window), the whole page runs again, and the pace follows it
-
-    @st.fragment(run_every=REFRESH if asking else QUIET)
+    @st.fragment(run_every=REFRESH)
     def moderator() -> None:
         """The room's switches and the lists, read again every few seconds."""
         try:
@@ -117,8 +109,6 @@ def moderation(view: LiveView) -> None:
         if st.session_state.get(PROBLEM):
             st.warning(st.session_state.pop(PROBLEM), icon=":material/sync_problem:")
         room, questions = guest.room, guest.questions
-        if room.open != asking:
-            st.rerun()
         numbers = {q.id: n for n, q in enumerate(questions, start=1)}
         duplicates = likely_duplicates(questions)
         pending = [q for q in questions if q.state == "pending"]
