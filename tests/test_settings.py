@@ -179,6 +179,7 @@ def test_sites_that_may_frame_the_explorer_are_origins(tmp_path):
         ("EXPLORER_SESSION_HOURS", "a week", "must be a whole number of hours from 1 to 168"),
         ("EXPLORER_SESSION_HOURS", "169", "must be a whole number of hours from 1 to 168"),
         ("EXPLORER_ATTRACT_VOTES", "sometimes", "must be true or false"),
+        ("EXPLORER_ATTRACT_GUEST", "<script>", "must be true or false"),
         ("EXPLORER_TIME_ZONE", "Europe/Bruxelles", "must be a time zone like Europe/Brussels or UTC (got 'Europe/Bruxelles')"),
         ("EXPLORER_TIME_ZONE", "../../etc/passwd", "must be a time zone like Europe/Brussels or UTC"),
     ],
