@@ -1,6 +1,6 @@
 """Command line (``here-explorer`` or ``python -m explorer``): ``check [DATA_DIR]`` reports every problem in the
 content; ``doctor`` checks a machine before the doors open; ``backup FILE`` and ``restore FILE`` copy the live
-sessions' database; ``export`` writes a static copy; ``theme`` writes Streamlit's theme from the palette."""
+sessions' database; ``export`` writes a static copy; ``basemap --from DIR`` derives the offline map from OpenStreetMap tiles; ``theme`` writes Streamlit's theme from the palette."""
 
 from __future__ import annotations
 
@@ -36,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     restore_cmd = commands.add_parser("restore", help="put a backup made by 'backup' back as the live sessions' database")
     restore_cmd.add_argument("file", help="the backup to read")
     restore_cmd.add_argument("--force", action="store_true", help="restore even though the server seems to be running")
+    basemap_cmd = commands.add_parser(
+        "basemap", help="derive the offline map (data/basemap/*.geojson) from OpenStreetMap vector tiles (PMTiles)"
+    )
+    basemap_cmd.add_argument("--from", dest="source", required=True, help="folder of boundaries, railway and water .pmtiles")
+    basemap_cmd.add_argument("--out", default=None, help="folder to write into (default: DATA_DIR/basemap)")
+    basemap_cmd.add_argument("--data-dir", default=None, help="content folder whose places set the area (default: data/)")
+    basemap_cmd.add_argument("--bbox", default=None, help="the area instead, as south,west,north,east in degrees")
     theme_cmd = commands.add_parser("theme", help="print the [theme] section of .streamlit/config.toml from the palette")
     theme_cmd.add_argument("--write", action="store_true", help="write it into .streamlit/config.toml")
     args = parser.parse_args(argv)
@@ -43,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return _export(Path(args.target), args.lang, args.spoiler_safe)
     if args.command == "theme":
         return _theme(args.write)
+    if args.command == "basemap":
+        return _basemap(args)
     if args.command == "doctor":
         from explorer.doctor import run
 
@@ -108,6 +117,25 @@ def _theme(write: bool) -> int:
     config = PROJECT_ROOT / ".streamlit" / "config.toml"
     config.write_text(with_theme(config.read_text(encoding="utf-8")), encoding="utf-8")
     print(f"Wrote the theme into {config}.")
+    return 0
+
+
+def _basemap(args: argparse.Namespace) -> int:
+    from explorer import osmbuild
+
+    data_dir = Path(args.data_dir) if args.data_dir else DEFAULT_DATA_DIR
+    out = Path(args.out) if args.out else data_dir / "basemap"
+    try:
+        paths = osmbuild.run(Path(args.source), out, data_dir, args.bbox)
+    except ImportError as exc:
+        print(f"basemap: the build step needs pmtiles, mapbox-vector-tile and shapely ({exc.name} is missing):", file=sys.stderr)
+        print("  pip install 'here-explorer[basemap]'", file=sys.stderr)
+        return 2
+    except osmbuild.BasemapBuildError as exc:
+        print(f"basemap: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
 
 
