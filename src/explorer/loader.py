@@ -62,6 +62,7 @@ from explorer.model import (
     WalkRoute,
 )
 from explorer.tomlfile import TooDeep, parse_toml
+from explorer import osmdata
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -156,6 +157,7 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
     facts = _records(tables["moss.toml"], path("moss.toml"), "fact", _fact, problems)
     tips = _records(tables["moss.toml"], path("moss.toml"), "tip", _tip, problems)
     basemap = _records(tables["basemap.toml"], path("basemap.toml"), "feature", _feature, problems)
+    osm = osmdata.read(data_dir / osmdata.FOLDER, path(osmdata.FOLDER), problems)
     questions = _records(tables["classroom.toml"], path("classroom.toml"), "question", _question, problems)
     terms = _records(tables["classroom.toml"], path("classroom.toml"), "term", _term, problems)
     activities = _records(tables["classroom.toml"], path("classroom.toml"), "activity", _activity, problems)
@@ -171,6 +173,8 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
     names: dict[tuple[str, str], str] = {}
     for reader, place in places:
         refs.sources(reader, "evidence", place.evidence)
+        if wrong := osmdata.commune_problem(place, osm):  # the commune a place names is the one its point is in
+            reader.problem("commune", wrong, place.commune)
         for language in LANGUAGES:  # the list of places tells places apart by name, so names must differ
             name = " ".join(place.name.get(language).split()).casefold()
             other = names.setdefault((language, name), place.id)
@@ -235,7 +239,7 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
         {s.id for _, s in sequences},
     )
 
-    walks = _walks(tables["walks.toml"], path("walks.toml"), problems, places, refs)
+    walks = _walks(tables["walks.toml"], path("walks.toml"), problems, places, refs, osm)
 
     if problems or film is None:
         return None, problems
@@ -247,7 +251,7 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
         tips=tuple(t for _, t in tips),
         sources=tuple(s for _, s in sources),
         people=tuple(p for _, p in people),
-        basemap=tuple(f for _, f in basemap),
+        basemap=(*osm, *(f for _, f in basemap)),
         questions=tuple(q for _, q in questions),
         terms=tuple(t for _, t in terms),
         activities=tuple(a for _, a in activities),
@@ -952,16 +956,22 @@ def _safety(r: RecordReader) -> SafetyNote:
 # --- the walks (walks.toml) ---------------------------------------------------------------------------------
 
 
-def _walks(table: dict | None, file: str, problems: list[Problem], places, refs: _References) -> tuple[WalkRoute, ...]:
-    """Read walks.toml: every stop is a known place (none twice), every route short enough to walk."""
+def _walks(
+    table: dict | None, file: str, problems: list[Problem], places, refs: _References, osm: tuple[BasemapFeature, ...] = ()
+) -> tuple[WalkRoute, ...]:
+    """Read walks.toml: every stop is a known place (none twice) a walker can stand on (not railway land, not
+    water, on the OpenStreetMap geometry), every route short enough to walk."""
     from explorer.walk import MAX_ROUTE_METRES, straight_line_metres
 
     routes = _records(table, file, "route", _route, problems)
     where = {p.id: (p.lat, p.lon) for _, p in places}
     for reader, route in routes:
         refs.sources(reader, "sources", route.sources)
+        by_id = {p.id: p for _, p in places}
         for stop in route.stops:
             refs.place(reader, "stops", stop)
+            if stop in by_id and (wrong := osmdata.ground_problem(by_id[stop], osm)):
+                reader.problem("stops", f"stop {stop!r}: {wrong}; move the place to where a walker can stand", stop)
         if route.stops and len(route.stops) < 2:
             reader.problem("stops", "must list at least two places: a walk goes from one to another", list(route.stops))
         metres = straight_line_metres(where[s] for s in route.stops if s in where)

@@ -10,7 +10,7 @@ import xstatic.pkg.leaflet as leaflet_package
 from branca.element import Figure, MacroElement
 from jinja2 import Template
 
-from explorer.basemap import basemap_layer
+from explorer.basemap import basemap_layer, credit_html
 from explorer.fragments import esc
 from explorer.i18n import PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place
@@ -275,7 +275,8 @@ def build_map(
     if on_places is not None:  # what a tap on a place does besides (the static copy opens the place's page)
         on_places(places).add_to(fmap)
     fmap.fit_bounds(map_bounds(content), padding=FIT_PADDING)
-    simplified = esc(t("Simplified map drawn by this explorer; shapes are approximate", language))
+    simplified = esc(t("Offline map drawn by this explorer from OpenStreetMap data, simplified", language))
+    simplified += " · " + credit_html(settings.kiosk)
     MapChrome(
         prefix=False if settings.kiosk else None,
         note=simplified if settings.offline else "",

@@ -24,13 +24,21 @@ SOURCE_KINDS: tuple[str, ...] = ("botany",)
 QUOTE_ORIGINS: tuple[str, ...] = ("dialogue", "second-hand")
 # basemap feature kind -> the geometry field it takes
 AGE_BANDS: tuple[str, ...] = ("10-13", "14-18", "adults")
-BASEMAP_KINDS: dict[str, str] = {
-    "commune": "point",
+BASEMAP_KINDS: dict[str, str] = {  # drawn by hand in data/basemap.toml
     "landmark": "point",
-    "canal": "line",
-    "railway": "line",
-    "reserve": "area",
     "ring": "area",
+}
+# derived from OpenStreetMap into data/basemap/*.geojson (explorer/osmbuild.py), read by explorer/osmdata.py
+OSM_KINDS: dict[str, str] = {
+    "commune": "area",
+    "section": "area",  # a part of a commune (Laeken, Haren, Neder-Over-Heembeek in the City of Brussels)
+    "railway": "line",  # main lines above ground, one line per bundle of tracks
+    "rail-yard": "area",  # the land of yards and sidings
+    "canal": "area",
+    "canal-line": "line",  # the canal's course (what a straight line crosses)
+    "water": "area",  # basins, ponds
+    "wetland": "area",
+    "stream": "line",
 }
 
 
@@ -228,12 +236,15 @@ class Activity:
 
 @dataclass(frozen=True)
 class BasemapFeature:
-    """A piece of the explorer's own simplified map: a name, a line or an area; points are (lat, lon)."""
+    """A piece of the explorer's own map: a name, a point, a line or an area (one ring, its outline); points are
+    (lat, lon). Communes and sections carry where their name goes (``label``); a section names its ``commune``."""
 
     id: str
     kind: str
     name: Text
     points: tuple[tuple[float, float], ...]
+    label: tuple[float, float] | None = None
+    commune: str = ""
 
 
 @dataclass(frozen=True)
