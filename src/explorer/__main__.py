@@ -1,6 +1,7 @@
 """Command line (``here-explorer`` or ``python -m explorer``): ``check [DATA_DIR]`` reports every problem in the
 content; ``doctor`` checks a machine before the doors open; ``backup FILE`` and ``restore FILE`` copy the live
-sessions' database; ``export`` writes a static copy; ``basemap --from DIR`` derives the offline map from OpenStreetMap tiles; ``theme`` writes Streamlit's theme from the palette."""
+sessions' database; ``export`` writes a static copy; ``basemap --from DIR`` derives the offline map from
+OpenStreetMap tiles; ``theme`` writes Streamlit's theme from the palette."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
+from explorer import osmdata
 from explorer.errors import ContentError, Problem
 from explorer.fields import TRANSLATIONS, Findings, RecordReader
 from explorer.i18n import LANGUAGES
@@ -62,7 +63,6 @@ from explorer.model import (
     WalkRoute,
 )
 from explorer.tomlfile import TooDeep, parse_toml
-from explorer import osmdata
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 

@@ -12,6 +12,7 @@ the app reads the GeoJSON files it wrote.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import math
@@ -145,10 +146,8 @@ def read_features(folder: Path, name: str, box: Box, zoom: int = ZOOM) -> Iterat
                 data = reader.get(zoom, tx, ty)
                 if not data:
                     continue
-                try:
+                with contextlib.suppress(OSError):  # some tiles are stored uncompressed
                     data = gzip.decompress(data)
-                except OSError:
-                    pass  # stored uncompressed
                 try:
                     layers = mapbox_vector_tile.decode(data)
                 except Exception as exc:
@@ -300,10 +299,7 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
     for (kind, name), area in areas.items():
         # a commune's label goes where none of its sections is (the City of Brussels' name in its centre)
         free = area.difference(unary_union([s for s in sections if area.contains(s.representative_point())]))
-        if kind == "commune" and free.area > area.area * 0.05:
-            area_for_label = free
-        else:
-            area_for_label = area
+        area_for_label = free if kind == "commune" and free.area > area.area * 0.05 else area
         largest = max(_parts(area_for_label), key=lambda p: p.area if p.geom_type == "Polygon" else 0)
         label = polylabel(largest, tolerance=5.0)
         simplified = area.simplify(TOLERANCE_M[kind], preserve_topology=True)
@@ -431,11 +427,12 @@ Derived from OpenStreetMap by `here-explorer basemap --from {source}` (zoom {zoo
 {margin:.0f} m around it: south {box.south:.4f}, west {box.west:.4f}, north {box.north:.4f}, east {box.east:.4f}).
 Do not edit these files by hand: change the tiles or `src/explorer/osmbuild.py` and run the command again.
 
-| file | what | features |
-|---|---|---|
-| `communes.geojson` | the communes (`kind` commune) and the sections of a commune (`kind` section: Laeken, Haren, ...), with `name`, `name_fr`, `name_nl` as OpenStreetMap gives them and a `label` point inside | {communes} |
-| `railways.geojson` | main lines (`railway`, above ground) and the land of yards and sidings (`rail-yard`) | {railways} |
-| `water.geojson` | the canal (`canal` areas, `canal-line` its course), basins and ponds (`water`), wetlands (`wetland`), open streams (`stream`) | {water} |
+- `communes.geojson` ({communes} features): the communes (`kind` commune) and the sections of a commune (`kind`
+  section: Laeken, Haren, ...), with `name`, `name_fr`, `name_nl` as OpenStreetMap gives them and a `label` point.
+- `railways.geojson` ({railways} features): main lines above ground, one line per bundle of tracks (`railway`), and
+  the land of yards and sidings (`rail-yard`).
+- `water.geojson` ({water} features): the canal (`canal` areas, `canal-line` its course), basins and ponds
+  (`water`), wetlands (`wetland`), open streams (`stream`).
 
 Map data © OpenStreetMap contributors. These files are a database derived from OpenStreetMap and are available
 under the Open Database License (ODbL 1.0): https://opendatacommons.org/licenses/odbl/1-0/ . Wherever the map is

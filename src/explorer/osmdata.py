@@ -183,7 +183,7 @@ def inside(point: Point, ring: Sequence[Point]) -> bool:
     """Whether ``point`` lies inside the closed ring (even-odd rule)."""
     lat, lon = point
     result = False
-    for (lat1, lon1), (lat2, lon2) in zip(ring, [*ring[1:], ring[0]]):
+    for (lat1, lon1), (lat2, lon2) in zip(ring, [*ring[1:], ring[0]], strict=True):
         if (lat1 > lat) != (lat2 > lat):
             cross = lon1 + (lat - lat1) * (lon2 - lon1) / (lat2 - lat1)
             if lon < cross:
@@ -196,7 +196,7 @@ def distance_m(point: Point, line: Sequence[Point]) -> float:
     shrink = _shrink(point[0])
     px, py = _xy(point, shrink)
     best = math.inf
-    for a, b in zip(line, line[1:]):
+    for a, b in zip(line, line[1:], strict=False):
         ax, ay = _xy(a, shrink)
         bx, by = _xy(b, shrink)
         dx, dy = bx - ax, by - ay
@@ -212,7 +212,7 @@ def crossing(a: Point, b: Point, line: Sequence[Point]) -> Point | None:
     ax, ay = _xy(a, shrink)
     bx, by = _xy(b, shrink)
     best: tuple[float, Point] | None = None
-    for c, d in zip(line, line[1:]):
+    for c, d in zip(line, line[1:], strict=False):
         cx, cy = _xy(c, shrink)
         dx, dy = _xy(d, shrink)
         denominator = (bx - ax) * (dy - cy) - (by - ay) * (dx - cx)
@@ -292,7 +292,7 @@ def crossings(stops: Sequence[Place], features: Sequence[BasemapFeature]) -> tup
     """Each place where a leg crosses a main railway or the canal, leg by leg, nearest first."""
     found: list[Crossing] = []
     barriers = [f for f in features if f.kind in ("railway", "canal-line")]
-    for leg, (a, b) in enumerate(zip(stops, stops[1:]), start=1):
+    for leg, (a, b) in enumerate(zip(stops, stops[1:], strict=False), start=1):
         start, end = (a.lat, a.lon), (b.lat, b.lon)
         met: list[tuple[float, Crossing]] = []
         for feature in barriers:
