@@ -39,6 +39,7 @@ def features_geojson(features: Iterable[BasemapFeature]) -> dict:
     rows = []
     for feature in features:
         coords = [[round(lon, 5), round(lat, 5)] for lat, lon in feature.points]
+        geometry: dict[str, Any]
         if feature.kind in AREAS or feature.kind in ("commune", "section"):
             geometry = {"type": "Polygon", "coordinates": [coords]}
         else:

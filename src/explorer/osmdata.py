@@ -115,7 +115,7 @@ def _feature(row: object, index: int, file: str, ids: set[str], problems: list[P
     commune = props.get("commune", "")
     return [
         BasemapFeature(
-            id=fid if n == 0 else f"{fid}#{n + 1}",
+            id=str(fid) if n == 0 else f"{fid}#{n + 1}",
             kind=kind,
             name=name,
             points=ring,
