@@ -170,3 +170,21 @@ def test_a_settings_file_with_a_wrong_value_keeps_its_right_ones(environ, tmp_pa
     file.write_text("tiles = \n", encoding="utf-8")  # no TOML at all: said, and the defaults checked
     report = diagnose(environ, network=False, fetch=_no_network)
     assert "is not valid TOML" in _lines(report, "Settings")[1][1] and report.count(PROBLEM) == 1
+
+
+def test_an_offline_map_without_its_openstreetmap_outlines_is_a_problem(environ, tmp_path):
+    import shutil
+
+    from explorer.loader import DEFAULT_DATA_DIR
+
+    ready = diagnose(environ, network=False, fetch=_no_network)
+    assert any(level == "ok" and "OpenStreetMap" in text for level, text in _lines(ready, "Map tiles"))
+    bare = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, bare, ignore=shutil.ignore_patterns("basemap"))
+    settings_file = Path(environ["EXPLORER_SETTINGS"])
+    settings_file.write_text(f'data_dir = "{bare}"\n', encoding="utf-8")
+    (problem,) = [text for level, text in _lines(diagnose(environ, network=False, fetch=_no_network), "Map tiles") if level == PROBLEM]
+    assert "here-explorer basemap" in problem and str(bare / "basemap") in problem
+    online = {**environ, "EXPLORER_TILES": "online"}
+    warned = [text for level, text in _lines(diagnose(online, network=False, fetch=_no_network), "Map tiles") if level == WARNING]
+    assert any("here-explorer basemap" in text for text in warned)

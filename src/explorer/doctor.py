@@ -298,18 +298,29 @@ def tile_address(template: str, lat: float = BRUSSELS[0], lon: float = BRUSSELS[
 
 
 def check_tiles(settings: Settings, found: list[tuple[str, str]], network: bool, fetch: Callable = _fetch) -> None:
-    if settings.offline:
-        from explorer.loader import load_content
+    from explorer.loader import load_content
+    from explorer.model import OSM_KINDS
 
-        try:
-            features = len(load_content(settings.data_dir).basemap)
-        except Exception as exc:  # the content's problems are listed above
-            found.append((PROBLEM, f"offline: the simplified map cannot be read ({str(exc).splitlines()[0]})"))
-            return
-        if features:
-            found.append((OK, f"offline: the explorer's simplified map ({features} shapes); no request leaves the machine"))
-        else:
-            found.append((PROBLEM, f"offline, but {settings.data_dir / 'basemap.toml'} has no shapes: the map would be empty"))
+    try:
+        basemap = load_content(settings.data_dir).basemap
+    except Exception as exc:  # the content's problems are listed above
+        found.append((PROBLEM, f"the offline map cannot be read ({str(exc).splitlines()[0]})"))
+        return
+    outlines = sum(1 for f in basemap if f.kind in OSM_KINDS)
+    folder = settings.data_dir / "basemap"
+    if not outlines:  # offline it is the map; online it is what shows when the tiles fail
+        found.append(
+            (
+                PROBLEM if settings.offline else WARNING,
+                f"{folder} has no OpenStreetMap outlines: the offline map shows only landmarks; "
+                "run 'here-explorer basemap --from <folder of .pmtiles>' (data/basemap/README.md)",
+            )
+        )
+    if settings.offline:
+        if outlines:
+            found.append(
+                (OK, f"offline: the explorer's own map from OpenStreetMap data ({outlines} shapes); no request leaves the machine")
+            )
         return
     found.append((INFO, f"online: tiles from {settings.tile_url}"))
     if not network:
