@@ -25,12 +25,12 @@ STYLES: dict[str, dict[str, Any]] = {
     "water": {"color": PALETTE["water"], "weight": 1, "fill": True, "fillColor": PALETTE["water"], "fillOpacity": 0.9},
     "canal": {"color": PALETTE["water"], "weight": 2, "fill": True, "fillColor": PALETTE["water"], "fillOpacity": 0.95},
     "stream": {"color": PALETTE["water"], "weight": 2, "opacity": 0.9},
-    "section": {"color": PALETTE["label"], "weight": 1, "opacity": 0.55, "dashArray": "2 4", "fill": False},
-    "commune": {"color": PALETTE["label"], "weight": 1.5, "opacity": 0.7, "dashArray": "8 5", "fill": False},
+    "section-border": {"color": PALETTE["label"], "weight": 1, "opacity": 0.6, "dashArray": "1 4", "lineCap": "round"},
+    "border": {"color": PALETTE["label"], "weight": 1.5, "opacity": 0.75, "dashArray": "8 5"},
     "railway": {"color": PALETTE["rail"], "weight": 2.5, "opacity": 0.95},
 }
 # what the walk page lays under a route over tiles: the barriers and the outlines, not the fills tiles already show
-CONTEXT_KINDS = ("rail-yard", "canal", "railway", "commune", "section")
+CONTEXT_KINDS = ("rail-yard", "canal", "railway", "border", "section-border")
 AREAS = ("ring", "wetland", "rail-yard", "water", "canal")
 
 

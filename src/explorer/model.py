@@ -32,6 +32,8 @@ BASEMAP_KINDS: dict[str, str] = {  # drawn by hand in data/basemap.toml
 OSM_KINDS: dict[str, str] = {
     "commune": "area",
     "section": "area",  # a part of a commune (Laeken, Haren, Neder-Over-Heembeek in the City of Brussels)
+    "border": "line",  # what the map draws of the communes: each border once, none along the area's cut edge
+    "section-border": "line",
     "railway": "line",  # main lines above ground, one line per bundle of tracks
     "rail-yard": "area",  # the land of yards and sidings
     "canal": "area",

@@ -30,7 +30,7 @@ from explorer.errors import ExplorerError
 SOURCES = {"boundaries": "boundaries.pmtiles", "railway": "railway.pmtiles", "water": "water.pmtiles"}
 FILES = ("communes.geojson", "railways.geojson", "water.geojson")
 ZOOM = 12  # about 1.5 m per tile unit at Brussels: finer than any simplification below
-MARGIN_M = 1500.0  # around the places' extent
+MARGIN_M = 2000.0  # around the places' extent: a phone's or a projector's first view stays inside it
 DIGITS = 5  # about 1 m
 METRES_PER_DEGREE = 111_320.0
 # simplification per kind, in metres (Douglas-Peucker); smallest area or length kept
@@ -44,8 +44,8 @@ TOLERANCE_M = {
     "wetland": 8.0,
     "stream": 10.0,
 }
-MIN_AREA_M2 = {"rail-yard": 6_000.0, "water": 1_500.0, "wetland": 3_000.0, "canal": 0.0}
-MIN_LENGTH_M = {"railway": 150.0, "stream": 250.0}
+MIN_AREA_M2 = {"rail-yard": 6_000.0, "water": 2_500.0, "wetland": 5_000.0, "canal": 0.0}
+MIN_LENGTH_M = {"railway": 150.0, "stream": 400.0, "border": 60.0}
 RAIL_BUNDLE_M = 25.0  # tracks this close to a kept line belong to its bundle
 YARD_BUFFER_M = 9.0  # a yard's tracks, widened and joined into the land they take
 YARD_SERVICES = ("yard", "siding", "spur", "crossover")
@@ -172,9 +172,11 @@ def _names(props: dict) -> dict[str, str]:
 
 
 def _boundary_kind(props: dict, geometry: Any) -> str | None:
+    level = str(props.get("admin_level", ""))
+    if geometry.geom_type in ("LineString", "MultiLineString"):  # the boundary ways: what the map draws
+        return "border" if level in ("4", "7", "8") else "section-border" if level == "10" else None
     if geometry.geom_type not in ("Polygon", "MultiPolygon") or props.get("boundary") != "administrative":
         return None
-    level = str(props.get("admin_level", ""))
     if level == "8":
         return "commune"
     if level == "10" and props.get("place") != "neighbourhood":  # Laeken, Haren, ... not the city's quarters
@@ -305,6 +307,18 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
         simplified = area.simplify(TOLERANCE_M[kind], preserve_topology=True)
         features["communes.geojson"].append(_feature(kind, names[(kind, name)], simplified, back, label=(label.x, label.y)))
 
+    # what the map draws of them: the boundary ways themselves (each border once), none along the area's cut edge
+    edge = frame.exterior.buffer(2.0)
+    borders = unary_union(grouped.get(("border", ""), [])).intersection(frame).difference(edge)
+    on_sections = unary_union([a.boundary for (k, _), a in sorted(areas.items()) if k == "section"]).buffer(5.0)
+    inner = unary_union(grouped.get(("section-border", ""), [])).intersection(on_sections)
+    section_borders = inner.difference(unary_union([borders.buffer(20.0), edge]))
+    for kind, lines in (("border", borders), ("section-border", section_borders)):
+        pieces_ = [g for g in _parts(lines) if g.geom_type == "LineString"]
+        for line in _parts(linemerge(pieces_)) if pieces_ else []:
+            if line.length >= MIN_LENGTH_M["border"]:
+                features["communes.geojson"].append(_feature(kind, {"name": ""}, line.simplify(TOLERANCE_M["commune"]), back))
+
     collections: dict[str, dict] = {}
     for file in FILES:
         rows = sorted(features.get(file, []), key=_sort_key)
@@ -428,7 +442,8 @@ Derived from OpenStreetMap by `here-explorer basemap --from {source}` (zoom {zoo
 Do not edit these files by hand: change the tiles or `src/explorer/osmbuild.py` and run the command again.
 
 - `communes.geojson` ({communes} features): the communes (`kind` commune) and the sections of a commune (`kind`
-  section: Laeken, Haren, ...), with `name`, `name_fr`, `name_nl` as OpenStreetMap gives them and a `label` point.
+  section: Laeken, Haren, ...) as areas, with `name`, `name_fr`, `name_nl` as OpenStreetMap gives them and a
+  `label` point (the checks use them); the lines the map draws, each border once (`border`, `section-border`).
 - `railways.geojson` ({railways} features): main lines above ground, one line per bundle of tracks (`railway`), and
   the land of yards and sidings (`rail-yard`).
 - `water.geojson` ({water} features): the canal (`canal` areas, `canal-line` its course), basins and ponds
