@@ -36,6 +36,7 @@ OSM_KINDS: dict[str, str] = {
     "section-border": "line",
     "railway": "line",  # main lines above ground, one line per bundle of tracks
     "rail-yard": "area",  # the land of yards and sidings
+    "passage": "point",  # a railway bridge not over water: a street or path passes under the tracks
     "canal": "area",
     "canal-line": "line",  # the canal's course (what a straight line crosses)
     "water": "area",  # basins, ponds

@@ -47,7 +47,10 @@ TOLERANCE_M = {
 MIN_AREA_M2 = {"rail-yard": 6_000.0, "water": 2_500.0, "wetland": 5_000.0, "canal": 0.0}
 MIN_LENGTH_M = {"railway": 150.0, "stream": 400.0, "border": 60.0}
 RAIL_BUNDLE_M = 25.0  # tracks this close to a kept line belong to its bundle
-YARD_BUFFER_M = 9.0  # a yard's tracks, widened and joined into the land they take
+YARD_BUFFER_M = 9.0
+PASSAGE_APART_M = (
+    60.0  # bridges of one bundle's tracks side by side are one passage  # a yard's tracks, widened and joined into the land they take
+)
 YARD_SERVICES = ("yard", "siding", "spur", "crossover")
 WATER_KINDS = ("canal", "basin", "pond", "reservoir", "lake", "river", "oxbow", "lock", "moat")
 
@@ -248,6 +251,7 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
     grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
     names: dict[tuple[str, str], dict[str, str]] = {}
     areas: dict[tuple[str, str], Any] = {}
+    wet: list[Any] = []
     readers = (("boundaries", _boundary_kind), ("railway", _railway_kind), ("water", _water_kind))
     for source, classify in readers:
         for props, geometry in read_features(folder, source, box, zoom):
@@ -260,6 +264,8 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
                 key = (kind, n["name"])
             grouped[key].append(transform(forward, geometry))
             names.setdefault(key, n)
+            if kind == "railway" and props.get("bridge") in ("yes", "viaduct"):  # a way under the tracks, unless water
+                grouped[("passage", "")].append(grouped[key][-1])
 
     features: dict[str, list[dict]] = defaultdict(list)
     for (kind, name), pieces in sorted(grouped.items()):
@@ -284,6 +290,8 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
                 features["railways.geojson"].append(_feature(kind, {"name": ""}, line.simplify(TOLERANCE_M[kind]), back))
         elif kind in ("canal", "water", "wetland"):
             area = unary_union([p.buffer(0) for p in pieces]).intersection(frame)
+            if kind != "wetland":
+                wet.append(area)
             polygons = [p for p in _parts(area) if p.area >= MIN_AREA_M2[kind]]
             for polygon in polygons:
                 features["water.geojson"].append(
@@ -306,6 +314,19 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
         label = polylabel(largest, tolerance=5.0)
         simplified = area.simplify(TOLERANCE_M[kind], preserve_topology=True)
         features["communes.geojson"].append(_feature(kind, names[(kind, name)], simplified, back, label=(label.x, label.y)))
+
+    # where a walker passes under a main line: the middle of each railway bridge that is not over water
+    water_area = unary_union(wet).buffer(15.0) if wet else None
+    spots: list[Any] = []
+    bridges = [g for g in _parts(linemerge(unary_union(grouped.get(("passage", ""), [])))) if g.geom_type == "LineString"]
+    for bridge in sorted(bridges, key=lambda b: (b.coords[0], b.length)):
+        middle = bridge.interpolate(0.5, normalized=True)
+        if not frame.contains(middle) or (water_area is not None and water_area.contains(middle)):
+            continue
+        if all(middle.distance(other) > PASSAGE_APART_M for other in spots):
+            spots.append(middle)
+    for spot in spots:
+        features["railways.geojson"].append(_feature("passage", {"name": ""}, spot, back))
 
     # what the map draws of them: the boundary ways themselves (each border once), none along the area's cut edge
     edge = frame.exterior.buffer(2.0)
@@ -358,6 +379,8 @@ def _coords(geometry: Any, back: Any) -> Any:
             return [_round(value[0]), _round(value[1])]
         return [walk(v) for v in value]
 
+    if mapping["type"] == "Point":
+        return "Point", [_round(mapping["coordinates"][0]), _round(mapping["coordinates"][1])]
     coords = walk(mapping["coordinates"])
     if mapping["type"] in ("LineString", "MultiLineString", "Polygon", "MultiPolygon"):
         coords = _dedupe(coords, mapping["type"])
@@ -392,7 +415,7 @@ def _feature(kind: str, names: dict[str, str], geometry: Any, back: Any, label: 
 
 def _first_point(feature: dict) -> list[float]:
     coords: Any = feature["geometry"]["coordinates"]
-    while isinstance(coords[0], list):
+    while coords and isinstance(coords[0], list):
         coords = coords[0]
     return coords
 
@@ -444,8 +467,9 @@ Do not edit these files by hand: change the tiles or `src/explorer/osmbuild.py` 
 - `communes.geojson` ({communes} features): the communes (`kind` commune) and the sections of a commune (`kind`
   section: Laeken, Haren, ...) as areas, with `name`, `name_fr`, `name_nl` as OpenStreetMap gives them and a
   `label` point (the checks use them); the lines the map draws, each border once (`border`, `section-border`).
-- `railways.geojson` ({railways} features): main lines above ground, one line per bundle of tracks (`railway`), and
-  the land of yards and sidings (`rail-yard`).
+- `railways.geojson` ({railways} features): main lines above ground, one line per bundle of tracks (`railway`),
+  the land of yards and sidings (`rail-yard`), and the middle of each railway bridge that is not over water
+  (`passage`: a street or path goes under the tracks there; streets bridging the tracks are not in these layers).
 - `water.geojson` ({water} features): the canal (`canal` areas, `canal-line` its course), basins and ponds
   (`water`), wetlands (`wetland`), open streams (`stream`).
 

@@ -20,7 +20,10 @@ FOLDER = "basemap"
 FILES = ("communes.geojson", "railways.geojson", "water.geojson")
 ATTRIBUTION = "© OpenStreetMap contributors"
 RAIL_LAND_M = 12.0  # a stop this close to a main line's bundle stands on the tracks' land
-GEOMETRY_TYPES = {"area": ("Polygon", "MultiPolygon"), "line": ("LineString", "MultiLineString")}
+GEOMETRY_TYPES = {"area": ("Polygon", "MultiPolygon"), "line": ("LineString", "MultiLineString"), "point": ("Point",)}
+MINIMUM_POINTS = {"area": 4, "line": 2, "point": 1}
+ONE_CROSSING_M = 250.0  # a leg meeting lines of one kind this close together crosses one corridor
+PASSAGE_WITHIN_M = 1000.0  # a passage further than this from where a leg meets the tracks is not offered
 Point = tuple[float, float]  # (lat, lon)
 
 
@@ -91,7 +94,7 @@ def _feature(row: object, index: int, file: str, ids: set[str], problems: list[P
     rings: list[tuple[Point, ...]] = []
     for number, part in enumerate(parts or []):
         points = _points(part)
-        if points is None or len(points) < (4 if OSM_KINDS[kind] == "area" else 2):
+        if points is None or len(points) < MINIMUM_POINTS[OSM_KINDS[kind]]:
             problem("geometry.coordinates", f"part {number}: must be a list of [lon, lat] pairs within range", part)
             continue
         rings.append(points)
@@ -137,6 +140,8 @@ def _parts(gtype: str, coords: object) -> list | None:
     """The outer rings of (multi)polygons, or the lines; None when the nesting is wrong."""
     if not isinstance(coords, list):
         return None
+    if gtype == "Point":
+        return [[coords]]
     if gtype == "LineString":
         return [coords]
     if gtype in ("MultiLineString", "Polygon"):
@@ -177,6 +182,12 @@ def _xy(point: Point, shrink: float) -> tuple[float, float]:
 
 def _shrink(lat: float) -> float:
     return math.cos(math.radians(lat))
+
+
+def _metres(a: Point, b: Point) -> float:
+    shrink = _shrink(a[0])
+    (x0, y0), (x1, y1) = _xy(a, shrink), _xy(b, shrink)
+    return math.hypot(x1 - x0, y1 - y0)
 
 
 def inside(point: Point, ring: Sequence[Point]) -> bool:
@@ -286,6 +297,9 @@ class Crossing:
     kind: str  # "railway" or "canal"
     name: Text
     at: Point
+    passage: Point | None = None  # the nearest way under the tracks the map knows (a railway bridge), if near
+    passage_m: int = 0  # from ``at`` to ``passage``, in metres
+    passage_direction: str = ""  # from ``at``: "north", "north-east", ... (see COMPASS)
 
 
 def crossings(stops: Sequence[Place], features: Sequence[BasemapFeature]) -> tuple[Crossing, ...]:
@@ -300,8 +314,30 @@ def crossings(stops: Sequence[Place], features: Sequence[BasemapFeature]) -> tup
             if at is None:
                 continue
             kind = "railway" if feature.kind == "railway" else "canal"
-            if any(c.kind == kind and abs(c.at[0] - at[0]) + abs(c.at[1] - at[1]) < 0.0005 for _, c in met):
-                continue  # the same bundle met twice (two drawn lines of one corridor)
-            met.append((math.dist(start, at), Crossing(leg, kind, feature.name, at)))
+            if any(c.kind == kind and _metres(c.at, at) < ONE_CROSSING_M for _, c in met):
+                continue  # one corridor drawn as two or three lines: one crossing
+            met.append((math.dist(start, at), Crossing(leg, kind, feature.name, at, *_passage(at, features, kind))))
         found.extend(c for _, c in sorted(met, key=lambda m: m[0]))
     return tuple(found)
+
+
+COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
+
+
+def _passage(at: Point, features: Sequence[BasemapFeature], kind: str) -> tuple[Point | None, int, str]:
+    """The nearest passage under the railway to where a leg meets it, its distance and direction (none for the
+    canal: its bridges are streets, which these layers do not hold)."""
+    if kind != "railway":
+        return None, 0, ""
+    shrink = _shrink(at[0])
+    best: tuple[float, Point] | None = None
+    for feature in features:
+        if feature.kind == "passage":
+            metres = _metres(at, feature.points[0])
+            if metres <= PASSAGE_WITHIN_M and (best is None or metres < best[0]):
+                best = (metres, feature.points[0])
+    if best is None:
+        return None, 0, ""
+    (x1, y1), (x0, y0) = _xy(best[1], shrink), _xy(at, shrink)
+    bearing = math.degrees(math.atan2(x1 - x0, y1 - y0)) % 360
+    return best[1], int(round(best[0], -1)), COMPASS[int((bearing + 22.5) // 45) % 8]
