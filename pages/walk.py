@@ -6,7 +6,7 @@ import streamlit as st
 from explorer.fragments import esc, md, source_html, tx, walk_legs_html
 from explorer.i18n import t
 from explorer.settings import public_link
-from explorer.walk import default_route, find_route, route_walk, walk_gpx, walk_summary
+from explorer.walk import crossing_notes, default_route, find_route, route_walk, walk_gpx, walk_summary
 from explorer_app.mapcomponent import layer_address, map_component, walk_choice
 from explorer_app.navigation import page_header
 from explorer_app.page import setup_page
@@ -66,7 +66,8 @@ with map_column:
         page,
         key="walk_map",
         height=760 if page.kiosk else 520,
-        overlay=layer_address(page, "walk", walk_choice(route.id, page.spoiler_safe)),
+        # over tiles, the layer lays the railways, the canal and the outlines under the route
+        overlay=layer_address(page, "walk", walk_choice(route.id, page.spoiler_safe, page.settings)),
         focus=walk.bounds,
     )
 with legs_column:
@@ -74,6 +75,8 @@ with legs_column:
     if len(walk.stops) < 2:
         caption(t("Nothing to walk here in spoiler-safe mode: choose another route.", lang))
     else:
+        if notes := crossing_notes(walk, lang):  # the legs whose straight line crosses the railway or the canal
+            st.warning("\n\n".join(md(note) for note in notes), icon=":material/warning:")
         with st.container(key="walk-legs"):
             st.html(walk_legs_html(walk, lang))
         st.metric(

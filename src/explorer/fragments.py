@@ -411,8 +411,13 @@ def activity_html(activity, language: str = "en") -> str:
 
 
 def walk_legs_html(walk, language: str = "en") -> str:
-    """The walk's legs as a table (every column on a wider screen; one card per leg on a phone, css/app.css)."""
+    """The walk's legs as a table (every column on a wider screen; one card per leg on a phone, css/app.css); a leg
+    whose straight line crosses the railway or the canal says so under its destination."""
     from babel.numbers import format_decimal
+
+    from explorer.walk import crossing_mark, leg_crossings
+
+    crossed = leg_crossings(walk)
 
     headings = [
         t("Leg", language),
@@ -432,8 +437,14 @@ def walk_legs_html(walk, language: str = "en") -> str:
             str(leg.minutes),
             label(PROVENANCE_LABELS, leg.end.provenance, language),
         ]
+        html_cells = [esc(c) for c in cells]
+        if number in crossed:  # one element in the cell: on a phone, the label beside it and the text under each other
+            mark = esc(crossing_mark(crossed[number], language))
+            html_cells[2] = (
+                f'<span>{html_cells[2]}<br><em class="hx-leg-crossing"><span aria-hidden="true">⚠ </span>{mark}</em></span>'
+            )
         rows.append(
-            "<tr>" + "".join(f'<td data-label="{esc(h)}">{esc(c)}</td>' for h, c in zip(headings, cells, strict=True)) + "</tr>"
+            "<tr>" + "".join(f'<td data-label="{esc(h)}">{c}</td>' for h, c in zip(headings, html_cells, strict=True)) + "</tr>"
         )
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headings)
     return f'<table class="hx-legs"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

@@ -1,5 +1,6 @@
 """Walks a person can do: short routes through the film's places (data/walks.toml), each leg's straight-line
-distance and walking time, and a GPX file per route that says which stops are illustrations."""
+distance and walking time, the legs whose straight line crosses a main railway or the canal (the way on foot goes
+round), and a GPX file per route that says which stops are illustrations and where a leg crosses."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from explorer.i18n import PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place, WalkRoute
+from explorer.osmdata import Crossing, crossings
 from explorer.spoilers import Visibility
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius
@@ -55,6 +57,7 @@ class Walk:
     stops: tuple[Place, ...]
     legs: tuple[Leg, ...]
     hidden: int = 0  # stops left out in spoiler-safe mode
+    crossings: tuple[Crossing, ...] = ()  # where the legs' straight lines cross a main railway or the canal
 
     @property
     def metres(self) -> float:
@@ -102,12 +105,12 @@ def hidden_places(content: Content, hidden_scenes: Hidden) -> frozenset[str]:
 
 def route_walk(content: Content, route: WalkRoute, hidden_scenes: Hidden = ()) -> Walk:
     """``route`` as walked, without the stops whose every scene is hidden (``hidden_scenes``: the page's
-    Visibility, or the ids of the scenes spoiler-safe mode hides)."""
+    Visibility, or the ids of the scenes spoiler-safe mode hides); its crossings are those of the legs walked."""
     hidden = hidden_places(content, hidden_scenes)
     places = [content.place(i) for i in route.stops]
     stops = tuple(p for p in places if p is not None and p.id not in hidden)
     legs = tuple(Leg(a, b, haversine_m((a.lat, a.lon), (b.lat, b.lon))) for a, b in zip(stops, stops[1:], strict=False))
-    return Walk(route, stops, legs, hidden=len(route.stops) - len(stops))
+    return Walk(route, stops, legs, hidden=len(route.stops) - len(stops), crossings=crossings(stops, content.basemap))
 
 
 def default_route(content: Content, hidden_scenes: Hidden = ()) -> WalkRoute | None:
@@ -146,17 +149,79 @@ def walk_summary(walk: Walk, language: str = "en") -> str:
     )
 
 
+CROSSING_KINDS = ("railway", "canal")  # in the order a leg's note names them
+
+
+def leg_crossings(walk: Walk) -> dict[int, tuple[str, ...]]:
+    """The legs (numbered from 1) whose straight line crosses something, and what: ``railway``, ``canal`` or both."""
+    met: dict[int, set[str]] = {}
+    for found in walk.crossings:
+        met.setdefault(found.leg, set()).add(found.kind)
+    return {leg: tuple(k for k in CROSSING_KINDS if k in kinds) for leg, kinds in sorted(met.items())}
+
+
+def crossing_mark(kinds: tuple[str, ...], language: str = "en") -> str:
+    """A few words for a leg's row: what its straight line crosses."""
+    if kinds == ("canal",):
+        return t("Crosses the canal", language)
+    if "canal" in kinds:
+        return t("Crosses the railway and the canal", language)
+    return t("Crosses the railway", language)
+
+
+def _stop_label(walk: Walk, number: int, language: str) -> str:
+    return f"{number}. {walk.stops[number - 1].name.get(language)}"
+
+
+def crossing_note(walk: Walk, leg: int, language: str = "en") -> str:
+    """Why leg ``leg``'s distance and time are a minimum: its straight line crosses the railway, the canal or both,
+    which the way on foot goes round (one note per leg, naming its two stops)."""
+    kinds = leg_crossings(walk).get(leg, ())
+    start, end = _stop_label(walk, leg, language), _stop_label(walk, leg + 1, language)
+    if kinds == ("canal",):
+        return t(
+            "{start} → {end}: the straight line crosses the canal. The way on foot goes round by a bridge: this leg's "
+            "distance and time are a minimum, not the real way.",
+            language,
+            start=start,
+            end=end,
+        )
+    if "canal" in kinds:
+        return t(
+            "{start} → {end}: the straight line crosses the railway and the canal. The way on foot goes round by bridges, "
+            "underpasses or level crossings: this leg's distance and time are a minimum, not the real way.",
+            language,
+            start=start,
+            end=end,
+        )
+    return t(
+        "{start} → {end}: the straight line crosses the railway. The way on foot goes round by a bridge, an underpass or "
+        "a level crossing: this leg's distance and time are a minimum, not the real way.",
+        language,
+        start=start,
+        end=end,
+    )
+
+
+def crossing_notes(walk: Walk, language: str = "en") -> list[str]:
+    """One :func:`crossing_note` per leg that crosses the railway or the canal, in walking order."""
+    return [crossing_note(walk, leg, language) for leg in leg_crossings(walk)]
+
+
 def walk_gpx(walk: Walk, language: str = "en", view: Visibility | None = None) -> str:
     """The route as GPX 1.1: one waypoint per stop (its name, what happens there and how we know the place) and a
     track through them. What happens there is the place's description as ``view`` lets it be shown (its
-    spoiler-free one in spoiler-safe mode); without a view, a waypoint says only how we know the place."""
+    spoiler-free one in spoiler-safe mode); without a view, a waypoint says only how we know the place. Where a
+    leg's straight line crosses the railway or the canal, the waypoint it sets off from and the route's description
+    say that the way on foot goes round (one waypoint per stop: a device lists the stops, nothing else)."""
     credit = t("Here, Bas Devos", language)
     name = f"{walk.route.name.get(language)} ({credit})"
-    description = f"{walk.route.description.get(language)} {walk_summary(walk, language)}"
+    notes = {leg: crossing_note(walk, leg, language) for leg in leg_crossings(walk)}  # said where the leg sets off
+    description = " ".join([walk.route.description.get(language), walk_summary(walk, language), *notes.values()])
     waypoints = "".join(
         f'  <wpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}">\n'
         f"    <name>{number}. {escape(stop.name.get(language))}</name>\n"
-        f"    <desc>{escape(stop_desc(stop, language, view))}</desc>\n"
+        f"    <desc>{escape(' '.join(filter(None, [stop_desc(stop, language, view), notes.get(number)])))}</desc>\n"
         f"    <type>{escape(stop.provenance)}</type>\n"
         "  </wpt>\n"
         for number, stop in enumerate(walk.stops, start=1)
@@ -176,13 +241,18 @@ def walk_gpx(walk: Walk, language: str = "en", view: Visibility | None = None) -
 
 
 __all__ = [
+    "CROSSING_KINDS",
     "MAX_ROUTE_METRES",
     "Leg",
     "Walk",
+    "crossing_mark",
+    "crossing_note",
+    "crossing_notes",
     "default_route",
     "find_route",
     "haversine_m",
     "hidden_places",
+    "leg_crossings",
     "route_walk",
     "stop_desc",
     "stop_note",

@@ -16,6 +16,7 @@ A tap, from the browser to the panel:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Callable
@@ -24,13 +25,15 @@ import folium
 from starlette.responses import Response
 from starlette.routing import Route
 
+from explorer.basemap import CONTEXT_KINDS, basemap_layer, credit_html
 from explorer.i18n import LANGUAGES, t
 from explorer.mapparts import layer_file, map_parts
 from explorer.mapview import ASSET_BASE, build_map, map_fit, selection_layer, walk_layer
-from explorer.model import Content, Place
+from explorer.model import BasemapFeature, Content, Place
 from explorer.selection import clicked_place_id
 from explorer.settings import Settings
-from explorer.walk import find_route, route_walk
+from explorer.theme import PALETTE
+from explorer.walk import Walk, find_route, route_walk
 from explorer_app.assets import IMMUTABLE, component_code, map_stylesheet
 from explorer_app.cache import CACHE, Loaded
 from explorer_app.components import register, reported
@@ -76,21 +79,73 @@ def _ring(content: Content, choice: str) -> folium.map.Layer | None:
 
 
 WALK_SHOWS = ("whole", "spoiler-safe")
+# over tiles, the railways, the canal and the outlines under the route, credited with a link or (a kiosk) without
+WALK_CONTEXTS = {"--context": False, "--context-kiosk": True}
+CONTEXT_MARGIN = (0.015, 0.024)  # degrees of latitude and longitude (about 1.7 km) around a route whose context is drawn
 
 
-def walk_choice(route_id: str, spoiler_safe: bool) -> str:
-    """The walk layer's choice for a route: ``<route id>--whole`` or ``<route id>--spoiler-safe``."""
-    return f"{route_id}--{WALK_SHOWS[spoiler_safe]}"
+def walk_choice(route_id: str, spoiler_safe: bool, settings: Settings | None = None) -> str:
+    """The walk layer's choice for a route: ``<route id>--whole`` or ``<route id>--spoiler-safe``, followed by
+    ``--context`` (``--context-kiosk`` in a kiosk) when ``settings`` draw tiles: the offline map has the context."""
+    choice = f"{route_id}--{WALK_SHOWS[spoiler_safe]}"
+    if settings is None or settings.offline:
+        return choice
+    return choice + ("--context-kiosk" if settings.kiosk else "--context")
+
+
+def _near(feature: BasemapFeature, bounds: list[list[float]]) -> bool:
+    """Whether a shape comes within ``CONTEXT_MARGIN`` of the box ``bounds`` (a whole shape, never cut)."""
+    (south, west), (north, east) = bounds
+    lats, lons = [p[0] for p in feature.points], [p[1] for p in feature.points]
+    dlat, dlon = CONTEXT_MARGIN
+    return min(lats) <= north + dlat and max(lats) >= south - dlat and min(lons) <= east + dlon and max(lons) >= west - dlon
+
+
+def walk_context(content: Content, walk: Walk, kiosk: bool = False) -> folium.FeatureGroup:
+    """What a walker needs under the route on a tiled map: the main railways and their yards, the canal, and the
+    communes' and sections' outlines near the route (no labels, nothing that takes a click). The layer carries
+    the OpenStreetMap credit, which the map shows while the layer is on it (``kiosk``: without a link)."""
+    bounds = walk.bounds
+    near = tuple(f for f in content.basemap if f.kind in CONTEXT_KINDS and bounds is not None and _near(f, bounds))
+    layer = basemap_layer(dataclasses.replace(content, basemap=near), kinds=CONTEXT_KINDS, labels=False)
+    layer.options["attribution"] = credit_html(kiosk)
+    return layer
+
+
+def crossing_marks(walk: Walk) -> folium.FeatureGroup:
+    """A small ring where a leg's straight line crosses a main railway or the canal; nothing in it takes clicks."""
+    group = folium.FeatureGroup(name="crossings", control=False)
+    for found in walk.crossings:
+        mark = folium.CircleMarker(
+            location=list(found.at),
+            radius=6,
+            color=PALETTE["moss_dark"],
+            weight=3,
+            fill=True,
+            fill_color=PALETTE["card"],
+            fill_opacity=1,
+        )
+        mark.options["interactive"] = False  # folium drops this option; clicks must reach the places
+        mark.add_to(group)
+    return group
 
 
 def _walk(content: Content, choice: str) -> folium.map.Layer | None:
-    """A route's line and numbered stops (``<route id>--whole``), or without the stops whose every scene comes
-    after the first encounter (``<route id>--spoiler-safe``)."""
-    route_id, _, shows = choice.rpartition("--")
+    """A route's line, numbered stops and crossings (``<route id>--whole``), or without the stops whose every scene
+    comes after the first encounter (``<route id>--spoiler-safe``); ``--context`` (or ``--context-kiosk``) after
+    either lays the railways, the canal and the outlines under it."""
+    context = next((suffix for suffix in WALK_CONTEXTS if choice.endswith(suffix)), "")
+    route_id, _, shows = choice.removesuffix(context).rpartition("--")
     route = find_route(content, route_id)
     if route is None or shows not in WALK_SHOWS:
         return None
-    return walk_layer(route_walk(content, route, content.spoilers() if shows == "spoiler-safe" else ()))
+    walk = route_walk(content, route, content.spoilers() if shows == "spoiler-safe" else ())
+    group = folium.FeatureGroup(name="walk-route", control=False)
+    if context:  # first, so that the route is drawn over it
+        walk_context(content, walk, kiosk=WALK_CONTEXTS[context]).add_to(group)
+    walk_layer(walk).add_to(group)
+    crossing_marks(walk).add_to(group)
+    return group
 
 
 # The layers drawn over a map, by kind: each builds its layer from the choice in its address, or refuses it.
@@ -115,7 +170,7 @@ def _layer(loaded: Loaded, kind: str, choice: str) -> tuple[bytes, str] | None:
 
 def layer_address(page: Page, kind: str, choice: str) -> str:
     """Where the layer ``kind`` for ``choice`` is served (``ring``: a place's id or ``none``; ``walk``:
-    ``walk_choice(route id, spoiler_safe)``)."""
+    ``walk_choice(route id, spoiler_safe, settings)``)."""
     found = _layer(page.loaded, kind, choice)
     if found is None:
         raise ValueError(f"no {kind} layer for {choice!r}")
