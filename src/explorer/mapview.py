@@ -124,14 +124,15 @@ class MapChrome(MacroElement):
                 if (dx) { el.style.marginLeft = (parseFloat(getComputedStyle(el).marginLeft) + dx) + "px"; }
                 if (r.top < box.top + 4) { tooltip.options.direction = "bottom"; tooltip.options.offset = [0, 14]; tooltip.update(); }
             });
-            // The simplified map's labels: each tries a few spots away from the markers, the controls, the
+            // The offline map's names: each tries a few spots away from the markers, the controls, the
             // other labels and the map's edge, and is hidden where none is free (fewer labels when zoomed out).
             var SPOTS = {
                 area: ["translate(-50%, -50%)", "translate(-50%, calc(-100% - 16px))", "translate(-50%, 16px)"],
                 landmark: ["translate(8px, -50%)", "translate(8px, -110%)", "translate(8px, 10%)"],
-                commune: ["translate(-50%, -50%)", "translate(-50%, -120%)", "translate(-50%, 20%)"]
+                commune: ["translate(-50%, -50%)", "translate(-50%, -120%)", "translate(-50%, 20%)"],
+                section: ["translate(-50%, -50%)", "translate(-50%, -120%)", "translate(-50%, 20%)"]
             };
-            var ORDER = ["area", "landmark", "commune"];
+            var ORDER = ["commune", "section", "landmark", "area"];  // communes first: they orient a visitor
             function overlaps(a, b) {
                 return a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom + 2 && b.top < a.bottom + 2;
             }
@@ -162,7 +163,8 @@ class MapChrome(MacroElement):
             }
             function kind(span) {
                 var cls = span.parentNode.className;
-                return cls.indexOf("hx-base-area") >= 0 ? "area" : cls.indexOf("hx-base-landmark") >= 0 ? "landmark" : "commune";
+                return cls.indexOf("hx-base-area") >= 0 ? "area" : cls.indexOf("hx-base-landmark") >= 0 ? "landmark"
+                    : cls.indexOf("hx-base-section") >= 0 ? "section" : "commune";
             }
             var queued = false;
             function later() {
