@@ -219,6 +219,18 @@ def map_fit(content: Content) -> dict:
     return {"bounds": map_bounds(content), "options": {"padding": list(FIT_PADDING)}}
 
 
+OFFLINE_MIN_ZOOM = 12  # the offline map's data spans a few kilometres around the places
+
+
+def drawn_bounds(content: Content) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the OpenStreetMap geometry the offline map draws (None without it)."""
+    points = [p for f in content.basemap if f.kind in ("border", "railway", "canal", "water") for p in f.points]
+    if not points:
+        return None
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
 def tile_attribution(settings: Settings) -> str:
     """The tiles' credit as HTML: a link to the OpenStreetMap copyright page, except in a kiosk (no way out)."""
     text = esc(settings.tile_attribution)
@@ -242,17 +254,27 @@ def build_map(
     """
     settings = settings or Settings()
     (south, west), (north, east) = map_bounds(content)
+    # offline, the map ends where its data does: a visitor cannot pan or zoom out into the void
+    drawn = drawn_bounds(content) if settings.offline else None
+    (low_lat, low_lon), (high_lat, high_lon) = drawn or [[-90.0, -180.0], [90.0, 180.0]]
     fmap = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=13,
         tiles=None,
         control_scale=True,
+        max_bounds=drawn is not None,
+        min_lat=low_lat,
+        max_lat=high_lat,
+        min_lon=low_lon,
+        max_lon=high_lon,
         min_zoom=10,
         max_zoom=18,
         prefer_canvas=False,
         zoom_snap=0.25,  # fit the places as tightly as the screen allows, phones included
         zoom_delta=0.5,
     )
+    if drawn is not None:
+        fmap.options["minZoom"] = OFFLINE_MIN_ZOOM  # folium gives min_zoom to a tile layer; offline there is none
     # Only Leaflet itself is needed, served by the app (no jQuery, Bootstrap or icon fonts, no CDN).
     fmap.default_js = [("leaflet", f"{asset_base}/{LEAFLET_JS}")]
     fmap.default_css = [("leaflet_css", f"{asset_base}/{LEAFLET_CSS}")]
