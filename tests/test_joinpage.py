@@ -23,6 +23,7 @@ from explorer.live import (
     word_question,
 )
 from explorer.spoilers import visibility
+from explorer.theme import PALETTE
 
 SHELL = Shell("/", "explorer-assets/join.abc.css", "join/join.js?v=abc", {"code": "ABC234", "lang": "fr"})
 
@@ -106,7 +107,8 @@ def test_a_place_vote_is_a_map_of_submit_buttons_numbered_as_the_list(content, s
     for left, top in re.findall(r'style="left:([\d.]+)%;top:([\d.]+)%"', tap):  # every place on the picture
         assert 0 < float(left) < 100 and 0 < float(top) < 100
     assert '<svg viewBox="0 0 800 560" aria-hidden="true" focusable="false">' in tap
-    assert "<polyline" in tap  # the basemap: the canal and the railway
+    assert '<path d="M' in tap and f'stroke="{PALETTE["rail"]}"' in tap  # the basemap: railways, water, outlines
+    assert "© OpenStreetMap contributors</p>" in text  # the map data's credit under the picture
     assert re.findall(r'type="radio" name="value" value="([^"]+)"', listing) == list(question.choices)
     # the map is drawn only for a place vote
     assert "<svg" not in page(content, opened(scene_question(content, session)))

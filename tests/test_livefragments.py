@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import math
 import random
 import re
@@ -35,6 +36,8 @@ from explorer.livefragments import (
     results_html,
     votes_map_html,
 )
+from explorer.model import BasemapFeature, Text
+from explorer.theme import PALETTE
 from explorer_app.liveroom import current_question
 
 NOW = 1_800_000_000.0
@@ -123,7 +126,8 @@ def test_place_votes_are_circles_sized_by_votes_on_the_simplified_map(content, s
     assert len(radii) == 2 and radii[1] > radii[0]
     assert radii[1] / radii[0] == pytest.approx((14 + 34) / (14 + 34 * (1 / 4) ** 0.5), rel=0.01)
     assert svg.count("<circle") == len(content.places)  # every place is on the map, the unvoted ones small
-    assert "<polyline" in svg  # the canal and railway of the simplified map
+    assert f'stroke="{PALETTE["rail"]}"' in svg and f'fill="{PALETTE["water"]}"' in svg  # railways and water under them
+    assert svg.removesuffix("</svg>").endswith(f"{livefragments.ATTRIBUTION}</text>")  # the map data's credit, over everything
     assert re.findall(r">(\d+)</text>", svg) == ["1", "2"]  # each circle its rank in the list beside the map
     ranked = html.split("<ol>", 1)[1]
     assert ranked.index(esc(content.place("moeraske").name.get())) < ranked.index(esc(content.place("garage").name.get()))
@@ -231,3 +235,107 @@ def test_a_phone_shows_the_open_question_else_the_last_shown(session):
     assert current_question([q(0, "revealed"), q(1, "closed")]).id == "q1"  # never back to an older question
     assert current_question([q(0, "revealed"), q(1, "draft")]).id == "q0"
     assert current_question([q(0, "closed"), q(1, "closed")]).id == "q1"
+
+
+# --- the simplified map under the places ------------------------------------------------------------------------
+
+
+def path_points(d: str) -> list[list[tuple[int, int]]]:
+    """The absolute points of each subpath of a path written as ``basemap_svg`` writes them (M x y l dx dy ... [z])."""
+    shapes: list[list[tuple[int, int]]] = []
+    for sub in re.findall(r"M[^M]+", d):
+        head, _, rest = sub.rstrip("z").partition("l")
+        x, y = (int(v) for v in head[1:].split())
+        points = [(x, y)]
+        numbers = [int(v) for v in re.findall(r"-?\d+", rest)]
+        assert len(numbers) % 2 == 0
+        for dx, dy in zip(numbers[::2], numbers[1::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        shapes.append(points)
+    return shapes
+
+
+def kinds_drawn(svg: str) -> dict[str, list[list[tuple[int, int]]]]:
+    """Each kind's shapes in a basemap SVG, told by their style."""
+    found = {}
+    for d, style in re.findall(r'<path d="([^"]+)" ([^>]+?)/>', svg):
+        kinds = [kind for kind, wanted in livefragments.svg_styles().items() if wanted == style.strip()]
+        assert len(kinds) == 1, style
+        found[kinds[0]] = path_points(d)
+    return found
+
+
+def test_the_basemap_draws_each_kind_of_the_new_map_in_the_folium_maps_palette(content):
+    from explorer.basemap import STYLES
+
+    xy = livefragments.map_point(content)
+    drawn = kinds_drawn(livefragments.basemap_svg(content, xy))
+    in_picture = {
+        f.kind
+        for f in content.basemap
+        if f.kind in STYLES and any(0 <= x <= WIDTH and 0 <= y <= HEIGHT for x, y in (xy(*p) for p in f.points))
+    }
+    assert {"ring", "railway", "canal", "water", "border"} <= in_picture  # the picture of the film's places has them
+    assert set(drawn) == in_picture
+    styles = livefragments.svg_styles()
+    assert list(styles) == list(STYLES)  # the same kinds as the folium map, bottom to top
+    for kind, style in STYLES.items():
+        svg_style = styles[kind]
+        if style.get("fill"):
+            assert f'fill="{style["fillColor"]}" fill-opacity="{style["fillOpacity"]}"' in svg_style, kind
+        else:
+            assert 'fill="none"' in svg_style, kind
+        if style.get("stroke", True):
+            assert f'stroke="{style["color"]}" stroke-width="{style["weight"]}"' in svg_style, kind
+            assert ("stroke-dasharray" in svg_style) == ("dashArray" in style), kind
+        else:
+            assert "stroke=" not in svg_style, kind
+    # the old kinds are gone, and the canal's course (only for the checks) is not drawn
+    assert "<polyline" not in livefragments.basemap_svg(content, xy) and "canal-line" not in styles
+
+
+def feature(fid: str, kind: str, points: list[tuple[float, float]]) -> BasemapFeature:
+    return BasemapFeature(fid, kind, Text((("en", fid),)), tuple(points))
+
+
+def test_the_basemap_is_simplified_for_its_picture(content):
+    xy = livefragments.map_point(content)
+    middle = content.places[0]
+    lat, lon = middle.lat, middle.lon
+    (x0, y0), (x1, y1) = xy(lat, lon), xy(lat + 0.001, lon + 0.001)
+    unit_lat, unit_lon = 0.001 / abs(y1 - y0), 0.001 / abs(x1 - x0)  # degrees per picture unit
+    far = feature("far", "water", [(lat + 1, lon + 1), (lat + 1.01, lon + 1), (lat + 1.01, lon + 1.01), (lat + 1, lon + 1)])
+    tiny = feature("tiny", "water", [(lat, lon), (lat + unit_lat, lon), (lat + unit_lat, lon + unit_lon), (lat, lon)])
+    # a railway of 201 points half a unit apart: about 100 units long, kept every 1.5 units or more
+    dense = feature("dense", "railway", [(lat, lon + i * 0.5 * unit_lon) for i in range(201)])
+    lake = feature(
+        "lake",
+        "water",
+        [(lat, lon), (lat, lon + 40 * unit_lon), (lat - 30 * unit_lat, lon + 40 * unit_lon), (lat - 30 * unit_lat, lon), (lat, lon)],
+    )
+    changed = dataclasses.replace(content, basemap=(far, tiny, dense, lake))
+    svg = livefragments.basemap_svg(changed, xy)
+    drawn = kinds_drawn(svg)
+    assert set(drawn) == {"railway", "water"}
+    assert len(drawn["water"]) == 1  # the lake; the far one and the tiny one left out
+    assert len(drawn["water"][0]) == 4  # a ring's closing point is its "z"
+    (rail,) = drawn["railway"]
+    assert 60 <= len(rail) <= 70  # one point every 1.5 units or a little more
+    assert all(math.dist(a, b) >= 1 for a, b in zip(rail, rail[1:], strict=False))
+    assert rail[0] == (round(x0), round(y0)) and rail[-1][0] == pytest.approx(x0 + 100, abs=1)  # the line keeps its ends
+    assert not re.search(r"\d\.\d", svg.split('" ', 1)[0])  # whole units only
+    # made once per content and projection, and never the map of another content
+    assert livefragments.basemap_svg(changed, xy) == svg
+    assert livefragments.basemap_svg(content, xy) != svg
+
+
+def test_the_basemap_stays_small_on_a_phone(content):
+    """The phone's first view must stay light: the basemap of the film's places is a few kilobytes."""
+    svg = livefragments.basemap_svg(content, livefragments.map_point(content))
+    assert 2_000 < len(svg.encode("utf-8")) < 12_000
+
+
+def test_the_place_map_for_the_guest_carries_the_credit(content):
+    svg = svg_of(livefragments.place_map_html(content, content.places[0].id))
+    assert f"{livefragments.ATTRIBUTION}</text>" in svg and "<path" in svg

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from explorer.fragments import esc, tx
 from explorer.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from explorer.live import MAX_TEXT, MAX_WORD, Answer, LiveQuestion, choice_label, question_label, question_text
-from explorer.livefragments import HEIGHT, WIDTH, basemap_svg, map_point, results_html
+from explorer.livefragments import ATTRIBUTION, HEIGHT, WIDTH, basemap_svg, map_point, results_html
 from explorer.model import Content
 from explorer.spoilers import visibility
 from explorer.theme import PALETTE
@@ -270,7 +270,8 @@ def answer_form_html(content: Content, shell: Shell, situation: Situation, langu
 
 def tap_map_html(content: Content, shell: Shell, question: LiveQuestion, choices: list[str], chosen: str, language: str) -> str:
     """The places on a small map of Brussels, each a submit button (a tap is a vote) numbered as in the list
-    under it; the map itself is a picture for the eye only, the buttons are named by their places."""
+    under it; the map itself is a picture for the eye only, the buttons are named by their places. The map data's
+    credit goes under it."""
     xy = map_point(content)
     buttons = []
     for number, place_id in enumerate(choices, start=1):
@@ -296,6 +297,9 @@ def tap_map_html(content: Content, shell: Shell, question: LiveQuestion, choices
         f'<form class="hx-tap" method="post" action="{esc(shell.root)}join/answer"'
         f' aria-label="{tx(label, language)}">{_hidden(shell, question)}'
         f'<div class="hx-tap-map">{svg}{"".join(buttons)}</div></form>'
+        # the map data's credit under the picture, in the page's text (legible on a phone, never translated)
+        f'<p class="hx-phone-help hx-tap-credit" lang="en" style="font-size:.8rem;text-align:right;margin-top:0">'
+        f"{esc(ATTRIBUTION)}</p>"
     )
 
 

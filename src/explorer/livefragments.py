@@ -9,6 +9,7 @@ always written out for people who cannot see them.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import textwrap
 from collections.abc import Callable, Mapping
@@ -32,7 +33,7 @@ from explorer.live import (  # noqa: F401 - what a question is called, for the p
     shown_texts,
     tally,
 )
-from explorer.model import Content
+from explorer.model import OSM_KINDS, Content
 from explorer.theme import FONTS, PALETTE
 from explorer.typography import colon
 
@@ -254,25 +255,117 @@ def map_point(content: Content) -> Callable[[float, float], tuple[float, float]]
     return xy
 
 
+@functools.cache
+def svg_styles() -> dict[str, str]:
+    """Each kind's SVG attributes, from the folium map's styles (``explorer.basemap.STYLES``: the same palette,
+    widths and dashes, drawn bottom to top). Stroke widths are in the picture's units (800 wide: about a pixel on
+    the projector, half of one on a phone)."""
+    from explorer.basemap import STYLES  # with folium, once: a phone's page needs it only for a place vote
+
+    return {kind: _svg_style(style) for kind, style in STYLES.items()}
+
+
+def _svg_style(style: Mapping[str, object]) -> str:
+    """A Leaflet path style as SVG attributes (Leaflet's defaults where the style says nothing)."""
+    found = []
+    if style.get("fill", False):
+        found += [f'fill="{style.get("fillColor", style.get("color"))}"', f'fill-opacity="{style.get("fillOpacity", 0.2)}"']
+    else:
+        found.append('fill="none"')
+    if style.get("stroke", True):
+        found += [f'stroke="{style["color"]}"', f'stroke-width="{style.get("weight", 3)}"']
+        if style.get("opacity", 1) != 1:
+            found.append(f'stroke-opacity="{style["opacity"]}"')
+        if "dashArray" in style:
+            found.append(f'stroke-dasharray="{style["dashArray"]}"')
+    return " ".join(found)
+
+
+SVG_STEP = 1.5  # picture units: a point this close to the one kept before it is left out
+SVG_SMALLEST = 2.0  # picture units: a shape whose box is smaller in both directions is left out
+ATTRIBUTION = "© OpenStreetMap contributors"  # the map data's credit, on every picture drawn from it; never translated
+CREDIT_SIZE = 18  # picture units: about 17 pixels on a projector
+CREDIT_BOX = (
+    WIDTH - 8 - 0.52 * CREDIT_SIZE * len(ATTRIBUTION),
+    HEIGHT - 8 - CREDIT_SIZE,
+    0.52 * CREDIT_SIZE * len(ATTRIBUTION),
+    CREDIT_SIZE + 4,
+)  # names keep off it
+_BASEMAP_CACHE: dict[tuple, tuple[object, str]] = {}
+
+
+def _simplified(points: list[tuple[float, float]], closed: bool) -> list[tuple[int, int]]:
+    """Points in whole picture units, each at least ``SVG_STEP`` from the one kept before it (a line keeps its end)."""
+    kept = [points[0]]
+    for x, y in points[1:-1]:
+        if math.hypot(x - kept[-1][0], y - kept[-1][1]) >= SVG_STEP:
+            kept.append((x, y))
+    if not closed:
+        kept.append(points[-1])
+    rounded: list[tuple[int, int]] = []
+    for x, y in kept:
+        point = (round(x), round(y))
+        if not rounded or point != rounded[-1]:
+            rounded.append(point)
+    return rounded
+
+
+def _path(points: list[tuple[int, int]], closed: bool) -> str:
+    """An SVG path's data, relative after its first point ("M12 34 5-6 7 0z": the shortest form)."""
+    parts = [f"M{points[0][0]} {points[0][1]}"]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        parts.append(f"{x1 - x0}" + (f"{y1 - y0}" if y1 - y0 < 0 else f" {y1 - y0}"))
+    text = parts[0] + "l" + "".join(p if p.startswith("-") else " " + p for p in parts[1:]).lstrip(" ")
+    return text + ("z" if closed else "")
+
+
 def basemap_svg(content: Content, xy: Callable[[float, float], tuple[float, float]]) -> str:
-    """The simplified map of Brussels under the places (the canal, the railway, the reserve, the inner ring), as
-    SVG shapes for a picture drawn with ``xy``."""
-    shapes = []
+    """The simplified map of Brussels under the places (the inner ring, wetland, rail yards, water and the canal,
+    streams, section and commune borders, main railways: what ``svg_styles`` draws), as SVG paths for the
+    ``WIDTH`` x ``HEIGHT`` picture drawn with ``xy`` (a ``map_point`` projection: north up, straight lines stay
+    straight). Simplified for the
+    picture: whole units, points closer than ``SVG_STEP`` left out, shapes outside it or smaller than
+    ``SVG_SMALLEST`` left out; a phone gets a few kilobytes. Made once per content and projection (every phone's
+    page and every projector refresh draw it). The credit is ``credit_svg``'s, drawn over everything."""
+    key = (id(content.basemap), xy(50.0, 4.0), xy(51.0, 4.0), xy(50.0, 5.0))  # three points fix a projection
+    cached = _BASEMAP_CACHE.get(key)
+    if cached is not None and cached[0] is content.basemap:
+        return cached[1]
+    styles = svg_styles()
+    paths: dict[str, list[str]] = {kind: [] for kind in styles}
     for feature in content.basemap:
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(*p) for p in feature.points))
-        if feature.kind == "canal":
-            shapes.append(f'<polyline points="{points}" fill="none" stroke="{PALETTE["water"]}" stroke-width="7"/>')
-        elif feature.kind == "railway":
-            shapes.append(
-                f'<polyline points="{points}" fill="none" stroke="{PALETTE["rail"]}" stroke-width="2" stroke-dasharray="7 5"/>'
-            )
-        elif feature.kind == "reserve":
-            shapes.append(f'<polygon points="{points}" fill="{PALETTE["moss"]}" fill-opacity=".2"/>')
-        elif feature.kind == "ring":
-            shapes.append(
-                f'<polygon points="{points}" fill="{PALETTE["ring_fill"]}" stroke="{PALETTE["ring_road"]}" stroke-width="5"/>'
-            )
-    return "".join(shapes)
+        if feature.kind not in styles or len(feature.points) < 2:
+            continue
+        projected = [xy(lat, lon) for lat, lon in feature.points]
+        xs, ys = [x for x, _ in projected], [y for _, y in projected]
+        if max(xs) < 0 or min(xs) > WIDTH or max(ys) < 0 or min(ys) > HEIGHT:
+            continue  # outside the picture
+        if max(xs) - min(xs) < SVG_SMALLEST and max(ys) - min(ys) < SVG_SMALLEST:
+            continue  # too small to see
+        closed = OSM_KINDS.get(feature.kind, "area") == "area"  # the ring of basemap.toml is an area too
+        points = _simplified(projected, closed)
+        if len(points) < (3 if closed else 2):
+            continue
+        if closed and sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True)) < 0:
+            points.reverse()  # every ring turns the same way: overlapping areas of a kind fill as one
+        paths[feature.kind].append(_path(points, closed))
+    # Leaflet's round ends and joins: a dash of "1 4" is a dot, as on the folium map
+    drawn = "".join(f'<path d="{"".join(found)}" {styles[kind]}/>' for kind, found in paths.items() if found)
+    svg = f'<g stroke-linecap="round" stroke-linejoin="round">{drawn}</g>' if drawn else ""
+    if len(_BASEMAP_CACHE) > 16:
+        _BASEMAP_CACHE.clear()
+    _BASEMAP_CACHE[key] = (content.basemap, svg)
+    return svg
+
+
+def credit_svg() -> str:
+    """The map data's credit in the picture's lower right corner, small but legible (the label colour on a white
+    halo: AA on any ground), drawn last so nothing covers it."""
+    return (
+        f'<text x="{WIDTH - 8}" y="{HEIGHT - 8}" text-anchor="end" font-family="{esc(FONTS["sans"])}" font-size="{CREDIT_SIZE}" '
+        f'fill="{PALETTE["label"]}" stroke="#fff" stroke-width="4" stroke-linejoin="round" paint-order="stroke">'
+        f"{esc(ATTRIBUTION)}</text>"
+    )
 
 
 def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "en", title: str = "") -> str:
@@ -304,7 +397,7 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
             unnamed.append((x - radius, y - radius, 2 * radius, 2 * radius))
     names = []
     circles.sort(key=lambda circle: int(circle[3][0].split(" ", 1)[0]))  # by rank: the most voted name first
-    for (_, _, _, lines), box in zip(circles, _place_labels(circles, unnamed), strict=True):
+    for (_, _, _, lines), box in zip(circles, _place_labels(circles, [*unnamed, CREDIT_BOX]), strict=True):
         if box is None:
             continue
         left, top_edge = box[0], box[1]
@@ -324,7 +417,7 @@ def votes_map_html(content: Content, votes: Mapping[str, int], language: str = "
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{basemap_svg(content, xy)}{"".join(dots)}'
         f'<g font-family="{esc(FONTS["sans"])}" font-size="22" font-weight="700" fill="#fff">{"".join(labels)}</g>'
         f'<g font-family="{esc(FONTS["sans"])}" font-size="{LABEL_SIZE}" font-weight="700" fill="{PALETTE["ink"]}" '
-        f'stroke="#fff" stroke-width="6" stroke-linejoin="round" paint-order="stroke">{"".join(names)}</g></svg>'
+        f'stroke="#fff" stroke-width="6" stroke-linejoin="round" paint-order="stroke">{"".join(names)}</g>{credit_svg()}</svg>'
     )
     # an image, not inline SVG (which st.html's sanitiser removes); the list beside it says the same in words
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
@@ -404,7 +497,7 @@ def place_map_html(content: Content, place_id: str, language: str = "en") -> str
         f'stroke="{PALETTE["moss_dark"]}" stroke-width="3"/>'
     )
     name = place.name.get(language)
-    box = _place_labels([(x, y, radius, _label_lines(name))], [])[0]
+    box = _place_labels([(x, y, radius, _label_lines(name))], [CREDIT_BOX])[0]
     label = ""
     if box is not None:
         spans = "".join(
@@ -418,7 +511,7 @@ def place_map_html(content: Content, place_id: str, language: str = "en") -> str
     svg = (
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PALETTE["concrete_light"]}"/>{basemap_svg(content, xy)}'
-        f"{''.join(dots)}{label}</svg>"
+        f"{''.join(dots)}{label}{credit_svg()}</svg>"
     )
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     about = t("About {place}", language, place=name)
