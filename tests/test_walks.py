@@ -3,6 +3,7 @@ checks of a route."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -10,15 +11,26 @@ from pathlib import Path
 import pytest
 import streamlit
 
+from conftest import component_data
 from conftest import run_page as run
-from explorer.fragments import md
+from explorer.basemap import CONTEXT_KINDS, basemap_layer
+from explorer.fragments import md, walk_legs_html
 from explorer.loader import check
+from explorer.model import BasemapFeature, Text
+from explorer.osmdata import crossings
+from explorer.settings import Settings
+from explorer.theme import PALETTE
 from explorer.walk import (
     MAX_ROUTE_METRES,
+    Walk,
+    crossing_mark,
+    crossing_note,
+    crossing_notes,
     default_route,
     find_route,
     haversine_m,
     hidden_places,
+    leg_crossings,
     route_walk,
     straight_line_metres,
     walk_gpx,
@@ -289,3 +301,152 @@ def test_walks_file_is_needed(data_copy):
 def test_find_route(content):
     assert find_route(content, content.walks[0].id) is content.walks[0]
     assert find_route(content, "nowhere") is None and find_route(content, None) is None
+
+
+# --- crossings: legs whose straight line crosses a main railway or the canal ------------------------------------------
+
+
+def barrier(kind: str, a, b, share: float = 0.2) -> BasemapFeature:
+    """A short line across the middle of the straight line from place ``a`` to place ``b``."""
+    mid = ((a.lat + b.lat) / 2, (a.lon + b.lon) / 2)
+    across = (-(b.lon - a.lon) * share, (b.lat - a.lat) * share)
+    ends = ((mid[0] - across[0], mid[1] - across[1]), (mid[0] + across[0], mid[1] + across[1]))
+    return BasemapFeature(f"test-{kind}", kind, Text((("en", ""),)), ends)
+
+
+@pytest.fixture
+def crossed(content) -> Walk:
+    """A three-stop walk whose first leg crosses a railway and whose second crosses a railway and the canal."""
+    route = next(r for r in content.walks if len(r.stops) >= 3)
+    a, b, c = (content.place(i) for i in route.stops[:3])
+    lines = (barrier("railway", a, b), barrier("railway", b, c), barrier("canal-line", b, c, 0.1))
+    walk = route_walk(dataclasses.replace(content, basemap=lines), route)
+    return dataclasses.replace(walk, stops=walk.stops[:3], legs=walk.legs[:2])
+
+
+def test_each_leg_says_once_what_its_straight_line_crosses(crossed):
+    assert [(c.leg, c.kind) for c in crossed.crossings] == [(1, "railway"), (2, "railway"), (2, "canal")]
+    assert leg_crossings(crossed) == {1: ("railway",), 2: ("railway", "canal")}
+    first, second = crossing_notes(crossed)  # one note per leg, naming its two stops
+    a, b, c = (s.name.get() for s in crossed.stops)
+    assert first.startswith(f"1. {a} → 2. {b}:") and "railway" in first and "canal" not in first
+    assert second.startswith(f"2. {b} → 3. {c}:") and "railway" in second and "the canal" in second
+    canal_only = dataclasses.replace(crossed, crossings=crossed.crossings[2:])
+    assert crossing_notes(canal_only) == [crossing_note(canal_only, 2)] and "railway" not in crossing_note(canal_only, 2)
+    assert crossing_notes(dataclasses.replace(crossed, crossings=())) == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl"])
+def test_the_gpx_says_where_a_leg_crosses(crossed, language):
+    root = ET.fromstring(walk_gpx(crossed, language))
+    notes = crossing_notes(crossed, language)
+    descs = [w.findtext(f"{GPX}desc") for w in root.findall(f"{GPX}wpt")]
+    assert len(descs) == len(crossed.stops)  # one waypoint per stop, nothing else
+    assert descs[0].endswith(notes[0]) and descs[1].endswith(notes[1])  # said where the leg sets off
+    assert not any(note in descs[2] for note in notes)
+    for where in (f"{GPX}metadata/{GPX}desc", f"{GPX}trk/{GPX}desc"):
+        assert all(note in root.findtext(where) for note in notes)
+    plain = ET.fromstring(walk_gpx(dataclasses.replace(crossed, crossings=()), language))  # without the crossings
+    text = "".join(plain.itertext())
+    assert not any(note in text for note in notes) and "→" not in text
+
+
+def test_the_legs_table_marks_the_legs_that_cross(crossed, content):
+    rows = walk_legs_html(crossed).split("<tr>")[2:]  # after the heading row
+    assert ["hx-leg-crossing" in row for row in rows] == [True, True]
+    assert crossing_mark(("railway",)) in rows[0] and crossing_mark(("railway", "canal")) in rows[1]
+    assert "hx-leg-crossing" not in walk_legs_html(dataclasses.replace(crossed, crossings=()))
+    for route in content.walks:  # the real routes: a mark on each leg that crosses, none on the others
+        walk = route_walk(content, route)
+        rows = walk_legs_html(walk).split("<tr>")[2:]
+        assert [n for n, row in enumerate(rows, 1) if "hx-leg-crossing" in row] == list(leg_crossings(walk)), route.id
+
+
+def test_a_walks_crossings_are_those_of_the_stops_it_shows(content):
+    """Spoiler-safe mode leaves stops out: the legs, and what they cross, are those walked."""
+    hidden_scenes = content.spoilers()
+    changed = False
+    for route in content.walks:
+        whole, safe = route_walk(content, route), route_walk(content, route, hidden_scenes)
+        assert whole.crossings == crossings(whole.stops, content.basemap)
+        assert safe.crossings == crossings(safe.stops, content.basemap)
+        changed |= safe.crossings != whole.crossings
+    assert changed  # else this test proves nothing
+    assert any(route_walk(content, r).crossings for r in content.walks)
+    assert any(not route_walk(content, r).crossings for r in content.walks)
+
+
+def test_over_tiles_the_walk_layer_lays_the_railways_and_the_canal_under_the_route(content):
+    from explorer.mapparts import layer_script
+    from explorer_app.mapcomponent import LAYER_KINDS, walk_choice
+
+    build = LAYER_KINDS["walk"]
+    rail = f'"color": "{PALETTE["rail"]}"'
+    for route in content.walks:
+        walk = route_walk(content, route)
+        online, kiosk = walk_choice(route.id, False, Settings()), walk_choice(route.id, False, Settings(kiosk=True))
+        offline = walk_choice(route.id, False, Settings(tiles="offline"))
+        assert offline == walk_choice(route.id, False) and len({online, kiosk, offline}) == 3
+        script, _ = layer_script(build(content, online))
+        assert rail in script and '"type": "LineString"' in script, route.id  # the railways' style and lines
+        assert script.index(rail) < script.index("L.polyline"), route.id  # under the route
+        assert '"interactive": true' not in script and script.count("L.circleMarker") == len(walk.crossings)
+        assert "openstreetmap.org/copyright" in script  # the credit for what it draws
+        kiosk_script, _ = layer_script(build(content, kiosk))
+        assert rail in kiosk_script and "\\u00a9 OpenStreetMap contributors" in kiosk_script  # the credit, with no way out
+        assert "openstreetmap.org" not in kiosk_script
+        plain, _ = layer_script(build(content, offline))  # the offline map draws the context already
+        assert rail not in plain and "L.geoJson" not in plain and "attribution" not in plain
+        assert plain.count("L.circleMarker") == len(walk.crossings)
+    for wrong in (f"{content.walks[0].id}--context", f"{content.walks[0].id}--whole--context--context"):
+        assert build(content, wrong) is None, wrong
+
+
+def test_the_walk_context_is_near_the_route_and_light(content):
+    from explorer.mapparts import layer_file
+    from explorer_app.mapcomponent import LAYER_KINDS, walk_choice
+
+    build = LAYER_KINDS["walk"]
+    everything = len(layer_file(basemap_layer(content, kinds=CONTEXT_KINDS, labels=False)))
+    for route in content.walks:
+        with_context = len(layer_file(build(content, walk_choice(route.id, False, Settings()))))
+        assert with_context - len(layer_file(build(content, walk_choice(route.id, False)))) < 0.9 * everything, route.id
+        assert with_context < 40_000, route.id  # bytes, before compression
+
+
+def warnings_of(at) -> list[str]:
+    """The page's warnings that say a leg crosses the railway or the canal."""
+    return [w.value for w in at.warning if w.proto.icon == ":material/warning:"]
+
+
+def test_the_walk_page_warns_of_each_leg_that_crosses(content):
+    from explorer_app.mapcomponent import walk_choice
+
+    with_crossings = [r for r in content.walks if route_walk(content, r).crossings]
+    without = [r for r in content.walks if not route_walk(content, r).crossings]
+    assert with_crossings and without  # else this test proves nothing
+    for route in content.walks:
+        walk = route_walk(content, route)
+        at = run("pages/walk.py", route=route.id)
+        notes = crossing_notes(walk)
+        assert warnings_of(at) == (["\n\n".join(md(note) for note in notes)] if notes else []), route.id
+        assert legs_html(at).count("hx-leg-crossing") == len(leg_crossings(walk)), route.id
+        overlay = component_data(at, "walk_map")["overlay"]
+        assert f"/walk.{walk_choice(route.id, False, Settings())}." in overlay and "--context." in overlay  # tiles: the context
+
+
+def test_the_walk_page_warns_of_the_crossings_of_the_stops_it_shows(content, monkeypatch):
+    from explorer_app.mapcomponent import walk_choice
+
+    monkeypatch.setenv("EXPLORER_TILES", "offline")
+    hidden_scenes = content.spoilers()
+    route = next(r for r in content.walks if route_walk(content, r, hidden_scenes).crossings != route_walk(content, r).crossings)
+    walk = route_walk(content, route, hidden_scenes)
+    at = run("pages/walk.py", route=route.id, spoilers="hide")
+    assert warnings_of(at) == (["\n\n".join(md(note) for note in crossing_notes(walk))] if walk.crossings else [])
+    overlay = component_data(at, "walk_map")["overlay"]
+    assert f"/walk.{walk_choice(route.id, True)}." in overlay and "context" not in overlay  # offline: drawn once
+
+
+def legs_html(at) -> str:
+    return "".join(h.proto.body for h in at.get("html") if 'class="hx-legs"' in h.proto.body)
