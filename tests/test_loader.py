@@ -228,16 +228,36 @@ def test_cli_check_lists_every_problem_and_fails(data_copy):
 
 
 def test_basemap_geometry_is_checked(data_copy):
-    replace_in(data_copy / "basemap.toml", "point = [50.8745, 4.3330]", "point = [50.8745]")
-    replace_in(data_copy / "basemap.toml", 'kind = "railway"', 'kind = "motorway"')
-    replace_in(data_copy / "basemap.toml", "area = [[50.8812, 4.3895], [50.8819, 4.3960]", "area = [[50.8812, 4.3895], [50.8852, 'x']")
-    found = messages(data_copy)
-    assert "data/basemap.toml: feature 'jette': point: must be a [lat, lon] pair (got [50.8745])" in found
-    assert any(m.startswith("data/basemap.toml: feature 'railway-north-east': kind: must be one of commune") for m in found)
-    assert (
-        "data/basemap.toml: feature 'moeraske-reserve': area[2]: must be [lat, lon] with lat from -90 to 90 and "
-        "lon from -180 to 180 (got [50.8852, 'x'])"
-    ) in found
+    """data/basemap.toml holds only what the explorer adds by hand: landmarks (points) and the inner ring (an
+    area); the kinds now read from OpenStreetMap (canal, railway, ...) are refused there."""
+    basemap = data_copy / "basemap.toml"
+    replace_in(basemap, "point = [50.8949, 4.3415]", "point = [50.8949]")  # the Atomium
+    replace_in(basemap, 'kind = "landmark"\nname.en = "Basilica of Koekelberg"', 'kind = "canal"\nname.en = "Basilica of Koekelberg"')
+    replace_in(basemap, "[50.8556, 4.3590], [50.8545, 4.3660]", "[50.8556, 4.3590], [50.8545, 'x']")
+    replace_in(basemap, "point = [50.8783, 4.3786]", "area = [[50.8783, 4.3786], [50.88, 4.38], [50.87, 4.37]]")  # a landmark
+    with basemap.open("a", encoding="utf-8") as file:
+        file.write('\n[[feature]]\nid = "small-ring"\nkind = "ring"\nname = "Too small"\narea = [[50.85, 4.35], [50.86, 4.36]]\n')
+    assert messages(data_copy) == [
+        "data/basemap.toml: feature 'inner-ring': area[2]: must be [lat, lon] with lat from -90 to 90 and "
+        "lon from -180 to 180 (got [50.8545, 'x'])",
+        "data/basemap.toml: feature 'atomium': point: must be a [lat, lon] pair (got [50.8949])",
+        "data/basemap.toml: feature 'koekelberg-basilica': kind: must be one of landmark, ring (got 'canal')",
+        "data/basemap.toml: feature 'schaerbeek-station': area: is not a known field (known: id, kind, name, point)",
+        "data/basemap.toml: feature 'schaerbeek-station': point: is required but missing",
+        "data/basemap.toml: feature 'small-ring': area: must be a list of at least 3 [lat, lon] pairs "
+        "(got [[50.85, 4.35], [50.86, 4.36]])",
+    ]
+
+
+def test_the_hand_drawn_features_join_the_openstreetmap_ones(content):
+    """The map's features: the landmarks and the ring from basemap.toml after the OpenStreetMap geometry."""
+    kinds = [f.kind for f in content.basemap]
+    assert {"landmark", "ring"} <= set(kinds) and {"commune", "railway", "canal"} <= set(kinds)
+    first_own = min(kinds.index(k) for k in ("landmark", "ring"))
+    assert all(k in ("landmark", "ring") for k in kinds[first_own:])
+    ring = next(f for f in content.basemap if f.kind == "ring")
+    assert len(ring.points) >= 3 and all(len(p) == 2 for p in ring.points)
+    assert all(len(f.points) == 1 for f in content.basemap if f.kind == "landmark")
 
 
 def test_two_places_with_the_same_name_in_a_language_are_reported(data_copy):
