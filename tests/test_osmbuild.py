@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from pmtiles.tile import Compression, TileType, zxy_to_tileid  # noqa: E402
 from pmtiles.writer import write as write_pmtiles  # noqa: E402
-from shapely.geometry import LineString, Point, Polygon, box, shape  # noqa: E402
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, shape  # noqa: E402
 
 from conftest import DATA  # noqa: E402
 from explorer import osmbuild, osmdata  # noqa: E402
@@ -71,7 +71,11 @@ def line(*points: tuple[float, float]) -> LineString:
 COMMUNE = {"boundary": "administrative", "admin_level": 8, "name": "Aa - Bb", "name:fr": "Aa", "name:nl": "Bb"}
 SOURCE: list[tuple[str, dict, object]] = [
     ("boundaries", COMMUNE, rect(-2000, -1500, 2000, 1500)),
-    ("boundaries", {"boundary": "administrative", "admin_level": "8", "name": "Gg"}, rect(2000, -1500, 4000, 1500)),  # a neighbour
+    (  # a neighbour, with a small exclave to the south (shapely lists that part first)
+        "boundaries",
+        {"boundary": "administrative", "admin_level": "8", "name": "Gg"},
+        MultiPolygon([rect(2000, -1500, 4000, 1500), rect(2500, -2700, 2600, -2600)]),
+    ),
     ("boundaries", {"boundary": "administrative", "admin_level": "10", "name": "Cc"}, rect(-1500, -1000, -500, 0)),
     (
         "boundaries",
@@ -290,6 +294,11 @@ def test_the_built_files_read_back_without_problems(built):
     commune = next(f for f in read if f.kind == "commune")
     assert commune.name.get("en") == "Aa / Bb" and commune.name.get("fr") == "Aa" and commune.name.get("nl") == "Bb"
     assert [f.id for f in osmdata.communes_at(read, (lat_at(-500), lon_at(-1000)))] == ["commune-aa", "section-cc"]
+    exclave = next(f for f in read if f.id == "commune-gg#2")
+    assert exclave.label is None and osmdata.inside((lat_at(-2650), lon_at(2550)), exclave.points)
+    for feature in read:  # the reader gives the label to a feature's first ring: that is the ring it lies in
+        if feature.label is not None:
+            assert osmdata.inside(feature.label, feature.points), feature.id
 
 
 def test_the_same_tiles_give_the_same_bytes(tiles, tmp_path):

@@ -370,8 +370,11 @@ def _round(value: float) -> float:
 
 
 def _coords(geometry: Any, back: Any) -> Any:
+    from shapely.geometry import MultiPolygon
     from shapely.ops import transform
 
+    if geometry.geom_type == "MultiPolygon":  # the largest part first: the reader gives it the label
+        geometry = MultiPolygon(sorted(geometry.geoms, key=lambda p: (-p.area, p.exterior.coords[0])))
     mapping = transform(back, geometry).__geo_interface__
 
     def walk(value: Any) -> Any:
