@@ -117,9 +117,11 @@ def _tile_range(box: Box, zoom: int) -> tuple[range, range]:
 def _to_lonlat(zoom: int, tx: int, ty: int, extent: int) -> Any:
     n = 2**zoom
 
-    def convert(px: float, py: float, z: float | None = None) -> tuple[float, float]:
+    def convert(px: Any, py: Any) -> tuple[Any, Any]:  # arrays of tile units, y up
+        import numpy as np
+
         lon = (tx + px / extent) / n * 360 - 180
-        lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (ty + (extent - py) / extent) / n))))
+        lat = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * (ty + (extent - py) / extent) / n))))
         return lon, lat
 
     return convert
@@ -130,7 +132,6 @@ def read_features(folder: Path, name: str, box: Box, zoom: int = ZOOM) -> Iterat
     import mapbox_vector_tile
     from pmtiles.reader import MmapSource, Reader
     from shapely.geometry import shape
-    from shapely.ops import transform
 
     path = folder / SOURCES[name]
     if not path.is_file():
@@ -160,7 +161,7 @@ def read_features(folder: Path, name: str, box: Box, zoom: int = ZOOM) -> Iterat
                     for feature in layer["features"]:
                         geometry = shape(feature["geometry"])
                         if not geometry.is_empty:
-                            yield feature["properties"], transform(convert, geometry)
+                            yield feature["properties"], _transform(convert, geometry)
 
 
 # --- what each layer gives -----------------------------------------------------------------------------------------
@@ -223,13 +224,20 @@ def _metric(box: Box) -> tuple[Any, Any]:
     """Functions between lon/lat and metres on a plane tangent at the box's middle (good over a city)."""
     shrink = math.cos(math.radians((box.south + box.north) / 2))
 
-    def forward(lon: float, lat: float, z: float | None = None) -> tuple[float, float]:
+    def forward(lon: Any, lat: Any) -> tuple[Any, Any]:  # numbers or arrays
         return lon * shrink * METRES_PER_DEGREE, lat * METRES_PER_DEGREE
 
-    def back(x: float, y: float, z: float | None = None) -> tuple[float, float]:
+    def back(x: Any, y: Any) -> tuple[Any, Any]:
         return x / (shrink * METRES_PER_DEGREE), y / METRES_PER_DEGREE
 
     return forward, back
+
+
+def _transform(func: Any, geometry: Any) -> Any:
+    """``geometry`` with ``func(xs, ys) -> (xs, ys)`` applied to its coordinates (arrays)."""
+    import shapely
+
+    return shapely.transform(geometry, func, interleaved=False)
 
 
 def _parts(geometry: Any) -> list[Any]:
@@ -244,10 +252,10 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
     """The three GeoJSON collections (file name -> collection) for ``box`` (already with its margin)."""
     from shapely import box as shapely_box
     from shapely.geometry import LineString, MultiLineString, Polygon
-    from shapely.ops import linemerge, polylabel, transform, unary_union
+    from shapely.ops import linemerge, polylabel, unary_union
 
     forward, back = _metric(box)
-    frame = transform(forward, shapely_box(box.west, box.south, box.east, box.north))
+    frame = _transform(forward, shapely_box(box.west, box.south, box.east, box.north))
     grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
     names: dict[tuple[str, str], dict[str, str]] = {}
     areas: dict[tuple[str, str], Any] = {}
@@ -262,7 +270,7 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
             key = (kind, n["name"] if kind in ("commune", "section", "canal", "canal-line", "wetland") else "")
             if kind == "stream":
                 key = (kind, n["name"])
-            grouped[key].append(transform(forward, geometry))
+            grouped[key].append(_transform(forward, geometry))
             names.setdefault(key, n)
             if kind == "railway" and props.get("bridge") in ("yes", "viaduct"):  # a way under the tracks, unless water
                 grouped[("passage", "")].append(grouped[key][-1])
@@ -371,11 +379,10 @@ def _round(value: float) -> float:
 
 def _coords(geometry: Any, back: Any) -> Any:
     from shapely.geometry import MultiPolygon
-    from shapely.ops import transform
 
     if geometry.geom_type == "MultiPolygon":  # the largest part first: the reader gives it the label
         geometry = MultiPolygon(sorted(geometry.geoms, key=lambda p: (-p.area, p.exterior.coords[0])))
-    mapping = transform(back, geometry).__geo_interface__
+    mapping = _transform(back, geometry).__geo_interface__
 
     def walk(value: Any) -> Any:
         if isinstance(value, (list, tuple)) and value and isinstance(value[0], (int, float)):
