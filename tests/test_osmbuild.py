@@ -384,6 +384,22 @@ def test_a_tile_that_cannot_be_decoded_is_named(tiles, tmp_path, capsys):
     assert f"{folder / 'water.pmtiles'}: tile 12/{TX}/{TY} cannot be decoded" in message
 
 
+@pytest.mark.parametrize(("cut", "says"), [(127, "cannot be read: the archive is damaged ("), (0.5, "cannot be decoded (")])
+def test_an_archive_cut_short_is_named(tiles, tmp_path, capsys, cut, says):
+    """Only the header left (its directory is missing), or half the archive (its tile cut short)."""
+    folder = _copy(tiles, tmp_path / "tiles")
+    whole = (folder / "water.pmtiles").read_bytes()
+    (folder / "water.pmtiles").write_bytes(whole[: cut if isinstance(cut, int) else int(len(whole) * cut)])
+    message = _fails(capsys, "--from", str(folder), "--out", str(tmp_path / "out"), "--bbox", BBOX)
+    assert message.startswith(f"basemap: {folder / 'water.pmtiles'}: tile 12/") and says in message
+
+
+def test_an_out_folder_that_cannot_be_written_is_named(tiles, tmp_path, capsys):
+    (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
+    message = _fails(capsys, "--from", str(tiles), "--out", str(tmp_path / "taken"), "--bbox", BBOX)
+    assert message == f"basemap: {tmp_path / 'taken'}: cannot be written (File exists)\n"
+
+
 @pytest.mark.parametrize(
     ("bbox", "says"),
     [

@@ -147,10 +147,13 @@ def read_features(folder: Path, name: str, box: Box, zoom: int = ZOOM) -> Iterat
         xs, ys = _tile_range(box, zoom)
         for tx in xs:
             for ty in ys:
-                data = reader.get(zoom, tx, ty)
+                try:
+                    data = reader.get(zoom, tx, ty)
+                except Exception as exc:  # a directory cut short or damaged
+                    raise BasemapBuildError(f"{path}: tile {zoom}/{tx}/{ty} cannot be read: the archive is damaged ({exc})") from exc
                 if not data:
                     continue
-                with contextlib.suppress(OSError):  # some tiles are stored uncompressed
+                with contextlib.suppress(OSError, EOFError):  # some tiles are stored uncompressed
                     data = gzip.decompress(data)
                 try:
                     layers = mapbox_vector_tile.decode(data)
@@ -490,16 +493,16 @@ shown it says "© OpenStreetMap contributors".
 
 
 def write(collections: dict[str, dict], out: Path, *, source: str, box: Box, zoom: int) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for file, collection in collections.items():
-        path = out / file
-        path.write_text(dumps(collection), encoding="utf-8")
-        written.append(path)
     counts = {Path(f).stem: len(c["features"]) for f, c in collections.items()}
-    readme = out / "README.md"
-    readme.write_text(README.format(source=source, zoom=zoom, margin=MARGIN_M, box=box, **counts), encoding="utf-8")
-    return [*written, readme]
+    texts = {out / file: dumps(collection) for file, collection in collections.items()}
+    texts[out / "README.md"] = README.format(source=source, zoom=zoom, margin=MARGIN_M, box=box, **counts)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, text in texts.items():
+            path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BasemapBuildError(f"{exc.filename or out}: cannot be written ({exc.strerror or exc})") from exc
+    return list(texts)
 
 
 def run(source: Path, out: Path, data_dir: Path, bbox: str | None = None, zoom: int = ZOOM) -> list[Path]:
