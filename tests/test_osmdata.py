@@ -156,6 +156,25 @@ def test_a_value_of_the_wrong_type_and_a_feature_that_is_not_an_object(data_copy
     ]
 
 
+def test_hostile_shapes_are_problems_not_tracebacks(data_copy):
+    """A kind that is a list, a polygon without rings, and a file nested past what a reader can follow."""
+
+    def break_water(features: list[dict]) -> None:
+        first(features, "canal")["properties"]["kind"] = ["canal"]
+        features.append(
+            {"type": "Feature", "id": "empty", "properties": {"kind": "water"}, "geometry": {"type": "Polygon", "coordinates": []}}
+        )
+
+    canal = first(rows(data_copy, "water.geojson"), "canal")
+    edit(data_copy, "water.geojson", break_water)
+    (data_copy / "basemap" / "railways.geojson").write_text('{"features": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    assert messages(data_copy) == [
+        "data/basemap/railways.geojson: nests arrays or objects too deeply to be read",
+        f"data/basemap/water.geojson: feature {canal['id']!r}: properties.kind: must be one of {', '.join(OSM_KINDS)} (got ['canal'])",
+        "data/basemap/water.geojson: feature 'empty': geometry.coordinates: must hold at least one ring (got [])",
+    ]
+
+
 def test_a_multipolygon_gives_one_feature_per_ring_and_the_label_to_the_first(data_copy):
     communes = rows(data_copy, "communes.geojson")
     jette = first(communes, "commune", "Jette")

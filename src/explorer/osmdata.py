@@ -45,6 +45,9 @@ def read(folder: Path, label: str, problems: list[Problem]) -> tuple[BasemapFeat
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             problems.append(Problem(name, "", "", f"is not readable GeoJSON ({exc})"))
             continue
+        except RecursionError:
+            problems.append(Problem(name, "", "", "nests arrays or objects too deeply to be read"))
+            continue
         rows = data.get("features") if isinstance(data, dict) else None
         if not isinstance(rows, list):
             problems.append(Problem(name, "", "features", "must be a list (a GeoJSON FeatureCollection)"))
@@ -73,7 +76,7 @@ def _feature(row: object, index: int, file: str, ids: set[str], problems: list[P
     props = row.get("properties")
     props = props if isinstance(props, dict) else {}
     kind = props.get("kind")
-    if kind not in OSM_KINDS:
+    if not isinstance(kind, str) or kind not in OSM_KINDS:
         problem("properties.kind", f"must be one of {', '.join(OSM_KINDS)}", kind)
         return []
     names = {}
@@ -100,6 +103,8 @@ def _feature(row: object, index: int, file: str, ids: set[str], problems: list[P
         rings.append(points)
     if parts is None:
         problem("geometry.coordinates", f"must be the coordinates of a {gtype}", coords)
+    elif not parts:
+        problem("geometry.coordinates", f"must hold at least one {'ring' if OSM_KINDS[kind] == 'area' else 'line'}", coords)
     label = None
     if kind in ("commune", "section"):
         raw = props.get("label")
