@@ -17,10 +17,11 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from explorer.basemap import ATTRIBUTION, STYLES
 from explorer.fonts import font_path
 from explorer.fragments import attribution, origin_note
 from explorer.i18n import KIND_LABELS, N_, PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
-from explorer.model import Content, Place, Quote
+from explorer.model import OSM_KINDS, Content, Place, Quote
 from explorer.spoilers import Visibility
 from explorer.theme import rgb
 from explorer.typography import NBSP, NNBSP, typeset
@@ -37,6 +38,9 @@ MAP_HEIGHT = 560
 PAD = 10  # text keeps this far inside its box
 BAND_BOX: Box = (36, 1040, 1564, 1164)  # the moss-green band along the bottom
 N_("Brussels")  # the city centre's label on the small map
+CREDIT_SIZE = 20  # the map data's credit: small, still read on a printed card (about 7 points at 15 cm wide)
+LINE_SCALE = 1.6  # the card's pixels per pixel of the folium map's line widths (a card is printed: a little bolder)
+STEP = 1.5  # card pixels: a map point this close to the one kept before it is left out
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class Line:
 class Block:
     """Lines of text that must stay inside ``box``."""
 
-    role: str  # kicker, name, quote, translation, attribution, caption, band, map-label
+    role: str  # kicker, name, quote, translation, attribution, caption, band, map-label, map-credit
     box: Box
     lines: tuple[Line, ...]
 
@@ -231,6 +235,7 @@ def postcard_layout(content: Content, place: Place, quote: Quote, language: str 
 
     points, labels = _map_layout(content, place, language, map_box)
     blocks.append(Block("map-label", map_box, labels))
+    blocks.append(Block("map-credit", map_box, (_credit_line(map_box, labels, points, place),)))
     return CardLayout(tuple(blocks), quote_box, map_box, caption_box, points[place.id], points)
 
 
@@ -278,6 +283,30 @@ def _map_layout(content: Content, chosen: Place, language: str, box: Box) -> tup
     return points, tuple(labels)
 
 
+def _credit_line(box: Box, labels: tuple[Line, ...], points: dict, chosen: Place) -> Line:
+    """The map data's credit ("© OpenStreetMap contributors", never translated) in a corner of the map: the lower
+    left unless the chosen place or a label is there, then the upper left or right (the north arrow keeps the lower
+    right); among those free, the one over the fewest places."""
+    left, top, right, bottom = box
+    font = _font("sans", "", CREDIT_SIZE)
+    x0, y0, x1, y1 = font.getbbox(ATTRIBUTION)
+    width, height = x1, y1
+    margin = 18
+    corners = [(left + margin, bottom - margin - height), (left + margin, top + margin), (right - margin - width, top + margin)]
+    taken = [(x - 36, y - 36, x + 36, y + 36) for x, y in [points[chosen.id]]]
+    for line in labels:
+        lx0, ly0, lx1, ly1 = _font(line.family, line.style, line.size).getbbox(line.text)
+        taken.append((line.x + lx0 - 10, line.y + ly0 - 10, line.x + lx1 + 10, line.y + ly1 + 10))
+    places = [(x - 12, y - 12, x + 12, y + 12) for x, y in (point for key, point in points.items() if key != "__projection__")]
+
+    def crossed(x: int, y: int, boxes: list[tuple[int, int, int, int]]) -> int:
+        ax0, ay0, ax1, ay1 = x + x0 - 6, y + y0 - 4, x + x1 + 6, y + y1 + 5  # with its paper patch
+        return sum(1 for bx0, by0, bx1, by1 in boxes if ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1)
+
+    x, y = min(corners, key=lambda c: (crossed(*c, taken), crossed(*c, places), corners.index(c)))
+    return Line(x, y, ATTRIBUTION, "sans", "", CREDIT_SIZE, "label")
+
+
 def _projection(content: Content, box: Box) -> dict:
     """Card positions of every place (and the projection, under ``__projection__``): the places and the city centre
     fill the map box, east to the right, north up, with the true east-west scale at Brussels' latitude."""
@@ -319,7 +348,7 @@ def postcard_png(content: Content, place: Place, quote: Quote, language: str = "
     _draw_map(image, content, place, layout)
     draw = ImageDraw.Draw(image)
     for block in layout.blocks:
-        if block.role == "map-label":
+        if block.role in ("map-label", "map-credit"):
             _draw_map_labels(draw, layout, block)
             continue
         for line in block.lines:
@@ -330,27 +359,44 @@ def postcard_png(content: Content, place: Place, quote: Quote, language: str = "
 
 
 def _draw_map(image: Image.Image, content: Content, chosen: Place, layout: CardLayout) -> None:
-    """The city centre, the Moeraske, the canal and the railway, the places; the chosen one stands out."""
+    """The explorer's map of Brussels (the inner ring, wetland, rail yards, water and the canal, streams, borders,
+    railways: the folium map's kinds and palette, ``explorer.basemap.STYLES``), the places; the chosen one stands
+    out. The credit is a label (``map-credit``), drawn over it."""
     left, top, right, bottom = layout.map_box
     width, height = right - left, bottom - top
-    tile = Image.new("RGB", (width, height), rgb("concrete_light"))
-    draw = ImageDraw.Draw(tile)
+    tile = Image.new("RGBA", (width, height), (*rgb("concrete_light"), 255))
     projection = layout.points["__projection__"]
 
-    def xy(lat: float, lon: float) -> tuple[int, int]:
-        x, y = _to_card(projection, lat, lon)
-        return x - left, y - top
+    def xy(lat: float, lon: float) -> tuple[float, float]:
+        mid_x, mid_y, (lat0, lon0), scale, shrink = projection
+        return mid_x + (lon - lon0) * shrink * scale - left, mid_y - (lat - lat0) * scale - top
 
-    for feature in content.basemap:
-        if feature.kind == "ring":
-            draw.polygon([xy(*p) for p in feature.points], fill=rgb("ring_fill"), outline=rgb("ring_road"), width=6)
-        elif feature.kind == "reserve":
-            draw.polygon([xy(*p) for p in feature.points], fill=rgb("moss_light"), outline=rgb("moss"), width=2)
-    for feature in content.basemap:
-        if feature.kind == "canal":
-            draw.line([xy(*p) for p in feature.points], fill=rgb("water"), width=10, joint="curve")
-        elif feature.kind == "railway":
-            _dashed(draw, [xy(*p) for p in feature.points], rgb("rail"))
+    for kind, style in STYLES.items():
+        layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))  # a kind's shapes at one opacity, overlaps as one
+        draw = ImageDraw.Draw(layer)
+        drawn = False
+        for feature in content.basemap:
+            if feature.kind != kind or len(feature.points) < 2:
+                continue
+            area = OSM_KINDS.get(kind, "area") == "area"  # the ring of basemap.toml is an area too
+            points = _card_points([xy(*p) for p in feature.points], width, height)
+            if len(points) < (3 if area else 2):
+                continue
+            drawn = True
+            if area and style.get("fill"):
+                draw.polygon(points, fill=_paint(style["fillColor"], style.get("fillOpacity", 0.2)))
+            if style.get("stroke", True):
+                line = points + points[:1] if area else points
+                paint = _paint(style["color"], style.get("opacity", 1.0))
+                weight = max(1, round(style.get("weight", 3) * LINE_SCALE))
+                if "dashArray" in style:
+                    dash = [float(v) * LINE_SCALE for v in str(style["dashArray"]).split()]
+                    _dashed(draw, line, paint, weight, dash)
+                else:
+                    draw.line(line, fill=paint, width=weight, joint="curve")
+        if drawn:
+            tile = Image.alpha_composite(tile, layer)
+    draw = ImageDraw.Draw(tile)
     for place in content.places:
         x, y = xy(place.lat, place.lon)
         colour = rgb("moss" if place.kind == "green" else "concrete")
@@ -363,8 +409,27 @@ def _draw_map(image: Image.Image, content: Content, chosen: Place, layout: CardL
     draw.polygon([(nx, ny), (nx - 12, ny + 34), (nx, ny + 26), (nx + 12, ny + 34)], fill=rgb("ink"))
     mask = Image.new("L", (width, height), 0)
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, width - 1, height - 1), radius=24, fill=255)
-    image.paste(tile, (left, top), mask)
+    image.paste(tile.convert("RGB"), (left, top), mask)
     ImageDraw.Draw(image).rounded_rectangle(layout.map_box, radius=24, outline=rgb("moss_light"), width=4)
+
+
+def _paint(colour: str, opacity: float) -> tuple[int, int, int, int]:
+    """A "#rrggbb" colour at an opacity, for Pillow."""
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16), round(255 * opacity)
+
+
+def _card_points(points: list[tuple[float, float]], width: int, height: int) -> list[tuple[float, float]]:
+    """A shape's points on the map's tile, each at least ``STEP`` from the one kept before it; none when the shape
+    lies wholly outside the tile."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    if max(xs) < 0 or min(xs) > width or max(ys) < 0 or min(ys) > height:
+        return []
+    kept = [points[0]]
+    for x, y in points[1:-1]:
+        if math.hypot(x - kept[-1][0], y - kept[-1][1]) >= STEP:
+            kept.append((x, y))
+    return kept + points[-1:]
 
 
 def _draw_map_labels(draw: ImageDraw.ImageDraw, layout: CardLayout, block: Block) -> None:
@@ -378,9 +443,28 @@ def _draw_map_labels(draw: ImageDraw.ImageDraw, layout: CardLayout, block: Block
         draw.text((line.x, line.y), line.text, font=_font(line.family, line.style, line.size), fill=rgb(line.colour))
 
 
-def _dashed(draw: ImageDraw.ImageDraw, points: list[tuple[int, int]], colour: tuple[int, int, int]) -> None:
+def _dashed(
+    draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], colour: tuple[int, ...], width: int, pattern: list[float]
+) -> None:
+    """A line in dashes (``pattern``: on, off, ...), the pattern running on across the line's bends; a dash no longer
+    than the line is wide is a dot (Leaflet's round ends)."""
+    steps = pattern if len(pattern) % 2 == 0 else pattern * 2
+    index, left, on = 0, steps[0], True
     for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
         length = math.hypot(x2 - x1, y2 - y1)
-        for start in range(0, int(length), 16):
-            a, b = start / length, min(start + 10, length) / length
-            draw.line((x1 + (x2 - x1) * a, y1 + (y2 - y1) * a, x1 + (x2 - x1) * b, y1 + (y2 - y1) * b), fill=colour, width=4)
+        done = 0.0
+        while done < length:
+            run = min(left, length - done)
+            if on:
+                a, b = done / length, (done + run) / length
+                start, end = (x1 + (x2 - x1) * a, y1 + (y2 - y1) * a), (x1 + (x2 - x1) * b, y1 + (y2 - y1) * b)
+                if steps[index] <= width:
+                    r = width / 2
+                    draw.ellipse((start[0] - r, start[1] - r, start[0] + r, start[1] + r), fill=colour)
+                else:
+                    draw.line((start, end), fill=colour, width=width)
+            done += run
+            left -= run
+            if left <= 1e-9:
+                index = (index + 1) % len(steps)
+                left, on = steps[index], not on
