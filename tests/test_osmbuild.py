@@ -430,7 +430,7 @@ def test_the_committed_basemap_reads_without_problems_and_has_every_kind():
     read = osmdata.read(DATA / "basemap", "data/basemap", problems)
     assert problems == []
     kinds = {f.kind for f in read}
-    assert kinds >= {"commune", "section", "railway", "rail-yard", "canal", "canal-line", "water", "stream"}
+    assert kinds >= {"commune", "section", "border", "railway", "rail-yard", "passage", "canal", "canal-line", "water", "stream"}
     assert kinds <= set(OSM_KINDS)
     communes = {f.name.get("fr") for f in read if f.kind == "commune"}
     assert {"Jette", "Evere", "Schaerbeek", "Bruxelles"} <= communes

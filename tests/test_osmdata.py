@@ -386,6 +386,29 @@ def test_two_lines_of_one_corridor_count_once_and_two_corridors_twice():
     assert [c.at[0] for c in osmdata.crossings([north, south], [far, RAIL])] == pytest.approx([50.0 + 400 / M, 50.0])
 
 
+def test_a_railway_crossing_names_the_nearest_passage_within_a_kilometre():
+    south, north = _place(49.995, 4.01), _place(50.005, 4.01)
+    east_m = M * math.cos(math.radians(50.0))
+
+    def passage(metres_east: float, metres_north: float = 0.0) -> BasemapFeature:
+        where = (50.0 + metres_north / M, 4.01 + metres_east / east_m)
+        return BasemapFeature(f"passage-{metres_east}", "passage", Text.english(""), (where,))
+
+    (found,) = osmdata.crossings([south, north], [RAIL, passage(300), passage(-600), passage(0, 2000)])
+    assert found.passage == pytest.approx((50.0, 4.01 + 300 / east_m))
+    assert (found.passage_m, found.passage_direction) == (300, "east")
+    (found,) = osmdata.crossings([south, north], [RAIL, passage(-430, -20)])
+    assert (found.passage_m, found.passage_direction) == (430, "west")
+    (found,) = osmdata.crossings([south, north], [RAIL, passage(200, 200)])
+    assert (found.passage_m, found.passage_direction) == (280, "north-east")
+    (found,) = osmdata.crossings([south, north], [RAIL, passage(1100)])
+    assert (found.passage, found.passage_m, found.passage_direction) == (None, 0, ""), "too far to offer"
+    west, east = _place(50.005, 4.02), _place(50.005, 4.04)
+    near_the_canal = BasemapFeature("passage-c", "passage", Text.english(""), ((50.0051, 4.0305),))
+    (found,) = osmdata.crossings([west, east], [CANAL, near_the_canal])
+    assert found.passage is None, "the canal's bridges are streets, not in these layers"
+
+
 def test_crossings_are_listed_leg_by_leg():
     stops = [_place(49.995, 4.01), _place(50.005, 4.01), _place(50.005, 4.04), _place(50.005, 4.045)]
     found = osmdata.crossings(stops, [CANAL, RAIL])
