@@ -310,6 +310,38 @@ def test_the_same_tiles_give_the_same_bytes(tiles, tmp_path):
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
 
 
+def test_the_same_tiles_give_the_same_bytes_in_other_processes(tiles, built, tmp_path):
+    """Nothing hangs on the order of a set or a dict of strings: each process hashes them its own way."""
+    import os
+    import subprocess
+    import sys
+
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed-{seed}"
+        command = [sys.executable, "-m", "explorer", "basemap", "--from", str(tiles), "--out", str(out), "--bbox", BBOX]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        for file in (*osmbuild.FILES, "README.md"):
+            assert (out / file).read_bytes() == (built / file).read_bytes(), (seed, file)
+
+
+def test_without_a_bbox_the_places_and_a_margin_set_the_area(tiles, tmp_path, capsys):
+    places = tmp_path / "data" / "places.toml"
+    places.parent.mkdir()
+    south_west, north_east = lonlat(-1000, -500), lonlat(1000, 500)
+    places.write_text(
+        f"[[place]]\nlat = {south_west[1]}\nlon = {south_west[0]}\n\n[[place]]\nlat = {north_east[1]}\nlon = {north_east[0]}\n",
+        encoding="utf-8",
+    )
+    assert main(["basemap", "--from", str(tiles), "--data-dir", str(places.parent)]) == 0
+    out = places.parent / "basemap"
+    assert f"wrote {out / 'communes.geojson'}" in capsys.readouterr().out
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    box_ = osmbuild.Box(south_west[1], south_west[0], north_east[1], north_east[0]).grown(osmbuild.MARGIN_M)
+    assert f"south {box_.south:.4f}, west {box_.west:.4f}, north {box_.north:.4f}, east {box_.east:.4f}" in readme
+    assert [f["id"] for f in of_kind(out, "commune")] == ["commune-aa", "commune-gg"]
+
+
 def test_the_command_writes_the_files(tiles, built, tmp_path, capsys):
     out = tmp_path / "basemap"
     assert main(["basemap", "--from", str(tiles), "--out", str(out), "--bbox", BBOX]) == 0
