@@ -288,22 +288,22 @@ def _credit_line(box: Box, labels: tuple[Line, ...], points: dict, chosen: Place
     left unless the chosen place or a label is there, then the upper left or right (the north arrow keeps the lower
     right); among those free, the one over the fewest places."""
     left, top, right, bottom = box
-    font = _font("sans", "", CREDIT_SIZE)
-    x0, y0, x1, y1 = font.getbbox(ATTRIBUTION)
-    width, height = x1, y1
+    x0, y0, x1, y1 = (round(v) for v in _font("sans", "", CREDIT_SIZE).getbbox(ATTRIBUTION))
     margin = 18
-    corners = [(left + margin, bottom - margin - height), (left + margin, top + margin), (right - margin - width, top + margin)]
-    taken = [(x - 36, y - 36, x + 36, y + 36) for x, y in [points[chosen.id]]]
+    corners = [(left + margin, bottom - margin - y1), (left + margin, top + margin), (right - margin - x1, top + margin)]
+    cx, cy = points[chosen.id]
+    taken: list[tuple[float, float, float, float]] = [(cx - 36, cy - 36, cx + 36, cy + 36)]
     for line in labels:
         lx0, ly0, lx1, ly1 = _font(line.family, line.style, line.size).getbbox(line.text)
         taken.append((line.x + lx0 - 10, line.y + ly0 - 10, line.x + lx1 + 10, line.y + ly1 + 10))
     places = [(x - 12, y - 12, x + 12, y + 12) for x, y in (point for key, point in points.items() if key != "__projection__")]
 
-    def crossed(x: int, y: int, boxes: list[tuple[int, int, int, int]]) -> int:
+    def crossed(corner: tuple[int, int], boxes: list[tuple[float, float, float, float]]) -> int:
+        x, y = corner
         ax0, ay0, ax1, ay1 = x + x0 - 6, y + y0 - 4, x + x1 + 6, y + y1 + 5  # with its paper patch
         return sum(1 for bx0, by0, bx1, by1 in boxes if ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1)
 
-    x, y = min(corners, key=lambda c: (crossed(*c, taken), crossed(*c, places), corners.index(c)))
+    x, y = min(corners, key=lambda c: (crossed(c, taken), crossed(c, places), corners.index(c)))
     return Line(x, y, ATTRIBUTION, "sans", "", CREDIT_SIZE, "label")
 
 
