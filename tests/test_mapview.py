@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from html import escape as html_escape
 
 import folium
 
 from explorer import load_content
+from explorer.basemap import OSM_COPYRIGHT_URL, STYLES, credit_html
 from explorer.mapparts import map_parts
 from explorer.mapview import ASSET_BASE, BRUSSELS, build_map, map_fit, place_features, selection_layer
 from explorer.settings import OSM_TILES, Settings
@@ -113,42 +115,70 @@ def test_a_map_without_places_still_shows_brussels(content):
     assert fmap.location == list(BRUSSELS)
 
 
-def tile_layers(fmap: folium.Map) -> list[folium.TileLayer]:
-    return [c for c in fmap._children.values() if isinstance(c, folium.TileLayer)]
+def tile_layers(html: str) -> list[str]:
+    """The tile layers' URLs in a rendered map."""
+    return re.findall(r'L\.tileLayer\(\s*"([^"]+)"', html)
 
 
-def basemap_group(fmap: folium.Map) -> folium.FeatureGroup:
-    groups = [c for c in fmap._children.values() if isinstance(c, folium.FeatureGroup) and c.layer_name == "basemap"]
-    assert len(groups) == 1
-    return groups[0]
+def geojson_layers(html: str) -> dict[str, tuple[dict, str, dict]]:
+    """Each GeoJSON layer of a rendered map: its style, its options and its data."""
+    layers = {}
+    decoder = json.JSONDecoder()
+    for name, options in re.findall(r"var (geo_json_\w+) = L\.geoJson\(null, \{(.*?)\}\);", html, re.S):
+        styler = re.search(rf"function {name}_styler\(feature\) \{{.*?return (\{{.*?\}});", html, re.S)
+        data, _ = decoder.raw_decode(html, html.index(f"{name}_add(", html.index(f"function {name}_add")) + len(f"{name}_add("))
+        layers[name] = (json.loads(styler[1]) if styler else {}, options, data)
+    return layers
+
+
+def basemap_layers(html: str) -> dict[str, dict]:
+    """The basemap's layers by kind (told by their style, ``explorer.basemap.STYLES``): each one's data."""
+    found: dict[str, dict] = {}
+    for style, options, data in geojson_layers(html).values():
+        kinds = [kind for kind, wanted in STYLES.items() if wanted == style]
+        if kinds:
+            assert kinds[0] not in found and '"interactive": false' in options  # one layer a kind, never taking clicks
+            found[kinds[0]] = data
+    return found
 
 
 def test_offline_map_has_no_tiles_and_draws_its_own_basemap(content):
     fmap = build_map(content, settings=Settings(tiles="offline"))
-    assert tile_layers(fmap) == []
-    group = basemap_group(fmap)
-    assert group.show is True
     html = rendered(fmap)
-    assert "https://" not in map_parts(fmap).script
-    for name in ("Jette", "Evere", "Atomium", "Schaerbeek / Schaarbeek", "Moeraske"):
+    assert tile_layers(html) == []
+    assert re.search(r"feature_group_\w+\.addTo\(map_\w+\)", html)  # the basemap is shown from the start
+    assert "https://" not in map_parts(fmap).script.replace(OSM_COPYRIGHT_URL, "")  # nothing fetched; the credit's link only
+    for name in ("Jette", "Evere", "Atomium", "Schaerbeek / Schaarbeek"):
         assert f"<span>{name}</span>" in html
-    assert "Simplified map drawn by this explorer" in html
-    polylines = [c for c in group._children.values() if isinstance(c, folium.PolyLine) and not isinstance(c, folium.Polygon)]
-    assert {tuple(map(tuple, p.locations))[0] for p in polylines} == {
-        f.points[0] for f in content.basemap if f.kind in ("canal", "railway")
-    }
+    named = [f for f in content.basemap if f.label is not None or f.kind == "landmark"]
+    assert named and all(f"<span>{html_escape(f.name.get())}</span>" in html for f in named)  # every name, once drawn
+    assert "Offline map drawn by this explorer from OpenStreetMap data, simplified" in html
+    assert json.dumps(credit_html(), ensure_ascii=False)[1:-1] in html  # © OpenStreetMap contributors, linked
+    drawn = basemap_layers(html)
+    wanted = {kind for kind in STYLES if any(f.kind == kind and len(f.points) > 1 for f in content.basemap)}
+    assert {"ring", "railway", "canal", "water", "border"} <= wanted and set(drawn) == wanted
+    for kind, data in drawn.items():
+        shapes = [f for f in content.basemap if f.kind == kind and len(f.points) > 1]
+        assert len(data["features"]) == len(shapes), kind
+        geometry = data["features"][0]["geometry"]
+        first = geometry["coordinates"][0][0] if geometry["type"] == "Polygon" else geometry["coordinates"][0]
+        assert first == [round(shapes[0].points[0][1], 5), round(shapes[0].points[0][0], 5)], kind
+    # the old hand-drawn kinds are gone; the canal's course serves the checks and is not drawn
+    assert not any(f.kind in ("reserve", "canal-line") for f in content.basemap if f.kind in drawn)
 
 
 def test_basemap_never_takes_clicks(content):
-    group = basemap_group(build_map(content, settings=Settings(tiles="offline")))
-    assert group._children
-    assert all(child.options.get("interactive") is False for child in group._children.values())
+    html = rendered(build_map(content, settings=Settings(tiles="offline")))
+    assert basemap_layers(html)  # each checked there: "interactive": false
+    labels = re.findall(r"L\.marker\(\s*\[[^\]]+\],\s*\{(.*?)\}\s*\)\.addTo\(feature_group_", html, re.S)
+    assert len(labels) >= 10 and all('"interactive": false' in options for options in labels)
 
 
 def test_online_map_keeps_the_basemap_for_when_tiles_fail(content):
     fmap = build_map(content, settings=Settings())
-    assert [t.tiles for t in tile_layers(fmap)] == [OSM_TILES]
-    assert basemap_group(fmap).show is False
+    html = rendered(fmap)
+    assert tile_layers(html) == [OSM_TILES]
+    assert basemap_layers(html) and not re.search(r"feature_group_\w+\.addTo\(map_\w+\)", html)  # drawn, not shown
     script = map_parts(fmap).script
     assert '.on("tileerror"' in script and "Map tiles unavailable" in script
     # one failed tile among good ones is no reason to fall back: only when none could be loaded
