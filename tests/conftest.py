@@ -123,7 +123,8 @@ def hostile_data(data_copy: Path) -> Path:
     replace_in(data_copy / "moss.toml", 'title.en = "An invisible green world"', f"title.en = {toml_string('Invisible ' + HOSTILE)}")
     replace_in(data_copy / "moss.toml", 'title.en = "Take a hand lens"', f"title.en = {toml_string(HOSTILE)}")
     replace_in(data_copy / "moss.toml", 'text.en = "A simple magnifier', f"text.en = {toml_string(HOSTILE)}\n#")
-    replace_in(places, 'commune = "Evere"', f"commune = {toml_string(HOSTILE)}")
+    # the commune must still name the one its point lies in (data/basemap), the rest is hostile
+    replace_in(places, 'commune = "Evere"', f"commune = {toml_string('Evere / ' + HOSTILE)}")
     replace_in(places, 'why.en = "The film does not name the hospital.', f"why.en = {toml_string(HOSTILE)}\n#")
     replace_in(data_copy / "people.toml", 'name = "Shuxiu"', f"name = {toml_string('Shuxiu ' + HOSTILE)}")
     replace_in(data_copy / "sources.toml", 'title = "Review of Here"', f"title = {toml_string(HOSTILE)}")

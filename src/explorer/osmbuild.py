@@ -47,10 +47,8 @@ TOLERANCE_M = {
 MIN_AREA_M2 = {"rail-yard": 6_000.0, "water": 2_500.0, "wetland": 5_000.0, "canal": 0.0}
 MIN_LENGTH_M = {"railway": 150.0, "stream": 400.0, "border": 60.0}
 RAIL_BUNDLE_M = 25.0  # tracks this close to a kept line belong to its bundle
-YARD_BUFFER_M = 9.0
-PASSAGE_APART_M = (
-    60.0  # bridges of one bundle's tracks side by side are one passage  # a yard's tracks, widened and joined into the land they take
-)
+YARD_BUFFER_M = 9.0  # a yard's tracks, widened and joined into the land they take
+PASSAGE_APART_M = 60.0  # bridges of one bundle's tracks side by side are one passage
 YARD_SERVICES = ("yard", "siding", "spur", "crossover")
 WATER_KINDS = ("canal", "basin", "pond", "reservoir", "lake", "river", "oxbow", "lock", "moat")
 
