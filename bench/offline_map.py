@@ -204,7 +204,16 @@ def _ratio(after: float, before: float) -> str:
     return f"{after / before:.2f}" if before else "-"
 
 
+def tree_state() -> str:
+    """The working tree's commit, and the files of ``src`` and ``data`` edited since (other work in progress)."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+    status = subprocess.run(["git", "status", "--short", "src", "data"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    edited = [line[3:] for line in status.splitlines()]
+    return f"{head}" + (f" with uncommitted edits to {', '.join(edited)}" if edited else " (src and data as committed)")
+
+
 def main(runs: int = 5) -> None:
+    state = tree_state()
     logs = {name: Path(tempfile.gettempdir()) / f"offline-map-{name}.log" for name in PORTS}
     with (
         worktree(BEFORE) as old,
@@ -222,7 +231,8 @@ def main(runs: int = 5) -> None:
             wait_quiet(server.pid)
         results = phone(list(urls.values()), runs, "4g,3g")
 
-    print(f"before = {BEFORE} (worktree), after = working tree; offline; median of {runs} cold first views, alternated")
+    print(f"before = {BEFORE} (worktree), after = working tree at {state}")
+    print(f"offline; median of {runs} cold first views, alternated; until {WAIT} is visible")
     print("| profile | KB before | KB after | ratio | s before | s after | ratio |")
     print("|---|---|---|---|---|---|---|")
     verdict = []
