@@ -329,11 +329,28 @@ def test_each_leg_says_once_what_its_straight_line_crosses(crossed):
     assert leg_crossings(crossed) == {1: ("railway",), 2: ("railway", "canal")}
     first, second = crossing_notes(crossed)  # one note per leg, naming its two stops
     a, b, c = (s.name.get() for s in crossed.stops)
-    assert first.startswith(f"1. {a} → 2. {b}:") and "railway" in first and "canal" not in first
-    assert second.startswith(f"2. {b} → 3. {c}:") and "railway" in second and "the canal" in second
+    assert first.startswith(f"From 1. {a} to 2. {b},") and "railway" in first and "canal" not in first
+    assert second.startswith(f"From 2. {b} to 3. {c},") and "railway" in second and "the canal" in second
     canal_only = dataclasses.replace(crossed, crossings=crossed.crossings[2:])
     assert crossing_notes(canal_only) == [crossing_note(canal_only, 2)] and "railway" not in crossing_note(canal_only, 2)
     assert crossing_notes(dataclasses.replace(crossed, crossings=())) == []
+
+
+def test_a_railway_crossing_names_the_nearest_railway_bridge_on_the_map(crossed, content):
+    from explorer.walk import passage_note
+
+    a, b = crossed.stops[:2]
+    mid = ((a.lat + b.lat) / 2, (a.lon + b.lon) / 2)
+    bridge = BasemapFeature("test-passage", "passage", Text((("en", ""),)), ((mid[0] + 0.0027, mid[1]),))  # ~300 m north
+    lines = (barrier("railway", a, b), barrier("canal-line", b, crossed.stops[2]), bridge)
+    route = dataclasses.replace(crossed.route, stops=tuple(s.id for s in crossed.stops))
+    walk = route_walk(dataclasses.replace(content, basemap=lines), route)
+    found = walk.crossings[0]
+    assert (found.leg, found.passage_direction) == (1, "north") and 250 <= found.passage_m <= 350
+    assert f"{found.passage_m} m to the north" in crossing_note(walk, 1) and passage_note(walk, 2) == ""  # not for the canal
+    assert "au nord" in passage_note(walk, 1, "fr") and "ten noorden" in passage_note(walk, 1, "nl")
+    far = dataclasses.replace(content, basemap=(*lines[:2], dataclasses.replace(bridge, points=((mid[0] + 0.02, mid[1]),))))
+    assert passage_note(route_walk(far, route), 1) == ""  # more than a kilometre away: not offered
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "nl"])
@@ -348,7 +365,7 @@ def test_the_gpx_says_where_a_leg_crosses(crossed, language):
         assert all(note in root.findtext(where) for note in notes)
     plain = ET.fromstring(walk_gpx(dataclasses.replace(crossed, crossings=()), language))  # without the crossings
     text = "".join(plain.itertext())
-    assert not any(note in text for note in notes) and "→" not in text
+    assert not any(note in text for note in notes) and "straight line crosses" not in text
 
 
 def test_the_legs_table_marks_the_legs_that_cross(crossed, content):

@@ -219,7 +219,7 @@ def map_fit(content: Content) -> dict:
     return {"bounds": map_bounds(content), "options": {"padding": list(FIT_PADDING)}}
 
 
-OFFLINE_MIN_ZOOM = 12  # the offline map's data spans a few kilometres around the places
+OFFLINE_MIN_ZOOM = 11  # the offline map's data spans a few kilometres around the places; a phone can still zoom out
 
 
 def drawn_bounds(content: Content) -> list[list[float]] | None:
@@ -299,8 +299,7 @@ def build_map(
     if on_places is not None:  # what a tap on a place does besides (the static copy opens the place's page)
         on_places(places).add_to(fmap)
     fmap.fit_bounds(map_bounds(content), padding=FIT_PADDING)
-    simplified = esc(t("Offline map drawn by this explorer from OpenStreetMap data, simplified", language))
-    simplified += " · " + credit_html(settings.kiosk)
+    simplified = esc(t("Offline map", language)) + " · " + credit_html(settings.kiosk)  # short: a phone's map is narrow
     MapChrome(
         prefix=False if settings.kiosk else None,
         note=simplified if settings.offline else "",

@@ -30,6 +30,7 @@ from explorer.errors import ExplorerError
 SOURCES = {"boundaries": "boundaries.pmtiles", "railway": "railway.pmtiles", "water": "water.pmtiles"}
 FILES = ("communes.geojson", "railways.geojson", "water.geojson")
 ZOOM = 12  # about 1.5 m per tile unit at Brussels: finer than any simplification below
+FINER_ZOOM = {"railway": 14}  # the tiles leave short railway bridges out at lower zooms
 MARGIN_M = 2000.0  # around the places' extent: a phone's or a projector's first view stays inside it
 DIGITS = 5  # about 1 m
 METRES_PER_DEGREE = 111_320.0
@@ -125,7 +126,7 @@ def _to_lonlat(zoom: int, tx: int, ty: int, extent: int) -> Any:
     return convert
 
 
-def read_features(folder: Path, name: str, box: Box, zoom: int = ZOOM) -> Iterator[tuple[dict, Any]]:
+def read_features(folder: Path, name: str, box: Box, zoom: int = ZOOM, finer: int | None = None) -> Iterator[tuple[dict, Any]]:
     """Every feature of one archive's tiles over ``box``: (properties, shapely geometry in lon/lat)."""
     import mapbox_vector_tile
     from pmtiles.reader import MmapSource, Reader
@@ -140,6 +141,8 @@ def read_features(folder: Path, name: str, box: Box, zoom: int = ZOOM) -> Iterat
             header = reader.header()
         except Exception as exc:  # the archive's own reader says what is wrong
             raise BasemapBuildError(f"{path}: not a PMTiles archive ({exc})") from exc
+        if finer is not None and header["min_zoom"] <= finer <= header["max_zoom"]:
+            zoom = finer  # this layer's small things (a railway bridge over a street) only at a finer zoom
         if not header["min_zoom"] <= zoom <= header["max_zoom"]:
             raise BasemapBuildError(f"{path}: has zooms {header['min_zoom']}-{header['max_zoom']}, not {zoom}")
         xs, ys = _tile_range(box, zoom)
@@ -263,7 +266,7 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
     wet: list[Any] = []
     readers = (("boundaries", _boundary_kind), ("railway", _railway_kind), ("water", _water_kind))
     for source, classify in readers:
-        for props, geometry in read_features(folder, source, box, zoom):
+        for props, geometry in read_features(folder, source, box, zoom, finer=FINER_ZOOM.get(source)):
             kind = classify(props, geometry)
             if kind is None:
                 continue

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from explorer.i18n import PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
+from explorer.i18n import N_, PROVENANCE_EXPLANATIONS, PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place, WalkRoute
 from explorer.osmdata import Crossing, crossings
 from explorer.spoilers import Visibility
@@ -177,10 +177,14 @@ def crossing_note(walk: Walk, leg: int, language: str = "en") -> str:
     """Why leg ``leg``'s distance and time are a minimum: its straight line crosses the railway, the canal or both,
     which the way on foot goes round (one note per leg, naming its two stops)."""
     kinds = leg_crossings(walk).get(leg, ())
+    return " ".join(filter(None, [_crossing_sentence(walk, leg, kinds, language), passage_note(walk, leg, language)]))
+
+
+def _crossing_sentence(walk: Walk, leg: int, kinds: tuple[str, ...], language: str) -> str:
     start, end = _stop_label(walk, leg, language), _stop_label(walk, leg + 1, language)
     if kinds == ("canal",):
         return t(
-            "{start} → {end}: the straight line crosses the canal. The way on foot goes round by a bridge: this leg's "
+            "From {start} to {end}, the straight line crosses the canal. The way on foot goes round by a bridge: this leg's "
             "distance and time are a minimum, not the real way.",
             language,
             start=start,
@@ -188,18 +192,44 @@ def crossing_note(walk: Walk, leg: int, language: str = "en") -> str:
         )
     if "canal" in kinds:
         return t(
-            "{start} → {end}: the straight line crosses the railway and the canal. The way on foot goes round by bridges, "
+            "From {start} to {end}, the straight line crosses the railway and the canal. The way on foot goes round by bridges, "
             "underpasses or level crossings: this leg's distance and time are a minimum, not the real way.",
             language,
             start=start,
             end=end,
         )
     return t(
-        "{start} → {end}: the straight line crosses the railway. The way on foot goes round by a bridge, an underpass or "
+        "From {start} to {end}, the straight line crosses the railway. The way on foot goes round by a bridge, an underpass or "
         "a level crossing: this leg's distance and time are a minimum, not the real way.",
         language,
         start=start,
         end=end,
+    )
+
+
+TOWARDS = {  # where a passage lies, seen from where the straight line meets the tracks
+    "north": N_("to the north"),
+    "north-east": N_("to the north-east"),
+    "east": N_("to the east"),
+    "south-east": N_("to the south-east"),
+    "south": N_("to the south"),
+    "south-west": N_("to the south-west"),
+    "west": N_("to the west"),
+    "north-west": N_("to the north-west"),
+}
+
+
+def passage_note(walk: Walk, leg: int, language: str = "en") -> str:
+    """Where the map shows the nearest way under the tracks for leg ``leg`` (empty when it shows none near)."""
+    found = next((c for c in walk.crossings if c.leg == leg and c.kind == "railway" and c.passage is not None), None)
+    if found is None or found.passage_direction not in TOWARDS:
+        return ""
+    return t(
+        "On this map, the nearest railway bridge (a way under the tracks) is about {metres} m {towards}; bridges that carry "
+        "a street over the tracks are not on it.",
+        language,
+        metres=found.passage_m,
+        towards=t(TOWARDS[found.passage_direction], language),
     )
 
 
