@@ -441,7 +441,7 @@ def walk_legs_html(walk, language: str = "en") -> str:
         if number in crossed:  # one element in the cell: on a phone, the label beside it and the text under each other
             mark = esc(crossing_mark(crossed[number], language))
             html_cells[2] = (
-                f'<span>{html_cells[2]}<br><em class="hx-leg-crossing"><span aria-hidden="true">⚠ </span>{mark}</em></span>'
+                f'<span>{html_cells[2]}<br><span class="hx-leg-crossing"><span aria-hidden="true">⚠ </span>{mark}</span></span>'
             )
         rows.append(
             "<tr>" + "".join(f'<td data-label="{esc(h)}">{c}</td>' for h, c in zip(headings, html_cells, strict=True)) + "</tr>"
