@@ -73,6 +73,8 @@ def settled(visit: Visit, timeout: float = 10.0) -> dict:
 def check_labels(visit: Visit) -> dict:
     found = settled(visit)
     box, shown = found["box"], found["shown"]
+    names = [label["text"] for label in shown]
+    assert len(names) == len(set(names)), ("a name shown twice", names)  # a commune's other spots are spares
     for i, label in enumerate(shown):
         assert box["left"] <= label["left"] and label["right"] <= box["right"], ("cut at the edge", label)
         assert box["top"] <= label["top"] and label["bottom"] <= box["bottom"], ("cut at the edge", label)

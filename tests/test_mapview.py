@@ -149,9 +149,12 @@ def test_offline_map_has_no_tiles_and_draws_its_own_basemap(content):
     assert re.search(r"feature_group_\w+\.addTo\(map_\w+\)", html)  # the basemap is shown from the start
     assert "https://" not in map_parts(fmap).script.replace(OSM_COPYRIGHT_URL, "")  # nothing fetched; the credit's link only
     for name in ("Jette", "Evere", "Atomium", "Schaerbeek / Schaarbeek"):
-        assert f"<span>{name}</span>" in html
+        assert f'<span data-name=\\"{name}\\">{name.replace(" / ", "<br>")}</span>' in html
     named = [f for f in content.basemap if f.label is not None or f.kind == "landmark"]
-    assert named and all(f"<span>{html_escape(f.name.get())}</span>" in html for f in named)  # every name, once drawn
+    assert named and all(f'data-name=\\"{html_escape(f.name.get())}\\"' in html for f in named)  # every name drawn
+    spare = [f for f in named if f.also]  # a commune's other spots: drawn, marked as spare, after every first one
+    assert spare and html.count("hx-base-spare") == sum(len(f.also) for f in spare)
+    assert html.index("hx-base-spare") > max(html.index(f'data-name=\\"{html_escape(f.name.get())}\\"') for f in named)
     assert "Offline map" in html
     assert json.dumps(credit_html(), ensure_ascii=False)[1:-1] in html  # © OpenStreetMap contributors, linked
     drawn = basemap_layers(html)

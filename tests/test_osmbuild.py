@@ -337,7 +337,7 @@ def test_without_a_bbox_the_places_and_a_margin_set_the_area(tiles, tmp_path, ca
     out = places.parent / "basemap"
     assert f"wrote {out / 'communes.geojson'}" in capsys.readouterr().out
     readme = (out / "README.md").read_text(encoding="utf-8")
-    box_ = osmbuild.Box(south_west[1], south_west[0], north_east[1], north_east[0]).grown(osmbuild.MARGIN_M)
+    box_ = osmbuild.Box(south_west[1], south_west[0], north_east[1], north_east[0]).grown(osmbuild.MARGIN_M, osmbuild.MARGIN_NS_M)
     assert f"south {box_.south:.4f}, west {box_.west:.4f}, north {box_.north:.4f}, east {box_.east:.4f}" in readme
     assert [f["id"] for f in of_kind(out, "commune")] == ["commune-aa", "commune-gg"]
 
@@ -358,6 +358,8 @@ def test_without_a_bbox_the_area_is_the_places_with_a_margin(tmp_path):
     grown = box_.grown(1500)
     assert grown.south == pytest.approx(50.85 - 1500 / METRES) and grown.north == pytest.approx(50.88 + 1500 / METRES)
     assert (box_.west - grown.west) * METRES * math.cos(math.radians(50.865)) == pytest.approx(1500)
+    taller = box_.grown(1500, 3000)  # a phone's tall map: more north and south
+    assert taller.north == pytest.approx(50.88 + 3000 / METRES) and taller.west == pytest.approx(grown.west)
     (tmp_path / "places.toml").write_text("title = 'no places'\n")
     with pytest.raises(osmbuild.BasemapBuildError, match="places.toml: no places; give --bbox instead"):
         osmbuild.places_box(tmp_path)

@@ -126,6 +126,7 @@ def _basemap(args: argparse.Namespace) -> int:
 
     data_dir = Path(args.data_dir) if args.data_dir else DEFAULT_DATA_DIR
     out = Path(args.out) if args.out else data_dir / "basemap"
+    before = {p: p.read_bytes() for p in out.glob("*") if p.is_file()} if out.is_dir() else {}
     try:
         paths = osmbuild.run(Path(args.source), out, data_dir, args.bbox)
     except ImportError as exc:
@@ -136,7 +137,9 @@ def _basemap(args: argparse.Namespace) -> int:
         print(f"basemap: {exc}", file=sys.stderr)
         return 1
     for path in paths:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        state = "new" if path not in before else "unchanged" if before[path] == path.read_bytes() else "changed"
+        print(f"wrote {path} ({path.stat().st_size:,} bytes, {state})")
+    print("Now run 'here-explorer check': it compares the places and walks with the new map.")
     return 0
 
 

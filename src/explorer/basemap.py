@@ -71,11 +71,15 @@ def basemap_layer(
         )
         layer.add_to(group)
     if labels:
+        named = [f for f in content.basemap if f.kind in ("commune", "section") and f.label is not None]
         for feature in content.basemap:
             if feature.kind in ("commune", "section") and feature.label is not None:
                 _label(list(feature.label), feature.name.get(language), feature.kind).add_to(group)
             elif feature.kind == "landmark" and (kinds is None or "landmark" in wanted):
                 _label(list(feature.points[0]), feature.name.get(language), "landmark").add_to(group)
+        for feature in named:  # the other spots after every first one: the map shows each name once
+            for spot in feature.also:
+                _label(list(spot), feature.name.get(language), feature.kind, spare=True).add_to(group)
     return group
 
 
@@ -91,10 +95,16 @@ def credit_html(kiosk: bool = False) -> str:
     return esc(ATTRIBUTION).replace("OpenStreetMap", f'<a href="{OSM_COPYRIGHT_URL}" target="_blank" rel="noopener">OpenStreetMap</a>')
 
 
-def _label(location: list[float], text: str, kind: str) -> folium.Marker:
+def _label(location: list[float], text: str, kind: str, spare: bool = False) -> folium.Marker:
+    """A name on the map; a bilingual one ("Schaerbeek / Schaarbeek") on two lines, so it fits its commune."""
+    lines = "<br>".join(esc(part) for part in text.split(" / "))
     marker = folium.Marker(
         location,
-        icon=folium.DivIcon(html=f"<span>{esc(text)}</span>", class_name=f"hx-base-label hx-base-{kind}", icon_size=(0, 0)),
+        icon=folium.DivIcon(
+            html=f'<span data-name="{esc(text)}">{lines}</span>',
+            class_name=f"hx-base-label hx-base-{kind}" + (" hx-base-spare" if spare else ""),
+            icon_size=(0, 0),
+        ),
     )
     marker.options["interactive"] = False
     marker.options["keyboard"] = False

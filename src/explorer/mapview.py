@@ -144,13 +144,14 @@ class MapChrome(MacroElement):
                     var r = el.getBoundingClientRect();
                     if (r.width) { taken.push(r); }
                 });
-                var labels = Array.prototype.slice.call(root.querySelectorAll(".hx-base-label span"));
+                var labels = Array.prototype.slice.call(root.querySelectorAll(".hx-base-label > span")), named = {};
                 labels.sort(function (a, b) {
                     return ORDER.indexOf(kind(a)) - ORDER.indexOf(kind(b));
                 });
                 labels.forEach(function (span) {
-                    var spots = SPOTS[kind(span)] || SPOTS.commune, placed = false;
+                    var spots = SPOTS[kind(span)] || SPOTS.commune, placed = false, name = span.getAttribute("data-name");
                     span.style.visibility = "";
+                    if (name && named[name]) { span.style.visibility = "hidden"; return; }  // each name once
                     for (var i = 0; i < spots.length && !placed; i++) {
                         span.style.transform = spots[i];
                         var r = span.getBoundingClientRect();
@@ -158,7 +159,7 @@ class MapChrome(MacroElement):
                             && r.bottom <= box.bottom - 2;
                         if (inside && !taken.some(function (o) { return overlaps(r, o); })) { taken.push(r); placed = true; }
                     }
-                    if (!placed) { span.style.visibility = "hidden"; }
+                    if (!placed) { span.style.visibility = "hidden"; } else if (name) { named[name] = true; }
                 });
             }
             function kind(span) {

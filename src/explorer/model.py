@@ -248,6 +248,7 @@ class BasemapFeature:
     points: tuple[tuple[float, float], ...]
     label: tuple[float, float] | None = None
     commune: str = ""
+    also: tuple[tuple[float, float], ...] = ()  # other spots for the name (a zoomed-in view finds one in sight)
 
 
 @dataclass(frozen=True)

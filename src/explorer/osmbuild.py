@@ -31,7 +31,8 @@ SOURCES = {"boundaries": "boundaries.pmtiles", "railway": "railway.pmtiles", "wa
 FILES = ("communes.geojson", "railways.geojson", "water.geojson")
 ZOOM = 12  # about 1.5 m per tile unit at Brussels: finer than any simplification below
 FINER_ZOOM = {"railway": 14}  # the tiles leave short railway bridges out at lower zooms
-MARGIN_M = 2000.0  # around the places' extent: a phone's or a projector's first view stays inside it
+MARGIN_M = 2000.0  # around the places' extent, east and west: a projector's first view stays inside it
+MARGIN_NS_M = 3500.0  # north and south: a phone's tall map, fitted to the places' width, too
 DIGITS = 5  # about 1 m
 METRES_PER_DEGREE = 111_320.0
 # simplification per kind, in metres (Douglas-Peucker); smallest area or length kept
@@ -49,6 +50,7 @@ MIN_AREA_M2 = {"rail-yard": 6_000.0, "water": 2_500.0, "wetland": 5_000.0, "cana
 MIN_LENGTH_M = {"railway": 150.0, "stream": 400.0, "border": 60.0}
 RAIL_BUNDLE_M = 25.0  # tracks this close to a kept line belong to its bundle
 YARD_BUFFER_M = 9.0  # a yard's tracks, widened and joined into the land they take
+LABEL_SPACING_M = 1600.0  # a commune's name again every so often (a walk's zoomed-in view still names it)
 PASSAGE_APART_M = 60.0  # bridges of one bundle's tracks side by side are one passage
 YARD_SERVICES = ("yard", "siding", "spur", "crossover")
 WATER_KINDS = ("canal", "basin", "pond", "reservoir", "lake", "river", "oxbow", "lock", "moat")
@@ -67,8 +69,8 @@ class Box:
     north: float
     east: float
 
-    def grown(self, metres: float) -> Box:
-        dlat = metres / METRES_PER_DEGREE
+    def grown(self, metres: float, north_south: float | None = None) -> Box:
+        dlat = (metres if north_south is None else north_south) / METRES_PER_DEGREE
         dlon = metres / (METRES_PER_DEGREE * math.cos(math.radians((self.south + self.north) / 2)))
         return Box(self.south - dlat, self.west - dlon, self.north + dlat, self.east + dlon)
 
@@ -325,7 +327,11 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
         largest = max(_parts(area_for_label), key=lambda p: p.area if p.geom_type == "Polygon" else 0)
         label = polylabel(largest, tolerance=5.0)
         simplified = area.simplify(TOLERANCE_M[kind], preserve_topology=True)
-        features["communes.geojson"].append(_feature(kind, names[(kind, name)], simplified, back, label=(label.x, label.y)))
+        row = _feature(kind, names[(kind, name)], simplified, back, label=(label.x, label.y))
+        more = _more_labels(area_for_label, label)
+        if more:
+            row["properties"]["labels"] = [[_round(v) for v in back(p.x, p.y)] for p in more]
+        features["communes.geojson"].append(row)
 
     # where a walker passes under a main line: the middle of each railway bridge that is not over water
     water_area = unary_union(wet).buffer(15.0) if wet else None
@@ -361,6 +367,30 @@ def build(folder: Path, box: Box, zoom: int = ZOOM) -> dict[str, dict]:
     return collections
 
 
+def _more_labels(area: Any, first: Any) -> list[Any]:
+    """Other spots for a commune's name, one per ``LABEL_SPACING_M`` square where enough of it lies, away from the
+    first: a zoomed-in map (a walk) still finds a spot in view; the map shows each name once."""
+    from shapely import box as shapely_box
+    from shapely.ops import polylabel
+
+    west, south, east, north = area.bounds
+    found: list[Any] = []
+    step = LABEL_SPACING_M
+    y = south - (south % step)
+    while y < north:
+        x = west - (west % step)
+        while x < east:
+            part = area.intersection(shapely_box(x, y, x + step, y + step))
+            pieces = [p for p in _parts(part) if p.geom_type == "Polygon"]
+            if pieces and sum(p.area for p in pieces) >= step * step * 0.35:
+                spot = polylabel(max(pieces, key=lambda p: p.area), tolerance=10.0)
+                if spot.distance(first) > step * 0.6 and all(spot.distance(o) > step * 0.6 for o in found):
+                    found.append(spot)
+            x += step
+        y += step
+    return found
+
+
 def _bundles(tracks: list[Any]) -> list[Any]:
     """One line per bundle of parallel tracks: the longest track of a corridor, then what other tracks add away from
     the lines already kept (a branch leaving the corridor), so four tracks side by side draw as one line."""
@@ -372,9 +402,29 @@ def _bundles(tracks: list[Any]) -> list[Any]:
         rest = track if near is None else track.difference(near)
         added = [part for part in _parts(rest) if part.geom_type == "LineString" and part.length >= MIN_LENGTH_M["railway"]]
         if added:
+            if kept:  # a branch starts where its bundle's line is: joined to it, no gap a walker could read as a way
+                lines = unary_union(kept)
+                added = [_joined(part, lines) for part in added]
             kept.extend(added)
             near = unary_union([p.buffer(RAIL_BUNDLE_M, quad_segs=2) for p in kept])
     return kept
+
+
+def _joined(part: Any, lines: Any) -> Any:
+    """``part`` with each end that stops short of ``lines`` (within a bundle's width) carried on to meet them."""
+    from shapely.geometry import LineString, Point
+    from shapely.ops import nearest_points
+
+    coords = list(part.coords)
+    for index in (0, -1):
+        end = Point(coords[index])
+        if 0 < lines.distance(end) <= RAIL_BUNDLE_M * 1.5:
+            meet = nearest_points(lines, end)[0]
+            if index == 0:
+                coords.insert(0, (meet.x, meet.y))
+            else:
+                coords.append((meet.x, meet.y))
+    return LineString(coords)
 
 
 def _round(value: float) -> float:
@@ -474,8 +524,9 @@ def dumps(collection: dict) -> str:
 README = """\
 # The offline map's geometry
 
-Derived from OpenStreetMap by `here-explorer basemap --from {source}` (zoom {zoom}, the places' extent with
-{margin:.0f} m around it: south {box.south:.4f}, west {box.west:.4f}, north {box.north:.4f}, east {box.east:.4f}).
+Derived from OpenStreetMap by `here-explorer basemap --from {source}` (zoom {zoom}; the area: south
+{box.south:.4f}, west {box.west:.4f}, north {box.north:.4f}, east {box.east:.4f}, by default the places' extent
+with {margin:.0f} m east and west and {margin_ns:.0f} m north and south).
 Do not edit these files by hand: change the tiles or `src/explorer/osmbuild.py` and run the command again.
 
 - `communes.geojson` ({communes} features): the communes (`kind` commune) and the sections of a commune (`kind`
@@ -496,7 +547,7 @@ shown it says "© OpenStreetMap contributors".
 def write(collections: dict[str, dict], out: Path, *, source: str, box: Box, zoom: int) -> list[Path]:
     counts = {Path(f).stem: len(c["features"]) for f, c in collections.items()}
     texts = {out / file: dumps(collection) for file, collection in collections.items()}
-    texts[out / "README.md"] = README.format(source=source, zoom=zoom, margin=MARGIN_M, box=box, **counts)
+    texts[out / "README.md"] = README.format(source=source, zoom=zoom, margin=MARGIN_M, margin_ns=MARGIN_NS_M, box=box, **counts)
     try:
         out.mkdir(parents=True, exist_ok=True)
         for path, text in texts.items():
@@ -508,7 +559,7 @@ def write(collections: dict[str, dict], out: Path, *, source: str, box: Box, zoo
 
 def run(source: Path, out: Path, data_dir: Path, bbox: str | None = None, zoom: int = ZOOM) -> list[Path]:
     """The command: the tiles in ``source``, the places in ``data_dir`` (or ``bbox``), the files into ``out``."""
-    box = parse_box(bbox) if bbox else places_box(data_dir).grown(MARGIN_M)
+    box = parse_box(bbox) if bbox else places_box(data_dir).grown(MARGIN_M, MARGIN_NS_M)
     collections = build(source, box, zoom)
     return write(collections, out, source=source.name, box=box, zoom=zoom)
 

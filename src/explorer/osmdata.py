@@ -106,6 +106,7 @@ def _feature(row: object, index: int, file: str, ids: set[str], problems: list[P
     elif not parts:
         problem("geometry.coordinates", f"must hold at least one {'ring' if OSM_KINDS[kind] == 'area' else 'line'}", coords)
     label = None
+    also: tuple[Point, ...] = ()
     if kind in ("commune", "section"):
         raw = props.get("label")
         label_points = _points([raw]) if isinstance(raw, list) else None
@@ -117,6 +118,12 @@ def _feature(row: object, index: int, file: str, ids: set[str], problems: list[P
             )
         else:
             label = label_points[0]
+        more = props.get("labels", [])
+        more_points = _points(more) if isinstance(more, list) else None
+        if more_points is None:
+            problem("properties.labels", "must be a list of [lon, lat] pairs", more)
+        else:
+            also = more_points
     if len(problems) > before:
         return []
     name = _display_names(names)
@@ -128,6 +135,7 @@ def _feature(row: object, index: int, file: str, ids: set[str], problems: list[P
             name=name,
             points=ring,
             label=label if n == 0 else None,
+            also=also if n == 0 else (),
             commune=commune if isinstance(commune, str) else "",
         )
         for n, ring in enumerate(rings)

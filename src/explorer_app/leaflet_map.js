@@ -76,9 +76,12 @@ async function update(state, box, data) {
   if (focus !== state.focus) {
     state.focus = focus;
     state.fit.bounds = data.focus;
+    // the last route's pending fit goes: left waiting for a zoom's end, it would win over this one's
+    if (state.pendingFit) { map.off("zoomend", state.pendingFit); state.pendingFit = null; }
     if (data.focus) {
       const show = () => map.fitBounds(data.focus, { padding: [40, 40], animate: false });
       show();
+      state.pendingFit = show;
       map.once("zoomend", show);  // a zoom still animating (the layout settling) would otherwise win
     }
   }

@@ -32,7 +32,6 @@ from explorer.mapview import ASSET_BASE, build_map, map_fit, selection_layer, wa
 from explorer.model import BasemapFeature, Content, Place
 from explorer.selection import clicked_place_id
 from explorer.settings import Settings
-from explorer.theme import PALETTE
 from explorer.walk import Walk, find_route, route_walk
 from explorer_app.assets import IMMUTABLE, component_code, map_stylesheet
 from explorer_app.cache import CACHE, Loaded
@@ -112,26 +111,8 @@ def walk_context(content: Content, walk: Walk, kiosk: bool = False) -> folium.Fe
     return layer
 
 
-def crossing_marks(walk: Walk) -> folium.FeatureGroup:
-    """A small ring where a leg's straight line crosses a main railway or the canal; nothing in it takes clicks."""
-    group = folium.FeatureGroup(name="crossings", control=False)
-    for found in walk.crossings:
-        mark = folium.CircleMarker(
-            location=list(found.at),
-            radius=6,
-            color=PALETTE["moss_dark"],
-            weight=3,
-            fill=True,
-            fill_color=PALETTE["card"],
-            fill_opacity=1,
-        )
-        mark.options["interactive"] = False  # folium drops this option; clicks must reach the places
-        mark.add_to(group)
-    return group
-
-
 def _walk(content: Content, choice: str) -> folium.map.Layer | None:
-    """A route's line, numbered stops and crossings (``<route id>--whole``), or without the stops whose every scene
+    """A route's line and numbered stops (``<route id>--whole``), or without the stops whose every scene
     comes after the first encounter (``<route id>--spoiler-safe``); ``--context`` (or ``--context-kiosk``) after
     either lays the railways, the canal and the outlines under it."""
     context = next((suffix for suffix in WALK_CONTEXTS if choice.endswith(suffix)), "")
@@ -143,8 +124,7 @@ def _walk(content: Content, choice: str) -> folium.map.Layer | None:
     group = folium.FeatureGroup(name="walk-route", control=False)
     if context:  # first, so that the route is drawn over it
         walk_context(content, walk, kiosk=WALK_CONTEXTS[context]).add_to(group)
-    walk_layer(walk).add_to(group)
-    crossing_marks(walk).add_to(group)
+    walk_layer(walk).add_to(group)  # where a leg crosses the tracks is said in words (the page, the GPX), not drawn
     return group
 
 
