@@ -524,9 +524,9 @@ def dumps(collection: dict) -> str:
 README = """\
 # The offline map's geometry
 
-Derived from OpenStreetMap by `here-explorer basemap --from {source}` (zoom {zoom}; the area: south
-{box.south:.4f}, west {box.west:.4f}, north {box.north:.4f}, east {box.east:.4f}, by default the places' extent
-with {margin:.0f} m east and west and {margin_ns:.0f} m north and south).
+Derived from OpenStreetMap by `here-explorer basemap --from {source}` (zoom {zoom}), over the area
+south {box.south:.4f}, west {box.west:.4f}, north {box.north:.4f}, east {box.east:.4f} (by default the places'
+extent with {margin:.0f} m east and west and {margin_ns:.0f} m north and south).
 Do not edit these files by hand: change the tiles or `src/explorer/osmbuild.py` and run the command again.
 
 - `communes.geojson` ({communes} features): the communes (`kind` commune) and the sections of a commune (`kind`
