@@ -266,8 +266,8 @@ def test_a_walk_stop_on_a_railway_is_refused(data_copy, content):
     _move(data_copy, STOP, lat, lon)
     assert messages(data_copy) == [
         f"data/walks.toml: route '{ROUTE}': stops: stop '{STOP}': the point ({lat}, {lon}) lies on the railway's land, "
-        f"0 m from the tracks (data/basemap/railways.geojson: {railway['id']}); move the place to where a walker can stand "
-        f"(got '{STOP}')"
+        f"0 m from the tracks (data/basemap/railways.geojson: {railway['id']}); move the place (its lat and lon in "
+        f"data/places.toml, place '{STOP}') to where a walker can stand (got '{STOP}')"
     ]
 
 
@@ -289,7 +289,9 @@ def test_a_walk_stop_in_a_rail_yard_is_refused(data_copy, content):
     found = messages(data_copy)
     assert len(found) == 1
     assert found[0].startswith(f"data/walks.toml: route '{ROUTE}': stops: stop '{STOP}': the point ({lat}, {lon}) lies on ")
-    assert "railway" in found[0] and found[0].endswith(f"; move the place to where a walker can stand (got '{STOP}')")
+    assert "railway" in found[0] and found[0].endswith(
+        f"; move the place (its lat and lon in data/places.toml, place '{STOP}') to where a walker can stand (got '{STOP}')"
+    )
 
 
 def _a_point_inside(ring: list[tuple[float, float]], near: tuple[float, float]) -> tuple[float, float]:
@@ -312,7 +314,8 @@ def test_a_walk_stop_in_the_canal_is_refused(data_copy, content):
     assert len(found) == 1
     assert found[0] == (
         f"data/walks.toml: route '{ROUTE}': stops: stop '{STOP}': the point ({lat}, {lon}) lies in water "
-        f"(data/basemap/water.geojson: {canal['id']}); move the place to where a walker can stand (got '{STOP}')"
+        f"(data/basemap/water.geojson: {canal['id']}); move the place (its lat and lon in data/places.toml, place '{STOP}') "
+        f"to where a walker can stand (got '{STOP}')"
     )
 
 
@@ -448,3 +451,16 @@ def test_crossing_gives_the_first_point_met_from_the_start():
     assert osmdata.crossing((50.0, 4.0), (50.0, 4.005), zigzag) is None, "stops short of it"
     assert osmdata.crossing((50.02, 4.0), (50.02, 4.03), zigzag) is None, "passes north of it"
     assert osmdata.crossing((49.99, 4.0), (50.01, 4.0), zigzag) is None, "parallel"
+
+
+def test_a_place_beyond_the_offline_map_is_refused(data_copy, content):
+    drawn = osmdata.extent(content.basemap)
+    assert drawn is not None and all(osmdata.outside_problem(p, drawn) is None for p in content.places)
+    south, west, north, east = drawn
+    _move(data_copy, "hotel", 50.86, round(east + 0.01, 5))  # east of everything the map draws
+    found = [m for m in messages(data_copy) if "walks.toml" not in m]  # the walk through it grows too long, too
+    assert len(found) == 1 and found[0].startswith(
+        f"data/places.toml: place 'hotel': lat: the point (50.86, {round(east + 0.01, 5)}) lies outside the offline map"
+    )
+    assert "here-explorer basemap" in found[0] and found[0].endswith(f"(got [50.86, {round(east + 0.01, 5)}])")
+    assert osmdata.outside_problem(content.place("hotel"), None) is None  # no geometry: nothing to be outside of

@@ -347,7 +347,7 @@ def test_a_railway_crossing_names_the_nearest_railway_bridge_on_the_map(crossed,
     walk = route_walk(dataclasses.replace(content, basemap=lines), route)
     found = walk.crossings[0]
     assert (found.leg, found.passage_direction) == (1, "north") and 250 <= found.passage_m <= 350
-    assert f"{found.passage_m} m to the north" in crossing_note(walk, 1) and passage_note(walk, 2) == ""  # not for the canal
+    assert f"{found.passage_m} m to the north of where" in crossing_note(walk, 1) and passage_note(walk, 2) == ""  # not for the canal
     assert "au nord" in passage_note(walk, 1, "fr") and "ten noorden" in passage_note(walk, 1, "nl")
     far = dataclasses.replace(content, basemap=(*lines[:2], dataclasses.replace(bridge, points=((mid[0] + 0.02, mid[1]),))))
     assert passage_note(route_walk(far, route), 1) == ""  # more than a kilometre away: not offered
@@ -359,7 +359,7 @@ def test_the_gpx_says_where_a_leg_crosses(crossed, language):
     notes = crossing_notes(crossed, language)
     descs = [w.findtext(f"{GPX}desc") for w in root.findall(f"{GPX}wpt")]
     assert len(descs) == len(crossed.stops)  # one waypoint per stop, nothing else
-    assert descs[0].endswith(notes[0]) and descs[1].endswith(notes[1])  # said where the leg sets off
+    assert descs[0].startswith(notes[0]) and descs[1].startswith(notes[1])  # said first where the leg sets off
     assert not any(note in descs[2] for note in notes)
     for where in (f"{GPX}metadata/{GPX}desc", f"{GPX}trk/{GPX}desc"):
         assert all(note in root.findtext(where) for note in notes)
@@ -400,7 +400,6 @@ def test_over_tiles_the_walk_layer_lays_the_railways_and_the_canal_under_the_rou
     build = LAYER_KINDS["walk"]
     rail = f'"color": "{PALETTE["rail"]}"'
     for route in content.walks:
-        walk = route_walk(content, route)
         online, kiosk = walk_choice(route.id, False, Settings()), walk_choice(route.id, False, Settings(kiosk=True))
         offline = walk_choice(route.id, False, Settings(tiles="offline"))
         assert offline == walk_choice(route.id, False) and len({online, kiosk, offline}) == 3

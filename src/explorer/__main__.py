@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     missing = missing_translations(data_dir) if not problems else []
     if not problems:
         print(f"The settings and all content in {data_dir} are valid.")
+        if (data_dir / "basemap").is_dir():
+            print("The places' communes and the walks' stops agree with the offline map (data/basemap, OpenStreetMap).")
     if missing:
         counts = {lang: sum(1 for p in missing if p.field.endswith("." + lang)) for lang in TRANSLATIONS}
         summary = ", ".join(f"{lang}: {count}" for lang, count in counts.items() if count)
@@ -82,13 +84,13 @@ def main(argv: list[str] | None = None) -> int:
             print()
         print(
             f"Translations missing ({summary}); English is shown there."
-            + ("" if args.translations else " List them with: python -m explorer check --translations")
+            + ("" if args.translations else " List them with: .venv/bin/here-explorer check --translations")
         )
     for problem in problems:
         print(problem)
     if problems:
         count = len(problems)
-        print(f"\n{count} problem{'s' if count != 1 else ''} found. Fix them and run the check again.")
+        print(f"\n{count} problem{'s' if count != 1 else ''} found. Fix {'them' if count != 1 else 'it'} and run the check again.")
         return 1
     return 0
 

@@ -171,8 +171,11 @@ def _read_all(data_dir: Path, problems: list[Problem] | None = None) -> tuple[Co
         if person.plays:
             refs.character(reader, "plays", person.plays)
     names: dict[tuple[str, str], str] = {}
+    drawn = osmdata.extent(osm)
     for reader, place in places:
         refs.sources(reader, "evidence", place.evidence)
+        if beyond := osmdata.outside_problem(place, drawn):  # a place the offline map would not show
+            reader.problem("lat", beyond, [place.lat, place.lon])
         if wrong := osmdata.commune_problem(place, osm):  # the commune a place names is the one its point is in
             reader.problem("commune", wrong, place.commune)
         for language in LANGUAGES:  # the list of places tells places apart by name, so names must differ
@@ -971,7 +974,10 @@ def _walks(
         for stop in route.stops:
             refs.place(reader, "stops", stop)
             if stop in by_id and (wrong := osmdata.ground_problem(by_id[stop], osm)):
-                reader.problem("stops", f"stop {stop!r}: {wrong}; move the place to where a walker can stand", stop)
+                record = f"{file.rsplit('/', 1)[0]}/places.toml, place {stop!r}"
+                reader.problem(
+                    "stops", f"stop {stop!r}: {wrong}; move the place (its lat and lon in {record}) to where a walker can stand", stop
+                )
         if route.stops and len(route.stops) < 2:
             reader.problem("stops", "must list at least two places: a walk goes from one to another", list(route.stops))
         metres = straight_line_metres(where[s] for s in route.stops if s in where)

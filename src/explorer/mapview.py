@@ -220,6 +220,7 @@ def map_fit(content: Content) -> dict:
     return {"bounds": map_bounds(content), "options": {"padding": list(FIT_PADDING)}}
 
 
+OFFLINE_MAX_ZOOM = 17  # closer, the simplified lines say nothing more (and a kiosk visitor is lost in grey)
 OFFLINE_MIN_ZOOM = 11  # the offline map's data spans a few kilometres around the places; a phone can still zoom out
 
 
@@ -274,8 +275,9 @@ def build_map(
         zoom_snap=0.25,  # fit the places as tightly as the screen allows, phones included
         zoom_delta=0.5,
     )
-    if drawn is not None:
-        fmap.options["minZoom"] = OFFLINE_MIN_ZOOM  # folium gives min_zoom to a tile layer; offline there is none
+    if drawn is not None:  # folium gives min_zoom and max_zoom to a tile layer; offline there is none
+        fmap.options["minZoom"] = OFFLINE_MIN_ZOOM
+        fmap.options["maxZoom"] = OFFLINE_MAX_ZOOM
     # Only Leaflet itself is needed, served by the app (no jQuery, Bootstrap or icon fonts, no CDN).
     fmap.default_js = [("leaflet", f"{asset_base}/{LEAFLET_JS}")]
     fmap.default_css = [("leaflet_css", f"{asset_base}/{LEAFLET_CSS}")]

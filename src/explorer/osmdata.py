@@ -273,7 +273,7 @@ def _norm(text: str) -> str:
 def commune_problem(place: Place, features: Sequence[BasemapFeature]) -> str | None:
     """Why a place's ``commune`` does not match where its point lies on the map, or None when it does (or the map
     has no outline there)."""
-    if not place.commune:
+    if not place.commune or not _placed(place):
         return None
     found = communes_at(features, (place.lat, place.lon))
     if not found:
@@ -285,8 +285,39 @@ def commune_problem(place: Place, features: Sequence[BasemapFeature]) -> str | N
     return f"the point ({place.lat}, {place.lon}) lies in {where} on the OpenStreetMap outlines (data/basemap/communes.geojson)"
 
 
+def extent(features: Iterable[BasemapFeature]) -> tuple[float, float, float, float] | None:
+    """South, west, north, east of the OpenStreetMap geometry (None without it)."""
+    points = [p for f in features if f.kind in ("border", "railway", "canal", "water") for p in f.points]
+    if not points:
+        return None
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return min(lats), min(lons), max(lats), max(lons)
+
+
+def outside_problem(place: Place, area: tuple[float, float, float, float] | None) -> str | None:
+    """Why a place cannot be shown on the offline map: its point lies beyond the geometry's ``area`` (from
+    :func:`extent`); None when it lies within, or there is no geometry."""
+    if area is None or not _placed(place):
+        return None
+    south, west, north, east = area
+    if south <= place.lat <= north and west <= place.lon <= east:
+        return None
+    return (
+        f"the point ({place.lat}, {place.lon}) lies outside the offline map (data/basemap covers south {south}, "
+        f"west {west}, north {north}, east {east}); rebuild it with 'here-explorer basemap --from ...' so that it "
+        "covers every place (data/basemap/README.md)"
+    )
+
+
+def _placed(place: Place) -> bool:
+    """Whether the place has a point at all (a wrong lat or lon is reported where it is read)."""
+    return math.isfinite(place.lat) and math.isfinite(place.lon)
+
+
 def ground_problem(place: Place, features: Sequence[BasemapFeature]) -> str | None:
     """Why a walk stop cannot be stood on: railway land or water (None when it can)."""
+    if not _placed(place):
+        return None
     point = (place.lat, place.lon)
     for feature in features:
         if feature.kind == "rail-yard" and inside(point, feature.points):

@@ -225,8 +225,8 @@ def passage_note(walk: Walk, leg: int, language: str = "en") -> str:
     if found is None or found.passage_direction not in TOWARDS:
         return ""
     return t(
-        "On this map, the nearest railway bridge (a way under the tracks) is about {metres} m {towards}; bridges that carry "
-        "a street over the tracks are not on it.",
+        "On this map, the nearest railway bridge (a way under the tracks) is about {metres} m {towards} of where the straight "
+        "line meets the tracks; bridges that carry a street over the tracks are not on it, so there may be a nearer way.",
         language,
         metres=found.passage_m,
         towards=t(TOWARDS[found.passage_direction], language),
@@ -242,8 +242,9 @@ def walk_gpx(walk: Walk, language: str = "en", view: Visibility | None = None) -
     """The route as GPX 1.1: one waypoint per stop (its name, what happens there and how we know the place) and a
     track through them. What happens there is the place's description as ``view`` lets it be shown (its
     spoiler-free one in spoiler-safe mode); without a view, a waypoint says only how we know the place. Where a
-    leg's straight line crosses the railway or the canal, the waypoint it sets off from and the route's description
-    say that the way on foot goes round (one waypoint per stop: a device lists the stops, nothing else)."""
+    leg's straight line crosses the railway or the canal, the waypoint it sets off from (first thing in its
+    description, what a phone shows) and the route's description say that the way on foot goes round (one
+    waypoint per stop: a device lists the stops, nothing else)."""
     credit = t("Here, Bas Devos", language)
     name = f"{walk.route.name.get(language)} ({credit})"
     notes = {leg: crossing_note(walk, leg, language) for leg in leg_crossings(walk)}  # said where the leg sets off
@@ -251,7 +252,7 @@ def walk_gpx(walk: Walk, language: str = "en", view: Visibility | None = None) -
     waypoints = "".join(
         f'  <wpt lat="{stop.lat:.6f}" lon="{stop.lon:.6f}">\n'
         f"    <name>{number}. {escape(stop.name.get(language))}</name>\n"
-        f"    <desc>{escape(' '.join(filter(None, [stop_desc(stop, language, view), notes.get(number)])))}</desc>\n"
+        f"    <desc>{escape(' '.join(filter(None, [notes.get(number), stop_desc(stop, language, view)])))}</desc>\n"
         f"    <type>{escape(stop.provenance)}</type>\n"
         "  </wpt>\n"
         for number, stop in enumerate(walk.stops, start=1)

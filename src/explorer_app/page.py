@@ -151,5 +151,5 @@ def show_problem_page(
     )
     st.html('<ol class="hx-problems">' + "".join(f"<li><code>{esc(p)}</code></li>" for p in problems) + "</ol>")
     if folder is not None:
-        advice = t("To check them yourself, run: python -m explorer check {folder}", language, folder=folder)
+        advice = t("To check them yourself, run: .venv/bin/here-explorer check {folder}", language, folder=folder)
         st.html(f'<p class="hx-caption">{esc(advice)}</p>')
