@@ -50,7 +50,7 @@ MIN_AREA_M2 = {"rail-yard": 6_000.0, "water": 2_500.0, "wetland": 5_000.0, "cana
 MIN_LENGTH_M = {"railway": 150.0, "stream": 400.0, "border": 60.0}
 RAIL_BUNDLE_M = 25.0  # tracks this close to a kept line belong to its bundle
 YARD_BUFFER_M = 9.0  # a yard's tracks, widened and joined into the land they take
-LABEL_SPACING_M = 1600.0  # a commune's name again every so often (a walk's zoomed-in view still names it)
+LABEL_SPACING_M = 1000.0  # a commune's name again every so often (a walk's zoomed-in view still names it)
 PASSAGE_APART_M = 60.0  # bridges of one bundle's tracks side by side are one passage
 YARD_SERVICES = ("yard", "siding", "spur", "crossover")
 WATER_KINDS = ("canal", "basin", "pond", "reservoir", "lake", "river", "oxbow", "lock", "moat")
@@ -382,7 +382,7 @@ def _more_labels(area: Any, first: Any) -> list[Any]:
         while x < east:
             part = area.intersection(shapely_box(x, y, x + step, y + step))
             pieces = [p for p in _parts(part) if p.geom_type == "Polygon"]
-            if pieces and sum(p.area for p in pieces) >= step * step * 0.35:
+            if pieces and sum(p.area for p in pieces) >= step * step * 0.25:
                 spot = polylabel(max(pieces, key=lambda p: p.area), tolerance=10.0)
                 if spot.distance(first) > step * 0.6 and all(spot.distance(o) > step * 0.6 for o in found):
                     found.append(spot)
