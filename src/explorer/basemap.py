@@ -83,11 +83,6 @@ def basemap_layer(
     return group
 
 
-def has_outlines(content: Content) -> bool:
-    """Whether the content carries the OpenStreetMap geometry (and so owes its credit)."""
-    return any(f.kind in ("commune", "railway", "canal") for f in content.basemap)
-
-
 def credit_html(kiosk: bool = False) -> str:
     """The OpenStreetMap credit, linked to its copyright page except in a kiosk (no way out)."""
     if kiosk:

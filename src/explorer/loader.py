@@ -968,9 +968,9 @@ def _walks(
 
     routes = _records(table, file, "route", _route, problems)
     where = {p.id: (p.lat, p.lon) for _, p in places}
+    by_id = {p.id: p for _, p in places}
     for reader, route in routes:
         refs.sources(reader, "sources", route.sources)
-        by_id = {p.id: p for _, p in places}
         for stop in route.stops:
             refs.place(reader, "stops", stop)
             if stop in by_id and (wrong := osmdata.ground_problem(by_id[stop], osm)):

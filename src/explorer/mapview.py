@@ -14,6 +14,7 @@ from explorer.basemap import basemap_layer, credit_html
 from explorer.fragments import esc
 from explorer.i18n import PROVENANCE_LABELS, label, t
 from explorer.model import Content, Place
+from explorer.osmdata import extent
 from explorer.settings import OSM_COPYRIGHT_URL, OSM_TILES, Settings
 from explorer.theme import PALETTE, stylesheet
 
@@ -226,11 +227,8 @@ OFFLINE_MIN_ZOOM = 11  # the offline map's data spans a few kilometres around th
 
 def drawn_bounds(content: Content) -> list[list[float]] | None:
     """[[south, west], [north, east]] of the OpenStreetMap geometry the offline map draws (None without it)."""
-    points = [p for f in content.basemap if f.kind in ("border", "railway", "canal", "water") for p in f.points]
-    if not points:
-        return None
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+    area = extent(content.basemap)
+    return None if area is None else [[area[0], area[1]], [area[2], area[3]]]
 
 
 def tile_attribution(settings: Settings) -> str:
