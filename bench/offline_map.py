@@ -35,8 +35,8 @@ import brotli
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from phone_view import PHONE  # noqa: E402
-from server import ROOT, Server, wait_healthy, wait_quiet  # noqa: E402
+from phone_view import phone  # noqa: E402
+from server import ROOT, Server, running_server, wait_quiet  # noqa: E402
 
 BEFORE = "6d93e7b"  # the commit just before the OpenStreetMap basemap
 PORTS = {"before": 8780, "after": 8781}
@@ -79,36 +79,10 @@ def serving(folder: Path, port: int, log: Path) -> Iterator[Server]:
     ).stdout.split()
     if not all(Path(name).is_relative_to(folder / "src") for name in found):
         raise SystemExit(f"{folder}: the explorer was imported from {found}, not from {folder / 'src'}")
-    command = [sys.executable, "serve.py", "--address", "127.0.0.1", "--port", str(port)]
-    output = log.open("w")
-    proc = subprocess.Popen(command, cwd=folder, env=env, stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-        yield Server(base, proc.pid, port)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        output.close()
-
-
-def phone(urls: list[str], runs: int, profiles: str) -> dict[tuple[str, str], tuple[float, float]]:
-    """(profile, url) -> (median seconds, median KB), as phone.py prints them."""
-    out = subprocess.run(
-        [sys.executable, str(PHONE), *urls, "--runs", str(runs), "--profiles", profiles, "--wait", WAIT],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    found = {}
-    for line in out.splitlines():
-        match = re.match(r"(\w+)\s+([\d.]+|inf) s\s+(\d+) KB\s+(\S+)", line.strip())
-        if match:
-            found[(match[1], match[4])] = (float(match[2]), float(match[3]))
-    return found
+    with running_server(
+        port=port, env={"EXPLORER_TILES": "offline", "PYTHONPATH": str(folder / "src")}, log=log, cwd=folder
+    ) as server:
+        yield server
 
 
 @dataclass
@@ -223,13 +197,13 @@ def main(runs: int = 5) -> None:
         servers = {"before": before, "after": after}
         urls = {name: server.base + "/" for name, server in servers.items()}
         visits = {name: visit(url) for name, url in urls.items()}  # warms each server's files once ...
-        phone(list(urls.values()), 1, "none")  # ... and twice more, so brotli is made for the next ones
+        phone(list(urls.values()), 1, "none", WAIT)  # ... and twice more, so brotli is made for the next ones
         for server in servers.values():
             wait_quiet(server.pid)
         maps = {name: map_sizes(v.map_script) if v.map_script else {} for name, v in visits.items()}
         for server in servers.values():
             wait_quiet(server.pid)
-        results = phone(list(urls.values()), runs, "4g,3g")
+        results = phone(list(urls.values()), runs, "4g,3g", WAIT)
 
     print(f"before = {BEFORE} (worktree), after = working tree at {state}")
     print(f"offline; median of {runs} cold first views, alternated; until {WAIT} is visible")

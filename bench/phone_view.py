@@ -50,10 +50,10 @@ def static_site() -> str:
             server.shutdown()
 
 
-def phone(urls: list[str], runs: int, profiles: str) -> dict[tuple[str, str], tuple[float, float]]:
-    """(profile, url) -> (seconds, KB), as phone.py prints them."""
+def phone(urls: list[str], runs: int, profiles: str, wait: str = WAIT) -> dict[tuple[str, str], tuple[float, float]]:
+    """(profile, url) -> (median seconds, median KB), as phone.py prints them, until ``wait`` is visible."""
     out = subprocess.run(
-        [sys.executable, str(PHONE), *urls, "--runs", str(runs), "--profiles", profiles, "--wait", WAIT],
+        [sys.executable, str(PHONE), *urls, "--runs", str(runs), "--profiles", profiles, "--wait", wait],
         check=True,
         capture_output=True,
         text=True,

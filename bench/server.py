@@ -62,8 +62,10 @@ def running_server(
     env: dict[str, str] | None = None,
     log: Path | None = None,
     options: dict[str, str] | None = None,
+    cwd: Path = ROOT,
 ) -> Iterator[Server]:
-    """SCRIPT served on 127.0.0.1 with the given environment and Streamlit ``options``; stopped afterwards.
+    """SCRIPT served on 127.0.0.1 with the given environment and Streamlit ``options``, from ``cwd`` (the project,
+    or another checkout of it); stopped afterwards.
     The explorer's launchers run as the README says (``python serve.py``); any other script with
     ``streamlit run``."""
     port = port or free_port()
@@ -87,7 +89,7 @@ def running_server(
             "--server.headless",
             "true",
         ]
-    proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(command, cwd=cwd, env=environment, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, proc)
